@@ -1,0 +1,2 @@
+# 7zr: the same rules as 7z (and 7z.local).
+include 7z.profile

@@ -1,0 +1,2 @@
+# cc: the same rules as gcc (and gcc.local).
+include gcc.profile

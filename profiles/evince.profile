@@ -1,0 +1,14 @@
+# evince: the GNOME document viewer (PDF, PostScript, DjVu).
+#
+# What it sees: the directory it was started in, read-only (open a document from there),
+# and its own settings. No network: a document has no business phoning home.
+include inc/desktop.inc
+include inc/workdir-ro.inc
+home private
+
+mkdir ~/.config/evince
+whitelist ~/.config/evince
+mkdir ${XDG_DATA_HOME}/evince
+whitelist ${XDG_DATA_HOME}/evince
+
+# needs: read-only-try ~/Documents, ~/Downloads - where documents usually are, when they exist

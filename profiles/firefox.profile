@@ -1,0 +1,20 @@
+# firefox: the Mozilla web browser.
+#
+# What it sees: its own profile (~/.mozilla) and cache, ~/Downloads, the network. The rest of
+# the home is an empty private one; no other secrets are reachable.
+include inc/desktop.inc
+include inc/network.inc
+home private
+
+# the browser's own profile, taken out of the secrets list that desktop.inc brings in
+ignore blacklist ~/.mozilla
+mkdir ~/.mozilla
+whitelist ~/.mozilla
+mkdir ${XDG_CACHE_HOME}/mozilla
+whitelist ${XDG_CACHE_HOME}/mozilla
+mkdir ~/Downloads
+whitelist ~/Downloads
+
+# Firefox's own content-process sandbox uses user namespaces when it can; allowing them inside
+# keeps that second layer as strong as outside.
+allow-userns

@@ -1,0 +1,2 @@
+# g++: the same rules as gcc (and gcc.local).
+include gcc.profile

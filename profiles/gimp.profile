@@ -1,0 +1,12 @@
+# gimp: the GNU image editor.
+#
+# What it sees: the directory it was started in, read-write (open and save files there),
+# and its own settings. No network.
+include inc/desktop.inc
+include inc/workdir.inc
+home private
+
+mkdir ~/.config/GIMP
+whitelist ~/.config/GIMP
+mkdir ${XDG_CACHE_HOME}/gimp
+whitelist ${XDG_CACHE_HOME}/gimp

@@ -1,0 +1,12 @@
+# inkscape: the vector drawing editor.
+#
+# What it sees: the directory it was started in, read-write (open and save files there),
+# and its own settings. No network.
+include inc/desktop.inc
+include inc/workdir.inc
+home private
+
+mkdir ~/.config/inkscape
+whitelist ~/.config/inkscape
+mkdir ${XDG_CACHE_HOME}/inkscape
+whitelist ${XDG_CACHE_HOME}/inkscape

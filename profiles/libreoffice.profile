@@ -1,0 +1,13 @@
+# libreoffice: the office suite (documents, spreadsheets, slides).
+#
+# What it sees: the directory it was started in, read-write (open and save files there),
+# and its own settings. No network.
+include inc/desktop.inc
+include inc/workdir.inc
+home private
+
+mkdir ~/.config/libreoffice
+whitelist ~/.config/libreoffice
+
+# Macros in a document run with what the suite can reach: only the files here, and no network
+# to send them anywhere.

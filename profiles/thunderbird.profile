@@ -1,0 +1,18 @@
+# thunderbird: the Mozilla mail client.
+#
+# What it sees: its own profile (~/.thunderbird: mail, accounts, its OpenPGP keys) and cache,
+# ~/Downloads for attachments, the network.
+include inc/desktop.inc
+include inc/network.inc
+home private
+
+ignore blacklist ~/.thunderbird
+mkdir ~/.thunderbird
+whitelist ~/.thunderbird
+mkdir ${XDG_CACHE_HOME}/thunderbird
+whitelist ${XDG_CACHE_HOME}/thunderbird
+mkdir ~/Downloads
+whitelist ~/Downloads
+
+# the same reason as firefox: its content sandbox uses user namespaces
+allow-userns

@@ -1,0 +1,17 @@
+# vlc: the VideoLAN media player.
+#
+# What it sees: the directory it was started in, read-only; its own settings, media library
+# and cache; the network, for streams.
+include inc/desktop.inc
+include inc/workdir-ro.inc
+include inc/network.inc
+home private
+
+mkdir ~/.config/vlc
+whitelist ~/.config/vlc
+mkdir ${XDG_DATA_HOME}/vlc
+whitelist ${XDG_DATA_HOME}/vlc
+mkdir ${XDG_CACHE_HOME}/vlc
+whitelist ${XDG_CACHE_HOME}/vlc
+
+# needs: read-only-try ~/Music, ~/Videos

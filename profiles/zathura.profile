@@ -1,0 +1,14 @@
+# zathura: a keyboard-driven document viewer.
+#
+# What it sees: the directory it was started in, read-only (open a document from there),
+# and its own settings. No network: a document has no business phoning home.
+include inc/desktop.inc
+include inc/workdir-ro.inc
+home private
+
+mkdir ~/.config/zathura
+whitelist ~/.config/zathura
+mkdir ${XDG_DATA_HOME}/zathura
+whitelist ${XDG_DATA_HOME}/zathura
+
+# needs: read-only-try ~/Documents, ~/Downloads - where documents usually are, when they exist

@@ -1,0 +1,248 @@
+/* `hutch profile show NAME|PATH`, `hutch profile check FILE...`, `hutch profile list`: the tools
+ * for a person writing or auditing profiles. Launcher side, the caller's own privileges; it
+ * reads profiles and starts no sandbox. Exit status: 0, 1 when a profile has errors, 2 for a
+ * usage error. */
+#include "cmd/cmd-profile.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "config.h"
+#include "profile.h"
+#include "strv.h"
+
+#define EXIT_PROFILE_ERROR 1
+#define EXIT_USAGE	   2
+
+static const char usage[] = "usage: hutch profile show NAME|PATH\n"
+			    "       hutch profile check NAME|PATH...\n"
+			    "       hutch profile list\n";
+
+static void print_failure(const struct failure *f)
+{
+	char line[FAILURE_STAGE_MAX + FAILURE_DETAIL_MAX + 128];
+
+	failure_format(f, line, sizeof(line));
+	fprintf(stderr, "hutch: %s\n", line);
+}
+
+static void print_diags(const struct profile *p)
+{
+	for (size_t i = 0; i < p->n_diags; i++)
+		fprintf(stderr, "%s: %s: %s\n", p->diags[i].where,
+			p->diags[i].kind == PROFILE_ERROR ? "error" : "warning", p->diags[i].msg);
+}
+
+static int show(const struct profile_env *e, const char *arg)
+{
+	_cleanup_free_ char *path = NULL;
+	struct profile p = { 0 };
+	struct failure f = { 0 };
+	struct config c;
+	int r;
+
+	config_init(&c);
+	r = profile_resolve(e, arg, &path, &f);
+	if (r == 0)
+		r = profile_load(e, path, 0, &p, &f);
+	if (r == 0)
+		r = profile_apply(&p, &c, 0, &f); /* a bad value is an error here as in a run */
+	if (r == 0)
+		profile_write(&p, stdout);
+	else if (profile_first_error(&p))
+		print_diags(&p);
+	else
+		print_failure(&f);
+	profile_free(&p);
+	config_free(&c);
+	return r < 0 ? EXIT_PROFILE_ERROR : 0;
+}
+
+/* What only the whole configuration can tell (e.g. hostname with share-uts), as a run would
+ * see it with a command. */
+static int check_whole(struct profile *p, const char *path, char **host_env)
+{
+	struct config c;
+	struct failure f = { 0 };
+	int r;
+
+	config_init(&c);
+	r = profile_apply(p, &c, PROFILE_KEEP_GOING, &f);
+	if (r == 0 && p->n_errors)
+		r = -EINVAL; /* the lines said it already */
+	if (r == 0 && strv_extend(&c.argv, "true") < 0)
+		r = fail(&f, -ENOMEM, "profile", NULL);
+	if (r == 0 && (r = config_finish(&c, host_env, &f)) < 0) {
+		char line[FAILURE_STAGE_MAX + FAILURE_DETAIL_MAX + 128];
+		failure_format(&f, line, sizeof(line));
+		fprintf(stderr, "%s: error: %s\n", path, line);
+	}
+	config_free(&c);
+	return r;
+}
+
+/* check is about files: `hutch profile check my.profile` means the one here when there is
+ * one; otherwise the argument is a NAME or PATH as for --profile. */
+static int check_target(const struct profile_env *e, const char *arg, char **ret, struct failure *f)
+{
+	struct stat st;
+
+	if (stat(arg, &st) == 0 && S_ISREG(st.st_mode))
+		return (*ret = strdup(arg)) ? 0 : fail(f, -ENOMEM, "profile", NULL);
+	return profile_resolve(e, arg, ret, f);
+}
+
+static int check_one(const struct profile_env *e, const char *arg, char **host_env)
+{
+	_cleanup_free_ char *path = NULL;
+	struct profile p = { 0 };
+	struct failure f = { 0 };
+	int r = check_target(e, arg, &path, &f), whole = 0;
+
+	if (r < 0) {
+		print_failure(&f);
+		return r;
+	}
+	r = profile_load(e, path, PROFILE_KEEP_GOING, &p, &f);
+	/* Values are checked by the options themselves, on a scratch config, also when some
+	 * lines were wrong: every error in one pass. */
+	if (r == -ENOMEM)
+		print_failure(&f);
+	else
+		whole = check_whole(&p, path, host_env);
+	print_diags(&p);
+	if (r == 0 && whole == 0 && p.n_errors == 0)
+		printf("%s: ok (%zu directives from %zu files)\n", path, p.n_entries, strv_length(p.files));
+	r = r < 0 ? r : p.n_errors ? -EINVAL : whole;
+	profile_free(&p);
+	return r;
+}
+
+/* ---- list --------------------------------------------------------------------------------- */
+
+struct found {
+	char *name;
+	size_t dir;
+};
+
+static int found_cmp(const void *a, const void *b)
+{
+	const struct found *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (x->dir > y->dir) - (x->dir < y->dir);
+}
+
+static bool is_profile_file(const char *name)
+{
+	size_t n = strlen(name);
+
+	return (n > 8 && strcmp(name + n - 8, ".profile") == 0) ||
+	       (n > 6 && strcmp(name + n - 6, ".local") == 0);
+}
+
+static int scan_dir(const char *path, size_t index, struct found **v, size_t *n)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+	int r = 0;
+
+	if (!d)
+		return 0; /* an absent directory is simply not there: list says so in its header */
+	while (r == 0 && (de = readdir(d))) {
+		struct found *nv;
+		if (de->d_name[0] == '.' || !is_profile_file(de->d_name))
+			continue;
+		if (!(nv = realloc(*v, (*n + 1) * sizeof(**v))) || !(nv[*n].name = strdup(de->d_name)))
+			r = -ENOMEM;
+		if (nv)
+			*v = nv;
+		if (r == 0)
+			nv[(*n)++].dir = index;
+	}
+	closedir(d);
+	return r;
+}
+
+static const char *kind_name(enum profile_dir_kind k)
+{
+	return k == PROFILE_DIR_USER ? "user" : k == PROFILE_DIR_SYSTEM ? "system" : "shipped";
+}
+
+static void print_found(const struct profile_env *e, const struct found *v, size_t n, size_t i)
+{
+	const struct found *x = &v[i];
+	const char *kind = kind_name(e->dirs[x->dir].kind);
+	bool local = strcmp(x->name + strlen(x->name) - 6, ".local") == 0;
+
+	printf("%-28s %-8s %s/%s", x->name, kind, e->dirs[x->dir].path, x->name);
+	if (local)
+		printf("  (override, read after %.*s.profile)", (int)(strlen(x->name) - 6), x->name);
+	else if (i > 0 && strcmp(v[i - 1].name, x->name) == 0)
+		printf("  (shadowed by the %s one)", kind_name(e->dirs[v[i - 1].dir].kind));
+	else if (i + 1 < n && strcmp(v[i + 1].name, x->name) == 0)
+		printf("  (shadows the %s one)", kind_name(e->dirs[v[i + 1].dir].kind));
+	putchar('\n');
+}
+
+static int list(const struct profile_env *e)
+{
+	struct found *v = NULL;
+	size_t n = 0;
+	int r = 0;
+
+	printf("# searched in this order, the first found wins:\n");
+	for (size_t i = 0; i < e->n_dirs; i++) {
+		DIR *d = opendir(e->dirs[i].path);
+		printf("#   %s (%s)%s\n", e->dirs[i].path, kind_name(e->dirs[i].kind), d ? "" : " - absent");
+		if (d)
+			closedir(d);
+		if (r == 0)
+			r = scan_dir(e->dirs[i].path, i, &v, &n);
+	}
+	if (r == 0 && n)
+		qsort(v, n, sizeof(*v), found_cmp);
+	for (size_t i = 0; r == 0 && i < n; i++)
+		print_found(e, v, n, i);
+	for (size_t i = 0; i < n; i++)
+		free(v[i].name);
+	free(v);
+	if (r < 0)
+		fprintf(stderr, "hutch: profile list: %s\n", strerror(-r));
+	return r < 0 ? EXIT_PROFILE_ERROR : 0;
+}
+
+int cmd_profile(int argc, char **argv, char **host_env)
+{
+	struct profile_env e;
+	struct failure f = { 0 };
+	const char *verb = argc > 1 ? argv[1] : "";
+	int status = 0;
+
+	if (strcmp(verb, "--help") == 0 || strcmp(verb, "-h") == 0) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (!((strcmp(verb, "show") == 0 && argc == 3) || (strcmp(verb, "check") == 0 && argc >= 3) ||
+	      (strcmp(verb, "list") == 0 && argc == 2))) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	if (profile_env_init(&e, host_env, &f) < 0) {
+		print_failure(&f);
+		return EXIT_PROFILE_ERROR;
+	}
+	if (strcmp(verb, "show") == 0)
+		status = show(&e, argv[2]);
+	else if (strcmp(verb, "list") == 0)
+		status = list(&e);
+	for (int i = 2; strcmp(verb, "check") == 0 && i < argc; i++)
+		if (check_one(&e, argv[i], host_env) < 0)
+			status = EXIT_PROFILE_ERROR;
+	profile_env_free(&e);
+	return status;
+}

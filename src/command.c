@@ -1,0 +1,124 @@
+/* The command process (see command.h): the security steps in a fixed order, seccomp last
+ * before execve, as bubblewrap and nsjail do it, so that no later step needs a system call
+ * the filter refuses. Runs with the sandbox user namespace's capabilities until caps_drop. */
+#include "command.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "failure.h"
+#include "net.h"
+#include "sync.h"
+
+static int keep_fd_cmp(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+/* Every fd from 3 up becomes close-on-exec except the --keep-fd ones (checked to be open). */
+static int fd_sweep(const struct config *c, struct failure *f)
+{
+	int keep[64];
+	size_t n = c->n_keep_fds < ARRAY_SIZE(keep) ? c->n_keep_fds : ARRAY_SIZE(keep);
+	unsigned from = 3;
+
+	if (n > 0)
+		memcpy(keep, c->keep_fds, n * sizeof(int));
+	qsort(keep, n, sizeof(int), keep_fd_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (keep[i] < 3)
+			continue;
+		int fl = fcntl(keep[i], F_GETFD);
+		if (fl < 0 || fcntl(keep[i], F_SETFD, fl & ~FD_CLOEXEC) < 0)
+			return fail(f, negative_errno(), "keep-fd", "%d", keep[i]);
+		if ((unsigned)keep[i] > from &&
+		    close_range(from, (unsigned)keep[i] - 1, CLOSE_RANGE_CLOEXEC) < 0)
+			return fail(f, negative_errno(), "fd sweep", NULL);
+		from = (unsigned)keep[i] + 1;
+	}
+	if (close_range(from, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		return fail(f, negative_errno(), "fd sweep", NULL);
+	return 0;
+}
+
+/* --chdir, else the caller's directory when the sandbox has it, else home, else /. */
+static int enter_cwd(const struct config *c, struct failure *f)
+{
+	if (c->chdir)
+		return chdir(c->chdir) < 0 ? fail(f, negative_errno(), "chdir", "%s", c->chdir) : 0;
+	if (c->cwd && chdir(c->cwd) == 0)
+		return 0;
+	if (chdir(c->home) == 0 || chdir("/") == 0)
+		return 0;
+	return fail(f, negative_errno(), "chdir", "/");
+}
+
+static int confine(const struct config *c, const struct bpf_program *bpf, struct failure *f)
+{
+	sigset_t none;
+	int r;
+
+	sigemptyset(&none);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+		return fail(f, negative_errno(), "signals", NULL);
+	if (!c->as_pid1 && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		return fail(f, negative_errno(), "prctl", "PR_SET_PDEATHSIG");
+	if (c->setsid_command && setsid() < 0)
+		return fail(f, negative_errno(), "setsid", NULL);
+	if ((r = enter_cwd(c, f)) < 0)
+		return r;
+	if ((r = fd_sweep(c, f)) < 0)
+		return r;
+	if ((r = caps_drop(c, f)) < 0)
+		return r;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return fail(f, negative_errno(), "prctl", "PR_SET_NO_NEW_PRIVS");
+	if ((r = landlock_apply(c, f)) < 0)
+		return r;
+	return seccomp_install(bpf, f);
+}
+
+/* The launcher compiles the filter while pid 1 sets up the mounts; it arrives here. */
+static int receive_filter(int sync_fd, struct bpf_program *bpf, struct failure *f)
+{
+	void *payload = NULL;
+	size_t len = 0;
+	int r = sync_expect(sync_fd, SYNC_SECCOMP, NULL, &payload, &len, f);
+
+	if (r < 0)
+		return r;
+	bpf->insns = payload;
+	bpf->n = len / sizeof(struct sock_filter);
+	return 0;
+}
+
+void command_exec(const struct config *c, int sync_fd)
+{
+	extern char **environ;
+	struct bpf_program bpf = { 0 };
+	struct failure f = { 0 };
+	int r = receive_filter(sync_fd, &bpf, &f);
+
+	/* With a user-mode back-end the network is configured before the command starts. */
+	if (r == 0 && net_needs_launcher(c))
+		r = sync_expect(sync_fd, SYNC_NET_READY, NULL, NULL, NULL, &f);
+	if (r == 0)
+		r = confine(c, &bpf, &f);
+
+	if (r < 0) {
+		sync_send_error(sync_fd, &f);
+		_exit(EXIT_LAUNCHER);
+	}
+	environ = c->env; /* execvp searches the sandbox's PATH, not the launcher's */
+	execvp(c->argv[0], c->argv);
+	r = errno;
+	fail(&f, -r, "exec", "%s", c->argv[0]);
+	sync_send_error(sync_fd, &f);
+	_exit(r == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
+}

@@ -1,0 +1,343 @@
+/* The config struct: defaults, caller identity, validation, and the derived plan and
+ * environment. Launcher side, the caller's own privileges; nothing after config_finish()
+ * reads argv, the environment or a global. */
+#include "config.h"
+
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "confine.h"
+#include "env.h"
+#include "net.h"
+#include "path-util.h"
+#include "strv.h"
+
+void config_init(struct config *c)
+{
+	*c = (struct config){
+		.idmap = IDMAP_AUTO,
+		.seccomp = SECCOMP_DEFAULT,
+		.landlock = LANDLOCK_AUTO,
+		.new_session = TRI_AUTO,
+		.uid = (uid_t)-1,
+		.gid = (gid_t)-1,
+	};
+}
+
+void config_free(struct config *c)
+{
+	strv_free(c->argv);
+	free(c->user);
+	free(c->home);
+	free(c->search_path);
+	free(c->hostname);
+	for (size_t i = 0; i < c->n_mounts; i++) {
+		free(c->mounts[i].src);
+		free(c->mounts[i].dst);
+	}
+	free(c->mounts);
+	free(c->chdir);
+	for (size_t i = 0; i < c->n_env_ops; i++) {
+		free(c->env_ops[i].name);
+		free(c->env_ops[i].value);
+	}
+	free(c->env_ops);
+	free(c->seccomp_file);
+	strv_free(c->seccomp_deny);
+	free(c->keep_fds);
+	mountplan_free(&c->plan);
+	strv_free(c->env);
+	free(c->cwd);
+	free(c->profile);
+	free(c->ports);
+	free(c->bridge);
+	free(c->rootfs);
+	strv_free(c->layers);
+	free(c->persist);
+	free(c->rootfs_bind);
+	strv_free(c->whitelist);
+	strv_free(c->read_only);
+	strv_free(c->whitelist_try);
+	strv_free(c->read_only_try);
+	strv_free(c->blacklist);
+	strv_free(c->private_etc);
+	strv_free(c->mkdirs);
+	free(c->runtime_dir);
+	config_init(c);
+}
+
+/* Who is calling: uid, gid, login name and home. $HOME wins over the passwd entry, as for
+ * any program the user runs; the name is only used to match /etc/subuid lines. */
+static int config_fill_identity(struct config *c, char **host_env, struct failure *f)
+{
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+	const char *home = NULL;
+
+	c->host_uid = getuid();
+	c->host_gid = getgid();
+	if (getpwuid_r(c->host_uid, &pw, buf, sizeof(buf), &res) == 0 && res) {
+		c->user = strdup(pw.pw_name);
+		home = pw.pw_dir;
+	} else if (asprintf(&c->user, "%u", c->host_uid) < 0)
+		c->user = NULL;
+	for (char **e = host_env; e && *e; e++) {
+		if (strncmp(*e, "HOME=", 5) == 0 && (*e)[5] == '/')
+			home = *e + 5;
+		if (strncmp(*e, "PATH=", 5) == 0 && !c->search_path)
+			c->search_path = strdup(*e + 5);
+		if (strncmp(*e, "XDG_RUNTIME_DIR=", 16) == 0 && (*e)[16] == '/' && !c->runtime_dir)
+			c->runtime_dir = strdup(*e + 16);
+	}
+	if (!c->search_path)
+		c->search_path = strdup("/usr/local/bin:/usr/bin:/bin");
+	c->home = strdup(home ? home : "/");
+	if (!c->user || !c->home || !c->search_path)
+		return fail(f, -ENOMEM, "config", NULL);
+	path_normalize(c->home);
+	if (c->uid == (uid_t)-1)
+		c->uid = c->host_uid;
+	if (c->gid == (gid_t)-1)
+		c->gid = c->host_gid;
+	return 0;
+}
+
+/* Bind sources relative to the caller's cwd become absolute; destinations must be absolute. */
+static int config_check_mounts(struct config *c, struct failure *f)
+{
+	char cwd[4096];
+
+	for (size_t i = 0; i < c->n_mounts; i++) {
+		struct mount_req *m = &c->mounts[i];
+		const char *d = m->dst;
+		if (m->src && m->kind != MREQ_SYMLINK && m->src[0] != '/') {
+			char *abs = NULL;
+			if (!getcwd(cwd, sizeof(cwd)))
+				return fail(f, negative_errno(), "getcwd", NULL);
+			if (path_make_absolute(m->src, cwd, &abs) < 0)
+				return fail(f, -ENOMEM, "mount", NULL);
+			if (strcmp(m->src, m->dst) == 0) { /* SRC alone: the same path inside */
+				free(m->dst);
+				if (!(m->dst = strdup(abs))) {
+					free(abs);
+					return fail(f, -ENOMEM, "mount", NULL);
+				}
+				d = m->dst;
+			}
+			free(m->src);
+			m->src = abs;
+		}
+		if (d[0] != '/')
+			return fail(f, -EINVAL, "mount", "%s: destination must be an absolute path", d);
+		if (path_has_dotdot(d))
+			return fail(f, -EINVAL, "mount", "%s: destination must not contain '..'", d);
+		path_normalize(c->mounts[i].dst);
+		if (strcmp(c->mounts[i].dst, "/") == 0)
+			return fail(f, -EINVAL, "mount", "/: cannot mount over the sandbox root");
+	}
+	return 0;
+}
+
+static int expand_one(const struct config *c, char **p, const char *opt, struct failure *f)
+{
+	char *out = NULL;
+	int r;
+
+	if (!*p)
+		return 0;
+	r = path_expand(*p, c->home, c->runtime_dir, c->host_uid, c->cwd, &out);
+	if (r == -ENXIO)
+		return failx(f, opt, "%s: XDG_RUNTIME_DIR is not set", *p);
+	if (r < 0)
+		return failx(f, opt, "%s: unknown macro or bad path", *p);
+	free(*p);
+	*p = out;
+	return 0;
+}
+
+static int expand_all(const struct config *c, char **v, const char *opt, struct failure *f)
+{
+	for (; v && *v; v++) {
+		int r = expand_one(c, v, opt, f);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int config_expand_paths(struct config *c, struct failure *f)
+{
+	int r = expand_one(c, &c->rootfs, "--rootfs", f);
+
+	if (r == 0)
+		r = expand_one(c, &c->persist, "--persist", f);
+	if (r == 0)
+		r = expand_one(c, &c->rootfs_bind, "--rootfs-bind", f);
+	if (r == 0)
+		r = expand_all(c, c->layers, "--layers", f);
+	if (r == 0)
+		r = expand_all(c, c->whitelist, "--whitelist", f);
+	if (r == 0)
+		r = expand_all(c, c->read_only, "--read-only", f);
+	if (r == 0)
+		r = expand_all(c, c->whitelist_try, "--whitelist-try", f);
+	if (r == 0)
+		r = expand_all(c, c->read_only_try, "--read-only-try", f);
+	if (r == 0)
+		r = expand_all(c, c->blacklist, "--blacklist", f);
+	if (r == 0)
+		r = expand_all(c, c->mkdirs, "--mkdir", f);
+	return r;
+}
+
+static bool path_is_beneath(const char *p, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return dir[0] && strncmp(p, dir, n) == 0 &&
+	       (p[n] == '/' || p[n] == '\0' || (n == 1 && dir[0] == '/'));
+}
+
+/* A hidden path is hidden at its real place too, so that a symlink to it shows nothing. */
+static int config_resolve_blacklist(struct config *c, struct failure *f)
+{
+	size_t n = strv_length(c->blacklist);
+
+	for (size_t i = 0; i < n; i++) {
+		char *real = realpath(c->blacklist[i], NULL);
+		if (real && strcmp(real, c->blacklist[i]) != 0) {
+			if (strv_consume(&c->blacklist, real) < 0)
+				return fail(f, -ENOMEM, "--blacklist", NULL);
+		} else
+			free(real);
+	}
+	return 0;
+}
+
+/* overlayfs refuses an upper inside a lower (or the reverse) with a bare EINVAL; say it. */
+static int check_upper_apart(const char *persist, const char *lower, struct failure *f)
+{
+	_cleanup_free_ char *upper = lower ? realpath(persist, NULL) : NULL;
+	_cleanup_free_ char *low = lower ? realpath(lower, NULL) : NULL;
+	const char *u = upper ? upper : persist, *l = low ? low : lower;
+
+	if (l && (path_is_beneath(u, l) || path_is_beneath(l, u)))
+		return failx(f, "--persist",
+			     "%s: the upper layer must not be inside a lower layer (%s) or contain it",
+			     persist, lower);
+	return 0;
+}
+
+static int config_check_image(struct config *c, struct failure *f)
+{
+	bool image = c->rootfs || c->layers;
+
+	if (image && c->rootfs_bind)
+		return failx(f, "--rootfs-bind", "cannot be combined with --rootfs or --layers");
+	if (c->persist && !image)
+		return failx(f, "--persist", "needs --rootfs or --layers");
+	if (c->rootfs_rw && !c->rootfs_bind)
+		return failx(f, "--rw", "only applies to --rootfs-bind");
+	if (c->private_etc && (image || c->rootfs_bind))
+		return failx(f, "--private-etc",
+			     "applies to the host view, not to --rootfs or --rootfs-bind");
+	if (!c->persist)
+		return 0;
+	if (strcmp(c->persist, "/") == 0)
+		return failx(f, "--persist", "/: not a place for an upper layer");
+	int r = check_upper_apart(c->persist, c->rootfs, f);
+	for (char **l = c->layers; r == 0 && l && *l; l++)
+		r = check_upper_apart(c->persist, *l, f);
+	return r;
+}
+
+/* The whole host root rw (or ro) at / would undo the sandbox's file-system view. */
+static int check_not_root(char **v, const char *opt, struct failure *f)
+{
+	for (; v && *v; v++)
+		if (strcmp(*v, "/") == 0)
+			return failx(
+			    f, opt,
+			    "/: the whole root cannot be passed; name the paths (or use --rootfs-bind)");
+	return 0;
+}
+
+static int config_check_mkdirs(struct config *c, struct failure *f)
+{
+	int r = check_not_root(c->whitelist, "--whitelist", f);
+
+	if (r == 0)
+		r = check_not_root(c->read_only, "--read-only", f);
+	if (r == 0)
+		r = check_not_root(c->whitelist_try, "--whitelist-try", f);
+	if (r == 0)
+		r = check_not_root(c->read_only_try, "--read-only-try", f);
+	if (r < 0)
+		return r;
+	for (char **d = c->mkdirs; d && *d; d++)
+		if (path_has_dotdot(*d) || !(path_is_beneath(*d, c->home) || path_is_beneath(*d, "/tmp") ||
+					     (c->runtime_dir && path_is_beneath(*d, c->runtime_dir))))
+			return failx(f, "--mkdir",
+				     "%s: only paths under your home, /tmp or $XDG_RUNTIME_DIR are created",
+				     *d);
+	return 0;
+}
+
+/* auto-usermode is decided here (the plan's resolv.conf depends on it); options that only a
+ * user-mode back-end or veth can honour are refused with the others. */
+static int config_check_net(struct config *c, struct failure *f)
+{
+	if (c->net == NET_AUTO_USERMODE) {
+		char *pasta = path_find_executable("pasta", c->search_path);
+		c->net = pasta ? NET_PASTA : NET_SLIRP;
+		free(pasta);
+	}
+	bool usermode = c->net == NET_SLIRP || c->net == NET_PASTA;
+	if (c->n_ports > 0 && !usermode)
+		return failx(f, "--port", "needs --net slirp or --net pasta");
+	if (c->allow_host_loopback && !usermode)
+		return failx(f, "--allow-host-loopback", "needs --net slirp or --net pasta");
+	if (c->ipv6 && !usermode)
+		return failx(f, "--ipv6", "needs --net slirp or --net pasta");
+	if (c->bridge && c->net != NET_VETH)
+		return failx(f, "--bridge", "needs --net veth");
+	if (c->net == NET_VETH && !c->bridge)
+		return failx(f, "--net", "veth needs --bridge NAME");
+	return net_validate(c, f);
+}
+
+int config_finish(struct config *c, char **host_env, struct failure *f)
+{
+	int r;
+
+	if (strv_length(c->argv) == 0 || !c->argv[0][0])
+		return failx(f, "usage", "no command given (hutch [OPTIONS] [--] COMMAND [ARGS...])");
+	r = config_fill_identity(c, host_env, f);
+	if (r < 0)
+		return r;
+	c->cwd = getcwd(NULL, 0); /* NULL (deleted cwd) just means: start at home */
+	if (!c->hostname && !(c->share & SHARE_UTS) && !(c->hostname = strdup("hutch")))
+		return fail(f, -ENOMEM, "config", NULL);
+	if (c->hostname && (c->share & SHARE_UTS))
+		return fail(f, -EINVAL, "hostname",
+			    "--hostname needs a new uts namespace (drop --share-uts)");
+	r = config_check_mounts(c, f);
+	if (r < 0)
+		return r;
+	if (c->chdir && c->chdir[0] != '/')
+		return fail(f, -EINVAL, "chdir", "%s: must be an absolute path", c->chdir);
+	if ((r = config_check_net(c, f)) < 0 || (r = config_expand_paths(c, f)) < 0 ||
+	    (r = config_check_image(c, f)) < 0 || (r = config_check_mkdirs(c, f)) < 0 ||
+	    (r = config_resolve_blacklist(c, f)) < 0)
+		return r;
+	c->setsid_command =
+	    c->new_session == TRI_YES || (c->new_session == TRI_AUTO && !isatty(STDIN_FILENO));
+	r = mountplan_build(c, &c->plan, f);
+	if (r < 0)
+		return r;
+	return env_build(c, host_env, &c->env, f);
+}

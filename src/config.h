@@ -1,0 +1,197 @@
+/* The one config struct: filled by the front ends (command line, profiles, later bwrap's
+ * command line), validated once, then read-only for every later step. Launcher side only. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "failure.h"
+#include "mountplan.h"
+
+/* Exit codes, as podman and env(1) use them. */
+#define EXIT_LAUNCHER	 125
+#define EXIT_CANNOT_EXEC 126
+#define EXIT_NOT_FOUND	 127
+
+enum idmap_mode {
+	IDMAP_AUTO,   /* subordinate ranges through newuidmap/newgidmap, else single */
+	IDMAP_SUBID,  /* require the helpers and ranges */
+	IDMAP_SINGLE, /* only the caller's own id, written directly */
+};
+
+enum seccomp_mode {
+	SECCOMP_DEFAULT,
+	SECCOMP_NONE,
+	SECCOMP_FILE,
+};
+
+enum landlock_mode {
+	LANDLOCK_AUTO,
+	LANDLOCK_OFF,
+	LANDLOCK_REQUIRE,
+};
+
+enum overlay_driver {
+	OVERLAY_AUTO, /* the kernel's overlayfs, fuse-overlayfs when the kernel refuses */
+	OVERLAY_KERNEL,
+	OVERLAY_FUSE,
+};
+
+enum home_mode {
+	HOME_DEFAULT, /* private in the host view; the image's own under --rootfs */
+	HOME_PRIVATE, /* an empty tmpfs */
+	HOME_HOST,    /* the real home, read-write */
+	HOME_RO,      /* the real home, read-only */
+};
+
+enum net_mode {
+	NET_NONE,	   /* a new network namespace with only lo (the default) */
+	NET_HOST,	   /* the host's network namespace (--share-net) */
+	NET_SLIRP,	   /* user-mode networking by slirp4netns */
+	NET_PASTA,	   /* user-mode networking by pasta (passt) */
+	NET_AUTO_USERMODE, /* pasta when installed, else slirp4netns */
+	NET_VETH,	   /* a veth pair on an allowed bridge, through the hutch-veth helper */
+};
+
+/* --port [HOSTIP:]HOSTPORT:SANDBOXPORT[/tcp|/udp] */
+struct port_fwd {
+	char host_ip[64]; /* "" for all addresses */
+	unsigned host_port, sandbox_port;
+	bool udp;
+};
+
+enum tristate {
+	TRI_AUTO = -1,
+	TRI_NO = 0,
+	TRI_YES = 1,
+};
+
+/* Namespaces the sandbox may keep from the host (user and mount are always new). */
+enum share_flags {
+	SHARE_NET = 1u << 0,
+	SHARE_IPC = 1u << 1,
+	SHARE_PID = 1u << 2,
+	SHARE_UTS = 1u << 3,
+	SHARE_CGROUP = 1u << 4,
+};
+
+/* One user-requested mount, in command-line order. */
+enum mount_req_kind {
+	MREQ_BIND,
+	MREQ_RO_BIND,
+	MREQ_DEV_BIND,
+	MREQ_TMPFS,
+	MREQ_DIR,
+	MREQ_SYMLINK,
+};
+
+struct mount_req {
+	enum mount_req_kind kind;
+	char *src; /* bind source or symlink target; NULL for tmpfs/dir */
+	char *dst; /* absolute path inside the sandbox */
+	bool try_; /* a missing source is skipped (--bind-try and friends) */
+};
+
+/* One environment edit, applied in order to the launcher's environment. */
+enum env_op_kind {
+	ENV_SET,
+	ENV_UNSET,
+};
+
+struct env_op {
+	enum env_op_kind kind;
+	char *name;
+	char *value; /* ENV_SET only */
+};
+
+struct config {
+	/* the command */
+	char **argv;
+
+	/* who runs it, outside and inside */
+	uid_t host_uid;
+	gid_t host_gid;
+	char *user; /* login name of host_uid, for /etc/subuid */
+	char *home; /* the caller's $HOME (or passwd entry) */
+	uid_t uid;  /* identity inside; defaults to host_uid (keep-id) */
+	gid_t gid;
+	enum idmap_mode idmap;
+	char *search_path; /* $PATH at start, where the id-map helpers are looked up */
+
+	/* namespaces */
+	unsigned share; /* enum share_flags */
+
+	/* networking (issue 6) */
+	enum net_mode net;
+	struct port_fwd *ports;
+	size_t n_ports;
+	bool allow_host_loopback;
+	bool ipv6;
+	char *bridge;
+	char *hostname;
+	bool as_pid1;
+
+	/* file system */
+	struct mount_req *mounts;
+	size_t n_mounts;
+	char *chdir;
+
+	/* the root (issue 3): the host view (default), or an image */
+	char *rootfs;	   /* --rootfs DIR: overlay with DIR as the lowest layer */
+	char **layers;	   /* --layers L1:L2:...: further read-only layers, top last */
+	char *persist;	   /* --persist UPPER: a kept upper layer (work dir: UPPER.work) */
+	char *rootfs_bind; /* --rootfs-bind DIR: DIR itself as the root, no overlay */
+	bool rootfs_rw;	   /* --rw: --rootfs-bind writable */
+	enum overlay_driver overlay_driver;
+
+	/* host-view policy (issue 3); paths expanded (~, ${HOME}, ${UID}, ${XDG_RUNTIME_DIR}) */
+	enum home_mode home_mode;
+	char **whitelist;     /* host paths bound read-write at the same place */
+	char **read_only;     /* host paths bound read-only at the same place */
+	char **whitelist_try; /* the same, skipped when missing */
+	char **read_only_try;
+	char **blacklist;   /* paths hidden under an empty read-only file or directory */
+	char **private_etc; /* NULL: all of /etc; else only these entries of it */
+	bool private_tmp;
+	char **mkdirs;	   /* created on the host (under home, /tmp or the runtime dir) first */
+	char *runtime_dir; /* $XDG_RUNTIME_DIR at start, for ${XDG_RUNTIME_DIR} */
+
+	/* environment */
+	bool clearenv;
+	struct env_op *env_ops;
+	size_t n_env_ops;
+	bool keep_session_env; /* skip the scrub of session variables (--keep-session-env) */
+
+	/* confinement of the command (issue 4) */
+	uint64_t cap_add; /* bit n = capability n kept; UINT64_MAX for ALL */
+	enum seccomp_mode seccomp;
+	char *seccomp_file;
+	char **seccomp_deny; /* strv of extra syscall names to deny */
+	bool allow_ptrace;
+	bool allow_userns;
+	int *keep_fds;
+	size_t n_keep_fds;
+	enum landlock_mode landlock;
+	enum tristate new_session; /* auto: setsid unless stdin is a terminal */
+
+	bool verbose;
+
+	/* profile selection (issue 5): --profile NAME|PATH, --noprofile */
+	char *profile;
+	bool noprofile;
+
+	/* derived by config_finish(): read by the launcher and children */
+	struct mountplan plan;
+	char **env;	     /* the command's environment */
+	char *cwd;	     /* the caller's working directory, tried first inside */
+	bool setsid_command; /* the command gets its own session (new_session resolved) */
+};
+
+void config_init(struct config *c);
+void config_free(struct config *c);
+
+/* Fill defaults that depend on the caller, validate, and derive the plan and environment.
+ * Returns 0, or -errno with f filled. */
+int config_finish(struct config *c, char **host_env, struct failure *f);

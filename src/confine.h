@@ -1,0 +1,54 @@
+/* The command's confinement (issue 4): capabilities, seccomp, Landlock.
+ * Built from the config; the order of application is fixed in command.c:
+ *   setsid → environment → chdir → fd sweep → caps_drop → no_new_privs → landlock_apply →
+ *   seccomp_install (last, right before execve).
+ * Parsing helpers run in the launcher; the apply and install steps run in the command process, inside all
+ * namespaces, after pivot_root, with full capabilities of the sandbox's user namespace. */
+#pragma once
+
+#include <linux/filter.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct config;
+struct failure;
+
+/* ---- caps.c (libcap) ---- */
+
+/* "CAP_NET_RAW,sys_admin,ALL" → bit mask (bit n = capability n); unknown names are -EINVAL with
+ * f naming the name. Launcher side (command-line and profile parsing). */
+int caps_parse_list(const char *list, uint64_t *ret_mask, struct failure *f);
+
+/* Empty effective/permitted/inheritable/ambient sets and a cleared bounding set, except the
+ * capabilities in c->cap_add, which stay effective, permitted, inheritable and ambient so they
+ * survive execve whatever the uid inside. Command process. */
+int caps_drop(const struct config *c, struct failure *f);
+
+/* ---- seccomp.c (libseccomp) ---- */
+
+/* A compiled classic-BPF program: built once in the launcher (while the id-map helpers run),
+ * shipped to the child over the sync channel, installed last in the command process. */
+struct bpf_program {
+	struct sock_filter *insns;
+	size_t n; /* 0 means no filter (--seccomp=none) */
+};
+
+/* Build the filter the config asks for: the default deny list (plus c->seccomp_deny, minus
+ * what --allow-ptrace / --allow-userns permit) for every architecture the host runs, or the
+ * rules of c->seccomp_file (errors name file:line), or nothing. Launcher side. */
+int seccomp_build(const struct config *c, struct bpf_program *ret, struct failure *f);
+void bpf_program_free(struct bpf_program *p);
+
+/* seccomp_build() through a per-user cache of compiled programs in $XDG_RUNTIME_DIR/hutch
+ * (seccomp-cache.c). Launcher side. */
+int seccomp_build_cached(const struct config *c, struct bpf_program *ret, struct failure *f);
+
+/* prctl(PR_SET_SECCOMP) of the program, after no_new_privs. Command process. */
+int seccomp_install(const struct bpf_program *p, struct failure *f);
+
+/* ---- landlock.c ---- */
+
+/* Where the kernel offers Landlock: restrict writes to the paths the mount plan made
+ * writable (rw binds, tmpfs mounts, /dev). c->landlock: auto (skip quietly when unsupported),
+ * off, require (-EOPNOTSUPP when unsupported). Command process, after pivot_root. */
+int landlock_apply(const struct config *c, struct failure *f);

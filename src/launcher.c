@@ -1,0 +1,400 @@
+/* The parent driver (see launcher.h). Host side, the caller's own privileges; the only
+ * privileged step is the setuid newuidmap/newgidmap helpers it runs. */
+#include "launcher.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <stdio.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "child.h"
+#include "confine.h"
+#include "config.h"
+#include "failure.h"
+#include "idmap.h"
+#include "log.h"
+#include "net.h"
+#include "pid1.h"
+#include "sync.h"
+
+struct launcher {
+	const struct config *c;
+	int sync[2]; /* [0] ours, [1] the children's */
+	int sig_fd;
+	int epoll_fd;
+	pid_t child;  /* the user-namespace child */
+	int child_fd; /* its pidfd */
+	pid_t pid1;
+	int pid1_fd;
+	int pending_sig; /* arrived before pid 1 existed */
+	struct idmap uid, gid;
+	struct idmap_job jobs[2];
+	struct bpf_program bpf;
+	struct net_state net;
+	sigset_t oldmask;
+	bool mask_saved, child_failed;
+	struct failure child_failure;
+	int status; /* -1 while pid 1 runs */
+};
+
+static void launcher_teardown(struct launcher *l)
+{
+	/* On an error path the children must not outlive us (nor wait for a map forever). */
+	if (l->child_fd >= 0 && l->status < 0)
+		syscall(SYS_pidfd_send_signal, l->child_fd, SIGKILL, NULL, 0);
+	if (l->pid1_fd >= 0 && l->status < 0)
+		syscall(SYS_pidfd_send_signal, l->pid1_fd, SIGKILL, NULL, 0);
+	if (l->child > 0)
+		waitpid(l->child, NULL, 0);
+	if (l->pid1 > 0 && l->status < 0)
+		waitpid(l->pid1, NULL, 0);
+	for (int i = 0; i < 2; i++)
+		if (l->jobs[i].pid > 0) {
+			safe_close(l->jobs[i].err_fd);
+			waitpid(l->jobs[i].pid, NULL, 0);
+		}
+	safe_close(l->sync[0]);
+	safe_close(l->sync[1]);
+	safe_close(l->sig_fd);
+	safe_close(l->epoll_fd);
+	safe_close(l->child_fd);
+	safe_close(l->pid1_fd);
+	net_stop(&l->net);
+	idmap_free(&l->uid);
+	idmap_free(&l->gid);
+	bpf_program_free(&l->bpf);
+	if (l->mask_saved)
+		sigprocmask(SIG_SETMASK, &l->oldmask, NULL);
+}
+
+/* The base --mkdir allows d under (config.c checked it is under one of them). */
+static const char *mkdir_base(const struct config *c, const char *d)
+{
+	const char *bases[] = { c->home, "/tmp", c->runtime_dir };
+
+	for (size_t i = 0; i < ARRAY_SIZE(bases); i++) {
+		size_t n = bases[i] ? strlen(bases[i]) : 0;
+		if (n && strncmp(d, bases[i], n) == 0 && (d[n] == '/' || d[n] == '\0'))
+			return bases[i];
+	}
+	return NULL;
+}
+
+/* mkdir -p of d beneath base, never through a symlink (one planted in the home could point
+ * anywhere): each component is created with mkdirat and opened with RESOLVE_NO_SYMLINKS. */
+static int mkdir_beneath(const char *base, const char *d, struct failure *f)
+{
+	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+				.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS };
+	int fd = open(base, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	char buf[4096];
+
+	if (fd < 0)
+		return fail(f, negative_errno(), "--mkdir", "%s", base);
+	snprintf(buf, sizeof(buf), "%s", d + strlen(base));
+	for (char *save = NULL, *comp = strtok_r(buf, "/", &save); comp; comp = strtok_r(NULL, "/", &save)) {
+		if (mkdirat(fd, comp, 0700) < 0 && errno != EEXIST) {
+			safe_close(fd);
+			return fail(f, negative_errno(), "--mkdir", "%s", d);
+		}
+		int nfd = (int)syscall(SYS_openat2, fd, comp, &how, sizeof(how));
+		safe_close(fd);
+		if (nfd < 0)
+			return fail(f, negative_errno(), "--mkdir", "%s%s", d,
+				    errno == ELOOP ? ": goes through a symbolic link" : "");
+		fd = nfd;
+	}
+	safe_close(fd);
+	return 0;
+}
+
+/* --mkdir: create the directories on the host, as the caller, before anything else. */
+static int launcher_mkdirs(const struct config *c, struct failure *f)
+{
+	for (char **d = c->mkdirs; d && *d; d++) {
+		const char *base = mkdir_base(c, *d);
+		int r = base ? mkdir_beneath(base, *d, f)
+			     : failx(f, "--mkdir", "%s: not under home, /tmp or the runtime dir", *d);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int launcher_signals(struct launcher *l, struct failure *f)
+{
+	sigset_t set;
+
+	signals_forwarded(&set);
+	if (sigprocmask(SIG_BLOCK, &set, &l->oldmask) < 0)
+		return fail(f, negative_errno(), "signals", NULL);
+	l->mask_saved = true;
+	l->sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	return l->sig_fd < 0 ? fail(f, negative_errno(), "signalfd", NULL) : 0;
+}
+
+/* clone3(CLONE_NEWUSER): the child gets a pidfd-tracked life and starts in child_main. */
+static int launcher_clone(struct launcher *l, struct failure *f)
+{
+	struct clone_args args = {
+		.flags = CLONE_NEWUSER | CLONE_PIDFD,
+		.pidfd = (uint64_t)(uintptr_t)&l->child_fd,
+		.exit_signal = SIGCHLD,
+	};
+	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+
+	if (pid < 0)
+		return fail(f, negative_errno(), "clone", "new user namespace");
+	if (pid == 0)
+		child_main(l->c, l->sync[1], l->sync[0]);
+	l->child = pid;
+	l->sync[1] = safe_close(l->sync[1]);
+	return 0;
+}
+
+/* Both helpers run at once, while the child unshares its namespaces and creates pid 1. */
+static int launcher_map_ids(struct launcher *l, struct failure *f)
+{
+	const struct config *c = l->c;
+	int r = idmap_start(&l->uid, &l->gid, l->child, l->jobs, f);
+
+	if (r == 0)
+		r = idmap_finish(&l->uid, &l->gid, l->child, l->jobs, c->idmap == IDMAP_AUTO, f);
+	if (r < 0)
+		return r;
+	r = sync_send(l->sync[0], SYNC_USERMAP_ACK, 0, NULL, 0, NULL, 0);
+	if (r < 0)
+		return fail(f, r, "sync", "sending USERMAP_ACK");
+	log_verbose(c->verbose, "id map: uid %s, gid %s", l->uid.n > 1 ? "subordinate ranges" : "single",
+		    l->gid.n > 1 ? "subordinate ranges" : "single");
+	if (l->uid.note || l->gid.note)
+		log_verbose(c->verbose, "id map: single-id fallback: %s",
+			    l->uid.note ? l->uid.note : l->gid.note);
+	return 0;
+}
+
+/* Compiled while pid 1 mounts the new root; the command receives it just before exec. */
+static int launcher_send_filter(struct launcher *l, struct failure *f)
+{
+	int r = seccomp_build_cached(l->c, &l->bpf, f);
+
+	if (r < 0)
+		return r;
+	r = sync_send(l->sync[0], SYNC_SECCOMP, 0, l->bpf.insns, l->bpf.n * sizeof(struct sock_filter), NULL,
+		      0);
+	/* EPIPE: every child is gone already; the event loop collects why. */
+	return r < 0 && r != -EPIPE ? fail(f, r, "sync", "sending the seccomp filter") : 0;
+}
+
+enum { EV_SYNC, EV_SIGNAL, EV_CHILD, EV_PID1 };
+
+static int epoll_watch(int ep, int fd, uint32_t tag)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = tag };
+
+	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0 ? negative_errno() : 0;
+}
+
+static void send_to_pid1(struct launcher *l, int sig)
+{
+	if (l->pid1_fd >= 0)
+		syscall(SYS_pidfd_send_signal, l->pid1_fd, sig, NULL, 0);
+	else
+		l->pending_sig = sig;
+}
+
+static int on_pid1_known(struct launcher *l, pid_t pid, struct failure *f)
+{
+	int r;
+
+	if (l->pid1 > 0 || pid <= 0)
+		return failx(f, "sync", "unexpected PID1 %d", (int)pid);
+	l->pid1 = pid;
+	/* Our own child (CLONE_PARENT): its pid cannot be reused before we reap it. */
+	l->pid1_fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (l->pid1_fd < 0)
+		return fail(f, negative_errno(), "pidfd_open", "%d", (int)pid);
+	if ((r = epoll_watch(l->epoll_fd, l->pid1_fd, EV_PID1)) < 0)
+		return fail(f, r, "epoll", NULL);
+	if (l->pending_sig)
+		send_to_pid1(l, l->pending_sig);
+	/* pid 1 exists, so does its network namespace: the back-end can join it now. */
+	if (!net_needs_launcher(l->c))
+		return 0;
+	if ((r = net_start(l->c, pid, &l->net, f)) < 0)
+		return r;
+	r = sync_send(l->sync[0], SYNC_NET_READY, 0, NULL, 0, NULL, 0);
+	return r < 0 && r != -EPIPE ? fail(f, r, "sync", "sending NET_READY") : 0;
+}
+
+/* One message from a child; 0 at EOF (every child's end closed: all exec'd or gone). */
+static int on_sync(struct launcher *l, struct failure *f)
+{
+	struct sync_msg m;
+	_cleanup_free_ void *payload = NULL;
+	int t = sync_recv(l->sync[0], &m, &payload, NULL, NULL);
+
+	/* When the children's end closes with our SECCOMP message unread (pid 1 failed its
+	 * setup), the kernel flags our end ECONNRESET and reports that once, before messages
+	 * still queued here: read on; only 0 is the end. */
+	if (t == -ECONNRESET)
+		return 1;
+	if (t == 0) {
+		epoll_ctl(l->epoll_fd, EPOLL_CTL_DEL, l->sync[0], NULL);
+		return 0;
+	}
+	if (t < 0)
+		return fail(f, t, "sync", "receiving");
+	if (t == SYNC_PID1)
+		return on_pid1_known(l, m.value, f);
+	if (t == SYNC_ERROR && m.len == sizeof(struct failure) && !l->child_failed) {
+		memcpy(&l->child_failure, payload, sizeof(struct failure));
+		l->child_failure.stage[FAILURE_STAGE_MAX - 1] = '\0';
+		l->child_failure.detail[FAILURE_DETAIL_MAX - 1] = '\0';
+		l->child_failed = true;
+		return 1;
+	}
+	if (t == SYNC_ERROR)
+		return 1;
+	if (t == SYNC_INFO && m.len > 0) {
+		((char *)payload)[m.len - 1] = '\0';
+		log_verbose(l->c->verbose, "%s", (char *)payload);
+		return 1;
+	}
+	return failx(f, "sync", "unexpected %s from the sandbox", sync_type_name((uint32_t)t));
+}
+
+/* Messages already queued (an exec error sent just before its sender exited). */
+static void drain_sync(struct launcher *l, struct failure *f)
+{
+	struct pollfd p = { .fd = l->sync[0], .events = POLLIN };
+
+	while (poll(&p, 1, 0) > 0 && (p.revents & POLLIN))
+		if (on_sync(l, f) <= 0)
+			break;
+}
+
+static void on_signal(struct launcher *l)
+{
+	struct signalfd_siginfo si;
+
+	while (read(l->sig_fd, &si, sizeof(si)) == sizeof(si)) {
+		/* A terminal's signal reached the command already when it shares our process
+		 * group; pass on only what was sent to us, or everything when it has its own. */
+		if ((int)si.ssi_code == SI_KERNEL && !l->c->setsid_command)
+			continue;
+		send_to_pid1(l, (int)si.ssi_signo);
+	}
+}
+
+static int wait_code(int pidfd)
+{
+	siginfo_t si = { 0 };
+
+	if (waitid(P_PIDFD, (id_t)pidfd, &si, WEXITED) < 0)
+		return -1;
+	return si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
+}
+
+static int on_exit_event(struct launcher *l, uint32_t which, struct failure *f)
+{
+	if (which == EV_PID1) {
+		l->status = wait_code(l->pid1_fd);
+		l->pid1 = 0;
+		return 0;
+	}
+	int code = wait_code(l->child_fd);
+	l->child = 0;
+	epoll_ctl(l->epoll_fd, EPOLL_CTL_DEL, l->child_fd, NULL);
+	if (code != 0 && l->pid1 <= 0) {
+		drain_sync(l, f);
+		l->status = EXIT_LAUNCHER;
+		if (!l->child_failed)
+			return failx(f, "child", "exited with status %d during setup", code);
+	}
+	return 0;
+}
+
+static int launcher_loop(struct launcher *l, struct failure *f)
+{
+	struct epoll_event ev[4];
+	int r;
+
+	if ((l->epoll_fd = epoll_create1(EPOLL_CLOEXEC)) < 0)
+		return fail(f, negative_errno(), "epoll", NULL);
+	if ((r = epoll_watch(l->epoll_fd, l->sync[0], EV_SYNC)) < 0 ||
+	    (r = epoll_watch(l->epoll_fd, l->sig_fd, EV_SIGNAL)) < 0 ||
+	    (r = epoll_watch(l->epoll_fd, l->child_fd, EV_CHILD)) < 0)
+		return fail(f, r, "epoll", NULL);
+	while (l->status < 0) {
+		int n = epoll_wait(l->epoll_fd, ev, (int)ARRAY_SIZE(ev), -1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return fail(f, negative_errno(), "epoll", NULL);
+		for (int i = 0; i < n && r >= 0; i++) {
+			uint32_t tag = ev[i].data.u32;
+			if (tag == EV_SYNC)
+				r = on_sync(l, f);
+			else if (tag == EV_SIGNAL)
+				on_signal(l);
+			else
+				r = on_exit_event(l, tag, f);
+		}
+		if (r < 0)
+			return r;
+	}
+	drain_sync(l, f);
+	return 0;
+}
+
+int launcher_run(const struct config *c, int *ret_status, struct failure *f)
+{
+	struct launcher l = {
+		.c = c,
+		.sync = { -1, -1 },
+		.sig_fd = -1,
+		.epoll_fd = -1,
+		.child_fd = -1,
+		.pid1_fd = -1,
+		.status = -1,
+		.jobs = { { .pid = -1, .err_fd = -1 }, { .pid = -1, .err_fd = -1 } },
+	};
+	int r = launcher_mkdirs(c, f);
+
+	net_state_init(&l.net);
+	if (r == 0)
+		r = idmap_prepare(c, &l.uid, &l.gid, f);
+	if (r == 0 && (r = sync_pair(l.sync)) < 0)
+		fail(f, r, "sync", "socketpair");
+	if (r == 0)
+		r = launcher_signals(&l, f);
+	if (r == 0)
+		r = launcher_clone(&l, f);
+	if (r == 0)
+		r = launcher_map_ids(&l, f);
+	if (r == 0)
+		r = launcher_send_filter(&l, f);
+	if (r == 0)
+		r = launcher_loop(&l, f);
+	if (r == 0 && l.child_failed) {
+		*f = l.child_failure;
+		/* exec errors carry the command's own status (126, 127); the rest are ours */
+		if (strcmp(f->stage, "exec") != 0)
+			r = f->err ? -f->err : -EIO;
+	}
+	*ret_status = l.status;
+	launcher_teardown(&l);
+	return r;
+}

@@ -1,0 +1,9 @@
+/* Informational lines under --verbose ("hutch: id map: single (…)"). Fatal errors are never
+ * printed here: they travel up as struct failure and main() prints them once. Launcher side. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "macro.h"
+
+void log_verbose(bool enabled, const char *fmt, ...) _printf_(2, 3);

@@ -1,0 +1,524 @@
+/* The mount plan's executor (see mount.h). Runs in the sandbox's pid 1, before pivot_root,
+ * with the capabilities of the sandbox's own user namespace only. */
+#include "mount.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "failure.h"
+#include "macro.h"
+#include "overlay.h"
+#include "sync.h"
+
+enum mk_kind {
+	MK_NONE, /* open only: the path must exist */
+	MK_DIR,
+	MK_FILE,
+	MK_PARENT, /* create the parents and return the parent's fd */
+};
+
+int openat2_path(int dirfd, const char *path, uint64_t resolve)
+{
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = resolve };
+	int fd;
+
+	while (*path == '/')
+		path++;
+	fd = (int)syscall(SYS_openat2, dirfd, *path ? path : ".", &how, sizeof(how));
+	return fd < 0 ? negative_errno() : fd;
+}
+
+/* A source on the host: absolute symlinks resolve against the host's root, not ours. */
+int open_source(const struct mount_ctx *m, const char *src)
+{
+	return openat2_path(m->oldroot_fd, src, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+}
+
+/* One component under dirfd, created as kind when missing; never through a symlink. */
+static int open_component(int dirfd, const char *name, enum mk_kind kind, mode_t mode)
+{
+	int fd = openat2_path(dirfd, name, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+
+	if (fd != -ENOENT || kind == MK_NONE)
+		return fd;
+	if (kind == MK_FILE) {
+		int w = openat(dirfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode);
+		if (w < 0 && errno != EEXIST)
+			return negative_errno();
+		safe_close(w);
+	} else if (mkdirat(dirfd, name, mode) < 0 && errno != EEXIST)
+		return negative_errno();
+	return openat2_path(dirfd, name, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+}
+
+/* Walk dst under the new root, creating what is missing; returns an O_PATH fd of dst (or of
+ * its parent for MK_PARENT, with *ret_name pointing at the last component). */
+static int open_dest(const struct mount_ctx *m, const char *dst, enum mk_kind kind, mode_t mode,
+		     const char **ret_name)
+{
+	char buf[4096];
+	int fd = openat2_path(m->newroot_fd, "", RESOLVE_BENEATH);
+	char *save = NULL, *comp, *next;
+
+	if (snprintf(buf, sizeof(buf), "%s", dst) >= (int)sizeof(buf)) {
+		safe_close(fd);
+		return -ENAMETOOLONG;
+	}
+	for (comp = strtok_r(buf, "/", &save); fd >= 0 && comp; comp = next) {
+		next = strtok_r(NULL, "/", &save);
+		if (!next && kind == MK_PARENT) {
+			*ret_name = dst + (comp - buf);
+			break;
+		}
+		/* Only a walk that creates makes missing parents; MK_NONE must not touch anything. */
+		int nfd = open_component(fd, comp, next ? (kind == MK_NONE ? MK_NONE : MK_DIR) : kind,
+					 next ? 0755 : mode);
+		safe_close(fd);
+		fd = nfd;
+	}
+	return fd;
+}
+
+static int dest_error(struct failure *f, int r, const char *op, const char *dst)
+{
+	if (r == -ELOOP)
+		return fail(f, r, op, "%s: destination goes through a symlink", dst);
+	return fail(f, r, op, "%s", dst);
+}
+
+/* Attach the detached mount `tree` at dst (created as kind when missing). */
+static int attach(const struct mount_ctx *m, int tree, const char *op, const char *dst, enum mk_kind kind,
+		  struct failure *f)
+{
+	_cleanup_close_ int dfd = open_dest(m, dst, kind, kind == MK_FILE ? 0644 : 0755, NULL);
+
+	if (dfd < 0)
+		return dest_error(f, dfd, op, dst);
+	if (move_mount(tree, "", dfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return fail(f, negative_errno(), op, "%s", dst);
+	return 0;
+}
+
+int set_attr(int tree, uint64_t set, bool recursive)
+{
+	struct mount_attr a = { .attr_set = set };
+
+	if (mount_setattr(tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &a, sizeof(a)) < 0)
+		return negative_errno();
+	return 0;
+}
+
+static int do_bind(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
+{
+	_cleanup_close_ int sfd = open_source(m, e->src), tree = -1;
+	uint64_t attr = MOUNT_ATTR_NOSUID;
+	struct stat st;
+	int r;
+
+	if (sfd == -ENOENT && (e->flags & MPF_TRY))
+		return 0;
+	if (sfd < 0 || fstat(sfd, &st) < 0)
+		return fail(f, sfd < 0 ? sfd : negative_errno(), "bind", "%s", e->src);
+	tree = open_tree(sfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+	if (tree < 0)
+		return fail(f, negative_errno(), "bind", "%s", e->src);
+	attr |= (e->flags & MPF_RO) ? MOUNT_ATTR_RDONLY : 0;
+	attr |= (e->flags & MPF_DEV) ? 0 : MOUNT_ATTR_NODEV;
+	if ((r = set_attr(tree, attr, true)) < 0)
+		return fail(f, r, "bind", "%s: setting mount flags", e->src);
+	return attach(m, tree, "bind", e->dst, S_ISDIR(st.st_mode) ? MK_DIR : MK_FILE, f);
+}
+
+/* merged-/usr hosts have /bin → usr/bin: keep the same link; else bind the directory. */
+static int do_mirror(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
+{
+	char target[4096];
+	const char *name = NULL;
+	ssize_t n = readlinkat(m->oldroot_fd, e->src + 1, target, sizeof(target) - 1);
+	_cleanup_close_ int pfd = -1;
+
+	if (n < 0 && errno == EINVAL)
+		return do_bind(m, e, f);
+	if (n < 0)
+		return errno == ENOENT ? 0 : fail(f, negative_errno(), "mirror", "%s", e->src);
+	target[n] = '\0';
+	pfd = open_dest(m, e->dst, MK_PARENT, 0755, &name);
+	if (pfd < 0)
+		return dest_error(f, pfd, "symlink", e->dst);
+	if (symlinkat(target, pfd, name) < 0)
+		return fail(f, negative_errno(), "symlink", "%s", e->dst);
+	return 0;
+}
+
+/* A new detached superblock mount: fsopen + options ("key=value" or "flag") + fsmount. */
+int new_fs(const char *type, const char *const *opts, uint64_t attr)
+{
+	_cleanup_close_ int fs = fsopen(type, FSOPEN_CLOEXEC);
+
+	if (fs < 0)
+		return negative_errno();
+	for (; opts && *opts; opts++) {
+		char key[64];
+		const char *eq = strchr(*opts, '=');
+		snprintf(key, sizeof(key), "%.*s", eq ? (int)(eq - *opts) : 63, *opts);
+		if (fsconfig(fs, eq ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, key, eq ? eq + 1 : NULL, 0) <
+		    0)
+			return negative_errno();
+	}
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return negative_errno();
+	int mnt = fsmount(fs, FSMOUNT_CLOEXEC, (unsigned)attr);
+	return mnt < 0 ? negative_errno() : mnt;
+}
+
+/* MPF_TRY on a new file system: skipped where the root lacks its mount point and cannot
+ * take one (a read-only image). */
+static bool can_skip(const struct mount_ctx *m, const struct mp_entry *e)
+{
+	_cleanup_close_ int fd = -1;
+
+	if (!(e->flags & MPF_TRY))
+		return false;
+	fd = open_dest(m, e->dst, MK_NONE, 0, NULL);
+	return fd == -ENOENT;
+}
+
+static int mount_new_fs(const struct mount_ctx *m, const char *op, const char *type, const char *const *opts,
+			uint64_t attr, const char *dst, struct failure *f)
+{
+	_cleanup_close_ int mnt = new_fs(type, opts, attr);
+
+	if (mnt < 0)
+		return fail(f, mnt, op, "%s", dst);
+	return attach(m, mnt, op, dst, MK_DIR, f);
+}
+
+static int do_tmpfs(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
+{
+	char mode[24];
+	const char *opts[] = { mode, NULL };
+
+	if (can_skip(m, e))
+		return 0;
+	snprintf(mode, sizeof(mode), "mode=%04o", (unsigned)e->mode);
+	return mount_new_fs(m, "tmpfs", "tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, e->dst, f);
+}
+
+static int do_dir(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
+{
+	_cleanup_close_ int fd = open_dest(m, e->dst, MK_DIR, e->mode, NULL);
+
+	return fd < 0 ? dest_error(f, fd, "dir", e->dst) : 0;
+}
+
+static int do_symlink(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
+{
+	const char *name = NULL;
+	_cleanup_close_ int pfd = open_dest(m, e->dst, MK_PARENT, 0755, &name);
+	char old[4096];
+	ssize_t n;
+
+	if (pfd < 0)
+		return dest_error(f, pfd, "symlink", e->dst);
+	if (symlinkat(e->src, pfd, name) == 0)
+		return 0;
+	/* The same link already there (a mirrored /lib64, say) is fine. */
+	n = errno == EEXIST ? readlinkat(pfd, name, old, sizeof(old) - 1) : -1;
+	if (n >= 0 && (size_t)n == strlen(e->src) && memcmp(old, e->src, (size_t)n) == 0)
+		return 0;
+	return fail(f, -EEXIST, "symlink", "%s", e->dst);
+}
+
+static int do_proc(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
+{
+	if (can_skip(m, e))
+		return 0;
+	/* With the host's pid namespace the kernel refuses a new proc (our user namespace does
+	 * not own that pid namespace): bind the host's instead, as the only faithful view. */
+	if (m->c->share & SHARE_PID) {
+		struct mp_entry b = { .op = MP_BIND, .src = (char *)"/proc", .dst = e->dst };
+		return do_bind(m, &b, f);
+	}
+	return mount_new_fs(m, "proc", "proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+			    e->dst, f);
+}
+
+/* Make dst (a path already in the new root, maybe inside /proc) read-only: a bind of itself. */
+static int do_remount_ro(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
+{
+	_cleanup_close_ int dfd = open_dest(m, e->dst, MK_NONE, 0, NULL), tree = -1;
+	int r;
+
+	if (dfd == -ENOENT && (e->flags & MPF_TRY))
+		return 0;
+	if (dfd < 0)
+		return dest_error(f, dfd, "remount-ro", e->dst);
+	tree = open_tree(dfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+	if (tree < 0)
+		return fail(f, negative_errno(), "remount-ro", "%s", e->dst);
+	if ((r = set_attr(tree, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, true)) < 0)
+		return fail(f, r, "remount-ro", "%s", e->dst);
+	if (move_mount(tree, "", dfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return fail(f, negative_errno(), "remount-ro", "%s", e->dst);
+	return 0;
+}
+
+/* A host device node bound onto a file in the new /dev (we may not mknod in a user
+ * namespace; a bind keeps the host's node and its permissions). */
+static int bind_node(const struct mount_ctx *m, const char *src, const char *dst, struct failure *f)
+{
+	_cleanup_close_ int sfd = open_source(m, src), tree = -1;
+	int r;
+
+	if (sfd < 0)
+		return fail(f, sfd, "dev", "%s", src);
+	tree = open_tree(sfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	if (tree < 0)
+		return fail(f, negative_errno(), "dev", "%s", src);
+	if ((r = set_attr(tree, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, false)) < 0)
+		return fail(f, r, "dev", "%s", src);
+	return attach(m, tree, "dev", dst, MK_FILE, f);
+}
+
+static int dev_links(const struct mount_ctx *m, const char *dev, struct failure *f)
+{
+	static const char *const links[][2] = {
+		{ "fd", "/proc/self/fd" },	 { "stdin", "/proc/self/fd/0" },
+		{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
+		{ "ptmx", "pts/ptmx" },		 { "core", "/proc/kcore" },
+	};
+	char path[4096];
+
+	for (size_t i = 0; i < ARRAY_SIZE(links); i++) {
+		struct mp_entry e = { .op = MP_SYMLINK, .src = (char *)links[i][1], .dst = path };
+		snprintf(path, sizeof(path), "%s/%s", dev, links[i][0]);
+		int r = do_symlink(m, &e, f);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int do_dev(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
+{
+	static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
+	static const char *const pts_opts[] = { "newinstance", "ptmxmode=0666", "mode=620", NULL };
+	static const char *const shm_opts[] = { "mode=1777", NULL };
+	char src[64], dst[4096], tty[256];
+	int r;
+
+	if (can_skip(m, e))
+		return 0;
+	r = do_tmpfs(m, e, f);
+	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(nodes); i++) {
+		snprintf(src, sizeof(src), "/dev/%s", nodes[i]);
+		snprintf(dst, sizeof(dst), "%s/%s", e->dst, nodes[i]);
+		r = bind_node(m, src, dst, f);
+	}
+	if (r == 0)
+		r = dev_links(m, e->dst, f);
+	snprintf(dst, sizeof(dst), "%s/pts", e->dst);
+	if (r == 0)
+		r = mount_new_fs(m, "devpts", "devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, dst,
+				 f);
+	snprintf(dst, sizeof(dst), "%s/shm", e->dst);
+	if (r == 0)
+		r = mount_new_fs(m, "tmpfs", "tmpfs", shm_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, dst, f);
+	/* The caller's terminal as /dev/console, as a login would have it. */
+	for (int fd = 0; r == 0 && fd <= 2; fd++)
+		if (isatty(fd) && ttyname_r(fd, tty, sizeof(tty)) == 0) {
+			snprintf(dst, sizeof(dst), "%s/console", e->dst);
+			r = bind_node(m, tty, dst, f);
+			break;
+		}
+	return r;
+}
+
+/* The new root's mount goes onto the staging /newroot; from then on it is reached by fd. */
+static int root_attach(struct mount_ctx *m, int tree, const char *op, struct failure *f)
+{
+	if (move_mount(tree, "", AT_FDCWD, "/newroot", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return fail(f, negative_errno(), op, "attaching the new root");
+	m->newroot_fd = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return m->newroot_fd < 0 ? fail(f, negative_errno(), op, "opening the new root") : 0;
+}
+
+static int do_root_tmpfs(struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
+{
+	static const char *const opts[] = { "mode=0755", NULL };
+	_cleanup_close_ int mnt = new_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+
+	return mnt < 0 ? fail(f, mnt, "root", "tmpfs") : root_attach(m, mnt, "root", f);
+}
+
+static int do_root_bind(struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
+{
+	_cleanup_close_ int sfd = open_source(m, e->src), tree = -1;
+	uint64_t attr = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | ((e->flags & MPF_RO) ? MOUNT_ATTR_RDONLY : 0);
+	struct stat st;
+	int r;
+
+	if (sfd < 0 || fstat(sfd, &st) < 0)
+		return fail(f, sfd < 0 ? sfd : negative_errno(), "rootfs-bind", "%s", e->src);
+	if (!S_ISDIR(st.st_mode))
+		return fail(f, -ENOTDIR, "rootfs-bind", "%s", e->src);
+	tree = open_tree(sfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+	if (tree < 0)
+		return fail(f, negative_errno(), "rootfs-bind", "%s", e->src);
+	if ((r = set_attr(tree, attr, true)) < 0)
+		return fail(f, r, "rootfs-bind", "%s: setting mount flags", e->src);
+	return root_attach(m, tree, "rootfs-bind", f);
+}
+
+static int do_root_overlay(struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
+{
+	int tree = -1, r = overlay_mount(m, e, &tree, f);
+
+	if (r < 0)
+		return r;
+	r = root_attach(m, tree, "overlay", f);
+	safe_close(tree);
+	return r;
+}
+
+/* Hide dst under an empty object of its kind, mode 000 and read-only. A dst that goes
+ * through a symlink is skipped: its real path is on the list too (config.c). */
+static int do_cover(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
+{
+	_cleanup_close_ int dfd = open_dest(m, e->dst, MK_NONE, 0, NULL), tree = -1;
+	struct stat st;
+	int r;
+
+	if ((dfd == -ENOENT || dfd == -ELOOP) && (e->flags & MPF_TRY))
+		return 0;
+	if (dfd < 0 || fstat(dfd, &st) < 0)
+		return dest_error(f, dfd < 0 ? dfd : negative_errno(), "blacklist", e->dst);
+	tree = open_tree(AT_FDCWD, S_ISDIR(st.st_mode) ? "/cover-dir" : "/cover-file",
+			 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree < 0)
+		return fail(f, negative_errno(), "blacklist", "%s", e->dst);
+	r = set_attr(tree, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+		     false);
+	if (r < 0)
+		return fail(f, r, "blacklist", "%s", e->dst);
+	if (move_mount(tree, "", dfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return fail(f, negative_errno(), "blacklist", "%s", e->dst);
+	return 0;
+}
+
+/* Content written in the staging root, then bound read-only over dst (created if missing). */
+static int do_file(struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
+{
+	char path[64];
+	size_t len = strlen(e->src);
+	_cleanup_close_ int fd = -1, tree = -1;
+	int r;
+
+	if (mkdir("/files", 0755) < 0 && errno != EEXIST)
+		return fail(f, negative_errno(), "file", "%s", e->dst);
+	snprintf(path, sizeof(path), "/files/%u", m->n_files++);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, e->mode);
+	if (fd < 0 || write(fd, e->src, len) != (ssize_t)len)
+		return fail(f, fd < 0 ? negative_errno() : -EIO, "file", "%s", e->dst);
+	tree = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree < 0)
+		return fail(f, negative_errno(), "file", "%s", e->dst);
+	if ((r = set_attr(tree, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+			  false)) < 0)
+		return fail(f, r, "file", "%s", e->dst);
+	return attach(m, tree, "file", e->dst, MK_FILE, f);
+}
+
+static int apply_one(struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
+{
+	switch (e->op) {
+	case MP_FILE:
+		return do_file(m, e, f);
+	case MP_ROOT_TMPFS:
+		return do_root_tmpfs(m, e, f);
+	case MP_ROOT_BIND:
+		return do_root_bind(m, e, f);
+	case MP_ROOT_OVERLAY:
+		return do_root_overlay(m, e, f);
+	case MP_COVER:
+		return do_cover(m, e, f);
+	case MP_BIND:
+		return do_bind(m, e, f);
+	case MP_MIRROR:
+		return do_mirror(m, e, f);
+	case MP_TMPFS:
+		return do_tmpfs(m, e, f);
+	case MP_DIR:
+		return do_dir(m, e, f);
+	case MP_SYMLINK:
+		return do_symlink(m, e, f);
+	case MP_PROC:
+		return do_proc(m, e, f);
+	case MP_DEV:
+		return do_dev(m, e, f);
+	case MP_REMOUNT_RO:
+		return do_remount_ro(m, e, f);
+	}
+	return fail(f, -EINVAL, "mount plan", "unknown operation %d", (int)e->op);
+}
+
+int mount_apply_plan(struct mount_ctx *m, struct failure *f)
+{
+	for (size_t i = 0; i < m->c->plan.n; i++) {
+		int r = apply_one(m, &m->c->plan.ops[i], f);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Our mount namespace stops sending events to the host's (MS_SLAVE: host mounts still show
+ * up), then a staging tmpfs over /tmp becomes the root, with the host's tree at /oldroot;
+ * pivot_root moves the staging mount away, uncovering the host's real /tmp beneath. */
+int mount_stage(struct mount_ctx *m, struct failure *f)
+{
+	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+		return fail(f, negative_errno(), "mount", "making / a slave");
+	if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
+		return fail(f, negative_errno(), "mount", "staging tmpfs on /tmp");
+	if (mkdir("/tmp/oldroot", 0755) < 0 || mkdir("/tmp/newroot", 0755) < 0)
+		return fail(f, negative_errno(), "mount", "staging directories");
+	if (syscall(SYS_pivot_root, "/tmp", "/tmp/oldroot") < 0 || chdir("/") < 0)
+		return fail(f, negative_errno(), "pivot_root", "staging");
+	/* What --blacklist binds over a hidden file or directory: empty, mode 000. */
+	int fd = open("/cover-file", O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0);
+	if (fd < 0 || mkdir("/cover-dir", 0) < 0)
+		return fail(f, negative_errno(), "mount", "staging cover objects");
+	safe_close(fd);
+	m->oldroot_fd = open("/oldroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (m->oldroot_fd < 0)
+		return fail(f, negative_errno(), "mount", "opening the host's root");
+	return 0;
+}
+
+void mount_note(const struct mount_ctx *m, const char *fmt, ...)
+{
+	char text[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	sync_send(m->sync_fd, SYNC_INFO, 0, text, strlen(text) + 1, NULL, 0);
+}
+
+void mount_ctx_close(struct mount_ctx *m)
+{
+	m->oldroot_fd = safe_close(m->oldroot_fd);
+	m->newroot_fd = safe_close(m->newroot_fd);
+}

@@ -1,0 +1,55 @@
+/* The mount plan: an ordered array of mount operations, built from the config in the launcher
+ * (pure: no system calls, unit-tested without privileges) and replayed by the child (mount.c). */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct config;
+struct failure;
+
+enum mp_op {
+	MP_ROOT_TMPFS,	 /* the new root: an empty tmpfs (the host view) */
+	MP_ROOT_OVERLAY, /* the new root: overlay of layers (lowest first) and upper src (NULL: tmpfs) */
+	MP_ROOT_BIND,	 /* the new root: host directory src itself */
+	MP_COVER,	 /* hide dst under an empty read-only file or directory (mode 000) */
+	MP_BIND,	 /* host path src → dst */
+	MP_MIRROR,	 /* host path src: same symlink if it is one, else read-only bind; none if absent */
+	MP_TMPFS,	 /* fresh tmpfs at dst with mode */
+	MP_DIR,		 /* directory dst with mode */
+	MP_SYMLINK,	 /* symlink dst whose target is src */
+	MP_PROC,	 /* the sandbox's own /proc at dst */
+	MP_DEV,		 /* minimal /dev at dst */
+	MP_REMOUNT_RO,	 /* dst, already in the new root, made read-only */
+	MP_FILE,	 /* a read-only file at dst whose content is src (resolv.conf, say) */
+};
+
+enum mp_flags {
+	MPF_RO = 1u << 0,      /* read-only (recursively) */
+	MPF_DEV = 1u << 1,     /* keep device nodes usable */
+	MPF_TRY = 1u << 2,     /* a missing source or target is skipped, not an error */
+	MPF_PRIVATE = 1u << 3, /* tmpfs owned by the sandbox user (home) */
+};
+
+struct mp_entry {
+	enum mp_op op;
+	unsigned flags;
+	mode_t mode;
+	char *src;
+	char *dst;
+	char **layers;	 /* MP_ROOT_OVERLAY: lowest first */
+	unsigned driver; /* MP_ROOT_OVERLAY: enum overlay_driver */
+};
+
+struct mountplan {
+	struct mp_entry *ops;
+	size_t n;
+	bool root_readonly; /* remount the new root's own tmpfs read-only when done */
+};
+
+/* Build the plan for c (default view, then the user's mounts in order). */
+int mountplan_build(const struct config *c, struct mountplan *ret, struct failure *f);
+void mountplan_free(struct mountplan *p);
+
+const char *mountplan_op_name(enum mp_op op);

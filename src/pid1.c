@@ -1,0 +1,85 @@
+/* The sandbox's init (see pid1.h). Runs as pid 1 of the sandbox's pid namespace (or as the
+ * command's parent and subreaper with --share-pid), after pivot_root. */
+#include "pid1.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+void signals_forwarded(sigset_t *set)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT };
+
+	sigemptyset(set);
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaddset(set, sigs[i]);
+}
+
+static void noop_handler(int sig)
+{
+	(void)sig;
+}
+
+int pid1_prepare(void)
+{
+	struct sigaction sa = { .sa_handler = noop_handler };
+	sigset_t set;
+
+	signals_forwarded(&set);
+	for (int s = 1; s < NSIG; s++)
+		if (sigismember(&set, s) == 1 && sigaction(s, &sa, NULL) < 0)
+			return negative_errno();
+	sigaddset(&set, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return negative_errno();
+	/* Without a pid namespace of our own, orphans still come to us. */
+	if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+		return negative_errno();
+	return 0;
+}
+
+int status_to_exit_code(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 255;
+}
+
+/* Reap everything that has exited; true (and *code) once the command is among them. */
+static bool reap(pid_t command, int *code)
+{
+	bool done = false;
+	int status;
+	pid_t p;
+
+	while ((p = waitpid(-1, &status, WNOHANG)) > 0 || (p < 0 && errno == EINTR))
+		if (p == command) {
+			*code = status_to_exit_code(status);
+			done = true;
+		}
+	return done;
+}
+
+void pid1_run(pid_t command)
+{
+	sigset_t set;
+	siginfo_t si;
+	int code = 255;
+
+	signals_forwarded(&set);
+	sigaddset(&set, SIGCHLD);
+	for (;;) {
+		if (reap(command, &code))
+			_exit(code); /* the namespace's other processes die with us */
+		if (sigwaitinfo(&set, &si) < 0 || si.si_signo == SIGCHLD)
+			continue;
+		/* A terminal's signals (SI_KERNEL) went to the whole process group, the command
+		 * included; only what was sent to us on purpose is passed on. */
+		if (si.si_code != SI_KERNEL)
+			kill(command, si.si_signo);
+	}
+}

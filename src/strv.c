@@ -1,0 +1,62 @@
+/* NULL-terminated string vectors (see strv.h). Launcher side, no privileges. */
+#include "strv.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+size_t strv_length(char *const *v)
+{
+	size_t n = 0;
+
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+void strv_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+int strv_consume(char ***v, char *s)
+{
+	size_t n = strv_length(*v);
+	char **nv;
+
+	if (!s)
+		return -ENOMEM;
+	nv = realloc(*v, (n + 2) * sizeof(char *));
+	if (!nv) {
+		free(s);
+		return -ENOMEM;
+	}
+	nv[n] = s;
+	nv[n + 1] = NULL;
+	*v = nv;
+	return 0;
+}
+
+int strv_extend(char ***v, const char *s)
+{
+	return strv_consume(v, strdup(s));
+}
+
+int strv_split_extend(char ***v, const char *list, char sep)
+{
+	const char *p = list;
+
+	while (*p) {
+		const char *e = strchr(p, sep);
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		if (len > 0) {
+			int r = strv_consume(v, strndup(p, len));
+			if (r < 0)
+				return r;
+		}
+		p += len + (e ? 1 : 0);
+	}
+	return 0;
+}

@@ -1,0 +1,19 @@
+/* NULL-terminated string vectors. Pure helpers used in the launcher. */
+#pragma once
+
+#include <stddef.h>
+
+size_t strv_length(char *const *v);
+void strv_free(char **v);
+static inline void strv_freep(char ***v)
+{
+	strv_free(*v);
+}
+#define _cleanup_strv_free_ __attribute__((cleanup(strv_freep)))
+
+/* Append s (ownership moves into *v, also on failure). Returns 0 or -ENOMEM. */
+int strv_consume(char ***v, char *s);
+/* Append a copy of s. */
+int strv_extend(char ***v, const char *s);
+/* Append each element of a comma-separated list (empty items skipped). */
+int strv_split_extend(char ***v, const char *list, char sep);

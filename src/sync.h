@@ -1,0 +1,50 @@
+/* The sync channel between the launcher and its children: one SOCK_SEQPACKET socketpair,
+ * named messages (each read is checked against the one expected), a failure {stage, errno,
+ * detail} carried back to the launcher, and file descriptors passed with SCM_RIGHTS.
+ * Used in the launcher and in every child process until execve (the fds are CLOEXEC). */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct failure;
+
+enum sync_type {
+	SYNC_NONE = 0,
+	SYNC_USERMAP_ACK, /* launcher → child: the id maps are written */
+	SYNC_SECCOMP,	  /* launcher → child: the compiled filter (payload: sock_filter[]) */
+	SYNC_PID1,	  /* child → launcher: host pid of the sandbox's pid 1 (value) */
+	SYNC_NET_PLS,	  /* child → launcher: its network namespace exists, set it up */
+	SYNC_NET_READY,	  /* launcher → child: networking is ready */
+	SYNC_FDS,	  /* child → launcher: sockets opened inside (SCM_RIGHTS) */
+	SYNC_ERROR,	  /* any → launcher: payload struct failure */
+	SYNC_INFO,	  /* child → launcher: a note for --verbose (payload: text) */
+	SYNC_TYPE_MAX,
+};
+
+#define SYNC_MAX_PAYLOAD (256 * 1024)
+#define SYNC_MAX_FDS	 8
+
+struct sync_msg {
+	uint32_t type;
+	int32_t value;
+	uint32_t len; /* payload bytes that follow */
+};
+
+const char *sync_type_name(uint32_t t);
+
+/* A CLOEXEC SOCK_SEQPACKET pair: [0] the launcher's end, [1] the children's. */
+int sync_pair(int fds[2]);
+
+int sync_send(int fd, enum sync_type t, int32_t value, const void *payload, size_t len, const int *fds,
+	      size_t nfds);
+int sync_send_error(int fd, const struct failure *fl);
+
+/* Receive one message; the payload (up to cap bytes) is malloc'ed into *ret_payload when
+ * ret_payload is given. Returns the type, 0 at EOF, or -errno. */
+int sync_recv(int fd, struct sync_msg *ret, void **ret_payload, int *ret_fds, size_t *ret_nfds);
+
+/* Receive and insist on `want`; an ERROR from the peer is copied into f and returned as its
+ * -errno; anything else fails with "expected X, got Y". */
+int sync_expect(int fd, enum sync_type want, int32_t *ret_value, void **ret_payload, size_t *ret_len,
+		struct failure *f);
