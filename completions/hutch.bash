@@ -8,7 +8,8 @@
 # capability names for CAPS; variable names for NAME=VALUE and --unsetenv; profile names for
 # --profile. After `--` or the first word that is not an option comes the command, completed
 # as bash-completion completes it (its own completion takes over), or as files without it;
-# `profile show|check` completes profile names, `join`/`stop` the names of running sandboxes.
+# `profile show|check` completes profile names, `join`/`stop` the names of running sandboxes
+# (then `join` a command, `stop` --timeout), `list` --json.
 #
 # Works with and without the bash-completion package; tests/docs/bash-completion.sh drives it
 # by setting COMP_WORDS, COMP_CWORD, COMP_LINE and COMP_POINT and calling _hutch.
@@ -207,10 +208,19 @@ _hutch_subcommand() {
 			[[ $cur == @(*/*|.*|'~'*) ]] && _hutch_files "" "$cur"
 		fi
 		;;
+	list)
+		((cword == 2)) && _hutch_reply "" --json
+		;;
 	join | stop)
 		if ((cword == 2)); then
 			mapfile -t names < <(_hutch_sandboxes)
 			_hutch_reply "" "${names[@]}"
+		elif [[ ${words[1]} == stop ]]; then
+			[[ ${words[cword - 1]} == --timeout ]] || _hutch_reply "" --timeout
+		elif [[ ${words[3]} == -- ]] && ((cword > 3)); then
+			_hutch_command 4 # join NAME -- COMMAND
+		else
+			_hutch_command 3
 		fi
 		;;
 	*) return 1 ;;

@@ -5,6 +5,12 @@ include inc/desktop.inc
 include inc/network.inc
 home private
 
+# on the session bus, once it is turned on (dbus-user filter, in chromium.local
+# or on the command line)
+dbus-user.talk org.freedesktop.portal.*
+dbus-user.talk org.freedesktop.Notifications
+dbus-user.own org.mpris.MediaPlayer2.chromium.*
+
 ignore blacklist ~/.config/chromium
 mkdir ~/.config/chromium
 whitelist ~/.config/chromium

@@ -6,6 +6,10 @@ include inc/desktop.inc
 include inc/workdir-ro.inc
 home private
 
+# on the session bus, once it is turned on (dbus-user filter, in evince.local
+# or on the command line)
+dbus-user.talk org.freedesktop.portal.*
+
 mkdir ~/.config/evince
 whitelist ~/.config/evince
 mkdir ${XDG_DATA_HOME}/evince

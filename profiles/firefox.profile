@@ -6,6 +6,13 @@ include inc/desktop.inc
 include inc/network.inc
 home private
 
+# on the session bus, once it is turned on (dbus-user filter, in firefox.local
+# or on the command line)
+dbus-user.talk org.freedesktop.portal.*
+dbus-user.talk org.freedesktop.Notifications
+dbus-user.own org.mozilla.firefox.*
+dbus-user.own org.mpris.MediaPlayer2.firefox.*
+
 # the browser's own profile, taken out of the secrets list that desktop.inc brings in
 ignore blacklist ~/.mozilla
 mkdir ~/.mozilla

@@ -6,6 +6,10 @@ include inc/desktop.inc
 include inc/workdir.inc
 home private
 
+# on the session bus, once it is turned on (dbus-user filter, in gimp.local
+# or on the command line)
+dbus-user.talk org.freedesktop.portal.*
+
 mkdir ~/.config/GIMP
 whitelist ~/.config/GIMP
 mkdir ${XDG_CACHE_HOME}/gimp

@@ -6,6 +6,10 @@ include inc/desktop.inc
 include inc/workdir.inc
 home private
 
+# on the session bus, once it is turned on (dbus-user filter, in inkscape.local
+# or on the command line)
+dbus-user.talk org.freedesktop.portal.*
+
 mkdir ~/.config/inkscape
 whitelist ~/.config/inkscape
 mkdir ${XDG_CACHE_HOME}/inkscape

@@ -7,6 +7,12 @@ include inc/workdir-ro.inc
 include inc/network.inc
 home private
 
+# on the session bus, once it is turned on (dbus-user filter, in mpv.local
+# or on the command line)
+dbus-user.talk org.freedesktop.portal.*
+dbus-user.talk org.freedesktop.ScreenSaver
+dbus-user.own org.mpris.MediaPlayer2.mpv
+
 mkdir ~/.config/mpv
 whitelist ~/.config/mpv
 mkdir ~/.local/state/mpv

@@ -6,6 +6,12 @@ include inc/desktop.inc
 include inc/network.inc
 home private
 
+# on the session bus, once it is turned on (dbus-user filter, in thunderbird.local
+# or on the command line)
+dbus-user.talk org.freedesktop.portal.*
+dbus-user.talk org.freedesktop.Notifications
+dbus-user.own org.mozilla.thunderbird.*
+
 ignore blacklist ~/.thunderbird
 mkdir ~/.thunderbird
 whitelist ~/.thunderbird

@@ -6,6 +6,11 @@ include inc/desktop.inc
 include inc/network.inc
 home private
 
+# on the session bus, once it is turned on (dbus-user filter, in transmission-gtk.local
+# or on the command line)
+dbus-user.talk org.freedesktop.portal.*
+dbus-user.talk org.freedesktop.Notifications
+
 mkdir ~/.config/transmission
 whitelist ~/.config/transmission
 mkdir ~/Downloads

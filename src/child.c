@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "clone.h"
 #include "command.h"
 #include "config.h"
 #include "failure.h"
@@ -112,7 +113,6 @@ static int unshare_flags(const struct config *c)
  * overlaps with the launcher's newuidmap/newgidmap. */
 void child_main(const struct config *c, int sync_fd, int launcher_fd)
 {
-	struct clone_args args = { .flags = CLONE_PARENT };
 	struct failure f = { 0 };
 	int self_fd, r;
 	pid_t pid;
@@ -127,9 +127,9 @@ void child_main(const struct config *c, int sync_fd, int launcher_fd)
 	self_fd = (int)syscall(SYS_pidfd_open, getpid(), 0);
 	if (self_fd < 0)
 		child_fail(sync_fd, (fail(&f, negative_errno(), "pidfd_open", "self"), &f));
-	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	pid = clone_process(CLONE_PARENT, 0, NULL, -1);
 	if (pid < 0)
-		child_fail(sync_fd, (fail(&f, negative_errno(), "clone", "pid 1"), &f));
+		child_fail(sync_fd, (fail(&f, pid, "clone", "pid 1"), &f));
 	if (pid == 0)
 		sandbox_main(c, sync_fd, self_fd);
 	r = sync_send(sync_fd, SYNC_PID1, pid, NULL, 0, NULL, 0);

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "confine.h"
+#include "desktop.h"
+#include "state.h"
 #include "strv.h"
 
 static int parse_id(const char *arg, const char *opt, unsigned *ret, struct failure *f)
@@ -404,6 +406,77 @@ static int opt_bridge(struct config *c, const char *arg, struct failure *f)
 	return c->bridge ? 0 : -ENOMEM;
 }
 
+#define STATE_OPT(fn, name)                                                 \
+	static int fn(struct config *c, const char *arg, struct failure *f) \
+	{                                                                   \
+		return state_parse_option(c, name, arg, f);                 \
+	}
+STATE_OPT(opt_name, "name")
+STATE_OPT(opt_info_fd, "info-fd")
+STATE_OPT(opt_json_status_fd, "json-status-fd")
+
+#define DESKTOP_OPT(fn, name)                                               \
+	static int fn(struct config *c, const char *arg, struct failure *f) \
+	{                                                                   \
+		return desktop_parse_option(c, name, arg, f);               \
+	}
+DESKTOP_OPT(opt_socket, "socket")
+DESKTOP_OPT(opt_device, "device")
+DESKTOP_OPT(opt_dbus_user, "dbus-user")
+DESKTOP_OPT(opt_dbus_system, "dbus-system")
+DESKTOP_OPT(opt_dbus_user_talk, "dbus-user.talk")
+DESKTOP_OPT(opt_dbus_user_own, "dbus-user.own")
+DESKTOP_OPT(opt_dbus_user_see, "dbus-user.see")
+DESKTOP_OPT(opt_dbus_system_talk, "dbus-system.talk")
+DESKTOP_OPT(opt_dbus_system_own, "dbus-system.own")
+DESKTOP_OPT(opt_dbus_system_see, "dbus-system.see")
+
+#define LIMIT_OPT(fn, name)                                                 \
+	static int fn(struct config *c, const char *arg, struct failure *f) \
+	{                                                                   \
+		return cgroup_parse_option(c, name, arg, f);                \
+	}
+LIMIT_OPT(opt_memory_max, "memory-max")
+LIMIT_OPT(opt_memory_high, "memory-high")
+LIMIT_OPT(opt_memory_swap_max, "memory-swap-max")
+LIMIT_OPT(opt_cpu_max, "cpu-max")
+LIMIT_OPT(opt_cpu_weight, "cpu-weight")
+LIMIT_OPT(opt_pids_max, "pids-max")
+LIMIT_OPT(opt_io_weight, "io-weight")
+LIMIT_OPT(opt_allowed_cpus, "allowed-cpus")
+
+static int opt_cgroup(struct config *c, const char *arg, struct failure *f)
+{
+	static const enum cgroup_mode modes[] = { CGROUP_AUTO, CGROUP_REQUIRE };
+	int i = parse_choice(arg, "auto require", "--cgroup", f);
+
+	if (i < 0)
+		return i;
+	c->cgroup_mode = modes[i];
+	return 0;
+}
+
+static int opt_stats(struct config *c, const char *arg, struct failure *f)
+{
+	return set_bool(&c->stats);
+}
+
+static int opt_tier(struct config *c, const char *arg, struct failure *f)
+{
+	static const enum tier tiers[] = { TIER_AUTO, TIER_FULL, TIER_RESTRICTED };
+	int i = parse_choice(arg, "auto full restricted", "--tier", f);
+
+	if (i < 0)
+		return i;
+	c->tier = tiers[i];
+	return 0;
+}
+
+static int opt_accept_weaker(struct config *c, const char *arg, struct failure *f)
+{
+	return set_bool(&c->accept_weaker);
+}
+
 static int set_str(char **dst, const char *arg, const char *opt, struct failure *f)
 {
 	if (!*arg)
@@ -533,6 +606,12 @@ const struct cli_option cli_options[] = {
 	  "use this profile (default: the command's name, else default)", opt_profile, CLI_ONLY },
 	{ "noprofile", 0, CLI_NOARG, NULL, NULL, "use no profile, only the built-in defaults", opt_noprofile,
 	  CLI_ONLY },
+	{ "name", 0, CLI_ARG, "NAME", NULL, "the sandbox's name, for list, join and stop", opt_name,
+	  CLI_ONLY },
+	{ "info-fd", 0, CLI_ARG, "FD", NULL, "write the child pid and namespace ids as JSON to FD",
+	  opt_info_fd, CLI_ONLY },
+	{ "json-status-fd", 0, CLI_ARG, "FD", NULL, "the same JSON, then the exit code, to FD",
+	  opt_json_status_fd, CLI_ONLY },
 	{ "uid", 0, CLI_ARG, "N", NULL, "user id inside (default: your own; 0 for a fake root)", opt_uid, 0 },
 	{ "gid", 0, CLI_ARG, "N", NULL, "group id inside (default: your own)", opt_gid, 0 },
 	{ "idmap", 0, CLI_ARG, "MODE", "auto subid single",
@@ -603,6 +682,45 @@ const struct cli_option cli_options[] = {
 	{ "keep-session-env", 0, CLI_NOARG, NULL, NULL,
 	  "keep SSH_AUTH_SOCK, DBUS_SESSION_BUS_ADDRESS and other session variables", opt_keep_session_env,
 	  0 },
+	{ "socket", 0, CLI_ARG, "KIND", "wayland x11 pulseaudio pipewire",
+	  "pass the display or sound server's socket (X11 gives no isolation)", opt_socket, 0 },
+	{ "device", 0, CLI_ARG, "KIND", "dri snd video", "pass a device group: dri (GPU), snd, video",
+	  opt_device, 0 },
+	{ "dbus-user", 0, CLI_ARG, "MODE", "none filter",
+	  "the session bus: none, or through a filtering proxy", opt_dbus_user, 0 },
+	{ "dbus-user.talk", 0, CLI_ARG, "NAME", NULL, "the proxy lets the sandbox talk to NAME",
+	  opt_dbus_user_talk, 0 },
+	{ "dbus-user.own", 0, CLI_ARG, "NAME", NULL, "the proxy lets the sandbox own NAME", opt_dbus_user_own,
+	  0 },
+	{ "dbus-user.see", 0, CLI_ARG, "NAME", NULL, "the proxy lets the sandbox see NAME", opt_dbus_user_see,
+	  0 },
+	{ "dbus-system", 0, CLI_ARG, "MODE", "none filter",
+	  "the system bus: none, or through a filtering proxy", opt_dbus_system, 0 },
+	{ "dbus-system.talk", 0, CLI_ARG, "NAME", NULL, "on the system bus, talk to NAME",
+	  opt_dbus_system_talk, 0 },
+	{ "dbus-system.own", 0, CLI_ARG, "NAME", NULL, "on the system bus, own NAME", opt_dbus_system_own,
+	  0 },
+	{ "dbus-system.see", 0, CLI_ARG, "NAME", NULL, "on the system bus, see NAME", opt_dbus_system_see,
+	  0 },
+	{ "memory-max", 0, CLI_ARG, "SIZE", NULL, "memory limit (512M, 2G; the OOM killer acts above it)",
+	  opt_memory_max, 0 },
+	{ "memory-high", 0, CLI_ARG, "SIZE", NULL, "memory level above which the sandbox is throttled",
+	  opt_memory_high, 0 },
+	{ "memory-swap-max", 0, CLI_ARG, "SIZE", NULL, "swap limit", opt_memory_swap_max, 0 },
+	{ "cpu-max", 0, CLI_ARG, "PERCENT", NULL, "CPU time limit (50%: half a CPU; 200%: two)", opt_cpu_max,
+	  0 },
+	{ "cpu-weight", 0, CLI_ARG, "N", NULL, "CPU weight, 1 to 10000 (default 100)", opt_cpu_weight, 0 },
+	{ "pids-max", 0, CLI_ARG, "N", NULL, "limit on processes and threads", opt_pids_max, 0 },
+	{ "io-weight", 0, CLI_ARG, "N", NULL, "I/O weight, 1 to 10000 (default 100)", opt_io_weight, 0 },
+	{ "allowed-cpus", 0, CLI_ARG, "LIST", NULL, "CPUs the sandbox may run on (0-1,3)", opt_allowed_cpus,
+	  0 },
+	{ "cgroup", 0, CLI_ARG, "MODE", "auto require",
+	  "limits where enforceable with a warning otherwise, or required", opt_cgroup, 0 },
+	{ "stats", 0, CLI_NOARG, NULL, NULL, "print peak memory, CPU time and tasks at exit", opt_stats, 0 },
+	{ "tier", 0, CLI_ARG, "TIER", "auto full restricted",
+	  "namespaces (full), Landlock and seccomp only (restricted), or full when possible", opt_tier, 0 },
+	{ "accept-weaker", 0, CLI_NOARG, NULL, NULL,
+	  "run in the restricted tier what it cannot fully confine", opt_accept_weaker, 0 },
 	{ "cap-add", 0, CLI_ARG, "CAPS", NULL, "keep these capabilities (comma list, or ALL)", opt_cap_add,
 	  0 },
 	{ "seccomp", 0, CLI_ARG, "MODE", "default none", "system call filter: default, none, or a rule FILE",

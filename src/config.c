@@ -11,8 +11,10 @@
 #include <unistd.h>
 
 #include "confine.h"
+#include "desktop.h"
 #include "env.h"
 #include "net.h"
+#include "state.h"
 #include "path-util.h"
 #include "strv.h"
 
@@ -25,7 +27,10 @@ void config_init(struct config *c)
 		.new_session = TRI_AUTO,
 		.uid = (uid_t)-1,
 		.gid = (gid_t)-1,
+		.info_fd = -1,
+		.json_status_fd = -1,
 	};
+	cgroup_limits_init(&c->limits);
 }
 
 void config_free(struct config *c)
@@ -53,6 +58,11 @@ void config_free(struct config *c)
 	strv_free(c->env);
 	free(c->cwd);
 	free(c->profile);
+	free(c->profile_path);
+	desktop_free(c);
+	free(c->name);
+	strv_free(c->launch_argv);
+	cgroup_limits_free(&c->limits);
 	free(c->ports);
 	free(c->bridge);
 	free(c->rootfs);
@@ -242,6 +252,8 @@ static int config_check_image(struct config *c, struct failure *f)
 		return failx(f, "--persist", "needs --rootfs or --layers");
 	if (c->rootfs_rw && !c->rootfs_bind)
 		return failx(f, "--rw", "only applies to --rootfs-bind");
+	if (c->overlay_driver != OVERLAY_AUTO && !image)
+		return failx(f, "--overlay-driver", "only applies to --rootfs and --layers");
 	if (c->private_etc && (image || c->rootfs_bind))
 		return failx(f, "--private-etc",
 			     "applies to the host view, not to --rootfs or --rootfs-bind");
@@ -334,10 +346,16 @@ int config_finish(struct config *c, char **host_env, struct failure *f)
 	    (r = config_check_image(c, f)) < 0 || (r = config_check_mkdirs(c, f)) < 0 ||
 	    (r = config_resolve_blacklist(c, f)) < 0)
 		return r;
+	if ((r = state_validate(c, f)) < 0)
+		return r;
 	c->setsid_command =
 	    c->new_session == TRI_YES || (c->new_session == TRI_AUTO && !isatty(STDIN_FILENO));
+	if ((r = desktop_finish(c, host_env, f)) < 0)
+		return r;
 	r = mountplan_build(c, &c->plan, f);
 	if (r < 0)
 		return r;
-	return env_build(c, host_env, &c->env, f);
+	if ((r = env_build(c, host_env, &c->env, f)) < 0)
+		return r;
+	return desktop_env(c, &c->env, f);
 }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "cgroup.h"
 #include "failure.h"
 #include "mountplan.h"
 
@@ -60,6 +61,12 @@ struct port_fwd {
 	char host_ip[64]; /* "" for all addresses */
 	unsigned host_port, sandbox_port;
 	bool udp;
+};
+
+enum tier {
+	TIER_AUTO,	 /* namespaces when the kernel allows them, else the restricted tier */
+	TIER_FULL,	 /* namespaces or nothing (125 with the reason and the fix) */
+	TIER_RESTRICTED, /* no namespaces: Landlock, seccomp, no_new_privs only */
 };
 
 enum tristate {
@@ -178,9 +185,28 @@ struct config {
 
 	bool verbose;
 
+	/* resource limits (issue 7) */
+	struct cgroup_limits limits;
+	enum cgroup_mode cgroup_mode;
+	bool stats;
+
+	/* desktop integration (issue 8): owned by desktop.c */
+	struct desktop_config *desktop;
+
+	/* where user namespaces are blocked (issue 14) */
+	enum tier tier;
+	bool accept_weaker; /* run a profile in the restricted tier although it asks for more */
+
+	/* management (issue 8) */
+	char *name;	    /* the sandbox's name (default: command basename-pid) */
+	int info_fd;	    /* --info-fd, -1 */
+	int json_status_fd; /* --json-status-fd, -1 */
+	char **launch_argv; /* hutch's own command line, kept in the state for `hutch join` */
+
 	/* profile selection (issue 5): --profile NAME|PATH, --noprofile */
 	char *profile;
 	bool noprofile;
+	char *profile_path; /* the profile file that was applied (for the record) */
 
 	/* derived by config_finish(): read by the launcher and children */
 	struct mountplan plan;

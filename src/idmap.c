@@ -283,10 +283,13 @@ int idmap_finish(struct idmap *uid, struct idmap *gid, pid_t child, struct idmap
 	for (int i = 0; i < 2; i++) {
 		struct idmap *m = maps[i];
 		if (jobs[i].pid > 0) {
-			int r = idmap_wait(&jobs[i], m->helper, f);
+			struct failure hf = { 0 };
+			int r = idmap_wait(&jobs[i], m->helper, &hf);
 			if (r == 0)
 				continue;
 			if (!fallback_ok) {
+				if (result == 0)
+					*f = hf;
 				result = result ? result : r;
 				continue;
 			}

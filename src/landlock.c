@@ -1,13 +1,19 @@
-/* Landlock for the command process (after pivot_root and no_new_privs, before seccomp): writes
- * are allowed only beneath the paths the mount plan made writable, plus /dev; reads are left to
- * the mount policy. Defence in depth: a mistake in the plan, or a writable mount the plan did
- * not mean to expose, still cannot be written to. Raw system calls; glibc has no wrappers. */
+/* Landlock rulesets, with raw system calls (glibc has no wrappers). Two users:
+ * - the full tier (landlock_apply, confine.h), in the command process after pivot_root and
+ *   no_new_privs: writes are allowed only beneath the paths the mount plan made writable, plus
+ *   /dev; reads are left to the mount policy. Defence in depth: a mistake in the plan, or a
+ *   writable mount the plan did not mean to expose, still cannot be written to.
+ * - the restricted tier (landlock.h), which has no mount namespace: the ruleset is the whole
+ *   file-system policy, built in the launcher from the same plan and enforced by the command
+ *   process on itself. */
 #include "confine.h"
+#include "landlock.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/landlock.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -25,6 +31,22 @@
 #define LANDLOCK_ACCESS_FS_IOCTL_DEV (1ULL << 15)
 #endif
 
+/* The ruleset attribute grew with ABI 4 (handled_access_net) and 6 (scoped); the build
+ * machine's header may predate both, so hutch carries its own copy of the layout. */
+struct ll_ruleset_attr {
+	uint64_t handled_access_fs;
+	uint64_t handled_access_net;
+	uint64_t scoped;
+};
+
+#define LL_ACCESS_NET_BIND_TCP	      (1ULL << 0)
+#define LL_ACCESS_NET_CONNECT_TCP     (1ULL << 1)
+#define LL_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)
+#define LL_SCOPE_SIGNAL		      (1ULL << 1)
+#define LL_ATTR_SIZE_V1		      offsetof(struct ll_ruleset_attr, handled_access_net)
+#define LL_ATTR_SIZE_V4		      offsetof(struct ll_ruleset_attr, scoped)
+#define LL_ATTR_SIZE_V6		      sizeof(struct ll_ruleset_attr)
+
 #define STAGE "landlock"
 
 /* Write-like rights of ABI 1; later ABIs add one right each (REFER 2, TRUNCATE 3, IOCTL_DEV 5).
@@ -35,11 +57,27 @@
 	 LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_BLOCK |    \
 	 LANDLOCK_ACCESS_FS_MAKE_SYM)
 
-static int ll_abi(void)
+#define READ_RIGHTS (LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR)
+
+/* A device node is read, written and (ABI 5) given ioctls; nothing is created beneath it. */
+#define DEVICE_RIGHTS \
+	(LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_IOCTL_DEV)
+
+int landlock_abi(void)
 {
 	long v = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
 
 	return v < 0 ? negative_errno() : (int)v;
+}
+
+const char *landlock_unavailable_reason(int err)
+{
+	if (err == -ENOSYS)
+		return "this kernel has no Landlock (CONFIG_SECURITY_LANDLOCK, Linux 5.13 or later)";
+	if (err == -EOPNOTSUPP)
+		return "Landlock is built in but not enabled: add landlock to the kernel's lsm= boot "
+		       "parameter (cat /sys/kernel/security/lsm shows the current list)";
+	return "the Landlock ABI query failed";
 }
 
 static uint64_t write_rights(int abi)
@@ -55,21 +93,22 @@ static uint64_t write_rights(int abi)
 	return r;
 }
 
-/* Rights that make sense on a non-directory: the MAKE_*, REMOVE_* and REFER rights are refused
- * by landlock_add_rule() for a file (EINVAL). */
+/* Rights that make sense on a non-directory: the MAKE_*, REMOVE_*, READ_DIR and REFER rights
+ * are refused by landlock_add_rule() for a file (EINVAL). */
 static uint64_t file_rights(uint64_t rights)
 {
 	return rights &
-	       (LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_IOCTL_DEV);
+	       (LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE |
+		LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_IOCTL_DEV);
 }
 
 /* A path that is missing (MPF_TRY entries may not exist) or out of the command's reach is
- * skipped: the command cannot write beneath it either, and failing would only turn a stricter
- * ruleset into no sandbox at all. */
-static int allow_beneath(int ruleset, const char *path, uint64_t rights, struct failure *f)
+ * skipped: the command cannot reach beneath it either, and failing would only turn a stricter
+ * ruleset into no sandbox at all. rights are masked to what the ruleset handles. */
+static int allow_beneath(int ruleset, const char *path, uint64_t rights, uint64_t handled, struct failure *f)
 {
 	_cleanup_close_ int fd = open(path, O_PATH | O_CLOEXEC);
-	struct landlock_path_beneath_attr attr = { .allowed_access = rights };
+	struct landlock_path_beneath_attr attr = { .allowed_access = rights & handled };
 	struct stat st;
 
 	if (fd < 0 && (errno == ENOENT || errno == ENOTDIR || errno == EACCES))
@@ -79,12 +118,16 @@ static int allow_beneath(int ruleset, const char *path, uint64_t rights, struct 
 	if (fstat(fd, &st) < 0)
 		return fail(f, negative_errno(), STAGE, "cannot stat %s", path);
 	if (!S_ISDIR(st.st_mode))
-		attr.allowed_access = file_rights(rights);
+		attr.allowed_access = file_rights(attr.allowed_access);
+	if (attr.allowed_access == 0)
+		return 0;
 	attr.parent_fd = fd;
 	if (syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &attr, 0) < 0)
-		return fail(f, negative_errno(), STAGE, "cannot allow writes beneath %s", path);
+		return fail(f, negative_errno(), STAGE, "cannot add a rule for %s", path);
 	return 0;
 }
+
+/* ---- the full tier: writes only ------------------------------------------------------------ */
 
 static bool entry_writable(const struct mp_entry *e)
 {
@@ -97,14 +140,14 @@ static bool entry_writable(const struct mp_entry *e)
 
 static int allow_plan(int ruleset, const struct config *c, uint64_t rights, struct failure *f)
 {
-	int r = allow_beneath(ruleset, "/dev", rights, f);
+	int r = allow_beneath(ruleset, "/dev", rights, rights, f);
 
 	/* A nested user namespace is set up by writing /proc/PID/{uid_map,gid_map,setgroups}. */
 	if (r >= 0 && c->allow_userns)
-		r = allow_beneath(ruleset, "/proc", rights, f);
+		r = allow_beneath(ruleset, "/proc", rights, rights, f);
 	for (size_t i = 0; r >= 0 && i < c->plan.n; i++)
 		if (entry_writable(&c->plan.ops[i]) && c->plan.ops[i].dst)
-			r = allow_beneath(ruleset, c->plan.ops[i].dst, rights, f);
+			r = allow_beneath(ruleset, c->plan.ops[i].dst, rights, rights, f);
 	return r;
 }
 
@@ -134,7 +177,7 @@ int landlock_apply(const struct config *c, struct failure *f)
 
 	if (c->landlock == LANDLOCK_OFF || (c->landlock == LANDLOCK_AUTO && wants_mounts(c)))
 		return 0;
-	abi = ll_abi();
+	abi = landlock_abi();
 	if (abi < 0)
 		return unsupported(c, abi, f);
 	attr.handled_access_fs = write_rights(abi);
@@ -145,6 +188,113 @@ int landlock_apply(const struct config *c, struct failure *f)
 	if (r < 0)
 		return r;
 	/* Needs no_new_privs (or CAP_SYS_ADMIN), which command.c sets just before. */
+	if (syscall(SYS_landlock_restrict_self, ruleset, 0) < 0)
+		return fail(f, negative_errno(), STAGE, "cannot enforce the ruleset");
+	return 0;
+}
+
+/* ---- the restricted tier: the whole file-system and network policy ------------------------- */
+
+/* What a run needs that is not in the plan. Devices: the harmless ones every program expects
+ * (the full tier's minimal /dev has the same). /proc, read-only: a command and its children
+ * read their own /proc/PID; another process's environ, maps, open files and memory stay closed,
+ * because Landlock refuses the ptrace access check towards a process outside the domain, and
+ * what remains (pids, command lines, /proc/sys) is what any user sees of other users'
+ * processes. /sys/devices/system/cpu: libc counts the CPUs there. */
+static const char *const devices[] = { "/dev/null",   "/dev/zero",    "/dev/full",
+				       "/dev/random", "/dev/urandom", "/dev/tty" };
+static const char *const system_reads[] = { "/proc", "/sys/devices/system/cpu" };
+
+/* One plan entry's rights in this tier: a bind at its own place keeps its read-only flag; the
+ * system directories are mirrored read-only. Everything else the plan makes (tmpfs, covers,
+ * files, /proc, /dev) has no host path to grant: it stays out of reach. */
+static uint64_t entry_rights(const struct mp_entry *e, int abi)
+{
+	uint64_t rights = READ_RIGHTS;
+
+	if (e->op == MP_MIRROR)
+		return READ_RIGHTS;
+	if (e->op != MP_BIND || !e->src || strcmp(e->src, e->dst) != 0)
+		return 0;
+	if (!(e->flags & MPF_RO))
+		rights |= write_rights(abi);
+	if (e->flags & MPF_DEV)
+		rights |= DEVICE_RIGHTS;
+	return rights;
+}
+
+/* The terminal the command writes to, when it has one, stays usable when opened again by
+ * name (/dev/stdout through /proc, a program reopening its tty). */
+static int allow_own_tty(int ruleset, uint64_t handled, struct failure *f)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		char name[256];
+		if (ttyname_r(fd, name, sizeof(name)) == 0)
+			return allow_beneath(ruleset, name, DEVICE_RIGHTS, handled, f);
+	}
+	return 0;
+}
+
+static int restricted_rules(int ruleset, const struct config *c, int abi, uint64_t handled, struct failure *f)
+{
+	int r = 0;
+
+	for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(devices); i++)
+		r = allow_beneath(ruleset, devices[i], DEVICE_RIGHTS, handled, f);
+	for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(system_reads); i++)
+		r = allow_beneath(ruleset, system_reads[i], READ_RIGHTS, handled, f);
+	if (r >= 0)
+		r = allow_own_tty(ruleset, handled, f);
+	for (size_t i = 0; r >= 0 && i < c->plan.n; i++) {
+		uint64_t rights = entry_rights(&c->plan.ops[i], abi);
+		if (rights)
+			r = allow_beneath(ruleset, c->plan.ops[i].dst, rights, handled, f);
+	}
+	return r;
+}
+
+static int create_restricted(const struct config *c, int abi, uint64_t *ret_handled, struct failure *f)
+{
+	struct ll_ruleset_attr attr = { .handled_access_fs = READ_RIGHTS | write_rights(abi) };
+	size_t size = LL_ATTR_SIZE_V1;
+	int fd;
+
+	/* Without a network namespace, "no network" can only be a deny of TCP bind and connect
+	 * (UDP and the rest are refused by tier.c's socket filter). */
+	if (landlock_abi_has_net(abi) && c->net == NET_NONE) {
+		attr.handled_access_net = LL_ACCESS_NET_BIND_TCP | LL_ACCESS_NET_CONNECT_TCP;
+		size = LL_ATTR_SIZE_V4;
+	}
+	/* Scoping stands in for the pid and ipc namespaces: no signal to, and no abstract socket
+	 * of, a process outside the sandbox (an X server's or a session bus's @socket). */
+	if (landlock_abi_has_scopes(abi)) {
+		attr.scoped = LL_SCOPE_ABSTRACT_UNIX_SOCKET | LL_SCOPE_SIGNAL;
+		size = LL_ATTR_SIZE_V6;
+	}
+	fd = (int)syscall(SYS_landlock_create_ruleset, &attr, size, 0);
+	if (fd < 0)
+		return fail(f, negative_errno(), STAGE, "cannot create the ruleset (ABI %d)", abi);
+	*ret_handled = attr.handled_access_fs;
+	return fd;
+}
+
+int landlock_restricted_ruleset(const struct config *c, int abi, int *ret_fd, struct failure *f)
+{
+	uint64_t handled = 0;
+	_cleanup_close_ int fd = create_restricted(c, abi, &handled, f);
+	int r;
+
+	if (fd < 0)
+		return fd;
+	r = restricted_rules(fd, c, abi, handled, f);
+	if (r < 0)
+		return r;
+	*ret_fd = TAKE_FD(fd);
+	return 0;
+}
+
+int landlock_restricted_enforce(int ruleset, struct failure *f)
+{
 	if (syscall(SYS_landlock_restrict_self, ruleset, 0) < 0)
 		return fail(f, negative_errno(), STAGE, "cannot enforce the ruleset");
 	return 0;

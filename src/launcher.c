@@ -19,14 +19,18 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "clone.h"
 #include "confine.h"
 #include "config.h"
 #include "failure.h"
 #include "idmap.h"
 #include "log.h"
+#include "desktop.h"
 #include "net.h"
+#include "state.h"
 #include "pid1.h"
 #include "sync.h"
+#include "tier.h"
 
 struct launcher {
 	const struct config *c;
@@ -42,8 +46,12 @@ struct launcher {
 	struct idmap_job jobs[2];
 	struct bpf_program bpf;
 	struct net_state net;
+	struct cgroup_state cgroup;
+	struct state state;
+	struct desktop_state desktop;
 	sigset_t oldmask;
 	bool mask_saved, child_failed;
+	bool restricted; /* user namespaces refused: run in the restricted tier instead */
 	struct failure child_failure;
 	int status; /* -1 while pid 1 runs */
 };
@@ -71,6 +79,8 @@ static void launcher_teardown(struct launcher *l)
 	safe_close(l->child_fd);
 	safe_close(l->pid1_fd);
 	net_stop(&l->net);
+	desktop_stop(&l->desktop);
+	safe_close(l->cgroup.leaf_fd);
 	idmap_free(&l->uid);
 	idmap_free(&l->gid);
 	bpf_program_free(&l->bpf);
@@ -144,24 +154,32 @@ static int launcher_signals(struct launcher *l, struct failure *f)
 	return l->sig_fd < 0 ? fail(f, negative_errno(), "signalfd", NULL) : 0;
 }
 
-/* clone3(CLONE_NEWUSER): the child gets a pidfd-tracked life and starts in child_main. */
+/* A new user namespace for the child, which starts in child_main. Where the kernel refuses
+ * user namespaces, --tier auto falls back to the restricted tier (tier.c). */
 static int launcher_clone(struct launcher *l, struct failure *f)
 {
-	struct clone_args args = {
-		.flags = CLONE_NEWUSER | CLONE_PIDFD,
-		.pidfd = (uint64_t)(uintptr_t)&l->child_fd,
-		.exit_signal = SIGCHLD,
-	};
-	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	/* Born in its leaf cgroup: the cgroup namespace it unshares is rooted there. */
+	pid_t pid = clone_process(CLONE_NEWUSER, SIGCHLD, &l->child_fd, l->cgroup.leaf_fd);
 
+	if (pid < 0 && tier_userns_refused(pid)) {
+		char why[512];
+		tier_explain(pid, why, sizeof(why));
+		if (l->c->tier == TIER_AUTO) {
+			l->restricted = true;
+			return 0;
+		}
+		return failx(f, "clone", "new user namespace: %s", why);
+	}
 	if (pid < 0)
-		return fail(f, negative_errno(), "clone", "new user namespace");
+		return fail(f, pid, "clone", "new user namespace");
 	if (pid == 0)
 		child_main(l->c, l->sync[1], l->sync[0]);
 	l->child = pid;
 	l->sync[1] = safe_close(l->sync[1]);
 	return 0;
 }
+
+static int launcher_pid1(struct launcher *l, pid_t pid, struct failure *f);
 
 /* Both helpers run at once, while the child unshares its namespaces and creates pid 1. */
 static int launcher_map_ids(struct launcher *l, struct failure *f)
@@ -172,6 +190,11 @@ static int launcher_map_ids(struct launcher *l, struct failure *f)
 	if (r == 0)
 		r = idmap_finish(&l->uid, &l->gid, l->child, l->jobs, c->idmap == IDMAP_AUTO, f);
 	if (r < 0)
+		return r;
+	/* The child sent PID1 while the helpers ran (it exits only after the ACK). */
+	int32_t pid1 = 0;
+	if ((r = sync_expect(l->sync[0], SYNC_PID1, &pid1, NULL, NULL, f)) < 0 ||
+	    (r = launcher_pid1(l, pid1, f)) < 0)
 		return r;
 	r = sync_send(l->sync[0], SYNC_USERMAP_ACK, 0, NULL, 0, NULL, 0);
 	if (r < 0)
@@ -214,12 +237,14 @@ static void send_to_pid1(struct launcher *l, int sig)
 		l->pending_sig = sig;
 }
 
-static int on_pid1_known(struct launcher *l, pid_t pid, struct failure *f)
+/* pid 1 is known: watched, sent what signal came early, and published (the record and
+ * --info-fd) before the id maps are acknowledged, so both exist before the command runs. */
+static int launcher_pid1(struct launcher *l, pid_t pid, struct failure *f)
 {
 	int r;
 
-	if (l->pid1 > 0 || pid <= 0)
-		return failx(f, "sync", "unexpected PID1 %d", (int)pid);
+	if (pid <= 0)
+		return failx(f, "sync", "bad PID1 %d", (int)pid);
 	l->pid1 = pid;
 	/* Our own child (CLONE_PARENT): its pid cannot be reused before we reap it. */
 	l->pid1_fd = (int)syscall(SYS_pidfd_open, pid, 0);
@@ -229,10 +254,18 @@ static int on_pid1_known(struct launcher *l, pid_t pid, struct failure *f)
 		return fail(f, r, "epoll", NULL);
 	if (l->pending_sig)
 		send_to_pid1(l, l->pending_sig);
-	/* pid 1 exists, so does its network namespace: the back-end can join it now. */
+	return state_publish(l->c, pid, &l->state, f);
+}
+
+/* pid 1 exists, so does its network namespace: the back-end joins it, and the command
+ * (which waits for NET_READY) starts only on a configured network. */
+static int launcher_net(struct launcher *l, struct failure *f)
+{
+	int r;
+
 	if (!net_needs_launcher(l->c))
 		return 0;
-	if ((r = net_start(l->c, pid, &l->net, f)) < 0)
+	if ((r = net_start(l->c, l->pid1, &l->net, f)) < 0)
 		return r;
 	r = sync_send(l->sync[0], SYNC_NET_READY, 0, NULL, 0, NULL, 0);
 	return r < 0 && r != -EPIPE ? fail(f, r, "sync", "sending NET_READY") : 0;
@@ -256,8 +289,6 @@ static int on_sync(struct launcher *l, struct failure *f)
 	}
 	if (t < 0)
 		return fail(f, t, "sync", "receiving");
-	if (t == SYNC_PID1)
-		return on_pid1_known(l, m.value, f);
 	if (t == SYNC_ERROR && m.len == sizeof(struct failure) && !l->child_failed) {
 		memcpy(&l->child_failure, payload, sizeof(struct failure));
 		l->child_failure.stage[FAILURE_STAGE_MAX - 1] = '\0';
@@ -326,16 +357,25 @@ static int on_exit_event(struct launcher *l, uint32_t which, struct failure *f)
 	return 0;
 }
 
-static int launcher_loop(struct launcher *l, struct failure *f)
+/* The event loop's set, made before the clone: pid 1 is watched as soon as it is known. */
+static int launcher_events(struct launcher *l, struct failure *f)
 {
-	struct epoll_event ev[4];
 	int r;
 
 	if ((l->epoll_fd = epoll_create1(EPOLL_CLOEXEC)) < 0)
 		return fail(f, negative_errno(), "epoll", NULL);
 	if ((r = epoll_watch(l->epoll_fd, l->sync[0], EV_SYNC)) < 0 ||
-	    (r = epoll_watch(l->epoll_fd, l->sig_fd, EV_SIGNAL)) < 0 ||
-	    (r = epoll_watch(l->epoll_fd, l->child_fd, EV_CHILD)) < 0)
+	    (r = epoll_watch(l->epoll_fd, l->sig_fd, EV_SIGNAL)) < 0)
+		return fail(f, r, "epoll", NULL);
+	return 0;
+}
+
+static int launcher_loop(struct launcher *l, struct failure *f)
+{
+	struct epoll_event ev[4];
+	int r;
+
+	if ((r = epoll_watch(l->epoll_fd, l->child_fd, EV_CHILD)) < 0)
 		return fail(f, r, "epoll", NULL);
 	while (l->status < 0) {
 		int n = epoll_wait(l->epoll_fd, ev, (int)ARRAY_SIZE(ev), -1);
@@ -359,7 +399,70 @@ static int launcher_loop(struct launcher *l, struct failure *f)
 	return 0;
 }
 
-int launcher_run(const struct config *c, int *ret_status, struct failure *f)
+static int launcher_cgroup(struct launcher *l, struct failure *f)
+{
+	const char *warning = NULL;
+	int r = cgroup_prepare(l->c, &l->cgroup, &warning, f);
+
+	if (r == 0 && warning)
+		log_warning("%s", warning);
+	return r;
+}
+
+/* No namespaces: the restricted tier, in the cgroup prepared for the sandbox when there is
+ * one, with the same report. */
+static int launcher_restricted(struct launcher *l, struct launch_report *ret, struct failure *f)
+{
+	int r;
+
+	l->status = 0; /* nothing of the full tier's left to kill at teardown */
+	launcher_teardown(l);
+	r = tier_restricted_run_in(l->c, l->cgroup.leaf_fd, ret, f);
+	cgroup_finish(l->c, &l->cgroup, &ret->cgroup);
+	safe_close(l->cgroup.leaf_fd);
+	return r;
+}
+
+/* AppArmor's restriction lets the clone succeed and refuses what comes after (the id maps,
+ * the first mount) with EPERM: said plainly, and under --tier auto the restricted tier runs. */
+static bool launcher_apparmor_refused(struct launcher *l, int r, struct failure *f)
+{
+	char why[512];
+
+	if (r != -EPERM || !tier_apparmor_blocks(why, sizeof(why)))
+		return false;
+	if (l->c->tier == TIER_AUTO) {
+		if (l->child_fd >= 0)
+			syscall(SYS_pidfd_send_signal, l->child_fd, SIGKILL, NULL, 0);
+		if (l->pid1_fd >= 0)
+			syscall(SYS_pidfd_send_signal, l->pid1_fd, SIGKILL, NULL, 0);
+		l->restricted = true;
+		return true;
+	}
+	failx(f, "clone", "new user namespace: %s", why);
+	return false;
+}
+
+static int launcher_full(struct launcher *l, struct failure *f)
+{
+	int r = launcher_map_ids(l, f);
+
+	if (r == 0)
+		r = launcher_send_filter(l, f);
+	if (r == 0)
+		r = launcher_net(l, f);
+	if (r == 0)
+		r = launcher_loop(l, f);
+	if (r == 0 && l->child_failed) {
+		*f = l->child_failure;
+		/* exec errors carry the command's own status (126, 127); the rest are ours */
+		if (strcmp(f->stage, "exec") != 0)
+			r = f->err ? -f->err : -EIO;
+	}
+	return r;
+}
+
+int launcher_run(const struct config *c, struct launch_report *ret, struct failure *f)
 {
 	struct launcher l = {
 		.c = c,
@@ -374,27 +477,31 @@ int launcher_run(const struct config *c, int *ret_status, struct failure *f)
 	int r = launcher_mkdirs(c, f);
 
 	net_state_init(&l.net);
+	cgroup_state_init(&l.cgroup);
+	desktop_state_init(&l.desktop);
+	if (r == 0)
+		r = launcher_cgroup(&l, f);
+	if (r == 0 && c->tier == TIER_RESTRICTED)
+		return launcher_restricted(&l, ret, f);
 	if (r == 0)
 		r = idmap_prepare(c, &l.uid, &l.gid, f);
+	if (r == 0)
+		r = desktop_start(c, &l.desktop, f);
 	if (r == 0 && (r = sync_pair(l.sync)) < 0)
 		fail(f, r, "sync", "socketpair");
 	if (r == 0)
 		r = launcher_signals(&l, f);
 	if (r == 0)
+		r = launcher_events(&l, f);
+	if (r == 0)
 		r = launcher_clone(&l, f);
-	if (r == 0)
-		r = launcher_map_ids(&l, f);
-	if (r == 0)
-		r = launcher_send_filter(&l, f);
-	if (r == 0)
-		r = launcher_loop(&l, f);
-	if (r == 0 && l.child_failed) {
-		*f = l.child_failure;
-		/* exec errors carry the command's own status (126, 127); the rest are ours */
-		if (strcmp(f->stage, "exec") != 0)
-			r = f->err ? -f->err : -EIO;
-	}
-	*ret_status = l.status;
+	if (r == 0 && !l.restricted)
+		r = launcher_full(&l, f);
+	if (l.restricted || launcher_apparmor_refused(&l, r, f))
+		return launcher_restricted(&l, ret, f);
+	*ret = (struct launch_report){ .status = l.status };
 	launcher_teardown(&l);
+	cgroup_finish(c, &l.cgroup, &ret->cgroup);
+	state_finish(c, &l.state, r == 0 ? ret->status : -1);
 	return r;
 }

@@ -4,9 +4,17 @@
  * exits. Runs on the host with the caller's own privileges. */
 #pragma once
 
+#include "cgroup.h"
+
 struct config;
 struct failure;
 
-/* Runs the sandbox. Returns 0 with *ret_status the command's exit code (f may still hold a
- * failure to print, e.g. an exec error with status 126/127), or -errno with f filled. */
-int launcher_run(const struct config *c, int *ret_status, struct failure *f);
+/* What main() reports when the sandbox has ended. */
+struct launch_report {
+	int status; /* the command's exit code */
+	struct cgroup_report cgroup;
+};
+
+/* Runs the sandbox. Returns 0 with the report (f may still hold a failure to print, e.g. an
+ * exec error with status 126/127), or -errno with f filled. */
+int launcher_run(const struct config *c, struct launch_report *ret, struct failure *f);

@@ -16,3 +16,14 @@ void log_verbose(bool enabled, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 }
+
+void log_warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("hutch: warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}

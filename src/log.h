@@ -7,3 +7,6 @@
 #include "macro.h"
 
 void log_verbose(bool enabled, const char *fmt, ...) _printf_(2, 3);
+
+/* A warning: printed whatever --verbose says ("hutch: warning: …"). */
+void log_warning(const char *fmt, ...) _printf_(1, 2);

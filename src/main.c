@@ -1,16 +1,41 @@
 /* hutch: command line and profile → config → launcher → exit code, or a subcommand. The only
  * place that prints a fatal error. Launcher side, the caller's own privileges. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "cmd/cmd-profile.h"
+#include "cmd/cmd.h"
 #include "config.h"
 #include "failure.h"
 #include "launcher.h"
 #include "log.h"
 #include "profile.h"
+#include "strv.h"
+
+static const struct subcommand {
+	const char *name;
+	int (*run)(int argc, char **argv, char **env);
+} subcommands[] = {
+	{ "profile", cmd_profile },
+#ifdef HAVE_CMD_LIST
+	{ "list", cmd_list },
+#endif
+#ifdef HAVE_CMD_JOIN
+	{ "join", cmd_join },
+#endif
+#ifdef HAVE_CMD_STOP
+	{ "stop", cmd_stop },
+#endif
+#ifdef HAVE_CMD_DESKTOP
+	{ "desktop", cmd_desktop },
+#endif
+#ifdef HAVE_CMD_DOCTOR
+	{ "doctor", cmd_doctor },
+#endif
+};
 
 static int report(const struct failure *f, int code)
 {
@@ -53,6 +78,8 @@ static int apply_profile(const struct config *cmdline, struct config *c, char **
 	log_verbose(cmdline->verbose, "profile: %s", path ? path : "none found");
 	if (r == 0 && path)
 		r = profile_load(&e, path, 0, p, f);
+	if (r == 0 && path && !(c->profile_path = strdup(path)))
+		r = -ENOMEM;
 	if (r == 0)
 		r = profile_apply(p, c, 0, f);
 	for (size_t i = 0; r == 0 && i < p->n_diags; i++)
@@ -61,12 +88,45 @@ static int apply_profile(const struct config *cmdline, struct config *c, char **
 	return r;
 }
 
+static void print_size(const char *label, uint64_t bytes)
+{
+	static const char units[] = "KMGT";
+	double v = (double)bytes;
+	int u = -1;
+
+	while (v >= 1024 && u < 3)
+		v /= 1024, u++;
+	if (u < 0)
+		fprintf(stderr, "%s%llu", label, (unsigned long long)bytes);
+	else
+		fprintf(stderr, "%s%.1f%c", label, v, units[u]);
+}
+
+/* The out-of-memory kill and --stats, read from the sandbox's cgroup when it ended. */
+static void report_limits(const struct config *c, const struct launch_report *rep, int *status)
+{
+	const struct cgroup_report *cg = &rep->cgroup;
+
+	if (cg->oom_killed) {
+		fputs("hutch: command killed by the kernel out-of-memory killer (memory.max=", stderr);
+		print_size("", cg->memory_max);
+		fputs(")\n", stderr);
+		*status = 137;
+	}
+	if (c->stats && cg->have_stats) {
+		print_size("hutch: stats: peak memory ", cg->memory_peak);
+		fprintf(stderr, ", CPU time %.3f s, peak tasks %llu\n", (double)cg->cpu_usec / 1e6,
+			(unsigned long long)cg->tasks_peak);
+	}
+}
+
 static int run(int argc, char **argv, const struct config *cmdline, char **host_env)
 {
 	struct config c;
 	struct profile p = { 0 };
 	struct failure f = { 0 };
 	enum cli_action action;
+	struct launch_report rep = { 0 };
 	int status = EXIT_LAUNCHER, r;
 
 	config_init(&c);
@@ -76,14 +136,20 @@ static int run(int argc, char **argv, const struct config *cmdline, char **host_
 		goto out;
 	}
 	r = cli_parse(argc, argv, &c, &action, &f);
+	for (int i = 0; r == 0 && i < argc; i++)
+		r = strv_extend(&c.launch_argv, argv[i]);
 	if (r == 0)
 		r = config_finish(&c, host_env, &f);
 	if (r == 0)
-		r = launcher_run(&c, &status, &f);
+		r = launcher_run(&c, &rep, &f);
 	if (r < 0)
 		status = report(&f, EXIT_LAUNCHER);
-	else if (f.stage[0])
-		report(&f, status);
+	else {
+		status = rep.status;
+		if (f.stage[0])
+			report(&f, status);
+		report_limits(&c, &rep, &status);
+	}
 out:
 	profile_free(&p);
 	config_free(&c);
@@ -99,8 +165,9 @@ int main(int argc, char **argv)
 	int status = 0, r;
 
 	/* Only as the first word: `hutch -- profile` runs a program of that name. */
-	if (argc > 1 && strcmp(argv[1], "profile") == 0)
-		return cmd_profile(argc - 1, argv + 1, environ);
+	for (size_t i = 0; argc > 1 && i < ARRAY_SIZE(subcommands); i++)
+		if (strcmp(argv[1], subcommands[i].name) == 0)
+			return subcommands[i].run(argc - 1, argv + 1, environ);
 	/* A first pass only to learn the command, --profile and --noprofile. */
 	config_init(&cmdline);
 	r = cli_parse(argc, argv, &cmdline, &action, &f);

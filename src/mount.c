@@ -241,16 +241,26 @@ static int do_symlink(const struct mount_ctx *m, const struct mp_entry *e, struc
 
 static int do_proc(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
 {
+	struct mp_entry b = { .op = MP_BIND, .src = (char *)"/proc", .dst = e->dst };
+	_cleanup_close_ int mnt = -1;
+
 	if (can_skip(m, e))
 		return 0;
 	/* With the host's pid namespace the kernel refuses a new proc (our user namespace does
 	 * not own that pid namespace): bind the host's instead, as the only faithful view. */
-	if (m->c->share & SHARE_PID) {
-		struct mp_entry b = { .op = MP_BIND, .src = (char *)"/proc", .dst = e->dst };
+	if (m->c->share & SHARE_PID)
+		return do_bind(m, &b, f);
+	mnt = new_fs("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	/* Inside another sandbox whose /proc has read-only parts bound over it, the kernel
+	 * refuses a new proc instance (it would uncover them): the outer one is bound, with its
+	 * covers, as nested bubblewrap needs too. */
+	if (mnt == -EPERM) {
+		mount_note(m, "proc: a new /proc was refused (nested sandbox?); binding the outer one");
 		return do_bind(m, &b, f);
 	}
-	return mount_new_fs(m, "proc", "proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
-			    e->dst, f);
+	if (mnt < 0)
+		return fail(f, mnt, "proc", "%s", e->dst);
+	return attach(m, mnt, "proc", e->dst, MK_DIR, f);
 }
 
 /* Make dst (a path already in the new root, maybe inside /proc) read-only: a bind of itself. */
@@ -439,9 +449,21 @@ static int do_file(struct mount_ctx *m, const struct mp_entry *e, struct failure
 	return attach(m, tree, "file", e->dst, MK_FILE, f);
 }
 
+/* cgroup2 mounted from inside our cgroup namespace shows the sandbox's leaf as its root. */
+static int do_cgroup(struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
+{
+	if (can_skip(m, e))
+		return 0;
+	return mount_new_fs(m, "cgroup", "cgroup2", NULL,
+			    MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+			    e->dst, f);
+}
+
 static int apply_one(struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
 {
 	switch (e->op) {
+	case MP_CGROUP:
+		return do_cgroup(m, e, f);
 	case MP_FILE:
 		return do_file(m, e, f);
 	case MP_ROOT_TMPFS:

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "desktop.h"
 #include "failure.h"
 #include "net.h"
 #include "strv.h"
@@ -30,6 +31,12 @@ static int plan_add(struct mountplan *p, enum mp_op op, unsigned flags, mode_t m
 	}
 	p->n++;
 	return 0;
+}
+
+int mountplan_add(struct mountplan *p, enum mp_op op, unsigned flags, mode_t mode, const char *src,
+		  const char *dst)
+{
+	return plan_add(p, op, flags, mode, src, dst);
 }
 
 static int plan_add_all(struct mountplan *p, enum mp_op op, unsigned flags, char **paths)
@@ -112,6 +119,9 @@ static int plan_common(const struct config *c, struct mountplan *p)
 		r = plan_add(p, MP_TMPFS, fl, 01777, NULL, "/tmp");
 	if (r == 0)
 		r = plan_add(p, MP_TMPFS, fl, 0755, NULL, "/run");
+	/* With limits, the sandbox sees them (memory.max, pids.max) as runtimes expect. */
+	if (r == 0 && (cgroup_limits_any(&c->limits) || c->stats) && !(c->share & SHARE_CGROUP))
+		r = plan_add(p, MP_CGROUP, fl, 0, NULL, "/sys/fs/cgroup");
 	if (r == 0 && net_resolv_conf(c))
 		r = plan_add(p, MP_FILE, 0, 0644, net_resolv_conf(c), "/etc/resolv.conf");
 	return r;
@@ -186,6 +196,8 @@ int mountplan_build(const struct config *c, struct mountplan *ret, struct failur
 	struct mountplan p = { 0 };
 	int r = plan_default(c, &p);
 
+	if (r == 0)
+		r = desktop_plan(c, &p, f);
 	for (size_t i = 0; r == 0 && i < c->n_mounts; i++)
 		r = plan_user_mount(&c->mounts[i], &p);
 	if (r == 0)
@@ -225,6 +237,7 @@ const char *mountplan_op_name(enum mp_op op)
 		[MP_DEV] = "dev",
 		[MP_REMOUNT_RO] = "remount-ro",
 		[MP_FILE] = "file",
+		[MP_CGROUP] = "cgroup",
 	};
 	return op < sizeof(names) / sizeof(*names) ? names[op] : "?";
 }

@@ -23,6 +23,7 @@ enum mp_op {
 	MP_DEV,		 /* minimal /dev at dst */
 	MP_REMOUNT_RO,	 /* dst, already in the new root, made read-only */
 	MP_FILE,	 /* a read-only file at dst whose content is src (resolv.conf, say) */
+	MP_CGROUP,	 /* the sandbox's own cgroup tree, read-only, at dst */
 };
 
 enum mp_flags {
@@ -47,6 +48,10 @@ struct mountplan {
 	size_t n;
 	bool root_readonly; /* remount the new root's own tmpfs read-only when done */
 };
+
+/* Append one operation (src may be NULL); for modules that add to the plan (desktop.c). */
+int mountplan_add(struct mountplan *p, enum mp_op op, unsigned flags, mode_t mode, const char *src,
+		  const char *dst);
 
 /* Build the plan for c (default view, then the user's mounts in order). */
 int mountplan_build(const struct config *c, struct mountplan *ret, struct failure *f);

@@ -1,8 +1,9 @@
-/* Networking: the back-ends none, host, slirp4netns, pasta and veth. The child brings lo up
- * in its new network namespace; the launcher starts a user-mode back-end on the sandbox's
- * pid 1 once its network namespace exists, waits until it is ready (ready fd), adds the port
- * forwards, and then tells the command (NET_READY); helpers end with the sandbox, also when
- * the launcher is killed (exit fd, PR_SET_PDEATHSIG). */
+/* Networking: the back-ends none, host, slirp4netns, pasta and veth, each a small ops table in
+ * net.c. The child brings lo up in its new network namespace; the launcher starts the back-end
+ * on the sandbox's pid 1 once its network namespace exists, waits until it is ready (a fd, never
+ * a timer), and then tells the command (NET_READY). Helpers end with the sandbox, also when the
+ * launcher is killed: PR_SET_PDEATHSIG, slirp4netns's exit fd, and a veth pair vanishes with
+ * the network namespace its peer lives in. */
 #pragma once
 
 #include <stdbool.h>
@@ -13,14 +14,18 @@ struct failure;
 
 /* What the launcher holds of a running back-end. */
 struct net_state {
-	pid_t pid;   /* slirp4netns or pasta, -1 when none */
-	int exit_fd; /* slirp4netns exits when this closes */
+	const struct net_backend *backend; /* NULL when nothing runs */
+	pid_t pid;			   /* slirp4netns or pasta, -1 when none */
+	int exit_fd;			   /* slirp4netns exits when this closes */
+	int veth_ifindex;		   /* the host end of the veth pair, 0 when none */
+	char *veth_helper;		   /* hutch-veth, which removes the pair again; NULL as root */
 };
 
 void net_state_init(struct net_state *st);
 
 /* What only the back-end can refuse, at config time (the generic option checks are in
- * config.c). Pure. */
+ * config.c): its program is not installed, /dev/net/tun is not usable, the bridge's name.
+ * Reads $PATH and stats files; changes nothing. */
 int net_validate(const struct config *c, struct failure *f);
 
 /* Whether the launcher must start a back-end (and the command wait for NET_READY). Pure. */

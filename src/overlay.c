@@ -169,6 +169,9 @@ static int kernel_overlay(const struct overlay_paths *o, int *ret_tree, char *lo
 		ssize_t n = read(fs, log, loglen - 1);
 		log[n > 0 ? n : 0] = '\0';
 		log[strcspn(log, "\n")] = '\0';
+		/* The context log's lines start with their level ("e ", "w "). */
+		if ((log[0] == 'e' || log[0] == 'w') && log[1] == ' ')
+			memmove(log, log + 2, strlen(log + 2) + 1);
 		return r;
 	}
 	*ret_tree = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);

@@ -143,6 +143,8 @@ track_pid() {
 
 _cleanup() {
 	local pid c
+	# Only the test's own shell cleans up: a subshell or a background job inherits this trap.
+	[ "${BASHPID:-$$}" = "$_main_shell" ] || return 0
 	for pid in "${_pids[@]}"; do
 		if kill -0 "$pid" 2>/dev/null; then
 			kill -KILL "$pid" 2>/dev/null
@@ -155,6 +157,7 @@ _cleanup() {
 	chmod -R u+rwX "$TEST_TMP" 2>/dev/null
 	rm -rf "$TEST_TMP"
 }
+_main_shell=${BASHPID:-$$}
 trap _cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
@@ -283,7 +286,9 @@ wait_hutch() {
 	wait -n -p done_pid "$hutch_pid" "$timer"
 	rc=$?
 	if [ "${done_pid:-}" = "$hutch_pid" ]; then
-		kill "$timer" 2>/dev/null
+		# SIGKILL: a timer not yet exec'd into sleep is a copy of this shell, and SIGTERM would
+		# run its traps (and the cleanup of this test's temp dir) there.
+		kill -KILL "$timer" 2>/dev/null
 		wait "$timer" 2>/dev/null
 	else
 		kill -KILL "$hutch_pid" 2>/dev/null

@@ -12,7 +12,7 @@ mapfile -t directives < <(table_column 1 '$6 == "yes"')
 # --help and the table agree (the table is what everything else is checked against).
 run_hutch --help
 expect_exit 0 "--help exits 0"
-mapfile -t help_names < <(printf '%s\n' "$out" | grep -oE -- '(^|[ ,])--[a-z0-9][a-z0-9-]*' | sed 's/^[ ,]*--//' | sort -u)
+mapfile -t help_names < <(printf '%s\n' "$out" | grep -oE -- '(^|[ ,])--[a-z0-9][a-z0-9.-]*' | sed 's/^[ ,]*--//; s/\.$//' | sort -u)
 is "$(printf '%s\n' "${help_names[@]}")" "$(printf '%s\n' "${names[@]}" | sort -u)" \
 	"--help lists exactly the options of --dump-options"
 

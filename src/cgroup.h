@@ -1,0 +1,57 @@
+/* Resource limits over cgroup v2, in the launcher with the caller's privileges. Back-ends (a
+ * small ops table): a systemd transient scope over the user's bus with Delegate=yes, a
+ * delegated cgroupfs subtree written directly, or none. With no limit asked (and no --stats)
+ * nothing here runs at all: the start stays fast. The sandbox is created straight into a
+ * leaf cgroup (clone3 CLONE_INTO_CGROUP), so its cgroup namespace is rooted there. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct config;
+struct failure;
+
+#define CGROUP_UNSET UINT64_MAX
+
+enum cgroup_mode {
+	CGROUP_AUTO,	/* limits where they can be enforced; one warning where they cannot */
+	CGROUP_REQUIRE, /* fail (125) when they cannot be enforced */
+};
+
+struct cgroup_limits {
+	uint64_t memory_max, memory_high, memory_swap_max; /* bytes */
+	uint64_t cpu_quota_usec;			   /* per second of wall time */
+	uint64_t cpu_weight, io_weight, tasks_max;
+	char *allowed_cpus; /* cpuset list, "0-1,3" */
+};
+
+void cgroup_limits_init(struct cgroup_limits *l);
+void cgroup_limits_free(struct cgroup_limits *l);
+bool cgroup_limits_any(const struct cgroup_limits *l);
+
+/* The value of one limit option (name without "--": memory-max, memory-high,
+ * memory-swap-max, cpu-max, cpu-weight, pids-max, io-weight, allowed-cpus) into c.
+ * Errors name the option. Launcher side, pure. */
+int cgroup_parse_option(struct config *c, const char *name, const char *arg, struct failure *f);
+
+/* What the launcher holds while the sandbox runs. */
+struct cgroup_state {
+	int leaf_fd;   /* the sandbox's leaf cgroup (for CLONE_INTO_CGROUP), -1 when none */
+	void *backend; /* the back-end's own state */
+};
+
+/* What is reported when the sandbox ends. */
+struct cgroup_report {
+	bool oom_killed;     /* memory.events oom_kill went up */
+	uint64_t memory_max; /* the limit, for the message */
+	bool have_stats;     /* --stats: */
+	uint64_t memory_peak, cpu_usec, tasks_peak;
+};
+
+void cgroup_state_init(struct cgroup_state *st);
+/* Before clone: the scope or sub-cgroup, the limits, the leaf. A warning (auto mode, no way
+ * to enforce) is returned in *ret_warning (static text) and the sandbox runs without. */
+int cgroup_prepare(const struct config *c, struct cgroup_state *st, const char **ret_warning,
+		   struct failure *f);
+/* After pid 1 is gone: the report, then the cgroup and scope are removed. */
+void cgroup_finish(const struct config *c, struct cgroup_state *st, struct cgroup_report *ret);

@@ -1,0 +1,12 @@
+/* Process creation with namespace flags: clone3 first, clone(2) when clone3 is refused with
+ * ENOSYS — as inside a hutch sandbox, whose filter answers clone3 that way so that programs
+ * fall back to clone, whose flags it can inspect. Used by the launcher and its children. */
+#pragma once
+
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Like fork() (0 in the child), with CLONE_* flags; *ret_pidfd gets a pidfd when given.
+ * cgroup_fd >= 0 asks for CLONE_INTO_CGROUP (clone3 only: -ENOSYS without it). Returns the
+ * pid or -errno. */
+pid_t clone_process(uint64_t flags, int exit_signal, int *ret_pidfd, int cgroup_fd);

@@ -1,0 +1,978 @@
+/* Desktop integration (see desktop.h): the display and sound sockets, the filtered buses and the
+ * device groups a sandbox may be given. Runs in the launcher with the caller's own privileges:
+ * desktop_finish() reads what the host offers, desktop_plan() and desktop_env() turn that into
+ * mounts and variables, desktop_start()/desktop_stop() run xdg-dbus-proxy for the sandbox's
+ * life in a directory of ours under $XDG_RUNTIME_DIR/hutch-desktop/. */
+#include "desktop.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "failure.h"
+#include "log.h"
+#include "macro.h"
+#include "path-util.h"
+#include "strv.h"
+
+enum { BUS_USER, BUS_SYSTEM, N_BUS };
+
+/* Xauthority families (X11/Xauth.h): a local (Unix socket) entry is keyed by the host name,
+ * which is not ours inside the sandbox (new uts namespace); a wildcard entry matches any. */
+#define XAUTH_FAMILY_LOCAL 256
+#define XAUTH_FAMILY_WILD  65535
+#define XAUTH_MAX	   (1024 * 1024)
+
+#define PROXY_READY_MS 10000
+#define PROXY_STOP_MS  5000
+#define SYSTEM_BUS_IN  "/run/dbus/system_bus_socket"
+
+struct desktop_config {
+	char **sockets, **devices;
+	char *dbus_user, *dbus_system;
+	char **lists[6]; /* dbus-user.talk/own/see, dbus-system.talk/own/see */
+
+	/* resolved by desktop_finish() */
+	char *run_dir;	/* the sandbox's own $XDG_RUNTIME_DIR, /run/user/UID */
+	char *host_dir; /* ours on the host: the proxies' sockets, the filtered Xauthority */
+	char *wayland;	/* the compositor's socket */
+	char *x11;	/* /tmp/.X11-unix/XN */
+	char *display;	/* DISPLAY inside */
+	char *xauth;	/* the display's Xauthority entries, rewritten (binary) */
+	size_t xauth_len;
+	char *pulse, *pipewire;
+	char *proxy;	  /* the xdg-dbus-proxy executable */
+	char *bus[N_BUS]; /* the host bus each proxy serves, NULL for none */
+	char **dev_paths; /* device nodes or directories bound as they are */
+	char **notes;	  /* what was skipped, said under --verbose */
+};
+
+static const char *const list_names[6] = { "dbus-user.talk",   "dbus-user.own",	  "dbus-user.see",
+					   "dbus-system.talk", "dbus-system.own", "dbus-system.see" };
+static const char *const bus_opts[N_BUS] = { "--dbus-user", "--dbus-system" };
+static const char *const bus_sockets[N_BUS] = { "bus", "system_bus_socket" };
+
+/* ---- options ------------------------------------------------------------------------------ */
+
+/* A bus name or a prefix pattern "org.example.*": dot-separated elements of [A-Za-z0-9_-]. */
+static bool bus_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n >= 2 && strcmp(s + n - 2, ".*") == 0)
+		n -= 2;
+	if (n == 0 || n > 255 || s[0] == '.' || s[n - 1] == '.' || !memchr(s, '.', n))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.", s[i]) ||
+		    (s[i] == '.' && s[i + 1] == '.'))
+			return false;
+	return true;
+}
+
+static int choose(const char *arg, const char *values, const char *opt, char **dst, struct failure *f)
+{
+	size_t len = strlen(arg);
+
+	for (const char *p = values; *p;) {
+		size_t n = strcspn(p, " ");
+		if (n == len && strncmp(p, arg, n) == 0) {
+			free(*dst);
+			*dst = strdup(arg);
+			return *dst ? 0 : -ENOMEM;
+		}
+		p += n + (p[n] == ' ');
+	}
+	return failx(f, opt, "'%s' is not one of: %s", arg, values);
+}
+
+static bool strv_has(char **v, const char *s)
+{
+	for (; v && *v; v++)
+		if (strcmp(*v, s) == 0)
+			return true;
+	return false;
+}
+
+/* Repeating a value is harmless: it is kept once. */
+static int add_choice(char ***v, const char *arg, const char *values, const char *opt, struct failure *f)
+{
+	_cleanup_free_ char *one = NULL;
+	int r = choose(arg, values, opt, &one, f);
+
+	if (r < 0 || strv_has(*v, one))
+		return r;
+	return strv_extend(v, one);
+}
+
+int desktop_parse_option(struct config *c, const char *name, const char *arg, struct failure *f)
+{
+	struct desktop_config *d = c->desktop;
+	char opt[40];
+
+	if (!d && !(d = c->desktop = calloc(1, sizeof(*d))))
+		return -ENOMEM;
+	snprintf(opt, sizeof(opt), "--%s", name);
+	if (strcmp(name, "socket") == 0)
+		return add_choice(&d->sockets, arg, "wayland x11 pulseaudio pipewire", opt, f);
+	if (strcmp(name, "device") == 0)
+		return add_choice(&d->devices, arg, "dri snd video", opt, f);
+	if (strcmp(name, "dbus-user") == 0)
+		return choose(arg, "none filter", opt, &d->dbus_user, f);
+	if (strcmp(name, "dbus-system") == 0)
+		return choose(arg, "none filter", opt, &d->dbus_system, f);
+	for (size_t i = 0; i < ARRAY_SIZE(list_names); i++)
+		if (strcmp(name, list_names[i]) == 0) {
+			if (!bus_name_ok(arg))
+				return failx(f, opt,
+					     "'%s' is not a bus name (org.example.Name or org.example.*)",
+					     arg);
+			return strv_extend(&d->lists[i], arg);
+		}
+	return failx(f, opt, "unknown desktop option");
+}
+
+void desktop_free(struct config *c)
+{
+	struct desktop_config *d = c->desktop;
+
+	if (!d)
+		return;
+	strv_free(d->sockets);
+	strv_free(d->devices);
+	free(d->dbus_user);
+	free(d->dbus_system);
+	for (size_t i = 0; i < ARRAY_SIZE(d->lists); i++)
+		strv_free(d->lists[i]);
+	free(d->run_dir);
+	free(d->host_dir);
+	free(d->wayland);
+	free(d->x11);
+	free(d->display);
+	free(d->xauth);
+	free(d->pulse);
+	free(d->pipewire);
+	free(d->proxy);
+	for (size_t i = 0; i < N_BUS; i++)
+		free(d->bus[i]);
+	strv_free(d->dev_paths);
+	strv_free(d->notes);
+	free(d);
+	c->desktop = NULL;
+}
+
+/* ---- what the host offers ------------------------------------------------------------------ */
+
+static const char *env_get(char **env, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (; env && *env; env++)
+		if (strncmp(*env, name, n) == 0 && (*env)[n] == '=')
+			return *env + n + 1;
+	return NULL;
+}
+
+static bool is_socket(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
+/* A path relative to the caller's $XDG_RUNTIME_DIR (or absolute already). */
+static int runtime_path(const struct config *c, const char *name, const char *stage, char **ret,
+			struct failure *f)
+{
+	if (name[0] == '/')
+		*ret = strdup(name);
+	else if (!c->runtime_dir)
+		return failx(f, stage, "XDG_RUNTIME_DIR is not set: cannot find %s", name);
+	else
+		*ret = path_join(c->runtime_dir, name);
+	return *ret ? 0 : -ENOMEM;
+}
+
+static int resolve_wayland(struct desktop_config *d, const struct config *c, char **env, struct failure *f)
+{
+	const char *name = env_get(env, "WAYLAND_DISPLAY");
+	_cleanup_free_ char *path = NULL;
+	int r;
+
+	if (!name || !*name)
+		return failx(f, "--socket wayland",
+			     "WAYLAND_DISPLAY is not set: no Wayland compositor to pass");
+	if ((r = runtime_path(c, name, "--socket wayland", &path, f)) < 0)
+		return r;
+	if (!is_socket(path))
+		return failx(f, "--socket wayland", "%s: no Wayland socket there", path);
+	d->wayland = TAKE_PTR(path);
+	return 0;
+}
+
+/* DISPLAY of a local server: [unix]:N[.S]. Its number, and where the screen part starts. */
+static int parse_display(const char *s, unsigned *ret_num, const char **ret_screen)
+{
+	const char *colon = strrchr(s, ':');
+	unsigned long v;
+	char *end;
+
+	if (!colon || !((colon == s) || (colon - s == 4 && strncmp(s, "unix", 4) == 0)))
+		return -EINVAL;
+	if (colon[1] < '0' || colon[1] > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(colon + 1, &end, 10);
+	if (errno || v > 65535 || (*end && (*end != '.' || end[1] < '0' || end[1] > '9')))
+		return -EINVAL;
+	*ret_num = (unsigned)v;
+	*ret_screen = end;
+	return 0;
+}
+
+/* One counted field of an Xauthority record: a big-endian 16-bit length, then the bytes. */
+struct xfield {
+	const unsigned char *p;
+	size_t n;
+};
+
+static int xauth_u16(const unsigned char *buf, size_t len, size_t *pos, size_t *ret)
+{
+	if (len - *pos < 2)
+		return -EINVAL;
+	*ret = (size_t)buf[*pos] << 8 | buf[*pos + 1];
+	*pos += 2;
+	return 0;
+}
+
+/* The next record {family, address, number, name, data}; 0 at the end of the file. */
+static int xauth_next(const unsigned char *buf, size_t len, size_t *pos, size_t *family, struct xfield fl[4])
+{
+	if (*pos == len)
+		return 0;
+	if (xauth_u16(buf, len, pos, family) < 0)
+		return -EINVAL;
+	for (int i = 0; i < 4; i++) {
+		if (xauth_u16(buf, len, pos, &fl[i].n) < 0 || len - *pos < fl[i].n)
+			return -EINVAL;
+		fl[i].p = buf + *pos;
+		*pos += fl[i].n;
+	}
+	return 1;
+}
+
+static bool xfield_is(const struct xfield *x, const char *s)
+{
+	return x->n == strlen(s) && memcmp(x->p, s, x->n) == 0;
+}
+
+/* This host's entries for display `num`: local ones (keyed by our host name) and wildcards. */
+static bool xauth_wanted(size_t family, const struct xfield fl[4], const char *host, const char *num)
+{
+	if (fl[1].n > 0 && !xfield_is(&fl[1], num))
+		return false;
+	return family == XAUTH_FAMILY_WILD || (family == XAUTH_FAMILY_LOCAL && xfield_is(&fl[0], host));
+}
+
+static void xauth_put(FILE *m, size_t v)
+{
+	putc((int)(v >> 8) & 0xff, m);
+	putc((int)v & 0xff, m);
+}
+
+/* Rewritten as wildcard entries for the same display number: inside, the host name is
+ * "hutch" (or another --hostname), and a local entry keyed by the real one would not match. */
+static void xauth_write(FILE *m, const struct xfield fl[4], const char *num)
+{
+	xauth_put(m, XAUTH_FAMILY_WILD);
+	xauth_put(m, 0);
+	xauth_put(m, strlen(num));
+	fputs(num, m);
+	for (int i = 2; i < 4; i++) {
+		xauth_put(m, fl[i].n);
+		fwrite(fl[i].p, 1, fl[i].n, m);
+	}
+}
+
+static int read_small_file(const char *path, size_t max, unsigned char **ret, size_t *ret_len)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	_cleanup_free_ unsigned char *buf = NULL;
+	size_t len = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return negative_errno();
+	if (!(buf = malloc(max + 1)))
+		return -ENOMEM;
+	while ((n = read(fd, buf + len, max + 1 - len)) > 0 && (len += (size_t)n) <= max)
+		;
+	if (n < 0)
+		return negative_errno();
+	if (len > max)
+		return -EFBIG;
+	*ret = TAKE_PTR(buf);
+	*ret_len = len;
+	return 0;
+}
+
+static int xauth_filter(struct desktop_config *d, const struct config *c, char **env, unsigned num,
+			struct failure *f)
+{
+	const char *file = env_get(env, "XAUTHORITY");
+	_cleanup_free_ char *dflt = file && *file ? NULL : path_join(c->home, ".Xauthority");
+	_cleanup_free_ unsigned char *buf = NULL;
+	char numstr[16];
+	struct utsname u;
+	size_t len = 0, pos = 0, family;
+	struct xfield fl[4];
+	int r;
+
+	file = dflt ? dflt : file;
+	r = file ? read_small_file(file, XAUTH_MAX, &buf, &len) : -ENOMEM;
+	if (r == -ENOENT)
+		return 0; /* no cookies: a server without access control, or none to pass */
+	if (r < 0)
+		return fail(f, r, "--socket x11", "%s", file ? file : "Xauthority");
+	uname(&u);
+	snprintf(numstr, sizeof(numstr), "%u", num);
+	FILE *m = open_memstream(&d->xauth, &d->xauth_len);
+	if (!m)
+		return -ENOMEM;
+	while ((r = xauth_next(buf, len, &pos, &family, fl)) > 0)
+		if (xauth_wanted(family, fl, u.nodename, numstr))
+			xauth_write(m, fl, numstr);
+	if (fclose(m) != 0)
+		return -ENOMEM;
+	if (r < 0)
+		return failx(f, "--socket x11", "%s: not an Xauthority file (truncated record)", file);
+	return 0;
+}
+
+static int resolve_x11(struct desktop_config *d, const struct config *c, char **env, struct failure *f)
+{
+	const char *disp = env_get(env, "DISPLAY"), *screen;
+	char path[64];
+	unsigned num;
+
+	if (!disp || !*disp)
+		return failx(f, "--socket x11", "DISPLAY is not set: no X server to pass");
+	if (parse_display(disp, &num, &screen) < 0)
+		return failx(f, "--socket x11", "DISPLAY=%s is not a local display (:N)", disp);
+	snprintf(path, sizeof(path), "/tmp/.X11-unix/X%u", num);
+	if (!is_socket(path))
+		return failx(f, "--socket x11", "%s: no X server socket there (DISPLAY=%s)", path, disp);
+	if (!(d->x11 = strdup(path)) || asprintf(&d->display, ":%u%s", num, screen) < 0)
+		return -ENOMEM;
+	return xauth_filter(d, c, env, num, f);
+}
+
+static int resolve_pulse(struct desktop_config *d, const struct config *c, char **env, struct failure *f)
+{
+	const char *server = env_get(env, "PULSE_SERVER");
+	_cleanup_free_ char *path = NULL;
+	int r;
+
+	if (server && *server && (strncmp(server, "unix:/", 6) != 0 || strchr(server, ' ')))
+		return failx(f, "--socket pulseaudio", "PULSE_SERVER=%s is not one local socket (unix:/PATH)",
+			     server);
+	r = runtime_path(c, server && *server ? server + 5 : "pulse/native", "--socket pulseaudio", &path, f);
+	if (r < 0)
+		return r;
+	if (!is_socket(path))
+		return failx(f, "--socket pulseaudio", "%s: no PulseAudio socket there", path);
+	d->pulse = TAKE_PTR(path);
+	return 0;
+}
+
+static int resolve_pipewire(struct desktop_config *d, const struct config *c, char **env, struct failure *f)
+{
+	const char *remote = env_get(env, "PIPEWIRE_REMOTE");
+	_cleanup_free_ char *path = NULL;
+	int r = runtime_path(c, remote && *remote ? remote : "pipewire-0", "--socket pipewire", &path, f);
+
+	if (r < 0)
+		return r;
+	if (!is_socket(path))
+		return failx(f, "--socket pipewire", "%s: no PipeWire socket there", path);
+	d->pipewire = TAKE_PTR(path);
+	return 0;
+}
+
+/* A display and a sound server are groups: a profile asks for both kinds of each (it cannot
+ * know the host), and one of a group that the host offers is enough; the others are skipped
+ * with a note. Asked alone, a missing one is the error. */
+static const struct socket_kind {
+	const char *name;
+	int group;
+	int (*resolve)(struct desktop_config *d, const struct config *c, char **env, struct failure *f);
+} socket_kinds[] = {
+	{ "wayland", 0, resolve_wayland },
+	{ "x11", 0, resolve_x11 },
+	{ "pulseaudio", 1, resolve_pulse },
+	{ "pipewire", 1, resolve_pipewire },
+};
+
+static int resolve_group(struct desktop_config *d, const struct config *c, char **env, int group,
+			 struct failure *f)
+{
+	struct failure first = { 0 }, one;
+	bool asked = false, found = false;
+
+	for (size_t i = 0; i < ARRAY_SIZE(socket_kinds); i++) {
+		if (socket_kinds[i].group != group || !strv_has(d->sockets, socket_kinds[i].name))
+			continue;
+		one = (struct failure){ 0 };
+		int r = socket_kinds[i].resolve(d, c, env, &one);
+		if (r == -ENOMEM)
+			return fail(f, r, "desktop", NULL);
+		if (r == 0) {
+			found = true;
+			continue;
+		}
+		char note[FAILURE_STAGE_MAX + FAILURE_DETAIL_MAX + 16];
+		failure_format(&one, note, sizeof(note));
+		if (strv_extend(&d->notes, note) < 0)
+			return fail(f, -ENOMEM, "desktop", NULL);
+		if (!asked)
+			first = one;
+		asked = true;
+	}
+	if (asked && !found) {
+		*f = first;
+		return first.err ? -first.err : -EINVAL;
+	}
+	return 0;
+}
+
+static int find_video_nodes(struct desktop_config *d, struct failure *f)
+{
+	DIR *dir = opendir("/dev");
+	struct dirent *e;
+	char path[300];
+	int r = 0, n = 0;
+
+	if (!dir)
+		return fail(f, negative_errno(), "--device video", "/dev");
+	while (r == 0 && (e = readdir(dir)))
+		if (strncmp(e->d_name, "video", 5) == 0 && e->d_name[5] >= '0' && e->d_name[5] <= '9') {
+			snprintf(path, sizeof(path), "/dev/%s", e->d_name);
+			r = strv_extend(&d->dev_paths, path);
+			n++;
+		}
+	closedir(dir);
+	if (r == 0 && n == 0)
+		return failx(f, "--device video", "no /dev/video* device on this host");
+	return r;
+}
+
+static int resolve_devices(struct desktop_config *d, struct failure *f)
+{
+	static const char *const dirs[][2] = { { "dri", "/dev/dri" }, { "snd", "/dev/snd" } };
+	struct stat st;
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(dirs); i++) {
+		if (!strv_has(d->devices, dirs[i][0]))
+			continue;
+		if (stat(dirs[i][1], &st) < 0 || !S_ISDIR(st.st_mode))
+			return failx(f, i == 0 ? "--device dri" : "--device snd",
+				     "%s does not exist on this host", dirs[i][1]);
+		r = strv_extend(&d->dev_paths, dirs[i][1]);
+	}
+	if (r == 0 && strv_has(d->devices, "video"))
+		r = find_video_nodes(d, f);
+	return r;
+}
+
+/* The host bus a proxy serves: the session's address, else the usual socket. Only a local
+ * (unix:) address is taken; a path one must have a socket there. */
+static int bus_address(const struct config *c, char **env, int bus, char **ret, struct failure *f)
+{
+	const char *addr =
+	    env_get(env, bus == BUS_USER ? "DBUS_SESSION_BUS_ADDRESS" : "DBUS_SYSTEM_BUS_ADDRESS");
+	_cleanup_free_ char *guess = NULL;
+	char path[4096];
+
+	if ((!addr || !*addr) && bus == BUS_SYSTEM)
+		addr = "unix:path=/run/dbus/system_bus_socket";
+	if ((!addr || !*addr) && c->runtime_dir && asprintf(&guess, "unix:path=%s/bus", c->runtime_dir) < 0)
+		return -ENOMEM;
+	addr = guess ? guess : addr;
+	if (!addr || !*addr)
+		return failx(f, bus_opts[bus],
+			     "DBUS_SESSION_BUS_ADDRESS is not set: no session bus to filter");
+	if (strncmp(addr, "unix:", 5) != 0)
+		return failx(f, bus_opts[bus], "%s is not a local (unix:) bus address", addr);
+	if (strncmp(addr, "unix:path=", 10) == 0) {
+		snprintf(path, sizeof(path), "%.*s", (int)strcspn(addr + 10, ","), addr + 10);
+		if (!is_socket(path))
+			return failx(f, bus_opts[bus], "%s: no bus socket there", path);
+	}
+	*ret = strdup(addr);
+	return *ret ? 0 : -ENOMEM;
+}
+
+static char *rules_note(const char *opt, const char *list)
+{
+	char *s;
+
+	return asprintf(&s, "--%s: rules without %s filter: no bus", list, opt) < 0 ? NULL : s;
+}
+
+static int resolve_bus(struct desktop_config *d, const struct config *c, char **env, int bus,
+		       struct failure *f)
+{
+	const char *mode = bus == BUS_USER ? d->dbus_user : d->dbus_system;
+	int r;
+
+	/* Rules without the filter give no bus: a profile lists what its app may talk to, and the
+	 * user turns the bus on (--dbus-user filter, or in NAME.local). */
+	if (!mode || strcmp(mode, "filter") != 0) {
+		for (int i = 0; i < 3; i++)
+			if (d->lists[bus * 3 + i] &&
+			    strv_consume(&d->notes, rules_note(bus_opts[bus], list_names[bus * 3 + i])) < 0)
+				return -ENOMEM;
+		return 0;
+	}
+	if (!d->proxy && !(d->proxy = path_find_executable("xdg-dbus-proxy", c->search_path)))
+		return failx(
+		    f, bus_opts[bus],
+		    "filter needs xdg-dbus-proxy, which is not installed (Debian: apt install xdg-dbus-proxy)");
+	if ((r = bus_address(c, env, bus, &d->bus[bus], f)) < 0)
+		return r;
+	if (!c->runtime_dir)
+		return failx(f, bus_opts[bus], "XDG_RUNTIME_DIR is not set: no place for the proxy's socket");
+	return 0;
+}
+
+/* Ours on the host, named by the launcher's pid (this process): unique while it runs. The
+ * buses need XDG_RUNTIME_DIR already (resolve_bus), so only the Xauthority can miss it here. */
+static int host_dir_path(struct desktop_config *d, const struct config *c, struct failure *f)
+{
+	if (!d->xauth_len && !d->bus[BUS_USER] && !d->bus[BUS_SYSTEM])
+		return 0;
+	if (!c->runtime_dir)
+		return failx(f, "--socket x11",
+			     "XDG_RUNTIME_DIR is not set: no place for the filtered Xauthority");
+	if (asprintf(&d->host_dir, "%s/hutch-desktop/%d", c->runtime_dir, (int)getpid()) < 0)
+		return fail(f, -ENOMEM, "desktop", NULL);
+	return 0;
+}
+
+int desktop_finish(struct config *c, char **host_env, struct failure *f)
+{
+	struct desktop_config *d = c->desktop;
+	int r;
+
+	if (!d)
+		return 0;
+	if ((r = resolve_group(d, c, host_env, 0, f)) < 0 || (r = resolve_group(d, c, host_env, 1, f)) < 0)
+		return r;
+	if ((r = resolve_devices(d, f)) < 0 || (r = resolve_bus(d, c, host_env, BUS_USER, f)) < 0 ||
+	    (r = resolve_bus(d, c, host_env, BUS_SYSTEM, f)) < 0)
+		return r == -ENOMEM ? fail(f, r, "desktop", NULL) : r;
+	if ((d->wayland || d->x11 || d->pulse || d->pipewire || d->bus[BUS_USER] || d->bus[BUS_SYSTEM]) &&
+	    asprintf(&d->run_dir, "/run/user/%u", (unsigned)c->uid) < 0)
+		return fail(f, -ENOMEM, "desktop", NULL);
+	return host_dir_path(d, c, f);
+}
+
+/* ---- the sandbox's view --------------------------------------------------------------------- */
+
+static int bind_into(struct mountplan *p, unsigned flags, const char *src, const char *dir, const char *name)
+{
+	_cleanup_free_ char *dst = path_join(dir, name);
+
+	return dst ? mountplan_add(p, MP_BIND, flags, 0, src, dst) : -ENOMEM;
+}
+
+/* PulseAudio's client settings: no cookie (the server takes a client of its own uid by the
+ * socket's credentials), no autospawn, and no shared memory: the sandbox's /dev/shm is its own,
+ * so audio goes over the socket. */
+static int plan_pulse(const struct desktop_config *d, struct mountplan *p)
+{
+	_cleanup_free_ char *conf = NULL, *dst = path_join(d->run_dir, "pulse/client.conf");
+	int r = bind_into(p, MPF_RO, d->pulse, d->run_dir, "pulse/native");
+
+	if (r == 0 && (!dst || asprintf(&conf,
+					"default-server = unix:%s/pulse/native\nautospawn = no\n"
+					"enable-shm = no\n",
+					d->run_dir) < 0))
+		r = -ENOMEM;
+	return r == 0 ? mountplan_add(p, MP_FILE, 0, 0644, conf, dst) : r;
+}
+
+/* Everything lands in the sandbox's own runtime dir, a fresh tmpfs: one socket each, never
+ * the host's whole runtime dir (which holds every other service's socket). */
+static int plan_sockets(const struct desktop_config *d, struct mountplan *p)
+{
+	_cleanup_free_ char *xauth = d->xauth_len ? path_join(d->host_dir, "Xauthority") : NULL;
+	int r = mountplan_add(p, MP_TMPFS, MPF_PRIVATE, 0700, NULL, d->run_dir);
+
+	if (r == 0 && d->wayland)
+		r = bind_into(p, MPF_RO, d->wayland, d->run_dir, "wayland-0");
+	if (r == 0 && d->x11)
+		r = mountplan_add(p, MP_BIND, MPF_RO, 0, d->x11, d->x11);
+	if (r == 0 && d->xauth_len)
+		r = xauth ? bind_into(p, MPF_RO, xauth, d->run_dir, "Xauthority") : -ENOMEM;
+	if (r == 0 && d->pulse)
+		r = plan_pulse(d, p);
+	if (r == 0 && d->pipewire)
+		r = bind_into(p, MPF_RO, d->pipewire, d->run_dir, "pipewire-0");
+	for (int b = 0; r == 0 && b < N_BUS; b++) {
+		_cleanup_free_ char *src = d->bus[b] ? path_join(d->host_dir, bus_sockets[b]) : NULL;
+		if (!d->bus[b])
+			continue;
+		if (!src)
+			r = -ENOMEM;
+		else if (b == BUS_USER)
+			r = bind_into(p, MPF_RO, src, d->run_dir, "bus");
+		else
+			r = mountplan_add(p, MP_BIND, MPF_RO, 0, src, SYSTEM_BUS_IN);
+	}
+	return r;
+}
+
+int desktop_plan(const struct config *c, struct mountplan *p, struct failure *f)
+{
+	const struct desktop_config *d = c->desktop;
+	int r = 0;
+
+	if (!d)
+		return 0;
+	if (d->run_dir)
+		r = plan_sockets(d, p);
+	/* Device nodes keep their host permissions: access still needs the caller's own groups
+	 * (video, render, audio), which the sandbox keeps. */
+	for (char **dev = d->dev_paths; r == 0 && dev && *dev; dev++)
+		r = mountplan_add(p, MP_BIND, MPF_DEV, 0, *dev, *dev);
+	return r < 0 ? fail(f, r, "desktop", "mount plan") : 0;
+}
+
+static int env_put(char ***env, const char *name, const char *value)
+{
+	size_t n = strlen(name);
+	char *s;
+
+	for (char **e = *env; e && *e; e++)
+		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=') {
+			if (asprintf(&s, "%s=%s", name, value) < 0)
+				return -ENOMEM;
+			free(*e);
+			*e = s;
+			return 0;
+		}
+	return asprintf(&s, "%s=%s", name, value) < 0 ? -ENOMEM : strv_consume(env, s);
+}
+
+static void env_drop(char **env, const char *name)
+{
+	size_t n = strlen(name), j = 0;
+
+	for (size_t i = 0; env && env[i]; i++) {
+		if (strncmp(env[i], name, n) == 0 && env[i][n] == '=')
+			free(env[i]);
+		else
+			env[j++] = env[i];
+	}
+	if (env)
+		env[j] = NULL;
+}
+
+/* Given one display, the other display's variable goes: toolkits try it first otherwise. */
+static int env_display(const struct desktop_config *d, char ***env)
+{
+	_cleanup_free_ char *xauth = d->xauth_len ? path_join(d->run_dir, "Xauthority") : NULL;
+	int r = 0;
+
+	if (d->wayland && !d->x11)
+		env_drop(*env, "DISPLAY");
+	if (d->x11 && !d->wayland)
+		env_drop(*env, "WAYLAND_DISPLAY");
+	if (d->wayland)
+		r = env_put(env, "WAYLAND_DISPLAY", "wayland-0");
+	if (r == 0 && d->x11)
+		r = env_put(env, "DISPLAY", d->display);
+	if (r == 0 && d->x11 && d->xauth_len)
+		r = xauth ? env_put(env, "XAUTHORITY", xauth) : -ENOMEM;
+	return r;
+}
+
+static int env_sound_bus(const struct desktop_config *d, char ***env)
+{
+	_cleanup_free_ char *pulse = NULL, *conf = NULL, *bus = NULL;
+	int r = 0;
+
+	if (d->pulse && (asprintf(&pulse, "unix:%s/pulse/native", d->run_dir) < 0 ||
+			 asprintf(&conf, "%s/pulse/client.conf", d->run_dir) < 0))
+		return -ENOMEM;
+	if (pulse && (r = env_put(env, "PULSE_SERVER", pulse)) == 0)
+		r = env_put(env, "PULSE_CLIENTCONFIG", conf);
+	if (r == 0 && d->pipewire)
+		r = env_put(env, "PIPEWIRE_REMOTE", "pipewire-0");
+	if (r == 0 && d->bus[BUS_USER])
+		r = asprintf(&bus, "unix:path=%s/bus", d->run_dir) < 0
+			? -ENOMEM
+			: env_put(env, "DBUS_SESSION_BUS_ADDRESS", bus);
+	if (r == 0 && d->bus[BUS_SYSTEM])
+		r = env_put(env, "DBUS_SYSTEM_BUS_ADDRESS", "unix:path=" SYSTEM_BUS_IN);
+	return r;
+}
+
+int desktop_env(const struct config *c, char ***env, struct failure *f)
+{
+	const struct desktop_config *d = c->desktop;
+	int r;
+
+	if (!d || !d->run_dir)
+		return 0;
+	r = env_put(env, "XDG_RUNTIME_DIR", d->run_dir);
+	if (r == 0)
+		r = env_display(d, env);
+	if (r == 0)
+		r = env_sound_bus(d, env);
+	return r < 0 ? fail(f, r, "desktop", "environment") : 0;
+}
+
+/* ---- the launcher's part: our directory and the proxies --------------------------------------- */
+
+void desktop_state_init(struct desktop_state *st)
+{
+	*st = (struct desktop_state){ .proxy_pids = { -1, -1 }, .proxy_fds = { -1, -1 } };
+}
+
+/* Only the names we create are removed: the directory is ours, but nothing else in it is
+ * assumed to be. */
+static void host_dir_clean(int base_fd, const char *name)
+{
+	static const char *const ours[] = { "bus", "system_bus_socket", "Xauthority" };
+	_cleanup_close_ int fd = openat(base_fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	for (size_t i = 0; fd >= 0 && i < ARRAY_SIZE(ours); i++)
+		unlinkat(fd, ours[i], 0);
+	unlinkat(base_fd, name, AT_REMOVEDIR);
+}
+
+/* Directories left by launchers that were killed (SIGKILL runs no teardown): named by a pid
+ * that no longer runs. A pid reused since only keeps one small directory a while longer. */
+static void host_dir_collect(int base_fd)
+{
+	DIR *dir = fdopendir(fcntl(base_fd, F_DUPFD_CLOEXEC, 3));
+	struct dirent *e;
+	char *end;
+
+	while (dir && (e = readdir(dir))) {
+		long pid = strtol(e->d_name, &end, 10);
+		if (e->d_name[0] != '.' && !*end && pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+			host_dir_clean(base_fd, e->d_name);
+	}
+	if (dir)
+		closedir(dir);
+}
+
+static int host_dir_create(const char *path, struct failure *f)
+{
+	_cleanup_free_ char *base = strdup(path);
+	_cleanup_close_ int base_fd = -1;
+	char *slash = base ? strrchr(base, '/') : NULL;
+
+	if (!slash)
+		return fail(f, -ENOMEM, "desktop", NULL);
+	*slash = '\0';
+	if (mkdir(base, 0700) < 0 && errno != EEXIST)
+		return fail(f, negative_errno(), "desktop", "%s", base);
+	base_fd = open(base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (base_fd < 0)
+		return fail(f, negative_errno(), "desktop", "%s", base);
+	host_dir_collect(base_fd);
+	host_dir_clean(base_fd, slash + 1); /* ours from a launcher that had our pid before */
+	if (mkdirat(base_fd, slash + 1, 0700) < 0)
+		return fail(f, negative_errno(), "desktop", "%s", path);
+	return 0;
+}
+
+static int write_xauth(const struct desktop_config *d, struct failure *f)
+{
+	_cleanup_free_ char *path = path_join(d->host_dir, "Xauthority");
+	_cleanup_close_ int fd = -1;
+
+	if (!path)
+		return fail(f, -ENOMEM, "desktop", NULL);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, d->xauth, d->xauth_len) != (ssize_t)d->xauth_len)
+		return fail(f, fd < 0 ? negative_errno() : -EIO, "--socket x11", "writing %s", path);
+	return 0;
+}
+
+/* xdg-dbus-proxy ADDRESS PATH --filter and the rules; --fd=3 is its end of our socket pair: it
+ * writes a byte there when it listens, and exits when every other end is closed — the
+ * launcher's, and pid 1's, which inherited it. */
+static char **proxy_argv(const struct desktop_config *d, int bus, const char *sock)
+{
+	static const char *const flags[3] = { "--talk=", "--own=", "--see=" };
+	_cleanup_strv_free_ char **v = NULL;
+	int r = strv_extend(&v, d->proxy);
+
+	if (r == 0)
+		r = strv_extend(&v, "--fd=3");
+	if (r == 0)
+		r = strv_extend(&v, d->bus[bus]);
+	if (r == 0)
+		r = strv_extend(&v, sock);
+	if (r == 0)
+		r = strv_extend(&v, "--filter");
+	for (int i = 0; r == 0 && i < 3; i++)
+		for (char **n = d->lists[bus * 3 + i]; r == 0 && n && *n; n++) {
+			char *s;
+			r = asprintf(&s, "%s%s", flags[i], *n) < 0 ? -ENOMEM : strv_consume(&v, s);
+		}
+	return r == 0 ? TAKE_PTR(v) : NULL;
+}
+
+/* In the forked child. Its own session: a terminal's ^C goes to the sandbox (the launcher
+ * forwards it), and the bus must stay up for as long as the sandbox does. No parent-death
+ * signal: its fd is what ties it to the sandbox (pid 1 holds a copy), and a launcher that dies
+ * first takes pid 1 with it, which closes the last copy. */
+_noreturn_ static void proxy_exec(char **argv, int fd)
+{
+	sigset_t none;
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	setsid();
+	if (null < 0)
+		_exit(127);
+	if (dup2(null, 0) < 0 || dup2(null, 1) < 0)
+		_exit(127);
+	if (fd == 3 ? fcntl(fd, F_SETFD, 0) < 0 : dup2(fd, 3) < 0)
+		_exit(127);
+	execv(argv[0], argv);
+	_exit(127);
+}
+
+static int proxy_start(const struct desktop_config *d, int bus, struct desktop_state *st, struct failure *f)
+{
+	_cleanup_free_ char *sock = path_join(d->host_dir, bus_sockets[bus]);
+	_cleanup_strv_free_ char **argv = sock ? proxy_argv(d, bus, sock) : NULL;
+	_cleanup_close_ int ours = -1, theirs = -1;
+	pid_t pid;
+	int sp[2];
+
+	if (!argv)
+		return fail(f, -ENOMEM, bus_opts[bus], NULL);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0)
+		return fail(f, negative_errno(), bus_opts[bus], "socketpair");
+	ours = sp[0], theirs = sp[1];
+	if ((pid = fork()) < 0)
+		return fail(f, negative_errno(), bus_opts[bus], "fork");
+	if (pid == 0)
+		proxy_exec(argv, theirs);
+	st->proxy_pids[bus] = pid;
+	st->proxy_fds[bus] = TAKE_FD(ours);
+	return 0;
+}
+
+/* Readiness is the proxy's byte; end of file first means it died, and says why. */
+static int proxy_wait_ready(struct desktop_state *st, int bus, struct failure *f)
+{
+	struct pollfd p = { .fd = st->proxy_fds[bus], .events = POLLIN };
+	int n, status = 0;
+	char byte;
+
+	while ((n = poll(&p, 1, PROXY_READY_MS)) < 0 && errno == EINTR)
+		;
+	if (n == 0)
+		return failx(f, bus_opts[bus], "xdg-dbus-proxy was not ready after %d s",
+			     PROXY_READY_MS / 1000);
+	if (n > 0 && read(st->proxy_fds[bus], &byte, 1) == 1)
+		return 0;
+	if (waitpid(st->proxy_pids[bus], &status, 0) == st->proxy_pids[bus])
+		st->proxy_pids[bus] = -1;
+	return failx(f, bus_opts[bus], "xdg-dbus-proxy exited before it was ready (%s %d)",
+		     WIFSIGNALED(status) ? "signal" : "status",
+		     WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+}
+
+int desktop_start(const struct config *c, struct desktop_state *st, struct failure *f)
+{
+	const struct desktop_config *d = c->desktop;
+	int r = 0;
+
+	if (!d)
+		return 0;
+	for (char **n = d->notes; n && *n; n++)
+		log_verbose(c->verbose, "skipped: %s", *n);
+	if (d->x11)
+		log_warning("--socket x11: X11 gives no isolation between clients: the sandbox can read the "
+			    "screen and the keyboard of every window on display %s",
+			    d->display);
+	if (!d->host_dir)
+		return 0;
+	if ((r = host_dir_create(d->host_dir, f)) < 0)
+		return r;
+	if (!(st->proxy_dir = strdup(d->host_dir)))
+		return fail(f, -ENOMEM, "desktop", NULL);
+	if (d->xauth_len && (r = write_xauth(d, f)) < 0)
+		return r;
+	for (int b = 0; r == 0 && b < N_BUS; b++)
+		if (d->bus[b])
+			r = proxy_start(d, b, st, f);
+	for (int b = 0; r == 0 && b < N_BUS; b++)
+		if (st->proxy_fds[b] >= 0)
+			r = proxy_wait_ready(st, b, f);
+	return r;
+}
+
+/* Closing its fd (done) ends it; one still there after a while is killed. */
+static void proxy_reap(pid_t pid)
+{
+	_cleanup_close_ int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	struct pollfd p = { .fd = pfd, .events = POLLIN };
+	int n = -1;
+
+	while (pfd >= 0 && (n = poll(&p, 1, PROXY_STOP_MS)) < 0 && errno == EINTR)
+		;
+	if (n <= 0)
+		kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+void desktop_stop(struct desktop_state *st)
+{
+	for (int b = 0; b < N_BUS; b++) {
+		st->proxy_fds[b] = safe_close(st->proxy_fds[b]);
+		if (st->proxy_pids[b] > 0)
+			proxy_reap(st->proxy_pids[b]);
+		st->proxy_pids[b] = -1;
+	}
+	if (st->proxy_dir) {
+		_cleanup_free_ char *base = strdup(st->proxy_dir);
+		char *slash = base ? strrchr(base, '/') : NULL;
+		_cleanup_close_ int base_fd = -1;
+		if (slash) {
+			*slash = '\0';
+			base_fd = open(base, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		}
+		if (base_fd >= 0) {
+			host_dir_clean(base_fd, slash + 1);
+			unlinkat(AT_FDCWD, base, AT_REMOVEDIR); /* when no other sandbox uses it */
+		}
+	}
+	free(st->proxy_dir);
+	st->proxy_dir = NULL;
+}

@@ -1,0 +1,41 @@
+/* Desktop integration (issue 8): the display (Wayland, X11) and sound (PulseAudio,
+ * PipeWire) sockets bound into the sandbox's own runtime directory, the session and system
+ * buses through xdg-dbus-proxy with --talk/--own/--see filters, and the allowed devices (dri,
+ * snd, video). Launcher side, the caller's own privileges; nothing here runs unless one of
+ * these options is given. */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct config;
+struct failure;
+struct mountplan;
+
+/* One of the desktop options (name without "--": socket, device, dbus-user, dbus-system,
+ * dbus-user.talk, dbus-user.own, dbus-user.see, dbus-system.talk, dbus-system.own,
+ * dbus-system.see) into c->desktop (allocated on first use, freed by desktop_free). */
+int desktop_parse_option(struct config *c, const char *name, const char *arg, struct failure *f);
+void desktop_free(struct config *c);
+
+/* config_finish(): read what the host offers (sockets, Xauthority), validate; before the
+ * plan is built. */
+int desktop_finish(struct config *c, char **host_env, struct failure *f);
+
+/* The mount plan's additions (runtime dir, socket binds, devices, files). */
+int desktop_plan(const struct config *c, struct mountplan *p, struct failure *f);
+
+/* The command's environment edits (WAYLAND_DISPLAY, DISPLAY, XAUTHORITY,
+ * DBUS_SESSION_BUS_ADDRESS, XDG_RUNTIME_DIR, PULSE_SERVER …). */
+int desktop_env(const struct config *c, char ***env, struct failure *f);
+
+/* Launcher: start the D-Bus proxies before the sandbox is cloned (their sockets are bound
+ * in), and stop them when it ends. */
+struct desktop_state {
+	pid_t proxy_pids[2];
+	int proxy_fds[2];
+	char *proxy_dir;
+};
+void desktop_state_init(struct desktop_state *st);
+int desktop_start(const struct config *c, struct desktop_state *st, struct failure *f);
+void desktop_stop(struct desktop_state *st);

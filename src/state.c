@@ -1,0 +1,825 @@
+/* The running sandbox's record (see state.h): written by the launcher, read, and removed when
+ * stale, by `hutch list/join/stop`. Launcher side and the subcommands, the caller's own
+ * privileges; writes only below the caller's $XDG_RUNTIME_DIR and to the fds the caller named. */
+#include "state.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdint.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "failure.h"
+#include "macro.h"
+#include "strv.h"
+
+const char *const state_ns_names[STATE_N_NS] = { "cgroup", "ipc", "mnt", "net", "pid", "user", "uts" };
+
+/* A record is a few hundred bytes; a bigger file is not one of ours. */
+#define RECORD_MAX (256 * 1024)
+
+static int parse_fd(const char *arg, const char *opt, int *ret, struct failure *f)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v < 0 || v > INT_MAX || fcntl((int)v, F_GETFD) < 0)
+		return failx(f, opt, "'%s' is not an open file descriptor", arg);
+	*ret = (int)v;
+	return 0;
+}
+
+/* Letters, digits, '-', '_', '.'; not starting with '.'; it is a directory name. */
+static bool name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && n <= 64 && s[0] != '.' &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") == n;
+}
+
+int state_parse_option(struct config *c, const char *name, const char *arg, struct failure *f)
+{
+	if (strcmp(name, "info-fd") == 0)
+		return parse_fd(arg, "--info-fd", &c->info_fd, f);
+	if (strcmp(name, "json-status-fd") == 0)
+		return parse_fd(arg, "--json-status-fd", &c->json_status_fd, f);
+	if (!name_ok(arg))
+		return failx(f, "--name", "'%s': letters, digits, '-', '_' and '.' only", arg);
+	free(c->name);
+	c->name = strdup(arg);
+	return c->name ? 0 : -ENOMEM;
+}
+
+/* The state letter (field 3) and start time (field 22) of /proc/PID/stat; false when gone. */
+static bool proc_stat(pid_t pid, char *ret_state, unsigned long long *ret_start)
+{
+	char path[64], buf[1024];
+	ssize_t n;
+	_cleanup_close_ int fd = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
+		return false;
+	buf[n] = '\0';
+	/* After the command name in parentheses (which may hold anything), fields 3 and 22. */
+	char *p = strrchr(buf, ')');
+	if (!p || p[1] != ' ' || !p[2])
+		return false;
+	*ret_state = p[2];
+	for (int field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	*ret_start = p ? strtoull(p + 1, NULL, 10) : 0;
+	return true;
+}
+
+unsigned long long state_start_time(pid_t pid)
+{
+	unsigned long long t = 0;
+	char st;
+
+	return proc_stat(pid, &st, &t) ? t : 0;
+}
+
+bool state_record_alive(const struct state_record *r)
+{
+	unsigned long long t;
+	char st;
+
+	/* A zombie launcher (SIGKILLed, not yet reaped by its parent) keeps its pid and start
+	 * time, but nothing of the sandbox is left. */
+	return r->launcher_pid > 0 && proc_stat(r->launcher_pid, &st, &t) && st != 'Z' && st != 'X' &&
+	       t == r->launcher_start_time;
+}
+
+const char *state_runtime_dir(char **env)
+{
+	for (char **e = env; e && *e; e++)
+		if (strncmp(*e, "XDG_RUNTIME_DIR=", 16) == 0 && (*e)[16] == '/')
+			return *e + 16;
+	return NULL;
+}
+
+/* ---- the state directory and its lock ------------------------------------------------------ */
+
+static int open_checked(const char *path, struct failure *f)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	struct stat st;
+
+	if (fd < 0)
+		return errno == ENOENT ? -ENOENT : fail(f, negative_errno(), "state", "%s", path);
+	/* Someone else's directory could hold records that point at any process. */
+	if (fstat(fd, &st) < 0 || st.st_uid != getuid() || (st.st_mode & 022)) {
+		safe_close(fd);
+		return failx(f, "state", "%s: not yours, or writable by others", path);
+	}
+	return fd;
+}
+
+int state_open(const char *runtime_dir, bool lock, int *ret_fd, struct failure *f)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (!runtime_dir)
+		return failx(f, "state", "XDG_RUNTIME_DIR is not set: there are no sandbox records");
+	snprintf(path, sizeof(path), "%s/hutch", runtime_dir);
+	if ((fd = open_checked(path, f)) < 0)
+		return fd;
+	while (lock && flock(fd, LOCK_EX) < 0)
+		if (errno != EINTR) {
+			int r = fail(f, negative_errno(), "state", "locking %s", path);
+			safe_close(fd);
+			return r;
+		}
+	*ret_fd = fd;
+	return 0;
+}
+
+/* rm -r of dir_fd/name, never following a symbolic link; depth-limited. */
+static int remove_tree_at(int dir_fd, const char *name, int depth)
+{
+	int fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	struct dirent *de;
+
+	if (!d) {
+		safe_close(fd);
+		return unlinkat(dir_fd, name, 0) < 0 && errno != ENOENT ? negative_errno() : 0;
+	}
+	while (depth > 0 && (de = readdir(d)))
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			remove_tree_at(dirfd(d), de->d_name, depth - 1);
+	closedir(d);
+	return unlinkat(dir_fd, name, AT_REMOVEDIR) < 0 && errno != ENOENT ? negative_errno() : 0;
+}
+
+/* ---- reading a record: a small JSON reader for the launcher's own output -------------------- */
+
+struct json_in {
+	const char *p;
+};
+
+static bool json_lit(struct json_in *in, char ch)
+{
+	in->p += strspn(in->p, " \t\r\n");
+	if (*in->p != ch)
+		return false;
+	in->p++;
+	return true;
+}
+
+static int hex_digit(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'f')
+		return (ch | 0x20) - 'a' + 10;
+	return -1;
+}
+
+static int hex4(const char *p, unsigned *ret)
+{
+	unsigned v = 0;
+
+	for (int i = 0; i < 4; i++) {
+		int d = hex_digit(p[i]);
+		if (d < 0)
+			return -EBADMSG;
+		v = v * 16 + (unsigned)d;
+	}
+	*ret = v;
+	return 0;
+}
+
+/* \uXXXX (and a surrogate pair) at *p, as UTF-8 at *out; advances both. */
+static int json_unicode(const char **p, char **out)
+{
+	unsigned cp, lo;
+	char *o = *out;
+
+	if (hex4(*p, &cp) < 0 || cp == 0)
+		return -EBADMSG;
+	*p += 4;
+	if (cp >= 0xd800 && cp < 0xdc00) {
+		if ((*p)[0] != '\\' || (*p)[1] != 'u' || hex4(*p + 2, &lo) < 0 || lo < 0xdc00 || lo > 0xdfff)
+			return -EBADMSG;
+		cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+		*p += 6;
+	} else if (cp >= 0xdc00 && cp < 0xe000)
+		return -EBADMSG;
+	if (cp < 0x80)
+		*o++ = (char)cp;
+	else if (cp < 0x800)
+		*o++ = (char)(0xc0 | cp >> 6), *o++ = (char)(0x80 | (cp & 0x3f));
+	else if (cp < 0x10000)
+		*o++ = (char)(0xe0 | cp >> 12), *o++ = (char)(0x80 | ((cp >> 6) & 0x3f)),
+		*o++ = (char)(0x80 | (cp & 0x3f));
+	else
+		*o++ = (char)(0xf0 | cp >> 18), *o++ = (char)(0x80 | ((cp >> 12) & 0x3f)),
+		*o++ = (char)(0x80 | ((cp >> 6) & 0x3f)), *o++ = (char)(0x80 | (cp & 0x3f));
+	*out = o;
+	return 0;
+}
+
+static int json_escape(const char **p, char **out)
+{
+	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+	const char *e = **p ? strchr(from, **p) : NULL;
+
+	if (**p == 'u')
+		return (*p)++, json_unicode(p, out);
+	if (!e)
+		return -EBADMSG;
+	*(*out)++ = to[e - from];
+	(*p)++;
+	return 0;
+}
+
+/* A string: decoding never makes it longer than its source. */
+static int json_string_in(struct json_in *in, char **ret)
+{
+	const char *p;
+	_cleanup_free_ char *s = NULL;
+	char *o;
+
+	if (!json_lit(in, '"'))
+		return -EBADMSG;
+	if (!(s = o = malloc(strlen(in->p) + 1)))
+		return -ENOMEM;
+	for (p = in->p; *p != '"';) {
+		if ((unsigned char)*p < 0x20)
+			return -EBADMSG; /* the end of the text, or a raw control character */
+		if (*p != '\\')
+			*o++ = *p++;
+		else if (p++, json_escape(&p, &o) < 0)
+			return -EBADMSG;
+	}
+	*o = '\0';
+	in->p = p + 1;
+	*ret = TAKE_PTR(s);
+	return 0;
+}
+
+static int json_strv_in(struct json_in *in, char ***ret)
+{
+	_cleanup_strv_free_ char **v = calloc(1, sizeof(char *));
+	char *s;
+	int r;
+
+	if (!v)
+		return -ENOMEM;
+	if (!json_lit(in, '['))
+		return -EBADMSG;
+	if (json_lit(in, ']'))
+		goto done;
+	do {
+		if ((r = json_string_in(in, &s)) < 0 || (r = strv_consume(&v, s)) < 0)
+			return r;
+	} while (json_lit(in, ','));
+	if (!json_lit(in, ']'))
+		return -EBADMSG;
+done:
+	strv_free(*ret);
+	*ret = TAKE_PTR(v);
+	return 0;
+}
+
+/* An integer, as written by the launcher (no fraction, no exponent), within [lo, hi]. */
+static int json_int_in(struct json_in *in, long long lo, unsigned long long hi, unsigned long long *ret)
+{
+	const char *p = in->p + strspn(in->p, " \t\r\n");
+	bool neg = *p == '-';
+	char *end;
+
+	if (p[neg] < '0' || p[neg] > '9')
+		return -EBADMSG;
+	errno = 0;
+	unsigned long long v = strtoull(p + neg, &end, 10);
+	if (errno || (neg ? v > (unsigned long long)LLONG_MAX || -(long long)v < lo : v > hi))
+		return -EBADMSG;
+	in->p = end;
+	*ret = neg ? (unsigned long long)-(long long)v : v;
+	return 0;
+}
+
+/* A value under a key this version does not know: a later hutch may add some. */
+static int json_skip(struct json_in *in, int depth)
+{
+	_cleanup_free_ char *s = NULL;
+	char *end;
+
+	in->p += strspn(in->p, " \t\r\n");
+	if (*in->p == '"')
+		return json_string_in(in, &s);
+	if (*in->p == '[' || *in->p == '{') {
+		char close = *in->p == '[' ? ']' : '}';
+		in->p++;
+		if (depth <= 0)
+			return -EBADMSG;
+		if (json_lit(in, close))
+			return 0;
+		do {
+			if (close == '}' && (json_string_in(in, &s) < 0 || !json_lit(in, ':')))
+				return -EBADMSG;
+			free(TAKE_PTR(s));
+			if (json_skip(in, depth - 1) < 0)
+				return -EBADMSG;
+		} while (json_lit(in, ','));
+		return json_lit(in, close) ? 0 : -EBADMSG;
+	}
+	for (const char *const *w = (const char *const[]){ "true", "false", "null", NULL }; *w; w++)
+		if (strncmp(in->p, *w, strlen(*w)) == 0)
+			return in->p += strlen(*w), 0;
+	strtod(in->p, &end);
+	if (end == in->p)
+		return -EBADMSG;
+	in->p = end;
+	return 0;
+}
+
+enum field_kind {
+	F_STRING,
+	F_STRV,
+	F_PID,
+	F_UID,
+	F_TIME,
+	F_U64,
+};
+
+static const struct record_field {
+	const char *key;
+	enum field_kind kind;
+	size_t offset;
+} record_fields[] = {
+	{ "name", F_STRING, offsetof(struct state_record, name) },
+	{ "launcher-pid", F_PID, offsetof(struct state_record, launcher_pid) },
+	{ "launcher-start-time", F_U64, offsetof(struct state_record, launcher_start_time) },
+	{ "pid1", F_PID, offsetof(struct state_record, pid1) },
+	{ "uid", F_UID, offsetof(struct state_record, uid) },
+	{ "started", F_TIME, offsetof(struct state_record, started) },
+	{ "command", F_STRV, offsetof(struct state_record, command) },
+	{ "hutch-argv", F_STRV, offsetof(struct state_record, hutch_argv) },
+	{ "profile", F_STRING, offsetof(struct state_record, profile) },
+	{ "cgroup-namespace", F_U64, offsetof(struct state_record, ns[0]) },
+	{ "ipc-namespace", F_U64, offsetof(struct state_record, ns[1]) },
+	{ "mnt-namespace", F_U64, offsetof(struct state_record, ns[2]) },
+	{ "net-namespace", F_U64, offsetof(struct state_record, ns[3]) },
+	{ "pid-namespace", F_U64, offsetof(struct state_record, ns[4]) },
+	{ "user-namespace", F_U64, offsetof(struct state_record, ns[5]) },
+	{ "uts-namespace", F_U64, offsetof(struct state_record, ns[6]) },
+};
+
+static int record_field_in(struct json_in *in, const struct record_field *d, struct state_record *r)
+{
+	void *at = (char *)r + d->offset;
+	unsigned long long v;
+	char *s;
+	int e;
+
+	switch (d->kind) {
+	case F_STRING:
+		if ((e = json_string_in(in, &s)) < 0)
+			return e;
+		free(*(char **)at);
+		*(char **)at = s;
+		return 0;
+	case F_STRV:
+		return json_strv_in(in, (char ***)at);
+	case F_PID:
+		e = json_int_in(in, 1, INT_MAX, &v);
+		return e < 0 ? e : (*(pid_t *)at = (pid_t)v, 0);
+	case F_UID:
+		e = json_int_in(in, 0, UINT_MAX - 1, &v);
+		return e < 0 ? e : (*(uid_t *)at = (uid_t)v, 0);
+	case F_TIME:
+		e = json_int_in(in, LLONG_MIN, LLONG_MAX, &v);
+		return e < 0 ? e : (*(long long *)at = (long long)v, 0);
+	case F_U64:
+		e = json_int_in(in, 0, ULLONG_MAX, &v);
+		return e < 0 ? e : (*(unsigned long long *)at = v, 0);
+	}
+	return -EBADMSG;
+}
+
+static int record_parse(const char *text, struct state_record *r)
+{
+	struct json_in in = { text };
+	int e;
+
+	if (!json_lit(&in, '{'))
+		return -EBADMSG;
+	if (json_lit(&in, '}'))
+		return -EBADMSG; /* no name, no pids */
+	do {
+		_cleanup_free_ char *key = NULL;
+		const struct record_field *d = NULL;
+		if ((e = json_string_in(&in, &key)) < 0 || !json_lit(&in, ':'))
+			return e == -ENOMEM ? e : -EBADMSG;
+		for (size_t i = 0; i < ARRAY_SIZE(record_fields) && !d; i++)
+			if (strcmp(key, record_fields[i].key) == 0)
+				d = &record_fields[i];
+		if ((e = d ? record_field_in(&in, d, r) : json_skip(&in, 8)) < 0)
+			return e;
+	} while (json_lit(&in, ','));
+	if (!json_lit(&in, '}') || in.p[strspn(in.p, " \t\r\n")] != '\0')
+		return -EBADMSG;
+	return r->name && r->launcher_pid > 0 && r->pid1 > 0 && r->launcher_start_time ? 0 : -EBADMSG;
+}
+
+void state_record_free(struct state_record *r)
+{
+	free(r->name);
+	strv_free(r->command);
+	strv_free(r->hutch_argv);
+	free(r->profile);
+	*r = (struct state_record){ 0 };
+}
+
+/* The file, owned by the caller, at most RECORD_MAX bytes, as a string. */
+static int read_record_file(int dir_fd, const char *name, char **ret)
+{
+	char path[128];
+	struct stat st;
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/info.json", name);
+	if ((fd = openat(dir_fd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)) < 0)
+		return errno == ENOTDIR ? -ENOENT : negative_errno();
+	if (fstat(fd, &st) < 0)
+		return negative_errno();
+	if (!S_ISREG(st.st_mode) || st.st_uid != getuid())
+		return -EPERM;
+	if (st.st_size > RECORD_MAX || !(buf = malloc((size_t)st.st_size + 1)))
+		return st.st_size > RECORD_MAX ? -EFBIG : -ENOMEM;
+	while (len < (size_t)st.st_size && (n = read(fd, buf + len, (size_t)st.st_size - len)) > 0)
+		len += (size_t)n;
+	buf[len] = '\0';
+	if (strlen(buf) != len)
+		return -EBADMSG;
+	*ret = TAKE_PTR(buf);
+	return 0;
+}
+
+int state_read(int dir_fd, const char *name, struct state_record *ret, struct failure *f)
+{
+	_cleanup_free_ char *text = NULL;
+	struct state_record r = { 0 };
+	int e;
+
+	if (!name_ok(name))
+		return failx(f, "state", "'%s' is not a sandbox name", name);
+	/* The errno would add nothing to these two. */
+	if ((e = read_record_file(dir_fd, name, &text)) == -ENOENT)
+		return failx(f, "sandbox", "no sandbox named %s", name), -ENOENT;
+	if (e == -EPERM)
+		return failx(f, "sandbox", "%s: the record is not yours", name), -EPERM;
+	if (e < 0)
+		return fail(f, e, "state", "%s/info.json", name);
+	if ((e = record_parse(text, &r)) == 0 && strcmp(r.name, name) != 0)
+		e = -EBADMSG;
+	if (e < 0) {
+		state_record_free(&r);
+		return fail(f, e, "state", "%s/info.json: not a sandbox record", name);
+	}
+	*ret = r;
+	return 0;
+}
+
+int state_remove_stale(int locked_dir_fd, const char *name)
+{
+	struct state_record r = { 0 };
+	struct failure ignored = { 0 };
+	int e = state_read(locked_dir_fd, name, &r, &ignored);
+
+	/* Unreadable, not ours, or not a record this version understands: left alone, it may
+	 * belong to another part (or another version) of hutch. */
+	bool stale = e == 0 && r.uid == getuid() && !state_record_alive(&r);
+	state_record_free(&r);
+	if (!stale)
+		return 0;
+	e = remove_tree_at(locked_dir_fd, name, 8);
+	return e < 0 ? e : 1;
+}
+
+/* ---- the record's pid 1 --------------------------------------------------------------------- */
+
+/* PIDFD_GET_INFO (Linux 6.13): the credentials and parent of the pidfd's own process, with no
+ * window for pid reuse. Declared here because the build's headers may predate it; this is
+ * the first version of the struct (64 bytes), which later kernels still accept. */
+struct pidfd_info_v0 {
+	uint64_t mask;
+	uint64_t cgroupid;
+	uint32_t pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid;
+	int32_t exit_code;
+};
+#define PIDFD_INFO_PID_V0   (1ULL << 0)
+#define PIDFD_INFO_CREDS_V0 (1ULL << 1)
+#define PIDFD_GET_INFO_V0   _IOWR(0xFF, 11, struct pidfd_info_v0)
+
+struct proc_owner {
+	pid_t ppid;
+	uid_t ruid, euid;
+};
+
+static int owner_from_pidfd(int pidfd, struct proc_owner *ret)
+{
+	struct pidfd_info_v0 info = { .mask = PIDFD_INFO_PID_V0 | PIDFD_INFO_CREDS_V0 };
+
+	if (ioctl(pidfd, PIDFD_GET_INFO_V0, &info) < 0)
+		return negative_errno();
+	if ((info.mask & (PIDFD_INFO_PID_V0 | PIDFD_INFO_CREDS_V0)) !=
+	    (PIDFD_INFO_PID_V0 | PIDFD_INFO_CREDS_V0))
+		return -EOPNOTSUPP;
+	*ret = (struct proc_owner){ .ppid = (pid_t)info.ppid, .ruid = info.ruid, .euid = info.euid };
+	return 0;
+}
+
+/* Older kernels: /proc/PID/status, which belongs to the pidfd's process only while that one
+ * is not yet reaped: state_open_pid1() checks so after reading. */
+static int owner_from_proc(pid_t pid, struct proc_owner *ret)
+{
+	char path[64], buf[4096];
+	_cleanup_close_ int fd = -1;
+	unsigned ruid, euid;
+	ssize_t n;
+	int ppid;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
+		return fd < 0 ? negative_errno() : -EIO;
+	buf[n] = '\0';
+	const char *pp = strstr(buf, "\nPPid:"), *uu = strstr(buf, "\nUid:");
+	if (!pp || !uu || sscanf(pp, "\nPPid: %d", &ppid) != 1 ||
+	    sscanf(uu, "\nUid: %u %u", &ruid, &euid) != 2)
+		return -EBADMSG;
+	*ret = (struct proc_owner){ .ppid = ppid, .ruid = ruid, .euid = euid };
+	return 0;
+}
+
+/* The inode of /proc/PID/ns/NAME ("user:[4026531837]"), 0 when unreadable. */
+static unsigned long long ns_inode(pid_t pid, const char *name)
+{
+	char path[64], link[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, name);
+	n = readlink(path, link, sizeof(link) - 1);
+	char *lb = n > 0 ? (link[n] = '\0', strchr(link, '[')) : NULL;
+	return lb ? strtoull(lb + 1, NULL, 10) : 0;
+}
+
+static int check_pid1(const struct state_record *r, int pidfd, struct failure *f)
+{
+	struct proc_owner o;
+	int e = owner_from_pidfd(pidfd, &o);
+
+	if (e == -ESRCH)
+		return fail(f, -ESRCH, "sandbox", "%s: pid 1 (%d) has ended", r->name, (int)r->pid1);
+	if (e < 0 && (e = owner_from_proc(r->pid1, &o)) < 0)
+		return fail(f, e, "sandbox", "%s: reading /proc/%d/status", r->name, (int)r->pid1);
+	if (o.ruid != getuid() || o.euid != getuid())
+		return fail(f, -EPERM, "sandbox", "%s: pid 1 (%d) runs as uid %u, not as you", r->name,
+			    (int)r->pid1, (unsigned)o.euid);
+	if (o.ppid != r->launcher_pid || !state_record_alive(r))
+		return fail(f, -EPERM, "sandbox", "%s: pid %d is not the pid 1 of its launcher (%d)", r->name,
+			    (int)r->pid1, (int)r->launcher_pid);
+	for (size_t i = 0; i < STATE_N_NS; i++)
+		if (r->ns[i] && ns_inode(r->pid1, state_ns_names[i]) != r->ns[i])
+			return fail(f, -EPERM, "sandbox", "%s: pid %d is not in the recorded %s namespace",
+				    r->name, (int)r->pid1, state_ns_names[i]);
+	return 0;
+}
+
+int state_open_pid1(const struct state_record *r, int *ret_pidfd, struct failure *f)
+{
+	_cleanup_close_ int fd = (int)syscall(SYS_pidfd_open, r->pid1, 0);
+	int e;
+
+	if (fd < 0 && errno == ESRCH)
+		return fail(f, -ESRCH, "sandbox", "%s: pid 1 (%d) has ended", r->name, (int)r->pid1);
+	if (fd < 0)
+		return fail(f, negative_errno(), "sandbox", "%s: pidfd_open(%d)", r->name, (int)r->pid1);
+	if ((e = check_pid1(r, fd, f)) < 0)
+		return e;
+	/* Still the same process, so everything read from /proc above was about it. */
+	if (syscall(SYS_pidfd_send_signal, fd, 0, NULL, 0) < 0)
+		return fail(f, -ESRCH, "sandbox", "%s: pid 1 (%d) has ended", r->name, (int)r->pid1);
+	*ret_pidfd = TAKE_FD(fd);
+	return 0;
+}
+
+/* ---- writing (the launcher) ---------------------------------------------------------------- */
+
+/* command basename + "-" + pid, made a valid name. */
+static int default_name(const struct config *c, char **ret)
+{
+	const char *base = strrchr(c->argv[0], '/');
+	char buf[128];
+
+	snprintf(buf, sizeof(buf), "%.40s-%d", base ? base + 1 : c->argv[0], (int)getpid());
+	for (char *p = buf; *p; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.", *p))
+			*p = '_';
+	if (buf[0] == '.')
+		buf[0] = '_';
+	return (*ret = strdup(buf)) ? 0 : -ENOMEM;
+}
+
+int state_validate(struct config *c, struct failure *f)
+{
+	struct state_record r = { 0 };
+	struct failure ignored = { 0 };
+	_cleanup_close_ int fd = -1;
+	int e;
+
+	if (!c->name && default_name(c, &c->name) < 0)
+		return -ENOMEM;
+	if (!c->runtime_dir)
+		return 0;
+	/* A state dir that is not ours would fail the sandbox once it runs: say so now. */
+	if ((e = state_open(c->runtime_dir, false, &fd, f)) == -ENOENT)
+		return 0;
+	if (e < 0)
+		return e;
+	/* An early answer only: state_publish() checks again under the lock. */
+	bool alive = state_read(fd, c->name, &r, &ignored) == 0 && state_record_alive(&r);
+	state_record_free(&r);
+	return alive ? failx(f, "--name", "a sandbox named %s is running already", c->name) : 0;
+}
+
+void state_json_put_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(out, "\\%c", *p);
+		else if (*p < 0x20)
+			fprintf(out, "\\u%04x", *p);
+		else
+			fputc(*p, out);
+	}
+	fputc('"', out);
+}
+
+void state_json_put_strv(FILE *out, char **v)
+{
+	fputc('[', out);
+	for (size_t i = 0; v && v[i]; i++) {
+		if (i)
+			fputs(", ", out);
+		state_json_put_string(out, v[i]);
+	}
+	fputc(']', out);
+}
+
+/* bwrap's keys: "child-pid" and "<ns>-namespace" for each namespace of pid 1. */
+static void json_pid_and_namespaces(FILE *out, pid_t pid1)
+{
+	fprintf(out, "\"child-pid\": %d", (int)pid1);
+	for (size_t i = 0; i < STATE_N_NS; i++) {
+		unsigned long long ino = ns_inode(pid1, state_ns_names[i]);
+		if (ino)
+			fprintf(out, ", \"%s-namespace\": %llu", state_ns_names[i], ino);
+	}
+}
+
+static int write_info_fd(int fd, pid_t pid1, bool newline)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	if (!out)
+		return -ENOMEM;
+	fputc('{', out);
+	json_pid_and_namespaces(out, pid1);
+	fputs(newline ? "}\n" : "}", out);
+	fclose(out);
+	ssize_t n = buf ? write(fd, buf, len) : -1;
+	free(buf);
+	return n == (ssize_t)len ? 0 : negative_errno();
+}
+
+static int write_record(const struct config *c, int dir_fd, pid_t pid1)
+{
+	char tmp[128], path[128];
+	_cleanup_close_ int fd = -1;
+
+	snprintf(tmp, sizeof(tmp), "%s/info.json.tmp", c->name);
+	snprintf(path, sizeof(path), "%s/info.json", c->name);
+	fd = openat(dir_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	FILE *out = fd < 0 ? NULL : fdopen(TAKE_FD(fd), "w");
+	if (!out)
+		return negative_errno();
+	fputs("{\"name\": ", out);
+	state_json_put_string(out, c->name);
+	fprintf(
+	    out,
+	    ", \"launcher-pid\": %d, \"launcher-start-time\": %llu, \"pid1\": %d, \"uid\": %u, \"started\": %lld, ",
+	    (int)getpid(), state_start_time(getpid()), (int)pid1, (unsigned)c->host_uid,
+	    (long long)time(NULL));
+	fputs("\"command\": ", out);
+	state_json_put_strv(out, c->argv);
+	fputs(", \"hutch-argv\": ", out);
+	state_json_put_strv(out, c->launch_argv);
+	fputs(", \"profile\": ", out);
+	state_json_put_string(out, c->profile_path ? c->profile_path : (c->profile ? c->profile : ""));
+	fputs(", ", out);
+	json_pid_and_namespaces(out, pid1);
+	fputs("}\n", out);
+	if (fclose(out) != 0)
+		return negative_errno();
+	return renameat(dir_fd, tmp, dir_fd, path) < 0 ? negative_errno() : 0;
+}
+
+/* Under the lock: a live sandbox of this name is an error (two launchers raced past
+ * state_validate); a dead one's record goes. The directory itself may exist already and hold
+ * the files of a helper started before pid 1 existed: it is kept. */
+static int publish_locked(const struct config *c, int dir_fd, pid_t pid1, struct failure *f)
+{
+	struct state_record r = { 0 };
+	struct failure ignored = { 0 };
+	char path[128];
+	int e;
+
+	if (state_read(dir_fd, c->name, &r, &ignored) == 0 && state_record_alive(&r)) {
+		state_record_free(&r);
+		return failx(f, "--name", "a sandbox named %s is running already", c->name);
+	}
+	state_record_free(&r);
+	snprintf(path, sizeof(path), "%s/info.json", c->name);
+	unlinkat(dir_fd, path, 0);
+	if (mkdirat(dir_fd, c->name, 0700) < 0 && errno != EEXIST)
+		return fail(f, negative_errno(), "state", "%s/hutch/%s", c->runtime_dir, c->name);
+	if ((e = write_record(c, dir_fd, pid1)) < 0)
+		return fail(f, e, "state", "%s/hutch/%s/info.json", c->runtime_dir, c->name);
+	return 0;
+}
+
+static int publish_record(const struct config *c, pid_t pid1, struct state *st, struct failure *f)
+{
+	char dir[PATH_MAX];
+	_cleanup_close_ int dir_fd = -1;
+	int r;
+
+	snprintf(dir, sizeof(dir), "%s/hutch", c->runtime_dir);
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return fail(f, negative_errno(), "state", "%s", dir);
+	if ((r = state_open(c->runtime_dir, true, &dir_fd, f)) < 0)
+		return r;
+	if ((r = publish_locked(c, dir_fd, pid1, f)) < 0)
+		return r;
+	snprintf(dir, sizeof(dir), "%s/hutch/%s", c->runtime_dir, c->name);
+	return (st->dir = strdup(dir)) ? 0 : -ENOMEM;
+}
+
+/* The record first: a program that has read the info fd can rely on `hutch list` and
+ * `hutch join` knowing the sandbox. */
+int state_publish(const struct config *c, pid_t pid1, struct state *st, struct failure *f)
+{
+	int r;
+
+	if (c->runtime_dir && (r = publish_record(c, pid1, st, f)) < 0)
+		return r;
+	if (c->info_fd >= 0 && (r = write_info_fd(c->info_fd, pid1, true)) < 0)
+		return fail(f, r, "--info-fd", "%d", c->info_fd);
+	if (c->json_status_fd >= 0 && (r = write_info_fd(c->json_status_fd, pid1, true)) < 0)
+		return fail(f, r, "--json-status-fd", "%d", c->json_status_fd);
+	return 0;
+}
+
+void state_finish(const struct config *c, struct state *st, int status)
+{
+	if (c->json_status_fd >= 0 && status >= 0)
+		dprintf(c->json_status_fd, "{\"exit-code\": %d}\n", status);
+	if (st->dir) {
+		/* Our own record, so no lock: nobody else removes a live sandbox's directory. */
+		char path[PATH_MAX];
+		snprintf(path, sizeof(path), "%s/hutch", c->runtime_dir);
+		_cleanup_close_ int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd >= 0)
+			remove_tree_at(fd, c->name, 8);
+	}
+	free(st->dir);
+	st->dir = NULL;
+}

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# User-mode networking, for each of slirp4netns and pasta that is installed: the sandbox's
+# layout (10.0.2.100 behind 10.0.2.2, resolver 10.0.2.3 in its resolv.conf), the sandbox's own
+# loopback not leading to the host's, a host port forwarded to a server inside, two sandboxes
+# forwarding different ports at once, a port in use refused before the command starts, and no
+# back-end left running when the launcher is SIGKILLed. Everything talks to the host's
+# loopback only; reaching the host's loopback through the gateway (and its refusal) is in
+# isolated.sh, where the back-ends' outside is a network namespace the test made.
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib-net.sh"
+require_userns
+net_share
+CHECKS=13
+plan $((2 * CHECKS))
+
+# sandbox_server NAME PORT COUNT OPTS...: a sandbox whose command is serve.py on 0.0.0.0:PORT,
+# started in the background with its own output files; waits until it listens. Sets $bg_pid.
+sandbox_server() {
+	local name=$1 port=$2 count=$3 fd
+	shift 3
+	fifo_open fd "$share/ready-$name" || return 1
+	"${HUTCH_CMD[@]}" "$@" --bind "$share:/share" -- \
+		python3 /share/serve.py 0.0.0.0 "$port" "/share/ready-$name" "$name" "$count" \
+		</dev/null >"$TEST_TMP/$name.out" 2>"$TEST_TMP/$name.err" &
+	bg_pid=$!
+	track_pid "$bg_pid"
+	if ! read_line "$fd" 30; then
+		diag "sandbox $name never listened: $(cat "$TEST_TMP/$name.err")"
+		exec {fd}>&-
+		return 1
+	fi
+	exec {fd}>&-
+}
+
+# port_free PORT: whether nothing holds PORT on the host any more.
+port_free() {
+	python3 -c 'import socket, sys; socket.socket().bind(("0.0.0.0", int(sys.argv[1])))' "$1" 2>/dev/null
+}
+
+test_backend() {
+	local b=$1 prog=$2 p1 p2 pa pb helper
+	local opt=(--net "$b")
+
+	run_hutch "${opt[@]}" -- cat /etc/resolv.conf
+	expect_exit 0 "$b: runs"
+	is "$out" "nameserver 10.0.2.3" "$b: resolv.conf names the back-end's resolver"
+
+	run_hutch "${opt[@]}" -- cat /proc/net/route
+	like "$out" $'\t00000000\t0202000A\t' "$b: the default route goes through 10.0.2.2"
+
+	run_hutch "${opt[@]}" -- cat /proc/net/fib_trie
+	like "$out" '10\.0\.2\.100' "$b: the sandbox is 10.0.2.100"
+
+	run_hutch -v "${opt[@]}" -- true
+	like "$err" "net: $prog ready \\(pid [0-9]+\\)" "$b: -v says $prog is ready"
+
+	# With pasta's defaults (-T auto) the sandbox's own 127.0.0.1 would lead to the host's.
+	run_hutch "${opt[@]}" -- bash -c "exec 3<>/dev/tcp/127.0.0.1/$server_port"
+	like "$err" "Connection refused" "$b: the sandbox's 127.0.0.1 is not the host's"
+
+	p1=$(free_port)
+	if sandbox_server "$b-A" 8080 1 "${opt[@]}" --port "$p1:8080"; then
+		is "$(greeting 127.0.0.1 "$p1")" "$b-A" "$b: host port $p1 reaches the server inside"
+	else
+		not_ok "$b: host port $p1 reaches the server inside"
+	fi
+	wait "$bg_pid"
+	is "$?" 0 "$b: the sandbox with the forward ends cleanly"
+
+	pa=$(free_port)
+	pb=$(free_port)
+	[ "$pa" != "$pb" ] || pb=$((pa + 1))
+	if sandbox_server "$b-B" 8080 1 "${opt[@]}" --port "$pa:8080" && p1=$bg_pid &&
+		sandbox_server "$b-C" 9090 1 "${opt[@]}" --port "127.0.0.1:$pb:9090"; then
+		is "$(greeting 127.0.0.1 "$pa") $(greeting 127.0.0.1 "$pb")" "$b-B $b-C" \
+			"$b: two sandboxes forward ports $pa and $pb at once"
+	else
+		not_ok "$b: two sandboxes forward ports $pa and $pb at once"
+	fi
+	wait "$p1" "$bg_pid"
+
+	run_hutch "${opt[@]}" --port "$server_port:8080" -- true
+	expect_exit 125 "$b: a host port in use: exit 125"
+	like "$err" "^hutch: --port: host port $server_port/tcp is already in use$" \
+		"$b: a host port in use: one clear line"
+
+	p2=$(free_port)
+	if sandbox_server "$b-K" 8080 1 "${opt[@]}" --port "$p2:8080"; then
+		helper=$(helper_of "$bg_pid")
+		kill -KILL "$bg_pid"
+		wait "$bg_pid" 2>/dev/null
+		if [ -n "$helper" ] && wait_gone "$helper" 20; then
+			ok "$b: $prog ends when the launcher is SIGKILLed"
+		else
+			not_ok "$b: $prog ends when the launcher is SIGKILLed" "helper pid '$helper'" \
+				"$(ps -o pid,ppid,stat,args -p "${helper:-1}")"
+		fi
+		if port_free "$p2"; then
+			ok "$b: and its forwarded port $p2 is free again"
+		else
+			not_ok "$b: and its forwarded port $p2 is free again"
+		fi
+	else
+		not_ok "$b: $prog ends when the launcher is SIGKILLed" "the sandbox never listened"
+		skip "no sandbox"
+	fi
+}
+
+start_server 127.0.0.1 host-server 100 || bail_out "the test server never said ready"
+
+for b in slirp pasta; do
+	prog=$b
+	[ "$b" = slirp ] && prog=slirp4netns
+	if have_backend "$b"; then
+		test_backend "$b" "$prog"
+	else
+		skip_n "$CHECKS" "$prog is not installed"
+	fi
+done
