@@ -207,11 +207,15 @@ static int launcher_map_ids(struct launcher *l, struct failure *f)
 	return 0;
 }
 
-/* Compiled while pid 1 mounts the new root; the command receives it just before exec. */
+/* The record and --info-fd are published, and the filter compiled, while pid 1 mounts the
+ * new root; the command receives the filter just before exec, so the record always exists
+ * before the command runs. */
 static int launcher_send_filter(struct launcher *l, struct failure *f)
 {
-	int r = seccomp_build_cached(l->c, &l->bpf, f);
+	int r = state_publish(l->c, l->pid1, &l->state, f);
 
+	if (r == 0)
+		r = seccomp_build_cached(l->c, &l->bpf, f);
 	if (r < 0)
 		return r;
 	r = sync_send(l->sync[0], SYNC_SECCOMP, 0, l->bpf.insns, l->bpf.n * sizeof(struct sock_filter), NULL,
@@ -237,8 +241,8 @@ static void send_to_pid1(struct launcher *l, int sig)
 		l->pending_sig = sig;
 }
 
-/* pid 1 is known: watched, sent what signal came early, and published (the record and
- * --info-fd) before the id maps are acknowledged, so both exist before the command runs. */
+/* pid 1 is known (before the id maps are acknowledged): watched, and sent what signal came
+ * early. */
 static int launcher_pid1(struct launcher *l, pid_t pid, struct failure *f)
 {
 	int r;
@@ -254,7 +258,7 @@ static int launcher_pid1(struct launcher *l, pid_t pid, struct failure *f)
 		return fail(f, r, "epoll", NULL);
 	if (l->pending_sig)
 		send_to_pid1(l, l->pending_sig);
-	return state_publish(l->c, pid, &l->state, f);
+	return 0;
 }
 
 /* pid 1 exists, so does its network namespace: the back-end joins it, and the command
