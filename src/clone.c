@@ -5,6 +5,7 @@
 #include <linux/sched.h>
 #include <sched.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "macro.h"
@@ -32,4 +33,14 @@ pid_t clone_process(uint64_t flags, int exit_signal, int *ret_pidfd, int cgroup_
 		      (unsigned long)(flags | (ret_pidfd ? CLONE_PIDFD : 0)) | (unsigned long)exit_signal,
 		      NULL, ret_pidfd, NULL, 0);
 	return pid < 0 ? negative_errno() : (pid_t)pid;
+}
+
+int pidfd_exit_code(int pidfd)
+{
+	siginfo_t si = { 0 };
+
+	while (waitid(P_PIDFD, (id_t)pidfd, &si, WEXITED) < 0)
+		if (errno != EINTR)
+			return 125;
+	return si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
 }

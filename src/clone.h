@@ -10,3 +10,7 @@
  * cgroup_fd >= 0 asks for CLONE_INTO_CGROUP (clone3 only: -ENOSYS without it). Returns the
  * pid or -errno. */
 pid_t clone_process(uint64_t flags, int exit_signal, int *ret_pidfd, int cgroup_fd);
+
+/* Wait for the process of pidfd to exit: its exit code, 128+N when signal N killed it (as
+ * shells report it), 125 when the wait itself fails. */
+int pidfd_exit_code(int pidfd);

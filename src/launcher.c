@@ -333,23 +333,14 @@ static void on_signal(struct launcher *l)
 	}
 }
 
-static int wait_code(int pidfd)
-{
-	siginfo_t si = { 0 };
-
-	if (waitid(P_PIDFD, (id_t)pidfd, &si, WEXITED) < 0)
-		return -1;
-	return si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
-}
-
 static int on_exit_event(struct launcher *l, uint32_t which, struct failure *f)
 {
 	if (which == EV_PID1) {
-		l->status = wait_code(l->pid1_fd);
+		l->status = pidfd_exit_code(l->pid1_fd);
 		l->pid1 = 0;
 		return 0;
 	}
-	int code = wait_code(l->child_fd);
+	int code = pidfd_exit_code(l->child_fd);
 	l->child = 0;
 	epoll_ctl(l->epoll_fd, EPOLL_CTL_DEL, l->child_fd, NULL);
 	if (code != 0 && l->pid1 <= 0) {

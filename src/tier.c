@@ -563,16 +563,6 @@ static int restricted_prepare(struct restricted *s, struct failure *f)
 	return 0;
 }
 
-static int wait_code(int pidfd)
-{
-	siginfo_t si = { 0 };
-
-	while (waitid(P_PIDFD, (id_t)pidfd, &si, WEXITED) < 0)
-		if (errno != EINTR)
-			return EXIT_LAUNCHER;
-	return si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
-}
-
 /* The command's failure before execve, or EOF once execve succeeded. 1: it failed (f filled). */
 static int await_exec(struct restricted *s, struct failure *f)
 {
@@ -616,7 +606,7 @@ static int serve(struct restricted *s, struct failure *f)
 		if (p[0].revents & POLLIN)
 			forward_signals(s);
 		if (p[1].revents)
-			return wait_code(s->pidfd);
+			return pidfd_exit_code(s->pidfd);
 	}
 }
 
@@ -651,7 +641,7 @@ static int restricted_launch(struct restricted *s, struct launch_report *ret, st
 	if (pid == 0)
 		child_exec(s);
 	if (await_exec(s, f)) {
-		code = wait_code(s->pidfd);
+		code = pidfd_exit_code(s->pidfd);
 		if (strcmp(f->stage, "exec") != 0)
 			return f->err ? -f->err : -EIO;
 	} else if ((code = serve(s, f)) < 0) {

@@ -458,16 +458,6 @@ _noreturn_ static void join_enter(const struct join *j, int msg_fd, int self_fd)
 
 /* ---- the joiner: on the host, the caller's privileges ------------------------------------- */
 
-static int wait_code(int pidfd)
-{
-	siginfo_t si = { 0 };
-
-	while (waitid(P_PIDFD, (id_t)pidfd, &si, WEXITED) < 0)
-		if (errno != EINTR)
-			return EXIT_LAUNCHER;
-	return si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
-}
-
 /* The command is our child (CLONE_PARENT): no other process can reap it and free its pid. */
 static int on_msg_pid(struct join *j, pid_t pid, struct failure *f)
 {
@@ -522,7 +512,7 @@ static int join_wait(struct join *j)
 			if ((int)si.ssi_code != SI_KERNEL || j->c.setsid_command)
 				syscall(SYS_pidfd_send_signal, j->child_fd, (int)si.ssi_signo, NULL, 0);
 	}
-	return wait_code(j->child_fd);
+	return pidfd_exit_code(j->child_fd);
 }
 
 /* Starts the entering process and returns once the command has exec'd (or failed: then it is
@@ -552,11 +542,11 @@ static int join_start(struct join *j, struct failure *f)
 	}
 	r = join_messages(j, msg[0], f);
 	safe_close(msg[0]);
-	wait_code(enter_fd);
+	pidfd_exit_code(enter_fd);
 	if (r == 0 && j->child_fd < 0)
 		r = failx(f, "join", "the entering process ended without starting the command");
 	if (r < 0 && j->child_fd >= 0)
-		wait_code(j->child_fd);
+		pidfd_exit_code(j->child_fd);
 	return r;
 }
 
