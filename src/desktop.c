@@ -54,10 +54,11 @@ struct desktop_config {
 	char *xauth;	/* the display's Xauthority entries, rewritten (binary) */
 	size_t xauth_len;
 	char *pulse, *pipewire;
-	char *proxy;	  /* the xdg-dbus-proxy executable */
-	char *bus[N_BUS]; /* the host bus each proxy serves, NULL for none */
-	char **dev_paths; /* device nodes or directories bound as they are */
-	char **notes;	  /* what was skipped, said under --verbose */
+	char *proxy;	    /* the xdg-dbus-proxy executable */
+	char *bus[N_BUS];   /* the host bus each proxy serves, NULL for none */
+	char **dev_paths;   /* device nodes or directories bound as they are */
+	char **sockets_try; /* --socket-try: used when the host offers them */
+	char **notes;	    /* what was skipped, said under --verbose */
 };
 
 static const char *const list_names[6] = { "dbus-user.talk",   "dbus-user.own",	  "dbus-user.see",
@@ -128,6 +129,8 @@ int desktop_parse_option(struct config *c, const char *name, const char *arg, st
 	snprintf(opt, sizeof(opt), "--%s", name);
 	if (strcmp(name, "socket") == 0)
 		return add_choice(&d->sockets, arg, "wayland x11 pulseaudio pipewire", opt, f);
+	if (strcmp(name, "socket-try") == 0)
+		return add_choice(&d->sockets_try, arg, "wayland x11 pulseaudio pipewire", opt, f);
 	if (strcmp(name, "device") == 0)
 		return add_choice(&d->devices, arg, "dri snd video", opt, f);
 	if (strcmp(name, "dbus-user") == 0)
@@ -152,6 +155,7 @@ void desktop_free(struct config *c)
 	if (!d)
 		return;
 	strv_free(d->sockets);
+	strv_free(d->sockets_try);
 	strv_free(d->devices);
 	free(d->dbus_user);
 	free(d->dbus_system);
@@ -414,7 +418,7 @@ static int resolve_pipewire(struct desktop_config *d, const struct config *c, ch
 
 /* A display and a sound server are groups: a profile asks for both kinds of each (it cannot
  * know the host), and one of a group that the host offers is enough; the others are skipped
- * with a note. Asked alone, a missing one is the error. */
+ * with a note. Asked alone, a missing one is the error; asked with --socket-try, never. */
 static const struct socket_kind {
 	const char *name;
 	int group;
@@ -433,7 +437,9 @@ static int resolve_group(struct desktop_config *d, const struct config *c, char 
 	bool asked = false, found = false;
 
 	for (size_t i = 0; i < ARRAY_SIZE(socket_kinds); i++) {
-		if (socket_kinds[i].group != group || !strv_has(d->sockets, socket_kinds[i].name))
+		bool must = strv_has(d->sockets, socket_kinds[i].name);
+		if (socket_kinds[i].group != group ||
+		    (!must && !strv_has(d->sockets_try, socket_kinds[i].name)))
 			continue;
 		one = (struct failure){ 0 };
 		int r = socket_kinds[i].resolve(d, c, env, &one);
@@ -447,6 +453,9 @@ static int resolve_group(struct desktop_config *d, const struct config *c, char 
 		failure_format(&one, note, sizeof(note));
 		if (strv_extend(&d->notes, note) < 0)
 			return fail(f, -ENOMEM, "desktop", NULL);
+		/* --socket-try: a host without it is fine (said under --verbose) */
+		if (!must)
+			continue;
 		if (!asked)
 			first = one;
 		asked = true;
