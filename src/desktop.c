@@ -180,16 +180,6 @@ void desktop_free(struct config *c)
 
 /* ---- what the host offers ------------------------------------------------------------------ */
 
-static const char *env_get(char **env, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (; env && *env; env++)
-		if (strncmp(*env, name, n) == 0 && (*env)[n] == '=')
-			return *env + n + 1;
-	return NULL;
-}
-
 static bool is_socket(const char *path)
 {
 	struct stat st;
@@ -212,7 +202,7 @@ static int runtime_path(const struct config *c, const char *name, const char *st
 
 static int resolve_wayland(struct desktop_config *d, const struct config *c, char **env, struct failure *f)
 {
-	const char *name = env_get(env, "WAYLAND_DISPLAY");
+	const char *name = strv_env_get(env, "WAYLAND_DISPLAY");
 	_cleanup_free_ char *path = NULL;
 	int r;
 
@@ -336,7 +326,7 @@ static int read_small_file(const char *path, size_t max, unsigned char **ret, si
 static int xauth_filter(struct desktop_config *d, const struct config *c, char **env, unsigned num,
 			struct failure *f)
 {
-	const char *file = env_get(env, "XAUTHORITY");
+	const char *file = strv_env_get(env, "XAUTHORITY");
 	_cleanup_free_ char *dflt = file && *file ? NULL : path_join(c->home, ".Xauthority");
 	_cleanup_free_ unsigned char *buf = NULL;
 	char numstr[16];
@@ -368,7 +358,7 @@ static int xauth_filter(struct desktop_config *d, const struct config *c, char *
 
 static int resolve_x11(struct desktop_config *d, const struct config *c, char **env, struct failure *f)
 {
-	const char *disp = env_get(env, "DISPLAY"), *screen;
+	const char *disp = strv_env_get(env, "DISPLAY"), *screen;
 	char path[64];
 	unsigned num;
 
@@ -386,7 +376,7 @@ static int resolve_x11(struct desktop_config *d, const struct config *c, char **
 
 static int resolve_pulse(struct desktop_config *d, const struct config *c, char **env, struct failure *f)
 {
-	const char *server = env_get(env, "PULSE_SERVER");
+	const char *server = strv_env_get(env, "PULSE_SERVER");
 	_cleanup_free_ char *path = NULL;
 	int r;
 
@@ -404,7 +394,7 @@ static int resolve_pulse(struct desktop_config *d, const struct config *c, char 
 
 static int resolve_pipewire(struct desktop_config *d, const struct config *c, char **env, struct failure *f)
 {
-	const char *remote = env_get(env, "PIPEWIRE_REMOTE");
+	const char *remote = strv_env_get(env, "PIPEWIRE_REMOTE");
 	_cleanup_free_ char *path = NULL;
 	int r = runtime_path(c, remote && *remote ? remote : "pipewire-0", "--socket pipewire", &path, f);
 
@@ -512,7 +502,7 @@ static int resolve_devices(struct desktop_config *d, struct failure *f)
 static int bus_address(const struct config *c, char **env, int bus, char **ret, struct failure *f)
 {
 	const char *addr =
-	    env_get(env, bus == BUS_USER ? "DBUS_SESSION_BUS_ADDRESS" : "DBUS_SYSTEM_BUS_ADDRESS");
+	    strv_env_get(env, bus == BUS_USER ? "DBUS_SESSION_BUS_ADDRESS" : "DBUS_SYSTEM_BUS_ADDRESS");
 	_cleanup_free_ char *guess = NULL;
 	char path[4096];
 

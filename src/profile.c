@@ -57,16 +57,6 @@ static bool is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\r';
 }
 
-static const char *env_get(char **env, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (; env && *env; env++)
-		if (strncmp(*env, name, n) == 0 && (*env)[n] == '=')
-			return *env + n + 1;
-	return NULL;
-}
-
 char *profile_name_of(const char *path)
 {
 	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
@@ -92,7 +82,7 @@ static char *dir_of(const char *path)
  * ones are invalid and to be ignored), else $HOME/fallback. */
 static char *xdg_dir(char **env, const char *var, const char *home, const char *fallback)
 {
-	const char *v = env_get(env, var);
+	const char *v = strv_env_get(env, var);
 
 	return v && v[0] == '/' ? strdup(v) : path_join(home, fallback);
 }
@@ -116,7 +106,7 @@ static int env_add_dir(struct profile_env *e, const char *path, size_t len, enum
  * colon-separated list that stands in for the shipped directory) or HUTCH_DATADIR/profiles. */
 static int env_fill_dirs(struct profile_env *e, char **host_env)
 {
-	const char *list = env_get(host_env, "HUTCH_PROFILE_PATH");
+	const char *list = strv_env_get(host_env, "HUTCH_PROFILE_PATH");
 	_cleanup_free_ char *user = path_join(e->config_home, "hutch/profiles");
 	int r;
 
@@ -141,7 +131,7 @@ static int env_fill_identity(struct profile_env *e, char **host_env)
 {
 	struct passwd pw, *res = NULL;
 	char buf[4096];
-	const char *home = env_get(host_env, "HOME");
+	const char *home = strv_env_get(host_env, "HOME");
 
 	e->uid = getuid();
 	if (getpwuid_r(e->uid, &pw, buf, sizeof(buf), &res) == 0 && res) {
@@ -160,7 +150,7 @@ static int env_fill_identity(struct profile_env *e, char **host_env)
 
 int profile_env_init(struct profile_env *e, char **host_env, struct failure *f)
 {
-	const char *rt = env_get(host_env, "XDG_RUNTIME_DIR");
+	const char *rt = strv_env_get(host_env, "XDG_RUNTIME_DIR");
 	int r;
 
 	*e = (struct profile_env){ 0 };

@@ -60,3 +60,13 @@ int strv_split_extend(char ***v, const char *list, char sep)
 	}
 	return 0;
 }
+
+const char *strv_env_get(char *const *env, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (; env && *env; env++)
+		if (strncmp(*env, name, n) == 0 && (*env)[n] == '=')
+			return *env + n + 1;
+	return NULL;
+}

@@ -15,5 +15,8 @@ static inline void strv_freep(char ***v)
 int strv_consume(char ***v, char *s);
 /* Append a copy of s. */
 int strv_extend(char ***v, const char *s);
+/* The value of NAME in an environment vector ("NAME=value"), or NULL. */
+const char *strv_env_get(char *const *env, const char *name);
+
 /* Append each element of a comma-separated list (empty items skipped). */
 int strv_split_extend(char ***v, const char *list, char sep);

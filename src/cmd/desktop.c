@@ -46,16 +46,6 @@ static void fclosep(FILE **f)
 		fclose(*f);
 }
 
-static const char *env_get(char **env, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (; env && *env; env++)
-		if (strncmp(*env, name, n) == 0 && (*env)[n] == '=')
-			return *env + n + 1;
-	return NULL;
-}
-
 static bool strv_has(char **v, const char *s)
 {
 	for (; v && *v; v++)
@@ -430,7 +420,7 @@ static int cmd_remove(const struct desk *d, char **apps, bool all)
  * each with applications/ appended. */
 static int desk_init(struct desk *d, char **env, struct failure *f)
 {
-	const char *home = env_get(env, "XDG_DATA_HOME"), *dirs = env_get(env, "XDG_DATA_DIRS");
+	const char *home = strv_env_get(env, "XDG_DATA_HOME"), *dirs = strv_env_get(env, "XDG_DATA_DIRS");
 	_cleanup_strv_free_ char **list = NULL;
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);

@@ -42,6 +42,7 @@
 #include "macro.h"
 #include "path-util.h"
 #include "tier.h"
+#include "strv.h"
 
 #define EXIT_FULL_TIER_BROKEN 1
 #define EXIT_USAGE	      2
@@ -80,16 +81,6 @@ struct doctor {
 };
 
 static const char usage[] = "usage: hutch doctor [--json]\n";
-
-static const char *env_get(char **env, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (; env && *env; env++)
-		if (strncmp(*env, name, n) == 0 && (*env)[n] == '=')
-			return *env + n + 1;
-	return NULL;
-}
 
 _printf_(3, 4) static void set(char *buf, size_t len, const char *fmt, ...)
 {
@@ -489,7 +480,7 @@ static void controllers(const char *dir, char *buf, size_t len)
 /* The user's systemd manager, reachable over the user bus as cgroup.c's back-end needs. */
 static bool user_manager(const struct doctor *d, char *dir, size_t len)
 {
-	const char *rt = env_get(d->env, "XDG_RUNTIME_DIR");
+	const char *rt = strv_env_get(d->env, "XDG_RUNTIME_DIR");
 	char path[4096];
 
 	if (!rt)
@@ -498,7 +489,7 @@ static bool user_manager(const struct doctor *d, char *dir, size_t len)
 	if (access(path, F_OK) < 0)
 		return false;
 	snprintf(path, sizeof(path), "%s/bus", rt);
-	if (access(path, F_OK) < 0 && !env_get(d->env, "DBUS_SESSION_BUS_ADDRESS"))
+	if (access(path, F_OK) < 0 && !strv_env_get(d->env, "DBUS_SESSION_BUS_ADDRESS"))
 		return false;
 	snprintf(dir, len, "/sys/fs/cgroup/user.slice/user-%u.slice/user@%u.service", (unsigned)d->uid,
 		 (unsigned)d->uid);
@@ -712,7 +703,7 @@ int cmd_doctor(int argc, char **argv, char **env)
 	}
 	snprintf(uidbuf, sizeof(uidbuf), "%u", (unsigned)d.uid);
 	d.user = pw ? pw->pw_name : uidbuf;
-	d.path = env_get(env, "PATH") ? env_get(env, "PATH") : "/usr/local/bin:/usr/bin:/bin";
+	d.path = strv_env_get(env, "PATH") ? strv_env_get(env, "PATH") : "/usr/local/bin:/usr/bin:/bin";
 	d.landlock_abi = landlock_abi();
 	doctor_probe(&d);
 	check_userns(&d);
