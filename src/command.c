@@ -21,8 +21,7 @@ static int keep_fd_cmp(const void *a, const void *b)
 	return *(const int *)a - *(const int *)b;
 }
 
-/* Every fd from 3 up becomes close-on-exec except the --keep-fd ones (checked to be open). */
-static int fd_sweep(const struct config *c, struct failure *f)
+int command_sweep_fds(const struct config *c, struct failure *f)
 {
 	int keep[64];
 	size_t n = c->n_keep_fds < ARRAY_SIZE(keep) ? c->n_keep_fds : ARRAY_SIZE(keep);
@@ -47,8 +46,7 @@ static int fd_sweep(const struct config *c, struct failure *f)
 	return 0;
 }
 
-/* --chdir, else the caller's directory when the sandbox has it, else home, else /. */
-static int enter_cwd(const struct config *c, struct failure *f)
+int command_enter_cwd(const struct config *c, struct failure *f)
 {
 	if (c->chdir)
 		return chdir(c->chdir) < 0 ? fail(f, negative_errno(), "chdir", "%s", c->chdir) : 0;
@@ -57,6 +55,19 @@ static int enter_cwd(const struct config *c, struct failure *f)
 	if (chdir(c->home) == 0 || chdir("/") == 0)
 		return 0;
 	return fail(f, negative_errno(), "chdir", "/");
+}
+
+int command_lock_down(const struct config *c, const struct bpf_program *bpf, struct failure *f)
+{
+	int r = caps_drop(c, f);
+
+	if (r < 0)
+		return r;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return fail(f, negative_errno(), "prctl", "PR_SET_NO_NEW_PRIVS");
+	if ((r = landlock_apply(c, f)) < 0)
+		return r;
+	return seccomp_install(bpf, f);
 }
 
 static int confine(const struct config *c, const struct bpf_program *bpf, struct failure *f)
@@ -71,17 +82,11 @@ static int confine(const struct config *c, const struct bpf_program *bpf, struct
 		return fail(f, negative_errno(), "prctl", "PR_SET_PDEATHSIG");
 	if (c->setsid_command && setsid() < 0)
 		return fail(f, negative_errno(), "setsid", NULL);
-	if ((r = enter_cwd(c, f)) < 0)
+	if ((r = command_enter_cwd(c, f)) < 0)
 		return r;
-	if ((r = fd_sweep(c, f)) < 0)
+	if ((r = command_sweep_fds(c, f)) < 0)
 		return r;
-	if ((r = caps_drop(c, f)) < 0)
-		return r;
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return fail(f, negative_errno(), "prctl", "PR_SET_NO_NEW_PRIVS");
-	if ((r = landlock_apply(c, f)) < 0)
-		return r;
-	return seccomp_install(bpf, f);
+	return command_lock_down(c, bpf, f);
 }
 
 /* The launcher compiles the filter while pid 1 sets up the mounts; it arrives here. */

@@ -7,5 +7,13 @@
 
 struct config;
 
+/* The steps shared with `hutch join` and the restricted tier, so that their order is defined
+ * here once. --chdir, else the caller's directory when the sandbox has it, else home, else /: */
+int command_enter_cwd(const struct config *c, struct failure *f);
+/* Every fd from 3 up close-on-exec, except the --keep-fd ones (checked to be open): */
+int command_sweep_fds(const struct config *c, struct failure *f);
+/* Capabilities → no_new_privs → Landlock → seccomp, last before execve: */
+int command_lock_down(const struct config *c, const struct bpf_program *bpf, struct failure *f);
+
 /* Receives the seccomp program (SYNC_SECCOMP) from the launcher, confines, execs. */
 _noreturn_ void command_exec(const struct config *c, int sync_fd);

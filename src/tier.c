@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "clone.h"
+#include "command.h"
 #include "config.h"
 #include "confine.h"
 #include "failure.h"
@@ -441,30 +442,6 @@ struct restricted {
 	bool mask_saved;
 };
 
-/* --chdir, else the caller's directory, else home, else / (as command.c). The directory may be
- * out of Landlock's reach: chdir is not checked, reading it then is. */
-static int enter_cwd(const struct config *c, struct failure *f)
-{
-	if (c->chdir)
-		return chdir(c->chdir) < 0 ? fail(f, negative_errno(), "chdir", "%s", c->chdir) : 0;
-	if ((c->cwd && chdir(c->cwd) == 0) || chdir(c->home) == 0 || chdir("/") == 0)
-		return 0;
-	return fail(f, negative_errno(), "chdir", "/");
-}
-
-/* Every fd from 3 up is closed at execve, except the --keep-fd ones. */
-static int sweep_fds(const struct config *c, struct failure *f)
-{
-	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-		return fail(f, negative_errno(), "fd sweep", NULL);
-	for (size_t i = 0; i < c->n_keep_fds; i++) {
-		int fd = c->keep_fds[i], fl = fd < 3 ? 0 : fcntl(fd, F_GETFD);
-		if (fl < 0 || (fd >= 3 && fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC) < 0))
-			return fail(f, negative_errno(), "keep-fd", "%d", fd);
-	}
-	return 0;
-}
-
 /* Root (a container's, say) holds capabilities that Landlock does not take away; a normal user
  * holds none, and could not change its bounding set anyway (no_new_privs covers that). */
 static bool holds_capabilities(void)
@@ -491,7 +468,7 @@ static int child_confine(const struct restricted *s, struct failure *f)
 		return fail(f, -ESRCH, "prctl", "the launcher is gone");
 	if (c->setsid_command && setsid() < 0)
 		return fail(f, negative_errno(), "setsid", NULL);
-	if ((r = enter_cwd(c, f)) < 0 || (r = sweep_fds(c, f)) < 0)
+	if ((r = command_enter_cwd(c, f)) < 0 || (r = command_sweep_fds(c, f)) < 0)
 		return r;
 	if (holds_capabilities() && (r = caps_drop(c, f)) < 0)
 		return r;

@@ -31,6 +31,7 @@
 #include "cli.h"
 #include "clone.h"
 #include "confine.h"
+#include "command.h"
 #include "config.h"
 #include "failure.h"
 #include "macro.h"
@@ -312,17 +313,6 @@ static void join_cgroup_open(struct join *j)
 
 /* ---- the command process ------------------------------------------------------------------- */
 
-/* --chdir, else the launcher's directory when the sandbox has it, else home, else / (as the
- * sandbox's command starts). */
-static int join_cwd(const struct config *c, struct failure *f)
-{
-	if (c->chdir)
-		return chdir(c->chdir) < 0 ? fail(f, negative_errno(), "chdir", "%s", c->chdir) : 0;
-	if ((c->cwd && chdir(c->cwd) == 0) || chdir(c->home) == 0 || chdir("/") == 0)
-		return 0;
-	return fail(f, negative_errno(), "chdir", "/");
-}
-
 /* Die with the joiner, as the sandbox's command dies with its launcher; self_fd (the joiner's
  * pidfd) turns readable if it went before PR_SET_PDEATHSIG took effect. */
 static int join_tie(int self_fd, struct failure *f)
@@ -350,18 +340,12 @@ static int join_confine(const struct join *j, int self_fd, struct failure *f)
 		return r;
 	if (c->setsid_command && setsid() < 0)
 		return fail(f, negative_errno(), "setsid", NULL);
-	if ((r = join_cwd(c, f)) < 0)
+	if ((r = command_enter_cwd(c, f)) < 0)
 		return r;
 	/* Nothing of the joiner's beyond stdin, stdout and stderr reaches the command. */
 	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		return fail(f, negative_errno(), "fd sweep", NULL);
-	if ((r = caps_drop(c, f)) < 0)
-		return r;
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return fail(f, negative_errno(), "prctl", "PR_SET_NO_NEW_PRIVS");
-	if ((r = landlock_apply(c, f)) < 0)
-		return r;
-	return seccomp_install(&j->bpf, f);
+	return command_lock_down(c, &j->bpf, f);
 }
 
 static void send_msg(int fd, enum join_msg_kind kind, pid_t pid, const struct failure *f)
