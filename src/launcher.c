@@ -10,7 +10,6 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <stdio.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -26,6 +25,8 @@
 #include "idmap.h"
 #include "log.h"
 #include "desktop.h"
+#include "events.h"
+#include "loop.h"
 #include "net.h"
 #include "state.h"
 #include "pid1.h"
@@ -36,9 +37,11 @@ struct launcher {
 	const struct config *c;
 	int sync[2]; /* [0] ours, [1] the children's */
 	int sig_fd;
-	int epoll_fd;
-	pid_t child;  /* the user-namespace child */
-	int child_fd; /* its pidfd */
+	struct loop loop; /* every fd served while the sandbox runs */
+	struct loop_source src_sync, src_signal, src_child, src_pid1;
+	struct events events; /* what the policy refused, for --verbose and the report */
+	pid_t child;	      /* the user-namespace child */
+	int child_fd;	      /* its pidfd */
 	pid_t pid1;
 	int pid1_fd;
 	int pending_sig; /* arrived before pid 1 existed */
@@ -75,7 +78,8 @@ static void launcher_teardown(struct launcher *l)
 	safe_close(l->sync[0]);
 	safe_close(l->sync[1]);
 	safe_close(l->sig_fd);
-	safe_close(l->epoll_fd);
+	loop_done(&l->loop);
+	events_done(&l->events);
 	safe_close(l->child_fd);
 	safe_close(l->pid1_fd);
 	net_stop(&l->net);
@@ -224,15 +228,6 @@ static int launcher_send_filter(struct launcher *l, struct failure *f)
 	return r < 0 && r != -EPIPE ? fail(f, r, "sync", "sending the seccomp filter") : 0;
 }
 
-enum { EV_SYNC, EV_SIGNAL, EV_CHILD, EV_PID1 };
-
-static int epoll_watch(int ep, int fd, uint32_t tag)
-{
-	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = tag };
-
-	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0 ? negative_errno() : 0;
-}
-
 static void send_to_pid1(struct launcher *l, int sig)
 {
 	if (l->pid1_fd >= 0)
@@ -254,7 +249,8 @@ static int launcher_pid1(struct launcher *l, pid_t pid, struct failure *f)
 	l->pid1_fd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (l->pid1_fd < 0)
 		return fail(f, negative_errno(), "pidfd_open", "%d", (int)pid);
-	if ((r = epoll_watch(l->epoll_fd, l->pid1_fd, EV_PID1)) < 0)
+	l->src_pid1.fd = l->pid1_fd;
+	if ((r = loop_add(&l->loop, &l->src_pid1)) < 0)
 		return fail(f, r, "epoll", NULL);
 	if (l->pending_sig)
 		send_to_pid1(l, l->pending_sig);
@@ -288,7 +284,7 @@ static int on_sync(struct launcher *l, struct failure *f)
 	if (t == -ECONNRESET)
 		return 1;
 	if (t == 0) {
-		epoll_ctl(l->epoll_fd, EPOLL_CTL_DEL, l->sync[0], NULL);
+		loop_del(&l->loop, &l->src_sync);
 		return 0;
 	}
 	if (t < 0)
@@ -333,16 +329,16 @@ static void on_signal(struct launcher *l)
 	}
 }
 
-static int on_exit_event(struct launcher *l, uint32_t which, struct failure *f)
+static int on_exit_event(struct launcher *l, bool is_pid1, struct failure *f)
 {
-	if (which == EV_PID1) {
+	if (is_pid1) {
 		l->status = pidfd_exit_code(l->pid1_fd);
 		l->pid1 = 0;
 		return 0;
 	}
 	int code = pidfd_exit_code(l->child_fd);
 	l->child = 0;
-	epoll_ctl(l->epoll_fd, EPOLL_CTL_DEL, l->child_fd, NULL);
+	loop_del(&l->loop, &l->src_child);
 	if (code != 0 && l->pid1 <= 0) {
 		drain_sync(l, f);
 		l->status = EXIT_LAUNCHER;
@@ -352,44 +348,53 @@ static int on_exit_event(struct launcher *l, uint32_t which, struct failure *f)
 	return 0;
 }
 
+static int handle_sync(struct loop_source *src, uint32_t events, struct failure *f)
+{
+	return on_sync(src->data, f);
+}
+
+static int handle_signal(struct loop_source *src, uint32_t events, struct failure *f)
+{
+	on_signal(src->data);
+	return 0;
+}
+
+static int handle_child(struct loop_source *src, uint32_t events, struct failure *f)
+{
+	return on_exit_event(src->data, false, f);
+}
+
+static int handle_pid1(struct loop_source *src, uint32_t events, struct failure *f)
+{
+	return on_exit_event(src->data, true, f);
+}
+
 /* The event loop's set, made before the clone: pid 1 is watched as soon as it is known. */
 static int launcher_events(struct launcher *l, struct failure *f)
 {
 	int r;
 
-	if ((l->epoll_fd = epoll_create1(EPOLL_CLOEXEC)) < 0)
-		return fail(f, negative_errno(), "epoll", NULL);
-	if ((r = epoll_watch(l->epoll_fd, l->sync[0], EV_SYNC)) < 0 ||
-	    (r = epoll_watch(l->epoll_fd, l->sig_fd, EV_SIGNAL)) < 0)
+	l->src_sync = (struct loop_source){ l->sync[0], handle_sync, l };
+	l->src_signal = (struct loop_source){ l->sig_fd, handle_signal, l };
+	l->src_child = (struct loop_source){ -1, handle_child, l };
+	l->src_pid1 = (struct loop_source){ -1, handle_pid1, l };
+	if ((r = loop_init(&l->loop)) < 0)
+		return fail(f, r, "epoll", NULL);
+	if ((r = loop_add(&l->loop, &l->src_sync)) < 0 || (r = loop_add(&l->loop, &l->src_signal)) < 0)
 		return fail(f, r, "epoll", NULL);
 	return 0;
 }
 
 static int launcher_loop(struct launcher *l, struct failure *f)
 {
-	struct epoll_event ev[4];
 	int r;
 
-	if ((r = epoll_watch(l->epoll_fd, l->child_fd, EV_CHILD)) < 0)
+	l->src_child.fd = l->child_fd;
+	if ((r = loop_add(&l->loop, &l->src_child)) < 0)
 		return fail(f, r, "epoll", NULL);
-	while (l->status < 0) {
-		int n = epoll_wait(l->epoll_fd, ev, (int)ARRAY_SIZE(ev), -1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return fail(f, negative_errno(), "epoll", NULL);
-		for (int i = 0; i < n && r >= 0; i++) {
-			uint32_t tag = ev[i].data.u32;
-			if (tag == EV_SYNC)
-				r = on_sync(l, f);
-			else if (tag == EV_SIGNAL)
-				on_signal(l);
-			else
-				r = on_exit_event(l, tag, f);
-		}
-		if (r < 0)
+	while (l->status < 0)
+		if ((r = loop_dispatch(&l->loop, -1, f)) < 0)
 			return r;
-	}
 	drain_sync(l, f);
 	return 0;
 }
@@ -463,7 +468,7 @@ int launcher_run(const struct config *c, struct launch_report *ret, struct failu
 		.c = c,
 		.sync = { -1, -1 },
 		.sig_fd = -1,
-		.epoll_fd = -1,
+		.loop = { .epoll_fd = -1 },
 		.child_fd = -1,
 		.pid1_fd = -1,
 		.status = -1,
@@ -471,6 +476,7 @@ int launcher_run(const struct config *c, struct launch_report *ret, struct failu
 	};
 	int r = launcher_mkdirs(c, f);
 
+	events_init(&l.events, c->verbose);
 	net_state_init(&l.net);
 	cgroup_state_init(&l.cgroup);
 	desktop_state_init(&l.desktop);
