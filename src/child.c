@@ -59,26 +59,15 @@ static int sandbox_setup(const struct config *c, int sync_fd, struct failure *f)
 	return r;
 }
 
-/* The first child exits only after USERMAP_ACK: once it is gone, the maps are written. */
-static int wait_for_maps(int first_child_fd, struct failure *f)
-{
-	struct pollfd p = { .fd = first_child_fd, .events = POLLIN };
-
-	while (poll(&p, 1, -1) < 0)
-		if (errno != EINTR)
-			return fail(f, negative_errno(), "sync", "waiting for the id maps");
-	safe_close(first_child_fd);
-	return 0;
-}
-
-_noreturn_ static void sandbox_main(const struct config *c, int sync_fd, int first_child_fd)
+_noreturn_ static void sandbox_main(const struct config *c, int sync_fd)
 {
 	struct failure f = { 0 };
 	pid_t cmd;
 	int r = tie_to_launcher(sync_fd, &f);
 
+	/* The launcher acknowledges the id maps to us directly (the first child only waits). */
 	if (r == 0)
-		r = wait_for_maps(first_child_fd, &f);
+		r = sync_expect(sync_fd, SYNC_USERMAP_ACK, NULL, NULL, NULL, &f);
 	if (r == 0)
 		r = sandbox_setup(c, sync_fd, &f);
 	if (r < 0)
@@ -114,8 +103,8 @@ static int unshare_flags(const struct config *c)
 void child_main(const struct config *c, int sync_fd, int launcher_fd)
 {
 	struct failure f = { 0 };
-	int self_fd, r;
 	pid_t pid;
+	int r;
 
 	safe_close(launcher_fd);
 	r = tie_to_launcher(sync_fd, &f);
@@ -124,16 +113,15 @@ void child_main(const struct config *c, int sync_fd, int launcher_fd)
 	if (unshare(unshare_flags(c)) < 0)
 		child_fail(sync_fd,
 			   (fail(&f, negative_errno(), "unshare", "mount, ipc, uts, net, cgroup, pid"), &f));
-	self_fd = (int)syscall(SYS_pidfd_open, getpid(), 0);
-	if (self_fd < 0)
-		child_fail(sync_fd, (fail(&f, negative_errno(), "pidfd_open", "self"), &f));
 	pid = clone_process(CLONE_PARENT, 0, NULL, -1);
 	if (pid < 0)
 		child_fail(sync_fd, (fail(&f, pid, "clone", "pid 1"), &f));
 	if (pid == 0)
-		sandbox_main(c, sync_fd, self_fd);
-	r = sync_send(sync_fd, SYNC_PID1, pid, NULL, 0, NULL, 0);
-	if (r == 0)
-		r = sync_expect(sync_fd, SYNC_USERMAP_ACK, NULL, NULL, NULL, &f);
-	_exit(r < 0 ? EXIT_LAUNCHER : 0);
+		sandbox_main(c, sync_fd);
+	if (sync_send(sync_fd, SYNC_PID1, pid, NULL, 0, NULL, 0) < 0)
+		_exit(EXIT_LAUNCHER);
+	/* newuidmap and newgidmap write this process's maps: it stays until they are done,
+	 * then the launcher ends it (or it dies with the launcher: PR_SET_PDEATHSIG). */
+	for (;;)
+		pause();
 }
