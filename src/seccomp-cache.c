@@ -54,8 +54,8 @@ static int cache_key(const struct config *c, uint64_t *ret)
 
 	if (uname(&u) < 0)
 		return negative_errno();
-	snprintf(flags, sizeof(flags), "%d/%d/%d/%u.%u.%u", (int)c->seccomp, c->allow_ptrace, c->allow_userns,
-		 v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0);
+	snprintf(flags, sizeof(flags), "tree/%d/%d/%d/%u.%u.%u", (int)c->seccomp, c->allow_ptrace,
+		 c->allow_userns, v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0);
 	h = fnv_str(fnv_str(fnv_str(fnv_str(h, HUTCH_VERSION), u.release), u.machine), flags);
 	for (char **d = c->seccomp_deny; d && *d; d++)
 		h = fnv_str(h, *d);
