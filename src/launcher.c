@@ -25,6 +25,7 @@
 #include "idmap.h"
 #include "log.h"
 #include "desktop.h"
+#include "egress/egress.h"
 #include "events.h"
 #include "loop.h"
 #include "net.h"
@@ -52,6 +53,7 @@ struct launcher {
 	struct cgroup_state cgroup;
 	struct state state;
 	struct desktop_state desktop;
+	struct egress_state *egress;
 	sigset_t oldmask;
 	bool mask_saved, child_failed;
 	bool restricted; /* user namespaces refused: run in the restricted tier instead */
@@ -82,6 +84,7 @@ static void launcher_teardown(struct launcher *l)
 	events_done(&l->events);
 	safe_close(l->child_fd);
 	safe_close(l->pid1_fd);
+	egress_stop(l->egress);
 	net_stop(&l->net);
 	desktop_stop(&l->desktop);
 	safe_close(l->cgroup.leaf_fd);
@@ -265,6 +268,9 @@ static int launcher_net(struct launcher *l, struct failure *f)
 
 	if (!net_needs_launcher(l->c))
 		return 0;
+	/* The policy is in force before the network is. */
+	if ((r = egress_start(l->c, l->sync[0], &l->loop, &l->events, &l->egress, f)) < 0)
+		return r;
 	if ((r = net_start(l->c, l->pid1, &l->net, f)) < 0)
 		return r;
 	r = sync_send(l->sync[0], SYNC_NET_READY, 0, NULL, 0, NULL, 0);
