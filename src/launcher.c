@@ -77,6 +77,7 @@ static void launcher_teardown(struct launcher *l)
 			safe_close(l->jobs[i].err_fd);
 			waitpid(l->jobs[i].pid, NULL, 0);
 		}
+	egress_stop(l->egress); /* its last refusals still reach the event stream */
 	safe_close(l->sync[0]);
 	safe_close(l->sync[1]);
 	safe_close(l->sig_fd);
@@ -84,7 +85,6 @@ static void launcher_teardown(struct launcher *l)
 	events_done(&l->events);
 	safe_close(l->child_fd);
 	safe_close(l->pid1_fd);
-	egress_stop(l->egress);
 	net_stop(&l->net);
 	desktop_stop(&l->desktop);
 	safe_close(l->cgroup.leaf_fd);

@@ -57,6 +57,8 @@ void resolver_stop(struct egress_state *st);
 const char *resolver_synth_name(const struct egress_state *st, struct in_addr a);
 
 int nflog_start(struct egress_state *st, struct failure *f);
+/* What the log holds still when the sandbox has ended (the loop stops at pid 1's exit). */
+void nflog_drain(struct egress_state *st);
 
 int relay_check_upstream(const struct egress_config *e, struct failure *f);
 int relay_start(struct egress_state *st, struct failure *f);

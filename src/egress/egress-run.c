@@ -149,6 +149,7 @@ void egress_stop(struct egress_state *st)
 {
 	if (!st)
 		return;
+	nflog_drain(st);
 	relay_stop(st);
 	resolver_stop(st);
 	if (st->src_nflog.fd >= 0 && st->src_nflog.handler)

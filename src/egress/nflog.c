@@ -136,14 +136,23 @@ static int handle_nflog(struct loop_source *src, uint32_t events, struct failure
 	}
 }
 
+void nflog_drain(struct egress_state *st)
+{
+	if (st->src_nflog.handler)
+		handle_nflog(&st->src_nflog, 0, NULL);
+}
+
 int nflog_start(struct egress_state *st, struct failure *f)
 {
 	struct nfulnl_msg_config_cmd bind = { NFULNL_CFG_CMD_BIND };
 	struct nfulnl_msg_config_mode mode = { .copy_range = htonl(128), .copy_mode = NFULNL_COPY_PACKET };
+	/* Each packet at once: the kernel's default holds up to 100 for up to a second. */
+	uint32_t qthresh = htonl(1);
 	int fd = st->fds[FD_NFLOG], r;
 
 	if ((r = nflog_config(fd, NFULA_CFG_CMD, &bind, sizeof(bind))) < 0 ||
-	    (r = nflog_config(fd, NFULA_CFG_MODE, &mode, sizeof(mode))) < 0)
+	    (r = nflog_config(fd, NFULA_CFG_MODE, &mode, sizeof(mode))) < 0 ||
+	    (r = nflog_config(fd, NFULA_CFG_QTHRESH, &qthresh, sizeof(qthresh))) < 0)
 		return fail(f, r, "egress", "binding the nft log group in the sandbox's network namespace");
 	st->src_nflog = (struct loop_source){ fd, handle_nflog, st };
 	if ((r = loop_add(st->lp, &st->src_nflog)) < 0)
