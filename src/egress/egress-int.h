@@ -49,6 +49,7 @@ struct egress_state {
 	char **synth; /* socks5h: synth[i] is the name behind EGRESS_SYNTH_NET + 1 + i */
 	size_t n_synth;
 	struct egress_relay_conn *conns;
+	char via_addr[64]; /* the upstream proxy's address, numeric */
 };
 
 int resolver_start(struct egress_state *st, struct failure *f);
@@ -60,6 +61,8 @@ int nflog_start(struct egress_state *st, struct failure *f);
 /* What the log holds still when the sandbox has ended (the loop stops at pid 1's exit). */
 void nflog_drain(struct egress_state *st);
 
-int relay_check_upstream(const struct egress_config *e, struct failure *f);
+/* Connect to the upstream once (it must answer before the command starts); its address is
+ * kept for the relay's connections. */
+int relay_check_upstream(struct egress_state *st, struct failure *f);
 int relay_start(struct egress_state *st, struct failure *f);
 void relay_stop(struct egress_state *st);

@@ -133,7 +133,7 @@ int egress_start(const struct config *c, int sync_fd, struct loop *lp, struct ev
 	*ret = st;
 	if ((r = nft_load(f)) < 0 || (r = receive_fds(st, sync_fd, f)) < 0)
 		return r;
-	if (c->egress->via && (r = relay_check_upstream(c->egress, f)) < 0)
+	if (c->egress->via && (r = relay_check_upstream(st, f)) < 0)
 		return r;
 	if ((r = nflog_start(st, f)) < 0 ||
 	    (r = nft_install(st->fds[FD_NFT], c->egress, c->egress->via ? EGRESS_RELAY_PORT : 0, f)) < 0 ||

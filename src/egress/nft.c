@@ -549,6 +549,19 @@ static void rules_allowlist(struct batch *b, const struct egress_config *e)
 	end_deny(b, &r, e->via ? NFT_RULE_VIA : NFT_RULE_DOMAIN);
 }
 
+/* The filter hook sees a redirected packet with its first output device (meta oif is not
+ * updated by the nat hook's new route): its new destination is what lets it pass. */
+static void rules_relay_accept(struct batch *b, uint16_t relay_port)
+{
+	struct rule r = rule_new("out");
+	struct in_addr lo;
+
+	inet_pton(AF_INET, "127.0.0.1", &lo);
+	m_daddr(&r, false, &lo, 32);
+	m_dport(&r, false, relay_port);
+	end_accept(b, &r);
+}
+
 /* --via: every outbound TCP connection (not to lo) goes to the relay instead. */
 static void rules_redirect(struct batch *b, uint16_t relay_port)
 {
@@ -601,6 +614,8 @@ int nft_install(int nl_fd, const struct egress_config *e, uint16_t relay_port, s
 	rules_host(b, e);
 	if (e->deny_lan)
 		rules_lan(b);
+	if (relay_port)
+		rules_relay_accept(b, relay_port);
 	if (reject_rest)
 		rules_allowlist(b, e);
 	if (relay_port)
