@@ -17,6 +17,7 @@
 #include "clone.h"
 #include "command.h"
 #include "config.h"
+#include "egress/egress.h"
 #include "failure.h"
 #include "mount.h"
 #include "net.h"
@@ -52,6 +53,8 @@ static int sandbox_setup(const struct config *c, int sync_fd, struct failure *f)
 		r = mount_apply_plan(&m, f);
 	if (r == 0)
 		r = net_setup_child(c, f);
+	if (r == 0)
+		r = egress_setup_child(c, sync_fd, f);
 	if (r == 0 && c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0)
 		r = fail(f, negative_errno(), "hostname", "%s", c->hostname);
 	if (r == 0)

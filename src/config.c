@@ -12,6 +12,7 @@
 
 #include "confine.h"
 #include "desktop.h"
+#include "egress/egress.h"
 #include "env.h"
 #include "net.h"
 #include "state.h"
@@ -60,6 +61,7 @@ void config_free(struct config *c)
 	free(c->profile);
 	free(c->profile_path);
 	desktop_free(c);
+	egress_free(c);
 	free(c->name);
 	strv_free(c->launch_argv);
 	cgroup_limits_free(&c->limits);
@@ -342,9 +344,9 @@ int config_finish(struct config *c, char **host_env, struct failure *f)
 		return r;
 	if (c->chdir && c->chdir[0] != '/')
 		return fail(f, -EINVAL, "chdir", "%s: must be an absolute path", c->chdir);
-	if ((r = config_check_net(c, f)) < 0 || (r = config_expand_paths(c, f)) < 0 ||
-	    (r = config_check_image(c, f)) < 0 || (r = config_check_mkdirs(c, f)) < 0 ||
-	    (r = config_resolve_blacklist(c, f)) < 0)
+	if ((r = egress_finish(c, f)) < 0 || (r = config_check_net(c, f)) < 0 ||
+	    (r = config_expand_paths(c, f)) < 0 || (r = config_check_image(c, f)) < 0 ||
+	    (r = config_check_mkdirs(c, f)) < 0 || (r = config_resolve_blacklist(c, f)) < 0)
 		return r;
 	if ((r = state_validate(c, f)) < 0)
 		return r;

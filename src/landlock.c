@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "egress/egress.h"
 
 #ifndef LANDLOCK_ACCESS_FS_REFER
 #define LANDLOCK_ACCESS_FS_REFER (1ULL << 13)
@@ -175,6 +176,8 @@ int landlock_apply(const struct config *c, struct failure *f)
 	_cleanup_close_ int ruleset = -1;
 	int abi, r;
 
+	if ((r = egress_scope_apply(c, f)) < 0)
+		return r;
 	if (c->landlock == LANDLOCK_OFF || (c->landlock == LANDLOCK_AUTO && wants_mounts(c)))
 		return 0;
 	abi = landlock_abi();

@@ -25,6 +25,7 @@
 #include "idmap.h"
 #include "log.h"
 #include "desktop.h"
+#include "egress/egress.h"
 #include "events.h"
 #include "loop.h"
 #include "net.h"
@@ -52,6 +53,7 @@ struct launcher {
 	struct cgroup_state cgroup;
 	struct state state;
 	struct desktop_state desktop;
+	struct egress_state *egress;
 	sigset_t oldmask;
 	bool mask_saved, child_failed;
 	bool restricted; /* user namespaces refused: run in the restricted tier instead */
@@ -75,6 +77,7 @@ static void launcher_teardown(struct launcher *l)
 			safe_close(l->jobs[i].err_fd);
 			waitpid(l->jobs[i].pid, NULL, 0);
 		}
+	egress_stop(l->egress); /* its last refusals still reach the event stream */
 	safe_close(l->sync[0]);
 	safe_close(l->sync[1]);
 	safe_close(l->sig_fd);
@@ -267,6 +270,9 @@ static int launcher_net(struct launcher *l, struct failure *f)
 
 	if (!net_needs_launcher(l->c))
 		return 0;
+	/* The policy is in force before the network is. */
+	if ((r = egress_start(l->c, l->sync[0], &l->loop, &l->events, &l->egress, f)) < 0)
+		return r;
 	if ((r = net_start(l->c, l->pid1, &l->net, f)) < 0)
 		return r;
 	r = sync_send(l->sync[0], SYNC_NET_READY, 0, NULL, 0, NULL, 0);

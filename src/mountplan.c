@@ -11,6 +11,7 @@
 #include "desktop.h"
 #include "failure.h"
 #include "net.h"
+#include "egress/egress.h"
 #include "strv.h"
 
 static int plan_add(struct mountplan *p, enum mp_op op, unsigned flags, mode_t mode, const char *src,
@@ -122,8 +123,9 @@ static int plan_common(const struct config *c, struct mountplan *p)
 	/* With limits, the sandbox sees them (memory.max, pids.max) as runtimes expect. */
 	if (r == 0 && (cgroup_limits_any(&c->limits) || c->stats) && !(c->share & SHARE_CGROUP))
 		r = plan_add(p, MP_CGROUP, fl, 0, NULL, "/sys/fs/cgroup");
-	if (r == 0 && net_resolv_conf(c))
-		r = plan_add(p, MP_FILE, 0, 0644, net_resolv_conf(c), "/etc/resolv.conf");
+	const char *resolv = egress_resolv_conf(c) ? egress_resolv_conf(c) : net_resolv_conf(c);
+	if (r == 0 && resolv)
+		r = plan_add(p, MP_FILE, 0, 0644, resolv, "/etc/resolv.conf");
 	return r;
 }
 

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# --allow-domain: names outside the list get NXDOMAIN, addresses of allowed names are reached
+# and nothing else, a refused connect fails at once (also a raw socket that ignores every
+# proxy setting), *.suffix matches below the suffix only, a learnt address lapses after its
+# TTL (here 1 s, raised to the floor of 5 s), the command cannot undo the rules (also as uid
+# 0), and each refusal prints one line under --verbose.
+if [ -z "${HUTCH_EGRESS_ISOLATED:-}" ]; then
+	unshare -Urnm true 2>/dev/null || { echo "1..0 # SKIP cannot unshare -Urnm" && exit 0; }
+	HUTCH_EGRESS_ISOLATED=1 exec unshare -Urnm --propagation private bash "${BASH_SOURCE[0]}"
+fi
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib-egress.sh"
+plan 17
+
+egress_outside 192.0.2.11 192.0.2.12 192.0.2.13 || bail_out "cannot make the test's network"
+egress_servers 1 a.test=192.0.2.11 b.test=192.0.2.12 c.a.test=192.0.2.13 ||
+	bail_out "the test servers never said ready"
+POLICY=(--net slirp --dns-upstream 127.0.0.1:5353 --allow-domain a.test)
+
+run_hutch "${POLICY[@]}" -- curl -sS -m 10 http://a.test/
+is "$out" "hello from 192.0.2.11" "an allowed name resolves and its address is reached"
+
+run_hutch -v "${POLICY[@]}" -- sh -c 'getent hosts b.test; echo "rc=$?"; getent hosts b.test'
+like "$out" "rc=2" "a name not in the list does not resolve"
+like "$err" "hutch: denied dns b.test \(not in allow-domain\)" "--verbose names the refused name"
+is "$(grep -c 'denied dns b.test' <<<"$err")" 1 "and says it once"
+if grep -qx b.test "$dns_log"; then not_ok "the refused name never reached the upstream"; else ok "the refused name never reached the upstream"; fi
+
+run_hutch -v "${POLICY[@]}" -- sh -c 'getent hosts a.test >/dev/null; curl -sS -m 10 http://192.0.2.12/; echo "curl=$?"; python3 -c "$1" 192.0.2.12 80' _ "$RAW_CONNECT"
+like "$out" "curl=7" "curl to b's address fails (connection refused)"
+like "$out" "refused 0\.[0-9]+ 111" "a raw socket.connect to it is refused at once"
+unlike "$out" "hello from 192.0.2.12" "nothing of b's server arrives"
+like "$err" "hutch: denied connect 192.0.2.12:80 \(not in allow-domain\)" "--verbose names the refused destination"
+
+run_hutch --net slirp --dns-upstream 127.0.0.1:5353 --allow-domain '*.a.test' -- \
+	sh -c 'curl -sS -m 10 http://c.a.test/; getent hosts a.test; echo "a=$?"'
+like "$out" "hello from 192.0.2.13" "*.a.test allows c.a.test"
+like "$out" "a=2" "*.a.test does not allow a.test itself"
+
+run_hutch "${POLICY[@]}" -- sh -c 'curl -sS -m 10 http://a.test/ && sleep 7 && python3 -c "$1" 192.0.2.11 80' _ "$RAW_CONNECT"
+like "$out" "hello from 192.0.2.11" "the address works while its TTL runs"
+like "$out" "refused 0\.[0-9]+ 111" "and is refused once the TTL (floored to 5 s) is over"
+
+run_hutch "${POLICY[@]}" -- sh -c 'nft flush ruleset 2>&1; echo "nft=$?"; curl -sS -m 5 http://192.0.2.12/ >/dev/null; echo "curl=$?"'
+like "$out" "nft=1" "nft flush ruleset fails inside"
+like "$out" "curl=7" "and the policy holds"
+
+run_hutch --uid 0 "${POLICY[@]}" -- sh -c 'nft flush ruleset 2>&1; echo "nft=$?"'
+like "$out" "nft=1" "nft flush ruleset fails inside under --uid 0 too"
+
+run_hutch --net slirp --dns-upstream 127.0.0.1:5353 --allow-domain a.test --allow-udp -- \
+	sh -c 'getent hosts a.test; echo "rc=$?"'
+like "$out" "192.0.2.11" "--allow-udp keeps the resolver working"
