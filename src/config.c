@@ -12,6 +12,7 @@
 
 #include "confine.h"
 #include "desktop.h"
+#include "report.h"
 #include "env.h"
 #include "net.h"
 #include "state.h"
@@ -60,6 +61,7 @@ void config_free(struct config *c)
 	free(c->profile);
 	free(c->profile_path);
 	desktop_free(c);
+	report_config_free(c->report);
 	free(c->name);
 	strv_free(c->launch_argv);
 	cgroup_limits_free(&c->limits);
