@@ -36,6 +36,9 @@ static const struct subcommand {
 #ifdef HAVE_CMD_DOCTOR
 	{ "doctor", cmd_doctor },
 #endif
+#ifdef HAVE_CMD_LEARN
+	{ "learn", cmd_learn },
+#endif
 };
 
 static int report(const struct failure *f, int code)
