@@ -209,6 +209,8 @@ static int launcher_map_ids(struct launcher *l, struct failure *f)
 	r = sync_send(l->sync[0], SYNC_USERMAP_ACK, 0, NULL, 0, NULL, 0);
 	if (r < 0)
 		return fail(f, r, "sync", "sending USERMAP_ACK");
+	/* The first child only held the user namespace for the helpers: pid 1 goes on alone. */
+	syscall(SYS_pidfd_send_signal, l->child_fd, SIGKILL, NULL, 0);
 	log_verbose(c->verbose, "id map: uid %s, gid %s", l->uid.n > 1 ? "subordinate ranges" : "single",
 		    l->gid.n > 1 ? "subordinate ranges" : "single");
 	if (l->uid.note || l->gid.note)

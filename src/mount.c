@@ -62,17 +62,36 @@ static int open_component(int dirfd, const char *name, enum mk_kind kind, mode_t
 }
 
 /* Walk dst under the new root, creating what is missing; returns an O_PATH fd of dst (or of
- * its parent for MK_PARENT, with *ret_name pointing at the last component). */
+ * its parent for MK_PARENT, with *ret_name pointing at the last component). A path two or
+ * more levels deep is first opened in one call (the same RESOLVE_BENEATH|NO_SYMLINKS rules
+ * hold for every component): most such destinations exist already (/proc/sys, /dev/pts). */
 static int open_dest(const struct mount_ctx *m, const char *dst, enum mk_kind kind, mode_t mode,
 		     const char **ret_name)
 {
 	char buf[4096];
-	int fd = openat2_path(m->newroot_fd, "", RESOLVE_BENEATH);
-	char *save = NULL, *comp, *next;
+	int fd = m->newroot_fd; /* borrowed: never closed here */
+	char *save = NULL, *comp, *next, *last;
 
-	if (snprintf(buf, sizeof(buf), "%s", dst) >= (int)sizeof(buf)) {
-		safe_close(fd);
+	if (snprintf(buf, sizeof(buf), "%s", dst) >= (int)sizeof(buf))
 		return -ENAMETOOLONG;
+	while ((last = strrchr(buf, '/')) && last != buf && !last[1])
+		*last = '\0'; /* trailing slashes */
+	last = strrchr(buf, '/');
+	if (last && last != buf && strchr(buf + 1, '/')) {
+		if (kind == MK_PARENT) {
+			*last = '\0';
+			int pfd = openat2_path(m->newroot_fd, buf, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+			*last = '/';
+			if (pfd >= 0 && last[1]) {
+				*ret_name = dst + (last + 1 - buf);
+				return pfd;
+			}
+			safe_close(pfd);
+		} else {
+			int dfd = openat2_path(m->newroot_fd, buf, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+			if (dfd != -ENOENT || kind == MK_NONE)
+				return dfd;
+		}
 	}
 	for (comp = strtok_r(buf, "/", &save); fd >= 0 && comp; comp = next) {
 		next = strtok_r(NULL, "/", &save);
@@ -83,9 +102,13 @@ static int open_dest(const struct mount_ctx *m, const char *dst, enum mk_kind ki
 		/* Only a walk that creates makes missing parents; MK_NONE must not touch anything. */
 		int nfd = open_component(fd, comp, next ? (kind == MK_NONE ? MK_NONE : MK_DIR) : kind,
 					 next ? 0755 : mode);
-		safe_close(fd);
+		if (fd != m->newroot_fd)
+			safe_close(fd);
 		fd = nfd;
 	}
+	/* dst was the root itself (or MK_PARENT of a top-level name): the caller gets its own fd */
+	if (fd == m->newroot_fd)
+		return openat2_path(m->newroot_fd, "", RESOLVE_BENEATH);
 	return fd;
 }
 
