@@ -459,8 +459,16 @@ static void on_watched(struct notify *n, const struct seccomp_notif *req, const 
  * the multiplexed calls apart. */
 static void describe(const char *name, const struct seccomp_data *d, char *out, size_t size)
 {
-	snprintf(out, size, "%s(%#llx, %#llx, %#llx)", name, (unsigned long long)d->args[0],
-		 (unsigned long long)d->args[1], (unsigned long long)d->args[2]);
+	/* A call through another ABI (int $0x80 on x86-64) says which. */
+	const char *abi = d->arch == seccomp_arch_native() ? NULL
+			  : d->arch == SCMP_ARCH_X86	   ? "i386"
+			  : d->arch == SCMP_ARCH_X32	   ? "x32"
+			  : d->arch == SCMP_ARCH_ARM	   ? "arm"
+							   : "another ABI";
+
+	snprintf(out, size, "%s(%#llx, %#llx, %#llx)%s%s%s", name, (unsigned long long)d->args[0],
+		 (unsigned long long)d->args[1], (unsigned long long)d->args[2], abi ? " [" : "",
+		 abi ? abi : "", abi ? "]" : "");
 }
 
 static int answer(struct notify *n, uint64_t id, int err, bool cont, struct failure *f)

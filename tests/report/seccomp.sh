@@ -61,6 +61,14 @@ report_in "$rep" --verbose -- sh -c '/probe syscall keyctl; /probe syscall keyct
 is "$(lines "$rep")" 3 "every refusal is a line (the same call twice: two)"
 like "$err" "report: 3 syscall denials" "--verbose: a summary per kind at exit"
 
+if [ "$(uname -m)" = x86_64 ] && [ "$("$PROBE" i386 getpid)" = "getpid: ok" ]; then
+	report_in "$rep" -- /probe i386 keyctl
+	is "$out" "keyctl: EPERM" "i386 (int \$0x80): keyctl refused under --report"
+	like "$(field "$rep" 1 detail)" '^keyctl\(.*\) \[i386\]$' "reported under its name, with the ABI"
+else
+	skip_n 2 "no IA32 emulation on this machine"
+fi
+
 run_hutch --ro-bind "$PROBE:/probe" -- /probe syscall keyctl
 is "$out" "keyctl: EPERM" "without --report the plain filter refuses as before"
 
