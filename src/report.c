@@ -149,9 +149,23 @@ static void iso_time(char *buf, size_t size)
 
 #define FIELD 1100
 
+static void writer_line(struct report_writer *w, const struct event *e);
+
 static void writer_emit(struct event_sink *s, const struct event *e)
 {
 	struct report_writer *w = (struct report_writer *)s;
+
+	if (e->kind == EVENT_DNS && e->detail) {
+		for (char **n = w->names; n && *n; n++)
+			if (strcmp(*n, e->detail) == 0)
+				return;
+		strv_extend(&w->names, e->detail);
+	}
+	writer_line(w, e);
+}
+
+static void writer_line(struct report_writer *w, const struct event *e)
+{
 	char when[40], raw[4200], comm[64], exe[FIELD], detail[FIELD * 4], rule[FIELD], reason[FIELD];
 	char line[sizeof(exe) + sizeof(detail) + sizeof(rule) + sizeof(reason) + 512];
 
@@ -197,6 +211,8 @@ int report_start(const struct config *c, struct report_writer *w, struct events 
 
 void report_finish(struct report_writer *w, const struct events *ev)
 {
+	strv_free(w->names);
+	w->names = NULL;
 	if (w->fd < 0)
 		return;
 	w->fd = safe_close(w->fd);

@@ -42,6 +42,7 @@ struct report_writer {
 	int fd;
 	bool verbose;
 	unsigned long lines;
+	char **names; /* the names refused so far: one line each, whatever asked (A, AAAA, retries) */
 };
 
 /* Open the report (125 with one line when it cannot be written) and attach the writer and
