@@ -529,14 +529,12 @@ int notify_prepare(struct notify *n, const struct config *c, struct events *ev, 
 		return fail(f, negative_errno(), STAGE,
 			    "this kernel has no seccomp user notification (Linux 5.0 and later)");
 	/* The kernel's structures may have grown: allocate what it says, at least ours. */
-	n->req =
-	    calloc(1, n->sizes.seccomp_notif > sizeof(*n->req) ? n->sizes.seccomp_notif : sizeof(*n->req));
-	n->resp = calloc(1, n->sizes.seccomp_notif_resp > sizeof(*n->resp) ? n->sizes.seccomp_notif_resp
-									   : sizeof(*n->resp));
-	n->sizes.seccomp_notif =
-	    n->sizes.seccomp_notif > sizeof(*n->req) ? n->sizes.seccomp_notif : sizeof(*n->req);
-	n->sizes.seccomp_notif_resp =
-	    n->sizes.seccomp_notif_resp > sizeof(*n->resp) ? n->sizes.seccomp_notif_resp : sizeof(*n->resp);
+	if (n->sizes.seccomp_notif < sizeof(*n->req))
+		n->sizes.seccomp_notif = sizeof(*n->req);
+	if (n->sizes.seccomp_notif_resp < sizeof(*n->resp))
+		n->sizes.seccomp_notif_resp = sizeof(*n->resp);
+	n->req = calloc(1, n->sizes.seccomp_notif);
+	n->resp = calloc(1, n->sizes.seccomp_notif_resp);
 	if (!n->req || !n->resp)
 		return -ENOMEM;
 	return c->seccomp == SECCOMP_FILE ? read_rule_file(n, c->seccomp_file, f) : 0;

@@ -419,6 +419,23 @@ static int learn_config(struct config *c, const struct learn_args *a, struct col
 	return config_finish(c, env, f);
 }
 
+/* A word of the command line in the header comment: on one line whatever it holds. */
+static void put_word(FILE *out, const char *w)
+{
+	bool plain = *w && strcspn(w, " \t\n\r'\"\\$") == strlen(w);
+
+	fputs(plain ? " " : " '", out);
+	for (; *w; w++)
+		if (*w == '\n')
+			fputs("\\n", out);
+		else if (*w == '\r' || *w == '\t')
+			fputs(*w == '\r' ? "\\r" : "\\t", out);
+		else
+			fputc(*w, out);
+	if (!plain)
+		fputc('\'', out);
+}
+
 static void write_profile(FILE *out, const struct learn_args *a, struct collector *col, const char *net_line)
 {
 	time_t now = time(NULL);
@@ -427,7 +444,7 @@ static void write_profile(FILE *out, const struct learn_args *a, struct collecto
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", gmtime(&now));
 	fprintf(out, "# Learned by hutch learn on %s from:\n#  ", when);
 	for (char **w = a->run_argv + 1; *w; w++)
-		fprintf(out, " %s", *w);
+		put_word(out, *w);
 	fputs("\n# Review it: it lets this run pass, and nothing was judged.\n", out);
 	if (a->copied)
 		fputs("\n# The options given to learn\n", out);

@@ -103,6 +103,35 @@ is "$out" "keyctl: EPERM" "a call no option lifts stays refused in learn"
 like "$(cat "$pprof")" '# keyctl was refused' "and the profile says so in a comment"
 unlike "$(grep -v '^#' "$pprof")" 'seccomp' "without widening the filter"
 
+# --- the collapse rules, one by one (hutch.profile(5), LEARNED PROFILES)
+mkdir -p "$home/.local/share/game/saves/slot1" "$home/projects/foo/src" "$home/.config/tool" "$home/docs/sub"
+echo d >"$home/docs/sub/x"
+echo 1 >"$home/.local/share/game/saves/slot1/s.dat"
+echo int >"$home/projects/foo/src/a.c"
+echo rc >"$home/.toolrc"
+echo k >"$home/.config/tool/keys"
+cprof=$TEST_TMP/collapse.profile
+run_hutch_learn -o "$cprof" "${idmap[@]}" -- sh -c '
+	cat "$HOME/.local/share/game/saves/slot1/s.dat" "$HOME/projects/foo/src/a.c" "$HOME/.toolrc" >/dev/null
+	cat "$HOME/.nothing-here" 2>/dev/null
+	mv "$HOME/.config/tool/keys" "$HOME/.config/tool/keys.old" 2>/dev/null
+	echo x >"$HOME/newfile" 2>/dev/null
+	ls "$HOME/docs" >/dev/null
+	cat "$HOME/docs/sub/x" >/dev/null
+	true'
+body=$(grep -v '^#' "$cprof")
+like "$body" '^read-only \$\{HOME\}/\.local/share/game$' "~/.local/share/APP/...: collapsed to ~/.local/share/APP"
+like "$body" '^read-only \$\{HOME\}/projects/foo/src$' "a file elsewhere: its directory"
+like "$body" '^read-only \$\{HOME\}/\.toolrc$' "a file directly in the home: itself"
+like "$body" '^read-only \$\{HOME\}/docs$' "a directory listed: itself"
+unlike "$body" 'docs/sub' "an entry beneath another of the same kind is dropped"
+unlike "$body" 'nothing-here' "a missing file read is left out"
+like "$body" '^whitelist \$\{HOME\}/\.config/tool$' "a rename in ~/.config/APP: the whole ~/.config/APP writable"
+like "$body" '^whitelist-try \$\{HOME\}/newfile$' "a new file directly in the home: whitelist-try"
+like "$(cat "$cprof")" 'newfile, which does not exist' "with a comment saying why"
+is "$(wide "$cprof")" "" "never the whole home nor /"
+check "the learned profile passes hutch profile check" "$HUTCH" profile check "$cprof"
+
 # --- usage
 run_hutch_learn -- true
 is "$rc" 2 "learn without -o: usage error, status 2"
