@@ -98,13 +98,35 @@ const char *report_deny_origin(const struct config *c, const char *name)
 	return "--seccomp-deny";
 }
 
+/* The length of a well-formed UTF-8 sequence at s (1 to 4), or 0. */
+static size_t utf8_len(const unsigned char *s)
+{
+	size_t n = s[0] > 0xf4 ? 0 : s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
+
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+/* Paths come from the sandbox and may hold any byte: what is not UTF-8 becomes U+FFFD, so
+ * that every line stays valid JSON. */
 void report_json_string(char *buf, size_t size, const char *s)
 {
 	size_t o = 0;
 
 	for (; s && *s && o + 8 < size; s++) {
 		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
+		if (ch >= 0x80) {
+			size_t n = utf8_len((const unsigned char *)s);
+			if (n == 0)
+				o += (size_t)snprintf(buf + o, size - o, "\\ufffd");
+			else {
+				memcpy(buf + o, s, n);
+				o += n;
+				s += n - 1;
+			}
+		} else if (ch == '"' || ch == '\\')
 			o += (size_t)snprintf(buf + o, size - o, "\\%c", ch);
 		else if (ch < 0x20 || ch == 0x7f)
 			o += (size_t)snprintf(buf + o, size - o, "\\u%04x", ch);

@@ -43,6 +43,14 @@ is "$(lines "$rep")" 0 "leave no line"
 report_in "$rep" -- sh -c 'echo x > /usr/report-test-file'
 is "$(lines "$rep")" 0 "without full, file operations are not reported"
 
+# A path that is not UTF-8 (any byte but / and NUL is allowed) still makes a valid JSON line.
+bad=$home/$'bad\xffname'
+echo s >"$bad"
+report_in "$rep" --report=full --home ro --blacklist "$bad" -- cat "$bad"
+is "$(lines "$rep")" 1 "a hidden file with a name that is not UTF-8: one line"
+check "valid JSON all the same" valid_json "$rep"
+is "$(jq -r '.detail | endswith("bad\ufffdname")' "$rep")" true "the odd byte replaced by U+FFFD, the rest kept"
+
 # The report lives in the home, shown read-write: still out of the program's reach.
 rep=$home/r.jsonl
 report_in "$rep" --report=full --home host -- sh -c "cat '$rep'; echo forged > '$rep'; rm -f '$rep'; /probe syscall keyctl"
