@@ -498,6 +498,9 @@ static int handle(struct notify *n, struct failure *f)
 		if (!name)
 			v = (struct verdict){ .err = ENOSYS, .rule = "default" };
 		describe(name ? name : "?", &req->data, detail, sizeof(detail));
+		/* A caller killed meanwhile may have left its pid to another process: unnamed. */
+		if (!id_valid(n, req->id))
+			req->pid = 0;
 		emit(n, req, EVENT_SYSCALL, v.err ? EVENT_DENIED : EVENT_ALLOWED, detail, v.rule, v.why,
 		     v.err ? strerrorname_np(v.err) : NULL);
 		return answer(n, req->id, v.err, v.err == 0, f);
