@@ -10,6 +10,7 @@
 #include "confine.h"
 #include "desktop.h"
 #include "egress/egress.h"
+#include "report.h"
 #include "state.h"
 #include "strv.h"
 
@@ -757,6 +758,8 @@ const struct cli_option cli_options[] = {
 	  "Landlock write restriction to the writable paths", opt_landlock, 0 },
 	{ "new-session", 0, CLI_ARG, "WHEN", "auto yes no",
 	  "setsid() the command (auto: unless stdin is a terminal)", opt_new_session, 0 },
+	{ "report", 0, CLI_ARG, "FILE|full", NULL,
+	  "write each denial as a JSON line to FILE; full: file operations too", report_option, 0 },
 };
 const size_t cli_n_options = sizeof(cli_options) / sizeof(cli_options[0]);
 

@@ -13,6 +13,7 @@
 #include "confine.h"
 #include "desktop.h"
 #include "egress/egress.h"
+#include "report.h"
 #include "env.h"
 #include "net.h"
 #include "state.h"
@@ -62,6 +63,7 @@ void config_free(struct config *c)
 	free(c->profile_path);
 	desktop_free(c);
 	egress_free(c);
+	report_config_free(c->report);
 	free(c->name);
 	strv_free(c->launch_argv);
 	cgroup_limits_free(&c->limits);

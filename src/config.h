@@ -195,6 +195,8 @@ struct config {
 
 	/* egress policy (issue 11): owned by src/egress/egress.c */
 	struct egress_config *egress;
+	/* --report and learn (issue 13): owned by report.c */
+	struct report_config *report;
 
 	/* where user namespaces are blocked (issue 14) */
 	enum tier tier;

@@ -29,6 +29,8 @@
 #include "events.h"
 #include "loop.h"
 #include "net.h"
+#include "notify.h"
+#include "report.h"
 #include "state.h"
 #include "pid1.h"
 #include "sync.h"
@@ -54,6 +56,8 @@ struct launcher {
 	struct state state;
 	struct desktop_state desktop;
 	struct egress_state *egress;
+	struct report_writer report; /* --report: the JSON-lines sink on events */
+	struct notify notify;	     /* the seccomp listener, with --report and in learn */
 	sigset_t oldmask;
 	bool mask_saved, child_failed;
 	bool restricted; /* user namespaces refused: run in the restricted tier instead */
@@ -81,7 +85,9 @@ static void launcher_teardown(struct launcher *l)
 	safe_close(l->sync[0]);
 	safe_close(l->sync[1]);
 	safe_close(l->sig_fd);
+	notify_stop(&l->notify);
 	loop_done(&l->loop);
+	report_finish(&l->report, &l->events);
 	events_done(&l->events);
 	safe_close(l->child_fd);
 	safe_close(l->pid1_fd);
@@ -223,12 +229,14 @@ static int launcher_send_filter(struct launcher *l, struct failure *f)
 {
 	int r = state_publish(l->c, l->pid1, &l->state, f);
 
-	if (r == 0)
+	if (r == 0 && l->notify.watch)
+		r = seccomp_build_notify(l->c, l->notify.watch, &l->bpf, f);
+	else if (r == 0)
 		r = seccomp_build_cached(l->c, &l->bpf, f);
 	if (r < 0)
 		return r;
-	r = sync_send(l->sync[0], SYNC_SECCOMP, 0, l->bpf.insns, l->bpf.n * sizeof(struct sock_filter), NULL,
-		      0);
+	r = sync_send(l->sync[0], SYNC_SECCOMP, l->bpf.listener, l->bpf.insns,
+		      l->bpf.n * sizeof(struct sock_filter), NULL, 0);
 	/* EPIPE: every child is gone already; the event loop collects why. */
 	return r < 0 && r != -EPIPE ? fail(f, r, "sync", "sending the seccomp filter") : 0;
 }
@@ -284,7 +292,14 @@ static int on_sync(struct launcher *l, struct failure *f)
 {
 	struct sync_msg m;
 	_cleanup_free_ void *payload = NULL;
-	int t = sync_recv(l->sync[0], &m, &payload, NULL, NULL);
+	int fds[SYNC_MAX_FDS];
+	size_t nfds = 0;
+	int t = sync_recv(l->sync[0], &m, &payload, fds, &nfds);
+
+	if (t == SYNC_NOTIFY_FD && nfds == 1)
+		return (t = notify_attach(&l->notify, fds[0], f)) < 0 ? t : 1;
+	for (size_t i = 0; i < nfds; i++)
+		safe_close(fds[i]);
 
 	/* When the children's end closes with our SECCOMP message unread (pid 1 failed its
 	 * setup), the kernel flags our end ECONNRESET and reports that once, before messages
@@ -393,6 +408,15 @@ static int launcher_events(struct launcher *l, struct failure *f)
 	return 0;
 }
 
+/* --report and learn: the file opened (before the clone: the sandbox's mounts hide it) and
+ * the notifier made ready for the listener the command will send. */
+static int launcher_report(struct launcher *l, struct failure *f)
+{
+	int r = report_start(l->c, &l->report, &l->events, f);
+
+	return r < 0 ? r : notify_prepare(&l->notify, l->c, &l->events, &l->loop, f);
+}
+
 static int launcher_loop(struct launcher *l, struct failure *f)
 {
 	int r;
@@ -425,6 +449,8 @@ static int launcher_restricted(struct launcher *l, struct launch_report *ret, st
 
 	l->status = 0; /* nothing of the full tier's left to kill at teardown */
 	launcher_teardown(l);
+	if (report_wanted(l->c)) /* its notifier is served from the full tier's launcher */
+		return failx(f, "--report", "not available in the restricted tier");
 	r = tier_restricted_run_in(l->c, l->cgroup.leaf_fd, ret, f);
 	cgroup_finish(l->c, &l->cgroup, &ret->cgroup);
 	safe_close(l->cgroup.leaf_fd);
@@ -481,6 +507,8 @@ int launcher_run(const struct config *c, struct launch_report *ret, struct failu
 		.pid1_fd = -1,
 		.status = -1,
 		.jobs = { { .pid = -1, .err_fd = -1 }, { .pid = -1, .err_fd = -1 } },
+		.report = { .fd = -1 },
+		.notify = { .src = { .fd = -1 } },
 	};
 	int r = launcher_mkdirs(c, f);
 
@@ -502,6 +530,8 @@ int launcher_run(const struct config *c, struct launch_report *ret, struct failu
 		r = launcher_signals(&l, f);
 	if (r == 0)
 		r = launcher_events(&l, f);
+	if (r == 0)
+		r = launcher_report(&l, f);
 	if (r == 0)
 		r = launcher_clone(&l, f);
 	if (r == 0 && !l.restricted)

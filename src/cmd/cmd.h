@@ -8,3 +8,4 @@ int cmd_join(int argc, char **argv, char **env);
 int cmd_stop(int argc, char **argv, char **env);
 int cmd_desktop(int argc, char **argv, char **env);
 int cmd_doctor(int argc, char **argv, char **env);
+int cmd_learn(int argc, char **argv, char **env);
