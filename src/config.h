@@ -193,6 +193,9 @@ struct config {
 	/* desktop integration (issue 8): owned by desktop.c */
 	struct desktop_config *desktop;
 
+	/* workspaces under review, masks, protected paths (issue 12): owned by workspace.c */
+	struct workspace_config *workspace;
+
 	/* where user namespaces are blocked (issue 14) */
 	enum tier tier;
 	bool accept_weaker; /* run a profile in the restricted tier although it asks for more */
