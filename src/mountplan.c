@@ -199,10 +199,10 @@ int mountplan_build(const struct config *c, struct mountplan *ret, struct failur
 
 	if (r == 0)
 		r = desktop_plan(c, &p, f);
-	if (r == 0)
-		r = workspace_plan(c, &p, f);
 	for (size_t i = 0; r == 0 && i < c->n_mounts; i++)
 		r = plan_user_mount(&c->mounts[i], &p);
+	if (r == 0)
+		r = workspace_plan(c, &p, f);
 	if (r == 0)
 		r = workspace_plan_last(c, &p, f);
 	if (r == 0)

@@ -379,6 +379,13 @@ int workspace_plan_last(const struct config *c, struct mountplan *p, struct fail
 			    strcmp(*q, ".") == 0 ? strdup(w->trees[i].dst) : path_join(w->trees[i].dst, *q);
 			r = dst ? mountplan_add(p, MP_REMOUNT_RO, MPF_TRY, 0, NULL, dst) : -ENOMEM;
 		}
+	/* The sandbox never sees the state it writes through the overlay (a --bind of a parent
+	 * would show it). */
+	if (r == 0 && w && w->state_dir) {
+		_cleanup_free_ char *root =
+		    strndup(w->state_dir, (size_t)(strrchr(w->state_dir, '/') - w->state_dir));
+		r = root ? mountplan_add(p, MP_COVER, MPF_TRY, 0, NULL, root) : -ENOMEM;
+	}
 	for (size_t i = 0; w && r == 0 && i < w->n_hits; i++)
 		r = mountplan_add(p, MP_COVER, MPF_TRY | MPF_EMPTY, w->hits[i].dir ? 0555 : 0444, NULL,
 				  w->hits[i].dst);

@@ -6,6 +6,8 @@ require_userns
 plan 22
 
 W=$TEST_TMP/proj
+CTL=$TEST_TMP/ctl
+mkdir -p "$CTL"
 make_tree "$W"
 
 one_line() { # DESC WANT-EXIT REGEX
@@ -63,13 +65,13 @@ sub discard
 is "$rc" 2 "discard without a NAME is a usage error"
 
 run_hutch --workspace "$W" --name busy -- true
-fifo_open ready "$TEST_TMP/ready" || bail_out "cannot make a fifo"
-spawn_hutch --workspace "$W" --bind "$TEST_TMP:$TEST_TMP" --name busy -- sh -c 'echo r >"$1/ready"; exec sleep 1000' sh "$TEST_TMP"
+fifo_open ready "$CTL/ready" || bail_out "cannot make a fifo"
+spawn_hutch --workspace "$W" --bind "$CTL:$CTL" --name busy -- sh -c 'echo r >"$1/ready"; exec sleep 1000' sh "$CTL"
 read_line "$ready" 20
 sub apply busy
 one_line "apply of a workspace in use" 125 "busy is in use by a running sandbox"
 run_hutch --workspace "$W" --name busy -- true
 one_line "a second sandbox on a workspace in use" 125 "workspace busy is in use"
 kill -KILL "$hutch_pid"; wait "$hutch_pid" 2>/dev/null
-run_hutch --workspace "$TEST_TMP" --name busy -- true
+run_hutch --workspace "$W/docs" --name busy -- true
 one_line "another DIR under a kept NAME" 125 "holds changes to other directories"

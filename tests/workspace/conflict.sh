@@ -7,16 +7,18 @@ require_userns
 plan 7
 
 W=$TEST_TMP/proj
+CTL=$TEST_TMP/ctl
+mkdir -p "$CTL"
 make_tree "$W"
-fifo_open go "$TEST_TMP/go" || bail_out "cannot make a fifo"
-fifo_open ready "$TEST_TMP/ready" || bail_out "cannot make a fifo"
-spawn_hutch --workspace "$W" --bind "$TEST_TMP:$TEST_TMP" --name conf -- sh -c '
+fifo_open go "$CTL/go" || bail_out "cannot make a fifo"
+fifo_open ready "$CTL/ready" || bail_out "cannot make a fifo"
+spawn_hutch --workspace "$W" --bind "$CTL:$CTL" --name conf -- sh -c '
 	cd "$1"
 	echo sandbox >>text.txt
 	echo sandbox >>nested/a/deep.txt
 	echo new >new.txt
 	echo ready >"$2/ready"
-	read -r x <"$2/go"' sh "$W" "$TEST_TMP"
+	read -r x <"$2/go"' sh "$W" "$CTL"
 if read_line "$ready" 20; then ok "the sandbox made its edits"; else not_ok "the sandbox made its edits" "$(_last_run_diag)"; fi
 echo host >>"$W/text.txt"
 echo go >&"$go"

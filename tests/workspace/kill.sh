@@ -7,14 +7,16 @@ require_userns
 if fuse_available; then drivers=(kernel fuse); else drivers=(kernel); fi
 plan $((7 * ${#drivers[@]}))
 
+CTL=$TEST_TMP/ctl
+mkdir -p "$CTL"
 for d in "${drivers[@]}"; do
 	W=$TEST_TMP/proj-$d
 	make_tree "$W"
-	rm -f "$TEST_TMP/ready"
-	fifo_open ready "$TEST_TMP/ready" || bail_out "cannot make a fifo"
-	spawn_hutch --overlay-driver "$d" --workspace "$W" --bind "$TEST_TMP:$TEST_TMP" --name "k$d" -- sh -c '
+	rm -f "$CTL/ready"
+	fifo_open ready "$CTL/ready" || bail_out "cannot make a fifo"
+	spawn_hutch --overlay-driver "$d" --workspace "$W" --bind "$CTL:$CTL" --name "k$d" -- sh -c '
 		cd "$1" && echo killed >new.txt && rm bin.dat && echo more >>text.txt &&
-		echo ready >"$2/ready" && exec sleep 1000' sh "$W" "$TEST_TMP"
+		echo ready >"$2/ready" && exec sleep 1000' sh "$W" "$CTL"
 	if read_line "$ready" 20; then ok "[$d] the sandbox wrote"; else not_ok "[$d] the sandbox wrote" "$(_last_run_diag)"; fi
 	kill -KILL "$hutch_pid"
 	wait "$hutch_pid" 2>/dev/null
