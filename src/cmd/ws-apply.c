@@ -328,6 +328,9 @@ struct applier {
 	int cached_fd; /* the host directory `cached`, reused for siblings */
 	unsigned refused;
 	char **refused_dirs; /* nothing below these is applied */
+	bool same_fs;	     /* the upper and the tree are on one file system */
+	uid_t uid;
+	pid_t pid;
 };
 
 static int open_beneath(int dirfd, const char *path, int flags)
@@ -494,7 +497,20 @@ static int apply_object(struct applier *a, const struct ws_change *e, int pfd, c
 		if (fstatat(a->uroot, e->path, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISFIFO(st.st_mode))
 			return refuse(a, e->path, "a device or socket: not applied"), 0;
 	}
-	snprintf(tmp, sizeof(tmp), ".hutch-apply.%d.%.200s", (int)getpid(), name);
+	/* On one file system the upper's own object moves into place: one atomic rename, no copy,
+	 * and it leaves the upper with it. Only the caller's own: one made as another id of the
+	 * sandbox's map is copied, so that the host's file is the caller's. */
+	struct stat ust;
+	if (a->same_fs && fstatat(a->uroot, e->path, &ust, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    ust.st_uid == a->uid && (ust.st_nlink == 1 || S_ISLNK(ust.st_mode))) {
+		if (exists && S_ISDIR(hst->st_mode) && (r = remove_host(pfd, name, true)) < 0)
+			return r;
+		if (renameat(a->uroot, e->path, pfd, name) == 0)
+			return 0;
+		if (errno != EXDEV)
+			return -errno;
+	}
+	snprintf(tmp, sizeof(tmp), ".hutch-apply.%d.%.200s", (int)a->pid, name);
 	if ((r = make_tmp(a, e, pfd, tmp)) < 0) {
 		unlinkat(pfd, tmp, 0);
 		return r;
@@ -671,6 +687,10 @@ int ws_apply(const char *dir, const char *upper, const struct ws_changes *ch, co
 		safe_close(a.root);
 		return fail(f, negative_errno(), "apply", "%s", upper);
 	}
+	struct stat rst, ust;
+	a.same_fs = fstat(a.root, &rst) == 0 && fstat(a.uroot, &ust) == 0 && rst.st_dev == ust.st_dev;
+	a.uid = getuid();
+	a.pid = getpid();
 	for (size_t i = 0; r == 0 && i < ch->n; i++)
 		r = apply_one(&a, &ch->v[i]);
 	if (r == 0)

@@ -2,19 +2,29 @@
 # A workspace under review, with the driver given ($1: kernel or fuse): the sandbox creates,
 # edits, deletes, renames and chmods; the host tree is byte-identical after exit; `changes`
 # lists exactly those entries; `apply` makes the host tree equal to the merged view the sandbox
-# saw; after a full apply the state is gone.
+# saw; after a full apply the state is gone. With "cross-fs" ($2) the state is on another file
+# system than the tree (/dev/shm), so that apply copies instead of renaming.
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/lib-ws.sh"
 require_userns
 driver=${1:-kernel}
+set -- "$driver" "${2:-}"
 [ "$driver" = fuse ] && ! fuse_available && skip_all "fuse-overlayfs or /dev/fuse missing"
+if [ "${2:-}" = cross-fs ]; then
+	[ "$(stat -c %d /dev/shm)" != "$(stat -c %d "$TEST_TMP")" ] || skip_all "/dev/shm is on the test's file system"
+	XDG_STATE_HOME=$(mktemp -d /dev/shm/hutch-ws-test.XXXXXX) || bail_out "no temp dir in /dev/shm"
+	defer "rm -rf '$XDG_STATE_HOME'"
+	STATE=$XDG_STATE_HOME/hutch/workspaces
+	driver="$driver, cross-fs"
+	set -- "${1:-kernel}"
+fi
 plan 11
 
 W=$TEST_TMP/proj
 make_tree "$W"
 before=$(tree_hash "$W")
 
-run_hutch --overlay-driver "$driver" --workspace "$W" --name rev -- sh -c '
+run_hutch --overlay-driver "$1" --workspace "$W" --name rev -- sh -c '
 	set -e
 	cd "$1"
 	echo new >new.txt
