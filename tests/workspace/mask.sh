@@ -5,7 +5,7 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/lib-ws.sh"
 require_userns
-plan 12
+plan 14
 
 W=$TEST_TMP/proj
 make_tree "$W"
@@ -42,6 +42,11 @@ run_hutch --workspace "$W" --name m4 --unprotect .git/hooks -- sh -c 'echo chang
 expect_exit 0 "--unprotect .git/hooks lets the sandbox write the hook"
 "$HUTCH" apply m4 >/dev/null 2>&1
 is "$(cat "$W/.git/hooks/pre-commit")" changed "and apply takes it"
+
+run_hutch --workspace "$W:/srv/proj" --name m5 -- sh -c 'echo x >/srv/proj/elsewhere && cat /srv/proj/.git/config && { echo y >>/srv/proj/.git/config || true; }'
+is "$rc:$out" "0:[core]" "a workspace at another DST is writable (Landlock lets it), its config still read-only"
+is "$(changes_list m5 "$W")" "A file elsewhere" "its changes are kept for the host's DIR"
+"$HUTCH" discard m5
 
 run_hutch --workspace "$W" --workspace-mode direct -- sh -c 'echo x >"$1/direct.txt" && echo evil >"$1/.git/hooks/pre-commit" 2>/dev/null || echo ro' sh "$W"
 is "$out:$(cat "$W/direct.txt")" "ro:x" "a direct workspace is written in place, its hooks still read-only"
