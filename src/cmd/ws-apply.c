@@ -329,6 +329,7 @@ struct applier {
 	unsigned refused;
 	char **refused_dirs; /* nothing below these is applied */
 	bool same_fs;	     /* the upper and the tree are on one file system */
+	bool *done;	     /* per change: applied (its upper dir may go) */
 	uid_t uid;
 	pid_t pid;
 };
@@ -599,7 +600,7 @@ static bool protected_path(const struct applier *a, const char *rel)
 	return false;
 }
 
-static int apply_one(struct applier *a, const struct ws_change *e)
+static int apply_one(struct applier *a, const struct ws_change *e, bool *done)
 {
 	const char *name;
 	struct stat hst;
@@ -626,7 +627,8 @@ static int apply_one(struct applier *a, const struct ws_change *e)
 	bool changed = host_changed(a, e->path, &hst, exists);
 	/* The host's directory goes when the sandbox deleted or replaced it: only if nothing in it
 	 * changed on the host either. */
-	if (!changed && exists && S_ISDIR(hst.st_mode) && e->type != WS_DIR && strcmp(name, ".")) {
+	if (!changed && exists && S_ISDIR(hst.st_mode) && (e->kind == 'D' || e->type != WS_DIR) &&
+	    strcmp(name, ".")) {
 		_cleanup_close_ int sub = open_beneath(pfd, name, O_RDONLY | O_DIRECTORY);
 		if (sub < 0 || !tree_unchanged(a, sub, e->path, bad, sizeof(bad))) {
 			snprintf(why, sizeof(why), "changed on the host since the start (%s): not applied",
@@ -649,6 +651,7 @@ static int apply_one(struct applier *a, const struct ws_change *e)
 		r = apply_object(a, e, pfd, name, &hst, exists);
 	if (r == 0 && e->kind == 'D' && e->whiteout)
 		upper_remove(a, e);
+	*done = r == 0 && !ancestor;
 	if (r < 0) {
 		snprintf(why, sizeof(why), "%s: not applied",
 			 r == -ESTALE ? "its old place changed on the host" : strerror(-r));
@@ -664,7 +667,7 @@ static void prune_upper(struct applier *a, const struct ws_changes *ch)
 	for (size_t i = ch->n; i-- > 0;) {
 		const struct ws_change *e = &ch->v[i];
 		char marker[4200];
-		if (e->type != WS_DIR || e->kind == 'D' || strcmp(e->path, ".") == 0)
+		if (!a->done[i] || e->type != WS_DIR || e->kind == 'D' || strcmp(e->path, ".") == 0)
 			continue;
 		snprintf(marker, sizeof(marker), "%s/" WH_OPAQUE, e->path);
 		if (unlinkat(a->uroot, e->path, AT_REMOVEDIR) < 0 && errno == ENOTEMPTY &&
@@ -691,14 +694,18 @@ int ws_apply(const char *dir, const char *upper, const struct ws_changes *ch, co
 	a.same_fs = fstat(a.root, &rst) == 0 && fstat(a.uroot, &ust) == 0 && rst.st_dev == ust.st_dev;
 	a.uid = getuid();
 	a.pid = getpid();
+	a.done = calloc(ch->n + 1, sizeof(*a.done));
+	if (!a.done)
+		r = -ENOMEM;
 	for (size_t i = 0; r == 0 && i < ch->n; i++)
-		r = apply_one(&a, &ch->v[i]);
+		r = apply_one(&a, &ch->v[i], &a.done[i]);
 	if (r == 0)
 		prune_upper(&a, ch);
 	safe_close(a.cached_fd);
 	safe_close(a.root);
 	safe_close(a.uroot);
 	strv_free(a.refused_dirs);
+	free(a.done);
 	*ret_refused = a.refused;
 	return r < 0 ? fail(f, r, "apply", "%s", dir) : 0;
 }
