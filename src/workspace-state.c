@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "failure.h"
+#include "log.h"
 #include "macro.h"
 #include "strv.h"
 #include "workspace.h"
@@ -610,6 +611,8 @@ int workspace_start(const struct config *c, struct workspace_state *ws, struct f
 		return fail(f, r, "workspace", "%s/lock", w->state_dir);
 	if (!(ws->dir = strdup(w->state_dir)))
 		return -ENOMEM;
+	log_verbose(c->verbose, "workspace: %s, %s (%s)", c->name, ws->fresh ? "new" : "continued",
+		    w->state_dir);
 	return ws->fresh ? create_state(c, w->state_dir, f) : check_resume(c, f);
 }
 
