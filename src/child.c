@@ -63,6 +63,15 @@ static int sandbox_setup(const struct config *c, int sync_fd, struct failure *f)
 	return r;
 }
 
+/* The command shares pid 1's memory until its execve (CLONE_VM|CLONE_VFORK, as posix_spawn
+ * does): no page tables copied, and none torn down at the exec, for a process that execs
+ * within a millisecond. pid 1 sleeps meanwhile; the command's steps before the exec touch
+ * only its own stack and fresh allocations. A sanitizer build forks (ASan does not follow a
+ * stack it did not make). */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_UNDEFINED__)
+#define COMMAND_FORKS 1
+#endif
+#ifndef COMMAND_FORKS
 struct command_start {
 	const struct config *c;
 	int sync_fd;
@@ -74,15 +83,11 @@ static int command_start(void *arg)
 
 	command_exec(s->c, s->sync_fd);
 }
+#endif
 
-/* The command shares pid 1's memory until its execve (CLONE_VM|CLONE_VFORK, as posix_spawn
- * does): no page tables copied, and none torn down at the exec, for a process that execs
- * within a millisecond. pid 1 sleeps meanwhile; the command's steps before the exec touch
- * only its own stack and fresh allocations. A sanitizer build forks (ASan does not follow a
- * stack it did not make). */
 static pid_t spawn_command(const struct config *c, int sync_fd)
 {
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_UNDEFINED__)
+#ifdef COMMAND_FORKS
 	pid_t pid = fork();
 	if (pid == 0)
 		command_exec(c, sync_fd);

@@ -188,8 +188,14 @@ static int launcher_clone(struct launcher *l, struct failure *f)
 	}
 	if (pid < 0)
 		return fail(f, pid, "clone", "new user namespace");
-	if (pid == 0)
+	if (pid == 0) {
+		/* pid 1 never execs: the launcher's own fds must not live on in it (CLOEXEC
+		 * does not apply). The sync socket's other end goes in child_main. */
+		safe_close(l->sig_fd);
+		loop_done(&l->loop);
+		safe_close(l->cgroup.leaf_fd);
 		child_main(l->c, l->sync[1], l->sync[0]);
+	}
 	l->child = pid;
 	l->sync[1] = safe_close(l->sync[1]);
 	return 0;
