@@ -20,6 +20,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "egress/egress.h"
 #include "events.h"
 #include "failure.h"
 #include "launcher.h"
@@ -413,6 +414,13 @@ static int learn_config(struct config *c, const struct learn_args *a, struct col
 	c->report->extra = &col->sink;
 	if (!a->home_given)
 		c->home_mode = HOME_RO;
+	/* The names come from the egress resolver in its recording mode: every name resolves,
+	 * and each is an event (issue 11). Not on the host's network, which it cannot watch. */
+	if (!(c->share & SHARE_NET) && c->net != NET_HOST && !(a->net_given && c->net == NET_NONE)) {
+		if (!c->egress && !(c->egress = calloc(1, sizeof(*c->egress))))
+			return -ENOMEM;
+		c->egress->record_all = true;
+	}
 	if (!a->net_given && (installed("pasta", strv_env_get(env, "PATH")) ||
 			      installed("slirp4netns", strv_env_get(env, "PATH"))))
 		c->net = NET_AUTO_USERMODE;
