@@ -205,7 +205,8 @@ static void writer_line(struct report_writer *w, const struct event *e)
 			 "\"result\":\"%s\"}\n",
 			 when, (int)e->pid, comm, exe, event_kind_name(e->kind), detail, rule, reason,
 			 e->action == EVENT_DENIED ? "denied" : "allowed", e->result ? e->result : "");
-	if (n > 0 && write(w->fd, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1) > 0)
+	if (n > 0 && w->fd >= 0 &&
+	    write(w->fd, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1) > 0)
 		w->lines++;
 }
 
@@ -223,19 +224,33 @@ int report_start(const struct config *c, struct report_writer *w, struct events 
 	if (!r->path)
 		return 0;
 	/* O_NOFOLLOW: a symlink planted at the name must not redirect the launcher's writes. */
-	w->fd = open(r->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0600);
-	if (w->fd < 0)
+	int fd = open(r->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0600);
+	if (fd < 0)
 		return fail(f, negative_errno(), "--report", "%s: cannot write the report", r->path);
+	safe_close(fd);
 	w->sink.emit = writer_emit;
 	events_add_sink(ev, &w->sink);
 	return 0;
+}
+
+/* Opened again once the sandbox's first child exists: the children get a copy of the
+ * launcher's fds at the clone, and pid 1 never execs, so an fd open then would live inside
+ * the sandbox for as long as it runs. */
+int report_open(const struct config *c, struct report_writer *w, struct failure *f)
+{
+	const char *path = c->report ? c->report->path : NULL;
+
+	if (!path || w->fd >= 0)
+		return 0;
+	w->fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+	return w->fd < 0 ? fail(f, negative_errno(), "--report", "%s: cannot write the report", path) : 0;
 }
 
 void report_finish(struct report_writer *w, const struct events *ev)
 {
 	strv_free(w->names);
 	w->names = NULL;
-	if (w->fd < 0)
+	if (!w->sink.emit)
 		return;
 	w->fd = safe_close(w->fd);
 	for (int k = 0; w->verbose && k < EVENT_KIND_MAX; k++)

@@ -45,9 +45,12 @@ struct report_writer {
 	char **names; /* the names refused so far: one line each, whatever asked (A, AAAA, retries) */
 };
 
-/* Open the report (125 with one line when it cannot be written) and attach the writer and
+/* Create the report (125 with one line when it cannot be written) and attach the writer and
  * learn's collector to ev. Before the clone: the file exists when the sandbox's mounts hide it. */
 int report_start(const struct config *c, struct report_writer *w, struct events *ev, struct failure *f);
+
+/* The file again, for writing, after the clone (see report.c). */
+int report_open(const struct config *c, struct report_writer *w, struct failure *f);
 
 /* Close the file; with --verbose, one summary line per kind that had denials. */
 void report_finish(struct report_writer *w, const struct events *ev);

@@ -60,4 +60,10 @@ is "$(jq -r .kind "$rep" | sort | uniq -c | tr -s ' ' | tr '\n' ';')" " 3 file; 
 is "$(jq -r 'select(.kind == "file") | .rule' "$rep" | sort -u)" "report file $rep" "rule: the report file"
 unlike "$(cat "$rep")" forged "nothing it wrote reached the file"
 
+# Nor through an fd of another process inside (pid 1 never execs: it must not hold the file).
+rep=$TEST_TMP/r2.jsonl
+report_in "$rep" --cap-add ALL -- sh -c 'for f in /proc/1/fd/* /proc/[0-9]*/fd/*; do readlink "$f"; done 2>/dev/null; echo end'
+like "$out" "end" "with every capability inside, the fds of the sandbox's processes are listed"
+unlike "$out" "r2\.jsonl" "none of them is the report file"
+
 done_testing
