@@ -13,6 +13,7 @@
 #include "report.h"
 #include "state.h"
 #include "strv.h"
+#include "workspace.h"
 
 static int parse_id(const char *arg, const char *opt, unsigned *ret, struct failure *f)
 {
@@ -696,6 +697,17 @@ const struct cli_option cli_options[] = {
 	  opt_private_etc, 0 },
 	{ "mkdir", 0, CLI_ARG, "PATH", NULL,
 	  "create this directory on the host first (home, /tmp, runtime dir)", opt_mkdir, 0 },
+	{ "workspace", 0, CLI_ARG, "DIR[:DST]", NULL,
+	  "work on a copy-on-write view of DIR, kept for hutch changes, apply or discard",
+	  workspace_opt_workspace, 0 },
+	{ "workspace-mode", 0, CLI_ARG, "MODE", "overlay direct",
+	  "workspaces as overlays under review, or direct read-write binds", workspace_opt_mode, 0 },
+	{ "mask", 0, CLI_ARG, "GLOB", NULL,
+	  "show matching paths as empty read-only files or dirs (** allowed)", workspace_opt_mask, 0 },
+	{ "protect", 0, CLI_ARG, "RELPATH", NULL, "keep this path of each workspace read-only",
+	  workspace_opt_protect, 0 },
+	{ "unprotect", 0, CLI_ARG, "RELPATH", NULL, "let the sandbox write this protected workspace path",
+	  workspace_opt_unprotect, 0 },
 	{ "chdir", 0, CLI_ARG, "DIR", NULL, "working directory inside (default: / or home)", opt_chdir, 0 },
 	{ "setenv", 0, CLI_ARG, "NAME=VALUE", NULL, "set an environment variable", opt_setenv, 0 },
 	{ "unsetenv", 0, CLI_ARG, "NAME", NULL, "remove an environment variable", opt_unsetenv, 0 },

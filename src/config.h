@@ -197,6 +197,8 @@ struct config {
 	struct egress_config *egress;
 	/* --report and learn (issue 13): owned by report.c */
 	struct report_config *report;
+	/* workspaces under review, masks, protected paths (issue 12): owned by workspace.c */
+	struct workspace_config *workspace;
 
 	/* where user namespaces are blocked (issue 14) */
 	enum tier tier;

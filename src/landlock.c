@@ -134,9 +134,10 @@ static bool entry_writable(const struct mp_entry *e)
 {
 	if (e->flags & MPF_RO)
 		return false;
-	/* An overlay root is copy-on-write by design, and --rootfs-bind --rw asked for writes. */
+	/* An overlay root is copy-on-write by design, and --rootfs-bind --rw asked for writes; so
+	 * is an overlay at a destination (a workspace). */
 	return e->op == MP_BIND || e->op == MP_TMPFS || e->op == MP_DEV || e->op == MP_ROOT_OVERLAY ||
-	       e->op == MP_ROOT_BIND;
+	       e->op == MP_ROOT_BIND || e->op == MP_OVERLAY_AT;
 }
 
 static int allow_plan(int ruleset, const struct config *c, uint64_t rights, struct failure *f)

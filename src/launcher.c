@@ -35,6 +35,7 @@
 #include "pid1.h"
 #include "sync.h"
 #include "tier.h"
+#include "workspace.h"
 
 struct launcher {
 	const struct config *c;
@@ -58,6 +59,7 @@ struct launcher {
 	struct egress_state *egress;
 	struct report_writer report; /* --report: the JSON-lines sink on events */
 	struct notify notify;	     /* the seccomp listener, with --report and in learn */
+	struct workspace_state workspace;
 	sigset_t oldmask;
 	bool mask_saved, child_failed;
 	bool restricted; /* user namespaces refused: run in the restricted tier instead */
@@ -93,6 +95,7 @@ static void launcher_teardown(struct launcher *l)
 	safe_close(l->pid1_fd);
 	net_stop(&l->net);
 	desktop_stop(&l->desktop);
+	workspace_stop(&l->workspace, l->status >= 0 && !l->child_failed);
 	safe_close(l->cgroup.leaf_fd);
 	idmap_free(&l->uid);
 	idmap_free(&l->gid);
@@ -522,6 +525,8 @@ int launcher_run(const struct config *c, struct launch_report *ret, struct failu
 		r = launcher_cgroup(&l, f);
 	if (r == 0 && c->tier == TIER_RESTRICTED)
 		return launcher_restricted(&l, ret, f);
+	if (r == 0)
+		r = workspace_start(c, &l.workspace, f);
 	if (r == 0)
 		r = idmap_prepare(c, &l.uid, &l.gid, f);
 	if (r == 0)

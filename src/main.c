@@ -39,6 +39,9 @@ static const struct subcommand {
 #ifdef HAVE_CMD_LEARN
 	{ "learn", cmd_learn },
 #endif
+#ifdef HAVE_CMD_CHANGES
+	{ "changes", cmd_changes }, { "apply", cmd_apply }, { "discard", cmd_discard },
+#endif
 };
 
 static int report(const struct failure *f, int code)

@@ -413,6 +413,17 @@ static int do_root_bind(struct mount_ctx *m, const struct mp_entry *e, struct fa
 	return root_attach(m, tree, "rootfs-bind", f);
 }
 
+static int do_overlay_at(struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
+{
+	int tree = -1, r = overlay_mount_at(m, e, &tree, f);
+
+	if (r < 0)
+		return r;
+	r = attach(m, tree, "overlay", e->dst, MK_DIR, f);
+	safe_close(tree);
+	return r;
+}
+
 static int do_root_overlay(struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
 {
 	int tree = -1, r = overlay_mount(m, e, &tree, f);
@@ -424,20 +435,42 @@ static int do_root_overlay(struct mount_ctx *m, const struct mp_entry *e, struct
 	return r;
 }
 
-/* Hide dst under an empty object of its kind, mode 000 and read-only. A dst that goes
- * through a symlink is skipped: its real path is on the list too (config.c). */
+/* What --mask binds: an empty readable object, made on first use. */
+static const char *empty_object(const struct mp_entry *e, bool dir)
+{
+	const char *path = dir ? "/mask-dir" : "/mask-file";
+	int fd;
+
+	if (dir && mkdir(path, 0555) < 0 && errno != EEXIST)
+		return NULL;
+	if (!dir && (fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0444)) < 0)
+		return NULL;
+	if (!dir)
+		safe_close(fd);
+	return path;
+}
+
+/* Hide dst under an empty object of its kind, mode 000 and read-only (MPF_EMPTY: readable and
+ * empty). A dst that goes through a symlink is skipped: its real path is on the list too
+ * (config.c). */
 static int do_cover(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
 {
 	_cleanup_close_ int dfd = open_dest(m, e->dst, MK_NONE, 0, NULL), tree = -1;
+	const char *op = (e->flags & MPF_EMPTY) ? "mask" : "blacklist", *obj;
 	struct stat st;
 	int r;
 
 	if ((dfd == -ENOENT || dfd == -ELOOP) && (e->flags & MPF_TRY))
 		return 0;
 	if (dfd < 0 || fstat(dfd, &st) < 0)
-		return dest_error(f, dfd < 0 ? dfd : negative_errno(), "blacklist", e->dst);
-	tree = open_tree(AT_FDCWD, S_ISDIR(st.st_mode) ? "/cover-dir" : "/cover-file",
-			 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		return dest_error(f, dfd < 0 ? dfd : negative_errno(), op, e->dst);
+	if (e->flags & MPF_EMPTY)
+		obj = empty_object(e, S_ISDIR(st.st_mode));
+	else
+		obj = S_ISDIR(st.st_mode) ? "/cover-dir" : "/cover-file";
+	if (!obj)
+		return fail(f, negative_errno(), op, "%s", e->dst);
+	tree = open_tree(AT_FDCWD, obj, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (tree < 0)
 		return fail(f, negative_errno(), "blacklist", "%s", e->dst);
 	r = set_attr(tree, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
@@ -495,6 +528,8 @@ static int apply_one(struct mount_ctx *m, const struct mp_entry *e, struct failu
 		return do_root_bind(m, e, f);
 	case MP_ROOT_OVERLAY:
 		return do_root_overlay(m, e, f);
+	case MP_OVERLAY_AT:
+		return do_overlay_at(m, e, f);
 	case MP_COVER:
 		return do_cover(m, e, f);
 	case MP_BIND:

@@ -13,6 +13,7 @@
 #include "net.h"
 #include "egress/egress.h"
 #include "strv.h"
+#include "workspace.h"
 
 static int plan_add(struct mountplan *p, enum mp_op op, unsigned flags, mode_t mode, const char *src,
 		    const char *dst)
@@ -203,6 +204,10 @@ int mountplan_build(const struct config *c, struct mountplan *ret, struct failur
 	for (size_t i = 0; r == 0 && i < c->n_mounts; i++)
 		r = plan_user_mount(&c->mounts[i], &p);
 	if (r == 0)
+		r = workspace_plan(c, &p, f);
+	if (r == 0)
+		r = workspace_plan_last(c, &p, f);
+	if (r == 0)
 		r = plan_add_all(&p, MP_COVER, MPF_TRY, c->blacklist);
 	if (r < 0) {
 		mountplan_free(&p);
@@ -218,6 +223,7 @@ void mountplan_free(struct mountplan *p)
 		free(p->ops[i].src);
 		free(p->ops[i].dst);
 		strv_free(p->ops[i].layers);
+		free(p->ops[i].work);
 	}
 	free(p->ops);
 	*p = (struct mountplan){ 0 };
@@ -240,6 +246,7 @@ const char *mountplan_op_name(enum mp_op op)
 		[MP_REMOUNT_RO] = "remount-ro",
 		[MP_FILE] = "file",
 		[MP_CGROUP] = "cgroup",
+		[MP_OVERLAY_AT] = "overlay-at",
 	};
 	return op < sizeof(names) / sizeof(*names) ? names[op] : "?";
 }

@@ -24,6 +24,8 @@ enum mp_op {
 	MP_REMOUNT_RO,	 /* dst, already in the new root, made read-only */
 	MP_FILE,	 /* a read-only file at dst whose content is src (resolv.conf, say) */
 	MP_CGROUP,	 /* the sandbox's own cgroup tree, read-only, at dst */
+	MP_OVERLAY_AT,	 /* overlay at dst: layers (lowest first), upper src and its work dir (both
+			  * NULL: read-only), driver; upper and work in one parent directory */
 };
 
 enum mp_flags {
@@ -31,6 +33,7 @@ enum mp_flags {
 	MPF_DEV = 1u << 1,     /* keep device nodes usable */
 	MPF_TRY = 1u << 2,     /* a missing source or target is skipped, not an error */
 	MPF_PRIVATE = 1u << 3, /* tmpfs owned by the sandbox user (home) */
+	MPF_EMPTY = 1u << 4,   /* MP_COVER: readable empty object (mode), not mode 000 (--mask) */
 };
 
 struct mp_entry {
@@ -39,8 +42,9 @@ struct mp_entry {
 	mode_t mode;
 	char *src;
 	char *dst;
-	char **layers;	 /* MP_ROOT_OVERLAY: lowest first */
-	unsigned driver; /* MP_ROOT_OVERLAY: enum overlay_driver */
+	char **layers;	 /* MP_ROOT_OVERLAY, MP_OVERLAY_AT: lowest first */
+	unsigned driver; /* MP_ROOT_OVERLAY, MP_OVERLAY_AT: enum overlay_driver */
+	char *work;	 /* MP_OVERLAY_AT: the upper's work dir */
 };
 
 struct mountplan {
