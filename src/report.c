@@ -67,35 +67,52 @@ bool report_wanted(const struct config *c)
 	return c->report && (c->report->path || c->report->learn);
 }
 
+static int note(struct config *c, const char *directive, const char *arg, const struct profile_entry *e)
+{
+	char *s;
+
+	if (asprintf(&s, "%s %s\tprofile %s:%u", directive, arg, e->file, e->line) < 0)
+		return -ENOMEM;
+	return strv_consume(&c->report->deny_origins, s);
+}
+
+/* The lines that refuse something: each seccomp-deny name and each blacklist path. */
 int report_note_profile(struct config *c, const struct profile *p, struct failure *f)
 {
-	if (!c->report)
-		return 0;
-	for (size_t i = 0; i < p->n_entries; i++) {
+	for (size_t i = 0; c->report && i < p->n_entries; i++) {
 		const struct profile_entry *e = &p->entries[i];
 		_cleanup_strv_free_ char **names = NULL;
-		if (e->ignored_by || !e->arg || strcmp(e->opt->name, "seccomp-deny") != 0)
+		int r = 0;
+		if (e->ignored_by || !e->arg)
 			continue;
-		if (strv_split_extend(&names, e->arg, ',') < 0)
+		if (strcmp(e->opt->name, "blacklist") == 0)
+			r = note(c, "blacklist", e->arg, e);
+		else if (strcmp(e->opt->name, "seccomp-deny") == 0)
+			r = strv_split_extend(&names, e->arg, ',');
+		for (char **n = names; r == 0 && n && *n; n++)
+			r = note(c, "seccomp-deny", *n, e);
+		if (r < 0)
 			return fail(f, -ENOMEM, "--report", NULL);
-		for (char **n = names; n && *n; n++) {
-			char *s;
-			if (asprintf(&s, "%s\tprofile %s:%u", *n, e->file, e->line) < 0 ||
-			    strv_consume(&c->report->deny_origins, s) < 0)
-				return fail(f, -ENOMEM, "--report", NULL);
-		}
 	}
 	return 0;
 }
 
-const char *report_deny_origin(const struct config *c, const char *name)
+const char *report_origin(const struct config *c, const char *directive, const char *arg)
 {
-	size_t n = strlen(name);
+	size_t nd = strlen(directive), na = strlen(arg);
 
 	for (char **o = c->report ? c->report->deny_origins : NULL; o && *o; o++)
-		if (strncmp(*o, name, n) == 0 && (*o)[n] == '\t')
-			return *o + n + 1;
-	return "--seccomp-deny";
+		if (strncmp(*o, directive, nd) == 0 && (*o)[nd] == ' ' &&
+		    strncmp(*o + nd + 1, arg, na) == 0 && (*o)[nd + 1 + na] == '\t')
+			return *o + nd + na + 2;
+	return NULL;
+}
+
+const char *report_deny_origin(const struct config *c, const char *name)
+{
+	const char *o = report_origin(c, "seccomp-deny", name);
+
+	return o ? o : "--seccomp-deny";
 }
 
 /* The length of a well-formed UTF-8 sequence at s (1 to 4), or 0. */

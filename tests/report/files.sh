@@ -21,6 +21,11 @@ is "$(field "$rep" 1 kind)/$(field "$rep" 1 detail)" "file/$home/.secret" "kind 
 is "$(field "$rep" 1 rule)" "blacklist $home/.secret" "rule: the blacklist entry"
 is "$(field "$rep" 1 result)" EACCES "result EACCES"
 
+printf '# hide it\nblacklist %s\n' "$home/.secret" >"$TEST_TMP/hide.profile"
+report_in "$rep" --report=full --home ro --profile "$TEST_TMP/hide.profile" -- cat "$home/.secret"
+is "$(field "$rep" 1 rule)" "profile $TEST_TMP/hide.profile:2 (blacklist $home/.secret)" \
+	"a profile's blacklist line: rule names the file:line and the path"
+
 report_in "$rep" --report=full -- sh -c 'echo x > /usr/report-test-file'
 expect_exit 2 "writing under /usr fails inside"
 is "$(lines "$rep")" 1 "a write to a read-only path: exactly one line"
