@@ -488,8 +488,10 @@ static bool launcher_apparmor_refused(struct launcher *l, int r, struct failure 
 
 static int launcher_full(struct launcher *l, struct failure *f)
 {
-	int r = launcher_map_ids(l, f);
+	int r = report_open(l->c, &l->report, f);
 
+	if (r == 0)
+		r = launcher_map_ids(l, f);
 	if (r == 0)
 		r = launcher_send_filter(l, f);
 	if (r == 0)

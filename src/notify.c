@@ -394,7 +394,12 @@ static void check_path(struct notify *n, const struct seccomp_notif *req, bool e
 
 	if (hid) {
 		bool is_report = n->c->report->path && strcmp(hid, n->c->report->path) == 0;
-		snprintf(rule, sizeof(rule), is_report ? "report file %s" : "blacklist %s", hid);
+		const char *where = report_origin(n->c, "blacklist", hid);
+		if (is_report)
+			snprintf(rule, sizeof(rule), "report file %s", hid);
+		else
+			snprintf(rule, sizeof(rule), "%s%sblacklist %s%s", where ? where : "",
+				 where ? " (" : "", hid, where ? ")" : "");
 		emit(n, req, exec ? EVENT_EXEC : EVENT_FILE, EVENT_DENIED, s->path, rule,
 		     exec	? "exec of a hidden path"
 		     : s->write ? "write to a hidden path"

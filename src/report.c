@@ -67,35 +67,52 @@ bool report_wanted(const struct config *c)
 	return c->report && (c->report->path || c->report->learn);
 }
 
+static int note(struct config *c, const char *directive, const char *arg, const struct profile_entry *e)
+{
+	char *s;
+
+	if (asprintf(&s, "%s %s\tprofile %s:%u", directive, arg, e->file, e->line) < 0)
+		return -ENOMEM;
+	return strv_consume(&c->report->deny_origins, s);
+}
+
+/* The lines that refuse something: each seccomp-deny name and each blacklist path. */
 int report_note_profile(struct config *c, const struct profile *p, struct failure *f)
 {
-	if (!c->report)
-		return 0;
-	for (size_t i = 0; i < p->n_entries; i++) {
+	for (size_t i = 0; c->report && i < p->n_entries; i++) {
 		const struct profile_entry *e = &p->entries[i];
 		_cleanup_strv_free_ char **names = NULL;
-		if (e->ignored_by || !e->arg || strcmp(e->opt->name, "seccomp-deny") != 0)
+		int r = 0;
+		if (e->ignored_by || !e->arg)
 			continue;
-		if (strv_split_extend(&names, e->arg, ',') < 0)
+		if (strcmp(e->opt->name, "blacklist") == 0)
+			r = note(c, "blacklist", e->arg, e);
+		else if (strcmp(e->opt->name, "seccomp-deny") == 0)
+			r = strv_split_extend(&names, e->arg, ',');
+		for (char **n = names; r == 0 && n && *n; n++)
+			r = note(c, "seccomp-deny", *n, e);
+		if (r < 0)
 			return fail(f, -ENOMEM, "--report", NULL);
-		for (char **n = names; n && *n; n++) {
-			char *s;
-			if (asprintf(&s, "%s\tprofile %s:%u", *n, e->file, e->line) < 0 ||
-			    strv_consume(&c->report->deny_origins, s) < 0)
-				return fail(f, -ENOMEM, "--report", NULL);
-		}
 	}
 	return 0;
 }
 
-const char *report_deny_origin(const struct config *c, const char *name)
+const char *report_origin(const struct config *c, const char *directive, const char *arg)
 {
-	size_t n = strlen(name);
+	size_t nd = strlen(directive), na = strlen(arg);
 
 	for (char **o = c->report ? c->report->deny_origins : NULL; o && *o; o++)
-		if (strncmp(*o, name, n) == 0 && (*o)[n] == '\t')
-			return *o + n + 1;
-	return "--seccomp-deny";
+		if (strncmp(*o, directive, nd) == 0 && (*o)[nd] == ' ' &&
+		    strncmp(*o + nd + 1, arg, na) == 0 && (*o)[nd + 1 + na] == '\t')
+			return *o + nd + na + 2;
+	return NULL;
+}
+
+const char *report_deny_origin(const struct config *c, const char *name)
+{
+	const char *o = report_origin(c, "seccomp-deny", name);
+
+	return o ? o : "--seccomp-deny";
 }
 
 /* The length of a well-formed UTF-8 sequence at s (1 to 4), or 0. */
@@ -205,7 +222,8 @@ static void writer_line(struct report_writer *w, const struct event *e)
 			 "\"result\":\"%s\"}\n",
 			 when, (int)e->pid, comm, exe, event_kind_name(e->kind), detail, rule, reason,
 			 e->action == EVENT_DENIED ? "denied" : "allowed", e->result ? e->result : "");
-	if (n > 0 && write(w->fd, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1) > 0)
+	if (n > 0 && w->fd >= 0 &&
+	    write(w->fd, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1) > 0)
 		w->lines++;
 }
 
@@ -223,19 +241,33 @@ int report_start(const struct config *c, struct report_writer *w, struct events 
 	if (!r->path)
 		return 0;
 	/* O_NOFOLLOW: a symlink planted at the name must not redirect the launcher's writes. */
-	w->fd = open(r->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0600);
-	if (w->fd < 0)
+	int fd = open(r->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0600);
+	if (fd < 0)
 		return fail(f, negative_errno(), "--report", "%s: cannot write the report", r->path);
+	safe_close(fd);
 	w->sink.emit = writer_emit;
 	events_add_sink(ev, &w->sink);
 	return 0;
+}
+
+/* Opened again once the sandbox's first child exists: the children get a copy of the
+ * launcher's fds at the clone, and pid 1 never execs, so an fd open then would live inside
+ * the sandbox for as long as it runs. */
+int report_open(const struct config *c, struct report_writer *w, struct failure *f)
+{
+	const char *path = c->report ? c->report->path : NULL;
+
+	if (!path || w->fd >= 0)
+		return 0;
+	w->fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+	return w->fd < 0 ? fail(f, negative_errno(), "--report", "%s: cannot write the report", path) : 0;
 }
 
 void report_finish(struct report_writer *w, const struct events *ev)
 {
 	strv_free(w->names);
 	w->names = NULL;
-	if (w->fd < 0)
+	if (!w->sink.emit)
 		return;
 	w->fd = safe_close(w->fd);
 	for (int k = 0; w->verbose && k < EVENT_KIND_MAX; k++)

@@ -19,7 +19,7 @@ struct report_config {
 	char *path;		  /* --report PATH, absolute; NULL for learn without a file */
 	bool full;		  /* --report=full: file operations on hidden and read-only paths */
 	bool learn;		  /* `hutch learn`: every open, exec and connect, let through */
-	char **deny_origins;	  /* "NAME\tprofile FILE:LINE" for each profile seccomp-deny name */
+	char **deny_origins;	  /* "DIRECTIVE ARG\tprofile FILE:LINE" of the refusing profile lines */
 	struct event_sink *extra; /* learn's collector, added to the stream with the writer */
 };
 
@@ -27,8 +27,12 @@ struct report_config {
 int report_option(struct config *c, const char *arg, struct failure *f);
 void report_config_free(struct report_config *r);
 
-/* Where each profile seccomp-deny name came from (file:line), for the report's rule field. */
+/* Where each profile seccomp-deny name and blacklist path came from (file:line), for the
+ * report's rule field. */
 int report_note_profile(struct config *c, const struct profile *p, struct failure *f);
+
+/* "profile FILE:LINE" of the profile line DIRECTIVE ARG, or NULL (not from a profile). */
+const char *report_origin(const struct config *c, const char *directive, const char *arg);
 
 /* The rule that put NAME on the --seccomp-deny list: "profile FILE:LINE" or "--seccomp-deny". */
 const char *report_deny_origin(const struct config *c, const char *name);
@@ -45,9 +49,12 @@ struct report_writer {
 	char **names; /* the names refused so far: one line each, whatever asked (A, AAAA, retries) */
 };
 
-/* Open the report (125 with one line when it cannot be written) and attach the writer and
+/* Create the report (125 with one line when it cannot be written) and attach the writer and
  * learn's collector to ev. Before the clone: the file exists when the sandbox's mounts hide it. */
 int report_start(const struct config *c, struct report_writer *w, struct events *ev, struct failure *f);
+
+/* The file again, for writing, after the clone (see report.c). */
+int report_open(const struct config *c, struct report_writer *w, struct failure *f);
 
 /* Close the file; with --verbose, one summary line per kind that had denials. */
 void report_finish(struct report_writer *w, const struct events *ev);

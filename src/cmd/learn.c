@@ -20,6 +20,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "egress/egress.h"
 #include "events.h"
 #include "failure.h"
 #include "launcher.h"
@@ -413,6 +414,13 @@ static int learn_config(struct config *c, const struct learn_args *a, struct col
 	c->report->extra = &col->sink;
 	if (!a->home_given)
 		c->home_mode = HOME_RO;
+	/* The names come from the egress resolver in its recording mode: every name resolves,
+	 * and each is an event (issue 11). Not on the host's network, which it cannot watch. */
+	if (!(c->share & SHARE_NET) && c->net != NET_HOST && !(a->net_given && c->net == NET_NONE)) {
+		if (!c->egress && !(c->egress = calloc(1, sizeof(*c->egress))))
+			return -ENOMEM;
+		c->egress->record_all = true;
+	}
 	if (!a->net_given && (installed("pasta", strv_env_get(env, "PATH")) ||
 			      installed("slirp4netns", strv_env_get(env, "PATH"))))
 		c->net = NET_AUTO_USERMODE;
@@ -481,51 +489,81 @@ static int learn_fail(const struct failure *f)
 	return EXIT_LAUNCHER;
 }
 
+/* The profile is written to FILE.tmp and renamed over FILE at the end, so that a run that
+ * cannot start leaves an earlier FILE as it was; opened first, so that a place that cannot be
+ * written is known before the run. */
+static FILE *open_output(const char *output, char **ret_tmp, struct failure *f)
+{
+	char *tmp;
+	FILE *out;
+
+	if (asprintf(&tmp, "%s.tmp", output) < 0) {
+		fail(f, -ENOMEM, "learn", NULL);
+		return NULL;
+	}
+	if (!(out = fopen(tmp, "we"))) {
+		fail(f, negative_errno(), "learn", "%s: cannot write the profile", output);
+		free(tmp);
+		return NULL;
+	}
+	*ret_tmp = tmp;
+	return out;
+}
+
+/* Write, rename, and say how it went. Returns the exit status. */
+static int finish_output(FILE *out, const char *tmp, const struct learn_args *a, struct collector *col,
+			 const struct config *c, int status)
+{
+	write_profile(out, a, col,
+		      c->net == NET_PASTA   ? "net pasta"
+		      : c->net == NET_SLIRP ? "net slirp"
+					    : NULL);
+	bool ok = fclose(out) == 0 && !col->oom && rename(tmp, a->output) == 0;
+
+	if (!ok) {
+		unlink(tmp);
+		fprintf(stderr, "hutch learn: %s: the profile could not be written\n", a->output);
+		return EXIT_LAUNCHER;
+	}
+	if (status != 0)
+		fprintf(stderr,
+			"hutch learn: the command failed (exit status %d); the profile is written to %s "
+			"all the same, from what the run did until then\n",
+			status, a->output);
+	else
+		fprintf(stderr, "hutch learn: the profile is written to %s\n", a->output);
+	return status;
+}
+
 static int learn_run(struct learn_args *a, char **env)
 {
 	struct config c;
 	struct collector col = { .sink.emit = collect };
 	struct failure f = { 0 };
 	struct launch_report rep = { 0 };
-	FILE *out;
-	int r;
+	_cleanup_free_ char *tmp = NULL;
+	FILE *out = open_output(a->output, &tmp, &f);
+	int r = out ? 0 : -EIO;
 
-	/* Opened first: a profile that cannot be written is known before the run. */
-	if (!(out = fopen(a->output, "we"))) {
-		fail(&f, negative_errno(), "learn", "%s: cannot write the profile", a->output);
-		return learn_fail(&f);
-	}
 	config_init(&c);
-	r = learn_config(&c, a, &col, env, &f);
+	if (r == 0)
+		r = learn_config(&c, a, &col, env, &f);
 	col.home = c.home;
 	if (r == 0)
 		r = launcher_run(&c, &rep, &f);
-	if (r < 0) {
+	if (r < 0 && out) {
 		fclose(out);
-		unlink(a->output);
-		config_free(&c);
-		collector_free(&col);
-		return learn_fail(&f);
+		unlink(tmp);
 	}
-	if (f.stage[0])
+	if (r < 0 || f.stage[0])
 		learn_fail(&f);
-	write_profile(out, a, &col,
-		      c.net == NET_PASTA   ? "net pasta"
-		      : c.net == NET_SLIRP ? "net slirp"
-					   : NULL);
-	bool ok = fclose(out) == 0 && !col.oom;
-	if (!ok)
-		fprintf(stderr, "hutch learn: %s: the profile could not be written in full\n", a->output);
-	else if (rep.status != 0)
-		fprintf(stderr,
-			"hutch learn: the command failed (exit status %d); the profile is written to %s "
-			"all the same, from what the run did until then\n",
-			rep.status, a->output);
+	if (r == 0)
+		r = finish_output(out, tmp, a, &col, &c, rep.status);
 	else
-		fprintf(stderr, "hutch learn: the profile is written to %s\n", a->output);
+		r = EXIT_LAUNCHER;
 	config_free(&c);
 	collector_free(&col);
-	return ok ? rep.status : EXIT_LAUNCHER;
+	return r;
 }
 
 int cmd_learn(int argc, char **argv, char **env)

@@ -21,6 +21,11 @@ is "$(field "$rep" 1 kind)/$(field "$rep" 1 detail)" "file/$home/.secret" "kind 
 is "$(field "$rep" 1 rule)" "blacklist $home/.secret" "rule: the blacklist entry"
 is "$(field "$rep" 1 result)" EACCES "result EACCES"
 
+printf '# hide it\nblacklist %s\n' "$home/.secret" >"$TEST_TMP/hide.profile"
+report_in "$rep" --report=full --home ro --profile "$TEST_TMP/hide.profile" -- cat "$home/.secret"
+is "$(field "$rep" 1 rule)" "profile $TEST_TMP/hide.profile:2 (blacklist $home/.secret)" \
+	"a profile's blacklist line: rule names the file:line and the path"
+
 report_in "$rep" --report=full -- sh -c 'echo x > /usr/report-test-file'
 expect_exit 2 "writing under /usr fails inside"
 is "$(lines "$rep")" 1 "a write to a read-only path: exactly one line"
@@ -59,5 +64,11 @@ is "$(lines "$rep")" 4 "its attempts (read, write, unlink) and its keyctl are th
 is "$(jq -r .kind "$rep" | sort | uniq -c | tr -s ' ' | tr '\n' ';')" " 3 file; 1 syscall;" "three file lines and one syscall line"
 is "$(jq -r 'select(.kind == "file") | .rule' "$rep" | sort -u)" "report file $rep" "rule: the report file"
 unlike "$(cat "$rep")" forged "nothing it wrote reached the file"
+
+# Nor through an fd of another process inside (pid 1 never execs: it must not hold the file).
+rep=$TEST_TMP/r2.jsonl
+report_in "$rep" --cap-add ALL -- sh -c 'for f in /proc/1/fd/* /proc/[0-9]*/fd/*; do readlink "$f"; done 2>/dev/null; echo end'
+like "$out" "end" "with every capability inside, the fds of the sandbox's processes are listed"
+unlike "$out" "r2\.jsonl" "none of them is the report file"
 
 done_testing

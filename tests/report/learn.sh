@@ -139,4 +139,10 @@ run_hutch_learn -o "$TEST_TMP/missing/dir/p.profile" -- true
 is "$rc" 125 "learn with an unwritable -o: 125"
 like "$err" "missing/dir/p.profile" "naming the file"
 
+echo "# an earlier profile" >"$TEST_TMP/keep.profile"
+run_hutch_learn -o "$TEST_TMP/keep.profile" "${idmap[@]}" --ro-bind "$TEST_TMP/no-such-file:/x" -- true
+is "$rc" 125 "learn of a sandbox that cannot start: 125"
+is "$(cat "$TEST_TMP/keep.profile")" "# an earlier profile" "an earlier profile of that name is left as it was"
+check "and no temporary file is left" test ! -e "$TEST_TMP/keep.profile.tmp"
+
 done_testing

@@ -46,6 +46,12 @@ is "$out" "getpid: EPERM" "a profile's seccomp-deny under --report: EPERM"
 is "$(lines "$rep")" 1 "one line"
 is "$(field "$rep" 1 rule)" "profile $prof:3" "rule: the profile's file:line"
 
+# The directive: a profile can ask for the report itself.
+prep=$TEST_TMP/p.jsonl
+printf 'report %s\n' "$prep" >"$TEST_TMP/rep.profile"
+run_hutch --profile "$TEST_TMP/rep.profile" --ro-bind "$PROBE:/probe" -- /probe syscall keyctl
+is "$out/$(lines "$prep")" "keyctl: EPERM/1" "a profile's report directive writes the report"
+
 rules=$TEST_TMP/rules
 printf 'default allow\nerrno keyctl ENOSYS\ndeny getpid\n' >"$rules"
 report_in "$rep" --seccomp "$rules" -- sh -c '/probe syscall keyctl; /probe syscall getpid'
