@@ -330,6 +330,7 @@ struct applier {
 	char **refused_dirs; /* nothing below these is applied */
 	bool same_fs;	     /* the upper and the tree are on one file system */
 	bool *done;	     /* per change: applied (its upper dir may go) */
+	char **moved;	     /* old places of directories renamed by 'R' (their whiteouts are done) */
 	uid_t uid;
 	pid_t pid;
 };
@@ -584,6 +585,14 @@ static bool selected(const struct applier *a, const struct ws_change *e, bool *r
 	return *ret_ancestor;
 }
 
+static bool strv_contains(char **v, const char *s)
+{
+	for (; v && *v; v++)
+		if (strcmp(*v, s) == 0)
+			return true;
+	return false;
+}
+
 static bool under_refused(const struct applier *a, const char *rel)
 {
 	for (char **d = a->refused_dirs; d && *d; d++)
@@ -610,6 +619,11 @@ static int apply_one(struct applier *a, const struct ws_change *e, bool *done)
 
 	if (!selected(a, e, &ancestor) || under_refused(a, e->path))
 		return 0;
+	if (e->kind == 'D' && strv_contains(a->moved, e->path)) {
+		upper_remove(a, e);
+		*done = true;
+		return 0;
+	}
 	if (protected_path(a, e->path)) {
 		refuse(a, e->path, "a protected path (hutch --unprotect): not applied");
 		return e->type == WS_DIR ? strv_extend(&a->refused_dirs, e->path) : 0;
@@ -651,6 +665,8 @@ static int apply_one(struct applier *a, const struct ws_change *e, bool *done)
 		r = apply_object(a, e, pfd, name, &hst, exists);
 	if (r == 0 && e->kind == 'D' && e->whiteout)
 		upper_remove(a, e);
+	if (r == 0 && e->kind == 'R' && (r = strv_extend(&a->moved, e->from)) < 0)
+		return r;
 	*done = r == 0 && !ancestor;
 	if (r < 0) {
 		snprintf(why, sizeof(why), "%s: not applied",
@@ -697,8 +713,11 @@ int ws_apply(const char *dir, const char *upper, const struct ws_changes *ch, co
 	a.done = calloc(ch->n + 1, sizeof(*a.done));
 	if (!a.done)
 		r = -ENOMEM;
-	for (size_t i = 0; r == 0 && i < ch->n; i++)
-		r = apply_one(&a, &ch->v[i], &a.done[i]);
+	/* Renamed directories first: the whiteout at their old place comes earlier in path order. */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; r == 0 && i < ch->n; i++)
+			if ((ch->v[i].kind == 'R') == (pass == 0))
+				r = apply_one(&a, &ch->v[i], &a.done[i]);
 	if (r == 0)
 		prune_upper(&a, ch);
 	safe_close(a.cached_fd);
@@ -706,6 +725,7 @@ int ws_apply(const char *dir, const char *upper, const struct ws_changes *ch, co
 	safe_close(a.uroot);
 	strv_free(a.refused_dirs);
 	free(a.done);
+	strv_free(a.moved);
 	*ret_refused = a.refused;
 	return r < 0 ? fail(f, r, "apply", "%s", dir) : 0;
 }
