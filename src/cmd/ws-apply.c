@@ -75,6 +75,21 @@ static ssize_t ovl_xattr(struct collect *c, const char *rel, const char *key, ch
 	return -1;
 }
 
+/* The same through an open directory fd: no path walk per call. */
+static ssize_t ovl_fxattr(int fd, const char *key, char *buf, size_t size)
+{
+	char name[64];
+	const char *ns[] = { "user.overlay.", "trusted.overlay." };
+
+	for (size_t i = 0; i < ARRAY_SIZE(ns); i++) {
+		snprintf(name, sizeof(name), "%s%s", ns[i], key);
+		ssize_t n = fgetxattr(fd, name, buf, size);
+		if (n >= 0)
+			return n;
+	}
+	return -1;
+}
+
 static bool is_whiteout(struct collect *c, const char *rel, const struct stat *st)
 {
 	char v[8];
@@ -85,10 +100,10 @@ static bool is_whiteout(struct collect *c, const char *rel, const struct stat *s
 }
 
 /* The opaque xattr, or fuse-overlayfs's marker file in the directory (sub). */
-static bool is_opaque(struct collect *c, int sub, const char *rel)
+static bool is_opaque(int sub)
 {
 	char v[8];
-	ssize_t n = ovl_xattr(c, rel, "opaque", v, sizeof(v));
+	ssize_t n = ovl_fxattr(sub, "opaque", v, sizeof(v));
 
 	/* "x" (kernel 6.7+) marks a directory holding xattr whiteouts, not an opaque one. */
 	if (n == 1 && v[0] == 'y')
@@ -140,10 +155,10 @@ static int visit_dir(struct collect *c, int udir, int ldir, const char *name, co
 		     const struct stat *st, const struct stat *lst, bool have_lower, bool hidden)
 {
 	char redirect[4096];
-	ssize_t n = ovl_xattr(c, path, "redirect", redirect, sizeof(redirect) - 1);
 	int sub = openat(udir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), lsub = -1, r = 0;
+	ssize_t n = sub < 0 ? -1 : ovl_fxattr(sub, "redirect", redirect, sizeof(redirect) - 1);
 	bool lower_dir = have_lower && S_ISDIR(lst->st_mode);
-	bool opaque = sub >= 0 && (hidden || is_opaque(c, sub, path));
+	bool opaque = sub >= 0 && (hidden || is_opaque(sub));
 	bool listed = n > 0 || !lower_dir || (lst->st_mode & 07777) != (st->st_mode & 07777) || opaque;
 	struct ws_change *e = NULL;
 
@@ -225,7 +240,9 @@ static int visit(struct collect *c, int udir, int ldir, const char *name, const 
 	e->old_type = have_lower ? type_of(lst.st_mode) : 0;
 	e->old_mode = have_lower ? lst.st_mode : 0;
 	char v[8];
-	e->meta_only = S_ISREG(st.st_mode) && ovl_xattr(c, path, "metacopy", v, sizeof(v)) >= 0;
+	/* A metacopy upper (data still in the lower) has no data blocks of its own. */
+	e->meta_only = S_ISREG(st.st_mode) && st.st_size > 0 && st.st_blocks == 0 &&
+		       ovl_xattr(c, path, "metacopy", v, sizeof(v)) >= 0;
 	if (S_ISLNK(st.st_mode)) {
 		char target[4096];
 		ssize_t n = readlinkat(udir, name, target, sizeof(target) - 1);
