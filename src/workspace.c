@@ -5,10 +5,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -200,18 +202,22 @@ static bool unprotected(const struct workspace_config *w, const char *rel)
 }
 
 /* Existing protected paths are bound read-only inside; missing ones are refused by apply.
- * A path that goes through a symlink is neither: apply never writes through one. */
+ * A path that goes through a symlink (.vscode linked elsewhere, say) is neither: the plan
+ * never mounts through one, and apply never writes through one. */
 static int protect_one(const struct workspace_config *w, struct ws_tree *t, const char *rel)
 {
-	_cleanup_free_ char *path = path_join(t->dir, rel);
-	struct stat st;
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC,
+				.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS };
+	_cleanup_close_ int root = -1, fd = -1;
 
-	if (!path)
-		return -ENOMEM;
 	if (unprotected(w, rel))
 		return 0;
-	if (lstat(path, &st) == 0)
-		return S_ISLNK(st.st_mode) ? 0 : strv_extend(&t->protect, rel);
+	root = open(t->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	fd = root < 0 ? -1 : (int)syscall(SYS_openat2, root, rel, &how, sizeof(how));
+	if (fd >= 0)
+		return strv_extend(&t->protect, rel);
+	if (errno == ELOOP)
+		return 0;
 	return strv_extend(&t->pending, rel);
 }
 

@@ -75,6 +75,21 @@ static ssize_t ovl_xattr(struct collect *c, const char *rel, const char *key, ch
 	return -1;
 }
 
+/* The same through an open directory fd: no path walk per call. */
+static ssize_t ovl_fxattr(int fd, const char *key, char *buf, size_t size)
+{
+	char name[64];
+	const char *ns[] = { "user.overlay.", "trusted.overlay." };
+
+	for (size_t i = 0; i < ARRAY_SIZE(ns); i++) {
+		snprintf(name, sizeof(name), "%s%s", ns[i], key);
+		ssize_t n = fgetxattr(fd, name, buf, size);
+		if (n >= 0)
+			return n;
+	}
+	return -1;
+}
+
 static bool is_whiteout(struct collect *c, const char *rel, const struct stat *st)
 {
 	char v[8];
@@ -85,10 +100,10 @@ static bool is_whiteout(struct collect *c, const char *rel, const struct stat *s
 }
 
 /* The opaque xattr, or fuse-overlayfs's marker file in the directory (sub). */
-static bool is_opaque(struct collect *c, int sub, const char *rel)
+static bool is_opaque(int sub)
 {
 	char v[8];
-	ssize_t n = ovl_xattr(c, rel, "opaque", v, sizeof(v));
+	ssize_t n = ovl_fxattr(sub, "opaque", v, sizeof(v));
 
 	/* "x" (kernel 6.7+) marks a directory holding xattr whiteouts, not an opaque one. */
 	if (n == 1 && v[0] == 'y')
@@ -140,10 +155,10 @@ static int visit_dir(struct collect *c, int udir, int ldir, const char *name, co
 		     const struct stat *st, const struct stat *lst, bool have_lower, bool hidden)
 {
 	char redirect[4096];
-	ssize_t n = ovl_xattr(c, path, "redirect", redirect, sizeof(redirect) - 1);
 	int sub = openat(udir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), lsub = -1, r = 0;
+	ssize_t n = sub < 0 ? -1 : ovl_fxattr(sub, "redirect", redirect, sizeof(redirect) - 1);
 	bool lower_dir = have_lower && S_ISDIR(lst->st_mode);
-	bool opaque = sub >= 0 && (hidden || is_opaque(c, sub, path));
+	bool opaque = sub >= 0 && (hidden || is_opaque(sub));
 	bool listed = n > 0 || !lower_dir || (lst->st_mode & 07777) != (st->st_mode & 07777) || opaque;
 	struct ws_change *e = NULL;
 
@@ -225,7 +240,9 @@ static int visit(struct collect *c, int udir, int ldir, const char *name, const 
 	e->old_type = have_lower ? type_of(lst.st_mode) : 0;
 	e->old_mode = have_lower ? lst.st_mode : 0;
 	char v[8];
-	e->meta_only = S_ISREG(st.st_mode) && ovl_xattr(c, path, "metacopy", v, sizeof(v)) >= 0;
+	/* A metacopy upper (data still in the lower) has no data blocks of its own. */
+	e->meta_only = S_ISREG(st.st_mode) && st.st_size > 0 && st.st_blocks == 0 &&
+		       ovl_xattr(c, path, "metacopy", v, sizeof(v)) >= 0;
 	if (S_ISLNK(st.st_mode)) {
 		char target[4096];
 		ssize_t n = readlinkat(udir, name, target, sizeof(target) - 1);
@@ -330,6 +347,7 @@ struct applier {
 	char **refused_dirs; /* nothing below these is applied */
 	bool same_fs;	     /* the upper and the tree are on one file system */
 	bool *done;	     /* per change: applied (its upper dir may go) */
+	char **moved;	     /* old places of directories renamed by 'R' (their whiteouts are done) */
 	uid_t uid;
 	pid_t pid;
 };
@@ -584,6 +602,14 @@ static bool selected(const struct applier *a, const struct ws_change *e, bool *r
 	return *ret_ancestor;
 }
 
+static bool strv_contains(char **v, const char *s)
+{
+	for (; v && *v; v++)
+		if (strcmp(*v, s) == 0)
+			return true;
+	return false;
+}
+
 static bool under_refused(const struct applier *a, const char *rel)
 {
 	for (char **d = a->refused_dirs; d && *d; d++)
@@ -610,6 +636,11 @@ static int apply_one(struct applier *a, const struct ws_change *e, bool *done)
 
 	if (!selected(a, e, &ancestor) || under_refused(a, e->path))
 		return 0;
+	if (e->kind == 'D' && strv_contains(a->moved, e->path)) {
+		upper_remove(a, e);
+		*done = true;
+		return 0;
+	}
 	if (protected_path(a, e->path)) {
 		refuse(a, e->path, "a protected path (hutch --unprotect): not applied");
 		return e->type == WS_DIR ? strv_extend(&a->refused_dirs, e->path) : 0;
@@ -651,6 +682,8 @@ static int apply_one(struct applier *a, const struct ws_change *e, bool *done)
 		r = apply_object(a, e, pfd, name, &hst, exists);
 	if (r == 0 && e->kind == 'D' && e->whiteout)
 		upper_remove(a, e);
+	if (r == 0 && e->kind == 'R' && (r = strv_extend(&a->moved, e->from)) < 0)
+		return r;
 	*done = r == 0 && !ancestor;
 	if (r < 0) {
 		snprintf(why, sizeof(why), "%s: not applied",
@@ -697,8 +730,11 @@ int ws_apply(const char *dir, const char *upper, const struct ws_changes *ch, co
 	a.done = calloc(ch->n + 1, sizeof(*a.done));
 	if (!a.done)
 		r = -ENOMEM;
-	for (size_t i = 0; r == 0 && i < ch->n; i++)
-		r = apply_one(&a, &ch->v[i], &a.done[i]);
+	/* Renamed directories first: the whiteout at their old place comes earlier in path order. */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; r == 0 && i < ch->n; i++)
+			if ((ch->v[i].kind == 'R') == (pass == 0))
+				r = apply_one(&a, &ch->v[i], &a.done[i]);
 	if (r == 0)
 		prune_upper(&a, ch);
 	safe_close(a.cached_fd);
@@ -706,6 +742,7 @@ int ws_apply(const char *dir, const char *upper, const struct ws_changes *ch, co
 	safe_close(a.uroot);
 	strv_free(a.refused_dirs);
 	free(a.done);
+	strv_free(a.moved);
 	*ret_refused = a.refused;
 	return r < 0 ? fail(f, r, "apply", "%s", dir) : 0;
 }

@@ -5,7 +5,7 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/lib-ws.sh"
 require_userns
-plan 14
+plan 15
 
 W=$TEST_TMP/proj
 make_tree "$W"
@@ -42,6 +42,13 @@ run_hutch --workspace "$W" --name m4 --unprotect .git/hooks -- sh -c 'echo chang
 expect_exit 0 "--unprotect .git/hooks lets the sandbox write the hook"
 "$HUTCH" apply m4 >/dev/null 2>&1
 is "$(cat "$W/.git/hooks/pre-commit")" changed "and apply takes it"
+
+mkdir -p "$W/vscode-real" && echo '{}' >"$W/vscode-real/tasks.json"
+ln -s vscode-real "$W/.vscode"
+run_hutch --workspace "$W" --name m6 -- cat "$W/.vscode/tasks.json"
+is "$rc:$out" "0:{}" "a protected path behind a symlink does not stop the start"
+"$HUTCH" discard m6
+rm -r "$W/.vscode" "$W/vscode-real"
 
 run_hutch --workspace "$W:/srv/proj" --name m5 -- sh -c 'echo x >/srv/proj/elsewhere && cat /srv/proj/.git/config && { echo y >>/srv/proj/.git/config || true; }'
 is "$rc:$out" "0:[core]" "a workspace at another DST is writable (Landlock lets it), its config still read-only"
