@@ -21,14 +21,33 @@ struct events;
 #define EGRESS_PENDING	 64
 
 /* Which socket is which in SYNC_FDS. */
-enum { FD_NFT, FD_NFLOG, FD_DNS, FD_RELAY, FD_MAX };
+enum { FD_NFT, FD_NFLOG, FD_DNS, FD_DNS_TCP, FD_RELAY, FD_MAX };
+
+#define EGRESS_TCP_CLIENTS 16
+
+/* Where an answer goes: a UDP peer, or a TCP connection (its slot and generation, so that an
+ * answer for a connection that has gone is dropped). */
+struct egress_client {
+	int tcp; /* slot in tcp[], -1 for UDP */
+	unsigned gen;
+	struct sockaddr_storage addr;
+	socklen_t addr_len;
+};
 
 struct egress_pending {
 	bool used;
 	uint16_t our_id, client_id;
-	struct sockaddr_storage client;
-	socklen_t client_len;
+	struct egress_client client;
 	char name[256];
+};
+
+/* A DNS-over-TCP connection from the sandbox: length-prefixed messages (RFC 1035 4.2.2). */
+struct egress_tcp {
+	struct loop_source src;
+	struct egress_state *st;
+	unsigned gen;
+	uint8_t buf[2 + 65535];
+	size_t len;
 };
 
 struct egress_relay_conn;
@@ -42,7 +61,8 @@ struct egress_state {
 	int up_fd; /* the launcher's socket towards the upstream resolver, on the host */
 	struct sockaddr_storage up;
 	socklen_t up_len;
-	struct loop_source src_dns, src_up, src_nflog, src_relay;
+	struct loop_source src_dns, src_dns_tcp, src_up, src_nflog, src_relay;
+	struct egress_tcp *tcp[EGRESS_TCP_CLIENTS]; /* allocated on first use, kept until the end */
 	struct egress_pending pending[EGRESS_PENDING];
 	unsigned next_pending;
 	uint16_t next_id;

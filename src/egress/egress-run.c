@@ -53,6 +53,8 @@ static int open_sockets(const struct egress_config *e, int *fds, struct failure 
 		return -EIO;
 	if ((fds[FD_DNS] = bind_lo(SOCK_DGRAM, EGRESS_RESOLVER_ADDR, 53, f)) < 0)
 		return fds[FD_DNS];
+	if ((fds[FD_DNS_TCP] = bind_lo(SOCK_STREAM, EGRESS_RESOLVER_ADDR, 53, f)) < 0)
+		return fds[FD_DNS_TCP];
 	if (e->via && (fds[FD_RELAY] = bind_lo(SOCK_STREAM, "127.0.0.1", EGRESS_RELAY_PORT, f)) < 0)
 		return fds[FD_RELAY];
 	return 0;
@@ -61,7 +63,7 @@ static int open_sockets(const struct egress_config *e, int *fds, struct failure 
 int egress_setup_child(const struct config *c, int sync_fd, struct failure *f)
 {
 	const struct egress_config *e = c->egress;
-	int fds[FD_MAX] = { -1, -1, -1, -1 };
+	int fds[FD_MAX] = { -1, -1, -1, -1, -1 };
 	int r;
 
 	if (!e || !e->netns_policy)

@@ -10,7 +10,7 @@ if [ -z "${HUTCH_EGRESS_ISOLATED:-}" ]; then
 fi
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/lib-egress.sh"
-plan 17
+plan 20
 
 egress_outside 192.0.2.11 192.0.2.12 192.0.2.13 || bail_out "cannot make the test's network"
 egress_servers 1 a.test=192.0.2.11 b.test=192.0.2.12 c.a.test=192.0.2.13 ||
@@ -51,3 +51,8 @@ like "$out" "nft=1" "nft flush ruleset fails inside under --uid 0 too"
 run_hutch --net slirp --dns-upstream 127.0.0.1:5353 --allow-domain a.test --allow-udp -- \
 	sh -c 'getent hosts a.test; echo "rc=$?"'
 like "$out" "192.0.2.11" "--allow-udp keeps the resolver working"
+
+run_hutch "${POLICY[@]}" -- sh -c 'python3 -c "$1" a.test; python3 -c "$1" b.test; curl -sS -m 10 http://192.0.2.11/' _ "$TCP_QUERY"
+like "$out" "rcode 0 id 0x1234"$'\n'"192.0.2.11" "DNS over TCP: an allowed name resolves (with the query's id)"
+like "$out" "rcode 3 id 0x1234" "DNS over TCP: a name not in the list gets NXDOMAIN"
+like "$out" "hello from 192.0.2.11" "an address learnt over TCP is allowed too"
