@@ -93,6 +93,16 @@ int egress_opt_allow_domain(struct config *c, const char *arg, struct failure *f
 	return strv_extend(&e->allow_domain, buf) < 0 ? -ENOMEM : 0;
 }
 
+int egress_record_names(struct config *c)
+{
+	struct egress_config *e = egress_get(c);
+
+	if (!e)
+		return -ENOMEM;
+	e->record_all = true;
+	return 0;
+}
+
 int egress_opt_deny_lan(struct config *c, const char *arg, struct failure *f)
 {
 	struct egress_config *e = egress_get(c);
