@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The egress tests' outside world, in the network namespace the test made: a DNS server on
-127.0.0.1:PORT that answers A queries from NAME=ADDR pairs with TTL (NXDOMAIN for others) and
+127.0.0.1:PORT that answers A (or, for an IPv6 ADDR, AAAA) queries from NAME=ADDR pairs with TTL
+(NXDOMAIN for others) and
 appends each query's name to LOG; an HTTP server on each ADDR:80 whose body names the address.
 Writes "ready" to the READY fifo once everything listens; serves until killed.
 usage: servers.py PORT TTL LOG READY NAME=ADDR..."""
@@ -22,8 +23,11 @@ def answer(query, table, ttl):
     records = b""
     if name not in table:
         return name, struct.pack("!HHHHHH", qid, 0x8183, 1, 0, 0, 0) + question
-    if qtype == 1 and qclass == 1:
+    v6 = ":" in table[name]
+    if qtype == 1 and qclass == 1 and not v6:
         records = struct.pack("!HHHIH", 0xC00C, 1, 1, ttl, 4) + socket.inet_aton(table[name])
+    if qtype == 28 and qclass == 1 and v6:
+        records = struct.pack("!HHHIH", 0xC00C, 28, 1, ttl, 16) + socket.inet_pton(socket.AF_INET6, table[name])
     header = struct.pack("!HHHHHH", qid, 0x8180, 1, 1 if records else 0, 0, 0)
     return name, header + question + records
 
@@ -59,7 +63,7 @@ def main():
     s.bind(("127.0.0.1", port))
     threading.Thread(target=dns, args=(s, table, ttl, log), daemon=True).start()
     for addr in sorted(set(table.values())):
-        h = socket.socket()
+        h = socket.socket(socket.AF_INET6 if ":" in addr else socket.AF_INET)
         h.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         h.bind((addr, 80))
         h.listen(16)
