@@ -5,7 +5,7 @@
 # socketpair inside still works.
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 require_userns
-plan 20
+plan 21
 
 bad() {
 	local want=$1
@@ -30,6 +30,7 @@ bad "--cap-add: NET_ADMIN with --allow-domain would let the command undo" --cap-
 bad "--cap-add: ALL with --deny-lan would let the command undo" --cap-add ALL --deny-lan
 bad "needs the sandbox's own network namespace" --share-net --allow-domain a.test
 bad "--unix-scope: 'maybe'" --unix-scope=maybe
+bad "cannot give the egress policy" --tier restricted --accept-weaker --allow-domain a.test
 
 # An upstream proxy that does not answer: a port nobody listens on.
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
