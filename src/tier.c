@@ -317,6 +317,9 @@ static const struct tier_need tier_needs[] = {
 	{ true, need_identity, "another uid, gid or capabilities need a user namespace" },
 	{ true, need_landlock_off, "Landlock is all this tier has to confine the file system" },
 	{ true, need_moved_path, "putting a host path at another place needs a mount namespace" },
+	{ true, need_egress,
+	  "its nftables rules live in the sandbox's own network namespace; without them nothing "
+	  "would be refused" },
 	{ false, need_private_tmp,
 	  "a private /tmp needs a mount namespace (this tier keeps /tmp out of reach)" },
 	{ false, need_created_path,
@@ -329,9 +332,6 @@ static const struct tier_need tier_needs[] = {
 	{ false, need_net_namespace,
 	  "port forwards, a veth and hiding the host's loopback need a network namespace: the command "
 	  "would share the host's network" },
-	{ true, need_egress,
-	  "its nftables rules live in the sandbox's own network namespace; without them nothing "
-	  "would be refused" },
 };
 
 /* Refuse what the tier cannot give; under --accept-weaker, warn about it instead. */
