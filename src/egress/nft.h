@@ -38,8 +38,10 @@ struct nft_addr {
 /* libnftnl's functions, resolved once. */
 int nft_load(struct failure *f);
 
-/* The whole ruleset, one transaction. relay_port: the relay's port on lo for --via, else 0. */
-int nft_install(int nl_fd, const struct egress_config *e, uint16_t relay_port, struct failure *f);
+/* The whole ruleset, one transaction. relay_port: the relay's port on lo for --via, else 0;
+ * stateful: existing flows are told by conntrack rather than by their TCP flags (see nft.c). */
+int nft_install(int nl_fd, const struct egress_config *e, uint16_t relay_port, bool stateful,
+		struct failure *f);
 
 /* Add (or refresh) addresses in the allow sets with their TTL's timeout; returns once the
  * kernel has acknowledged it, so that the answer is released only after. */
