@@ -19,6 +19,7 @@ struct events;
 #define EGRESS_SYNTH_NET 0xc6120000u /* 198.18.0.0/15 */
 #define EGRESS_SYNTH_MAX 4096
 #define EGRESS_PENDING	 64
+#define EGRESS_NAMES	 512 /* http://: the last addresses answered, with their names */
 
 /* Which socket is which in SYNC_FDS. */
 enum { FD_NFT, FD_NFLOG, FD_DNS, FD_DNS_TCP, FD_RELAY, FD_MAX };
@@ -67,6 +68,11 @@ struct egress_state {
 	unsigned next_pending;
 	uint16_t next_id;
 	char **synth; /* socks5h: synth[i] is the name behind EGRESS_SYNTH_NET + 1 + i */
+	struct egress_name {
+		struct in_addr addr;
+		char name[256];
+	} * names; /* http://: a ring, the newest answer wins */
+	size_t next_name;
 	size_t n_synth;
 	struct egress_relay_conn *conns;
 	char via_addr[64]; /* the upstream proxy's address, numeric */
@@ -74,8 +80,10 @@ struct egress_state {
 
 int resolver_start(struct egress_state *st, struct failure *f);
 void resolver_stop(struct egress_state *st);
-/* socks5h: the name behind a stand-in address, or NULL. */
+/* socks5h: the name behind a stand-in address; http://: the name an answer gave for the
+ * address (the newest); or NULL. */
 const char *resolver_synth_name(const struct egress_state *st, struct in_addr a);
+const char *resolver_answered_name(const struct egress_state *st, struct in_addr a);
 
 int nflog_start(struct egress_state *st, struct failure *f);
 /* What the log holds still when the sandbox has ended (the loop stops at pid 1's exit). */

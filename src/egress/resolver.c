@@ -121,6 +121,36 @@ static void answer_synth(struct egress_state *st, const uint8_t *q, const struct
 		reply(st, out, (size_t)n, from);
 }
 
+/* ---- http://: names for CONNECT ------------------------------------------------------------ */
+
+struct name_ctx {
+	struct egress_state *st;
+	const char *name;
+};
+
+static void remember_name(int family, const void *addr, uint32_t ttl, void *data)
+{
+	struct name_ctx *ctx = data;
+	struct egress_state *st = ctx->st;
+
+	if (family != AF_INET || !st->names)
+		return;
+	struct egress_name *n = &st->names[st->next_name++ % EGRESS_NAMES];
+	memcpy(&n->addr, addr, 4);
+	snprintf(n->name, sizeof(n->name), "%s", ctx->name);
+}
+
+const char *resolver_answered_name(const struct egress_state *st, struct in_addr a)
+{
+	/* Newest first: an address that moved to another name is asked for by the new one. */
+	for (size_t i = 0; st->names && i < EGRESS_NAMES && i < st->next_name; i++) {
+		const struct egress_name *n = &st->names[(st->next_name - 1 - i) % EGRESS_NAMES];
+		if (n->addr.s_addr == a.s_addr)
+			return n->name;
+	}
+	return NULL;
+}
+
 /* ---- forwarding --------------------------------------------------------------------------- */
 
 static void forward(struct egress_state *st, uint8_t *q, size_t len, const struct dns_question *dq,
@@ -288,6 +318,10 @@ static void on_answer(struct egress_state *st, uint8_t *msg, size_t len)
 	dns_set_id(msg, p->client_id);
 	if (st->e->record_all)
 		emit_dns(st, p->name, false);
+	if (st->names) {
+		struct name_ctx ctx = { st, p->name };
+		dns_parse_answers(msg, len, remember_name, &ctx);
+	}
 	if (filtering(st->e) && dns_parse_answers(msg, len, collect, &l) > 0 &&
 	    nft_allow(st->fds[FD_NFT], l.a, l.n, &ignored) < 0) {
 		/* Not allowed, so not answered: the program sees a failure, not a hang. */
@@ -361,6 +395,8 @@ int resolver_start(struct egress_state *st, struct failure *f)
 		st->up_len = st->e->dns_upstream_len;
 	} else if (st->e->via != VIA_SOCKS5H && (r = host_nameserver(&st->up, &st->up_len, f)) < 0)
 		return r;
+	if (st->e->via == VIA_HTTP && !(st->names = calloc(EGRESS_NAMES, sizeof(*st->names))))
+		return fail(f, -ENOMEM, "egress", NULL);
 	if (getrandom(&st->next_id, sizeof(st->next_id), 0) < 0)
 		st->next_id = (uint16_t)getpid();
 	if (st->e->via != VIA_SOCKS5H) {
@@ -395,4 +431,5 @@ void resolver_stop(struct egress_state *st)
 	for (size_t i = 0; i < st->n_synth; i++)
 		free(st->synth[i]);
 	free(st->synth);
+	free(st->names);
 }
