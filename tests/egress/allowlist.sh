@@ -10,7 +10,7 @@ if [ -z "${HUTCH_EGRESS_ISOLATED:-}" ]; then
 fi
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/lib-egress.sh"
-plan 24
+plan 27
 
 egress_outside 192.0.2.11 192.0.2.12 192.0.2.13 || bail_out "cannot make the test's network"
 egress_servers 1 a.test=192.0.2.11 b.test=192.0.2.12 c.a.test=192.0.2.13 ||
@@ -48,6 +48,19 @@ like "$out" "curl=7" "and the policy holds"
 run_hutch --uid 0 "${POLICY[@]}" -- sh -c 'nft flush ruleset 2>&1; echo "nft=$?"'
 like "$out" "nft=1" "nft flush ruleset fails inside under --uid 0 too"
 
+UDP_ECHO='import socket, sys
+socket.getaddrinfo(sys.argv[1], 7)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(5)
+s.connect((sys.argv[1], 7))
+try:
+    s.send(b"ping"); print("udp", s.recv(64).decode())
+except OSError as e:
+    print("udp error", e.errno)'
+run_hutch -v "${POLICY[@]}" -- python3 -c "$UDP_ECHO" a.test
+like "$out" "udp error (1|111)$" "UDP to an allowed address is refused without --allow-udp (EPERM or ECONNREFUSED at once)"
+like "$err" "denied connect 192.0.2.11:7/udp \(UDP without allow-udp\)" "and --verbose says why"
+run_hutch "${POLICY[@]}" --allow-udp -- python3 -c "$UDP_ECHO" a.test
+is "$out" "udp ping" "--allow-udp lets UDP reach an allowed address"
 run_hutch --net slirp --dns-upstream 127.0.0.1:5353 --allow-domain a.test --allow-udp -- \
 	sh -c 'getent hosts a.test; echo "rc=$?"'
 like "$out" "192.0.2.11" "--allow-udp keeps the resolver working"

@@ -2,7 +2,8 @@
 """The egress tests' outside world, in the network namespace the test made: a DNS server on
 127.0.0.1:PORT that answers A (or, for an IPv6 ADDR, AAAA) queries from NAME=ADDR pairs with TTL
 (NXDOMAIN for others) and
-appends each query's name to LOG; an HTTP server on each ADDR:80 whose body names the address.
+appends each query's name to LOG; an HTTP server on each ADDR:80 whose body names the address,
+and a UDP echo server on each ADDR:7.
 Writes "ready" to the READY fifo once everything listens; serves until killed.
 usage: servers.py PORT TTL LOG READY NAME=ADDR..."""
 import socket
@@ -56,6 +57,12 @@ def http(sock, addr):
         conn.close()
 
 
+def echo(sock):
+    while True:
+        data, peer = sock.recvfrom(512)
+        sock.sendto(data, peer)
+
+
 def main():
     port, ttl, log, ready = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
     table = dict(a.split("=", 1) for a in sys.argv[5:])
@@ -68,6 +75,9 @@ def main():
         h.bind((addr, 80))
         h.listen(16)
         threading.Thread(target=http, args=(h, addr), daemon=True).start()
+        u = socket.socket(socket.AF_INET6 if ":" in addr else socket.AF_INET, socket.SOCK_DGRAM)
+        u.bind((addr, 7))
+        threading.Thread(target=echo, args=(u,), daemon=True).start()
     with open(ready, "w") as f:
         f.write("ready\n")
     threading.Event().wait()
