@@ -230,18 +230,22 @@ int egress_opt_via(struct config *c, const char *arg, struct failure *f)
 	return (e->via_url = strdup(arg)) ? 0 : -ENOMEM;
 }
 
-/* --unix-scope, or --unix-scope=require. */
+/* --unix-scope, --unix-scope=require or --unix-scope=off; the last one given wins. */
 int egress_opt_unix_scope(struct config *c, const char *arg, struct failure *f)
 {
 	struct egress_config *e = egress_get(c);
 
 	if (!e)
 		return -ENOMEM;
-	if (arg && strcmp(arg, "require") != 0)
-		return failx(f, "--unix-scope", "'%s': the only value is require (--unix-scope=require)",
+	if (!arg)
+		e->unix_scope = SCOPE_ON;
+	else if (strcmp(arg, "require") == 0)
+		e->unix_scope = SCOPE_REQUIRE;
+	else if (strcmp(arg, "off") == 0)
+		e->unix_scope = SCOPE_OFF;
+	else
+		return failx(f, "--unix-scope", "'%s': the values are require and off (--unix-scope=require)",
 			     arg);
-	if (e->unix_scope != SCOPE_REQUIRE)
-		e->unix_scope = arg ? SCOPE_REQUIRE : SCOPE_ON;
 	return 0;
 }
 
@@ -373,7 +377,7 @@ static int decide_scope(struct config *c, struct egress_config *e, struct failur
 {
 	bool implied = (c->share & SHARE_NET) || c->net == NET_HOST || c->desktop;
 
-	if (e->unix_scope == SCOPE_AUTO && !implied)
+	if (e->unix_scope == SCOPE_OFF || (e->unix_scope == SCOPE_AUTO && !implied))
 		return 0;
 	e->landlock_abi = landlock_abi();
 	e->scope_on = landlock_abi_has_scopes(e->landlock_abi);

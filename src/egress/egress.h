@@ -21,6 +21,7 @@ enum egress_scope {
 	SCOPE_AUTO,    /* on when the network namespace is shared or a display socket passed */
 	SCOPE_ON,      /* --unix-scope: on; said once when the kernel cannot */
 	SCOPE_REQUIRE, /* --unix-scope=require: fails when the kernel cannot */
+	SCOPE_OFF,     /* --unix-scope=off: not even by default */
 };
 
 struct egress_host_port {

@@ -5,7 +5,7 @@
 # socketpair inside still works.
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 require_userns
-plan 21
+plan 22
 
 bad() {
 	local want=$1
@@ -53,6 +53,7 @@ if [ "$abi" -lt 6 ]; then
 	skip "Landlock ABI $abi cannot scope abstract Unix sockets"
 	skip "Landlock ABI $abi"
 	skip "Landlock ABI $abi"
+	skip "Landlock ABI $abi"
 else
 	fd=
 	fifo_open fd "$TEST_TMP/abs-ready" || bail_out fifo
@@ -80,6 +81,8 @@ a, b = socket.socketpair(); a.send(b"x"); print("pair", b.recv(1).decode())'
 	like "$out" "pair x" "a socketpair inside still works"
 	run_hutch --share-net -- python3 -c "$probe" $$
 	like "$out" "^EPERM" "scoping is on by default with --share-net"
+	run_hutch --share-net --unix-scope=off -- python3 -c "$probe" $$
+	like "$out" "^connected" "--unix-scope=off turns the default off"
 fi
 
 # --allow-unix: a path socket of the host is there (and answers) only when bound.
