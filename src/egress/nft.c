@@ -44,6 +44,9 @@
 /* net.c's user-mode layout: the gateway that stands for the host's loopback. */
 #define HOST_GW4 "10.0.2.2"
 #define HOST_GW6 "fd00::2"
+/* and the back-end's own resolver, which would be a way around hutch's */
+#define BACKEND_DNS4 "10.0.2.3"
+#define BACKEND_DNS6 "fd00::3"
 
 static struct {
 	__typeof__(nftnl_table_alloc) *table_alloc;
@@ -529,6 +532,20 @@ static void rules_host(struct batch *b, const struct egress_config *e)
 	}
 }
 
+/* Names resolve through hutch's resolver only: an allowed name whose answer pointed at the
+ * back-end's resolver must not open it. */
+static void rules_backend_dns(struct batch *b)
+{
+	struct in6_addr a;
+
+	for (int v6 = 0; v6 < 2; v6++) {
+		struct rule r = rule_new("out");
+		inet_pton(v6 ? AF_INET6 : AF_INET, v6 ? BACKEND_DNS6 : BACKEND_DNS4, &a);
+		m_daddr(&r, v6, &a, v6 ? 128 : 32);
+		end_deny(b, &r, NFT_RULE_RESOLVER);
+	}
+}
+
 static void rules_lan(struct batch *b)
 {
 	static const struct {
@@ -631,6 +648,7 @@ int nft_install(int nl_fd, const struct egress_config *e, uint16_t relay_port, b
 	rules_deny_chain(b);
 	rules_base(b, stateful || relay_port);
 	rules_host(b, e);
+	rules_backend_dns(b);
 	if (e->deny_lan)
 		rules_lan(b);
 	if (relay_port)

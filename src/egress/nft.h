@@ -20,11 +20,12 @@ struct failure;
 #define NFT_TTL_CEILING 3600
 
 /* The rule that refused a packet, carried as the log prefix and read back by nflog.c. */
-#define NFT_RULE_DOMAIN "allow-domain"
-#define NFT_RULE_LAN	"deny-lan"
-#define NFT_RULE_HOST	"allow-host-port"
-#define NFT_RULE_UDP	"allow-udp"
-#define NFT_RULE_VIA	"via"
+#define NFT_RULE_DOMAIN	  "allow-domain"
+#define NFT_RULE_LAN	  "deny-lan"
+#define NFT_RULE_HOST	  "allow-host-port"
+#define NFT_RULE_UDP	  "allow-udp"
+#define NFT_RULE_VIA	  "via"
+#define NFT_RULE_RESOLVER "resolver"
 
 struct nft_addr {
 	int family; /* AF_INET or AF_INET6 */

@@ -20,7 +20,7 @@ fetch='exec 3<>/dev/tcp/10.0.2.2/$1 && IFS= read -r l <&3 && echo "$l"'
 
 backends=(slirp)
 command -v pasta >/dev/null && backends+=(pasta)
-plan $((7 * ${#backends[@]}))
+plan $((8 * ${#backends[@]}))
 
 for b in "${backends[@]}"; do
 	run_hutch -v --net "$b" --dns-upstream 127.0.0.1:5353 --deny-lan --allow-host-port "$allowed" -- sh -c \
@@ -35,4 +35,8 @@ for b in "${backends[@]}"; do
 	run_hutch -v --net "$b" --deny-lan --allow-host-port "$allowed" -- timeout 10 bash -c "$fetch" _ "$other"
 	unlike "$out" host-other "$b: another host port is not"
 	like "$err" "denied connect 10.0.2.2:$other \(host port not in allow-host-port\)" "$b: and --verbose says so"
+
+	run_hutch -v --net "$b" --deny-lan -- sh -c 'getent hosts a.test >/dev/null; python3 -c "$1" 10.0.2.3 53' _ "$RAW_CONNECT"
+	like "$err" "denied connect 10.0.2.3:53 \(names resolve through hutch's resolver only\)" \
+		"$b: the back-end's own resolver is refused (TCP 53 too)"
 done
