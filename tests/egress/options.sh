@@ -5,7 +5,7 @@
 # socketpair inside still works.
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 require_userns
-plan 22
+plan 24
 
 bad() {
 	local want=$1
@@ -30,6 +30,8 @@ bad "--cap-add: NET_ADMIN with --allow-domain would let the command undo" --cap-
 bad "--cap-add: ALL with --deny-lan would let the command undo" --cap-add ALL --deny-lan
 bad "needs the sandbox's own network namespace" --share-net --allow-domain a.test
 bad "--unix-scope: 'maybe'" --unix-scope=maybe
+bad "--dns-upstream: needs an egress policy" --dns-upstream 127.0.0.1
+bad "--allow-udp: needs --allow-domain" --allow-udp
 bad "cannot give the egress policy" --tier restricted --accept-weaker --allow-domain a.test
 
 # An upstream proxy that does not answer: a port nobody listens on.
