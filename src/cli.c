@@ -642,7 +642,7 @@ const struct cli_option cli_options[] = {
 	{ "via", 0, CLI_ARG, "URL", NULL,
 	  "all TCP through an upstream proxy: socks5h://, socks5:// or http://", egress_opt_via, 0 },
 	{ "unix-scope", 0, CLI_NOARG, NULL, NULL,
-	  "keep abstract Unix sockets and signals inside the sandbox (=require: fail without)",
+	  "keep abstract Unix sockets and signals inside (=require: fail without; =off)",
 	  egress_opt_unix_scope, CLI_OPTVALUE },
 	{ "allow-unix", 0, CLI_ARG, "PATH", NULL, "bind this host Unix socket at the same place",
 	  egress_opt_allow_unix, 0 },

@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/netlink.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,8 @@ static int open_sockets(const struct egress_config *e, int *fds, struct failure 
 		return -EIO;
 	if ((fds[FD_DNS] = bind_lo(SOCK_DGRAM, EGRESS_RESOLVER_ADDR, 53, f)) < 0)
 		return fds[FD_DNS];
+	if ((fds[FD_DNS_TCP] = bind_lo(SOCK_STREAM, EGRESS_RESOLVER_ADDR, 53, f)) < 0)
+		return fds[FD_DNS_TCP];
 	if (e->via && (fds[FD_RELAY] = bind_lo(SOCK_STREAM, "127.0.0.1", EGRESS_RELAY_PORT, f)) < 0)
 		return fds[FD_RELAY];
 	return 0;
@@ -61,7 +64,7 @@ static int open_sockets(const struct egress_config *e, int *fds, struct failure 
 int egress_setup_child(const struct config *c, int sync_fd, struct failure *f)
 {
 	const struct egress_config *e = c->egress;
-	int fds[FD_MAX] = { -1, -1, -1, -1 };
+	int fds[FD_MAX] = { -1, -1, -1, -1, -1 };
 	int r;
 
 	if (!e || !e->netns_policy)
@@ -120,6 +123,17 @@ static struct egress_state *state_new(const struct config *c, struct loop *lp, s
 	return st;
 }
 
+/* Whether the ruleset needs conntrack to tell existing flows (see nft.c). */
+static bool stateful(const struct config *c)
+{
+	if (c->cap_add & (1ULL << CAP_NET_RAW))
+		return true;
+	for (size_t i = 0; i < c->n_ports; i++)
+		if (c->ports[i].udp)
+			return true;
+	return false;
+}
+
 int egress_start(const struct config *c, int sync_fd, struct loop *lp, struct events *ev,
 		 struct egress_state **ret, struct failure *f)
 {
@@ -136,7 +150,8 @@ int egress_start(const struct config *c, int sync_fd, struct loop *lp, struct ev
 	if (c->egress->via && (r = relay_check_upstream(st, f)) < 0)
 		return r;
 	if ((r = nflog_start(st, f)) < 0 ||
-	    (r = nft_install(st->fds[FD_NFT], c->egress, c->egress->via ? EGRESS_RELAY_PORT : 0, f)) < 0 ||
+	    (r = nft_install(st->fds[FD_NFT], c->egress, c->egress->via ? EGRESS_RELAY_PORT : 0, stateful(c),
+			     f)) < 0 ||
 	    (r = resolver_start(st, f)) < 0)
 		return r;
 	if (c->egress->via && (r = relay_start(st, f)) < 0)

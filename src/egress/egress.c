@@ -93,6 +93,16 @@ int egress_opt_allow_domain(struct config *c, const char *arg, struct failure *f
 	return strv_extend(&e->allow_domain, buf) < 0 ? -ENOMEM : 0;
 }
 
+int egress_record_names(struct config *c)
+{
+	struct egress_config *e = egress_get(c);
+
+	if (!e)
+		return -ENOMEM;
+	e->record_all = true;
+	return 0;
+}
+
 int egress_opt_deny_lan(struct config *c, const char *arg, struct failure *f)
 {
 	struct egress_config *e = egress_get(c);
@@ -220,18 +230,22 @@ int egress_opt_via(struct config *c, const char *arg, struct failure *f)
 	return (e->via_url = strdup(arg)) ? 0 : -ENOMEM;
 }
 
-/* --unix-scope, or --unix-scope=require. */
+/* --unix-scope, --unix-scope=require or --unix-scope=off; the last one given wins. */
 int egress_opt_unix_scope(struct config *c, const char *arg, struct failure *f)
 {
 	struct egress_config *e = egress_get(c);
 
 	if (!e)
 		return -ENOMEM;
-	if (arg && strcmp(arg, "require") != 0)
-		return failx(f, "--unix-scope", "'%s': the only value is require (--unix-scope=require)",
+	if (!arg)
+		e->unix_scope = SCOPE_ON;
+	else if (strcmp(arg, "require") == 0)
+		e->unix_scope = SCOPE_REQUIRE;
+	else if (strcmp(arg, "off") == 0)
+		e->unix_scope = SCOPE_OFF;
+	else
+		return failx(f, "--unix-scope", "'%s': the values are require and off (--unix-scope=require)",
 			     arg);
-	if (e->unix_scope != SCOPE_REQUIRE)
-		e->unix_scope = arg ? SCOPE_REQUIRE : SCOPE_ON;
 	return 0;
 }
 
@@ -363,7 +377,7 @@ static int decide_scope(struct config *c, struct egress_config *e, struct failur
 {
 	bool implied = (c->share & SHARE_NET) || c->net == NET_HOST || c->desktop;
 
-	if (e->unix_scope == SCOPE_AUTO && !implied)
+	if (e->unix_scope == SCOPE_OFF || (e->unix_scope == SCOPE_AUTO && !implied))
 		return 0;
 	e->landlock_abi = landlock_abi();
 	e->scope_on = landlock_abi_has_scopes(e->landlock_abi);
@@ -395,6 +409,8 @@ int egress_finish(struct config *c, struct failure *f)
 			return r;
 	if (e->allow_udp && !e->netns_policy)
 		return failx(f, "--allow-udp", "needs --allow-domain (it relaxes the domain allowlist)");
+	if (e->dns_upstream.ss_family && !e->resolver)
+		return failx(f, "--dns-upstream", "needs an egress policy (--allow-domain, --deny-lan, --via)");
 	if ((r = check_allow_unix(e, f)) < 0)
 		return r;
 	if ((r = add_unix_binds(c, e)) < 0)

@@ -21,6 +21,7 @@ enum egress_scope {
 	SCOPE_AUTO,    /* on when the network namespace is shared or a display socket passed */
 	SCOPE_ON,      /* --unix-scope: on; said once when the kernel cannot */
 	SCOPE_REQUIRE, /* --unix-scope=require: fails when the kernel cannot */
+	SCOPE_OFF,     /* --unix-scope=off: not even by default */
 };
 
 struct egress_host_port {
@@ -69,6 +70,11 @@ int egress_opt_via(struct config *c, const char *arg, struct failure *f);
 int egress_opt_unix_scope(struct config *c, const char *arg, struct failure *f);
 int egress_opt_allow_unix(struct config *c, const char *arg, struct failure *f);
 int egress_opt_dns_upstream(struct config *c, const char *arg, struct failure *f);
+
+/* The record mode, for `hutch learn`: every name is allowed and resolved through the
+ * launcher's resolver, and each is emitted as an EVENT_DNS with action EVENT_ALLOWED; no
+ * connection is refused for its address. Before config_finish(). */
+int egress_record_names(struct config *c);
 
 /* Pure checks, exported for the unit test. */
 int egress_domain_pattern_valid(const char *p);

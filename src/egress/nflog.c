@@ -57,6 +57,8 @@ static const char *reason_of(const char *rule)
 		return "host port not in allow-host-port";
 	if (strcmp(rule, NFT_RULE_UDP) == 0)
 		return "UDP without allow-udp";
+	if (strcmp(rule, NFT_RULE_RESOLVER) == 0)
+		return "names resolve through hutch's resolver only";
 	if (strcmp(rule, NFT_RULE_VIA) == 0)
 		return "only TCP goes through via";
 	return "not in allow-domain";

@@ -6,7 +6,7 @@
  *   chain deny                          reject: TCP with a reset, the rest with ICMP
  *                                       admin-prohibited, so that a refused connect fails at
  *                                       once instead of hanging on a silent drop
- *   chain out (filter, output, 0)       lo and established flows; the host's ports that are
+ *   chain out (filter, output, 0)       lo and existing flows; the host's ports that are
  *                                       allowed; the host-gateway and (--deny-lan) private
  *                                       ranges; UDP; the allow sets; the rest (each refusal
  *                                       logged to NFLOG group NFT_LOG_GROUP with its rule as
@@ -44,6 +44,9 @@
 /* net.c's user-mode layout: the gateway that stands for the host's loopback. */
 #define HOST_GW4 "10.0.2.2"
 #define HOST_GW6 "fd00::2"
+/* and the back-end's own resolver, which would be a way around hutch's */
+#define BACKEND_DNS4 "10.0.2.3"
+#define BACKEND_DNS6 "fd00::3"
 
 static struct {
 	__typeof__(nftnl_table_alloc) *table_alloc;
@@ -453,20 +456,26 @@ static void rules_deny_chain(struct batch *b)
 	rule_commit(b, &r);
 }
 
-static void rules_base(struct batch *b)
+/* Packets of flows that are already there: replies to connections into the sandbox, and
+ * connections that started while their address was allowed (a set entry that times out ends
+ * no connection). Stateless by default: a TCP segment that is not a bare SYN belongs to a
+ * connection whose SYN passed this chain (only a raw socket, which needs CAP_NET_RAW, could
+ * forge one), and this costs no conntrack on every packet. With CAP_NET_RAW kept, or UDP
+ * forwarded in (whose replies have no TCP flags to tell), conntrack decides instead. */
+static void rules_flows(struct batch *b, bool stateful)
 {
 	struct rule r = rule_new("out");
-	uint32_t lo = 1; /* lo is always ifindex 1 in a new network namespace */
 	uint32_t mask = NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED), zero = 0;
-	uint8_t nd_first = 133, nd_last = 137, mcast = 0xff;
+	uint8_t synack = 0x12, syn = 0x02; /* TCP flags: SYN 0x02, ACK 0x10 */
 	struct nftnl_expr *e;
 
-	x_meta(&r, NFT_META_OIF);
-	x_cmp(&r, NFT_CMP_EQ, &lo, 4);
-	end_accept(b, &r);
-	/* Replies, and flows that started while their address was allowed (a set entry that
-	 * times out ends no connection). */
-	r = rule_new("out");
+	if (!stateful) {
+		m_u8(&r, NFT_META_L4PROTO, IPPROTO_TCP);
+		x_payload(&r, NFT_PAYLOAD_TRANSPORT_HEADER, 13, 1);
+		x_bitwise(&r, &synack, 1);
+		x_cmp(&r, NFT_CMP_NEQ, &syn, 1);
+		return end_accept(b, &r);
+	}
 	e = nl.expr_alloc("ct");
 	nl.expr_set_u32(e, NFTNL_EXPR_CT_KEY, NFT_CT_STATE);
 	nl.expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
@@ -474,6 +483,18 @@ static void rules_base(struct batch *b)
 	x_bitwise(&r, &mask, 4);
 	x_cmp(&r, NFT_CMP_NEQ, &zero, 4);
 	end_accept(b, &r);
+}
+
+static void rules_base(struct batch *b, bool stateful)
+{
+	struct rule r = rule_new("out");
+	uint32_t lo = 1; /* lo is always ifindex 1 in a new network namespace */
+	uint8_t nd_first = 133, nd_last = 137, mcast = 0xff;
+
+	x_meta(&r, NFT_META_OIF);
+	x_cmp(&r, NFT_CMP_EQ, &lo, 4);
+	end_accept(b, &r);
+	rules_flows(b, stateful);
 	/* IPv6 needs its neighbour discovery (ICMPv6 133-137) and multicast (ff00::/8, MLD):
 	 * neither leaves the link, and refusing them breaks IPv6 or only makes noise. */
 	r = rule_new("out");
@@ -508,6 +529,20 @@ static void rules_host(struct batch *b, const struct egress_config *e)
 		struct rule r = rule_new("out");
 		m_daddr(&r, v6, gw, v6 ? 128 : 32);
 		end_deny(b, &r, NFT_RULE_HOST);
+	}
+}
+
+/* Names resolve through hutch's resolver only: an allowed name whose answer pointed at the
+ * back-end's resolver must not open it. */
+static void rules_backend_dns(struct batch *b)
+{
+	struct in6_addr a;
+
+	for (int v6 = 0; v6 < 2; v6++) {
+		struct rule r = rule_new("out");
+		inet_pton(v6 ? AF_INET6 : AF_INET, v6 ? BACKEND_DNS6 : BACKEND_DNS4, &a);
+		m_daddr(&r, v6, &a, v6 ? 128 : 32);
+		end_deny(b, &r, NFT_RULE_RESOLVER);
 	}
 }
 
@@ -593,7 +628,8 @@ static struct batch *batch_alloc(void)
 	return b;
 }
 
-int nft_install(int nl_fd, const struct egress_config *e, uint16_t relay_port, struct failure *f)
+int nft_install(int nl_fd, const struct egress_config *e, uint16_t relay_port, bool stateful,
+		struct failure *f)
 {
 	_cleanup_free_ struct batch *b = batch_alloc();
 	bool reject_rest = (e->allow_domain && !e->record_all) || e->via;
@@ -610,8 +646,9 @@ int nft_install(int nl_fd, const struct egress_config *e, uint16_t relay_port, s
 	if (relay_port)
 		add_chain(b, "nat", "nat", NF_INET_LOCAL_OUT, -100);
 	rules_deny_chain(b);
-	rules_base(b);
+	rules_base(b, stateful || relay_port);
 	rules_host(b, e);
+	rules_backend_dns(b);
 	if (e->deny_lan)
 		rules_lan(b);
 	if (relay_port)

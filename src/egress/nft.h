@@ -20,11 +20,12 @@ struct failure;
 #define NFT_TTL_CEILING 3600
 
 /* The rule that refused a packet, carried as the log prefix and read back by nflog.c. */
-#define NFT_RULE_DOMAIN "allow-domain"
-#define NFT_RULE_LAN	"deny-lan"
-#define NFT_RULE_HOST	"allow-host-port"
-#define NFT_RULE_UDP	"allow-udp"
-#define NFT_RULE_VIA	"via"
+#define NFT_RULE_DOMAIN	  "allow-domain"
+#define NFT_RULE_LAN	  "deny-lan"
+#define NFT_RULE_HOST	  "allow-host-port"
+#define NFT_RULE_UDP	  "allow-udp"
+#define NFT_RULE_VIA	  "via"
+#define NFT_RULE_RESOLVER "resolver"
 
 struct nft_addr {
 	int family; /* AF_INET or AF_INET6 */
@@ -38,8 +39,10 @@ struct nft_addr {
 /* libnftnl's functions, resolved once. */
 int nft_load(struct failure *f);
 
-/* The whole ruleset, one transaction. relay_port: the relay's port on lo for --via, else 0. */
-int nft_install(int nl_fd, const struct egress_config *e, uint16_t relay_port, struct failure *f);
+/* The whole ruleset, one transaction. relay_port: the relay's port on lo for --via, else 0;
+ * stateful: existing flows are told by conntrack rather than by their TCP flags (see nft.c). */
+int nft_install(int nl_fd, const struct egress_config *e, uint16_t relay_port, bool stateful,
+		struct failure *f);
 
 /* Add (or refresh) addresses in the allow sets with their TTL's timeout; returns once the
  * kernel has acknowledged it, so that the answer is released only after. */

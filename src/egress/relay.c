@@ -356,10 +356,14 @@ static struct egress_relay_conn *conn_get(struct egress_state *st)
 	return c;
 }
 
-/* HOST:PORT to ask the upstream for: under socks5h the name behind a stand-in address. */
+/* HOST:PORT to ask the upstream for: under socks5h the name behind a stand-in address; under
+ * http:// the name whose answer gave the address (HTTP proxies filter by name); else the
+ * address. */
 static void target_of(struct egress_relay_conn *c, const struct sockaddr_in *dst)
 {
-	const char *name = c->st->e->via == VIA_SOCKS5H ? resolver_synth_name(c->st, dst->sin_addr) : NULL;
+	const char *name = c->st->e->via == VIA_SOCKS5H ? resolver_synth_name(c->st, dst->sin_addr)
+			   : c->st->e->via == VIA_HTTP	? resolver_answered_name(c->st, dst->sin_addr)
+							: NULL;
 	char addr[INET_ADDRSTRLEN];
 
 	inet_ntop(AF_INET, &dst->sin_addr, addr, sizeof(addr));

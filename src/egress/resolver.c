@@ -44,11 +44,31 @@ static void emit_dns(struct egress_state *st, const char *name, bool denied)
 	events_emit(st->ev, &ev);
 }
 
-static void reply(struct egress_state *st, const void *msg, size_t len, const struct sockaddr_storage *to,
-		  socklen_t to_len)
+static void tcp_close(struct egress_tcp *t)
 {
-	/* A sandbox that stopped reading loses its answer, never the launcher's loop. */
-	sendto(st->fds[FD_DNS], msg, len, MSG_DONTWAIT, (const struct sockaddr *)to, to_len);
+	loop_del(t->st->lp, &t->src);
+	t->src.fd = safe_close(t->src.fd);
+	t->len = 0;
+	t->gen++;
+}
+
+/* A sandbox that stopped reading loses its answer, never the launcher's loop. */
+static void reply(struct egress_state *st, const void *msg, size_t len, const struct egress_client *to)
+{
+	struct egress_tcp *t = to->tcp >= 0 ? st->tcp[to->tcp] : NULL;
+
+	if (to->tcp < 0) {
+		sendto(st->fds[FD_DNS], msg, len, MSG_DONTWAIT, (const struct sockaddr *)&to->addr,
+		       to->addr_len);
+		return;
+	}
+	if (!t || t->gen != to->gen || t->src.fd < 0)
+		return;
+	uint8_t pre[2] = { (uint8_t)(len >> 8), (uint8_t)len };
+	struct iovec iov[2] = { { pre, 2 }, { (void *)msg, len } };
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2 };
+	if (sendmsg(t->src.fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) != (ssize_t)(len + 2))
+		tcp_close(t);
 }
 
 /* ---- socks5h stand-ins -------------------------------------------------------------------- */
@@ -87,7 +107,7 @@ const char *resolver_synth_name(const struct egress_state *st, struct in_addr a)
 /* A for a stand-in (a short TTL: nothing is cached beyond this run anyway), no data for the
  * rest: the upstream proxy resolves the name when the program connects. */
 static void answer_synth(struct egress_state *st, const uint8_t *q, const struct dns_question *dq,
-			 const struct sockaddr_storage *from, socklen_t from_len)
+			 const struct egress_client *from)
 {
 	uint8_t out[DNS_MAX_UDP];
 	struct in_addr a;
@@ -98,20 +118,49 @@ static void answer_synth(struct egress_state *st, const uint8_t *q, const struct
 	if (st->e->record_all)
 		emit_dns(st, dq->name, false);
 	if (n > 0)
-		reply(st, out, (size_t)n, from, from_len);
+		reply(st, out, (size_t)n, from);
+}
+
+/* ---- http://: names for CONNECT ------------------------------------------------------------ */
+
+struct name_ctx {
+	struct egress_state *st;
+	const char *name;
+};
+
+static void remember_name(int family, const void *addr, uint32_t ttl, void *data)
+{
+	struct name_ctx *ctx = data;
+	struct egress_state *st = ctx->st;
+
+	if (family != AF_INET || !st->names)
+		return;
+	struct egress_name *n = &st->names[st->next_name++ % EGRESS_NAMES];
+	memcpy(&n->addr, addr, 4);
+	snprintf(n->name, sizeof(n->name), "%s", ctx->name);
+}
+
+const char *resolver_answered_name(const struct egress_state *st, struct in_addr a)
+{
+	/* Newest first: an address that moved to another name is asked for by the new one. */
+	for (size_t i = 0; st->names && i < EGRESS_NAMES && i < st->next_name; i++) {
+		const struct egress_name *n = &st->names[(st->next_name - 1 - i) % EGRESS_NAMES];
+		if (n->addr.s_addr == a.s_addr)
+			return n->name;
+	}
+	return NULL;
 }
 
 /* ---- forwarding --------------------------------------------------------------------------- */
 
 static void forward(struct egress_state *st, uint8_t *q, size_t len, const struct dns_question *dq,
-		    const struct sockaddr_storage *from, socklen_t from_len)
+		    const struct egress_client *from)
 {
 	struct egress_pending *p = &st->pending[st->next_pending++ % EGRESS_PENDING];
 
 	/* The oldest slot is reused: a query whose answer never came is forgotten, and the
 	 * program's own retry asks again. */
-	*p = (struct egress_pending){ .used = true, .client_id = dns_id(q), .client_len = from_len };
-	memcpy(&p->client, from, from_len);
+	*p = (struct egress_pending){ .used = true, .client_id = dns_id(q), .client = *from };
 	snprintf(p->name, sizeof(p->name), "%s", dq->name);
 	do
 		p->our_id = st->next_id++;
@@ -120,8 +169,7 @@ static void forward(struct egress_state *st, uint8_t *q, size_t len, const struc
 	sendto(st->up_fd, q, len, MSG_DONTWAIT, (struct sockaddr *)&st->up, st->up_len);
 }
 
-static void on_query(struct egress_state *st, uint8_t *q, size_t len, const struct sockaddr_storage *from,
-		     socklen_t from_len)
+static void on_query(struct egress_state *st, uint8_t *q, size_t len, const struct egress_client *from)
 {
 	struct dns_question dq;
 	uint8_t out[DNS_MAX_UDP];
@@ -132,12 +180,12 @@ static void on_query(struct egress_state *st, uint8_t *q, size_t len, const stru
 	if (filtering(st->e) && !egress_domain_allowed(st->e, dq.name)) {
 		emit_dns(st, dq.name, true);
 		if ((n = dns_build_answer(q, &dq, DNS_RCODE_NXDOMAIN, NULL, 0, out, sizeof(out))) > 0)
-			reply(st, out, (size_t)n, from, from_len);
+			reply(st, out, (size_t)n, from);
 		return;
 	}
 	if (st->e->via == VIA_SOCKS5H)
-		return answer_synth(st, q, &dq, from, from_len);
-	forward(st, q, len, &dq, from, from_len);
+		return answer_synth(st, q, &dq, from);
+	forward(st, q, len, &dq, from);
 }
 
 static int handle_dns(struct loop_source *src, uint32_t events, struct failure *f)
@@ -146,14 +194,76 @@ static int handle_dns(struct loop_source *src, uint32_t events, struct failure *
 	uint8_t buf[DNS_MAX_UDP];
 
 	for (;;) {
-		struct sockaddr_storage from;
-		socklen_t from_len = sizeof(from);
+		struct egress_client from = { .tcp = -1, .addr_len = sizeof(from.addr) };
 		ssize_t n = recvfrom(st->fds[FD_DNS], buf, sizeof(buf), MSG_DONTWAIT,
-				     (struct sockaddr *)&from, &from_len);
+				     (struct sockaddr *)&from.addr, &from.addr_len);
 		if (n < 0)
 			return 0;
-		on_query(st, buf, (size_t)n, &from, from_len);
+		on_query(st, buf, (size_t)n, &from);
 	}
+}
+
+/* Each complete message in a TCP connection's buffer is one query. */
+static void tcp_queries(struct egress_tcp *t, int slot)
+{
+	uint8_t q[DNS_MAX_UDP];
+	size_t need;
+
+	while (t->len >= 2 && t->len >= (need = 2 + (size_t)(t->buf[0] << 8 | t->buf[1]))) {
+		struct egress_client from = { .tcp = slot, .gen = t->gen };
+		if (need - 2 <= sizeof(q)) {
+			memcpy(q, t->buf + 2, need - 2);
+			on_query(t->st, q, need - 2, &from);
+		}
+		if (t->src.fd < 0)
+			return; /* the answer could not be written: closed */
+		memmove(t->buf, t->buf + need, t->len - need);
+		t->len -= need;
+	}
+}
+
+static int handle_tcp(struct loop_source *src, uint32_t events, struct failure *f)
+{
+	struct egress_tcp *t = src->data;
+	int slot = 0;
+
+	if (t->src.fd < 0)
+		return 0;
+	ssize_t n = recv(t->src.fd, t->buf + t->len, sizeof(t->buf) - t->len, MSG_DONTWAIT);
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+		tcp_close(t);
+		return 0;
+	}
+	t->len += n > 0 ? (size_t)n : 0;
+	while (slot < EGRESS_TCP_CLIENTS && t->st->tcp[slot] != t)
+		slot++;
+	tcp_queries(t, slot);
+	return 0;
+}
+
+static int handle_dns_tcp(struct loop_source *src, uint32_t events, struct failure *f)
+{
+	struct egress_state *st = src->data;
+	int fd;
+
+	while ((fd = accept4(src->fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0) {
+		int i;
+		for (i = 0; i < EGRESS_TCP_CLIENTS; i++)
+			if (!st->tcp[i] || st->tcp[i]->src.fd < 0)
+				break;
+		if (i == EGRESS_TCP_CLIENTS ||
+		    (!st->tcp[i] && !(st->tcp[i] = calloc(1, sizeof(*st->tcp[i]))))) {
+			close(fd); /* too many at once: the client retries */
+			continue;
+		}
+		struct egress_tcp *t = st->tcp[i];
+		t->st = st;
+		t->len = 0;
+		t->src = (struct loop_source){ fd, handle_tcp, t };
+		if (loop_add(st->lp, &t->src) < 0)
+			tcp_close(t);
+	}
+	return 0;
 }
 
 /* ---- answers ------------------------------------------------------------------------------ */
@@ -208,13 +318,17 @@ static void on_answer(struct egress_state *st, uint8_t *msg, size_t len)
 	dns_set_id(msg, p->client_id);
 	if (st->e->record_all)
 		emit_dns(st, p->name, false);
+	if (st->names) {
+		struct name_ctx ctx = { st, p->name };
+		dns_parse_answers(msg, len, remember_name, &ctx);
+	}
 	if (filtering(st->e) && dns_parse_answers(msg, len, collect, &l) > 0 &&
 	    nft_allow(st->fds[FD_NFT], l.a, l.n, &ignored) < 0) {
 		/* Not allowed, so not answered: the program sees a failure, not a hang. */
 		msg[3] = (uint8_t)((msg[3] & 0xf0) | DNS_RCODE_SERVFAIL);
 		msg[6] = msg[7] = 0;
 	}
-	reply(st, msg, len, &p->client, p->client_len);
+	reply(st, msg, len, &p->client);
 }
 
 static int handle_upstream(struct loop_source *src, uint32_t events, struct failure *f)
@@ -281,6 +395,8 @@ int resolver_start(struct egress_state *st, struct failure *f)
 		st->up_len = st->e->dns_upstream_len;
 	} else if (st->e->via != VIA_SOCKS5H && (r = host_nameserver(&st->up, &st->up_len, f)) < 0)
 		return r;
+	if (st->e->via == VIA_HTTP && !(st->names = calloc(EGRESS_NAMES, sizeof(*st->names))))
+		return fail(f, -ENOMEM, "egress", NULL);
 	if (getrandom(&st->next_id, sizeof(st->next_id), 0) < 0)
 		st->next_id = (uint16_t)getpid();
 	if (st->e->via != VIA_SOCKS5H) {
@@ -292,7 +408,8 @@ int resolver_start(struct egress_state *st, struct failure *f)
 			return fail(f, r, "epoll", NULL);
 	}
 	st->src_dns = (struct loop_source){ st->fds[FD_DNS], handle_dns, st };
-	if ((r = loop_add(st->lp, &st->src_dns)) < 0)
+	st->src_dns_tcp = (struct loop_source){ st->fds[FD_DNS_TCP], handle_dns_tcp, st };
+	if ((r = loop_add(st->lp, &st->src_dns)) < 0 || (r = loop_add(st->lp, &st->src_dns_tcp)) < 0)
 		return fail(f, r, "epoll", NULL);
 	return 0;
 }
@@ -301,10 +418,18 @@ void resolver_stop(struct egress_state *st)
 {
 	if (st->src_dns.handler)
 		loop_del(st->lp, &st->src_dns);
+	if (st->src_dns_tcp.handler)
+		loop_del(st->lp, &st->src_dns_tcp);
 	if (st->src_up.handler)
 		loop_del(st->lp, &st->src_up);
+	for (int i = 0; i < EGRESS_TCP_CLIENTS; i++) {
+		if (st->tcp[i] && st->tcp[i]->src.fd >= 0)
+			tcp_close(st->tcp[i]);
+		free(st->tcp[i]);
+	}
 	safe_close(st->up_fd);
 	for (size_t i = 0; i < st->n_synth; i++)
 		free(st->synth[i]);
 	free(st->synth);
+	free(st->names);
 }

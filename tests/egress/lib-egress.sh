@@ -50,3 +50,21 @@ except socket.timeout:
     print("timeout")
 except OSError as e:
     print("refused %.2f" % (time.time() - t), e.errno)'
+
+# A query over TCP to the sandbox's resolver (RFC 1035 4.2.2): "rcode N" and each A address.
+TCP_QUERY='import socket, struct, sys
+q = struct.pack("!HHHHHH", 0x1234, 0x0100, 1, 0, 0, 0)
+q += b"".join(bytes([len(l)]) + l.encode() for l in sys.argv[1].split(".")) + b"\0" + struct.pack("!HH", 1, 1)
+s = socket.create_connection(("127.0.0.53", 53), timeout=10)
+s.sendall(struct.pack("!H", len(q)) + q)
+n = struct.unpack("!H", s.recv(2))[0]
+m = b""
+while len(m) < n:
+    m += s.recv(n - len(m))
+print("rcode", m[3] & 15, "id", hex(struct.unpack("!H", m[:2])[0]))
+an, off = struct.unpack("!H", m[6:8])[0], len(q)
+for _ in range(an):
+    t, c, ttl, l = struct.unpack("!HHIH", m[off + 2:off + 12])
+    if t == 1:
+        print(socket.inet_ntoa(m[off + 12:off + 16]))
+    off += 12 + l'

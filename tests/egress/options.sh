@@ -5,7 +5,7 @@
 # socketpair inside still works.
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 require_userns
-plan 16
+plan 24
 
 bad() {
 	local want=$1
@@ -30,6 +30,9 @@ bad "--cap-add: NET_ADMIN with --allow-domain would let the command undo" --cap-
 bad "--cap-add: ALL with --deny-lan would let the command undo" --cap-add ALL --deny-lan
 bad "needs the sandbox's own network namespace" --share-net --allow-domain a.test
 bad "--unix-scope: 'maybe'" --unix-scope=maybe
+bad "--dns-upstream: needs an egress policy" --dns-upstream 127.0.0.1
+bad "--allow-udp: needs --allow-domain" --allow-udp
+bad "cannot give the egress policy" --tier restricted --accept-weaker --allow-domain a.test
 
 # An upstream proxy that does not answer: a port nobody listens on.
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -50,6 +53,8 @@ fi
 abi=$(python3 -c 'import ctypes; print(ctypes.CDLL(None).syscall(444, None, 0, 1))')
 if [ "$abi" -lt 6 ]; then
 	skip "Landlock ABI $abi cannot scope abstract Unix sockets"
+	skip "Landlock ABI $abi"
+	skip "Landlock ABI $abi"
 	skip "Landlock ABI $abi"
 else
 	fd=
@@ -76,4 +81,32 @@ a, b = socket.socketpair(); a.send(b"x"); print("pair", b.recv(1).decode())'
 		not_ok "--unix-scope --share-net: a host abstract socket gives EPERM" "outside=$outside" "inside=$out" "err=$err"
 	fi
 	like "$out" "pair x" "a socketpair inside still works"
+	run_hutch --share-net -- python3 -c "$probe" $$
+	like "$out" "^EPERM" "scoping is on by default with --share-net"
+	run_hutch --share-net --unix-scope=off -- python3 -c "$probe" $$
+	like "$out" "^connected" "--unix-scope=off turns the default off"
 fi
+
+# --allow-unix: a path socket of the host is there (and answers) only when bound.
+fd=
+fifo_open fd "$TEST_TMP/unix-ready" || bail_out fifo
+python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(8)
+open(sys.argv[2], "w").write("ready\n")
+while True:
+    c = s.accept()[0]; c.send(b"unix-hello\n"); c.close()' "$TEST_TMP/app.sock" "$TEST_TMP/unix-ready" &
+track_pid $!
+read_line "$fd" 20 || bail_out "the Unix socket server never said ready"
+uprobe='import socket, sys
+s = socket.socket(socket.AF_UNIX)
+try:
+    s.connect(sys.argv[1]); print(s.recv(64).decode().strip())
+except OSError as e:
+    print("error", e.errno)'
+run_hutch -- python3 -c "$uprobe" "$TEST_TMP/app.sock"
+like "$out" "^error" "without --allow-unix the host's socket is not there"
+run_hutch --allow-unix "$TEST_TMP/app.sock" -- python3 -c "$uprobe" "$TEST_TMP/app.sock"
+is "$out" "unix-hello" "--allow-unix binds it at the same place"
+run_hutch --allow-unix "$TEST_TMP" -- true
+expect_exit 125 "--allow-unix on something that is not a socket: 125"

@@ -63,6 +63,7 @@ def serve(c, table, log):
         with open(log, "a") as f:
             f.write("%s %s:%d\n" % (kind, host, port))
         try:
+            socket.inet_aton(table.get(host, host))  # names outside the table: no DNS, a refusal
             u = socket.create_connection((table.get(host, host), port), timeout=5)
         except OSError:
             c.sendall(b"\x05\x05\x00\x01\0\0\0\0\0\0" if kind == "socks5" else b"HTTP/1.1 502 Bad\r\n\r\n")
