@@ -410,7 +410,8 @@ int egress_finish(struct config *c, struct failure *f)
 	if (e->allow_udp && !e->netns_policy)
 		return failx(f, "--allow-udp", "needs --allow-domain (it relaxes the domain allowlist)");
 	if (e->dns_upstream.ss_family && !e->resolver)
-		return failx(f, "--dns-upstream", "needs an egress policy (--allow-domain, --deny-lan, --via)");
+		return failx(f, "--dns-upstream",
+			     "needs an egress policy (--allow-domain, --deny-lan, --via)");
 	if ((r = check_allow_unix(e, f)) < 0)
 		return r;
 	if ((r = add_unix_binds(c, e)) < 0)
