@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "bwrap/bwrap.h"
 #include "clone.h"
 #include "command.h"
 #include "config.h"
@@ -81,6 +82,8 @@ _noreturn_ static void sandbox_main(const struct config *c, int sync_fd, int fir
 		r = wait_for_maps(first_child_fd, &f);
 	if (r == 0)
 		r = sandbox_setup(c, sync_fd, &f);
+	if (r == 0 && c->bwrap)
+		r = bwrap_sandbox_ready(c, &f);
 	if (r < 0)
 		child_fail(sync_fd, &f);
 	if (c->as_pid1)

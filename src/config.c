@@ -36,6 +36,7 @@ void config_init(struct config *c)
 void config_free(struct config *c)
 {
 	strv_free(c->argv);
+	free(c->argv0);
 	free(c->user);
 	free(c->home);
 	free(c->search_path);

@@ -193,6 +193,11 @@ struct config {
 	/* desktop integration (issue 8): owned by desktop.c */
 	struct desktop_config *desktop;
 
+	/* the bwrap front end (issue 15): owned by src/bwrap; NULL for hutch's own */
+	struct bwrap_config *bwrap;
+	char *argv0;	  /* argv[0] the command gets, when not the program's name (--argv0) */
+	bool inherit_fds; /* the command keeps every fd not close-on-exec (bwrap's way) */
+
 	/* where user namespaces are blocked (issue 14) */
 	enum tier tier;
 	bool accept_weaker; /* run a profile in the restricted tier although it asks for more */

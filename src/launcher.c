@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bwrap/bwrap.h"
 #include "child.h"
 #include "clone.h"
 #include "confine.h"
@@ -217,6 +218,9 @@ static int launcher_map_ids(struct launcher *l, struct failure *f)
 static int launcher_send_filter(struct launcher *l, struct failure *f)
 {
 	int r = state_publish(l->c, l->pid1, &l->state, f);
+
+	if (r == 0 && l->c->bwrap)
+		r = bwrap_started(l->c, l->pid1, f);
 
 	if (r == 0)
 		r = seccomp_build_cached(l->c, &l->bpf, f);
@@ -504,5 +508,7 @@ int launcher_run(const struct config *c, struct launch_report *ret, struct failu
 	launcher_teardown(&l);
 	cgroup_finish(c, &l.cgroup, &ret->cgroup);
 	state_finish(c, &l.state, r == 0 ? ret->status : -1);
+	if (c->bwrap)
+		bwrap_finished(c, r == 0 ? ret->status : -1);
 	return r;
 }

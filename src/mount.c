@@ -20,13 +20,6 @@
 #include "overlay.h"
 #include "sync.h"
 
-enum mk_kind {
-	MK_NONE, /* open only: the path must exist */
-	MK_DIR,
-	MK_FILE,
-	MK_PARENT, /* create the parents and return the parent's fd */
-};
-
 int openat2_path(int dirfd, const char *path, uint64_t resolve)
 {
 	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = resolve };
@@ -63,8 +56,8 @@ static int open_component(int dirfd, const char *name, enum mk_kind kind, mode_t
 
 /* Walk dst under the new root, creating what is missing; returns an O_PATH fd of dst (or of
  * its parent for MK_PARENT, with *ret_name pointing at the last component). */
-static int open_dest(const struct mount_ctx *m, const char *dst, enum mk_kind kind, mode_t mode,
-		     const char **ret_name)
+int open_dest(const struct mount_ctx *m, const char *dst, enum mk_kind kind, mode_t mode,
+	      const char **ret_name)
 {
 	char buf[4096];
 	int fd = openat2_path(m->newroot_fd, "", RESOLVE_BENEATH);
@@ -89,7 +82,7 @@ static int open_dest(const struct mount_ctx *m, const char *dst, enum mk_kind ki
 	return fd;
 }
 
-static int dest_error(struct failure *f, int r, const char *op, const char *dst)
+int dest_error(struct failure *f, int r, const char *op, const char *dst)
 {
 	if (r == -ELOOP)
 		return fail(f, r, op, "%s: destination goes through a symlink", dst);
@@ -97,8 +90,8 @@ static int dest_error(struct failure *f, int r, const char *op, const char *dst)
 }
 
 /* Attach the detached mount `tree` at dst (created as kind when missing). */
-static int attach(const struct mount_ctx *m, int tree, const char *op, const char *dst, enum mk_kind kind,
-		  struct failure *f)
+int attach(const struct mount_ctx *m, int tree, const char *op, const char *dst, enum mk_kind kind,
+	   struct failure *f)
 {
 	_cleanup_close_ int dfd = open_dest(m, dst, kind, kind == MK_FILE ? 0644 : 0755, NULL);
 
@@ -193,8 +186,8 @@ static bool can_skip(const struct mount_ctx *m, const struct mp_entry *e)
 	return fd == -ENOENT;
 }
 
-static int mount_new_fs(const struct mount_ctx *m, const char *op, const char *type, const char *const *opts,
-			uint64_t attr, const char *dst, struct failure *f)
+int mount_new_fs(const struct mount_ctx *m, const char *op, const char *type, const char *const *opts,
+		 uint64_t attr, const char *dst, struct failure *f)
 {
 	_cleanup_close_ int mnt = new_fs(type, opts, attr);
 
@@ -205,12 +198,13 @@ static int mount_new_fs(const struct mount_ctx *m, const char *op, const char *t
 
 static int do_tmpfs(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
 {
-	char mode[24];
-	const char *opts[] = { mode, NULL };
+	char mode[24], size[40];
+	const char *opts[] = { mode, e->size ? size : NULL, NULL };
 
 	if (can_skip(m, e))
 		return 0;
 	snprintf(mode, sizeof(mode), "mode=%04o", (unsigned)e->mode);
+	snprintf(size, sizeof(size), "size=%llu", e->size);
 	return mount_new_fs(m, "tmpfs", "tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, e->dst, f);
 }
 
@@ -490,15 +484,37 @@ static int apply_one(struct mount_ctx *m, const struct mp_entry *e, struct failu
 		return do_dev(m, e, f);
 	case MP_REMOUNT_RO:
 		return do_remount_ro(m, e, f);
+	case MP_CHMOD:
+	case MP_MQUEUE:
+	case MP_OVERLAY_AT:
+	case MP_DATA_FD:
+	case MP_BIND_FD:
+		return mount_extra_apply(m, e, f);
 	}
 	return fail(f, -EINVAL, "mount plan", "unknown operation %d", (int)e->op);
+}
+
+static int reopen_newroot(struct mount_ctx *m, struct failure *f)
+{
+	int fd = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return fail(f, negative_errno(), "mount", "opening the new root");
+	safe_close(m->newroot_fd);
+	m->newroot_fd = fd;
+	return 0;
 }
 
 int mount_apply_plan(struct mount_ctx *m, struct failure *f)
 {
 	for (size_t i = 0; i < m->c->plan.n; i++) {
-		int r = apply_one(m, &m->c->plan.ops[i], f);
+		const struct mp_entry *e = &m->c->plan.ops[i];
+		int r = apply_one(m, e, f);
 		if (r < 0)
+			return r;
+		/* Something mounted on / itself (bwrap's --bind / /) covers the root we hold: the
+		 * later steps and pivot_root go to the top mount. */
+		if (e->op > MP_ROOT_BIND && strcmp(e->dst, "/") == 0 && (r = reopen_newroot(m, f)) < 0)
 			return r;
 	}
 	return 0;

@@ -216,6 +216,9 @@ void mountplan_free(struct mountplan *p)
 		free(p->ops[i].src);
 		free(p->ops[i].dst);
 		strv_free(p->ops[i].layers);
+		strv_free(p->ops[i].lowers);
+		free(p->ops[i].upper);
+		free(p->ops[i].work);
 	}
 	free(p->ops);
 	*p = (struct mountplan){ 0 };
@@ -238,6 +241,11 @@ const char *mountplan_op_name(enum mp_op op)
 		[MP_REMOUNT_RO] = "remount-ro",
 		[MP_FILE] = "file",
 		[MP_CGROUP] = "cgroup",
+		[MP_CHMOD] = "chmod",
+		[MP_MQUEUE] = "mqueue",
+		[MP_OVERLAY_AT] = "overlay-at",
+		[MP_DATA_FD] = "data",
+		[MP_BIND_FD] = "bind-fd",
 	};
 	return op < sizeof(names) / sizeof(*names) ? names[op] : "?";
 }

@@ -24,6 +24,12 @@ enum mp_op {
 	MP_REMOUNT_RO,	 /* dst, already in the new root, made read-only */
 	MP_FILE,	 /* a read-only file at dst whose content is src (resolv.conf, say) */
 	MP_CGROUP,	 /* the sandbox's own cgroup tree, read-only, at dst */
+	MP_CHMOD,	 /* chmod dst (which must exist in the new root) to mode */
+	MP_MQUEUE,	 /* a new mqueue file system at dst */
+	MP_OVERLAY_AT,	 /* overlay at dst: lowers (lowest first), upper+work (NULL: a tmpfs upper, or
+			    none with MPF_RO) */
+	MP_DATA_FD,	 /* a file at dst with mode, its content read from fd (MPF_MOUNTED: bound on dst) */
+	MP_BIND_FD,	 /* the directory or file open as fd bound on dst */
 };
 
 enum mp_flags {
@@ -31,6 +37,7 @@ enum mp_flags {
 	MPF_DEV = 1u << 1,     /* keep device nodes usable */
 	MPF_TRY = 1u << 2,     /* a missing source or target is skipped, not an error */
 	MPF_PRIVATE = 1u << 3, /* tmpfs owned by the sandbox user (home) */
+	MPF_MOUNTED = 1u << 4, /* MP_DATA_FD: a bind mount of the file (else a plain file) */
 };
 
 struct mp_entry {
@@ -39,8 +46,12 @@ struct mp_entry {
 	mode_t mode;
 	char *src;
 	char *dst;
-	char **layers;	 /* MP_ROOT_OVERLAY: lowest first */
-	unsigned driver; /* MP_ROOT_OVERLAY: enum overlay_driver */
+	char **layers;		 /* MP_ROOT_OVERLAY: lowest first */
+	unsigned driver;	 /* MP_ROOT_OVERLAY: enum overlay_driver */
+	unsigned long long size; /* MP_TMPFS: size in bytes, 0 for the default */
+	int fd;			 /* MP_DATA_FD, MP_BIND_FD: an fd the launcher holds open */
+	char **lowers;		 /* MP_OVERLAY_AT: host paths, lowest first */
+	char *upper, *work;	 /* MP_OVERLAY_AT: host paths, or NULL */
 };
 
 struct mountplan {

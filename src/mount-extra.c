@@ -1,0 +1,206 @@
+/* Mount-plan operations that bwrap's options need and the default plan does not (see
+ * mountplan.h): chmod, mqueue, an overlay at any destination (MP_OVERLAY_AT, also for
+ * workspace overlays), a file whose content comes from an fd (plain or bound), and a bind of
+ * an fd. Runs in the sandbox's pid 1 before pivot_root, with the capabilities of the
+ * sandbox's user namespace, like mount.c. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "failure.h"
+#include "macro.h"
+#include "mount.h"
+#include "mountplan.h"
+#include "strv.h"
+
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452
+#endif
+
+static int do_chmod(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
+{
+	const char *name = NULL;
+	_cleanup_close_ int pfd = open_dest(m, e->dst, MK_PARENT, 0755, &name);
+	_cleanup_close_ int fd =
+	    pfd < 0 ? pfd : openat2_path(pfd, name, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+
+	if (fd < 0)
+		return fail(f, fd, "chmod", "%04o %s", (unsigned)e->mode, e->dst);
+	/* An O_PATH fd has no fchmod(); fchmodat2 takes it with AT_EMPTY_PATH (Linux 6.6). */
+	if (syscall(SYS_fchmodat2, fd, "", e->mode, AT_EMPTY_PATH) == 0)
+		return 0;
+	if ((errno != ENOSYS && errno != EINVAL) || fchmodat(pfd, name, e->mode, 0) < 0)
+		return fail(f, negative_errno(), "chmod", "%04o %s", (unsigned)e->mode, e->dst);
+	return 0;
+}
+
+static int do_mqueue(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
+{
+	return mount_new_fs(m, "mqueue", "mqueue", NULL,
+			    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e->dst, f);
+}
+
+static int copy_fd(int from, int to)
+{
+	char buf[65536];
+	ssize_t n;
+
+	while ((n = read(from, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return negative_errno();
+		for (char *p = buf; n > 0;) {
+			ssize_t w = write(to, p, (size_t)n);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0)
+				return negative_errno();
+			p += w;
+			n -= w;
+		}
+	}
+	return 0;
+}
+
+/* A plain file in the new root (bwrap's --file), or one in the staging root bound on dst
+ * (--bind-data, --ro-bind-data). */
+static int do_data_fd(struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
+{
+	const char *name = NULL;
+	char staged[64];
+	_cleanup_close_ int pfd = -1, fd = -1, tree = -1;
+	int r;
+
+	if (!(e->flags & MPF_MOUNTED)) {
+		if ((pfd = open_dest(m, e->dst, MK_PARENT, 0755, &name)) < 0)
+			return dest_error(f, pfd, "data", e->dst);
+		fd = openat(pfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, e->mode);
+	} else {
+		snprintf(staged, sizeof(staged), "/data-fd-%u", m->n_files++);
+		fd = open(staged, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, e->mode);
+	}
+	if (fd < 0 || fchmod(fd, e->mode) < 0)
+		return fail(f, negative_errno(), "data", "%s", e->dst);
+	if ((r = copy_fd(e->fd, fd)) < 0)
+		return fail(f, r, "data", "%s", e->dst);
+	if (!(e->flags & MPF_MOUNTED))
+		return 0;
+	tree = open_tree(AT_FDCWD, staged, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree < 0)
+		return fail(f, negative_errno(), "data", "%s", e->dst);
+	if ((r = set_attr(
+		 tree, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | ((e->flags & MPF_RO) ? MOUNT_ATTR_RDONLY : 0),
+		 false)) < 0)
+		return fail(f, r, "data", "%s", e->dst);
+	return attach(m, tree, "data", e->dst, MK_FILE, f);
+}
+
+static int do_bind_fd(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
+{
+	_cleanup_close_ int tree = -1;
+	struct stat st;
+	int r;
+
+	if (fstat(e->fd, &st) < 0)
+		return fail(f, negative_errno(), "bind-fd", "%d", e->fd);
+	tree = open_tree(e->fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+	if (tree < 0)
+		return fail(f, negative_errno(), "bind-fd", "%d", e->fd);
+	if ((r = set_attr(
+		 tree, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | ((e->flags & MPF_RO) ? MOUNT_ATTR_RDONLY : 0),
+		 true)) < 0)
+		return fail(f, r, "bind-fd", "%d: setting mount flags", e->fd);
+	return attach(m, tree, "bind-fd", e->dst, S_ISDIR(st.st_mode) ? MK_DIR : MK_FILE, f);
+}
+
+/* "key=/oldroot/PATH" (the host's tree as the staging root sees it); overlayfs splits its
+ * options at ',' and its layers at ':', which a path cannot escape everywhere: refused. */
+static int host_path_opt(char *buf, size_t size, const char *key, const char *path)
+{
+	if (strpbrk(path, ",:\\"))
+		return -EINVAL;
+	return snprintf(buf, size, "%s=/oldroot%s", key, path) >= (int)size ? -ENAMETOOLONG : 0;
+}
+
+static int overlay_lowers(const struct mp_entry *e, char *buf, size_t size)
+{
+	size_t n = strv_length(e->lowers), len;
+
+	len = (size_t)snprintf(buf, size, "lowerdir=");
+	/* overlayfs lists the top layer first; the plan keeps them lowest first. */
+	for (size_t i = n; i-- > 0;) {
+		if (strpbrk(e->lowers[i], ",:\\"))
+			return -EINVAL;
+		len += (size_t)snprintf(buf + len, size > len ? size - len : 0, "%s/oldroot%s",
+					i + 1 < n ? ":" : "", e->lowers[i]);
+		if (len >= size)
+			return -ENAMETOOLONG;
+	}
+	return n > 0 ? 0 : -EINVAL;
+}
+
+/* Upper and work of a --tmp-overlay: fresh directories on the staging tmpfs, which nothing
+ * inside can reach once pivot_root has moved it away. */
+static int overlay_tmp_upper(struct mount_ctx *m, char *upper, char *work, size_t size)
+{
+	unsigned n = m->n_files++;
+
+	snprintf(upper, size, "upperdir=/overlay-%u-upper", n);
+	snprintf(work, size, "workdir=/overlay-%u-work", n);
+	if (mkdir(upper + 9, 0755) < 0 || mkdir(work + 8, 0755) < 0)
+		return negative_errno();
+	return 0;
+}
+
+static int do_overlay_at(struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
+{
+	char lower[8192], upper[4200], work[4200];
+	const char *opts[5] = { lower, NULL };
+	size_t k = 1;
+	int r = overlay_lowers(e, lower, sizeof(lower));
+
+	if (r == 0 && e->upper) {
+		if ((r = host_path_opt(upper, sizeof(upper), "upperdir", e->upper)) == 0)
+			r = host_path_opt(work, sizeof(work), "workdir", e->work);
+	} else if (r == 0 && !(e->flags & MPF_RO))
+		r = overlay_tmp_upper(m, upper, work, sizeof(upper));
+	if (r < 0)
+		return fail(f, r, "overlay", "%s", e->dst);
+	if (e->upper || !(e->flags & MPF_RO)) {
+		opts[k++] = upper;
+		opts[k++] = work;
+		opts[k++] = "userxattr"; /* trusted.* xattrs are the host root's only */
+	}
+	opts[k] = NULL;
+	_cleanup_close_ int mnt =
+	    new_fs("overlay", opts,
+		   MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | ((e->flags & MPF_RO) ? MOUNT_ATTR_RDONLY : 0));
+	if (mnt < 0)
+		return fail(f, mnt, "overlay", "%s", e->dst);
+	return attach(m, mnt, "overlay", e->dst, MK_DIR, f);
+}
+
+int mount_extra_apply(struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
+{
+	switch (e->op) {
+	case MP_CHMOD:
+		return do_chmod(m, e, f);
+	case MP_MQUEUE:
+		return do_mqueue(m, e, f);
+	case MP_OVERLAY_AT:
+		return do_overlay_at(m, e, f);
+	case MP_DATA_FD:
+		return do_data_fd(m, e, f);
+	case MP_BIND_FD:
+		return do_bind_fd(m, e, f);
+	default:
+		return fail(f, -EINVAL, "mount plan", "unknown operation %d", (int)e->op);
+	}
+}
