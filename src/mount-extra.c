@@ -42,8 +42,8 @@ static int do_chmod(const struct mount_ctx *m, const struct mp_entry *e, struct 
 
 static int do_mqueue(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
 {
-	return mount_new_fs(m, "mqueue", "mqueue", NULL,
-			    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e->dst, f);
+	/* no mount flags, as bwrap mounts it */
+	return mount_new_fs(m, "mqueue", "mqueue", NULL, 0, e->dst, f);
 }
 
 static int copy_fd(int from, int to)
@@ -102,20 +102,46 @@ static int do_data_fd(struct mount_ctx *m, const struct mp_entry *e, struct fail
 	return attach(m, tree, "data", e->dst, MK_FILE, f);
 }
 
+/* The fd's mount belongs to the host's mount namespace, which open_tree() cannot clone from:
+ * its path (from the host's /proc) is opened again in our copy of the host's tree, and must
+ * be the same file. */
+static int open_fd_source(const struct mount_ctx *m, int fd, struct stat *ret)
+{
+	char link[64], path[4096];
+	struct stat st;
+	ssize_t n;
+	int sfd;
+
+	if (fstat(fd, ret) < 0)
+		return negative_errno();
+	snprintf(link, sizeof(link), "proc/self/fd/%d", fd);
+	n = readlinkat(m->oldroot_fd, link, path, sizeof(path) - 1);
+	if (n < 0)
+		return negative_errno();
+	path[n] = '\0';
+	if (path[0] != '/')
+		return -EINVAL;
+	sfd = open_source(m, path);
+	if (sfd >= 0 && (fstat(sfd, &st) < 0 || st.st_dev != ret->st_dev || st.st_ino != ret->st_ino)) {
+		safe_close(sfd);
+		return -ENOENT;
+	}
+	return sfd;
+}
+
 static int do_bind_fd(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
 {
-	_cleanup_close_ int tree = -1;
+	_cleanup_close_ int sfd = -1, tree = -1;
+	uint64_t attr = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | ((e->flags & MPF_RO) ? MOUNT_ATTR_RDONLY : 0);
 	struct stat st;
 	int r;
 
-	if (fstat(e->fd, &st) < 0)
-		return fail(f, negative_errno(), "bind-fd", "%d", e->fd);
-	tree = open_tree(e->fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+	if ((sfd = open_fd_source(m, e->fd, &st)) < 0)
+		return fail(f, sfd, "bind-fd", "%d", e->fd);
+	tree = open_tree(sfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
 	if (tree < 0)
 		return fail(f, negative_errno(), "bind-fd", "%d", e->fd);
-	if ((r = set_attr(
-		 tree, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | ((e->flags & MPF_RO) ? MOUNT_ATTR_RDONLY : 0),
-		 true)) < 0)
+	if ((r = set_attr(tree, attr, true)) < 0)
 		return fail(f, r, "bind-fd", "%d: setting mount flags", e->fd);
 	return attach(m, tree, "bind-fd", e->dst, S_ISDIR(st.st_mode) ? MK_DIR : MK_FILE, f);
 }
@@ -185,6 +211,22 @@ static int do_overlay_at(struct mount_ctx *m, const struct mp_entry *e, struct f
 	if (mnt < 0)
 		return fail(f, mnt, "overlay", "%s", e->dst);
 	return attach(m, mnt, "overlay", e->dst, MK_DIR, f);
+}
+
+/* Only the one mount at dst, not those below it, and only a mount point: bwrap's --remount-ro. */
+int mount_remount_ro_in_place(int dfd, const struct mp_entry *e, struct failure *f)
+{
+	struct statx stx;
+	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+
+	if (statx(dfd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx) < 0)
+		return fail(f, negative_errno(), "remount-ro", "%s", e->dst);
+	if (!(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) ||
+	    !(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
+		return fail(f, -EINVAL, "remount-ro", "%s: not a mount point", e->dst);
+	if (mount_setattr(dfd, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
+		return fail(f, negative_errno(), "remount-ro", "%s", e->dst);
+	return 0;
 }
 
 int mount_extra_apply(struct mount_ctx *m, const struct mp_entry *e, struct failure *f)

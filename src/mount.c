@@ -267,6 +267,8 @@ static int do_remount_ro(const struct mount_ctx *m, const struct mp_entry *e, st
 		return 0;
 	if (dfd < 0)
 		return dest_error(f, dfd, "remount-ro", e->dst);
+	if (e->flags & MPF_COMPAT)
+		return mount_remount_ro_in_place(dfd, e, f);
 	tree = open_tree(dfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
 	if (tree < 0)
 		return fail(f, negative_errno(), "remount-ro", "%s", e->dst);
@@ -279,7 +281,8 @@ static int do_remount_ro(const struct mount_ctx *m, const struct mp_entry *e, st
 
 /* A host device node bound onto a file in the new /dev (we may not mknod in a user
  * namespace; a bind keeps the host's node and its permissions). */
-static int bind_node(const struct mount_ctx *m, const char *src, const char *dst, struct failure *f)
+static int bind_node(const struct mount_ctx *m, const char *src, const char *dst, uint64_t attr,
+		     struct failure *f)
 {
 	_cleanup_close_ int sfd = open_source(m, src), tree = -1;
 	int r;
@@ -289,7 +292,7 @@ static int bind_node(const struct mount_ctx *m, const char *src, const char *dst
 	tree = open_tree(sfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
 	if (tree < 0)
 		return fail(f, negative_errno(), "dev", "%s", src);
-	if ((r = set_attr(tree, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, false)) < 0)
+	if ((r = set_attr(tree, attr, false)) < 0)
 		return fail(f, r, "dev", "%s", src);
 	return attach(m, tree, "dev", dst, MK_FILE, f);
 }
@@ -319,6 +322,7 @@ static int do_dev(const struct mount_ctx *m, const struct mp_entry *e, struct fa
 	static const char *const pts_opts[] = { "newinstance", "ptmxmode=0666", "mode=620", NULL };
 	static const char *const shm_opts[] = { "mode=1777", NULL };
 	char src[64], dst[4096], tty[256];
+	uint64_t attr = MOUNT_ATTR_NOSUID | ((e->flags & MPF_COMPAT) ? 0 : MOUNT_ATTR_NOEXEC);
 	int r;
 
 	if (can_skip(m, e))
@@ -327,7 +331,7 @@ static int do_dev(const struct mount_ctx *m, const struct mp_entry *e, struct fa
 	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(nodes); i++) {
 		snprintf(src, sizeof(src), "/dev/%s", nodes[i]);
 		snprintf(dst, sizeof(dst), "%s/%s", e->dst, nodes[i]);
-		r = bind_node(m, src, dst, f);
+		r = bind_node(m, src, dst, attr, f);
 	}
 	if (r == 0)
 		r = dev_links(m, e->dst, f);
@@ -336,13 +340,16 @@ static int do_dev(const struct mount_ctx *m, const struct mp_entry *e, struct fa
 		r = mount_new_fs(m, "devpts", "devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, dst,
 				 f);
 	snprintf(dst, sizeof(dst), "%s/shm", e->dst);
-	if (r == 0)
+	if (r == 0 && (e->flags & MPF_COMPAT)) {
+		struct mp_entry d = { .op = MP_DIR, .mode = 0755, .dst = dst };
+		r = do_dir(m, &d, f);
+	} else if (r == 0)
 		r = mount_new_fs(m, "tmpfs", "tmpfs", shm_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, dst, f);
 	/* The caller's terminal as /dev/console, as a login would have it. */
 	for (int fd = 0; r == 0 && fd <= 2; fd++)
 		if (isatty(fd) && ttyname_r(fd, tty, sizeof(tty)) == 0) {
 			snprintf(dst, sizeof(dst), "%s/console", e->dst);
-			r = bind_node(m, tty, dst, f);
+			r = bind_node(m, tty, dst, attr, f);
 			break;
 		}
 	return r;
@@ -359,10 +366,13 @@ static int root_attach(struct mount_ctx *m, int tree, const char *op, struct fai
 
 static int do_root_tmpfs(struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
 {
-	static const char *const opts[] = { "mode=0755", NULL };
-	_cleanup_close_ int mnt = new_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	_cleanup_close_ int mnt = new_fs("tmpfs", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	int r = mnt < 0 ? fail(f, mnt, "root", "tmpfs") : root_attach(m, mnt, "root", f);
 
-	return mnt < 0 ? fail(f, mnt, "root", "tmpfs") : root_attach(m, mnt, "root", f);
+	/* The mode set afterwards, not as an option: findmnt shows what bwrap's root shows. */
+	if (r == 0 && chmod("/newroot", 0755) < 0)
+		r = fail(f, negative_errno(), "root", "chmod");
+	return r;
 }
 
 static int do_root_bind(struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
@@ -527,7 +537,7 @@ int mount_stage(struct mount_ctx *m, struct failure *f)
 {
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
 		return fail(f, negative_errno(), "mount", "making / a slave");
-	if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
+	if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, NULL) < 0 || chmod("/tmp", 0755) < 0)
 		return fail(f, negative_errno(), "mount", "staging tmpfs on /tmp");
 	if (mkdir("/tmp/oldroot", 0755) < 0 || mkdir("/tmp/newroot", 0755) < 0)
 		return fail(f, negative_errno(), "mount", "staging directories");

@@ -54,3 +54,5 @@ int mount_new_fs(const struct mount_ctx *m, const char *op, const char *type, co
 /* mount-extra.c: MP_CHMOD, MP_MQUEUE, MP_OVERLAY_AT, MP_DATA_FD, MP_BIND_FD. */
 struct mp_entry;
 int mount_extra_apply(struct mount_ctx *m, const struct mp_entry *e, struct failure *f);
+/* MP_REMOUNT_RO with MPF_COMPAT: the mount at dfd (which must be a mount point) made read-only. */
+int mount_remount_ro_in_place(int dfd, const struct mp_entry *e, struct failure *f);

@@ -38,6 +38,8 @@ enum mp_flags {
 	MPF_TRY = 1u << 2,     /* a missing source or target is skipped, not an error */
 	MPF_PRIVATE = 1u << 3, /* tmpfs owned by the sandbox user (home) */
 	MPF_MOUNTED = 1u << 4, /* MP_DATA_FD: a bind mount of the file (else a plain file) */
+	MPF_COMPAT = 1u << 5,  /* as bubblewrap does it: MP_DEV's nodes keep exec and /dev/shm is a
+				  plain directory; MP_REMOUNT_RO changes the mount at dst in place */
 };
 
 struct mp_entry {

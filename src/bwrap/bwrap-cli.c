@@ -102,6 +102,40 @@ static mode_t perms_or(struct bw_parse *p, mode_t dflt)
 	return p->next_perms >= 0 ? (mode_t)p->next_perms : dflt;
 }
 
+/* The mode bwrap gives the missing parents of a destination: 0700 for what it mounts from
+ * elsewhere (binds, proc, dev, mqueue), 0755 for the rest; a --perms without group or other
+ * bits takes those away from the parents too (bwrap(1)). */
+static mode_t parents_mode(const struct bw_parse *p, enum mp_op op)
+{
+	mode_t m = (op == MP_BIND || op == MP_BIND_FD || op == MP_PROC || op == MP_DEV || op == MP_MQUEUE)
+		       ? 0700
+		       : 0755;
+
+	if (p->next_perms >= 0 && !(p->next_perms & 070))
+		m &= ~(mode_t)070;
+	if (p->next_perms >= 0 && !(p->next_perms & 07))
+		m &= ~(mode_t)07;
+	return m;
+}
+
+/* The parents of d, each an MP_DIR (which leaves an existing directory as it is), where
+ * their mode is not the executor's default. */
+static int add_parents(struct bw_parse *p, enum mp_op op, const char *d)
+{
+	mode_t mode = parents_mode(p, op);
+	char buf[4096];
+	int r = 0;
+
+	if (mode == 0755 || snprintf(buf, sizeof(buf), "%s", d) >= (int)sizeof(buf))
+		return 0;
+	for (char *s = strchr(buf + 1, '/'); r == 0 && s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		r = mountplan_add(&p->c->plan, MP_DIR, 0, mode, NULL, buf);
+		*s = '/';
+	}
+	return r;
+}
+
 /* Append an operation to the plan; the new entry is returned for its extra fields. */
 static int add_op(struct bw_parse *p, enum mp_op op, unsigned flags, mode_t mode, const char *src,
 		  const char *dst, struct mp_entry **ret, struct failure *f)
@@ -109,6 +143,8 @@ static int add_op(struct bw_parse *p, enum mp_op op, unsigned flags, mode_t mode
 	_cleanup_free_ char *d = NULL;
 	int r = dst ? dest_path(dst, &d) : -EINVAL;
 
+	if (r == 0 && !(flags & MPF_TRY) && op != MP_REMOUNT_RO && op != MP_CHMOD)
+		r = add_parents(p, op, d);
 	if (r == 0)
 		r = mountplan_add(&p->c->plan, op, flags, mode, src, d);
 	if (r < 0)
@@ -179,7 +215,7 @@ static int o_ro_bind_data(struct bw_parse *p, char **a, struct failure *f)
 
 static int o_remount_ro(struct bw_parse *p, char **a, struct failure *f)
 {
-	return add_op(p, MP_REMOUNT_RO, 0, 0, NULL, a[0], NULL, f);
+	return add_op(p, MP_REMOUNT_RO, MPF_COMPAT, 0, NULL, a[0], NULL, f);
 }
 
 static int o_proc(struct bw_parse *p, char **a, struct failure *f)
@@ -189,7 +225,8 @@ static int o_proc(struct bw_parse *p, char **a, struct failure *f)
 
 static int o_dev(struct bw_parse *p, char **a, struct failure *f)
 {
-	return add_op(p, MP_DEV, 0, 0755, NULL, a[0], NULL, f);
+	p->b->dev_root = true; /* bwrap's devpts workaround, see bwrap_finish() */
+	return add_op(p, MP_DEV, MPF_COMPAT, 0755, NULL, a[0], NULL, f);
 }
 
 static int o_tmpfs(struct bw_parse *p, char **a, struct failure *f)
@@ -961,6 +998,17 @@ int bwrap_finish(struct config *c, char **host_env, struct failure *f)
 		free(c->chdir);
 		c->chdir = abs;
 	}
+	/* bwrap maps the caller to 0 while it sets up a /dev (devpts needs root mapped), then
+	 * runs the command in a nested user namespace with the ids asked for; --disable-userns
+	 * nests too. The command sees the same maps here. */
+	struct bwrap_config *b = c->bwrap;
+	b->nest_userns = b->dev_root || b->disable_userns;
+	b->uid = c->uid;
+	b->gid = c->gid;
+	if (b->dev_root)
+		c->uid = c->gid = 0;
+	if (b->nest_userns && (b->proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return fail(f, negative_errno(), "bwrap", "Can't open /proc");
 	c->idmap = IDMAP_SINGLE;
 	c->seccomp = SECCOMP_NONE;
 	c->landlock = LANDLOCK_OFF;

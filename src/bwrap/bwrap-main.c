@@ -80,8 +80,6 @@ static int prepare(const struct config *c, struct failure *f)
 
 	if (b->die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		return fail(f, negative_errno(), "bwrap", "prctl(PR_SET_PDEATHSIG)");
-	if (b->disable_userns && (b->proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return fail(f, negative_errno(), "bwrap", "Can't open /proc");
 	return 0;
 }
 

@@ -133,26 +133,28 @@ static int write_at(int dirfd, const char *path, const char *text)
 	return r;
 }
 
-/* The sandbox's user namespace may hold one more (the one made here, which the command
- * runs in), so the command can make none: bwrap's way, see bwrap(1). */
-static int disable_userns(const struct config *c, struct failure *f)
+/* The command's own user namespace, nested in the sandbox's: with --disable-userns the
+ * sandbox's may hold only that one, so the command can make none (bwrap(1)); with a /dev, the
+ * outer one maps the caller to 0 for devpts and this one maps back the ids asked for. */
+static int nest_userns(const struct config *c, struct failure *f)
 {
-	int proc = c->bwrap->proc_fd;
+	const struct bwrap_config *b = c->bwrap;
+	int proc = b->proc_fd;
 	char map[64];
 	int r;
 
-	if ((r = write_at(proc, "sys/user/max_user_namespaces", "1")) < 0)
+	if (b->disable_userns && (r = write_at(proc, "sys/user/max_user_namespaces", "1")) < 0)
 		return fail(f, r, "disable-userns", "sys/user/max_user_namespaces");
 	if (unshare(CLONE_NEWUSER) < 0)
-		return fail(f, negative_errno(), "disable-userns", "new user namespace");
-	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)c->uid, (unsigned)c->uid);
+		return fail(f, negative_errno(), "userns", "nested user namespace");
+	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)b->uid, (unsigned)c->uid);
 	if ((r = write_at(proc, "self/uid_map", map)) < 0)
-		return fail(f, r, "disable-userns", "uid_map");
+		return fail(f, r, "userns", "uid_map");
 	if ((r = write_at(proc, "self/setgroups", "deny")) < 0)
-		return fail(f, r, "disable-userns", "setgroups");
-	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)c->gid, (unsigned)c->gid);
+		return fail(f, r, "userns", "setgroups");
+	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)b->gid, (unsigned)c->gid);
 	if ((r = write_at(proc, "self/gid_map", map)) < 0)
-		return fail(f, r, "disable-userns", "gid_map");
+		return fail(f, r, "userns", "gid_map");
 	return 0;
 }
 
@@ -187,7 +189,7 @@ int bwrap_sandbox_ready(const struct config *c, struct failure *f)
 		close(b->json_status_fd);
 	if ((r = take_locks(b->lock_files, f)) < 0)
 		return r;
-	if (b->disable_userns && (r = disable_userns(c, f)) < 0)
+	if (b->nest_userns && (r = nest_userns(c, f)) < 0)
 		return r;
 	if (b->assert_no_userns && (r = assert_userns_disabled(f)) < 0)
 		return r;
