@@ -42,7 +42,11 @@ static int do_chmod(const struct mount_ctx *m, const struct mp_entry *e, struct 
 
 static int do_mqueue(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
 {
-	/* no mount flags, as bwrap mounts it */
+	/* the mount point first, as bwrap makes it; then no mount flags, as bwrap mounts it */
+	_cleanup_close_ int dfd = open_dest(m, e->dst, MK_DIR, 0755, NULL);
+
+	if (dfd < 0)
+		return fail(f, dfd, "dir", "%s", e->dst);
 	return mount_new_fs(m, "mqueue", "mqueue", NULL, 0, e->dst, f);
 }
 
@@ -136,8 +140,9 @@ static int do_bind_fd(const struct mount_ctx *m, const struct mp_entry *e, struc
 	struct stat st;
 	int r;
 
+	/* bwrap resolves /proc/self/fd/N: a closed fd is a missing source path there */
 	if ((sfd = open_fd_source(m, e->fd, &st)) < 0)
-		return fail(f, sfd, "bind-fd", "%d", e->fd);
+		return fail(f, sfd == -EBADF ? -ENOENT : sfd, "bind", "/proc/self/fd/%d", e->fd);
 	tree = open_tree(sfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
 	if (tree < 0)
 		return fail(f, negative_errno(), "bind-fd", "%d", e->fd);

@@ -882,6 +882,8 @@ static int check_combinations(struct bw_parse *p, struct failure *f)
 		return failx(f, "bwrap", "--disable-userns requires --unshare-user");
 	if (b->userns_block_fd >= 0 && b->info_fd < 0)
 		return failx(f, "bwrap", "--userns-block-fd requires --info-fd");
+	if (b->userns_fd >= 0 && b->unshare_user)
+		return failx(f, "bwrap", "--userns not compatible --unshare-user");
 	if (b->userns_fd >= 0 || b->userns2_fd >= 0 || b->pidns_fd >= 0 || b->userns_block_fd >= 0)
 		return failx(f, "bwrap", "%s is not supported by hutch-bwrap",
 			     b->userns_fd >= 0	  ? "--userns"
@@ -980,8 +982,6 @@ int bwrap_finish(struct config *c, char **host_env, struct failure *f)
 {
 	const char *home = strv_env_get(c->env, "HOME");
 
-	if (strv_length(c->argv) == 0)
-		return failx(f, "bwrap", "No command specified");
 	c->host_uid = getuid();
 	c->host_gid = getgid();
 	if (c->uid == (uid_t)-1)

@@ -94,13 +94,12 @@ int main(int argc, char **argv)
 
 	config_init(&c);
 	r = refuse_setuid(&f);
-	if (r == 0 && argc < 2) {
-		bwrap_help(stderr, argv[0]);
-		return BWRAP_EXIT_SETUP;
-	}
 	if (r == 0)
 		r = bwrap_parse(argc, argv, &c, &action, &f);
-	if (r == 0 && action == BWRAP_HELP) {
+	if (r == 0 && action == BWRAP_RUN && strv_length(c.argv) == 0) {
+		/* no command: the usage, as bwrap does it */
+		bwrap_help(stderr, argv[0]);
+	} else if (r == 0 && action == BWRAP_HELP) {
 		bwrap_help(stdout, argv[0]);
 		status = 0;
 	} else if (r == 0 && action == BWRAP_VERSION) {
