@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -977,10 +979,50 @@ int bwrap_parse(int argc, char **argv, struct config *c, enum bwrap_action *ret_
 	return r;
 }
 
+/* HUTCH_BWRAP_HARDEN=seccomp,landlock,idmap: what bwrap lacks, asked for by whoever sets up
+ * the environment (a distribution, a user) rather than by the command line. */
+static int apply_harden(struct config *c, const char *list, struct failure *f)
+{
+	_cleanup_strv_free_ char **words = NULL;
+
+	if (!list || !*list)
+		return 0;
+	if (strv_split_extend(&words, list, ',') < 0)
+		return fail(f, -ENOMEM, "bwrap", NULL);
+	for (char **w = words; *w; w++) {
+		if (strcmp(*w, "seccomp") == 0)
+			c->seccomp = SECCOMP_DEFAULT;
+		else if (strcmp(*w, "landlock") == 0)
+			c->landlock = LANDLOCK_AUTO;
+		else if (strcmp(*w, "idmap") == 0)
+			c->idmap = IDMAP_AUTO;
+		else
+			return failx(f, "bwrap",
+				     "HUTCH_BWRAP_HARDEN: unknown extra '%s' (seccomp, landlock, idmap)", *w);
+	}
+	return 0;
+}
+
+/* For idmap: who the caller is in /etc/subuid, and where newuidmap is. */
+static int fill_idmap_identity(struct config *c, char **host_env, struct failure *f)
+{
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+	const char *path = strv_env_get(host_env, "PATH");
+
+	if (getpwuid_r(c->host_uid, &pw, buf, sizeof(buf), &res) == 0 && res)
+		c->user = strdup(pw.pw_name);
+	else if (asprintf(&c->user, "%u", (unsigned)c->host_uid) < 0)
+		c->user = NULL;
+	c->search_path = strdup(path ? path : "/usr/local/bin:/usr/bin:/bin");
+	return c->user && c->search_path ? 0 : fail(f, -ENOMEM, "bwrap", NULL);
+}
+
 /* The rest of what config_finish() does for hutch: who runs it, where it starts. */
 int bwrap_finish(struct config *c, char **host_env, struct failure *f)
 {
 	const char *home = strv_env_get(c->env, "HOME");
+	int r;
 
 	c->host_uid = getuid();
 	c->host_gid = getgid();
@@ -1016,8 +1058,9 @@ int bwrap_finish(struct config *c, char **host_env, struct failure *f)
 	c->inherit_fds = true;
 	c->setsid_command = c->new_session == TRI_YES;
 	c->plan.root_readonly = false;
-	(void)host_env;
-	return 0;
+	if ((r = apply_harden(c, strv_env_get(host_env, "HUTCH_BWRAP_HARDEN"), f)) < 0)
+		return r;
+	return c->idmap == IDMAP_AUTO ? fill_idmap_identity(c, host_env, f) : 0;
 }
 
 void bwrap_help(FILE *out, const char *argv0)

@@ -26,6 +26,7 @@ static const struct {
 	const char *prefix;
 } messages[] = {
 	{ "bind", "Can't find source path " },
+	{ "clone", "Creating new namespace failed: " },
 	{ "chdir", "Can't chdir to " },
 	{ "exec", "execvp " },
 	{ "symlink", "Can't make symlink at " },
