@@ -60,10 +60,14 @@ static int sandbox_setup(const struct config *c, int sync_fd, struct failure *f)
 	return r;
 }
 
-/* The first child exits only after USERMAP_ACK: once it is gone, the maps are written. */
-static int wait_for_maps(int first_child_fd, struct failure *f)
+/* The first child exits only after USERMAP_ACK: once it is gone, the maps are written. Cloned
+ * by the launcher itself (first_child_fd -1), pid 1 gets USERMAP_ACK directly. */
+static int wait_for_maps(int sync_fd, int first_child_fd, struct failure *f)
 {
 	struct pollfd p = { .fd = first_child_fd, .events = POLLIN };
+
+	if (first_child_fd < 0)
+		return sync_expect(sync_fd, SYNC_USERMAP_ACK, NULL, NULL, NULL, f);
 
 	while (poll(&p, 1, -1) < 0)
 		if (errno != EINTR)
@@ -79,7 +83,7 @@ _noreturn_ static void sandbox_main(const struct config *c, int sync_fd, int fir
 	int r = tie_to_launcher(sync_fd, &f);
 
 	if (r == 0)
-		r = wait_for_maps(first_child_fd, &f);
+		r = wait_for_maps(sync_fd, first_child_fd, &f);
 	if (r == 0)
 		r = sandbox_setup(c, sync_fd, &f);
 	if (r == 0 && c->bwrap)
@@ -99,7 +103,7 @@ _noreturn_ static void sandbox_main(const struct config *c, int sync_fd, int fir
 	pid1_run(cmd);
 }
 
-static int unshare_flags(const struct config *c)
+int child_unshare_flags(const struct config *c)
 {
 	int fl = CLONE_NEWNS;
 
@@ -124,7 +128,7 @@ void child_main(const struct config *c, int sync_fd, int launcher_fd)
 	r = tie_to_launcher(sync_fd, &f);
 	if (r < 0)
 		child_fail(sync_fd, &f);
-	if (unshare(unshare_flags(c)) < 0)
+	if (unshare(child_unshare_flags(c)) < 0)
 		child_fail(sync_fd,
 			   (fail(&f, negative_errno(), "unshare", "mount, ipc, uts, net, cgroup, pid"), &f));
 	self_fd = (int)syscall(SYS_pidfd_open, getpid(), 0);
@@ -139,4 +143,10 @@ void child_main(const struct config *c, int sync_fd, int launcher_fd)
 	if (r == 0)
 		r = sync_expect(sync_fd, SYNC_USERMAP_ACK, NULL, NULL, NULL, &f);
 	_exit(r < 0 ? EXIT_LAUNCHER : 0);
+}
+
+void child_direct_main(const struct config *c, int sync_fd, int launcher_fd)
+{
+	safe_close(launcher_fd);
+	sandbox_main(c, sync_fd, -1);
 }

@@ -56,6 +56,7 @@ struct launcher {
 	sigset_t oldmask;
 	bool mask_saved, child_failed;
 	bool restricted; /* user namespaces refused: run in the restricted tier instead */
+	bool direct;	 /* pid 1 is cloned by us, in all its namespaces at once (child.h) */
 	struct failure child_failure;
 	int status; /* -1 while pid 1 runs */
 };
@@ -159,12 +160,15 @@ static int launcher_signals(struct launcher *l, struct failure *f)
 	return l->sig_fd < 0 ? fail(f, negative_errno(), "signalfd", NULL) : 0;
 }
 
+static int launcher_direct_pid1(struct launcher *l, pid_t pid, struct failure *f);
+
 /* A new user namespace for the child, which starts in child_main. Where the kernel refuses
  * user namespaces, --tier auto falls back to the restricted tier (tier.c). */
 static int launcher_clone(struct launcher *l, struct failure *f)
 {
 	/* Born in its leaf cgroup: the cgroup namespace it unshares is rooted there. */
-	pid_t pid = clone_process(CLONE_NEWUSER, SIGCHLD, &l->child_fd, l->cgroup.leaf_fd);
+	uint64_t flags = CLONE_NEWUSER | (l->direct ? (uint64_t)child_unshare_flags(l->c) : 0);
+	pid_t pid = clone_process(flags, SIGCHLD, &l->child_fd, l->cgroup.leaf_fd);
 
 	if (pid < 0 && tier_userns_refused(pid)) {
 		char why[512];
@@ -177,10 +181,14 @@ static int launcher_clone(struct launcher *l, struct failure *f)
 	}
 	if (pid < 0)
 		return fail(f, pid, "clone", "new user namespace");
+	if (pid == 0 && l->direct)
+		child_direct_main(l->c, l->sync[1], l->sync[0]);
 	if (pid == 0)
 		child_main(l->c, l->sync[1], l->sync[0]);
-	l->child = pid;
 	l->sync[1] = safe_close(l->sync[1]);
+	if (l->direct)
+		return launcher_direct_pid1(l, pid, f);
+	l->child = pid;
 	return 0;
 }
 
@@ -190,16 +198,17 @@ static int launcher_pid1(struct launcher *l, pid_t pid, struct failure *f);
 static int launcher_map_ids(struct launcher *l, struct failure *f)
 {
 	const struct config *c = l->c;
-	int r = idmap_start(&l->uid, &l->gid, l->child, l->jobs, f);
+	pid_t target = l->direct ? l->pid1 : l->child;
+	int r = idmap_start(&l->uid, &l->gid, target, l->jobs, f);
 
 	if (r == 0)
-		r = idmap_finish(&l->uid, &l->gid, l->child, l->jobs, c->idmap == IDMAP_AUTO, f);
+		r = idmap_finish(&l->uid, &l->gid, target, l->jobs, c->idmap == IDMAP_AUTO, f);
 	if (r < 0)
 		return r;
 	/* The child sent PID1 while the helpers ran (it exits only after the ACK). */
 	int32_t pid1 = 0;
-	if ((r = sync_expect(l->sync[0], SYNC_PID1, &pid1, NULL, NULL, f)) < 0 ||
-	    (r = launcher_pid1(l, pid1, f)) < 0)
+	if (!l->direct && ((r = sync_expect(l->sync[0], SYNC_PID1, &pid1, NULL, NULL, f)) < 0 ||
+			   (r = launcher_pid1(l, pid1, f)) < 0))
 		return r;
 	r = sync_send(l->sync[0], SYNC_USERMAP_ACK, 0, NULL, 0, NULL, 0);
 	if (r < 0)
@@ -253,6 +262,21 @@ static int launcher_pid1(struct launcher *l, pid_t pid, struct failure *f)
 	l->pid1_fd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (l->pid1_fd < 0)
 		return fail(f, negative_errno(), "pidfd_open", "%d", (int)pid);
+	l->src_pid1.fd = l->pid1_fd;
+	if ((r = loop_add(&l->loop, &l->src_pid1)) < 0)
+		return fail(f, r, "epoll", NULL);
+	if (l->pending_sig)
+		send_to_pid1(l, l->pending_sig);
+	return 0;
+}
+
+/* Cloned by us, pid 1 is watched through the pidfd clone gave; there is no first child. */
+static int launcher_direct_pid1(struct launcher *l, pid_t pid, struct failure *f)
+{
+	int r;
+
+	l->pid1 = pid;
+	l->pid1_fd = TAKE_FD(l->child_fd);
 	l->src_pid1.fd = l->pid1_fd;
 	if ((r = loop_add(&l->loop, &l->src_pid1)) < 0)
 		return fail(f, r, "epoll", NULL);
@@ -394,7 +418,7 @@ static int launcher_loop(struct launcher *l, struct failure *f)
 	int r;
 
 	l->src_child.fd = l->child_fd;
-	if ((r = loop_add(&l->loop, &l->src_child)) < 0)
+	if (l->child_fd >= 0 && (r = loop_add(&l->loop, &l->src_child)) < 0)
 		return fail(f, r, "epoll", NULL);
 	while (l->status < 0)
 		if ((r = loop_dispatch(&l->loop, -1, f)) < 0)
@@ -490,6 +514,8 @@ int launcher_run(const struct config *c, struct launch_report *ret, struct failu
 		return launcher_restricted(&l, ret, f);
 	if (r == 0)
 		r = idmap_prepare(c, &l.uid, &l.gid, f);
+	/* No helper to overlap with, no cgroup to be born in: one clone, as bwrap does. */
+	l.direct = r == 0 && !l.uid.helper && !l.gid.helper && l.cgroup.leaf_fd < 0;
 	if (r == 0)
 		r = desktop_start(c, &l.desktop, f);
 	if (r == 0 && (r = sync_pair(l.sync)) < 0)

@@ -54,15 +54,41 @@ static int open_component(int dirfd, const char *name, enum mk_kind kind, mode_t
 	return openat2_path(dirfd, name, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
 }
 
+/* dst (or its parent, for MK_PARENT) when it exists already: one openat2() with the same
+ * rules as the walk below, which a long command line of binds would otherwise pay per
+ * component. -ENOENT: something is missing, walk. */
+static int open_dest_existing(const struct mount_ctx *m, const char *dst, enum mk_kind kind,
+			      const char **ret_name)
+{
+	const uint64_t rules = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS;
+	const char *slash = strrchr(dst, '/');
+	char parent[4096];
+	int fd;
+
+	if (kind != MK_PARENT)
+		return openat2_path(m->newroot_fd, dst, rules);
+	if (!slash || !slash[1] || (size_t)(slash - dst) >= sizeof(parent))
+		return -ENOENT;
+	memcpy(parent, dst, (size_t)(slash - dst));
+	parent[slash - dst] = '\0';
+	fd = openat2_path(m->newroot_fd, parent, rules);
+	if (fd >= 0)
+		*ret_name = slash + 1;
+	return fd;
+}
+
 /* Walk dst under the new root, creating what is missing; returns an O_PATH fd of dst (or of
  * its parent for MK_PARENT, with *ret_name pointing at the last component). */
 int open_dest(const struct mount_ctx *m, const char *dst, enum mk_kind kind, mode_t mode,
 	      const char **ret_name)
 {
 	char buf[4096];
-	int fd = openat2_path(m->newroot_fd, "", RESOLVE_BENEATH);
+	int fd = open_dest_existing(m, dst, kind, ret_name);
 	char *save = NULL, *comp, *next;
 
+	if (fd != -ENOENT)
+		return fd;
+	fd = openat2_path(m->newroot_fd, "", RESOLVE_BENEATH);
 	if (snprintf(buf, sizeof(buf), "%s", dst) >= (int)sizeof(buf)) {
 		safe_close(fd);
 		return -ENAMETOOLONG;
