@@ -84,6 +84,8 @@ _noreturn_ static void sandbox_main(const struct config *c, int sync_fd, int fir
 
 	if (r == 0)
 		r = wait_for_maps(sync_fd, first_child_fd, &f);
+	if (r == 0 && c->bwrap)
+		r = bwrap_maps_ready(c, &f);
 	if (r == 0)
 		r = sandbox_setup(c, sync_fd, &f);
 	if (r == 0 && c->bwrap)

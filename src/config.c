@@ -29,6 +29,8 @@ void config_init(struct config *c)
 		.gid = (gid_t)-1,
 		.info_fd = -1,
 		.json_status_fd = -1,
+		.userns_fd = -1,
+		.pidns_fd = -1,
 	};
 	cgroup_limits_init(&c->limits);
 }

@@ -7,6 +7,7 @@
 #include <linux/openat2.h>
 #include <linux/sched.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <string.h>
@@ -162,13 +163,32 @@ static int launcher_signals(struct launcher *l, struct failure *f)
 
 static int launcher_direct_pid1(struct launcher *l, pid_t pid, struct failure *f);
 
+/* Namespaces given to join (bwrap's --userns, --pidns): the launcher enters them, so that
+ * pid 1 is cloned inside; the user namespace first, whose capabilities the pid namespace's
+ * setns() may need. */
+static int launcher_join_namespaces(const struct config *c, uint64_t *flags, struct failure *f)
+{
+	if (c->userns_fd >= 0) {
+		if (setns(c->userns_fd, CLONE_NEWUSER) < 0)
+			return fail(f, negative_errno(), "setns", "user namespace");
+		*flags &= ~(uint64_t)CLONE_NEWUSER;
+	}
+	if (c->pidns_fd >= 0 && setns(c->pidns_fd, CLONE_NEWPID) < 0)
+		return fail(f, negative_errno(), "setns", "pid namespace");
+	return 0;
+}
+
 /* A new user namespace for the child, which starts in child_main. Where the kernel refuses
  * user namespaces, --tier auto falls back to the restricted tier (tier.c). */
 static int launcher_clone(struct launcher *l, struct failure *f)
 {
 	/* Born in its leaf cgroup: the cgroup namespace it unshares is rooted there. */
 	uint64_t flags = CLONE_NEWUSER | (l->direct ? (uint64_t)child_unshare_flags(l->c) : 0);
-	pid_t pid = clone_process(flags, SIGCHLD, &l->child_fd, l->cgroup.leaf_fd);
+	int r = launcher_join_namespaces(l->c, &flags, f);
+	pid_t pid = r < 0 ? r : clone_process(flags, SIGCHLD, &l->child_fd, l->cgroup.leaf_fd);
+
+	if (r < 0)
+		return r;
 
 	if (pid < 0 && tier_userns_refused(pid)) {
 		char why[512];
@@ -199,9 +219,9 @@ static int launcher_map_ids(struct launcher *l, struct failure *f)
 {
 	const struct config *c = l->c;
 	pid_t target = l->direct ? l->pid1 : l->child;
-	int r = idmap_start(&l->uid, &l->gid, target, l->jobs, f);
+	int r = c->idmap == IDMAP_NONE ? 0 : idmap_start(&l->uid, &l->gid, target, l->jobs, f);
 
-	if (r == 0)
+	if (r == 0 && c->idmap != IDMAP_NONE)
 		r = idmap_finish(&l->uid, &l->gid, target, l->jobs, c->idmap == IDMAP_AUTO, f);
 	if (r < 0)
 		return r;
@@ -512,7 +532,7 @@ int launcher_run(const struct config *c, struct launch_report *ret, struct failu
 		r = launcher_cgroup(&l, f);
 	if (r == 0 && c->tier == TIER_RESTRICTED)
 		return launcher_restricted(&l, ret, f);
-	if (r == 0)
+	if (r == 0 && c->idmap != IDMAP_NONE)
 		r = idmap_prepare(c, &l.uid, &l.gid, f);
 	/* No helper to overlap with, no cgroup to be born in: one clone, as bwrap does. */
 	l.direct = r == 0 && !l.uid.helper && !l.gid.helper && l.cgroup.leaf_fd < 0;

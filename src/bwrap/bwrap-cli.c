@@ -886,12 +886,10 @@ static int check_combinations(struct bw_parse *p, struct failure *f)
 		return failx(f, "bwrap", "--userns-block-fd requires --info-fd");
 	if (b->userns_fd >= 0 && b->unshare_user)
 		return failx(f, "bwrap", "--userns not compatible --unshare-user");
-	if (b->userns_fd >= 0 || b->userns2_fd >= 0 || b->pidns_fd >= 0 || b->userns_block_fd >= 0)
-		return failx(f, "bwrap", "%s is not supported by hutch-bwrap",
-			     b->userns_fd >= 0	  ? "--userns"
-			     : b->userns2_fd >= 0 ? "--userns2"
-			     : b->pidns_fd >= 0	  ? "--pidns"
-						  : "--userns-block-fd");
+	/* A new pid namespace under a joined one must be made by a process born in that one:
+	 * bwrap forks one more for it; hutch-bwrap does not (yet). */
+	if (b->pidns_fd >= 0 && b->unshare_pid)
+		return failx(f, "bwrap", "--pidns with --unshare-pid is not supported by hutch-bwrap");
 	return 0;
 }
 
@@ -995,7 +993,7 @@ static int apply_harden(struct config *c, const char *list, struct failure *f)
 		else if (strcmp(*w, "landlock") == 0)
 			c->landlock = LANDLOCK_AUTO;
 		else if (strcmp(*w, "idmap") == 0)
-			c->idmap = IDMAP_AUTO;
+			c->idmap = c->idmap == IDMAP_SINGLE ? IDMAP_AUTO : c->idmap;
 		else
 			return failx(f, "bwrap",
 				     "HUTCH_BWRAP_HARDEN: unknown extra '%s' (seccomp, landlock, idmap)", *w);
@@ -1040,10 +1038,19 @@ int bwrap_finish(struct config *c, char **host_env, struct failure *f)
 		free(c->chdir);
 		c->chdir = abs;
 	}
+	c->idmap = IDMAP_SINGLE;
 	/* bwrap maps the caller to 0 while it sets up a /dev (devpts needs root mapped), then
 	 * runs the command in a nested user namespace with the ids asked for; --disable-userns
 	 * nests too. The command sees the same maps here. */
 	struct bwrap_config *b = c->bwrap;
+	/* A joined user namespace (--userns) or one whose maps another process writes
+	 * (--userns-block-fd) gets no map from us, and no devpts workaround. */
+	c->userns_fd = b->userns_fd;
+	c->pidns_fd = b->pidns_fd;
+	if (b->userns_fd >= 0 || b->userns_block_fd >= 0) {
+		c->idmap = IDMAP_NONE;
+		b->dev_root = false;
+	}
 	b->nest_userns = b->dev_root || b->disable_userns;
 	b->uid = c->uid;
 	b->gid = c->gid;
@@ -1051,7 +1058,6 @@ int bwrap_finish(struct config *c, char **host_env, struct failure *f)
 		c->uid = c->gid = 0;
 	if (b->nest_userns && (b->proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return fail(f, negative_errno(), "bwrap", "Can't open /proc");
-	c->idmap = IDMAP_SINGLE;
 	c->seccomp = SECCOMP_NONE;
 	c->landlock = LANDLOCK_OFF;
 	c->tier = TIER_FULL;

@@ -27,6 +27,7 @@ static const struct {
 } messages[] = {
 	{ "bind", "Can't find source path " },
 	{ "clone", "Creating new namespace failed: " },
+	{ "userns2", "Setting userns2 failed" },
 	{ "chdir", "Can't chdir to " },
 	{ "exec", "execvp " },
 	{ "symlink", "Can't make symlink at " },
@@ -56,6 +57,21 @@ static void report(const struct bwrap_config *b, const struct failure *f)
 	for (size_t i = 0; i < ARRAY_SIZE(messages); i++)
 		if (strcmp(f->stage, messages[i].stage) == 0)
 			prefix = messages[i].prefix;
+	/* joining the namespaces of --userns and --pidns: bwrap's two messages, no detail */
+	if (strcmp(f->stage, "setns") == 0 && f->detail[0] == 'u' && f->err == EINVAL) {
+		fprintf(stderr,
+			"%sbwrap: Joining the specified user namespace failed, it might not be a "
+			"descendant of the current user namespace.\n",
+			b && b->level_prefix ? "<3>" : "");
+		return;
+	}
+	if (strcmp(f->stage, "setns") == 0) {
+		fprintf(stderr, "%sbwrap: %s: %s\n", b && b->level_prefix ? "<3>" : "",
+			f->detail[0] == 'u' ? "Joining specified user namespace failed"
+					    : "Setting pidns failed",
+			strerror(f->err));
+		return;
+	}
 	fprintf(stderr, "%sbwrap: ", b && b->level_prefix ? "<3>" : "");
 	if (prefix)
 		fputs(prefix, stderr);

@@ -177,16 +177,24 @@ static int assert_userns_disabled(struct failure *f)
 	return 0;
 }
 
+int bwrap_maps_ready(const struct config *c, struct failure *f)
+{
+	/* The launcher holds these; a copy here would keep their readers from seeing the end
+	 * (and one that reads --info-fd to the end before it writes the maps would wait). */
+	if (c->bwrap->info_fd >= 0)
+		close(c->bwrap->info_fd);
+	if (c->bwrap->json_status_fd >= 0)
+		close(c->bwrap->json_status_fd);
+	if (c->bwrap->userns_block_fd >= 0)
+		block_on(c->bwrap->userns_block_fd);
+	return 0;
+}
+
 int bwrap_sandbox_ready(const struct config *c, struct failure *f)
 {
 	const struct bwrap_config *b = c->bwrap;
 	int r = 0;
 
-	/* the launcher holds these; a copy here would keep their readers from seeing the end */
-	if (b->info_fd >= 0)
-		close(b->info_fd);
-	if (b->json_status_fd >= 0)
-		close(b->json_status_fd);
 	if ((r = take_locks(b->lock_files, f)) < 0)
 		return r;
 	if (b->nest_userns && (r = nest_userns(c, f)) < 0)
@@ -195,6 +203,8 @@ int bwrap_sandbox_ready(const struct config *c, struct failure *f)
 		return r;
 	if (b->proc_fd >= 0)
 		close(b->proc_fd);
+	if (b->userns2_fd >= 0 && setns(b->userns2_fd, CLONE_NEWUSER) < 0)
+		return fail(f, negative_errno(), "userns2", NULL);
 	if (b->block_fd >= 0)
 		block_on(b->block_fd);
 	return 0;

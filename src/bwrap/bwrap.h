@@ -50,6 +50,9 @@ struct bwrap_config {
 int bwrap_started(const struct config *c, pid_t pid, struct failure *f);
 /* Launcher, at the end: {"exit-code": N} on --json-status-fd. */
 void bwrap_finished(const struct config *c, int status);
+/* The sandbox's pid 1 once the launcher has done with the id maps: with --userns-block-fd,
+ * another process writes them, and says so on that fd. */
+int bwrap_maps_ready(const struct config *c, struct failure *f);
 /* The sandbox's pid 1 after pivot_root, before the command: locks, --block-fd,
  * --disable-userns and its assertion. */
 int bwrap_sandbox_ready(const struct config *c, struct failure *f);
