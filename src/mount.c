@@ -570,8 +570,11 @@ int mount_stage(struct mount_ctx *m, struct failure *f)
 	if (syscall(SYS_pivot_root, "/tmp", "/tmp/oldroot") < 0 || chdir("/") < 0)
 		return fail(f, negative_errno(), "pivot_root", "staging");
 	/* What --blacklist binds over a hidden file or directory: empty, mode 000. */
-	int fd = open("/cover-file", O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0);
-	if (fd < 0 || mkdir("/cover-dir", 0) < 0)
+	bool covers = false;
+	for (size_t i = 0; i < m->c->plan.n; i++)
+		covers = covers || m->c->plan.ops[i].op == MP_COVER;
+	int fd = covers ? open("/cover-file", O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0) : -1;
+	if (covers && (fd < 0 || mkdir("/cover-dir", 0) < 0))
 		return fail(f, negative_errno(), "mount", "staging cover objects");
 	safe_close(fd);
 	m->oldroot_fd = open("/oldroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
