@@ -81,6 +81,6 @@ else
 fi
 like "$(cat "$D/hutch.out")" "^ 0 $(id -u) 1" "--userns-block-fd: the map is the one written from outside"
 
-echo done >&$hold
+echo "done" >&"$hold"
 wait "$holder"
 done_testing
