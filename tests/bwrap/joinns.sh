@@ -6,6 +6,7 @@
 
 [ -n "$REAL_BWRAP" ] || skip_all "bubblewrap is not installed"
 command -v unshare >/dev/null || skip_all "unshare (util-linux) is missing"
+unshare --user --map-root-user --pid --fork true 2>/dev/null || skip_all "unshare cannot make the namespaces to join"
 D=$TEST_TMP
 # (pids are numbered in turn in a shared pid namespace: only 1 is told apart)
 see='cat /proc/self/uid_map | tr -s " "; id -u; readlink /proc/self/ns/user /proc/self/ns/pid; [ $$ = 1 ] && echo "pid 1" || echo "pid other"'

@@ -10,6 +10,9 @@
 HUTCH_BWRAP=${HUTCH_BWRAP:-$(dirname "$HUTCH")/hutch-bwrap}
 [ -x "$HUTCH_BWRAP" ] || bail_out "no hutch-bwrap at $HUTCH_BWRAP"
 REAL_BWRAP=$(command -v bwrap || true)
+# Where this user may not make user namespaces, nothing here can run.
+"$HUTCH_BWRAP" --bind / / true </dev/null >/dev/null 2>&1 ||
+	skip_all "hutch-bwrap cannot make a sandbox here: $("$HUTCH_BWRAP" --bind / / true 2>&1 </dev/null)"
 
 BASE=(--ro-bind /usr /usr)
 for p in /bin /sbin /lib /lib32 /lib64 /libx32; do
