@@ -123,7 +123,7 @@ int child_unshare_flags(const struct config *c)
 void child_main(const struct config *c, int sync_fd, int launcher_fd)
 {
 	struct failure f = { 0 };
-	int self_fd, r;
+	int self_fd, pid1_fd = -1, r;
 	pid_t pid;
 
 	safe_close(launcher_fd);
@@ -136,12 +136,14 @@ void child_main(const struct config *c, int sync_fd, int launcher_fd)
 	self_fd = (int)syscall(SYS_pidfd_open, getpid(), 0);
 	if (self_fd < 0)
 		child_fail(sync_fd, (fail(&f, negative_errno(), "pidfd_open", "self"), &f));
-	pid = clone_process(CLONE_PARENT, 0, NULL, -1);
+	pid = clone_process(CLONE_PARENT, 0, &pid1_fd, -1);
 	if (pid < 0)
 		child_fail(sync_fd, (fail(&f, pid, "clone", "pid 1"), &f));
 	if (pid == 0)
 		sandbox_main(c, sync_fd, self_fd);
-	r = sync_send(sync_fd, SYNC_PID1, pid, NULL, 0, NULL, 0);
+	/* With its pidfd: our pid numbers are not the launcher's when it joined a pid namespace
+	 * (bwrap's --pidns) and this process was born there. */
+	r = sync_send(sync_fd, SYNC_PID1, pid, NULL, 0, &pid1_fd, 1);
 	if (r == 0)
 		r = sync_expect(sync_fd, SYNC_USERMAP_ACK, NULL, NULL, NULL, &f);
 	_exit(r < 0 ? EXIT_LAUNCHER : 0);

@@ -213,6 +213,7 @@ static int launcher_clone(struct launcher *l, struct failure *f)
 }
 
 static int launcher_pid1(struct launcher *l, pid_t pid, struct failure *f);
+static int launcher_recv_pid1(struct launcher *l, struct failure *f);
 
 /* Both helpers run at once, while the child unshares its namespaces and creates pid 1. */
 static int launcher_map_ids(struct launcher *l, struct failure *f)
@@ -226,9 +227,7 @@ static int launcher_map_ids(struct launcher *l, struct failure *f)
 	if (r < 0)
 		return r;
 	/* The child sent PID1 while the helpers ran (it exits only after the ACK). */
-	int32_t pid1 = 0;
-	if (!l->direct && ((r = sync_expect(l->sync[0], SYNC_PID1, &pid1, NULL, NULL, f)) < 0 ||
-			   (r = launcher_pid1(l, pid1, f)) < 0))
+	if (!l->direct && (r = launcher_recv_pid1(l, f)) < 0)
 		return r;
 	r = sync_send(l->sync[0], SYNC_USERMAP_ACK, 0, NULL, 0, NULL, 0);
 	if (r < 0)
@@ -282,6 +281,64 @@ static int launcher_pid1(struct launcher *l, pid_t pid, struct failure *f)
 	l->pid1_fd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (l->pid1_fd < 0)
 		return fail(f, negative_errno(), "pidfd_open", "%d", (int)pid);
+	l->src_pid1.fd = l->pid1_fd;
+	if ((r = loop_add(&l->loop, &l->src_pid1)) < 0)
+		return fail(f, r, "epoll", NULL);
+	if (l->pending_sig)
+		send_to_pid1(l, l->pending_sig);
+	return 0;
+}
+
+/* The pid a pidfd refers to, in our own pid namespace (its fdinfo's "Pid:"). */
+static pid_t pidfd_pid(int pidfd)
+{
+	char path[64], line[128];
+	FILE *in;
+	int pid = -1;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", pidfd);
+	if (!(in = fopen(path, "re")))
+		return -1;
+	while (fgets(line, sizeof(line), in))
+		if (sscanf(line, "Pid: %d", &pid) == 1)
+			break;
+	fclose(in);
+	return pid;
+}
+
+/* PID1 from the first child, with pid 1's pidfd: the number it sends is in its own pid
+ * namespace, which is ours unless we joined another one (bwrap's --pidns). */
+static int launcher_recv_pid1(struct launcher *l, struct failure *f)
+{
+	struct sync_msg m;
+	_cleanup_free_ void *payload = NULL;
+	int fds[SYNC_MAX_FDS];
+	size_t n = 0;
+	int t = sync_recv(l->sync[0], &m, &payload, fds, &n), r;
+
+	for (size_t i = 1; i < n; i++)
+		safe_close(fds[i]);
+	if (t == SYNC_ERROR && m.len == sizeof(struct failure)) {
+		safe_close(n ? fds[0] : -1);
+		memcpy(f, payload, sizeof(*f));
+		f->stage[FAILURE_STAGE_MAX - 1] = f->detail[FAILURE_DETAIL_MAX - 1] = '\0';
+		return f->err ? -f->err : -EIO;
+	}
+	if (t != SYNC_PID1 || n == 0) {
+		safe_close(n ? fds[0] : -1);
+		return t < 0 ? fail(f, t, "sync", "waiting for PID1")
+			     : failx(f, "sync", "expected PID1 with its pidfd, got %s",
+				     sync_type_name((uint32_t)t));
+	}
+	if (l->c->pidns_fd < 0) {
+		safe_close(fds[0]);
+		return launcher_pid1(l, m.value, f);
+	}
+	/* Our child (CLONE_PARENT): its pid cannot be reused before we reap it. */
+	l->pid1 = pidfd_pid(fds[0]);
+	l->pid1_fd = fds[0];
+	if (l->pid1 <= 0)
+		return failx(f, "sync", "cannot tell the pid of pid 1");
 	l->src_pid1.fd = l->pid1_fd;
 	if ((r = loop_add(&l->loop, &l->src_pid1)) < 0)
 		return fail(f, r, "epoll", NULL);
@@ -535,7 +592,9 @@ int launcher_run(const struct config *c, struct launch_report *ret, struct failu
 	if (r == 0 && c->idmap != IDMAP_NONE)
 		r = idmap_prepare(c, &l.uid, &l.gid, f);
 	/* No helper to overlap with, no cgroup to be born in: one clone, as bwrap does. */
-	l.direct = r == 0 && !l.uid.helper && !l.gid.helper && l.cgroup.leaf_fd < 0;
+	l.direct = r == 0 && !l.uid.helper && !l.gid.helper && l.cgroup.leaf_fd < 0 &&
+		   /* a new pid namespace below a joined one is made by a process born in that one */
+		   !(c->pidns_fd >= 0 && !(c->share & SHARE_PID));
 	if (r == 0)
 		r = desktop_start(c, &l.desktop, f);
 	if (r == 0 && (r = sync_pair(l.sync)) < 0)
