@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 #include "clone.h"
 #include "command.h"
 #include "config.h"
+#include "egress/egress.h"
 #include "failure.h"
 #include "mount.h"
 #include "net.h"
@@ -52,6 +54,8 @@ static int sandbox_setup(const struct config *c, int sync_fd, struct failure *f)
 		r = mount_apply_plan(&m, f);
 	if (r == 0)
 		r = net_setup_child(c, f);
+	if (r == 0)
+		r = egress_setup_child(c, sync_fd, f);
 	if (r == 0 && c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0)
 		r = fail(f, negative_errno(), "hostname", "%s", c->hostname);
 	if (r == 0)
@@ -60,30 +64,61 @@ static int sandbox_setup(const struct config *c, int sync_fd, struct failure *f)
 	return r;
 }
 
-/* The first child exits only after USERMAP_ACK: once it is gone, the maps are written. Cloned
- * by the launcher itself (first_child_fd -1), pid 1 gets USERMAP_ACK directly. */
-static int wait_for_maps(int sync_fd, int first_child_fd, struct failure *f)
+/* The command shares pid 1's memory until its execve (CLONE_VM|CLONE_VFORK, as posix_spawn
+ * does): no page tables copied, and none torn down at the exec, for a process that execs
+ * within a millisecond. pid 1 sleeps meanwhile; the command's steps before the exec touch
+ * only its own stack and fresh allocations. A sanitizer build forks (ASan does not follow a
+ * stack it did not make). */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_UNDEFINED__)
+#define COMMAND_FORKS 1
+#endif
+#ifndef COMMAND_FORKS
+struct command_start {
+	const struct config *c;
+	int sync_fd;
+};
+
+static int command_start(void *arg)
 {
-	struct pollfd p = { .fd = first_child_fd, .events = POLLIN };
+	const struct command_start *s = arg;
 
-	if (first_child_fd < 0)
-		return sync_expect(sync_fd, SYNC_USERMAP_ACK, NULL, NULL, NULL, f);
+	command_exec(s->c, s->sync_fd);
+}
+#endif
 
-	while (poll(&p, 1, -1) < 0)
-		if (errno != EINTR)
-			return fail(f, negative_errno(), "sync", "waiting for the id maps");
-	safe_close(first_child_fd);
-	return 0;
+static pid_t spawn_command(const struct config *c, int sync_fd)
+{
+#ifdef COMMAND_FORKS
+	pid_t pid = fork();
+	if (pid == 0)
+		command_exec(c, sync_fd);
+	return pid < 0 ? negative_errno() : pid;
+#else
+	const size_t size = 256 * 1024;
+	struct command_start s = { c, sync_fd };
+	void *stack =
+	    mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	pid_t pid;
+
+	if (stack == MAP_FAILED)
+		return negative_errno();
+	pid = clone(command_start, (char *)stack + size, CLONE_VM | CLONE_VFORK | SIGCHLD, &s);
+	if (pid < 0)
+		pid = negative_errno();
+	munmap(stack, size);
+	return pid;
+#endif
 }
 
-_noreturn_ static void sandbox_main(const struct config *c, int sync_fd, int first_child_fd)
+_noreturn_ static void sandbox_main(const struct config *c, int sync_fd)
 {
 	struct failure f = { 0 };
 	pid_t cmd;
 	int r = tie_to_launcher(sync_fd, &f);
 
+	/* The launcher acknowledges the id maps to us directly (the first child only waits). */
 	if (r == 0)
-		r = wait_for_maps(sync_fd, first_child_fd, &f);
+		r = sync_expect(sync_fd, SYNC_USERMAP_ACK, NULL, NULL, NULL, &f);
 	if (r == 0 && c->bwrap)
 		r = bwrap_maps_ready(c, &f);
 	if (r == 0)
@@ -96,11 +131,9 @@ _noreturn_ static void sandbox_main(const struct config *c, int sync_fd, int fir
 		command_exec(c, sync_fd);
 	if ((r = pid1_prepare()) < 0)
 		child_fail(sync_fd, (fail(&f, r, "init", "signals"), &f));
-	cmd = fork();
+	cmd = spawn_command(c, sync_fd);
 	if (cmd < 0)
-		child_fail(sync_fd, (fail(&f, negative_errno(), "init", "fork"), &f));
-	if (cmd == 0)
-		command_exec(c, sync_fd);
+		child_fail(sync_fd, (fail(&f, cmd, "init", "fork"), &f));
 	safe_close(sync_fd);
 	pid1_run(cmd);
 }
@@ -123,8 +156,9 @@ int child_unshare_flags(const struct config *c)
 void child_main(const struct config *c, int sync_fd, int launcher_fd)
 {
 	struct failure f = { 0 };
-	int self_fd, pid1_fd = -1, r;
+	int pid1_fd = -1;
 	pid_t pid;
+	int r;
 
 	safe_close(launcher_fd);
 	r = tie_to_launcher(sync_fd, &f);
@@ -133,24 +167,23 @@ void child_main(const struct config *c, int sync_fd, int launcher_fd)
 	if (unshare(child_unshare_flags(c)) < 0)
 		child_fail(sync_fd,
 			   (fail(&f, negative_errno(), "unshare", "mount, ipc, uts, net, cgroup, pid"), &f));
-	self_fd = (int)syscall(SYS_pidfd_open, getpid(), 0);
-	if (self_fd < 0)
-		child_fail(sync_fd, (fail(&f, negative_errno(), "pidfd_open", "self"), &f));
 	pid = clone_process(CLONE_PARENT, 0, &pid1_fd, -1);
 	if (pid < 0)
 		child_fail(sync_fd, (fail(&f, pid, "clone", "pid 1"), &f));
 	if (pid == 0)
-		sandbox_main(c, sync_fd, self_fd);
+		sandbox_main(c, sync_fd);
 	/* With its pidfd: our pid numbers are not the launcher's when it joined a pid namespace
 	 * (bwrap's --pidns) and this process was born there. */
-	r = sync_send(sync_fd, SYNC_PID1, pid, NULL, 0, &pid1_fd, 1);
-	if (r == 0)
-		r = sync_expect(sync_fd, SYNC_USERMAP_ACK, NULL, NULL, NULL, &f);
-	_exit(r < 0 ? EXIT_LAUNCHER : 0);
+	if (sync_send(sync_fd, SYNC_PID1, pid, NULL, 0, &pid1_fd, 1) < 0)
+		_exit(EXIT_LAUNCHER);
+	/* newuidmap and newgidmap write this process's maps: it stays until they are done,
+	 * then the launcher ends it (or it dies with the launcher: PR_SET_PDEATHSIG). */
+	for (;;)
+		pause();
 }
 
 void child_direct_main(const struct config *c, int sync_fd, int launcher_fd)
 {
 	safe_close(launcher_fd);
-	sandbox_main(c, sync_fd, -1);
+	sandbox_main(c, sync_fd);
 }

@@ -9,8 +9,11 @@
 
 #include "confine.h"
 #include "desktop.h"
+#include "egress/egress.h"
+#include "report.h"
 #include "state.h"
 #include "strv.h"
+#include "workspace.h"
 
 static int parse_id(const char *arg, const char *opt, unsigned *ret, struct failure *f)
 {
@@ -627,6 +630,24 @@ const struct cli_option cli_options[] = {
 	{ "ipv6", 0, CLI_NOARG, NULL, NULL, "IPv6 for user-mode networking", opt_ipv6, 0 },
 	{ "bridge", 0, CLI_ARG, "NAME", NULL, "the bridge for --net veth (allowed in /etc/hutch/veth.conf)",
 	  opt_bridge, 0 },
+	{ "allow-domain", 0, CLI_ARG, "NAME|*.SUFFIX", NULL,
+	  "only these names resolve, only their addresses are reached (implies user-mode networking)",
+	  egress_opt_allow_domain, 0 },
+	{ "deny-lan", 0, CLI_NOARG, NULL, NULL, "refuse private, link-local and CGNAT addresses and the host",
+	  egress_opt_deny_lan, 0 },
+	{ "allow-host-port", 0, CLI_ARG, "PORT[/udp]", NULL,
+	  "let the sandbox reach this one port of the host (slirp, pasta)", egress_opt_allow_host_port, 0 },
+	{ "allow-udp", 0, CLI_NOARG, NULL, NULL, "let UDP reach allowed addresses (not only DNS)",
+	  egress_opt_allow_udp, 0 },
+	{ "via", 0, CLI_ARG, "URL", NULL,
+	  "all TCP through an upstream proxy: socks5h://, socks5:// or http://", egress_opt_via, 0 },
+	{ "unix-scope", 0, CLI_NOARG, NULL, NULL,
+	  "keep abstract Unix sockets and signals inside (=require: fail without; =off)",
+	  egress_opt_unix_scope, CLI_OPTVALUE },
+	{ "allow-unix", 0, CLI_ARG, "PATH", NULL, "bind this host Unix socket at the same place",
+	  egress_opt_allow_unix, 0 },
+	{ "dns-upstream", 0, CLI_ARG, "IP[:PORT]", NULL, "where the egress resolver forwards allowed names",
+	  egress_opt_dns_upstream, 0 },
 	{ "share-ipc", 0, CLI_NOARG, NULL, NULL, "keep the host's ipc namespace", opt_share_ipc, 0 },
 	{ "share-pid", 0, CLI_NOARG, NULL, NULL, "keep the host's pid namespace", opt_share_pid, 0 },
 	{ "share-uts", 0, CLI_NOARG, NULL, NULL, "keep the host's uts namespace (host name)", opt_share_uts,
@@ -676,6 +697,17 @@ const struct cli_option cli_options[] = {
 	  opt_private_etc, 0 },
 	{ "mkdir", 0, CLI_ARG, "PATH", NULL,
 	  "create this directory on the host first (home, /tmp, runtime dir)", opt_mkdir, 0 },
+	{ "workspace", 0, CLI_ARG, "DIR[:DST]", NULL,
+	  "work on a copy-on-write view of DIR, kept for hutch changes, apply or discard",
+	  workspace_opt_workspace, 0 },
+	{ "workspace-mode", 0, CLI_ARG, "MODE", "overlay direct",
+	  "workspaces as overlays under review, or direct read-write binds", workspace_opt_mode, 0 },
+	{ "mask", 0, CLI_ARG, "GLOB", NULL,
+	  "show matching paths as empty read-only files or dirs (** allowed)", workspace_opt_mask, 0 },
+	{ "protect", 0, CLI_ARG, "RELPATH", NULL, "keep this path of each workspace read-only",
+	  workspace_opt_protect, 0 },
+	{ "unprotect", 0, CLI_ARG, "RELPATH", NULL, "let the sandbox write this protected workspace path",
+	  workspace_opt_unprotect, 0 },
 	{ "chdir", 0, CLI_ARG, "DIR", NULL, "working directory inside (default: / or home)", opt_chdir, 0 },
 	{ "setenv", 0, CLI_ARG, "NAME=VALUE", NULL, "set an environment variable", opt_setenv, 0 },
 	{ "unsetenv", 0, CLI_ARG, "NAME", NULL, "remove an environment variable", opt_unsetenv, 0 },
@@ -738,6 +770,8 @@ const struct cli_option cli_options[] = {
 	  "Landlock write restriction to the writable paths", opt_landlock, 0 },
 	{ "new-session", 0, CLI_ARG, "WHEN", "auto yes no",
 	  "setsid() the command (auto: unless stdin is a terminal)", opt_new_session, 0 },
+	{ "report", 0, CLI_ARG, "FILE|full", NULL,
+	  "write each denial as a JSON line to FILE; full: file operations too", report_option, 0 },
 };
 const size_t cli_n_options = sizeof(cli_options) / sizeof(cli_options[0]);
 
@@ -771,8 +805,10 @@ static int cli_parse_one(char **argv, int argc, int *i, struct config *c, enum c
 		o = a[2] ? NULL : cli_find_short(a[1]);
 	if (!o)
 		return failx(f, "usage", "unknown option '%s' (see hutch --help)", a);
-	if (o->arg == CLI_NOARG && eq)
+	if (o->arg == CLI_NOARG && eq && !(o->flags & CLI_OPTVALUE))
 		return failx(f, "usage", "option '--%s' takes no argument", o->name);
+	if (o->arg == CLI_NOARG && eq)
+		val = eq + 1;
 	if (o->arg == CLI_ARG) {
 		if (eq)
 			val = eq + 1;

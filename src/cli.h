@@ -12,8 +12,9 @@ enum cli_arg_kind {
 };
 
 enum cli_flags {
-	CLI_ONLY = 1u << 0,   /* a command-line switch with no profile directive (help, version) */
-	CLI_HIDDEN = 1u << 1, /* not in --help (tool interfaces) */
+	CLI_ONLY = 1u << 0,	/* a command-line switch with no profile directive (help, version) */
+	CLI_HIDDEN = 1u << 1,	/* not in --help (tool interfaces) */
+	CLI_OPTVALUE = 1u << 2, /* a switch that may take =VALUE (directive: one optional word) */
 };
 
 struct cli_option {

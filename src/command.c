@@ -71,9 +71,11 @@ int command_lock_down(const struct config *c, const struct bpf_program *bpf, str
 		return fail(f, negative_errno(), "prctl", "PR_SET_NO_NEW_PRIVS");
 	if ((r = landlock_apply(c, f)) < 0)
 		return r;
-	if ((r = seccomp_install(bpf, f)) < 0)
+	/* seccomp_install() returns the filter's listener fd, when it has one */
+	if ((r = seccomp_install(bpf, f)) < 0 || !c->bwrap)
 		return r;
-	return c->bwrap ? bwrap_command_seccomp(c, f) : 0;
+	int b = bwrap_command_seccomp(c, f);
+	return b < 0 ? b : r;
 }
 
 static int confine(const struct config *c, const struct bpf_program *bpf, struct failure *f)
@@ -100,12 +102,14 @@ static int receive_filter(int sync_fd, struct bpf_program *bpf, struct failure *
 {
 	void *payload = NULL;
 	size_t len = 0;
-	int r = sync_expect(sync_fd, SYNC_SECCOMP, NULL, &payload, &len, f);
+	int32_t listener = 0;
+	int r = sync_expect(sync_fd, SYNC_SECCOMP, &listener, &payload, &len, f);
 
 	if (r < 0)
 		return r;
 	bpf->insns = payload;
 	bpf->n = len / sizeof(struct sock_filter);
+	bpf->listener = listener != 0;
 	return 0;
 }
 
@@ -122,6 +126,16 @@ static char **command_argv(const struct config *c)
 	return argv;
 }
 
+/* With a report, the filter's listener goes to the launcher, which serves it (notify.c); the
+ * command keeps no copy. */
+static int send_listener(int sync_fd, int fd, struct failure *f)
+{
+	int r = sync_send(sync_fd, SYNC_NOTIFY_FD, 0, NULL, 0, &fd, 1);
+
+	safe_close(fd);
+	return r < 0 ? fail(f, r, "sync", "sending the seccomp listener") : 0;
+}
+
 void command_exec(const struct config *c, int sync_fd)
 {
 	extern char **environ;
@@ -134,6 +148,8 @@ void command_exec(const struct config *c, int sync_fd)
 		r = sync_expect(sync_fd, SYNC_NET_READY, NULL, NULL, NULL, &f);
 	if (r == 0)
 		r = confine(c, &bpf, &f);
+	if (r > 0 && bpf.listener)
+		r = send_listener(sync_fd, r, &f);
 
 	if (r < 0) {
 		sync_send_error(sync_fd, &f);

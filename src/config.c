@@ -12,11 +12,14 @@
 
 #include "confine.h"
 #include "desktop.h"
+#include "egress/egress.h"
+#include "report.h"
 #include "env.h"
 #include "net.h"
 #include "state.h"
 #include "path-util.h"
 #include "strv.h"
+#include "workspace.h"
 
 void config_init(struct config *c)
 {
@@ -63,6 +66,9 @@ void config_free(struct config *c)
 	free(c->profile);
 	free(c->profile_path);
 	desktop_free(c);
+	egress_free(c);
+	report_config_free(c->report);
+	workspace_free(c);
 	free(c->name);
 	strv_free(c->launch_argv);
 	cgroup_limits_free(&c->limits);
@@ -255,8 +261,8 @@ static int config_check_image(struct config *c, struct failure *f)
 		return failx(f, "--persist", "needs --rootfs or --layers");
 	if (c->rootfs_rw && !c->rootfs_bind)
 		return failx(f, "--rw", "only applies to --rootfs-bind");
-	if (c->overlay_driver != OVERLAY_AUTO && !image)
-		return failx(f, "--overlay-driver", "only applies to --rootfs and --layers");
+	if (c->overlay_driver != OVERLAY_AUTO && !image && !workspace_uses_overlay(c))
+		return failx(f, "--overlay-driver", "only applies to --rootfs, --layers and --workspace");
 	if (c->private_etc && (image || c->rootfs_bind))
 		return failx(f, "--private-etc",
 			     "applies to the host view, not to --rootfs or --rootfs-bind");
@@ -345,11 +351,11 @@ int config_finish(struct config *c, char **host_env, struct failure *f)
 		return r;
 	if (c->chdir && c->chdir[0] != '/')
 		return fail(f, -EINVAL, "chdir", "%s: must be an absolute path", c->chdir);
-	if ((r = config_check_net(c, f)) < 0 || (r = config_expand_paths(c, f)) < 0 ||
-	    (r = config_check_image(c, f)) < 0 || (r = config_check_mkdirs(c, f)) < 0 ||
-	    (r = config_resolve_blacklist(c, f)) < 0)
+	if ((r = egress_finish(c, f)) < 0 || (r = config_check_net(c, f)) < 0 ||
+	    (r = config_expand_paths(c, f)) < 0 || (r = config_check_image(c, f)) < 0 ||
+	    (r = config_check_mkdirs(c, f)) < 0 || (r = config_resolve_blacklist(c, f)) < 0)
 		return r;
-	if ((r = state_validate(c, f)) < 0)
+	if ((r = state_validate(c, f)) < 0 || (r = workspace_finish(c, host_env, f)) < 0)
 		return r;
 	c->setsid_command =
 	    c->new_session == TRI_YES || (c->new_session == TRI_AUTO && !isatty(STDIN_FILENO));

@@ -195,6 +195,13 @@ struct config {
 	/* desktop integration (issue 8): owned by desktop.c */
 	struct desktop_config *desktop;
 
+	/* egress policy (issue 11): owned by src/egress/egress.c */
+	struct egress_config *egress;
+	/* --report and learn (issue 13): owned by report.c */
+	struct report_config *report;
+	/* workspaces under review, masks, protected paths (issue 12): owned by workspace.c */
+	struct workspace_config *workspace;
+
 	/* the bwrap front end (issue 15): owned by src/bwrap; NULL for hutch's own */
 	struct bwrap_config *bwrap;
 	char *argv0;	  /* argv[0] the command gets, when not the program's name (--argv0) */

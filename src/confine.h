@@ -7,6 +7,7 @@
 #pragma once
 
 #include <linux/filter.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,7 +31,8 @@ int caps_drop(const struct config *c, struct failure *f);
  * shipped to the child over the sync channel, installed last in the command process. */
 struct bpf_program {
 	struct sock_filter *insns;
-	size_t n; /* 0 means no filter (--seccomp=none) */
+	size_t n;      /* 0 means no filter (--seccomp=none) */
+	bool listener; /* installed with a new listener for the launcher (--report, learn) */
 };
 
 /* Build the filter the config asks for: the default deny list (plus c->seccomp_deny, minus
@@ -39,11 +41,22 @@ struct bpf_program {
 int seccomp_build(const struct config *c, struct bpf_program *ret, struct failure *f);
 void bpf_program_free(struct bpf_program *p);
 
+/* What the notifier is told of (--report, learn): SECCOMP_NOTIFY_DENIED makes every refusal a
+ * user notification that the launcher answers with the same errno; the others add the
+ * watched calls of seccomp-table.h. 0 is seccomp_build(). Launcher side. */
+enum {
+	SECCOMP_NOTIFY_DENIED = 1u << 0,
+	SECCOMP_NOTIFY_FILES = 1u << 1, /* --report=full */
+	SECCOMP_NOTIFY_LEARN = 1u << 2, /* hutch learn: opens, execs and connects */
+};
+int seccomp_build_notify(const struct config *c, unsigned watch, struct bpf_program *ret, struct failure *f);
+
 /* seccomp_build() through a per-user cache of compiled programs in $XDG_RUNTIME_DIR/hutch
  * (seccomp-cache.c). Launcher side. */
 int seccomp_build_cached(const struct config *c, struct bpf_program *ret, struct failure *f);
 
-/* prctl(PR_SET_SECCOMP) of the program, after no_new_privs. Command process. */
+/* prctl(PR_SET_SECCOMP) of the program, after no_new_privs. Command process. With
+ * p->listener, seccomp(2) with SECCOMP_FILTER_FLAG_NEW_LISTENER: returns the listener fd. */
 int seccomp_install(const struct bpf_program *p, struct failure *f);
 
 /* ---- landlock.c ---- */

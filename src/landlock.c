@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "egress/egress.h"
 
 #ifndef LANDLOCK_ACCESS_FS_REFER
 #define LANDLOCK_ACCESS_FS_REFER (1ULL << 13)
@@ -133,9 +134,10 @@ static bool entry_writable(const struct mp_entry *e)
 {
 	if (e->flags & MPF_RO)
 		return false;
-	/* An overlay root is copy-on-write by design, and --rootfs-bind --rw asked for writes. */
+	/* An overlay root is copy-on-write by design, and --rootfs-bind --rw asked for writes; so
+	 * is an overlay at a destination (a workspace). */
 	return e->op == MP_BIND || e->op == MP_TMPFS || e->op == MP_DEV || e->op == MP_ROOT_OVERLAY ||
-	       e->op == MP_ROOT_BIND;
+	       e->op == MP_ROOT_BIND || e->op == MP_OVERLAY_AT;
 }
 
 static int allow_plan(int ruleset, const struct config *c, uint64_t rights, struct failure *f)
@@ -175,6 +177,8 @@ int landlock_apply(const struct config *c, struct failure *f)
 	_cleanup_close_ int ruleset = -1;
 	int abi, r;
 
+	if ((r = egress_scope_apply(c, f)) < 0)
+		return r;
 	if (c->landlock == LANDLOCK_OFF || (c->landlock == LANDLOCK_AUTO && wants_mounts(c)))
 		return 0;
 	abi = landlock_abi();

@@ -27,13 +27,17 @@
 #include "idmap.h"
 #include "log.h"
 #include "desktop.h"
+#include "egress/egress.h"
 #include "events.h"
 #include "loop.h"
 #include "net.h"
+#include "notify.h"
+#include "report.h"
 #include "state.h"
 #include "pid1.h"
 #include "sync.h"
 #include "tier.h"
+#include "workspace.h"
 
 struct launcher {
 	const struct config *c;
@@ -54,6 +58,10 @@ struct launcher {
 	struct cgroup_state cgroup;
 	struct state state;
 	struct desktop_state desktop;
+	struct egress_state *egress;
+	struct report_writer report; /* --report: the JSON-lines sink on events */
+	struct notify notify;	     /* the seccomp listener, with --report and in learn */
+	struct workspace_state workspace;
 	sigset_t oldmask;
 	bool mask_saved, child_failed;
 	bool restricted; /* user namespaces refused: run in the restricted tier instead */
@@ -78,15 +86,19 @@ static void launcher_teardown(struct launcher *l)
 			safe_close(l->jobs[i].err_fd);
 			waitpid(l->jobs[i].pid, NULL, 0);
 		}
+	egress_stop(l->egress); /* its last refusals still reach the event stream */
 	safe_close(l->sync[0]);
 	safe_close(l->sync[1]);
 	safe_close(l->sig_fd);
+	notify_stop(&l->notify);
 	loop_done(&l->loop);
+	report_finish(&l->report, &l->events);
 	events_done(&l->events);
 	safe_close(l->child_fd);
 	safe_close(l->pid1_fd);
 	net_stop(&l->net);
 	desktop_stop(&l->desktop);
+	workspace_stop(&l->workspace, l->status >= 0 && !l->child_failed);
 	safe_close(l->cgroup.leaf_fd);
 	idmap_free(&l->uid);
 	idmap_free(&l->gid);
@@ -201,10 +213,16 @@ static int launcher_clone(struct launcher *l, struct failure *f)
 	}
 	if (pid < 0)
 		return fail(f, pid, "clone", "new user namespace");
-	if (pid == 0 && l->direct)
-		child_direct_main(l->c, l->sync[1], l->sync[0]);
-	if (pid == 0)
+	if (pid == 0) {
+		/* pid 1 never execs: the launcher's own fds must not live on in it (CLOEXEC
+		 * does not apply). The sync socket's other end goes in child_main. */
+		safe_close(l->sig_fd);
+		loop_done(&l->loop);
+		safe_close(l->cgroup.leaf_fd);
+		if (l->direct)
+			child_direct_main(l->c, l->sync[1], l->sync[0]);
 		child_main(l->c, l->sync[1], l->sync[0]);
+	}
 	l->sync[1] = safe_close(l->sync[1]);
 	if (l->direct)
 		return launcher_direct_pid1(l, pid, f);
@@ -232,6 +250,8 @@ static int launcher_map_ids(struct launcher *l, struct failure *f)
 	r = sync_send(l->sync[0], SYNC_USERMAP_ACK, 0, NULL, 0, NULL, 0);
 	if (r < 0)
 		return fail(f, r, "sync", "sending USERMAP_ACK");
+	/* The first child only held the user namespace for the helpers: pid 1 goes on alone. */
+	syscall(SYS_pidfd_send_signal, l->child_fd, SIGKILL, NULL, 0);
 	log_verbose(c->verbose, "id map: uid %s, gid %s", l->uid.n > 1 ? "subordinate ranges" : "single",
 		    l->gid.n > 1 ? "subordinate ranges" : "single");
 	if (l->uid.note || l->gid.note)
@@ -249,13 +269,14 @@ static int launcher_send_filter(struct launcher *l, struct failure *f)
 
 	if (r == 0 && l->c->bwrap)
 		r = bwrap_started(l->c, l->pid1, f);
-
-	if (r == 0)
+	if (r == 0 && l->notify.watch)
+		r = seccomp_build_notify(l->c, l->notify.watch, &l->bpf, f);
+	else if (r == 0)
 		r = seccomp_build_cached(l->c, &l->bpf, f);
 	if (r < 0)
 		return r;
-	r = sync_send(l->sync[0], SYNC_SECCOMP, 0, l->bpf.insns, l->bpf.n * sizeof(struct sock_filter), NULL,
-		      0);
+	r = sync_send(l->sync[0], SYNC_SECCOMP, l->bpf.listener, l->bpf.insns,
+		      l->bpf.n * sizeof(struct sock_filter), NULL, 0);
 	/* EPIPE: every child is gone already; the event loop collects why. */
 	return r < 0 && r != -EPIPE ? fail(f, r, "sync", "sending the seccomp filter") : 0;
 }
@@ -370,6 +391,9 @@ static int launcher_net(struct launcher *l, struct failure *f)
 
 	if (!net_needs_launcher(l->c))
 		return 0;
+	/* The policy is in force before the network is. */
+	if ((r = egress_start(l->c, l->sync[0], &l->loop, &l->events, &l->egress, f)) < 0)
+		return r;
 	if ((r = net_start(l->c, l->pid1, &l->net, f)) < 0)
 		return r;
 	r = sync_send(l->sync[0], SYNC_NET_READY, 0, NULL, 0, NULL, 0);
@@ -381,7 +405,14 @@ static int on_sync(struct launcher *l, struct failure *f)
 {
 	struct sync_msg m;
 	_cleanup_free_ void *payload = NULL;
-	int t = sync_recv(l->sync[0], &m, &payload, NULL, NULL);
+	int fds[SYNC_MAX_FDS];
+	size_t nfds = 0;
+	int t = sync_recv(l->sync[0], &m, &payload, fds, &nfds);
+
+	if (t == SYNC_NOTIFY_FD && nfds == 1)
+		return (t = notify_attach(&l->notify, fds[0], f)) < 0 ? t : 1;
+	for (size_t i = 0; i < nfds; i++)
+		safe_close(fds[i]);
 
 	/* When the children's end closes with our SECCOMP message unread (pid 1 failed its
 	 * setup), the kernel flags our end ECONNRESET and reports that once, before messages
@@ -490,6 +521,15 @@ static int launcher_events(struct launcher *l, struct failure *f)
 	return 0;
 }
 
+/* --report and learn: the file opened (before the clone: the sandbox's mounts hide it) and
+ * the notifier made ready for the listener the command will send. */
+static int launcher_report(struct launcher *l, struct failure *f)
+{
+	int r = report_start(l->c, &l->report, &l->events, f);
+
+	return r < 0 ? r : notify_prepare(&l->notify, l->c, &l->events, &l->loop, f);
+}
+
 static int launcher_loop(struct launcher *l, struct failure *f)
 {
 	int r;
@@ -522,6 +562,8 @@ static int launcher_restricted(struct launcher *l, struct launch_report *ret, st
 
 	l->status = 0; /* nothing of the full tier's left to kill at teardown */
 	launcher_teardown(l);
+	if (report_wanted(l->c)) /* its notifier is served from the full tier's launcher */
+		return failx(f, "--report", "not available in the restricted tier");
 	r = tier_restricted_run_in(l->c, l->cgroup.leaf_fd, ret, f);
 	cgroup_finish(l->c, &l->cgroup, &ret->cgroup);
 	safe_close(l->cgroup.leaf_fd);
@@ -550,8 +592,10 @@ static bool launcher_apparmor_refused(struct launcher *l, int r, struct failure 
 
 static int launcher_full(struct launcher *l, struct failure *f)
 {
-	int r = launcher_map_ids(l, f);
+	int r = report_open(l->c, &l->report, f);
 
+	if (r == 0)
+		r = launcher_map_ids(l, f);
 	if (r == 0)
 		r = launcher_send_filter(l, f);
 	if (r == 0)
@@ -578,6 +622,8 @@ int launcher_run(const struct config *c, struct launch_report *ret, struct failu
 		.pid1_fd = -1,
 		.status = -1,
 		.jobs = { { .pid = -1, .err_fd = -1 }, { .pid = -1, .err_fd = -1 } },
+		.report = { .fd = -1 },
+		.notify = { .src = { .fd = -1 } },
 	};
 	int r = launcher_mkdirs(c, f);
 
@@ -589,6 +635,8 @@ int launcher_run(const struct config *c, struct launch_report *ret, struct failu
 		r = launcher_cgroup(&l, f);
 	if (r == 0 && c->tier == TIER_RESTRICTED)
 		return launcher_restricted(&l, ret, f);
+	if (r == 0)
+		r = workspace_start(c, &l.workspace, f);
 	if (r == 0 && c->idmap != IDMAP_NONE)
 		r = idmap_prepare(c, &l.uid, &l.gid, f);
 	/* No helper to overlap with, no cgroup to be born in: one clone, as bwrap does. */
@@ -603,6 +651,8 @@ int launcher_run(const struct config *c, struct launch_report *ret, struct failu
 		r = launcher_signals(&l, f);
 	if (r == 0)
 		r = launcher_events(&l, f);
+	if (r == 0)
+		r = launcher_report(&l, f);
 	if (r == 0)
 		r = launcher_clone(&l, f);
 	if (r == 0 && !l.restricted)

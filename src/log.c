@@ -1,8 +1,30 @@
-/* --verbose notes (see log.h). Launcher side. */
+/* --verbose notes (see log.h). Launcher side. Each line is formatted first and written with
+ * one write(2): the command shares our stderr, and a line written in pieces would interleave
+ * with what it prints meanwhile. */
 #include "log.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static void log_line(const char *prefix, const char *fmt, va_list ap)
+{
+	char line[2048];
+	size_t n = (size_t)snprintf(line, sizeof(line), "%s", prefix);
+	int m = vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+
+	if (m < 0)
+		return;
+	n += (size_t)m;
+	if (n > sizeof(line) - 2)
+		n = sizeof(line) - 2; /* truncated: still one line */
+	line[n++] = '\n';
+	fflush(stderr);
+	while (write(STDERR_FILENO, line, n) < 0 && errno == EINTR)
+		;
+}
 
 void log_verbose(bool enabled, const char *fmt, ...)
 {
@@ -10,20 +32,16 @@ void log_verbose(bool enabled, const char *fmt, ...)
 
 	if (!enabled)
 		return;
-	fputs("hutch: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	log_line("hutch: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void log_warning(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("hutch: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	log_line("hutch: warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }

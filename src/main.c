@@ -13,6 +13,7 @@
 #include "launcher.h"
 #include "log.h"
 #include "profile.h"
+#include "report.h"
 #include "strv.h"
 
 static const struct subcommand {
@@ -34,6 +35,12 @@ static const struct subcommand {
 #endif
 #ifdef HAVE_CMD_DOCTOR
 	{ "doctor", cmd_doctor },
+#endif
+#ifdef HAVE_CMD_LEARN
+	{ "learn", cmd_learn },
+#endif
+#ifdef HAVE_CMD_CHANGES
+	{ "changes", cmd_changes }, { "apply", cmd_apply }, { "discard", cmd_discard },
 #endif
 };
 
@@ -136,6 +143,8 @@ static int run(int argc, char **argv, const struct config *cmdline, char **host_
 		goto out;
 	}
 	r = cli_parse(argc, argv, &c, &action, &f);
+	if (r == 0)
+		r = report_note_profile(&c, &p, &f);
 	for (int i = 0; r == 0 && i < argc; i++)
 		r = strv_extend(&c.launch_argv, argv[i]);
 	if (r == 0)

@@ -1,7 +1,6 @@
 /* Mount-plan operations that bwrap's options need and the default plan does not (see
- * mountplan.h): chmod, mqueue, an overlay at any destination (MP_OVERLAY_AT, also for
- * workspace overlays), a file whose content comes from an fd (plain or bound), and a bind of
- * an fd. Runs in the sandbox's pid 1 before pivot_root, with the capabilities of the
+ * mountplan.h): chmod, mqueue, a file whose content comes from an fd (plain or bound), a
+ * bind of an fd, and bwrap's in-place --remount-ro. Runs in the sandbox's pid 1 before pivot_root, with the capabilities of the
  * sandbox's user namespace, like mount.c. */
 #include <errno.h>
 #include <fcntl.h>
@@ -151,73 +150,6 @@ static int do_bind_fd(const struct mount_ctx *m, const struct mp_entry *e, struc
 	return attach(m, tree, "bind-fd", e->dst, S_ISDIR(st.st_mode) ? MK_DIR : MK_FILE, f);
 }
 
-/* "key=/oldroot/PATH" (the host's tree as the staging root sees it); overlayfs splits its
- * options at ',' and its layers at ':', which a path cannot escape everywhere: refused. */
-static int host_path_opt(char *buf, size_t size, const char *key, const char *path)
-{
-	if (strpbrk(path, ",:\\"))
-		return -EINVAL;
-	return snprintf(buf, size, "%s=/oldroot%s", key, path) >= (int)size ? -ENAMETOOLONG : 0;
-}
-
-static int overlay_lowers(const struct mp_entry *e, char *buf, size_t size)
-{
-	size_t n = strv_length(e->lowers), len;
-
-	len = (size_t)snprintf(buf, size, "lowerdir=");
-	/* overlayfs lists the top layer first; the plan keeps them lowest first. */
-	for (size_t i = n; i-- > 0;) {
-		if (strpbrk(e->lowers[i], ",:\\"))
-			return -EINVAL;
-		len += (size_t)snprintf(buf + len, size > len ? size - len : 0, "%s/oldroot%s",
-					i + 1 < n ? ":" : "", e->lowers[i]);
-		if (len >= size)
-			return -ENAMETOOLONG;
-	}
-	return n > 0 ? 0 : -EINVAL;
-}
-
-/* Upper and work of a --tmp-overlay: fresh directories on the staging tmpfs, which nothing
- * inside can reach once pivot_root has moved it away. */
-static int overlay_tmp_upper(struct mount_ctx *m, char *upper, char *work, size_t size)
-{
-	unsigned n = m->n_files++;
-
-	snprintf(upper, size, "upperdir=/overlay-%u-upper", n);
-	snprintf(work, size, "workdir=/overlay-%u-work", n);
-	if (mkdir(upper + 9, 0755) < 0 || mkdir(work + 8, 0755) < 0)
-		return negative_errno();
-	return 0;
-}
-
-static int do_overlay_at(struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
-{
-	char lower[8192], upper[4200], work[4200];
-	const char *opts[5] = { lower, NULL };
-	size_t k = 1;
-	int r = overlay_lowers(e, lower, sizeof(lower));
-
-	if (r == 0 && e->upper) {
-		if ((r = host_path_opt(upper, sizeof(upper), "upperdir", e->upper)) == 0)
-			r = host_path_opt(work, sizeof(work), "workdir", e->work);
-	} else if (r == 0 && !(e->flags & MPF_RO))
-		r = overlay_tmp_upper(m, upper, work, sizeof(upper));
-	if (r < 0)
-		return fail(f, r, "overlay", "%s", e->dst);
-	if (e->upper || !(e->flags & MPF_RO)) {
-		opts[k++] = upper;
-		opts[k++] = work;
-		opts[k++] = "userxattr"; /* trusted.* xattrs are the host root's only */
-	}
-	opts[k] = NULL;
-	_cleanup_close_ int mnt =
-	    new_fs("overlay", opts,
-		   MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | ((e->flags & MPF_RO) ? MOUNT_ATTR_RDONLY : 0));
-	if (mnt < 0)
-		return fail(f, mnt, "overlay", "%s", e->dst);
-	return attach(m, mnt, "overlay", e->dst, MK_DIR, f);
-}
-
 /* Only the one mount at dst, not those below it, and only a mount point: bwrap's --remount-ro. */
 int mount_remount_ro_in_place(int dfd, const struct mp_entry *e, struct failure *f)
 {
@@ -241,8 +173,6 @@ int mount_extra_apply(struct mount_ctx *m, const struct mp_entry *e, struct fail
 		return do_chmod(m, e, f);
 	case MP_MQUEUE:
 		return do_mqueue(m, e, f);
-	case MP_OVERLAY_AT:
-		return do_overlay_at(m, e, f);
 	case MP_DATA_FD:
 		return do_data_fd(m, e, f);
 	case MP_BIND_FD:

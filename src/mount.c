@@ -54,44 +54,37 @@ static int open_component(int dirfd, const char *name, enum mk_kind kind, mode_t
 	return openat2_path(dirfd, name, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
 }
 
-/* dst (or its parent, for MK_PARENT) when it exists already: one openat2() with the same
- * rules as the walk below, which a long command line of binds would otherwise pay per
- * component. -ENOENT: something is missing, walk. */
-static int open_dest_existing(const struct mount_ctx *m, const char *dst, enum mk_kind kind,
-			      const char **ret_name)
-{
-	const uint64_t rules = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS;
-	const char *slash = strrchr(dst, '/');
-	char parent[4096];
-	int fd;
-
-	if (kind != MK_PARENT)
-		return openat2_path(m->newroot_fd, dst, rules);
-	if (!slash || !slash[1] || (size_t)(slash - dst) >= sizeof(parent))
-		return -ENOENT;
-	memcpy(parent, dst, (size_t)(slash - dst));
-	parent[slash - dst] = '\0';
-	fd = openat2_path(m->newroot_fd, parent, rules);
-	if (fd >= 0)
-		*ret_name = slash + 1;
-	return fd;
-}
-
 /* Walk dst under the new root, creating what is missing; returns an O_PATH fd of dst (or of
- * its parent for MK_PARENT, with *ret_name pointing at the last component). */
+ * its parent for MK_PARENT, with *ret_name pointing at the last component). A path two or
+ * more levels deep is first opened in one call (the same RESOLVE_BENEATH|NO_SYMLINKS rules
+ * hold for every component): most such destinations exist already (/proc/sys, /dev/pts). */
 int open_dest(const struct mount_ctx *m, const char *dst, enum mk_kind kind, mode_t mode,
 	      const char **ret_name)
 {
 	char buf[4096];
-	int fd = open_dest_existing(m, dst, kind, ret_name);
-	char *save = NULL, *comp, *next;
+	int fd = m->newroot_fd; /* borrowed: never closed here */
+	char *save = NULL, *comp, *next, *last;
 
-	if (fd != -ENOENT)
-		return fd;
-	fd = openat2_path(m->newroot_fd, "", RESOLVE_BENEATH);
-	if (snprintf(buf, sizeof(buf), "%s", dst) >= (int)sizeof(buf)) {
-		safe_close(fd);
+	if (snprintf(buf, sizeof(buf), "%s", dst) >= (int)sizeof(buf))
 		return -ENAMETOOLONG;
+	while ((last = strrchr(buf, '/')) && last != buf && !last[1])
+		*last = '\0'; /* trailing slashes */
+	last = strrchr(buf, '/');
+	if (last && last != buf && strchr(buf + 1, '/')) {
+		if (kind == MK_PARENT) {
+			*last = '\0';
+			int pfd = openat2_path(m->newroot_fd, buf, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+			*last = '/';
+			if (pfd >= 0 && last[1]) {
+				*ret_name = dst + (last + 1 - buf);
+				return pfd;
+			}
+			safe_close(pfd);
+		} else {
+			int dfd = openat2_path(m->newroot_fd, buf, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+			if (dfd != -ENOENT || kind == MK_NONE)
+				return dfd;
+		}
 	}
 	for (comp = strtok_r(buf, "/", &save); fd >= 0 && comp; comp = next) {
 		next = strtok_r(NULL, "/", &save);
@@ -102,9 +95,13 @@ int open_dest(const struct mount_ctx *m, const char *dst, enum mk_kind kind, mod
 		/* Only a walk that creates makes missing parents; MK_NONE must not touch anything. */
 		int nfd = open_component(fd, comp, next ? (kind == MK_NONE ? MK_NONE : MK_DIR) : kind,
 					 next ? 0755 : mode);
-		safe_close(fd);
+		if (fd != m->newroot_fd)
+			safe_close(fd);
 		fd = nfd;
 	}
+	/* dst was the root itself (or MK_PARENT of a top-level name): the caller gets its own fd */
+	if (fd == m->newroot_fd)
+		return openat2_path(m->newroot_fd, "", RESOLVE_BENEATH);
 	return fd;
 }
 
@@ -420,6 +417,17 @@ static int do_root_bind(struct mount_ctx *m, const struct mp_entry *e, struct fa
 	return root_attach(m, tree, "rootfs-bind", f);
 }
 
+static int do_overlay_at(struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
+{
+	int tree = -1, r = overlay_mount_at(m, e, &tree, f);
+
+	if (r < 0)
+		return r;
+	r = attach(m, tree, "overlay", e->dst, MK_DIR, f);
+	safe_close(tree);
+	return r;
+}
+
 static int do_root_overlay(struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
 {
 	int tree = -1, r = overlay_mount(m, e, &tree, f);
@@ -431,20 +439,42 @@ static int do_root_overlay(struct mount_ctx *m, const struct mp_entry *e, struct
 	return r;
 }
 
-/* Hide dst under an empty object of its kind, mode 000 and read-only. A dst that goes
- * through a symlink is skipped: its real path is on the list too (config.c). */
+/* What --mask binds: an empty readable object, made on first use. */
+static const char *empty_object(const struct mp_entry *e, bool dir)
+{
+	const char *path = dir ? "/mask-dir" : "/mask-file";
+	int fd;
+
+	if (dir && mkdir(path, 0555) < 0 && errno != EEXIST)
+		return NULL;
+	if (!dir && (fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0444)) < 0)
+		return NULL;
+	if (!dir)
+		safe_close(fd);
+	return path;
+}
+
+/* Hide dst under an empty object of its kind, mode 000 and read-only (MPF_EMPTY: readable and
+ * empty). A dst that goes through a symlink is skipped: its real path is on the list too
+ * (config.c). */
 static int do_cover(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
 {
 	_cleanup_close_ int dfd = open_dest(m, e->dst, MK_NONE, 0, NULL), tree = -1;
+	const char *op = (e->flags & MPF_EMPTY) ? "mask" : "blacklist", *obj;
 	struct stat st;
 	int r;
 
 	if ((dfd == -ENOENT || dfd == -ELOOP) && (e->flags & MPF_TRY))
 		return 0;
 	if (dfd < 0 || fstat(dfd, &st) < 0)
-		return dest_error(f, dfd < 0 ? dfd : negative_errno(), "blacklist", e->dst);
-	tree = open_tree(AT_FDCWD, S_ISDIR(st.st_mode) ? "/cover-dir" : "/cover-file",
-			 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		return dest_error(f, dfd < 0 ? dfd : negative_errno(), op, e->dst);
+	if (e->flags & MPF_EMPTY)
+		obj = empty_object(e, S_ISDIR(st.st_mode));
+	else
+		obj = S_ISDIR(st.st_mode) ? "/cover-dir" : "/cover-file";
+	if (!obj)
+		return fail(f, negative_errno(), op, "%s", e->dst);
+	tree = open_tree(AT_FDCWD, obj, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (tree < 0)
 		return fail(f, negative_errno(), "blacklist", "%s", e->dst);
 	r = set_attr(tree, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
@@ -502,6 +532,8 @@ static int apply_one(struct mount_ctx *m, const struct mp_entry *e, struct failu
 		return do_root_bind(m, e, f);
 	case MP_ROOT_OVERLAY:
 		return do_root_overlay(m, e, f);
+	case MP_OVERLAY_AT:
+		return do_overlay_at(m, e, f);
 	case MP_COVER:
 		return do_cover(m, e, f);
 	case MP_BIND:
@@ -522,7 +554,6 @@ static int apply_one(struct mount_ctx *m, const struct mp_entry *e, struct failu
 		return do_remount_ro(m, e, f);
 	case MP_CHMOD:
 	case MP_MQUEUE:
-	case MP_OVERLAY_AT:
 	case MP_DATA_FD:
 	case MP_BIND_FD:
 		return mount_extra_apply(m, e, f);

@@ -51,7 +51,7 @@ int attach(const struct mount_ctx *m, int tree, const char *op, const char *dst,
 int mount_new_fs(const struct mount_ctx *m, const char *op, const char *type, const char *const *opts,
 		 uint64_t attr, const char *dst, struct failure *f);
 
-/* mount-extra.c: MP_CHMOD, MP_MQUEUE, MP_OVERLAY_AT, MP_DATA_FD, MP_BIND_FD. */
+/* mount-extra.c: MP_CHMOD, MP_MQUEUE, MP_DATA_FD, MP_BIND_FD. */
 struct mp_entry;
 int mount_extra_apply(struct mount_ctx *m, const struct mp_entry *e, struct failure *f);
 /* MP_REMOUNT_RO with MPF_COMPAT: the mount at dfd (which must be a mount point) made read-only. */

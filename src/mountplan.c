@@ -11,7 +11,9 @@
 #include "desktop.h"
 #include "failure.h"
 #include "net.h"
+#include "egress/egress.h"
 #include "strv.h"
+#include "workspace.h"
 
 static int plan_add(struct mountplan *p, enum mp_op op, unsigned flags, mode_t mode, const char *src,
 		    const char *dst)
@@ -122,8 +124,9 @@ static int plan_common(const struct config *c, struct mountplan *p)
 	/* With limits, the sandbox sees them (memory.max, pids.max) as runtimes expect. */
 	if (r == 0 && (cgroup_limits_any(&c->limits) || c->stats) && !(c->share & SHARE_CGROUP))
 		r = plan_add(p, MP_CGROUP, fl, 0, NULL, "/sys/fs/cgroup");
-	if (r == 0 && net_resolv_conf(c))
-		r = plan_add(p, MP_FILE, 0, 0644, net_resolv_conf(c), "/etc/resolv.conf");
+	const char *resolv = egress_resolv_conf(c) ? egress_resolv_conf(c) : net_resolv_conf(c);
+	if (r == 0 && resolv)
+		r = plan_add(p, MP_FILE, 0, 0644, resolv, "/etc/resolv.conf");
 	return r;
 }
 
@@ -201,6 +204,10 @@ int mountplan_build(const struct config *c, struct mountplan *ret, struct failur
 	for (size_t i = 0; r == 0 && i < c->n_mounts; i++)
 		r = plan_user_mount(&c->mounts[i], &p);
 	if (r == 0)
+		r = workspace_plan(c, &p, f);
+	if (r == 0)
+		r = workspace_plan_last(c, &p, f);
+	if (r == 0)
 		r = plan_add_all(&p, MP_COVER, MPF_TRY, c->blacklist);
 	if (r < 0) {
 		mountplan_free(&p);
@@ -216,8 +223,6 @@ void mountplan_free(struct mountplan *p)
 		free(p->ops[i].src);
 		free(p->ops[i].dst);
 		strv_free(p->ops[i].layers);
-		strv_free(p->ops[i].lowers);
-		free(p->ops[i].upper);
 		free(p->ops[i].work);
 	}
 	free(p->ops);
@@ -241,9 +246,9 @@ const char *mountplan_op_name(enum mp_op op)
 		[MP_REMOUNT_RO] = "remount-ro",
 		[MP_FILE] = "file",
 		[MP_CGROUP] = "cgroup",
+		[MP_OVERLAY_AT] = "overlay-at",
 		[MP_CHMOD] = "chmod",
 		[MP_MQUEUE] = "mqueue",
-		[MP_OVERLAY_AT] = "overlay-at",
 		[MP_DATA_FD] = "data",
 		[MP_BIND_FD] = "bind-fd",
 	};

@@ -24,10 +24,10 @@ enum mp_op {
 	MP_REMOUNT_RO,	 /* dst, already in the new root, made read-only */
 	MP_FILE,	 /* a read-only file at dst whose content is src (resolv.conf, say) */
 	MP_CGROUP,	 /* the sandbox's own cgroup tree, read-only, at dst */
+	MP_OVERLAY_AT,	 /* overlay at dst: layers (lowest first), upper src and its work dir (both
+			  * NULL: read-only), driver; upper and work in one parent directory */
 	MP_CHMOD,	 /* chmod dst (which must exist in the new root) to mode */
 	MP_MQUEUE,	 /* a new mqueue file system at dst */
-	MP_OVERLAY_AT,	 /* overlay at dst: lowers (lowest first), upper+work (NULL: a tmpfs upper, or
-			    none with MPF_RO) */
 	MP_DATA_FD,	 /* a file at dst with mode, its content read from fd (MPF_MOUNTED: bound on dst) */
 	MP_BIND_FD,	 /* the directory or file open as fd bound on dst */
 };
@@ -37,8 +37,9 @@ enum mp_flags {
 	MPF_DEV = 1u << 1,     /* keep device nodes usable */
 	MPF_TRY = 1u << 2,     /* a missing source or target is skipped, not an error */
 	MPF_PRIVATE = 1u << 3, /* tmpfs owned by the sandbox user (home) */
-	MPF_MOUNTED = 1u << 4, /* MP_DATA_FD: a bind mount of the file (else a plain file) */
-	MPF_COMPAT = 1u << 5,  /* as bubblewrap does it: MP_DEV's nodes keep exec and /dev/shm is a
+	MPF_EMPTY = 1u << 4,   /* MP_COVER: readable empty object (mode), not mode 000 (--mask) */
+	MPF_MOUNTED = 1u << 5, /* MP_DATA_FD: a bind mount of the file (else a plain file) */
+	MPF_COMPAT = 1u << 6,  /* as bubblewrap does it: MP_DEV's nodes keep exec and /dev/shm is a
 				  plain directory; MP_REMOUNT_RO changes the mount at dst in place */
 };
 
@@ -48,12 +49,11 @@ struct mp_entry {
 	mode_t mode;
 	char *src;
 	char *dst;
-	char **layers;		 /* MP_ROOT_OVERLAY: lowest first */
-	unsigned driver;	 /* MP_ROOT_OVERLAY: enum overlay_driver */
+	char **layers;		 /* MP_ROOT_OVERLAY, MP_OVERLAY_AT: lowest first */
+	unsigned driver;	 /* MP_ROOT_OVERLAY, MP_OVERLAY_AT: enum overlay_driver */
+	char *work;		 /* MP_OVERLAY_AT: the upper's work dir */
 	unsigned long long size; /* MP_TMPFS: size in bytes, 0 for the default */
 	int fd;			 /* MP_DATA_FD, MP_BIND_FD: an fd the launcher holds open */
-	char **lowers;		 /* MP_OVERLAY_AT: host paths, lowest first */
-	char *upper, *work;	 /* MP_OVERLAY_AT: host paths, or NULL */
 };
 
 struct mountplan {

@@ -129,26 +129,26 @@ static int stage_persist(const struct mount_ctx *m, const char *upper, struct ov
 	return 0;
 }
 
-static int stage_layers(const struct mount_ctx *m, const struct mp_entry *e, struct overlay_paths *o,
-			struct failure *f)
+static int stage_layers(const struct mount_ctx *m, const struct mp_entry *e, const char *dir,
+			struct overlay_paths *o, struct failure *f)
 {
 	size_t n = 0, len = 0;
-	char dst[64];
+	char dst[128];
 
 	while (e->layers && e->layers[n])
 		n++;
-	if (mkdir("/layers", 0755) < 0)
-		return fail(f, negative_errno(), "overlay", "/layers");
+	if (mkdir(dir, 0755) < 0)
+		return fail(f, negative_errno(), "overlay", "%s", dir);
 	for (size_t i = 0; i < n; i++) {
-		snprintf(dst, sizeof(dst), "/layers/%zu", i);
+		snprintf(dst, sizeof(dst), "%s/%zu", dir, i);
 		int r = stage_host_dir(m, e->layers[i], dst, true, "layer", f);
 		if (r < 0)
 			return r;
 	}
 	o->lower[0] = '\0';
 	for (size_t i = n; i-- > 0;)
-		len += (size_t)snprintf(o->lower + len, sizeof(o->lower) - len, "%s/layers/%zu",
-					len ? ":" : "", i);
+		len += (size_t)snprintf(o->lower + len, sizeof(o->lower) - len, "%s%s/%zu", len ? ":" : "",
+					dir, i);
 	return 0;
 }
 
@@ -160,8 +160,8 @@ static int kernel_overlay(const struct overlay_paths *o, int *ret_tree, char *lo
 	if (fs < 0)
 		return negative_errno();
 	if (fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", o->lower, 0) < 0 ||
-	    fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", o->upper, 0) < 0 ||
-	    fsconfig(fs, FSCONFIG_SET_STRING, "workdir", o->work, 0) < 0 ||
+	    (o->upper[0] && fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", o->upper, 0) < 0) ||
+	    (o->upper[0] && fsconfig(fs, FSCONFIG_SET_STRING, "workdir", o->work, 0) < 0) ||
 	    fsconfig(fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0 ||
 	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
 		r = negative_errno();
@@ -178,45 +178,60 @@ static int kernel_overlay(const struct overlay_paths *o, int *ret_tree, char *lo
 	return *ret_tree < 0 ? negative_errno() : 0;
 }
 
-/* The daemon's root: the host's /usr and library links, a /proc, and the staged layers and
- * upper under the same names as in the staging root. */
-static int build_fuse_root(const struct mount_ctx *m, bool persist, struct failure *f)
+/* mkdir -p in the staging root. */
+static int stage_mkdir_p(const char *path)
+{
+	char buf[256];
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *p = strchr(buf + 1, '/');; p = strchr(p + 1, '/')) {
+		if (p)
+			*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return negative_errno();
+		if (!p)
+			return 0;
+		*p = '/';
+	}
+}
+
+/* The daemon's root (root, in the staging root): the host's /usr and library links, a /proc,
+ * and the staged directories (NULL-terminated) under the same names as in the staging root. */
+static int build_fuse_root(const struct mount_ctx *m, const char *root, const char *const *staged,
+			   struct failure *f)
 {
 	static const char *const links[] = { "bin", "lib", "lib32", "lib64", "libx32" };
-	static const char *const staged[] = { "/layers", "/ovl", "/persist" };
-	char target[256], path[64];
+	char target[256], path[256];
+	size_t rlen = strlen(root);
 	int r = 0;
 
-	if (mkdir("/fuse-root", 0755) < 0 ||
-	    (r = stage_host_dir(m, "/usr", "/fuse-root/usr", true, "fuse-overlayfs", f)) < 0)
-		return r < 0 ? r : fail(f, negative_errno(), "fuse-overlayfs", "/fuse-root");
+	snprintf(path, sizeof(path), "%s/usr", root);
+	if (stage_mkdir_p(root) < 0 || (r = stage_host_dir(m, "/usr", path, true, "fuse-overlayfs", f)) < 0)
+		return r < 0 ? r : fail(f, negative_errno(), "fuse-overlayfs", "%s", root);
 	for (size_t i = 0; i < ARRAY_SIZE(links); i++) {
 		ssize_t n = readlinkat(m->oldroot_fd, links[i], target, sizeof(target) - 1);
-		snprintf(path, sizeof(path), "/fuse-root/%s", links[i]);
+		snprintf(path, sizeof(path), "%s/%s", root, links[i]);
 		if (n > 0) {
 			target[n] = '\0';
 			if (symlink(target, path) < 0)
 				return fail(f, negative_errno(), "fuse-overlayfs", "%s", path);
 		} else if (errno == EINVAL &&
-			   (r = stage_host_dir(m, path + 10, path, true, "fuse-overlayfs", f)) < 0)
+			   (r = stage_host_dir(m, path + rlen, path, true, "fuse-overlayfs", f)) < 0)
 			return r;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(staged); i++) {
-		if (i == 2 && !persist)
-			continue;
-		if (i == 1 && persist)
-			continue;
+	for (; *staged; staged++) {
 		_cleanup_close_ int tree =
-		    open_tree(AT_FDCWD, staged[i], OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-		snprintf(path, sizeof(path), "/fuse-root%s", staged[i]);
-		if (tree < 0 || mkdir(path, 0755) < 0 ||
+		    open_tree(AT_FDCWD, *staged, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+		snprintf(path, sizeof(path), "%s%s", root, *staged);
+		if (tree < 0 || stage_mkdir_p(path) < 0 ||
 		    move_mount(tree, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 			return fail(f, negative_errno(), "fuse-overlayfs", "%s", path);
 	}
 	_cleanup_close_ int proc =
 	    new_fs("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
-	if (proc < 0 || mkdir("/fuse-root/proc", 0555) < 0 ||
-	    move_mount(proc, "", AT_FDCWD, "/fuse-root/proc", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+	snprintf(path, sizeof(path), "%s/proc", root);
+	if (proc < 0 || mkdir(path, 0555) < 0 ||
+	    move_mount(proc, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return fail(f, proc < 0 ? proc : negative_errno(), "fuse-overlayfs", "/proc for the daemon");
 	return 0;
 }
@@ -248,7 +263,7 @@ static int fuse_kernel_mount(int fuse_fd, int *ret_tree)
 /* The daemon: the sandbox's root where that id is mapped (it must chown like apt does),
  * else the sandbox user with its file capabilities kept as ambient ones. Either way it holds
  * capabilities the command will not have. */
-_noreturn_ static void fuse_daemon(const struct overlay_paths *o, int fuse_fd, int log_fd)
+_noreturn_ static void fuse_daemon(const struct overlay_paths *o, const char *root, int fuse_fd, int log_fd)
 {
 	static const cap_value_t keep[] = { CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FOWNER, CAP_FSETID, CAP_MKNOD };
 	char opts[8192];
@@ -256,7 +271,7 @@ _noreturn_ static void fuse_daemon(const struct overlay_paths *o, int fuse_fd, i
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	/* A mount namespace of its own: pid 1 later detaches the whole staging tree, and the
 	 * daemon's root (with the /proc it reads xattrs through) must not go with it. */
-	if (unshare(CLONE_NEWNS) < 0 || chroot("/fuse-root") < 0 || chdir("/") < 0)
+	if (unshare(CLONE_NEWNS) < 0 || chroot(root) < 0 || chdir("/") < 0)
 		_exit(EXIT_LAUNCHER);
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
 		cap_t caps = cap_get_proc();
@@ -269,7 +284,11 @@ _noreturn_ static void fuse_daemon(const struct overlay_paths *o, int fuse_fd, i
 	if (dup2(fuse_fd, 3) < 0 || dup2(log_fd, STDERR_FILENO) < 0)
 		_exit(EXIT_LAUNCHER);
 	close_range(4, ~0U, 0);
-	snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s", o->lower, o->upper, o->work);
+	if (o->upper[0])
+		snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s", o->lower, o->upper,
+			 o->work);
+	else
+		snprintf(opts, sizeof(opts), "lowerdir=%s", o->lower);
 	execl("/usr/bin/fuse-overlayfs", "fuse-overlayfs", "-f", "-o", opts, "/dev/fd/3", (char *)NULL);
 	_exit(EXIT_NOT_FOUND);
 }
@@ -290,8 +309,8 @@ static int fuse_failure(int log_fd, struct failure *f)
 		     line[0] ? line : "it exited without a message");
 }
 
-static int fuse_overlay(struct mount_ctx *m, const struct mp_entry *e, const struct overlay_paths *o,
-			int *ret_tree, struct failure *f)
+static int fuse_overlay(struct mount_ctx *m, const struct overlay_paths *o, const char *root,
+			const char *const *staged, int *ret_tree, struct failure *f)
 {
 	_cleanup_close_ int fuse_fd = -1;
 	pid_t pid;
@@ -302,7 +321,7 @@ static int fuse_overlay(struct mount_ctx *m, const struct mp_entry *e, const str
 	fuse_fd = openat(m->oldroot_fd, "dev/fuse", O_RDWR | O_CLOEXEC);
 	if (fuse_fd < 0)
 		return fail(f, negative_errno(), "overlay", "/dev/fuse (fuse-overlayfs needs it)");
-	if ((r = build_fuse_root(m, e->src != NULL, f)) < 0)
+	if ((r = build_fuse_root(m, root, staged, f)) < 0)
 		return r;
 	if ((r = fuse_kernel_mount(fuse_fd, ret_tree)) < 0)
 		return fail(f, r, "overlay", "mounting fuse");
@@ -314,7 +333,7 @@ static int fuse_overlay(struct mount_ctx *m, const struct mp_entry *e, const str
 	if (pid < 0)
 		return fail(f, negative_errno(), "overlay", "fork fuse-overlayfs");
 	if (pid == 0)
-		fuse_daemon(o, fuse_fd, log_fd);
+		fuse_daemon(o, root, fuse_fd, log_fd);
 	/* Ours closes on return: if the daemon dies, the connection aborts (ENOTCONN) instead of
 	 * hanging every access. The first access waits for it to serve, or to fail. */
 	fuse_fd = safe_close(fuse_fd);
@@ -324,20 +343,16 @@ static int fuse_overlay(struct mount_ctx *m, const struct mp_entry *e, const str
 	return 0;
 }
 
-int overlay_mount(struct mount_ctx *m, const struct mp_entry *e, int *ret_tree, struct failure *f)
+/* The kernel's overlayfs, or fuse-overlayfs (chrooted into root, which gets the staged
+ * directories) where the driver says so or the kernel refuses. */
+static int overlay_either(struct mount_ctx *m, const struct mp_entry *e, const struct overlay_paths *o,
+			  const char *root, const char *const *staged, int *ret_tree, struct failure *f)
 {
-	struct overlay_paths o = { .upper = "/ovl/upper", .work = "/ovl/work" };
 	char log[256] = "";
-	int r = stage_layers(m, e, &o, f);
+	int r;
 
-	if (r == 0 && e->src)
-		r = stage_persist(m, e->src, &o, f);
-	else if (r == 0 && (mkdir("/ovl", 0755) < 0 || mkdir(o.upper, 0755) < 0 || mkdir(o.work, 0755) < 0))
-		r = fail(f, negative_errno(), "overlay", "upper directory");
-	if (r < 0)
-		return r;
 	if (e->driver != OVERLAY_FUSE) {
-		r = kernel_overlay(&o, ret_tree, log, sizeof(log));
+		r = kernel_overlay(o, ret_tree, log, sizeof(log));
 		if (r == 0) {
 			mount_note(m, "overlay: kernel overlayfs");
 			return 0;
@@ -347,8 +362,85 @@ int overlay_mount(struct mount_ctx *m, const struct mp_entry *e, int *ret_tree, 
 		mount_note(m, "overlay: the kernel refused (%s%s%s), trying fuse-overlayfs", strerror(-r),
 			   log[0] ? ": " : "", log);
 	}
-	r = fuse_overlay(m, e, &o, ret_tree, f);
+	r = fuse_overlay(m, o, root, staged, ret_tree, f);
 	if (r == 0)
 		mount_note(m, "overlay: fuse-overlayfs");
 	return r;
+}
+
+int overlay_mount(struct mount_ctx *m, const struct mp_entry *e, int *ret_tree, struct failure *f)
+{
+	static const char *const staged_tmp[] = { "/layers", "/ovl", NULL };
+	static const char *const staged_persist[] = { "/layers", "/persist", NULL };
+	struct overlay_paths o = { .upper = "/ovl/upper", .work = "/ovl/work" };
+	int r = stage_layers(m, e, "/layers", &o, f);
+
+	if (r == 0 && e->src)
+		r = stage_persist(m, e->src, &o, f);
+	else if (r == 0 && (mkdir("/ovl", 0755) < 0 || mkdir(o.upper, 0755) < 0 || mkdir(o.work, 0755) < 0))
+		r = fail(f, negative_errno(), "overlay", "upper directory");
+	if (r < 0)
+		return r;
+	return overlay_either(m, e, &o, "/fuse-root", e->src ? staged_persist : staged_tmp, ret_tree, f);
+}
+
+/* An upper and its work dir share a parent on the host (overlayfs wants them on one mount):
+ * that parent is staged at base/state. */
+static int stage_upper_at(const struct mount_ctx *m, const struct mp_entry *e, const char *base,
+			  struct overlay_paths *o, struct failure *f)
+{
+	char parent[4096], wparent[4096], state[128];
+	const char *up = strrchr(e->src, '/'), *wk = e->work ? strrchr(e->work, '/') : NULL;
+	struct statvfs sv;
+	int r;
+
+	if (!up || !wk || up == e->src)
+		return failx(f, "overlay", "%s: the upper needs a work dir beside it", e->src);
+	snprintf(parent, sizeof(parent), "%.*s", (int)(up - e->src), e->src);
+	snprintf(wparent, sizeof(wparent), "%.*s", (int)(wk - e->work), e->work);
+	if (strcmp(parent, wparent) != 0)
+		return failx(f, "overlay", "%s and %s: upper and work dir must share a parent", e->src,
+			     e->work);
+	if ((r = host_dir(m, e->src)) < 0 || (r = host_dir(m, e->work)) < 0)
+		return fail(f, r, "overlay", "%s", e->src);
+	snprintf(state, sizeof(state), "%s/state", base);
+	if ((r = stage_host_dir(m, parent, state, false, "overlay", f)) < 0)
+		return r;
+	if (statvfs(state, &sv) == 0 && (sv.f_flag & ST_RDONLY))
+		return fail(f, -EROFS, "overlay", "%s", e->src);
+	snprintf(o->upper, sizeof(o->upper), "%s%s", state, up);
+	snprintf(o->work, sizeof(o->work), "%s%s", state, wk);
+	return 0;
+}
+
+int overlay_mount_at(struct mount_ctx *m, const struct mp_entry *e, int *ret_tree, struct failure *f)
+{
+	struct overlay_paths o = { 0 };
+	char base[64], layers[96], sub[96], root[96];
+	const char *staged[] = { layers, sub, NULL };
+	unsigned k = 0;
+	int r;
+
+	if (mkdir("/ovl-at", 0755) < 0 && errno != EEXIST)
+		return fail(f, negative_errno(), "overlay", "/ovl-at");
+	do
+		snprintf(base, sizeof(base), "/ovl-at/%u", k++);
+	while (mkdir(base, 0755) < 0 && errno == EEXIST);
+	snprintf(layers, sizeof(layers), "%s/layers", base);
+	snprintf(root, sizeof(root), "%s/root", base);
+	if ((r = stage_layers(m, e, layers, &o, f)) < 0)
+		return r;
+	if (e->src) {
+		snprintf(sub, sizeof(sub), "%s/state", base);
+		r = stage_upper_at(m, e, base, &o, f);
+	} else if (!(e->flags & MPF_RO)) {
+		/* No upper given: writes go to a tmpfs of the staging root and end with the sandbox. */
+		snprintf(sub, sizeof(sub), "%s/ovl", base);
+		snprintf(o.upper, sizeof(o.upper), "%s/upper", sub);
+		snprintf(o.work, sizeof(o.work), "%s/work", sub);
+		if (mkdir(sub, 0755) < 0 || mkdir(o.upper, 0755) < 0 || mkdir(o.work, 0755) < 0)
+			r = fail(f, negative_errno(), "overlay", "upper directory");
+	} else
+		staged[1] = NULL;
+	return r < 0 ? r : overlay_either(m, e, &o, root, staged, ret_tree, f);
 }

@@ -788,7 +788,8 @@ static int do_directive(struct loader *ld, const struct line *l)
 	int r = lookup_directive(l, 0, &o);
 
 	if (r == 0)
-		r = check_argc(l, o->name, o->arg == CLI_ARG, o->arg == CLI_ARG, o->metavar);
+		r = check_argc(l, o->name, o->arg == CLI_ARG, o->arg == CLI_ARG || (o->flags & CLI_OPTVALUE),
+			       o->metavar);
 	if (r == 0 && l->n > 1)
 		r = check_paths(l, o, l->t[1].text);
 	if (r == 0)

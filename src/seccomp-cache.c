@@ -3,8 +3,8 @@
  * The program is still built at run time by libseccomp on first use; the cache is keyed by
  * everything the program depends on (hutch and libseccomp versions, kernel release and
  * machine, every filter option, a rule file's content) and lives in the user's own
- * $XDG_RUNTIME_DIR/hutch (a tmpfs, mode 0700), read only when it is ours and not writable by
- * others. Launcher side, the caller's own privileges. */
+ * $XDG_RUNTIME_DIR/hutch (a tmpfs, mode 0700; ~/.cache/hutch when there is no runtime dir),
+ * read only when it is ours and not writable by others. Launcher side, the caller's own privileges. */
 #include <errno.h>
 #include <fcntl.h>
 #include <seccomp.h>
@@ -54,8 +54,8 @@ static int cache_key(const struct config *c, uint64_t *ret)
 
 	if (uname(&u) < 0)
 		return negative_errno();
-	snprintf(flags, sizeof(flags), "%d/%d/%d/%u.%u.%u", (int)c->seccomp, c->allow_ptrace, c->allow_userns,
-		 v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0);
+	snprintf(flags, sizeof(flags), "tree/%d/%d/%d/%u.%u.%u", (int)c->seccomp, c->allow_ptrace,
+		 c->allow_userns, v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0);
 	h = fnv_str(fnv_str(fnv_str(fnv_str(h, HUTCH_VERSION), u.release), u.machine), flags);
 	for (char **d = c->seccomp_deny; d && *d; d++)
 		h = fnv_str(h, *d);
@@ -122,10 +122,20 @@ int seccomp_build_cached(const struct config *c, struct bpf_program *ret, struct
 	char dir[4096], path[4200];
 	uint64_t key;
 
-	if (!c->runtime_dir || (c->seccomp == SECCOMP_NONE && !(c->seccomp_deny && c->seccomp_deny[0])) ||
+	if ((!c->runtime_dir && !c->home) ||
+	    (c->seccomp == SECCOMP_NONE && !(c->seccomp_deny && c->seccomp_deny[0])) ||
 	    cache_key(c, &key) < 0)
 		return seccomp_build(c, ret, f);
-	snprintf(dir, sizeof(dir), "%s/hutch", c->runtime_dir);
+	/* Without a runtime dir (no login manager: ssh into a container, cron, env -i), the
+	 * user's cache dir keeps it instead, under the same checks. */
+	if (c->runtime_dir)
+		snprintf(dir, sizeof(dir), "%s/hutch", c->runtime_dir);
+	else {
+		snprintf(dir, sizeof(dir), "%s/.cache", c->home);
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+			return seccomp_build(c, ret, f);
+		snprintf(dir, sizeof(dir), "%s/.cache/hutch", c->home);
+	}
 	snprintf(path, sizeof(path), "%s/seccomp-%016llx.bpf", dir, (unsigned long long)key);
 	if (cache_read(path, key, ret) == 0)
 		return 0;

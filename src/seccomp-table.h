@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <stddef.h>
 
+#include "confine.h"
+
 /* How a row becomes rules; the plain kind is refused outright. */
 enum seccomp_row_kind {
 	SCR_PLAIN,	 /* always refused */
@@ -75,6 +77,27 @@ static const struct seccomp_row seccomp_default_rows[] = {
 /* clang-format on */
 
 #define SECCOMP_DEFAULT_ROWS (sizeof(seccomp_default_rows) / sizeof(seccomp_default_rows[0]))
+
+/* ---- calls the seccomp notifier watches (--report=full, learn); notify.c decodes them ---- */
+
+struct seccomp_watch {
+	const char *name;
+	unsigned mode; /* SECCOMP_NOTIFY_FILES, SECCOMP_NOTIFY_LEARN (confine.h) */
+};
+
+#define SCW_BOTH (SECCOMP_NOTIFY_FILES | SECCOMP_NOTIFY_LEARN)
+
+/* clang-format off */
+static const struct seccomp_watch seccomp_watch_rows[] = {
+	{ "open", SCW_BOTH }, { "openat", SCW_BOTH }, { "openat2", SCW_BOTH }, { "creat", SCW_BOTH },
+	{ "unlink", SCW_BOTH }, { "unlinkat", SCW_BOTH },
+	{ "rename", SCW_BOTH }, { "renameat", SCW_BOTH }, { "renameat2", SCW_BOTH },
+	{ "mkdir", SCW_BOTH }, { "mkdirat", SCW_BOTH }, { "execve", SCW_BOTH }, { "execveat", SCW_BOTH },
+	{ "connect", SECCOMP_NOTIFY_LEARN },
+};
+/* clang-format on */
+
+#define SECCOMP_WATCH_ROWS (sizeof(seccomp_watch_rows) / sizeof(seccomp_watch_rows[0]))
 
 /* ---- the rule-file grammar (seccomp.c), exposed for the unit test ---- */
 

@@ -26,6 +26,8 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "seccomp-table.h"
@@ -79,6 +81,10 @@ static int new_filter(uint32_t def, scmp_filter_ctx *ret, struct failure *f)
 		seccomp_release(ctx);
 		return fail(f, r, STAGE, "cannot add the compat architectures");
 	}
+	/* A binary tree of the syscall numbers instead of a linear list: every allowed call
+	 * (and the kernel's per-syscall cache, computed at install) walks a few compares, not
+	 * the whole deny list. Older libseccomp lacks the attribute: the linear list it is. */
+	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	*ret = ctx;
 	return 0;
 }
@@ -123,16 +129,25 @@ static int deny_newuser(scmp_filter_ctx ctx, int nr, uint32_t action)
 				SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
 }
 
+/* What a refused call gets: its errno, or, when the launcher reports (--report, learn), a
+ * notification that the launcher answers with the same errno (notify.c). */
+static uint32_t refuse(bool notify, int err)
+{
+	return notify ? SCMP_ACT_NOTIFY : SCMP_ACT_ERRNO((uint32_t)err);
+}
+
 static bool row_lifted(const struct seccomp_row *row, const struct config *c)
 {
 	return (row->gate == SCG_PTRACE && c->allow_ptrace) || (row->gate == SCG_USERNS && c->allow_userns);
 }
 
-static int add_row(scmp_filter_ctx ctx, const struct seccomp_row *row, const struct config *c,
+static int add_row(scmp_filter_ctx ctx, const struct seccomp_row *row, const struct config *c, bool notify,
 		   struct failure *f)
 {
 	int nr = seccomp_syscall_resolve_name(row->name);
-	uint32_t action = SCMP_ACT_ERRNO((uint32_t)row->err);
+	/* clone3's ENOSYS is no refusal the program sees (the C library falls back to clone, which
+	 * is checked) and comes with every new thread: it stays out of the notifier. */
+	uint32_t action = refuse(notify && row->err != ENOSYS, row->err);
 	int r = 0;
 
 	if (nr == __NR_SCMP_ERROR || row_lifted(row, c))
@@ -156,23 +171,23 @@ static int add_row(scmp_filter_ctx ctx, const struct seccomp_row *row, const str
 	return 0;
 }
 
-static int add_default_rows(scmp_filter_ctx ctx, const struct config *c, struct failure *f)
+static int add_default_rows(scmp_filter_ctx ctx, const struct config *c, bool notify, struct failure *f)
 {
 	for (size_t i = 0; i < SECCOMP_DEFAULT_ROWS; i++) {
-		int r = add_row(ctx, &seccomp_default_rows[i], c, f);
+		int r = add_row(ctx, &seccomp_default_rows[i], c, notify, f);
 		if (r < 0)
 			return r;
 	}
 	return 0;
 }
 
-static int add_deny_list(scmp_filter_ctx ctx, char **names, struct failure *f)
+static int add_deny_list(scmp_filter_ctx ctx, char **names, bool notify, struct failure *f)
 {
 	for (char **n = names; n && *n; n++) {
 		int nr = seccomp_syscall_resolve_name(*n);
 		if (nr == __NR_SCMP_ERROR)
 			return failx(f, "seccomp-deny", "unknown system call '%s'", *n);
-		int r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0);
+		int r = seccomp_rule_add(ctx, refuse(notify, EPERM), nr, 0);
 		if (r < 0)
 			return fail(f, r, "seccomp-deny", "cannot add the rule for %s", *n);
 	}
@@ -351,7 +366,14 @@ static int file_read_rules(FILE *in, const char *path, struct file_rules *rules,
 	return 0;
 }
 
-static int file_build(const char *path, scmp_filter_ctx *ret, struct failure *f)
+/* Under notify, every errno action of the file becomes a notification (notify.c finds the
+ * file's line again and answers with its errno). */
+static uint32_t file_action(uint32_t action, bool notify)
+{
+	return notify && (action & 0xffff0000U) == SCMP_ACT_ERRNO(0) ? SCMP_ACT_NOTIFY : action;
+}
+
+static int file_build(const char *path, bool notify, scmp_filter_ctx *ret, struct failure *f)
 {
 	_cleanup_(fclosep) FILE *in = fopen(path, "re");
 	_cleanup_(file_rules_free) struct file_rules rules = { .def = SCMP_ACT_ALLOW };
@@ -363,14 +385,15 @@ static int file_build(const char *path, scmp_filter_ctx *ret, struct failure *f)
 	r = file_read_rules(in, path, &rules, f);
 	if (r < 0)
 		return r;
-	r = new_filter(rules.def, &ctx, f);
+	r = new_filter(file_action(rules.def, notify), &ctx, f);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < rules.n; i++) {
 		const struct seccomp_file_rule *rule = &rules.v[i];
-		if (rule->nr == SECCOMP_RULE_DEFAULT || rule->action == rules.def)
+		uint32_t action = file_action(rule->action, notify);
+		if (rule->nr == SECCOMP_RULE_DEFAULT || action == file_action(rules.def, notify))
 			continue; /* libseccomp refuses a rule that repeats the default */
-		r = seccomp_rule_add(ctx, rule->action, rule->nr, 0);
+		r = seccomp_rule_add(ctx, action, rule->nr, 0);
 		if (r < 0)
 			return fail(f, r, STAGE, "%s:%u: cannot add the rule", path, rule->line);
 	}
@@ -408,26 +431,52 @@ static int export_program(scmp_filter_ctx ctx, struct bpf_program *ret, struct f
 	return 0;
 }
 
-int seccomp_build(const struct config *c, struct bpf_program *ret, struct failure *f)
+/* The calls the notifier watches for --report=full and learn, told apart from refusals by
+ * notify.c. A call that already has a rule (a file's allow or deny, a --seccomp-deny) keeps
+ * it: libseccomp refuses a second action for the same call. */
+static int add_watches(scmp_filter_ctx ctx, unsigned watch, struct failure *f)
+{
+	for (size_t i = 0; i < SECCOMP_WATCH_ROWS; i++) {
+		const struct seccomp_watch *w = &seccomp_watch_rows[i];
+		int nr = seccomp_syscall_resolve_name(w->name);
+		if (!(w->mode & watch) || nr == __NR_SCMP_ERROR)
+			continue;
+		int r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0);
+		if (r < 0 && r != -EEXIST && r != -EACCES)
+			return fail(f, r, STAGE, "cannot watch %s", w->name);
+	}
+	return 0;
+}
+
+int seccomp_build_notify(const struct config *c, unsigned watch, struct bpf_program *ret, struct failure *f)
 {
 	_cleanup_(seccomp_releasep) scmp_filter_ctx ctx = NULL;
-	bool has_deny = c->seccomp_deny && c->seccomp_deny[0];
+	bool has_deny = c->seccomp_deny && c->seccomp_deny[0], notify = watch != 0;
 	int r;
 
 	*ret = (struct bpf_program){ 0 };
-	if (c->seccomp == SECCOMP_NONE && !has_deny)
+	if (c->seccomp == SECCOMP_NONE && !has_deny && !(watch & ~SECCOMP_NOTIFY_DENIED))
 		return 0;
 	if (c->seccomp == SECCOMP_FILE)
-		r = file_build(c->seccomp_file, &ctx, f);
+		r = file_build(c->seccomp_file, notify, &ctx, f);
 	else
 		r = new_filter(SCMP_ACT_ALLOW, &ctx, f);
 	if (r >= 0 && c->seccomp == SECCOMP_DEFAULT)
-		r = add_default_rows(ctx, c, f);
+		r = add_default_rows(ctx, c, notify, f);
 	if (r >= 0)
-		r = add_deny_list(ctx, c->seccomp_deny, f);
+		r = add_deny_list(ctx, c->seccomp_deny, notify, f);
+	if (r >= 0 && notify)
+		r = add_watches(ctx, watch, f);
 	if (r >= 0)
 		r = export_program(ctx, ret, f);
+	if (r >= 0)
+		ret->listener = notify && ret->n > 0;
 	return r;
+}
+
+int seccomp_build(const struct config *c, struct bpf_program *ret, struct failure *f)
+{
+	return seccomp_build_notify(c, 0, ret, f);
 }
 
 void bpf_program_free(struct bpf_program *p)
@@ -444,6 +493,13 @@ int seccomp_install(const struct bpf_program *p, struct failure *f)
 		return 0;
 	if (p->n > BPF_MAXINSNS)
 		return fail(f, -E2BIG, STAGE, "filter of %zu instructions", p->n);
+	if (p->listener) {
+		/* The listener is the launcher's (notify.c): returned here, sent over sync. */
+		int fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
+				      &prog);
+		return fd < 0 ? fail(f, negative_errno(), STAGE, "cannot install the filter with a listener")
+			      : fd;
+	}
 	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
 		return fail(f, negative_errno(), STAGE, "cannot install the filter");
 	return 0;

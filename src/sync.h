@@ -19,6 +19,7 @@ enum sync_type {
 	SYNC_FDS,	  /* child → launcher: sockets opened inside (SCM_RIGHTS) */
 	SYNC_ERROR,	  /* any → launcher: payload struct failure */
 	SYNC_INFO,	  /* child → launcher: a note for --verbose (payload: text) */
+	SYNC_NOTIFY_FD,	  /* command → launcher: the seccomp filter's listener (SCM_RIGHTS) */
 	SYNC_TYPE_MAX,
 };
 

@@ -25,6 +25,7 @@
 #include "clone.h"
 #include "command.h"
 #include "config.h"
+#include "egress/egress.h"
 #include "confine.h"
 #include "failure.h"
 #include "landlock.h"
@@ -305,11 +306,20 @@ static bool need_net_namespace(const struct config *c, const struct tier_ctx *t,
 	return c->n_ports > 0 || c->net == NET_VETH || (usermode && !c->allow_host_loopback);
 }
 
+static bool need_egress(const struct config *c, const struct tier_ctx *t, char *what, size_t len)
+{
+	snprintf(what, len, "the egress policy (allow-domain, deny-lan, allow-host-port, via)");
+	return c->egress && c->egress->netns_policy;
+}
+
 static const struct tier_need tier_needs[] = {
 	{ true, need_image, "an image root needs a mount namespace" },
 	{ true, need_identity, "another uid, gid or capabilities need a user namespace" },
 	{ true, need_landlock_off, "Landlock is all this tier has to confine the file system" },
 	{ true, need_moved_path, "putting a host path at another place needs a mount namespace" },
+	{ true, need_egress,
+	  "its nftables rules live in the sandbox's own network namespace; without them nothing "
+	  "would be refused" },
 	{ false, need_private_tmp,
 	  "a private /tmp needs a mount namespace (this tier keeps /tmp out of reach)" },
 	{ false, need_created_path,
@@ -322,7 +332,6 @@ static const struct tier_need tier_needs[] = {
 	{ false, need_net_namespace,
 	  "port forwards, a veth and hiding the host's loopback need a network namespace: the command "
 	  "would share the host's network" },
-	/* The egress domain allowlist joins this table with its config field (issue 6's filter). */
 };
 
 /* Refuse what the tier cannot give; under --accept-weaker, warn about it instead. */

@@ -320,8 +320,9 @@ static int overlay_common(struct bw_parse *p, const char *opt, const char *upper
 	r = add_op(p, MP_OVERLAY_AT, flags, 0, NULL, dst, &e, f);
 	if (r < 0)
 		return r;
-	e->lowers = TAKE_PTR(p->overlay_src);
-	if (upper && (source_path(p, upper, &e->upper) < 0 || source_path(p, work, &e->work) < 0))
+	e->layers = TAKE_PTR(p->overlay_src);
+	e->driver = OVERLAY_KERNEL; /* bwrap has no fuse-overlayfs fallback */
+	if (upper && (source_path(p, upper, &e->src) < 0 || source_path(p, work, &e->work) < 0))
 		return fail(f, -ENOMEM, "bwrap", "%s", opt);
 	return 0;
 }

@@ -143,14 +143,19 @@ static void print_json_one(const struct state_record *r, long long now)
 }
 
 /* An object, so that later kinds of entry get keys of their own beside "sandboxes". */
-static void print_json(const struct sandboxes *s, long long now)
+static void print_json(const struct sandboxes *s, long long now, char **env)
 {
 	fputs("{\"sandboxes\": [", stdout);
 	for (size_t i = 0; i < s->n; i++) {
 		fputs(i ? ",\n  " : "\n  ", stdout);
 		print_json_one(&s->v[i], now);
 	}
-	fputs(s->n ? "\n]}\n" : "]}\n", stdout);
+	fputs(s->n ? "\n]" : "]", stdout);
+#ifdef HAVE_CMD_CHANGES
+	fputs(", \"workspaces\": [", stdout);
+	cmd_list_workspaces(env, true, now, format_age);
+#endif
+	fputs("}\n", stdout);
 }
 
 static int usage(FILE *out, int status)
@@ -182,13 +187,16 @@ int cmd_list(int argc, char **argv, char **env)
 		sandboxes_free(&s);
 		return EXIT_FAILURE;
 	}
-	/* Issue 12 adds the workspaces with changes under review here: collected beside the
-	 * sandboxes, printed as a table of their own and as "workspaces" in the JSON. */
+	/* The workspaces with changes under review: a table of their own, "workspaces" in JSON. */
 	long long now = (long long)time(NULL);
 	if (json)
-		print_json(&s, now);
+		print_json(&s, now, env);
 	else
 		print_table(&s, now);
+#ifdef HAVE_CMD_CHANGES
+	if (!json)
+		cmd_list_workspaces(env, false, now, format_age);
+#endif
 	sandboxes_free(&s);
 	return fflush(stdout) == 0 ? 0 : EXIT_FAILURE;
 }

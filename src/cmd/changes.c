@@ -1,0 +1,446 @@
+/* `hutch changes NAME [--diff] [--json]`, `hutch apply NAME [PATH...]`, `hutch discard NAME`
+ * and the workspace part of `hutch list`: a workspace's state dir (workspace.h) read, applied
+ * to the host (ws-apply.c) or removed. Subcommands: launcher side, the caller's own
+ * privileges. Exit status: 0; 1 when apply refused a path; 2 for a usage error; 125 when the
+ * workspace cannot be read (unknown name, damaged state) or is in use. */
+#include "cmd/cmd.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd/ws-apply.h"
+#include "config.h"
+#include "failure.h"
+#include "macro.h"
+#include "state.h"
+#include "strv.h"
+#include "workspace.h"
+
+#define EXIT_USAGE 2
+
+static int report(const struct failure *f, int code)
+{
+	char line[FAILURE_STAGE_MAX + FAILURE_DETAIL_MAX + 128];
+
+	failure_format(f, line, sizeof(line));
+	fprintf(stderr, "hutch: %s\n", line);
+	return code;
+}
+
+static int usage(const char *cmd, FILE *out, int status)
+{
+	if (strcmp(cmd, "changes") == 0)
+		fputs("usage: hutch changes NAME [--diff] [--json]\n", out);
+	else if (strcmp(cmd, "apply") == 0)
+		fputs("usage: hutch apply NAME [PATH...]\n", out);
+	else
+		fputs("usage: hutch discard NAME\n", out);
+	return status;
+}
+
+static int open_record(char **env, const char *name, struct ws_record *rec, struct failure *f)
+{
+	_cleanup_free_ char *root = workspace_root(env);
+
+	if (!root)
+		return failx(f, "workspace", "neither XDG_STATE_HOME nor HOME is set");
+	return workspace_read(root, name, rec, f);
+}
+
+static const char *type_word(char t)
+{
+	return t == WS_FILE ? "file" : t == WS_DIR ? "dir" : t == WS_LINK ? "symlink" : "other";
+}
+
+static void host_path(const struct ws_tree *t, const struct ws_change *e, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s%s%s", t->dir, strcmp(e->path, ".") ? "/" : "",
+		 strcmp(e->path, ".") ? e->path : "");
+}
+
+static void print_text(const struct ws_tree *t, const struct ws_change *e)
+{
+	char path[8192], size[32] = "-";
+
+	host_path(t, e, path, sizeof(path));
+	if (e->type == WS_FILE && e->kind != 'D')
+		snprintf(size, sizeof(size), "%llu", (unsigned long long)e->size);
+	printf("%c %-7s %10s %s", e->kind, type_word(e->type), size, path);
+	if (e->target)
+		printf(" -> %s", e->target);
+	if (e->kind == 'R')
+		printf(" (from %s/%s)", t->dir, e->from);
+	if (e->kind == 'M' && e->old_type && e->old_type != e->type)
+		printf(" (was a %s)", type_word(e->old_type));
+	else if (e->kind == 'M' && (e->old_mode & 07777) != (e->mode & 07777))
+		printf(" (mode %04o -> %04o)", (unsigned)(e->old_mode & 07777), (unsigned)(e->mode & 07777));
+	if (e->opaque)
+		printf(" (opaque)");
+	putchar('\n');
+}
+
+static void print_json(const struct ws_tree *t, const struct ws_change *e, bool first)
+{
+	char path[8192], kind[2] = { e->kind, 0 };
+
+	host_path(t, e, path, sizeof(path));
+	fputs(first ? "\n  {\"change\": " : ",\n  {\"change\": ", stdout);
+	state_json_put_string(stdout, kind);
+	fputs(", \"type\": ", stdout);
+	state_json_put_string(stdout, type_word(e->type));
+	fputs(", \"path\": ", stdout);
+	state_json_put_string(stdout, path);
+	fputs(", \"relative\": ", stdout);
+	state_json_put_string(stdout, e->path);
+	if (e->kind != 'D')
+		printf(", \"mode\": \"%04o\"", (unsigned)(e->mode & 07777));
+	if (e->old_type)
+		printf(", \"old-type\": \"%s\", \"old-mode\": \"%04o\"", type_word(e->old_type),
+		       (unsigned)(e->old_mode & 07777));
+	if (e->type == WS_FILE && e->kind != 'D')
+		printf(", \"size\": %llu", (unsigned long long)e->size);
+	if (e->target) {
+		fputs(", \"target\": ", stdout);
+		state_json_put_string(stdout, e->target);
+	}
+	if (e->from) {
+		fputs(", \"from\": ", stdout);
+		state_json_put_string(stdout, e->from);
+	}
+	if (e->opaque)
+		fputs(", \"opaque\": true", stdout);
+	fputc('}', stdout);
+}
+
+/* Text: no NUL in the first 8 KiB. A missing file is empty text. */
+static bool is_text(const char *path)
+{
+	char buf[8192];
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	ssize_t n = fd < 0 ? 0 : read(fd, buf, sizeof(buf));
+
+	safe_close(fd);
+	return fd < 0 ? errno == ENOENT : n >= 0 && !memchr(buf, 0, (size_t)n);
+}
+
+/* diff(1) -u of the host's file and the upper's, labelled a/PATH and b/PATH as git does. */
+static void print_diff(const struct ws_tree *t, const char *upper, const struct ws_change *e)
+{
+	char old[8192], new[8192], la[4200], lb[4200];
+
+	if (e->type != WS_FILE || (e->old_type && e->old_type != WS_FILE) || e->meta_only)
+		return;
+	snprintf(old, sizeof(old), "%s/%s", t->dir, e->path);
+	snprintf(new, sizeof(new), "%s/%s", upper, e->path);
+	if (e->kind == 'A')
+		snprintf(old, sizeof(old), "/dev/null");
+	if (e->kind == 'D')
+		snprintf(new, sizeof(new), "/dev/null");
+	snprintf(la, sizeof(la), "a/%s", e->path);
+	snprintf(lb, sizeof(lb), "b/%s", e->path);
+	fflush(stdout);
+	if (!is_text(old) || !is_text(new)) {
+		printf("Binary files %s and %s differ\n", la, lb);
+		return;
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		execl("/usr/bin/diff", "diff", "-u", "--label", la, "--label", lb, old, new, (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+}
+
+static int run_changes(const struct ws_record *rec, bool diff, bool json, struct failure *f)
+{
+	bool first = true;
+	int r = 0;
+
+	if (json)
+		fputs("[", stdout);
+	for (size_t i = 0; r == 0 && i < rec->n_trees; i++) {
+		struct ws_changes ch;
+		char upper[4096];
+		snprintf(upper, sizeof(upper), "%s/%zu/upper", rec->dir, i);
+		if ((r = ws_collect(rec->trees[i].dir, upper, &ch, f)) < 0)
+			break;
+		for (size_t k = 0; k < ch.n; k++) {
+			if (json)
+				print_json(&rec->trees[i], &ch.v[k], first);
+			else
+				print_text(&rec->trees[i], &ch.v[k]);
+			first = false;
+		}
+		for (size_t k = 0; diff && !json && k < ch.n; k++)
+			print_diff(&rec->trees[i], upper, &ch.v[k]);
+		ws_changes_free(&ch);
+	}
+	if (json)
+		fputs(first ? "]\n" : "\n]\n", stdout);
+	return r;
+}
+
+int cmd_changes(int argc, char **argv, char **env)
+{
+	struct ws_record rec = { 0 };
+	struct failure f = { 0 };
+	const char *name = NULL;
+	bool diff = false, json = false;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--diff") == 0)
+			diff = true;
+		else if (strcmp(argv[i], "--json") == 0)
+			json = true;
+		else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return usage("changes", stdout, 0);
+		else if (argv[i][0] == '-' || name) {
+			fprintf(stderr, "hutch: changes: unexpected argument '%s'\n", argv[i]);
+			return usage("changes", stderr, EXIT_USAGE);
+		} else
+			name = argv[i];
+	}
+	if (!name)
+		return usage("changes", stderr, EXIT_USAGE);
+	if (open_record(env, name, &rec, &f) < 0)
+		return report(&f, EXIT_LAUNCHER);
+	int r = run_changes(&rec, diff, json, &f);
+	workspace_record_free(&rec);
+	if (r < 0)
+		return report(&f, EXIT_LAUNCHER);
+	return fflush(stdout) == 0 ? 0 : EXIT_LAUNCHER;
+}
+
+/* A PATH of apply, relative to tree t: absolute under its dir (or where the sandbox saw it),
+ * else taken as relative to it. NULL when it is not in t. */
+static char *relative_to(const struct ws_tree *t, const char *p)
+{
+	const char *bases[] = { t->dir, t->dst };
+	char buf[4096];
+
+	snprintf(buf, sizeof(buf), "%s", p);
+	for (size_t n = strlen(buf); n > 1 && buf[n - 1] == '/'; n--)
+		buf[n - 1] = '\0';
+	if (buf[0] != '/') {
+		const char *q = buf;
+		while (q[0] == '.' && q[1] == '/')
+			q += 2;
+		return strdup(q[0] ? q : ".");
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(bases); i++) {
+		size_t n = strlen(bases[i]);
+		if (strncmp(buf, bases[i], n) == 0 && (buf[n] == '/' || buf[n] == '\0'))
+			return strdup(buf[n] ? buf + n + 1 : ".");
+	}
+	return NULL;
+}
+
+static int apply_tree(const struct ws_record *rec, size_t i, char **paths, unsigned *refused,
+		      struct failure *f)
+{
+	const struct ws_tree *t = &rec->trees[i];
+	_cleanup_strv_free_ char **rel = NULL;
+	struct ws_start start = { 0 };
+	struct ws_changes ch = { 0 };
+	char upper[4096], sfile[4096];
+	int r;
+
+	for (char **p = paths; p && *p; p++) {
+		char *q = relative_to(t, *p);
+		if (q && (r = strv_consume(&rel, q)) < 0)
+			return fail(f, r, "apply", NULL);
+	}
+	if (paths && !rel)
+		return 0; /* none of the paths is in this tree */
+	snprintf(upper, sizeof(upper), "%s/%zu/upper", rec->dir, i);
+	snprintf(sfile, sizeof(sfile), "%s/%zu/start", rec->dir, i);
+	if ((r = workspace_start_read(sfile, &start)) < 0)
+		return fail(f, r, "apply", "%s", sfile);
+	struct ws_apply_opts o = {
+		.paths = rel, .protect = t->protect, .start = &start, .log = stderr, .shown_dir = t->dir
+	};
+	r = ws_collect(t->dir, upper, &ch, f);
+	if (r == 0)
+		r = ws_apply(t->dir, upper, &ch, &o, refused, f);
+	ws_changes_free(&ch);
+	workspace_start_free(&start);
+	return r;
+}
+
+/* Take the state's lock for a subcommand: a running sandbox still writes the upper. */
+static int lock_record(const struct ws_record *rec, struct failure *f)
+{
+	pid_t holder = 0;
+	int r = workspace_lock(rec->dir, &holder);
+
+	if (r == -EBUSY)
+		return failx(f, "workspace", "%s is in use by a running sandbox (pid %d)", rec->name,
+			     (int)holder);
+	return r < 0 ? fail(f, r, "workspace", "%s/lock", rec->dir) : 0;
+}
+
+static int remove_state(const struct ws_record *rec, struct failure *f)
+{
+	char parent[4096];
+	const char *slash = strrchr(rec->dir, '/');
+
+	snprintf(parent, sizeof(parent), "%.*s", (int)(slash - rec->dir), rec->dir);
+	_cleanup_close_ int pfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int r = pfd < 0 ? negative_errno() : workspace_remove_tree(pfd, slash + 1);
+	return r < 0 ? fail(f, r, "workspace", "removing %s", rec->dir) : 0;
+}
+
+int cmd_apply(int argc, char **argv, char **env)
+{
+	struct ws_record rec = { 0 };
+	struct failure f = { 0 };
+	unsigned refused = 0;
+	int r;
+
+	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0))
+		return usage("apply", stdout, 0);
+	if (argc < 2 || argv[1][0] == '-')
+		return usage("apply", stderr, EXIT_USAGE);
+	if (open_record(env, argv[1], &rec, &f) < 0)
+		return report(&f, EXIT_LAUNCHER);
+	r = lock_record(&rec, &f);
+	for (size_t i = 0; r == 0 && i < rec.n_trees; i++)
+		r = apply_tree(&rec, i, argc > 2 ? argv + 2 : NULL, &refused, &f);
+	if (r == 0 && argc == 2 && refused == 0)
+		r = remove_state(&rec, &f);
+	else
+		workspace_unlock(rec.dir);
+	workspace_record_free(&rec);
+	if (r < 0)
+		return report(&f, EXIT_LAUNCHER);
+	if (refused)
+		fprintf(stderr, "hutch: apply: %u path%s refused; the workspace keeps them\n", refused,
+			refused == 1 ? "" : "s");
+	return refused ? 1 : 0;
+}
+
+/* What an interrupted removal left (its manifest gone first): still removed by discard. */
+static bool leftover(char **env, const char *name, struct ws_record *rec)
+{
+	_cleanup_free_ char *root = workspace_root(env);
+	struct stat st;
+
+	if (!root || !name[0] || name[0] == '.' || strchr(name, '/') ||
+	    asprintf(&rec->dir, "%s/%s", root, name) < 0)
+		return false;
+	if (lstat(rec->dir, &st) < 0 || !S_ISDIR(st.st_mode) || !(rec->name = strdup(name))) {
+		free(rec->dir);
+		rec->dir = NULL;
+		return false;
+	}
+	return true;
+}
+
+int cmd_discard(int argc, char **argv, char **env)
+{
+	struct ws_record rec = { 0 };
+	struct failure f = { 0 };
+	int r;
+
+	if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0))
+		return usage("discard", stdout, 0);
+	if (argc != 2 || argv[1][0] == '-')
+		return usage("discard", stderr, EXIT_USAGE);
+	if (open_record(env, argv[1], &rec, &f) < 0 && !leftover(env, argv[1], &rec))
+		return report(&f, EXIT_LAUNCHER);
+	r = lock_record(&rec, &f);
+	if (r == 0)
+		r = remove_state(&rec, &f);
+	workspace_record_free(&rec);
+	return r < 0 ? report(&f, EXIT_LAUNCHER) : 0;
+}
+
+/* ---- hutch list ---- */
+
+static size_t count_changes(const struct ws_record *rec)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < rec->n_trees; i++) {
+		struct ws_changes ch;
+		struct failure ignored = { 0 };
+		char upper[4096];
+		snprintf(upper, sizeof(upper), "%s/%zu/upper", rec->dir, i);
+		if (ws_collect(rec->trees[i].dir, upper, &ch, &ignored) == 0)
+			n += ch.n;
+		ws_changes_free(&ch);
+	}
+	return n;
+}
+
+static void list_one(const struct ws_record *rec, bool json, bool first, long long now,
+		     void (*age)(long long, char *, size_t))
+{
+	size_t n = count_changes(rec);
+	pid_t pid = 0;
+	bool running = workspace_locked(rec->dir, &pid);
+	char a[32];
+
+	if (json) {
+		fputs(first ? "\n  {\"name\": " : ",\n  {\"name\": ", stdout);
+		state_json_put_string(stdout, rec->name);
+		printf(", \"started\": %lld, \"age\": %lld, \"changes\": %zu, \"running\": %s, \"dirs\": [",
+		       rec->started, now - rec->started, n, running ? "true" : "false");
+		for (size_t i = 0; i < rec->n_trees; i++) {
+			fputs(i ? ", " : "", stdout);
+			state_json_put_string(stdout, rec->trees[i].dir);
+		}
+		fputs("]}", stdout);
+		return;
+	}
+	age(now - rec->started, a, sizeof(a));
+	printf("%-16s %5s %8zu %-8s", rec->name, a, n, running ? "running" : "-");
+	for (size_t i = 0; i < rec->n_trees; i++)
+		printf(" %s", rec->trees[i].dir);
+	putchar('\n');
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int cmd_list_workspaces(char **env, bool json, long long now, void (*age)(long long, char *, size_t))
+{
+	_cleanup_free_ char *root = workspace_root(env);
+	_cleanup_strv_free_ char **names = NULL;
+	DIR *d = root ? opendir(root) : NULL;
+	struct dirent *de;
+	bool first = true;
+
+	while (d && (de = readdir(d)))
+		if (de->d_name[0] != '.' && strv_extend(&names, de->d_name) < 0)
+			break;
+	if (d)
+		closedir(d);
+	if (strv_length(names) > 1)
+		qsort(names, strv_length(names), sizeof(*names), by_name);
+	for (char **n = names; n && *n; n++) {
+		struct ws_record rec = { 0 };
+		struct failure ignored = { 0 };
+		if (workspace_read(root, *n, &rec, &ignored) < 0)
+			continue;
+		if (first && !json)
+			printf("\n%-16s %5s %8s %-8s %s\n", "WORKSPACE", "AGE", "CHANGES", "STATE", "DIRS");
+		list_one(&rec, json, first, now, age);
+		first = false;
+		workspace_record_free(&rec);
+	}
+	if (json)
+		fputs(first ? "]" : "\n]", stdout);
+	return 0;
+}
