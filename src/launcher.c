@@ -244,7 +244,7 @@ static int launcher_map_ids(struct launcher *l, struct failure *f)
 		r = idmap_finish(&l->uid, &l->gid, target, l->jobs, c->idmap == IDMAP_AUTO, f);
 	if (r < 0)
 		return r;
-	/* The child sent PID1 while the helpers ran (it exits only after the ACK). */
+	/* The child sent PID1 (with its pidfd) while the helpers ran. */
 	if (!l->direct && (r = launcher_recv_pid1(l, f)) < 0)
 		return r;
 	r = sync_send(l->sync[0], SYNC_USERMAP_ACK, 0, NULL, 0, NULL, 0);

@@ -389,8 +389,15 @@ static int root_attach(struct mount_ctx *m, int tree, const char *op, struct fai
 
 static int do_root_tmpfs(struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
 {
-	_cleanup_close_ int mnt = new_fs("tmpfs", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
-	int r = mnt < 0 ? fail(f, mnt, "root", "tmpfs") : root_attach(m, mnt, "root", f);
+	/* bwrap's root is a directory of the staging tmpfs bound on itself: no second tmpfs */
+	_cleanup_close_ int mnt = (e->flags & MPF_COMPAT)
+				      ? open_tree(AT_FDCWD, "/newroot", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC)
+				      : new_fs("tmpfs", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	int r = mnt < 0 ? fail(f, mnt < -1 ? mnt : negative_errno(), "root", "tmpfs")
+			: root_attach(m, mnt, "root", f);
+
+	if (r == 0 && (e->flags & MPF_COMPAT))
+		return 0;
 
 	/* The mode set afterwards, not as an option: findmnt shows what bwrap's root shows. */
 	if (r == 0 && chmod("/newroot", 0755) < 0)

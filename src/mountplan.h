@@ -40,7 +40,8 @@ enum mp_flags {
 	MPF_EMPTY = 1u << 4,   /* MP_COVER: readable empty object (mode), not mode 000 (--mask) */
 	MPF_MOUNTED = 1u << 5, /* MP_DATA_FD: a bind mount of the file (else a plain file) */
 	MPF_COMPAT = 1u << 6,  /* as bubblewrap does it: MP_DEV's nodes keep exec and /dev/shm is a
-				  plain directory; MP_REMOUNT_RO changes the mount at dst in place */
+				  plain directory; MP_REMOUNT_RO changes the mount at dst in place;
+				  MP_ROOT_TMPFS is a directory of the staging tmpfs */
 };
 
 struct mp_entry {

@@ -949,7 +949,7 @@ int bwrap_parse(int argc, char **argv, struct config *c, enum bwrap_action *ret_
 			return fail(f, -ENOMEM, "bwrap", NULL);
 	p.action = BWRAP_RUN;
 	/* the new root first: an empty tmpfs, writable, as bwrap's */
-	r = mountplan_add(&c->plan, MP_ROOT_TMPFS, 0, 0755, NULL, "/");
+	r = mountplan_add(&c->plan, MP_ROOT_TMPFS, MPF_COMPAT, 0755, NULL, "/");
 	if (r < 0)
 		return fail(f, r, "bwrap", NULL);
 	r = parse_args(&p, argv + (argc > 0), f);
