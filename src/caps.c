@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <sys/prctl.h>
 
 #include "config.h"
 
@@ -119,7 +120,8 @@ static int set_process_sets(uint64_t keep, struct failure *f)
  * with NOROOT, for uid 0 too); each needs to be permitted and inheritable already. */
 static int set_ambient(uint64_t keep, struct failure *f)
 {
-	if (cap_reset_ambient() < 0)
+	/* One prctl; libcap's cap_reset_ambient() asks about every capability first. */
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
 		return fail(f, negative_errno(), "caps", "cannot clear the ambient set");
 	for (cap_value_t cap = 0; cap < cap_max_bits(); cap++) {
 		if (!(keep & (1ULL << cap)))

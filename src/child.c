@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "bwrap/bwrap.h"
 #include "clone.h"
 #include "command.h"
 #include "config.h"
@@ -118,8 +119,12 @@ _noreturn_ static void sandbox_main(const struct config *c, int sync_fd)
 	/* The launcher acknowledges the id maps to us directly (the first child only waits). */
 	if (r == 0)
 		r = sync_expect(sync_fd, SYNC_USERMAP_ACK, NULL, NULL, NULL, &f);
+	if (r == 0 && c->bwrap)
+		r = bwrap_maps_ready(c, &f);
 	if (r == 0)
 		r = sandbox_setup(c, sync_fd, &f);
+	if (r == 0 && c->bwrap)
+		r = bwrap_sandbox_ready(c, &f);
 	if (r < 0)
 		child_fail(sync_fd, &f);
 	if (c->as_pid1)
@@ -133,7 +138,7 @@ _noreturn_ static void sandbox_main(const struct config *c, int sync_fd)
 	pid1_run(cmd);
 }
 
-static int unshare_flags(const struct config *c)
+int child_unshare_flags(const struct config *c)
 {
 	int fl = CLONE_NEWNS;
 
@@ -151,6 +156,7 @@ static int unshare_flags(const struct config *c)
 void child_main(const struct config *c, int sync_fd, int launcher_fd)
 {
 	struct failure f = { 0 };
+	int pid1_fd = -1;
 	pid_t pid;
 	int r;
 
@@ -158,18 +164,26 @@ void child_main(const struct config *c, int sync_fd, int launcher_fd)
 	r = tie_to_launcher(sync_fd, &f);
 	if (r < 0)
 		child_fail(sync_fd, &f);
-	if (unshare(unshare_flags(c)) < 0)
+	if (unshare(child_unshare_flags(c)) < 0)
 		child_fail(sync_fd,
 			   (fail(&f, negative_errno(), "unshare", "mount, ipc, uts, net, cgroup, pid"), &f));
-	pid = clone_process(CLONE_PARENT, 0, NULL, -1);
+	pid = clone_process(CLONE_PARENT, 0, &pid1_fd, -1);
 	if (pid < 0)
 		child_fail(sync_fd, (fail(&f, pid, "clone", "pid 1"), &f));
 	if (pid == 0)
 		sandbox_main(c, sync_fd);
-	if (sync_send(sync_fd, SYNC_PID1, pid, NULL, 0, NULL, 0) < 0)
+	/* With its pidfd: our pid numbers are not the launcher's when it joined a pid namespace
+	 * (bwrap's --pidns) and this process was born there. */
+	if (sync_send(sync_fd, SYNC_PID1, pid, NULL, 0, &pid1_fd, 1) < 0)
 		_exit(EXIT_LAUNCHER);
 	/* newuidmap and newgidmap write this process's maps: it stays until they are done,
 	 * then the launcher ends it (or it dies with the launcher: PR_SET_PDEATHSIG). */
 	for (;;)
 		pause();
+}
+
+void child_direct_main(const struct config *c, int sync_fd, int launcher_fd)
+{
+	safe_close(launcher_fd);
+	sandbox_main(c, sync_fd);
 }

@@ -11,9 +11,11 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "bwrap/bwrap.h"
 #include "config.h"
 #include "failure.h"
 #include "net.h"
+#include "strv.h"
 #include "sync.h"
 
 static int keep_fd_cmp(const void *a, const void *b)
@@ -27,6 +29,8 @@ int command_sweep_fds(const struct config *c, struct failure *f)
 	size_t n = c->n_keep_fds < ARRAY_SIZE(keep) ? c->n_keep_fds : ARRAY_SIZE(keep);
 	unsigned from = 3;
 
+	if (c->inherit_fds)
+		return 0;
 	if (n > 0)
 		memcpy(keep, c->keep_fds, n * sizeof(int));
 	qsort(keep, n, sizeof(int), keep_fd_cmp);
@@ -67,7 +71,11 @@ int command_lock_down(const struct config *c, const struct bpf_program *bpf, str
 		return fail(f, negative_errno(), "prctl", "PR_SET_NO_NEW_PRIVS");
 	if ((r = landlock_apply(c, f)) < 0)
 		return r;
-	return seccomp_install(bpf, f);
+	/* seccomp_install() returns the filter's listener fd, when it has one */
+	if ((r = seccomp_install(bpf, f)) < 0 || !c->bwrap)
+		return r;
+	int b = bwrap_command_seccomp(c, f);
+	return b < 0 ? b : r;
 }
 
 static int confine(const struct config *c, const struct bpf_program *bpf, struct failure *f)
@@ -105,6 +113,19 @@ static int receive_filter(int sync_fd, struct bpf_program *bpf, struct failure *
 	return 0;
 }
 
+/* argv with --argv0's name in place of the program's (the copy is the exec's to drop). */
+static char **command_argv(const struct config *c)
+{
+	size_t n = strv_length(c->argv);
+	char **argv = c->argv0 ? calloc(n + 1, sizeof(char *)) : NULL;
+
+	if (!argv)
+		return c->argv;
+	memcpy(argv, c->argv, n * sizeof(char *));
+	argv[0] = c->argv0;
+	return argv;
+}
+
 /* With a report, the filter's listener goes to the launcher, which serves it (notify.c); the
  * command keeps no copy. */
 static int send_listener(int sync_fd, int fd, struct failure *f)
@@ -135,7 +156,9 @@ void command_exec(const struct config *c, int sync_fd)
 		_exit(EXIT_LAUNCHER);
 	}
 	environ = c->env; /* execvp searches the sandbox's PATH, not the launcher's */
-	execvp(c->argv[0], c->argv);
+	if (c->bwrap)
+		bwrap_command_env(c);
+	execvp(c->argv[0], command_argv(c));
 	r = errno;
 	fail(&f, -r, "exec", "%s", c->argv[0]);
 	sync_send_error(sync_fd, &f);

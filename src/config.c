@@ -32,6 +32,8 @@ void config_init(struct config *c)
 		.gid = (gid_t)-1,
 		.info_fd = -1,
 		.json_status_fd = -1,
+		.userns_fd = -1,
+		.pidns_fd = -1,
 	};
 	cgroup_limits_init(&c->limits);
 }
@@ -39,6 +41,7 @@ void config_init(struct config *c)
 void config_free(struct config *c)
 {
 	strv_free(c->argv);
+	free(c->argv0);
 	free(c->user);
 	free(c->home);
 	free(c->search_path);

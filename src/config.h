@@ -20,6 +20,8 @@ enum idmap_mode {
 	IDMAP_AUTO,   /* subordinate ranges through newuidmap/newgidmap, else single */
 	IDMAP_SUBID,  /* require the helpers and ranges */
 	IDMAP_SINGLE, /* only the caller's own id, written directly */
+	IDMAP_NONE,   /* none written by us: a joined namespace (userns_fd), or another process
+			 writes them (bwrap's --userns-block-fd) */
 };
 
 enum seccomp_mode {
@@ -199,6 +201,13 @@ struct config {
 	struct report_config *report;
 	/* workspaces under review, masks, protected paths (issue 12): owned by workspace.c */
 	struct workspace_config *workspace;
+
+	/* the bwrap front end (issue 15): owned by src/bwrap; NULL for hutch's own */
+	struct bwrap_config *bwrap;
+	char *argv0;	  /* argv[0] the command gets, when not the program's name (--argv0) */
+	int userns_fd;	  /* join this user namespace instead of making one (bwrap's --userns), -1 */
+	int pidns_fd;	  /* the sandbox's pid namespace is this one or a child of it (--pidns), -1 */
+	bool inherit_fds; /* the command keeps every fd not close-on-exec (bwrap's way) */
 
 	/* where user namespaces are blocked (issue 14) */
 	enum tier tier;

@@ -7,6 +7,7 @@
 #include <linux/openat2.h>
 #include <linux/sched.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bwrap/bwrap.h"
 #include "child.h"
 #include "clone.h"
 #include "confine.h"
@@ -63,6 +65,7 @@ struct launcher {
 	sigset_t oldmask;
 	bool mask_saved, child_failed;
 	bool restricted; /* user namespaces refused: run in the restricted tier instead */
+	bool direct;	 /* pid 1 is cloned by us, in all its namespaces at once (child.h) */
 	struct failure child_failure;
 	int status; /* -1 while pid 1 runs */
 };
@@ -170,12 +173,34 @@ static int launcher_signals(struct launcher *l, struct failure *f)
 	return l->sig_fd < 0 ? fail(f, negative_errno(), "signalfd", NULL) : 0;
 }
 
+static int launcher_direct_pid1(struct launcher *l, pid_t pid, struct failure *f);
+
+/* Namespaces given to join (bwrap's --userns, --pidns): the launcher enters them, so that
+ * pid 1 is cloned inside; the user namespace first, whose capabilities the pid namespace's
+ * setns() may need. */
+static int launcher_join_namespaces(const struct config *c, uint64_t *flags, struct failure *f)
+{
+	if (c->userns_fd >= 0) {
+		if (setns(c->userns_fd, CLONE_NEWUSER) < 0)
+			return fail(f, negative_errno(), "setns", "user namespace");
+		*flags &= ~(uint64_t)CLONE_NEWUSER;
+	}
+	if (c->pidns_fd >= 0 && setns(c->pidns_fd, CLONE_NEWPID) < 0)
+		return fail(f, negative_errno(), "setns", "pid namespace");
+	return 0;
+}
+
 /* A new user namespace for the child, which starts in child_main. Where the kernel refuses
  * user namespaces, --tier auto falls back to the restricted tier (tier.c). */
 static int launcher_clone(struct launcher *l, struct failure *f)
 {
 	/* Born in its leaf cgroup: the cgroup namespace it unshares is rooted there. */
-	pid_t pid = clone_process(CLONE_NEWUSER, SIGCHLD, &l->child_fd, l->cgroup.leaf_fd);
+	uint64_t flags = CLONE_NEWUSER | (l->direct ? (uint64_t)child_unshare_flags(l->c) : 0);
+	int r = launcher_join_namespaces(l->c, &flags, f);
+	pid_t pid = r < 0 ? r : clone_process(flags, SIGCHLD, &l->child_fd, l->cgroup.leaf_fd);
+
+	if (r < 0)
+		return r;
 
 	if (pid < 0 && tier_userns_refused(pid)) {
 		char why[512];
@@ -194,29 +219,33 @@ static int launcher_clone(struct launcher *l, struct failure *f)
 		safe_close(l->sig_fd);
 		loop_done(&l->loop);
 		safe_close(l->cgroup.leaf_fd);
+		if (l->direct)
+			child_direct_main(l->c, l->sync[1], l->sync[0]);
 		child_main(l->c, l->sync[1], l->sync[0]);
 	}
-	l->child = pid;
 	l->sync[1] = safe_close(l->sync[1]);
+	if (l->direct)
+		return launcher_direct_pid1(l, pid, f);
+	l->child = pid;
 	return 0;
 }
 
 static int launcher_pid1(struct launcher *l, pid_t pid, struct failure *f);
+static int launcher_recv_pid1(struct launcher *l, struct failure *f);
 
 /* Both helpers run at once, while the child unshares its namespaces and creates pid 1. */
 static int launcher_map_ids(struct launcher *l, struct failure *f)
 {
 	const struct config *c = l->c;
-	int r = idmap_start(&l->uid, &l->gid, l->child, l->jobs, f);
+	pid_t target = l->direct ? l->pid1 : l->child;
+	int r = c->idmap == IDMAP_NONE ? 0 : idmap_start(&l->uid, &l->gid, target, l->jobs, f);
 
-	if (r == 0)
-		r = idmap_finish(&l->uid, &l->gid, l->child, l->jobs, c->idmap == IDMAP_AUTO, f);
+	if (r == 0 && c->idmap != IDMAP_NONE)
+		r = idmap_finish(&l->uid, &l->gid, target, l->jobs, c->idmap == IDMAP_AUTO, f);
 	if (r < 0)
 		return r;
-	/* The child sent PID1 while the helpers ran (it exits only after the ACK). */
-	int32_t pid1 = 0;
-	if ((r = sync_expect(l->sync[0], SYNC_PID1, &pid1, NULL, NULL, f)) < 0 ||
-	    (r = launcher_pid1(l, pid1, f)) < 0)
+	/* The child sent PID1 (with its pidfd) while the helpers ran. */
+	if (!l->direct && (r = launcher_recv_pid1(l, f)) < 0)
 		return r;
 	r = sync_send(l->sync[0], SYNC_USERMAP_ACK, 0, NULL, 0, NULL, 0);
 	if (r < 0)
@@ -238,6 +267,8 @@ static int launcher_send_filter(struct launcher *l, struct failure *f)
 {
 	int r = state_publish(l->c, l->pid1, &l->state, f);
 
+	if (r == 0 && l->c->bwrap)
+		r = bwrap_started(l->c, l->pid1, f);
 	if (r == 0 && l->notify.watch)
 		r = seccomp_build_notify(l->c, l->notify.watch, &l->bpf, f);
 	else if (r == 0)
@@ -271,6 +302,79 @@ static int launcher_pid1(struct launcher *l, pid_t pid, struct failure *f)
 	l->pid1_fd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (l->pid1_fd < 0)
 		return fail(f, negative_errno(), "pidfd_open", "%d", (int)pid);
+	l->src_pid1.fd = l->pid1_fd;
+	if ((r = loop_add(&l->loop, &l->src_pid1)) < 0)
+		return fail(f, r, "epoll", NULL);
+	if (l->pending_sig)
+		send_to_pid1(l, l->pending_sig);
+	return 0;
+}
+
+/* The pid a pidfd refers to, in our own pid namespace (its fdinfo's "Pid:"). */
+static pid_t pidfd_pid(int pidfd)
+{
+	char path[64], line[128];
+	FILE *in;
+	int pid = -1;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", pidfd);
+	if (!(in = fopen(path, "re")))
+		return -1;
+	while (fgets(line, sizeof(line), in))
+		if (sscanf(line, "Pid: %d", &pid) == 1)
+			break;
+	fclose(in);
+	return pid;
+}
+
+/* PID1 from the first child, with pid 1's pidfd: the number it sends is in its own pid
+ * namespace, which is ours unless we joined another one (bwrap's --pidns). */
+static int launcher_recv_pid1(struct launcher *l, struct failure *f)
+{
+	struct sync_msg m;
+	_cleanup_free_ void *payload = NULL;
+	int fds[SYNC_MAX_FDS];
+	size_t n = 0;
+	int t = sync_recv(l->sync[0], &m, &payload, fds, &n), r;
+
+	for (size_t i = 1; i < n; i++)
+		safe_close(fds[i]);
+	if (t == SYNC_ERROR && m.len == sizeof(struct failure)) {
+		safe_close(n ? fds[0] : -1);
+		memcpy(f, payload, sizeof(*f));
+		f->stage[FAILURE_STAGE_MAX - 1] = f->detail[FAILURE_DETAIL_MAX - 1] = '\0';
+		return f->err ? -f->err : -EIO;
+	}
+	if (t != SYNC_PID1 || n == 0) {
+		safe_close(n ? fds[0] : -1);
+		return t < 0 ? fail(f, t, "sync", "waiting for PID1")
+			     : failx(f, "sync", "expected PID1 with its pidfd, got %s",
+				     sync_type_name((uint32_t)t));
+	}
+	if (l->c->pidns_fd < 0) {
+		safe_close(fds[0]);
+		return launcher_pid1(l, m.value, f);
+	}
+	/* Our child (CLONE_PARENT): its pid cannot be reused before we reap it. */
+	l->pid1 = pidfd_pid(fds[0]);
+	l->pid1_fd = fds[0];
+	if (l->pid1 <= 0)
+		return failx(f, "sync", "cannot tell the pid of pid 1");
+	l->src_pid1.fd = l->pid1_fd;
+	if ((r = loop_add(&l->loop, &l->src_pid1)) < 0)
+		return fail(f, r, "epoll", NULL);
+	if (l->pending_sig)
+		send_to_pid1(l, l->pending_sig);
+	return 0;
+}
+
+/* Cloned by us, pid 1 is watched through the pidfd clone gave; there is no first child. */
+static int launcher_direct_pid1(struct launcher *l, pid_t pid, struct failure *f)
+{
+	int r;
+
+	l->pid1 = pid;
+	l->pid1_fd = TAKE_FD(l->child_fd);
 	l->src_pid1.fd = l->pid1_fd;
 	if ((r = loop_add(&l->loop, &l->src_pid1)) < 0)
 		return fail(f, r, "epoll", NULL);
@@ -431,7 +535,7 @@ static int launcher_loop(struct launcher *l, struct failure *f)
 	int r;
 
 	l->src_child.fd = l->child_fd;
-	if ((r = loop_add(&l->loop, &l->src_child)) < 0)
+	if (l->child_fd >= 0 && (r = loop_add(&l->loop, &l->src_child)) < 0)
 		return fail(f, r, "epoll", NULL);
 	while (l->status < 0)
 		if ((r = loop_dispatch(&l->loop, -1, f)) < 0)
@@ -533,8 +637,12 @@ int launcher_run(const struct config *c, struct launch_report *ret, struct failu
 		return launcher_restricted(&l, ret, f);
 	if (r == 0)
 		r = workspace_start(c, &l.workspace, f);
-	if (r == 0)
+	if (r == 0 && c->idmap != IDMAP_NONE)
 		r = idmap_prepare(c, &l.uid, &l.gid, f);
+	/* No helper to overlap with, no cgroup to be born in: one clone, as bwrap does. */
+	l.direct = r == 0 && !l.uid.helper && !l.gid.helper && l.cgroup.leaf_fd < 0 &&
+		   /* a new pid namespace below a joined one is made by a process born in that one */
+		   !(c->pidns_fd >= 0 && !(c->share & SHARE_PID));
 	if (r == 0)
 		r = desktop_start(c, &l.desktop, f);
 	if (r == 0 && (r = sync_pair(l.sync)) < 0)
@@ -555,5 +663,7 @@ int launcher_run(const struct config *c, struct launch_report *ret, struct failu
 	launcher_teardown(&l);
 	cgroup_finish(c, &l.cgroup, &ret->cgroup);
 	state_finish(c, &l.state, r == 0 ? ret->status : -1);
+	if (c->bwrap)
+		bwrap_finished(c, r == 0 ? ret->status : -1);
 	return r;
 }

@@ -20,13 +20,6 @@
 #include "overlay.h"
 #include "sync.h"
 
-enum mk_kind {
-	MK_NONE, /* open only: the path must exist */
-	MK_DIR,
-	MK_FILE,
-	MK_PARENT, /* create the parents and return the parent's fd */
-};
-
 int openat2_path(int dirfd, const char *path, uint64_t resolve)
 {
 	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = resolve };
@@ -65,8 +58,8 @@ static int open_component(int dirfd, const char *name, enum mk_kind kind, mode_t
  * its parent for MK_PARENT, with *ret_name pointing at the last component). A path two or
  * more levels deep is first opened in one call (the same RESOLVE_BENEATH|NO_SYMLINKS rules
  * hold for every component): most such destinations exist already (/proc/sys, /dev/pts). */
-static int open_dest(const struct mount_ctx *m, const char *dst, enum mk_kind kind, mode_t mode,
-		     const char **ret_name)
+int open_dest(const struct mount_ctx *m, const char *dst, enum mk_kind kind, mode_t mode,
+	      const char **ret_name)
 {
 	char buf[4096];
 	int fd = m->newroot_fd; /* borrowed: never closed here */
@@ -112,7 +105,7 @@ static int open_dest(const struct mount_ctx *m, const char *dst, enum mk_kind ki
 	return fd;
 }
 
-static int dest_error(struct failure *f, int r, const char *op, const char *dst)
+int dest_error(struct failure *f, int r, const char *op, const char *dst)
 {
 	if (r == -ELOOP)
 		return fail(f, r, op, "%s: destination goes through a symlink", dst);
@@ -120,8 +113,8 @@ static int dest_error(struct failure *f, int r, const char *op, const char *dst)
 }
 
 /* Attach the detached mount `tree` at dst (created as kind when missing). */
-static int attach(const struct mount_ctx *m, int tree, const char *op, const char *dst, enum mk_kind kind,
-		  struct failure *f)
+int attach(const struct mount_ctx *m, int tree, const char *op, const char *dst, enum mk_kind kind,
+	   struct failure *f)
 {
 	_cleanup_close_ int dfd = open_dest(m, dst, kind, kind == MK_FILE ? 0644 : 0755, NULL);
 
@@ -216,8 +209,8 @@ static bool can_skip(const struct mount_ctx *m, const struct mp_entry *e)
 	return fd == -ENOENT;
 }
 
-static int mount_new_fs(const struct mount_ctx *m, const char *op, const char *type, const char *const *opts,
-			uint64_t attr, const char *dst, struct failure *f)
+int mount_new_fs(const struct mount_ctx *m, const char *op, const char *type, const char *const *opts,
+		 uint64_t attr, const char *dst, struct failure *f)
 {
 	_cleanup_close_ int mnt = new_fs(type, opts, attr);
 
@@ -228,12 +221,13 @@ static int mount_new_fs(const struct mount_ctx *m, const char *op, const char *t
 
 static int do_tmpfs(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
 {
-	char mode[24];
-	const char *opts[] = { mode, NULL };
+	char mode[24], size[40];
+	const char *opts[] = { mode, e->size ? size : NULL, NULL };
 
 	if (can_skip(m, e))
 		return 0;
 	snprintf(mode, sizeof(mode), "mode=%04o", (unsigned)e->mode);
+	snprintf(size, sizeof(size), "size=%llu", e->size);
 	return mount_new_fs(m, "tmpfs", "tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, e->dst, f);
 }
 
@@ -296,6 +290,8 @@ static int do_remount_ro(const struct mount_ctx *m, const struct mp_entry *e, st
 		return 0;
 	if (dfd < 0)
 		return dest_error(f, dfd, "remount-ro", e->dst);
+	if (e->flags & MPF_COMPAT)
+		return mount_remount_ro_in_place(dfd, e, f);
 	tree = open_tree(dfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
 	if (tree < 0)
 		return fail(f, negative_errno(), "remount-ro", "%s", e->dst);
@@ -308,7 +304,8 @@ static int do_remount_ro(const struct mount_ctx *m, const struct mp_entry *e, st
 
 /* A host device node bound onto a file in the new /dev (we may not mknod in a user
  * namespace; a bind keeps the host's node and its permissions). */
-static int bind_node(const struct mount_ctx *m, const char *src, const char *dst, struct failure *f)
+static int bind_node(const struct mount_ctx *m, const char *src, const char *dst, uint64_t attr,
+		     struct failure *f)
 {
 	_cleanup_close_ int sfd = open_source(m, src), tree = -1;
 	int r;
@@ -318,7 +315,7 @@ static int bind_node(const struct mount_ctx *m, const char *src, const char *dst
 	tree = open_tree(sfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
 	if (tree < 0)
 		return fail(f, negative_errno(), "dev", "%s", src);
-	if ((r = set_attr(tree, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, false)) < 0)
+	if ((r = set_attr(tree, attr, false)) < 0)
 		return fail(f, r, "dev", "%s", src);
 	return attach(m, tree, "dev", dst, MK_FILE, f);
 }
@@ -348,6 +345,7 @@ static int do_dev(const struct mount_ctx *m, const struct mp_entry *e, struct fa
 	static const char *const pts_opts[] = { "newinstance", "ptmxmode=0666", "mode=620", NULL };
 	static const char *const shm_opts[] = { "mode=1777", NULL };
 	char src[64], dst[4096], tty[256];
+	uint64_t attr = MOUNT_ATTR_NOSUID | ((e->flags & MPF_COMPAT) ? 0 : MOUNT_ATTR_NOEXEC);
 	int r;
 
 	if (can_skip(m, e))
@@ -356,7 +354,7 @@ static int do_dev(const struct mount_ctx *m, const struct mp_entry *e, struct fa
 	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(nodes); i++) {
 		snprintf(src, sizeof(src), "/dev/%s", nodes[i]);
 		snprintf(dst, sizeof(dst), "%s/%s", e->dst, nodes[i]);
-		r = bind_node(m, src, dst, f);
+		r = bind_node(m, src, dst, attr, f);
 	}
 	if (r == 0)
 		r = dev_links(m, e->dst, f);
@@ -365,13 +363,16 @@ static int do_dev(const struct mount_ctx *m, const struct mp_entry *e, struct fa
 		r = mount_new_fs(m, "devpts", "devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, dst,
 				 f);
 	snprintf(dst, sizeof(dst), "%s/shm", e->dst);
-	if (r == 0)
+	if (r == 0 && (e->flags & MPF_COMPAT)) {
+		struct mp_entry d = { .op = MP_DIR, .mode = 0755, .dst = dst };
+		r = do_dir(m, &d, f);
+	} else if (r == 0)
 		r = mount_new_fs(m, "tmpfs", "tmpfs", shm_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, dst, f);
 	/* The caller's terminal as /dev/console, as a login would have it. */
 	for (int fd = 0; r == 0 && fd <= 2; fd++)
 		if (isatty(fd) && ttyname_r(fd, tty, sizeof(tty)) == 0) {
 			snprintf(dst, sizeof(dst), "%s/console", e->dst);
-			r = bind_node(m, tty, dst, f);
+			r = bind_node(m, tty, dst, attr, f);
 			break;
 		}
 	return r;
@@ -388,10 +389,20 @@ static int root_attach(struct mount_ctx *m, int tree, const char *op, struct fai
 
 static int do_root_tmpfs(struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
 {
-	static const char *const opts[] = { "mode=0755", NULL };
-	_cleanup_close_ int mnt = new_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	/* bwrap's root is a directory of the staging tmpfs bound on itself: no second tmpfs */
+	_cleanup_close_ int mnt = (e->flags & MPF_COMPAT)
+				      ? open_tree(AT_FDCWD, "/newroot", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC)
+				      : new_fs("tmpfs", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	int r = mnt < 0 ? fail(f, mnt < -1 ? mnt : negative_errno(), "root", "tmpfs")
+			: root_attach(m, mnt, "root", f);
 
-	return mnt < 0 ? fail(f, mnt, "root", "tmpfs") : root_attach(m, mnt, "root", f);
+	if (r == 0 && (e->flags & MPF_COMPAT))
+		return 0;
+
+	/* The mode set afterwards, not as an option: findmnt shows what bwrap's root shows. */
+	if (r == 0 && chmod("/newroot", 0755) < 0)
+		r = fail(f, negative_errno(), "root", "chmod");
+	return r;
 }
 
 static int do_root_bind(struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
@@ -548,15 +559,36 @@ static int apply_one(struct mount_ctx *m, const struct mp_entry *e, struct failu
 		return do_dev(m, e, f);
 	case MP_REMOUNT_RO:
 		return do_remount_ro(m, e, f);
+	case MP_CHMOD:
+	case MP_MQUEUE:
+	case MP_DATA_FD:
+	case MP_BIND_FD:
+		return mount_extra_apply(m, e, f);
 	}
 	return fail(f, -EINVAL, "mount plan", "unknown operation %d", (int)e->op);
+}
+
+static int reopen_newroot(struct mount_ctx *m, struct failure *f)
+{
+	int fd = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return fail(f, negative_errno(), "mount", "opening the new root");
+	safe_close(m->newroot_fd);
+	m->newroot_fd = fd;
+	return 0;
 }
 
 int mount_apply_plan(struct mount_ctx *m, struct failure *f)
 {
 	for (size_t i = 0; i < m->c->plan.n; i++) {
-		int r = apply_one(m, &m->c->plan.ops[i], f);
+		const struct mp_entry *e = &m->c->plan.ops[i];
+		int r = apply_one(m, e, f);
 		if (r < 0)
+			return r;
+		/* Something mounted on / itself (bwrap's --bind / /) covers the root we hold: the
+		 * later steps and pivot_root go to the top mount. */
+		if (e->op > MP_ROOT_BIND && strcmp(e->dst, "/") == 0 && (r = reopen_newroot(m, f)) < 0)
 			return r;
 	}
 	return 0;
@@ -569,15 +601,18 @@ int mount_stage(struct mount_ctx *m, struct failure *f)
 {
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
 		return fail(f, negative_errno(), "mount", "making / a slave");
-	if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
+	if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, NULL) < 0 || chmod("/tmp", 0755) < 0)
 		return fail(f, negative_errno(), "mount", "staging tmpfs on /tmp");
 	if (mkdir("/tmp/oldroot", 0755) < 0 || mkdir("/tmp/newroot", 0755) < 0)
 		return fail(f, negative_errno(), "mount", "staging directories");
 	if (syscall(SYS_pivot_root, "/tmp", "/tmp/oldroot") < 0 || chdir("/") < 0)
 		return fail(f, negative_errno(), "pivot_root", "staging");
 	/* What --blacklist binds over a hidden file or directory: empty, mode 000. */
-	int fd = open("/cover-file", O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0);
-	if (fd < 0 || mkdir("/cover-dir", 0) < 0)
+	bool covers = false;
+	for (size_t i = 0; i < m->c->plan.n; i++)
+		covers = covers || m->c->plan.ops[i].op == MP_COVER;
+	int fd = covers ? open("/cover-file", O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0) : -1;
+	if (covers && (fd < 0 || mkdir("/cover-dir", 0) < 0))
 		return fail(f, negative_errno(), "mount", "staging cover objects");
 	safe_close(fd);
 	m->oldroot_fd = open("/oldroot", O_PATH | O_DIRECTORY | O_CLOEXEC);

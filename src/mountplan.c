@@ -247,6 +247,10 @@ const char *mountplan_op_name(enum mp_op op)
 		[MP_FILE] = "file",
 		[MP_CGROUP] = "cgroup",
 		[MP_OVERLAY_AT] = "overlay-at",
+		[MP_CHMOD] = "chmod",
+		[MP_MQUEUE] = "mqueue",
+		[MP_DATA_FD] = "data",
+		[MP_BIND_FD] = "bind-fd",
 	};
 	return op < sizeof(names) / sizeof(*names) ? names[op] : "?";
 }

@@ -26,6 +26,10 @@ enum mp_op {
 	MP_CGROUP,	 /* the sandbox's own cgroup tree, read-only, at dst */
 	MP_OVERLAY_AT,	 /* overlay at dst: layers (lowest first), upper src and its work dir (both
 			  * NULL: read-only), driver; upper and work in one parent directory */
+	MP_CHMOD,	 /* chmod dst (which must exist in the new root) to mode */
+	MP_MQUEUE,	 /* a new mqueue file system at dst */
+	MP_DATA_FD,	 /* a file at dst with mode, its content read from fd (MPF_MOUNTED: bound on dst) */
+	MP_BIND_FD,	 /* the directory or file open as fd bound on dst */
 };
 
 enum mp_flags {
@@ -34,6 +38,10 @@ enum mp_flags {
 	MPF_TRY = 1u << 2,     /* a missing source or target is skipped, not an error */
 	MPF_PRIVATE = 1u << 3, /* tmpfs owned by the sandbox user (home) */
 	MPF_EMPTY = 1u << 4,   /* MP_COVER: readable empty object (mode), not mode 000 (--mask) */
+	MPF_MOUNTED = 1u << 5, /* MP_DATA_FD: a bind mount of the file (else a plain file) */
+	MPF_COMPAT = 1u << 6,  /* as bubblewrap does it: MP_DEV's nodes keep exec and /dev/shm is a
+				  plain directory; MP_REMOUNT_RO changes the mount at dst in place;
+				  MP_ROOT_TMPFS is a directory of the staging tmpfs */
 };
 
 struct mp_entry {
@@ -42,9 +50,11 @@ struct mp_entry {
 	mode_t mode;
 	char *src;
 	char *dst;
-	char **layers;	 /* MP_ROOT_OVERLAY, MP_OVERLAY_AT: lowest first */
-	unsigned driver; /* MP_ROOT_OVERLAY, MP_OVERLAY_AT: enum overlay_driver */
-	char *work;	 /* MP_OVERLAY_AT: the upper's work dir */
+	char **layers;		 /* MP_ROOT_OVERLAY, MP_OVERLAY_AT: lowest first */
+	unsigned driver;	 /* MP_ROOT_OVERLAY, MP_OVERLAY_AT: enum overlay_driver */
+	char *work;		 /* MP_OVERLAY_AT: the upper's work dir */
+	unsigned long long size; /* MP_TMPFS: size in bytes, 0 for the default */
+	int fd;			 /* MP_DATA_FD, MP_BIND_FD: an fd the launcher holds open */
 };
 
 struct mountplan {
