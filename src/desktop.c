@@ -678,20 +678,6 @@ static int env_put(char ***env, const char *name, const char *value)
 	return asprintf(&s, "%s=%s", name, value) < 0 ? -ENOMEM : strv_consume(env, s);
 }
 
-static void env_drop(char **env, const char *name)
-{
-	size_t n = strlen(name), j = 0;
-
-	for (size_t i = 0; env && env[i]; i++) {
-		if (strncmp(env[i], name, n) == 0 && env[i][n] == '=')
-			free(env[i]);
-		else
-			env[j++] = env[i];
-	}
-	if (env)
-		env[j] = NULL;
-}
-
 /* Given one display, the other display's variable goes: toolkits try it first otherwise. */
 static int env_display(const struct desktop_config *d, char ***env)
 {
@@ -699,9 +685,9 @@ static int env_display(const struct desktop_config *d, char ***env)
 	int r = 0;
 
 	if (d->wayland && !d->x11)
-		env_drop(*env, "DISPLAY");
+		strv_env_unset(*env, "DISPLAY");
 	if (d->x11 && !d->wayland)
-		env_drop(*env, "WAYLAND_DISPLAY");
+		strv_env_unset(*env, "WAYLAND_DISPLAY");
 	if (d->wayland)
 		r = env_put(env, "WAYLAND_DISPLAY", "wayland-0");
 	if (r == 0 && d->x11)

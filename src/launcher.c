@@ -230,7 +230,7 @@ static int launcher_clone(struct launcher *l, struct failure *f)
 	return 0;
 }
 
-static int launcher_pid1(struct launcher *l, pid_t pid, struct failure *f);
+static int launcher_pid1(struct launcher *l, pid_t pid, int pidfd, struct failure *f);
 static int launcher_recv_pid1(struct launcher *l, struct failure *f);
 
 /* Both helpers run at once, while the child unshares its namespaces and creates pid 1. */
@@ -289,19 +289,17 @@ static void send_to_pid1(struct launcher *l, int sig)
 		l->pending_sig = sig;
 }
 
-/* pid 1 is known (before the id maps are acknowledged): watched, and sent what signal came
- * early. */
-static int launcher_pid1(struct launcher *l, pid_t pid, struct failure *f)
+/* pid 1 is known (before the id maps are acknowledged): watched through its pidfd (taken),
+ * and sent what signal came early. It is our own child (CLONE_PARENT, or cloned by us): its
+ * pid cannot be reused before we reap it. */
+static int launcher_pid1(struct launcher *l, pid_t pid, int pidfd, struct failure *f)
 {
 	int r;
 
+	l->pid1_fd = pidfd;
 	if (pid <= 0)
 		return failx(f, "sync", "bad PID1 %d", (int)pid);
 	l->pid1 = pid;
-	/* Our own child (CLONE_PARENT): its pid cannot be reused before we reap it. */
-	l->pid1_fd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (l->pid1_fd < 0)
-		return fail(f, negative_errno(), "pidfd_open", "%d", (int)pid);
 	l->src_pid1.fd = l->pid1_fd;
 	if ((r = loop_add(&l->loop, &l->src_pid1)) < 0)
 		return fail(f, r, "epoll", NULL);
@@ -335,7 +333,7 @@ static int launcher_recv_pid1(struct launcher *l, struct failure *f)
 	_cleanup_free_ void *payload = NULL;
 	int fds[SYNC_MAX_FDS];
 	size_t n = 0;
-	int t = sync_recv(l->sync[0], &m, &payload, fds, &n), r;
+	int t = sync_recv(l->sync[0], &m, &payload, fds, &n);
 
 	for (size_t i = 1; i < n; i++)
 		safe_close(fds[i]);
@@ -351,36 +349,13 @@ static int launcher_recv_pid1(struct launcher *l, struct failure *f)
 			     : failx(f, "sync", "expected PID1 with its pidfd, got %s",
 				     sync_type_name((uint32_t)t));
 	}
-	if (l->c->pidns_fd < 0) {
-		safe_close(fds[0]);
-		return launcher_pid1(l, m.value, f);
-	}
-	/* Our child (CLONE_PARENT): its pid cannot be reused before we reap it. */
-	l->pid1 = pidfd_pid(fds[0]);
-	l->pid1_fd = fds[0];
-	if (l->pid1 <= 0)
-		return failx(f, "sync", "cannot tell the pid of pid 1");
-	l->src_pid1.fd = l->pid1_fd;
-	if ((r = loop_add(&l->loop, &l->src_pid1)) < 0)
-		return fail(f, r, "epoll", NULL);
-	if (l->pending_sig)
-		send_to_pid1(l, l->pending_sig);
-	return 0;
+	return launcher_pid1(l, l->c->pidns_fd < 0 ? m.value : pidfd_pid(fds[0]), fds[0], f);
 }
 
 /* Cloned by us, pid 1 is watched through the pidfd clone gave; there is no first child. */
 static int launcher_direct_pid1(struct launcher *l, pid_t pid, struct failure *f)
 {
-	int r;
-
-	l->pid1 = pid;
-	l->pid1_fd = TAKE_FD(l->child_fd);
-	l->src_pid1.fd = l->pid1_fd;
-	if ((r = loop_add(&l->loop, &l->src_pid1)) < 0)
-		return fail(f, r, "epoll", NULL);
-	if (l->pending_sig)
-		send_to_pid1(l, l->pending_sig);
-	return 0;
+	return launcher_pid1(l, pid, TAKE_FD(l->child_fd), f);
 }
 
 /* pid 1 exists, so does its network namespace: the back-end joins it, and the command

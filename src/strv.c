@@ -70,3 +70,17 @@ const char *strv_env_get(char *const *env, const char *name)
 			return *env + n + 1;
 	return NULL;
 }
+
+void strv_env_unset(char **env, const char *name)
+{
+	size_t n = strlen(name), j = 0;
+
+	for (size_t i = 0; env && env[i]; i++) {
+		if (strncmp(env[i], name, n) == 0 && env[i][n] == '=')
+			free(env[i]);
+		else
+			env[j++] = env[i];
+	}
+	if (env)
+		env[j] = NULL;
+}

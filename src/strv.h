@@ -18,5 +18,8 @@ int strv_extend(char ***v, const char *s);
 /* The value of NAME in an environment vector ("NAME=value"), or NULL. */
 const char *strv_env_get(char *const *env, const char *name);
 
+/* Remove every NAME=... entry of env (freed), in place. */
+void strv_env_unset(char **env, const char *name);
+
 /* Append each element of a comma-separated list (empty items skipped). */
 int strv_split_extend(char ***v, const char *list, char sep);

@@ -454,25 +454,11 @@ static int o_hostname(struct bw_parse *p, char **a, struct failure *f)
 
 /* ---- environment and process --------------------------------------------------------------- */
 
-static void env_unset(char **env, const char *name)
-{
-	size_t n = strlen(name), j = 0;
-
-	for (size_t i = 0; env && env[i]; i++) {
-		if (strncmp(env[i], name, n) == 0 && env[i][n] == '=')
-			free(env[i]);
-		else
-			env[j++] = env[i];
-	}
-	if (env)
-		env[j] = NULL;
-}
-
 static int o_setenv(struct bw_parse *p, char **a, struct failure *f)
 {
 	char *s = NULL;
 
-	env_unset(p->env, a[0]);
+	strv_env_unset(p->env, a[0]);
 	if (asprintf(&s, "%s=%s", a[0], a[1]) < 0 || strv_consume(&p->env, s) < 0)
 		return fail(f, -ENOMEM, "bwrap", NULL);
 	return 0;
@@ -480,7 +466,7 @@ static int o_setenv(struct bw_parse *p, char **a, struct failure *f)
 
 static int o_unsetenv(struct bw_parse *p, char **a, struct failure *f)
 {
-	env_unset(p->env, a[0]);
+	strv_env_unset(p->env, a[0]);
 	return 0;
 }
 
