@@ -194,6 +194,19 @@ static int visit_dir(struct collect *c, int udir, int ldir, const char *name, co
 	return r;
 }
 
+/* A whiteout of a host object: the sandbox deleted it. */
+static int add_deletion(struct collect *c, const char *path, const struct stat *lst)
+{
+	struct ws_change *e = add(c, 'D', path);
+
+	if (!e)
+		return -ENOMEM;
+	e->type = e->old_type = type_of(lst->st_mode);
+	e->old_mode = lst->st_mode;
+	e->whiteout = true;
+	return 0;
+}
+
 static int visit(struct collect *c, int udir, int ldir, const char *name, const char *rel, bool hidden)
 {
 	char path[4096];
@@ -209,25 +222,13 @@ static int visit(struct collect *c, int udir, int ldir, const char *name, const 
 		    join(path, sizeof(path), rel, name + 4) < 0 || ldir < 0 ||
 		    fstatat(ldir, name + 4, &lst, AT_SYMLINK_NOFOLLOW) < 0)
 			return 0;
-		struct ws_change *e = add(c, 'D', path);
-		if (!e)
-			return -ENOMEM;
-		e->type = e->old_type = type_of(lst.st_mode);
-		e->old_mode = lst.st_mode;
-		e->whiteout = true;
-		return 0;
+		return add_deletion(c, path, &lst);
 	}
 	have_lower = ldir >= 0 && fstatat(ldir, name, &lst, AT_SYMLINK_NOFOLLOW) == 0;
 	if (is_whiteout(c, path, &st)) {
 		if (!have_lower)
 			return 0; /* hides nothing of the host's: created and removed inside */
-		struct ws_change *e = add(c, 'D', path);
-		if (!e)
-			return -ENOMEM;
-		e->type = e->old_type = type_of(lst.st_mode);
-		e->old_mode = lst.st_mode;
-		e->whiteout = true;
-		return 0;
+		return add_deletion(c, path, &lst);
 	}
 	if (S_ISDIR(st.st_mode))
 		return visit_dir(c, udir, ldir, name, path, &st, &lst, have_lower, hidden);
