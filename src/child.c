@@ -131,11 +131,16 @@ _noreturn_ static void sandbox_main(const struct config *c, int sync_fd)
 		command_exec(c, sync_fd);
 	if ((r = pid1_prepare()) < 0)
 		child_fail(sync_fd, (fail(&f, r, "init", "signals"), &f));
+	/* Only pid 1 of a namespace can end all the rest (kill(-1) reaches every process it
+	 * may signal: with --share-pid or a joined namespace, the host's or another's); a daemon
+	 * of ours (fuse-overlayfs) is left to the kernel's teardown, which ends all at once. */
+	bool tell_exit = getpid() == 1 && pid1_childless();
 	cmd = spawn_command(c, sync_fd);
 	if (cmd < 0)
 		child_fail(sync_fd, (fail(&f, cmd, "init", "fork"), &f));
-	safe_close(sync_fd);
-	pid1_run(cmd);
+	if (!tell_exit)
+		sync_fd = safe_close(sync_fd);
+	pid1_run(cmd, sync_fd);
 }
 
 int child_unshare_flags(const struct config *c)

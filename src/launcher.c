@@ -375,6 +375,17 @@ static int launcher_net(struct launcher *l, struct failure *f)
 	return r < 0 && r != -EPIPE ? fail(f, r, "sync", "sending NET_READY") : 0;
 }
 
+/* pid 1 tells the command's code once every other process of the sandbox is reaped (pid1.h);
+ * the launcher returns it at once, leaving the kernel's teardown of the namespaces to run on
+ * without it, unless what it stops at the end needs the sandbox gone: the cgroup (removed only
+ * when empty), the network back-end, a workspace, the report's last events, desktop proxies. */
+static bool launcher_waits_for_pid1(const struct launcher *l)
+{
+	return l->cgroup.leaf_fd >= 0 || l->net.pid > 0 || l->egress || l->workspace.dir ||
+	       l->report.fd >= 0 || l->notify.src.fd >= 0 || l->desktop.proxy_pids[0] > 0 ||
+	       l->desktop.proxy_pids[1] > 0;
+}
+
 /* One message from a child; 0 at EOF (every child's end closed: all exec'd or gone). */
 static int on_sync(struct launcher *l, struct failure *f)
 {
@@ -409,6 +420,11 @@ static int on_sync(struct launcher *l, struct failure *f)
 	}
 	if (t == SYNC_ERROR)
 		return 1;
+	if (t == SYNC_EXIT) {
+		if (!launcher_waits_for_pid1(l))
+			l->status = m.value;
+		return 1;
+	}
 	if (t == SYNC_INFO && m.len > 0) {
 		((char *)payload)[m.len - 1] = '\0';
 		log_verbose(l->c->verbose, "%s", (char *)payload);

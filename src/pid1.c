@@ -3,10 +3,13 @@
 #include "pid1.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "sync.h"
 
 void signals_forwarded(sigset_t *set)
 {
@@ -64,7 +67,27 @@ static bool reap(pid_t command, int *code)
 	return done;
 }
 
-void pid1_run(pid_t command)
+bool pid1_childless(void)
+{
+	siginfo_t si = { 0 };
+
+	return waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) < 0 && errno == ECHILD;
+}
+
+/* The command is gone: the rest of the namespace goes too (what our own exit would do), and
+ * the launcher learns the code before the kernel tears the namespaces down. */
+_noreturn_ static void pid1_finish(int exit_fd, int code)
+{
+	if (exit_fd >= 0) {
+		kill(-1, SIGKILL);
+		while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+			;
+		sync_send(exit_fd, SYNC_EXIT, code, NULL, 0, NULL, 0);
+	}
+	_exit(code);
+}
+
+void pid1_run(pid_t command, int exit_fd)
 {
 	sigset_t set;
 	siginfo_t si;
@@ -74,7 +97,7 @@ void pid1_run(pid_t command)
 	sigaddset(&set, SIGCHLD);
 	for (;;) {
 		if (reap(command, &code))
-			_exit(code); /* the namespace's other processes die with us */
+			pid1_finish(exit_fd, code); /* the namespace's other processes die with us */
 		if (sigwaitinfo(&set, &si) < 0 || si.si_signo == SIGCHLD)
 			continue;
 		/* A terminal's signals (SI_KERNEL) went to the whole process group, the command

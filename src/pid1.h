@@ -3,6 +3,7 @@
 #pragma once
 
 #include <signal.h>
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "macro.h"
@@ -14,7 +15,14 @@ void signals_forwarded(sigset_t *set);
  * whose handler is SIG_DFL, even from an ancestor namespace); before forking the command. */
 int pid1_prepare(void);
 
-_noreturn_ void pid1_run(pid_t command);
+/* Runs until the command exits. With exit_fd >= 0 (pid 1 of a pid namespace of its own, no
+ * helper process of its own such as fuse-overlayfs), it then ends every other process of the
+ * namespace, reaps them, and sends SYNC_EXIT with the code there before it exits: the launcher
+ * may return the status at once instead of waiting out the namespaces' teardown. */
+_noreturn_ void pid1_run(pid_t command, int exit_fd);
+
+/* True when this process has no child: asked before the command is started. */
+bool pid1_childless(void);
 
 /* Exit code for a wait status, as shells report it. */
 int status_to_exit_code(int status);

@@ -18,6 +18,7 @@ const char *sync_type_name(uint32_t t)
 		[SYNC_NET_PLS] = "NET_PLS", [SYNC_NET_READY] = "NET_READY",
 		[SYNC_FDS] = "FDS",	    [SYNC_ERROR] = "ERROR",
 		[SYNC_INFO] = "INFO",	    [SYNC_NOTIFY_FD] = "NOTIFY_FD",
+		[SYNC_EXIT] = "EXIT",
 	};
 	return t < SYNC_TYPE_MAX ? names[t] : "unknown";
 }

@@ -20,6 +20,7 @@ enum sync_type {
 	SYNC_ERROR,	  /* any → launcher: payload struct failure */
 	SYNC_INFO,	  /* child → launcher: a note for --verbose (payload: text) */
 	SYNC_NOTIFY_FD,	  /* command → launcher: the seccomp filter's listener (SCM_RIGHTS) */
+	SYNC_EXIT,	  /* pid 1 → launcher: the command's exit code (value); the sandbox is empty */
 	SYNC_TYPE_MAX,
 };
 
