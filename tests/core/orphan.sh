@@ -72,6 +72,23 @@ kill_test() {
 kill_test ""
 kill_test --as-pid-1
 
+# A normal exit: the command's code comes back at once, but only after pid 1 has ended and
+# reaped every other process of the sandbox; none is left when hutch returns (no waiting
+# here), also one that ignores SIGTERM.
+rm -f "$share/ns"
+run_sh --bind "$share:/share" 'trap "" TERM; sleep 1000 & sleep 1001 & readlink /proc/self/ns/pid > /share/ns; exit 3'
+expect_exit 3 "a command leaving two sleeps behind exits 3"
+ns=$(cat "$share/ns" 2>/dev/null)
+left=
+for p in $(pids_in_ns pid "$ns"); do
+	case $(cat "/proc/$p/comm" 2>/dev/null) in sleep) left="$left $p" ;; esac
+done
+if [ -n "$ns" ] && [ -z "$left" ]; then
+	ok "no process the command left behind outlives hutch's return"
+else
+	not_ok "no process the command left behind outlives hutch's return" "ns '$ns', left:$left"
+fi
+
 # A normal exit leaves nothing mounted either.
 before=$(mount_ids)
 run_hutch --tmpfs /x --bind "$share:/share" -- true
