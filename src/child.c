@@ -116,6 +116,9 @@ _noreturn_ static void sandbox_main(const struct config *c, int sync_fd)
 	pid_t cmd;
 	int r = tie_to_launcher(sync_fd, &f);
 
+	/* Before the launcher can start the network back-end, which comes after the maps. */
+	if (r == 0)
+		net_prepare_ipv6(c);
 	/* The launcher acknowledges the id maps to us directly (the first child only waits). */
 	if (r == 0)
 		r = sync_expect(sync_fd, SYNC_USERMAP_ACK, NULL, NULL, NULL, &f);

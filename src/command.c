@@ -146,6 +146,10 @@ void command_exec(const struct config *c, int sync_fd)
 	/* With a user-mode back-end the network is configured before the command starts. */
 	if (r == 0 && net_needs_launcher(c))
 		r = sync_expect(sync_fd, SYNC_NET_READY, NULL, NULL, NULL, &f);
+	if (r == 0 && net_wait_ipv6(c) < 0) {
+		static const char note[] = "net: no IPv6 address yet, starting without";
+		sync_send(sync_fd, SYNC_INFO, 0, note, sizeof(note), NULL, 0);
+	}
 	if (r == 0)
 		r = confine(c, &bpf, &f);
 	if (r > 0 && bpf.listener)

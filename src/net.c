@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -710,6 +712,90 @@ const char *net_resolv_conf(const struct config *c)
 	const struct net_backend *be = backend_of(c);
 
 	return be ? be->resolv_conf : NULL;
+}
+
+static bool ipv6_usermode(const struct config *c)
+{
+	return c->ipv6 && !(c->share & SHARE_NET) && net_needs_launcher(c);
+}
+
+void net_prepare_ipv6(const struct config *c)
+{
+	/* "default" is what the back-end's interface, made later, starts with. */
+	static const char *const knobs[] = { "accept_dad", "router_solicitation_delay" };
+	char path[96];
+
+	if (!ipv6_usermode(c))
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(knobs); i++) {
+		snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/default/%s", knobs[i]);
+		_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd >= 0)
+			(void)!write(fd, "0", 1);
+	}
+}
+
+/* A global IPv6 address past duplicate detection (RTM_NEWADDR), anywhere: sets *(bool *)arg. */
+static int usable_ipv6(const struct nlmsghdr *h, void *arg)
+{
+	const struct ifaddrmsg *ifa = NLMSG_DATA(h);
+	const struct rtattr *tb[IFA_MAX + 1];
+	uint32_t flags;
+
+	if (h->nlmsg_type != RTM_NEWADDR || h->nlmsg_len < NLMSG_LENGTH(sizeof(*ifa)) ||
+	    ifa->ifa_family != AF_INET6 || ifa->ifa_scope != RT_SCOPE_UNIVERSE)
+		return 0;
+	rtnl_parse(h, sizeof(*ifa), tb, IFA_MAX);
+	flags = ifa->ifa_flags;
+	if (tb[IFA_FLAGS] && RTA_PAYLOAD(tb[IFA_FLAGS]) >= sizeof(uint32_t))
+		flags = *(const uint32_t *)RTA_DATA(tb[IFA_FLAGS]);
+	if (!(flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED)))
+		*(bool *)arg = true;
+	return 0;
+}
+
+int net_wait_ipv6(const struct config *c)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = RTMGRP_IPV6_IFADDR };
+	_cleanup_close_ int mon = -1, q = -1;
+	struct rtnl_req req;
+	struct timespec end, now;
+	bool found = false;
+	int r;
+
+	if (!ipv6_usermode(c))
+		return 0;
+	/* Listening before asking: an address that comes between the two is not missed. */
+	mon = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (mon < 0 || bind(mon, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return negative_errno();
+	if ((q = rtnl_open(-1)) < 0)
+		return q;
+	struct ifaddrmsg *ifa = rtnl_init(&req, RTM_GETADDR, NLM_F_DUMP, sizeof(*ifa));
+	ifa->ifa_family = AF_INET6;
+	if ((r = rtnl_dump(q, &req, usable_ipv6, &found)) < 0)
+		return r;
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += NET_IPV6_WAIT_MS / 1000;
+	while (!found) {
+		char buf[8192];
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long ms = (end.tv_sec - now.tv_sec) * 1000 + (end.tv_nsec - now.tv_nsec) / 1000000;
+		struct pollfd p = { .fd = mon, .events = POLLIN };
+		if (ms <= 0)
+			return -ETIMEDOUT;
+		if ((r = poll(&p, 1, (int)ms)) < 0 && errno != EINTR)
+			return negative_errno();
+		if (r <= 0)
+			continue;
+		ssize_t n = recv(mon, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0 && errno != EINTR && errno != EAGAIN)
+			return negative_errno();
+		int len = n > 0 ? (int)n : 0;
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len))
+			usable_ipv6(h, &found);
+	}
+	return 0;
 }
 
 int net_setup_child(const struct config *c, struct failure *f)

@@ -39,3 +39,14 @@ const char *net_resolv_conf(const struct config *c);
 int net_start(const struct config *c, pid_t pid1, struct net_state *st, struct failure *f);
 void net_stop(struct net_state *st);
 int net_setup_child(const struct config *c, struct failure *f);
+
+/* IPv6 on a user-mode back-end (--ipv6): slirp4netns's address comes by router advertisement,
+ * pasta adds one; by default the kernel first waits up to a second before soliciting a router
+ * and a second more detecting duplicates, so a command started at NET_READY had no IPv6 yet.
+ * pid 1 turns both waits off for its namespace before the back-end starts (net_prepare_ipv6,
+ * best effort: a kernel without IPv6 has nothing to turn off), and the command waits for a
+ * usable global address before it runs (net_wait_ipv6: netlink notifications, at most
+ * NET_IPV6_WAIT_MS; -ETIMEDOUT when none came, and the command runs without). */
+#define NET_IPV6_WAIT_MS 5000
+void net_prepare_ipv6(const struct config *c);
+int net_wait_ipv6(const struct config *c);

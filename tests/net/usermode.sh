@@ -3,14 +3,15 @@
 # layout (10.0.2.100 behind 10.0.2.2, resolver 10.0.2.3 in its resolv.conf), the sandbox's own
 # loopback not leading to the host's, a host port forwarded to a server inside, two sandboxes
 # forwarding different ports at once, a port in use refused before the command starts, and no
-# back-end left running when the launcher is SIGKILLed. Everything talks to the host's
+# back-end left running when the launcher is SIGKILLed; with --ipv6, a global address and a
+# default route already there when the command starts (no waiting in the command). Everything talks to the host's
 # loopback only; reaching the host's loopback through the gateway (and its refusal) is in
 # isolated.sh, where the back-ends' outside is a network namespace the test made.
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/lib-net.sh"
 require_userns
 net_share
-CHECKS=13
+CHECKS=15
 plan $((2 * CHECKS))
 
 # sandbox_server NAME PORT COUNT OPTS...: a sandbox whose command is serve.py on 0.0.0.0:PORT,
@@ -53,6 +54,14 @@ test_backend() {
 
 	run_hutch -v "${opt[@]}" -- true
 	like "$err" "net: $prog ready \\(pid [0-9]+\\)" "$b: -v says $prog is ready"
+
+	if [ -e /proc/net/if_inet6 ]; then
+		run_hutch "${opt[@]}" --ipv6 -- sh -c 'cat /proc/net/if_inet6 /proc/net/ipv6_route'
+		like "$out" '^fd00[0-9a-f]{28} [0-9a-f]{2} 40 00 ' "$b: --ipv6: the command starts with a global fd00::/64 address"
+		like "$out" '^0{32} 00 0{32} 00 (fe80|fd00)[0-9a-f]{28} ' "$b: --ipv6: and a default route through the back-end's router"
+	else
+		skip_n 2 "no IPv6 in this kernel"
+	fi
 
 	# With pasta's defaults (-T auto) the sandbox's own 127.0.0.1 would lead to the host's.
 	run_hutch "${opt[@]}" -- bash -c "exec 3<>/dev/tcp/127.0.0.1/$server_port"
