@@ -9,7 +9,10 @@
 # --profile. After `--` or the first word that is not an option comes the command, completed
 # as bash-completion completes it (its own completion takes over), or as files without it;
 # `profile show|check` completes profile names, `join`/`stop` the names of running sandboxes
-# (then `join` a command, `stop` --timeout), `list` --json.
+# (then `join` a command, `stop` --timeout), `list` and `doctor` --json, `changes`, `apply` and
+# `discard` the names of workspaces (then `changes` --diff and --json, `apply` paths),
+# `desktop` install|remove then profile names and --all, `learn` -o FILE then hutch's options
+# and the command. The first word offers the subcommands beside the commands.
 #
 # Works with and without the bash-completion package; tests/docs/bash-completion.sh drives it
 # by setting COMP_WORDS, COMP_CWORD, COMP_LINE and COMP_POINT and calling _hutch.
@@ -107,6 +110,15 @@ _hutch_profiles() {
 			printf '%s\n' "${f%.profile}"
 		done
 	done | sort -u
+}
+
+_hutch_workspaces() {
+	local d
+	for d in "${XDG_STATE_HOME:-$HOME/.local/state}"/hutch/workspaces/*/; do
+		[[ -d $d ]] || continue
+		d=${d%/}
+		printf '%s\n' "${d##*/}"
+	done
 }
 
 _hutch_sandboxes() {
@@ -208,8 +220,33 @@ _hutch_subcommand() {
 			[[ $cur == @(*/*|.*|'~'*) ]] && _hutch_files "" "$cur"
 		fi
 		;;
-	list)
+	list | doctor)
 		((cword == 2)) && _hutch_reply "" --json
+		;;
+	changes | apply | discard)
+		if ((cword == 2)); then
+			mapfile -t names < <(_hutch_workspaces)
+			_hutch_reply "" "${names[@]}"
+		elif [[ ${words[1]} == changes ]]; then
+			_hutch_reply "" --diff --json
+		elif [[ ${words[1]} == apply ]]; then
+			_hutch_files "" "$cur"
+		fi
+		;;
+	desktop)
+		if ((cword == 2)); then
+			_hutch_reply "" install remove
+		elif [[ ${words[2]} == @(install|remove) ]]; then
+			mapfile -t names < <(_hutch_profiles)
+			_hutch_reply "" --all "${names[@]}"
+		fi
+		;;
+	learn)
+		if [[ ${words[cword - 1]} == @(-o|--output) ]]; then
+			_hutch_files "" "$cur"
+		else
+			_hutch_args 2 -o
+		fi
 		;;
 	join | stop)
 		if ((cword == 2)); then
@@ -228,6 +265,9 @@ _hutch_subcommand() {
 	return 0
 }
 
+# What the first word may name besides a program (main.c's table; absent ones say so).
+_hutch_subcommands='profile list join stop desktop doctor learn changes apply discard'
+
 # _hutch_command IDX: complete the command that starts at words[IDX].
 _hutch_command() {
 	local idx=$1
@@ -243,25 +283,23 @@ _hutch_command() {
 	else
 		_hutch_files "" "$cur"
 	fi
+	# shellcheck disable=SC2086 # a list of words
+	((idx == 1 && cword == 1)) && _hutch_reply "" $_hutch_subcommands
+	return 0
 }
 
-_hutch() {
-	local -a words rawidx
-	local cword cur prev i w name bin
-	local -A _hutch_opt_arg _hutch_opt_metavar _hutch_opt_values _hutch_opt_help _hutch_short
-	COMPREPLY=()
-	_hutch_words
-	cur=${words[cword]}
-	prev=
-	((cword > 0)) && prev=${words[cword - 1]}
-	bin=${words[0]}
-	[[ $bin == '~/'* ]] && bin=$HOME/${bin#'~/'}
-	_hutch_table "$bin"
-	((${#_hutch_opt_arg[@]})) || _hutch_table hutch
-
+# _hutch_args START [EXTRA...]: hutch's options from words[START] on, then the command; EXTRA
+# are more options to offer (learn's -o, whose argument the caller completes).
+_hutch_args() {
+	local start=$1 i w name
+	shift
 	# Where the options end: at `--` or at the first word that is not an option.
-	for ((i = 1; i < cword; i++)); do
+	for ((i = start; i < cword; i++)); do
 		w=${words[i]}
+		if [[ $w == @(-o|--output) ]] && ((start > 1)); then
+			((i += 1))
+			continue
+		fi
 		if [[ $w == -- ]]; then
 			_hutch_command $((i + 1))
 			return
@@ -294,7 +332,7 @@ _hutch() {
 	fi
 
 	if [[ $cur == -* ]]; then
-		local -a opts=(--)
+		local -a opts=(-- "$@")
 		for name in "${!_hutch_opt_arg[@]}"; do
 			opts+=("--$name")
 		done
@@ -305,6 +343,22 @@ _hutch() {
 		return
 	fi
 	_hutch_command "$cword"
+}
+
+_hutch() {
+	local -a words rawidx
+	local cword cur prev bin
+	local -A _hutch_opt_arg _hutch_opt_metavar _hutch_opt_values _hutch_opt_help _hutch_short
+	COMPREPLY=()
+	_hutch_words
+	cur=${words[cword]}
+	prev=
+	((cword > 0)) && prev=${words[cword - 1]}
+	bin=${words[0]}
+	[[ $bin == '~/'* ]] && bin=$HOME/${bin#'~/'}
+	_hutch_table "$bin"
+	((${#_hutch_opt_arg[@]})) || _hutch_table hutch
+	_hutch_args 1
 }
 
 complete -F _hutch hutch

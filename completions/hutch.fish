@@ -8,7 +8,8 @@
 # help text offering a FILE; directories for DIR; capability names for CAPS; variable names
 # for NAME=VALUE and --unsetenv; profile names for --profile. After `--` or the first word
 # that is not an option comes the command, completed as fish completes it; `profile
-# show|check` completes profile names, `join`/`stop` the names of running sandboxes.
+# show|check` completes profile names, `join`/`stop` the names of running sandboxes,
+# `changes`/`apply`/`discard` workspace names, `desktop` install|remove and profile names.
 
 # Where `meson install` put the profiles (substituted at build time).
 set -g __hutch_datadir_profiles '@PROFILEDIR@'
@@ -80,6 +81,26 @@ function __hutch_complete_command
             case join stop
                 test (count $words) -eq 2; and __hutch_sandboxes
                 return
+            case list doctor
+                test (count $words) -eq 2; and printf '%s\n' --json
+                return
+            case changes apply discard
+                if test (count $words) -eq 2
+                    __hutch_workspaces
+                else if test $words[1] = changes
+                    printf '%s\n' --diff --json
+                else if test $words[1] = apply
+                    __fish_complete_path (commandline -ct)
+                end
+                return
+            case desktop
+                if test (count $words) -eq 2
+                    printf '%s\n' install remove
+                else if contains -- $words[2] install remove
+                    printf '%s\n' --all
+                    __hutch_profiles
+                end
+                return
         end
     end
     set -l escaped (string escape -- $words)
@@ -111,6 +132,13 @@ function __hutch_profile_arg
         __fish_complete_path $val
     else
         __hutch_profiles
+    end
+end
+
+function __hutch_workspaces
+    set -l state (set -q XDG_STATE_HOME; and echo $XDG_STATE_HOME; or echo $HOME/.local/state)
+    for d in $state/hutch/workspaces/*/
+        path basename -- $d
     end
 end
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The bash completion, driven as bash drives it (COMP_WORDS, COMP_CWORD, COMP_LINE,
 # COMP_POINT, then _hutch; COMPREPLY read back): option values from the option table, paths,
-# capabilities, profile and sandbox names, the command after `--` or the first non-option.
+# capabilities, profile, sandbox and workspace names, the subcommands' arguments, the command
+# after `--` or the first non-option.
 # Run twice: on its own, then with bash-completion's helpers when they are installed.
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/lib-docs.sh"
@@ -10,10 +11,12 @@
 
 # A scratch tree to complete in.
 mkdir -p "$TEST_TMP/tree/subdir" "$TEST_TMP/home/.config/hutch/profiles" "$TEST_TMP/shipped" \
-	"$TEST_TMP/run/hutch/box-one" "$TEST_TMP/run/hutch/box-two"
+	"$TEST_TMP/run/hutch/box-one" "$TEST_TMP/run/hutch/box-two" \
+	"$TEST_TMP/state/hutch/workspaces/ws-one" "$TEST_TMP/state/hutch/workspaces/ws-two"
 touch "$TEST_TMP/tree/somefile" "$TEST_TMP/tree/subfile" \
 	"$TEST_TMP/home/.config/hutch/profiles/mine.profile" "$TEST_TMP/shipped/shipped-one.profile"
-export HOME=$TEST_TMP/home XDG_RUNTIME_DIR=$TEST_TMP/run HUTCH_PROFILE_PATH=$TEST_TMP/shipped
+export HOME=$TEST_TMP/home XDG_RUNTIME_DIR=$TEST_TMP/run HUTCH_PROFILE_PATH=$TEST_TMP/shipped \
+	XDG_STATE_HOME=$TEST_TMP/state
 unset XDG_CONFIG_HOME
 export HUTCH_DOCS_TEST_VARIABLE=1
 T=$TEST_TMP/tree
@@ -103,6 +106,23 @@ checks() {
 	offers_exactly "$m" "hutch stop box-t" box-two
 	offers_exactly "$m" "hutch profile " show check list
 	offers "$m" "hutch profile show " mine shipped-one
+	offers "$m" "hutch l" list learn
+	offers "$m" "hutch cha" changes
+	offers_not "$m" "hutch -- chan" changes
+	offers_not "$m" "hutch --share-net chan" changes
+	offers_exactly "$m" "hutch doctor " --json
+	offers_exactly "$m" "hutch changes " ws-one ws-two
+	offers_exactly "$m" "hutch discard ws-t" ws-two
+	offers_exactly "$m" "hutch apply ws-o" ws-one
+	offers_exactly "$m" "hutch changes ws-one --" --diff --json
+	offers_exactly "$m" "hutch apply ws-one $T/so" "$T/somefile"
+	offers_exactly "$m" "hutch desktop " install remove
+	offers "$m" "hutch desktop install " --all mine shipped-one
+	offers "$m" "hutch learn -" -o --idmap
+	offers_exactly "$m" "hutch learn -o $T/so" "$T/somefile"
+	offers "$m" "hutch learn -o out.profile --id" --idmap
+	offers "$m" "hutch learn -o out.profile --share-net tru" true
+	offers "$m" "hutch learn -o out.profile -- tru" true
 
 	# The command: after --, after the first non-option, and its own arguments.
 	offers "$m" "hutch -- tru" true

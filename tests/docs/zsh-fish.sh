@@ -6,10 +6,11 @@
 . "$(dirname "${BASH_SOURCE[0]}")/lib-docs.sh"
 
 # The completions ask `hutch --dump-options`: the hutch under test comes first in PATH.
-mkdir -p "$TEST_TMP/bin" "$TEST_TMP/tree/subdir" "$TEST_TMP/run/hutch/box-one"
+mkdir -p "$TEST_TMP/bin" "$TEST_TMP/tree/subdir" "$TEST_TMP/run/hutch/box-one" \
+	"$TEST_TMP/state/hutch/workspaces/ws-one"
 ln -s "$HUTCH" "$TEST_TMP/bin/hutch"
 touch "$TEST_TMP/tree/somefile"
-export PATH=$TEST_TMP/bin:$PATH XDG_RUNTIME_DIR=$TEST_TMP/run HOME=$TEST_TMP
+export PATH=$TEST_TMP/bin:$PATH XDG_RUNTIME_DIR=$TEST_TMP/run HOME=$TEST_TMP XDG_STATE_HOME=$TEST_TMP/state
 T=$TEST_TMP/tree
 
 # wants SHELL LINE GOT WANT...: GOT (one match a line) includes each WANT.
@@ -49,6 +50,8 @@ else
 	wants fish "hutch --bind $T/so" "$(fish_complete "hutch --bind $T/so")" "$T/somefile"
 	wants fish "hutch -- tru" "$(fish_complete "hutch -- tru")" true
 	wants fish "hutch join " "$(fish_complete "hutch join ")" box-one
+	wants fish "hutch changes " "$(fish_complete "hutch changes ")" ws-one
+	wants fish "hutch desktop " "$(fish_complete "hutch desktop ")" install
 	got=$(fish_complete "hutch -- ls --idm")
 	has_line "$got" --idmap && not_ok "fish: no hutch option after the command" "$got" ||
 		ok "fish: no hutch option after the command"
@@ -76,6 +79,8 @@ else
 		wants zsh "hutch --bind $T/so" "$(zsh_complete "hutch --bind $T/so")" somefile
 		wants zsh "hutch -- tru" "$(zsh_complete "hutch -- tru")" true
 		wants zsh "hutch join " "$(zsh_complete "hutch join ")" box-one
+		wants zsh "hutch changes " "$(zsh_complete "hutch changes ")" ws-one
+		wants zsh "hutch desktop " "$(zsh_complete "hutch desktop ")" install
 	fi
 fi
 
