@@ -2,7 +2,6 @@
  * Launcher side, the caller's own privileges; it only reads the host's trees. */
 #include "mask.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -13,6 +12,7 @@
 
 #include "failure.h"
 #include "macro.h"
+#include "tree-walk.h"
 #include "workspace.h"
 
 #define MASK_MAX_COMPONENTS 128
@@ -136,7 +136,6 @@ static int add_hit(struct ws_mask_hit **hits, size_t *n, const char *dst, const 
 struct walk {
 	char *const *globs;
 	const char *dst;
-	dev_t dev;
 	struct ws_mask_hit **hits;
 	size_t *n_hits;
 };
@@ -152,39 +151,18 @@ static bool walk_matches(const struct walk *w, const char *rel)
 	return false;
 }
 
-/* rel is the path of dfd below the tree ("" for its root); rel's buffer is extended in place. */
-static int walk_dir(const struct walk *w, int dfd, char *rel, size_t len, size_t cap, int depth)
+/* A match is masked where it stands (a symlink's target is covered at its own place) and not
+ * entered; anything else is walked into. */
+static int walk_visit(void *data, const char *rel, const struct stat *st)
 {
-	DIR *d = fdopendir(dfd);
-	struct dirent *de;
-	int r = 0;
+	const struct walk *w = data;
 
-	if (!d) {
-		safe_close(dfd);
-		return negative_errno();
-	}
-	while (r == 0 && (de = readdir(d))) {
-		struct stat st;
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		size_t n = (size_t)snprintf(rel + len, cap - len, "%s%s", len ? "/" : "", de->d_name);
-		if (len + n >= cap || fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;
-		if (walk_matches(w, rel)) {
-			if (!S_ISLNK(st.st_mode)) /* a symlink's target is covered at its own place */
-				r = add_hit(w->hits, w->n_hits, w->dst, rel, S_ISDIR(st.st_mode));
-			continue;
-		}
-		if (!S_ISDIR(st.st_mode) || st.st_dev != w->dev || depth >= MASK_MAX_DEPTH)
-			continue;
-		int sub = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (sub >= 0)
-			r = walk_dir(w, sub, rel, len + n, cap, depth + 1);
-		rel[len] = '\0';
-	}
-	closedir(d);
-	rel[len] = '\0';
-	return r;
+	if (!walk_matches(w, rel))
+		return 0;
+	if (S_ISLNK(st->st_mode))
+		return 1;
+	int r = add_hit(w->hits, w->n_hits, w->dst, rel, S_ISDIR(st->st_mode));
+	return r < 0 ? r : 1;
 }
 
 int mask_resolve(char *const *globs, const char *tree, const char *dst, struct ws_mask_hit **hits,
@@ -205,7 +183,6 @@ int mask_resolve(char *const *globs, const char *tree, const char *dst, struct w
 		safe_close(fd);
 		return fail(f, r, "--mask", "%s", tree);
 	}
-	w.dev = st.st_dev;
-	r = walk_dir(&w, fd, rel, 0, sizeof(rel), 0);
+	r = tree_walk(fd, st.st_dev, MASK_MAX_DEPTH, rel, sizeof(rel), walk_visit, &w);
 	return r < 0 ? fail(f, r, "--mask", "resolving in %s", tree) : 0;
 }

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "log.h"
 #include "macro.h"
 #include "strv.h"
+#include "tree-walk.h"
 #include "workspace.h"
 
 void workspace_put_path(FILE *out, const char *p)
@@ -213,7 +215,6 @@ int workspace_remove_tree(int parent_fd, const char *name)
 struct snap {
 	struct ws_stat *v;
 	size_t n, cap;
-	dev_t dev;
 };
 
 static int snap_add(struct snap *s, const char *rel, const struct stat *st)
@@ -236,37 +237,9 @@ static int snap_add(struct snap *s, const char *rel, const struct stat *st)
 	return s->v[s->n++].path ? 0 : -ENOMEM;
 }
 
-/* The tree as overlayfs sees it as a lower: no symlink followed, no other mount entered. */
-static int snap_dir(struct snap *s, int dfd, char *rel, size_t len, size_t cap)
+static int snap_visit(void *data, const char *rel, const struct stat *st)
 {
-	DIR *d = fdopendir(dfd);
-	struct dirent *de;
-	int r = 0;
-
-	if (!d) {
-		safe_close(dfd);
-		return negative_errno();
-	}
-	while (r == 0 && (de = readdir(d))) {
-		struct stat st;
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		size_t n = (size_t)snprintf(rel + len, cap - len, "%s%s", len ? "/" : "", de->d_name);
-		if (len + n >= cap)
-			continue;
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;
-		r = snap_add(s, rel, &st);
-		if (r == 0 && S_ISDIR(st.st_mode) && st.st_dev == s->dev) {
-			int sub =
-			    openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (sub >= 0)
-				r = snap_dir(s, sub, rel, len + n, cap);
-		}
-		rel[len] = '\0';
-	}
-	closedir(d);
-	return r;
+	return snap_add(data, rel, st);
 }
 
 static int by_path(const void *a, const void *b)
@@ -324,10 +297,9 @@ static int snapshot(const char *dir, const char *path)
 		safe_close(fd);
 		return r;
 	}
-	s.dev = st.st_dev;
 	r = snap_add(&s, ".", &st);
 	if (r == 0)
-		r = snap_dir(&s, fd, rel, 0, sizeof(rel));
+		r = tree_walk(fd, st.st_dev, INT_MAX, rel, sizeof(rel), snap_visit, &s);
 	else
 		safe_close(fd);
 	if (r == 0) {
