@@ -45,9 +45,9 @@ static int tie_to_launcher(int sync_fd, struct failure *f)
 	return 0;
 }
 
-static int sandbox_setup(const struct config *c, int sync_fd, struct failure *f)
+static int sandbox_setup(const struct config *c, struct mount_ctx *mc, int sync_fd, struct failure *f)
 {
-	struct mount_ctx m = { .c = c, .oldroot_fd = -1, .newroot_fd = -1, .sync_fd = sync_fd };
+	struct mount_ctx m = *mc;
 	int r = mount_stage(&m, f);
 
 	if (r == 0)
@@ -110,22 +110,27 @@ static pid_t spawn_command(const struct config *c, int sync_fd)
 #endif
 }
 
-_noreturn_ static void sandbox_main(const struct config *c, int sync_fd)
+/* wait_maps: the id maps come from the setuid helpers, which take a while: pid 1 prepares its
+ * mounts meanwhile (mount_prefetch). Written directly, they are there at once. */
+_noreturn_ static void sandbox_main(const struct config *c, int sync_fd, bool wait_maps)
 {
 	struct failure f = { 0 };
+	struct mount_ctx m = { .c = c, .oldroot_fd = -1, .newroot_fd = -1, .sync_fd = sync_fd };
 	pid_t cmd;
 	int r = tie_to_launcher(sync_fd, &f);
 
 	/* Before the launcher can start the network back-end, which comes after the maps. */
 	if (r == 0)
 		net_prepare_ipv6(c);
+	if (r == 0 && wait_maps)
+		mount_prefetch(&m);
 	/* The launcher acknowledges the id maps to us directly (the first child only waits). */
 	if (r == 0)
 		r = sync_expect(sync_fd, SYNC_USERMAP_ACK, NULL, NULL, NULL, &f);
 	if (r == 0 && c->bwrap)
 		r = bwrap_maps_ready(c, &f);
 	if (r == 0)
-		r = sandbox_setup(c, sync_fd, &f);
+		r = sandbox_setup(c, &m, sync_fd, &f);
 	if (r == 0 && c->bwrap)
 		r = bwrap_sandbox_ready(c, &f);
 	if (r < 0)
@@ -179,7 +184,7 @@ void child_main(const struct config *c, int sync_fd, int launcher_fd)
 	if (pid < 0)
 		child_fail(sync_fd, (fail(&f, pid, "clone", "pid 1"), &f));
 	if (pid == 0)
-		sandbox_main(c, sync_fd);
+		sandbox_main(c, sync_fd, true);
 	/* With its pidfd: our pid numbers are not the launcher's when it joined a pid namespace
 	 * (bwrap's --pidns) and this process was born there. */
 	if (sync_send(sync_fd, SYNC_PID1, pid, NULL, 0, &pid1_fd, 1) < 0)
@@ -193,5 +198,5 @@ void child_main(const struct config *c, int sync_fd, int launcher_fd)
 void child_direct_main(const struct config *c, int sync_fd, int launcher_fd)
 {
 	safe_close(launcher_fd);
-	sandbox_main(c, sync_fd);
+	sandbox_main(c, sync_fd, false);
 }

@@ -134,8 +134,51 @@ int set_attr(int tree, uint64_t set, bool recursive)
 	return 0;
 }
 
+/* The detached mount made for e before the maps (taken), or -1. */
+static int take_pre(const struct mount_ctx *m, const struct mp_entry *e)
+{
+	uintptr_t first = (uintptr_t)m->c->plan.ops, at = (uintptr_t)e;
+	size_t i;
+	int fd;
+
+	/* e may be an entry of the caller's own (do_proc's fallback bind) */
+	if (!m->pre || at < first || at >= first + m->c->plan.n * sizeof(*e))
+		return -1;
+	i = (at - first) / sizeof(*e);
+	fd = m->pre[i];
+	m->pre[i] = -1;
+	return fd;
+}
+
+static int bind_tree(const struct mount_ctx *m, const struct mp_entry *e, struct stat *st)
+{
+	_cleanup_close_ int sfd = open_source(m, e->src);
+	int tree, r;
+
+	if (sfd < 0)
+		return sfd;
+	if (fstat(sfd, st) < 0)
+		return negative_errno();
+	tree = open_tree(sfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+	if (tree < 0)
+		return negative_errno();
+	uint64_t attr = MOUNT_ATTR_NOSUID | ((e->flags & MPF_RO) ? MOUNT_ATTR_RDONLY : 0) |
+			((e->flags & MPF_DEV) ? 0 : MOUNT_ATTR_NODEV);
+	if ((r = set_attr(tree, attr, true)) < 0) {
+		safe_close(tree);
+		return r;
+	}
+	return tree;
+}
+
 static int do_bind(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
 {
+	_cleanup_close_ int pre = take_pre(m, e);
+	if (pre >= 0) {
+		struct stat st;
+		if (fstat(pre, &st) == 0)
+			return attach(m, pre, "bind", e->dst, S_ISDIR(st.st_mode) ? MK_DIR : MK_FILE, f);
+	}
 	_cleanup_close_ int sfd = open_source(m, e->src), tree = -1;
 	uint64_t attr = MOUNT_ATTR_NOSUID;
 	struct stat st;
@@ -219,13 +262,26 @@ int mount_new_fs(const struct mount_ctx *m, const char *op, const char *type, co
 	return attach(m, mnt, op, dst, MK_DIR, f);
 }
 
-static int do_tmpfs(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
+static int tmpfs_tree(const struct mp_entry *e)
 {
 	char mode[24], size[40];
 	const char *opts[] = { mode, e->size ? size : NULL, NULL };
 
+	snprintf(mode, sizeof(mode), "mode=%04o", (unsigned)e->mode);
+	snprintf(size, sizeof(size), "size=%llu", e->size);
+	return new_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+}
+
+static int do_tmpfs(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
+{
+	char mode[24], size[40];
+	const char *opts[] = { mode, e->size ? size : NULL, NULL };
+	_cleanup_close_ int pre = take_pre(m, e);
+
 	if (can_skip(m, e))
 		return 0;
+	if (pre >= 0)
+		return attach(m, pre, "tmpfs", e->dst, MK_DIR, f);
 	snprintf(mode, sizeof(mode), "mode=%04o", (unsigned)e->mode);
 	snprintf(size, sizeof(size), "size=%llu", e->size);
 	return mount_new_fs(m, "tmpfs", "tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, e->dst, f);
@@ -267,7 +323,9 @@ static int do_proc(const struct mount_ctx *m, const struct mp_entry *e, struct f
 	 * not own that pid namespace): bind the host's instead, as the only faithful view. */
 	if (m->c->share & SHARE_PID)
 		return do_bind(m, &b, f);
-	mnt = new_fs("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	mnt = take_pre(m, e);
+	if (mnt < 0)
+		mnt = new_fs("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
 	/* Inside another sandbox whose /proc has read-only parts bound over it, the kernel
 	 * refuses a new proc instance (it would uncover them): the outer one is bound, with its
 	 * covers, as nested bubblewrap needs too. */
@@ -390,9 +448,11 @@ static int root_attach(struct mount_ctx *m, int tree, const char *op, struct fai
 static int do_root_tmpfs(struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
 {
 	/* bwrap's root is a directory of the staging tmpfs bound on itself: no second tmpfs */
+	_cleanup_close_ int pre = take_pre(m, e);
 	_cleanup_close_ int mnt = (e->flags & MPF_COMPAT)
 				      ? open_tree(AT_FDCWD, "/newroot", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC)
-				      : new_fs("tmpfs", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+				  : pre >= 0 ? TAKE_FD(pre)
+					     : new_fs("tmpfs", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
 	int r = mnt < 0 ? fail(f, mnt < -1 ? mnt : negative_errno(), "root", "tmpfs")
 			: root_attach(m, mnt, "root", f);
 
@@ -597,6 +657,45 @@ int mount_apply_plan(struct mount_ctx *m, struct failure *f)
 /* Our mount namespace stops sending events to the host's (MS_SLAVE: host mounts still show
  * up), then a staging tmpfs over /tmp becomes the root, with the host's tree at /oldroot;
  * pivot_root moves the staging mount away, uncovering the host's real /tmp beneath. */
+void mount_prefetch(struct mount_ctx *m)
+{
+	const struct mountplan *p = &m->c->plan;
+
+	m->pre = malloc(p->n * sizeof(int));
+	if (!m->pre)
+		return;
+	for (size_t i = 0; i < p->n; i++)
+		m->pre[i] = -1;
+	m->oldroot_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (m->oldroot_fd < 0)
+		return;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct mp_entry *e = &p->ops[i];
+		struct stat st;
+		int fd = -1;
+		switch (e->op) {
+		case MP_BIND:
+			fd = bind_tree(m, e, &st);
+			break;
+		case MP_TMPFS:
+			fd = tmpfs_tree(e);
+			break;
+		case MP_PROC:
+			if (!(m->c->share & SHARE_PID))
+				fd = new_fs("proc", NULL,
+					    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+			break;
+		case MP_ROOT_TMPFS:
+			if (!(e->flags & MPF_COMPAT))
+				fd = new_fs("tmpfs", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+			break;
+		default:
+			break;
+		}
+		m->pre[i] = fd >= 0 ? fd : -1;
+	}
+}
+
 int mount_stage(struct mount_ctx *m, struct failure *f)
 {
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
@@ -615,7 +714,8 @@ int mount_stage(struct mount_ctx *m, struct failure *f)
 	if (covers && (fd < 0 || mkdir("/cover-dir", 0) < 0))
 		return fail(f, negative_errno(), "mount", "staging cover objects");
 	safe_close(fd);
-	m->oldroot_fd = open("/oldroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (m->oldroot_fd < 0)
+		m->oldroot_fd = open("/oldroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (m->oldroot_fd < 0)
 		return fail(f, negative_errno(), "mount", "opening the host's root");
 	return 0;
@@ -634,6 +734,10 @@ void mount_note(const struct mount_ctx *m, const char *fmt, ...)
 
 void mount_ctx_close(struct mount_ctx *m)
 {
+	for (size_t i = 0; m->pre && i < m->c->plan.n; i++)
+		safe_close(m->pre[i]);
+	free(m->pre);
+	m->pre = NULL;
 	m->oldroot_fd = safe_close(m->oldroot_fd);
 	m->newroot_fd = safe_close(m->newroot_fd);
 }

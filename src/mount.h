@@ -17,7 +17,14 @@ struct mount_ctx {
 	int newroot_fd;	  /* the sandbox's root, for destinations (no symlinks followed) */
 	int sync_fd;	  /* for notes to the launcher (--verbose) */
 	unsigned n_files; /* MP_FILE contents staged so far */
+	int *pre;	  /* per plan entry: its detached mount made before the id maps, or -1 */
 };
+
+/* Before the id maps exist (they are needed only to create files and directories): open the
+ * host's root and make the detached mounts the plan will attach (binds of host paths, new
+ * proc and tmpfs instances), so that this work overlaps the id-map helpers. What fails here
+ * is left for mount_apply_plan to do again and report. */
+void mount_prefetch(struct mount_ctx *m);
 
 /* Stage the two roots (the host's tree at /oldroot, an empty tmpfs at /newroot). */
 int mount_stage(struct mount_ctx *m, struct failure *f);
