@@ -150,11 +150,16 @@ static int take_pre(const struct mount_ctx *m, const struct mp_entry *e)
 	return fd;
 }
 
-static int bind_tree(const struct mount_ctx *m, const struct mp_entry *e, struct stat *st)
+/* The detached copy of a host path for MP_BIND, its flags set; *st is the source's. Returns the
+ * mount's fd or -errno, with *flags_failed when it was setting the flags that failed. */
+static int bind_tree(const struct mount_ctx *m, const struct mp_entry *e, struct stat *st, bool *flags_failed)
 {
-	_cleanup_close_ int sfd = open_source(m, e->src);
-	int tree, r;
+	_cleanup_close_ int sfd = open_source(m, e->src), tree = -1;
+	uint64_t attr = MOUNT_ATTR_NOSUID | ((e->flags & MPF_RO) ? MOUNT_ATTR_RDONLY : 0) |
+			((e->flags & MPF_DEV) ? 0 : MOUNT_ATTR_NODEV);
+	int r;
 
+	*flags_failed = false;
 	if (sfd < 0)
 		return sfd;
 	if (fstat(sfd, st) < 0)
@@ -162,39 +167,27 @@ static int bind_tree(const struct mount_ctx *m, const struct mp_entry *e, struct
 	tree = open_tree(sfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
 	if (tree < 0)
 		return negative_errno();
-	uint64_t attr = MOUNT_ATTR_NOSUID | ((e->flags & MPF_RO) ? MOUNT_ATTR_RDONLY : 0) |
-			((e->flags & MPF_DEV) ? 0 : MOUNT_ATTR_NODEV);
 	if ((r = set_attr(tree, attr, true)) < 0) {
-		safe_close(tree);
+		*flags_failed = true;
 		return r;
 	}
-	return tree;
+	return TAKE_FD(tree);
 }
 
 static int do_bind(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
 {
-	_cleanup_close_ int pre = take_pre(m, e);
-	if (pre >= 0) {
-		struct stat st;
-		if (fstat(pre, &st) == 0)
-			return attach(m, pre, "bind", e->dst, S_ISDIR(st.st_mode) ? MK_DIR : MK_FILE, f);
-	}
-	_cleanup_close_ int sfd = open_source(m, e->src), tree = -1;
-	uint64_t attr = MOUNT_ATTR_NOSUID;
+	_cleanup_close_ int tree = take_pre(m, e);
+	bool flags_failed = false;
 	struct stat st;
-	int r;
 
-	if (sfd == -ENOENT && (e->flags & MPF_TRY))
+	if (tree < 0 || fstat(tree, &st) < 0) {
+		safe_close(tree);
+		tree = bind_tree(m, e, &st, &flags_failed);
+	}
+	if (tree == -ENOENT && !flags_failed && (e->flags & MPF_TRY))
 		return 0;
-	if (sfd < 0 || fstat(sfd, &st) < 0)
-		return fail(f, sfd < 0 ? sfd : negative_errno(), "bind", "%s", e->src);
-	tree = open_tree(sfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
 	if (tree < 0)
-		return fail(f, negative_errno(), "bind", "%s", e->src);
-	attr |= (e->flags & MPF_RO) ? MOUNT_ATTR_RDONLY : 0;
-	attr |= (e->flags & MPF_DEV) ? 0 : MOUNT_ATTR_NODEV;
-	if ((r = set_attr(tree, attr, true)) < 0)
-		return fail(f, r, "bind", "%s: setting mount flags", e->src);
+		return fail(f, tree, "bind", "%s%s", e->src, flags_failed ? ": setting mount flags" : "");
 	return attach(m, tree, "bind", e->dst, S_ISDIR(st.st_mode) ? MK_DIR : MK_FILE, f);
 }
 
@@ -274,17 +267,13 @@ static int tmpfs_tree(const struct mp_entry *e)
 
 static int do_tmpfs(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
 {
-	char mode[24], size[40];
-	const char *opts[] = { mode, e->size ? size : NULL, NULL };
-	_cleanup_close_ int pre = take_pre(m, e);
+	_cleanup_close_ int mnt = take_pre(m, e);
 
 	if (can_skip(m, e))
 		return 0;
-	if (pre >= 0)
-		return attach(m, pre, "tmpfs", e->dst, MK_DIR, f);
-	snprintf(mode, sizeof(mode), "mode=%04o", (unsigned)e->mode);
-	snprintf(size, sizeof(size), "size=%llu", e->size);
-	return mount_new_fs(m, "tmpfs", "tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, e->dst, f);
+	if (mnt < 0 && (mnt = tmpfs_tree(e)) < 0)
+		return fail(f, mnt, "tmpfs", "%s", e->dst);
+	return attach(m, mnt, "tmpfs", e->dst, MK_DIR, f);
 }
 
 static int do_dir(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
@@ -312,6 +301,11 @@ static int do_symlink(const struct mount_ctx *m, const struct mp_entry *e, struc
 	return fail(f, -EEXIST, "symlink", "%s", e->dst);
 }
 
+static int proc_tree(void)
+{
+	return new_fs("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+}
+
 static int do_proc(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
 {
 	struct mp_entry b = { .op = MP_BIND, .src = (char *)"/proc", .dst = e->dst };
@@ -325,7 +319,7 @@ static int do_proc(const struct mount_ctx *m, const struct mp_entry *e, struct f
 		return do_bind(m, &b, f);
 	mnt = take_pre(m, e);
 	if (mnt < 0)
-		mnt = new_fs("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+		mnt = proc_tree();
 	/* Inside another sandbox whose /proc has read-only parts bound over it, the kernel
 	 * refuses a new proc instance (it would uncover them): the outer one is bound, with its
 	 * covers, as nested bubblewrap needs too. */
@@ -445,14 +439,20 @@ static int root_attach(struct mount_ctx *m, int tree, const char *op, struct fai
 	return m->newroot_fd < 0 ? fail(f, negative_errno(), op, "opening the new root") : 0;
 }
 
+static int root_tree(void)
+{
+	return new_fs("tmpfs", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+}
+
 static int do_root_tmpfs(struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
 {
 	/* bwrap's root is a directory of the staging tmpfs bound on itself: no second tmpfs */
-	_cleanup_close_ int pre = take_pre(m, e);
 	_cleanup_close_ int mnt = (e->flags & MPF_COMPAT)
 				      ? open_tree(AT_FDCWD, "/newroot", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC)
-				  : pre >= 0 ? TAKE_FD(pre)
-					     : new_fs("tmpfs", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+				      : take_pre(m, e);
+
+	if (mnt < 0 && !(e->flags & MPF_COMPAT))
+		mnt = root_tree();
 	int r = mnt < 0 ? fail(f, mnt < -1 ? mnt : negative_errno(), "root", "tmpfs")
 			: root_attach(m, mnt, "root", f);
 
@@ -654,9 +654,6 @@ int mount_apply_plan(struct mount_ctx *m, struct failure *f)
 	return 0;
 }
 
-/* Our mount namespace stops sending events to the host's (MS_SLAVE: host mounts still show
- * up), then a staging tmpfs over /tmp becomes the root, with the host's tree at /oldroot;
- * pivot_root moves the staging mount away, uncovering the host's real /tmp beneath. */
 void mount_prefetch(struct mount_ctx *m)
 {
 	const struct mountplan *p = &m->c->plan;
@@ -672,22 +669,22 @@ void mount_prefetch(struct mount_ctx *m)
 	for (size_t i = 0; i < p->n; i++) {
 		const struct mp_entry *e = &p->ops[i];
 		struct stat st;
+		bool flags_failed;
 		int fd = -1;
 		switch (e->op) {
 		case MP_BIND:
-			fd = bind_tree(m, e, &st);
+			fd = bind_tree(m, e, &st, &flags_failed);
 			break;
 		case MP_TMPFS:
 			fd = tmpfs_tree(e);
 			break;
 		case MP_PROC:
 			if (!(m->c->share & SHARE_PID))
-				fd = new_fs("proc", NULL,
-					    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+				fd = proc_tree();
 			break;
 		case MP_ROOT_TMPFS:
 			if (!(e->flags & MPF_COMPAT))
-				fd = new_fs("tmpfs", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+				fd = root_tree();
 			break;
 		default:
 			break;
@@ -696,6 +693,9 @@ void mount_prefetch(struct mount_ctx *m)
 	}
 }
 
+/* Our mount namespace stops sending events to the host's (MS_SLAVE: host mounts still show
+ * up), then a staging tmpfs over /tmp becomes the root, with the host's tree at /oldroot;
+ * pivot_root moves the staging mount away, uncovering the host's real /tmp beneath. */
 int mount_stage(struct mount_ctx *m, struct failure *f)
 {
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
