@@ -45,13 +45,12 @@ static int tie_to_launcher(int sync_fd, struct failure *f)
 	return 0;
 }
 
-static int sandbox_setup(const struct config *c, struct mount_ctx *mc, int sync_fd, struct failure *f)
+static int sandbox_setup(const struct config *c, struct mount_ctx *m, int sync_fd, struct failure *f)
 {
-	struct mount_ctx m = *mc;
-	int r = mount_stage(&m, f);
+	int r = mount_stage(m, f);
 
 	if (r == 0)
-		r = mount_apply_plan(&m, f);
+		r = mount_apply_plan(m, f);
 	if (r == 0)
 		r = net_setup_child(c, f);
 	if (r == 0)
@@ -59,8 +58,8 @@ static int sandbox_setup(const struct config *c, struct mount_ctx *mc, int sync_
 	if (r == 0 && c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0)
 		r = fail(f, negative_errno(), "hostname", "%s", c->hostname);
 	if (r == 0)
-		r = rootfs_enter(m.newroot_fd, c->plan.root_readonly, f);
-	mount_ctx_close(&m);
+		r = rootfs_enter(m->newroot_fd, c->plan.root_readonly, f);
+	mount_ctx_close(m);
 	return r;
 }
 
