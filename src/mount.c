@@ -37,6 +37,28 @@ int open_source(const struct mount_ctx *m, const char *src)
 	return openat2_path(m->oldroot_fd, src, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 }
 
+/* MP_BIND's source. With MPF_COMPAT (bwrap's command line) a magic link as the last component
+ * is followed, from this process, as bwrap's own setup follows it: /proc/self/ns/user is then
+ * the sandbox's user namespace (Flatpak binds it at /run/.userns), /proc/self/fd/N one of its
+ * fds. Only the last component: the path to it still resolves inside the host's root. */
+static int open_bind_source(const struct mount_ctx *m, const struct mp_entry *e)
+{
+	char parent[4096];
+	const char *name = strrchr(e->src, '/');
+	int fd = open_source(m, e->src);
+	_cleanup_close_ int pfd = -1;
+
+	if (fd != -ELOOP || !(e->flags & MPF_COMPAT) || !name || !name[1])
+		return fd;
+	if (snprintf(parent, sizeof(parent), "%.*s", (int)(name - e->src), e->src) >= (int)sizeof(parent))
+		return -ENAMETOOLONG;
+	pfd = open_source(m, *parent ? parent : "/");
+	if (pfd < 0)
+		return pfd;
+	fd = openat(pfd, name + 1, O_PATH | O_CLOEXEC);
+	return fd < 0 ? negative_errno() : fd;
+}
+
 /* One component under dirfd, created as kind when missing; never through a symlink. */
 static int open_component(int dirfd, const char *name, enum mk_kind kind, mode_t mode)
 {
@@ -150,44 +172,54 @@ static int take_pre(const struct mount_ctx *m, const struct mp_entry *e)
 	return fd;
 }
 
+/* How far bind_tree() got when it failed. */
+enum bind_step {
+	BIND_SOURCE, /* opening the source */
+	BIND_CLONE,  /* copying its mount tree */
+	BIND_FLAGS,  /* setting the copy's flags */
+};
+
 /* The detached copy of a host path for MP_BIND, its flags set; *st is the source's. Returns the
- * mount's fd or -errno, with *flags_failed when it was setting the flags that failed. */
-static int bind_tree(const struct mount_ctx *m, const struct mp_entry *e, struct stat *st, bool *flags_failed)
+ * mount's fd or -errno, with *ret_step saying which step failed. */
+static int bind_tree(const struct mount_ctx *m, const struct mp_entry *e, struct stat *st,
+		     enum bind_step *ret_step)
 {
-	_cleanup_close_ int sfd = open_source(m, e->src), tree = -1;
+	_cleanup_close_ int sfd = open_bind_source(m, e), tree = -1;
 	uint64_t attr = MOUNT_ATTR_NOSUID | ((e->flags & MPF_RO) ? MOUNT_ATTR_RDONLY : 0) |
 			((e->flags & MPF_DEV) ? 0 : MOUNT_ATTR_NODEV);
 	int r;
 
-	*flags_failed = false;
+	*ret_step = BIND_SOURCE;
 	if (sfd < 0)
 		return sfd;
+	*ret_step = BIND_CLONE;
 	if (fstat(sfd, st) < 0)
 		return negative_errno();
 	tree = open_tree(sfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
 	if (tree < 0)
 		return negative_errno();
-	if ((r = set_attr(tree, attr, true)) < 0) {
-		*flags_failed = true;
+	*ret_step = BIND_FLAGS;
+	if ((r = set_attr(tree, attr, true)) < 0)
 		return r;
-	}
 	return TAKE_FD(tree);
 }
 
 static int do_bind(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
 {
 	_cleanup_close_ int tree = take_pre(m, e);
-	bool flags_failed = false;
+	enum bind_step step = BIND_CLONE;
 	struct stat st;
 
 	if (tree < 0 || fstat(tree, &st) < 0) {
 		safe_close(tree);
-		tree = bind_tree(m, e, &st, &flags_failed);
+		tree = bind_tree(m, e, &st, &step);
 	}
-	if (tree == -ENOENT && !flags_failed && (e->flags & MPF_TRY))
+	/* -try: a source that cannot be opened (missing, a refused link) is skipped */
+	if (tree < 0 && step == BIND_SOURCE && (e->flags & MPF_TRY))
 		return 0;
 	if (tree < 0)
-		return fail(f, tree, "bind", "%s%s", e->src, flags_failed ? ": setting mount flags" : "");
+		return fail(f, tree, "bind", "%s%s", e->src,
+			    step == BIND_FLAGS ? ": setting mount flags" : "");
 	return attach(m, tree, "bind", e->dst, S_ISDIR(st.st_mode) ? MK_DIR : MK_FILE, f);
 }
 
@@ -669,11 +701,11 @@ void mount_prefetch(struct mount_ctx *m)
 	for (size_t i = 0; i < p->n; i++) {
 		const struct mp_entry *e = &p->ops[i];
 		struct stat st;
-		bool flags_failed;
+		enum bind_step step;
 		int fd = -1;
 		switch (e->op) {
 		case MP_BIND:
-			fd = bind_tree(m, e, &st, &flags_failed);
+			fd = bind_tree(m, e, &st, &step);
 			break;
 		case MP_TMPFS:
 			fd = tmpfs_tree(e);

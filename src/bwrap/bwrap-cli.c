@@ -163,7 +163,8 @@ static int bind_common(struct bw_parse *p, char **a, unsigned flags, struct fail
 	_cleanup_free_ char *src = NULL;
 	int r = source_path(p, a[0], &src);
 
-	return r < 0 ? fail(f, r, "bwrap", "%s", a[0]) : add_op(p, MP_BIND, flags, 0, src, a[1], NULL, f);
+	return r < 0 ? fail(f, r, "bwrap", "%s", a[0])
+		     : add_op(p, MP_BIND, flags | MPF_COMPAT, 0, src, a[1], NULL, f);
 }
 
 #define BIND_OPT(fn, flags)                                            \

@@ -9,10 +9,12 @@
  *   probe x32 NAME           syscall with x32 numbers (__X32_SYSCALL_BIT)
  *   probe write PATH         open PATH for writing (creating it if needed)
  *   probe loop N             N getppid() calls: "ns_per_call=…" (the filter's per-call cost)
+ *   probe userns PATH        the user namespace file PATH: "ino=… parent=…" (its parent's inode)
  *   probe pty CMD [ARGS…]    run CMD on a new pty, copy its output, exit with its status */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/nsfs.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
@@ -244,6 +246,26 @@ static int cmd_ids(void)
 	return cmd_status(keys, ARRAY_SIZE(keys));
 }
 
+/* The user namespace at path and its parent (NS_GET_PARENT): where a bound namespace file sits
+ * in the tree, for comparing the command's own with what a sandbox left at some path. */
+static int cmd_userns(const char *path)
+{
+	struct stat st, pst;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), pfd;
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		printf("userns %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	pfd = ioctl(fd, NS_GET_PARENT);
+	if (pfd < 0 || fstat(pfd, &pst) < 0)
+		printf("ino=%llu parent=%s\n", (unsigned long long)st.st_ino, strerror(errno));
+	else
+		printf("ino=%llu parent=%llu\n", (unsigned long long)st.st_ino,
+		       (unsigned long long)pst.st_ino);
+	return 0;
+}
+
 static int cmd_env(void)
 {
 	for (char **e = environ; *e; e++)
@@ -336,8 +358,10 @@ static int cmd_pty(char **argv)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: probe caps|nnp|seccomp-mode|ids|fds|env|tty|landlock-abi\n"
-			"       probe syscall|i386|x32 NAME | write PATH | loop N | pty CMD [ARGS...]\n");
+	fprintf(
+	    stderr,
+	    "usage: probe caps|nnp|seccomp-mode|ids|fds|env|tty|landlock-abi\n"
+	    "       probe syscall|i386|x32 NAME | write PATH | loop N | userns PATH | pty CMD [ARGS...]\n");
 	return 2;
 }
 
@@ -358,6 +382,8 @@ int main(int argc, char **argv)
 		return cmd_status(seccomp_key, 1);
 	if (strcmp(cmd, "ids") == 0)
 		return cmd_ids();
+	if (strcmp(cmd, "userns") == 0 && arg)
+		return cmd_userns(arg);
 	if (strcmp(cmd, "fds") == 0)
 		return cmd_fds();
 	if (strcmp(cmd, "env") == 0)
