@@ -655,6 +655,6 @@ int launcher_run(const struct config *c, struct launch_report *ret, struct failu
 	cgroup_finish(c, &l.cgroup, &ret->cgroup);
 	state_finish(c, &l.state, r == 0 ? ret->status : -1);
 	if (c->bwrap)
-		bwrap_finished(c, r == 0 ? ret->status : -1);
+		bwrap_finished(c, r == 0 && !f->stage[0] ? ret->status : -1); /* not if it never ran */
 	return r;
 }

@@ -59,10 +59,18 @@ static int open_bind_source(const struct mount_ctx *m, const struct mp_entry *e)
 	return fd < 0 ? negative_errno() : fd;
 }
 
-/* One component under dirfd, created as kind when missing; never through a symlink. */
-static int open_component(int dirfd, const char *name, enum mk_kind kind, mode_t mode)
+/* How destinations resolve under the new root: hutch's own never through a symlink; bwrap's
+ * through those that stay beneath it (the setup's own --symlink, a relative link in a bound
+ * tree), never one that leaves it (absolute, or too many "..": EXDEV), as bwrap follows them. */
+static uint64_t dest_resolve(const struct mount_ctx *m)
 {
-	int fd = openat2_path(dirfd, name, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+	return m->c->bwrap ? RESOLVE_BENEATH : RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS;
+}
+
+/* One component under dirfd, created as kind when missing. */
+static int open_component(int dirfd, const char *name, enum mk_kind kind, mode_t mode, uint64_t resolve)
+{
+	int fd = openat2_path(dirfd, name, resolve);
 
 	if (fd != -ENOENT || kind == MK_NONE)
 		return fd;
@@ -73,7 +81,7 @@ static int open_component(int dirfd, const char *name, enum mk_kind kind, mode_t
 		safe_close(w);
 	} else if (mkdirat(dirfd, name, mode) < 0 && errno != EEXIST)
 		return negative_errno();
-	return openat2_path(dirfd, name, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+	return openat2_path(dirfd, name, resolve);
 }
 
 /* Walk dst under the new root, creating what is missing; returns an O_PATH fd of dst (or of
@@ -95,7 +103,7 @@ int open_dest(const struct mount_ctx *m, const char *dst, enum mk_kind kind, mod
 	if (last && last != buf && strchr(buf + 1, '/')) {
 		if (kind == MK_PARENT) {
 			*last = '\0';
-			int pfd = openat2_path(m->newroot_fd, buf, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+			int pfd = openat2_path(m->newroot_fd, buf, dest_resolve(m));
 			*last = '/';
 			if (pfd >= 0 && last[1]) {
 				*ret_name = dst + (last + 1 - buf);
@@ -103,7 +111,7 @@ int open_dest(const struct mount_ctx *m, const char *dst, enum mk_kind kind, mod
 			}
 			safe_close(pfd);
 		} else {
-			int dfd = openat2_path(m->newroot_fd, buf, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+			int dfd = openat2_path(m->newroot_fd, buf, dest_resolve(m));
 			if (dfd != -ENOENT || kind == MK_NONE)
 				return dfd;
 		}
@@ -116,7 +124,7 @@ int open_dest(const struct mount_ctx *m, const char *dst, enum mk_kind kind, mod
 		}
 		/* Only a walk that creates makes missing parents; MK_NONE must not touch anything. */
 		int nfd = open_component(fd, comp, next ? (kind == MK_NONE ? MK_NONE : MK_DIR) : kind,
-					 next ? 0755 : mode);
+					 next ? 0755 : mode, dest_resolve(m));
 		if (fd != m->newroot_fd)
 			safe_close(fd);
 		fd = nfd;
@@ -131,6 +139,8 @@ int dest_error(struct failure *f, int r, const char *op, const char *dst)
 {
 	if (r == -ELOOP)
 		return fail(f, r, op, "%s: destination goes through a symlink", dst);
+	if (r == -EXDEV)
+		return fail(f, r, op, "%s: destination goes through a symlink leaving the new root", dst);
 	return fail(f, r, op, "%s", dst);
 }
 
@@ -220,6 +230,9 @@ static int do_bind(const struct mount_ctx *m, const struct mp_entry *e, struct f
 	if (tree < 0)
 		return fail(f, tree, "bind", "%s%s", e->src,
 			    step == BIND_FLAGS ? ": setting mount flags" : "");
+	/* bwrap makes a missing file mount point read-only for all (0444) */
+	if (!S_ISDIR(st.st_mode) && (e->flags & MPF_COMPAT))
+		safe_close(open_dest(m, e->dst, MK_FILE, 0444, NULL));
 	return attach(m, tree, "bind", e->dst, S_ISDIR(st.st_mode) ? MK_DIR : MK_FILE, f);
 }
 
@@ -330,6 +343,8 @@ static int do_symlink(const struct mount_ctx *m, const struct mp_entry *e, struc
 	n = errno == EEXIST ? readlinkat(pfd, name, old, sizeof(old) - 1) : -1;
 	if (n >= 0 && (size_t)n == strlen(e->src) && memcmp(old, e->src, (size_t)n) == 0)
 		return 0;
+	if (n >= 0)
+		return failx(f, "symlink", "%s: existing destination is %.*s", e->dst, (int)n, old);
 	return fail(f, -EEXIST, "symlink", "%s", e->dst);
 }
 

@@ -384,6 +384,20 @@ int overlay_mount(struct mount_ctx *m, const struct mp_entry *e, int *ret_tree, 
 	return overlay_either(m, e, &o, "/fuse-root", e->src ? staged_persist : staged_tmp, ret_tree, f);
 }
 
+/* dir + name for overlayfs's upperdir/workdir, which take a backslash as an escape (the kernel's
+ * ovl_unescape()): a backslash in name is doubled. */
+static void ovl_path(char *buf, size_t size, const char *dir, const char *name)
+{
+	size_t n = (size_t)snprintf(buf, size, "%s", dir);
+
+	for (; *name && n + 2 < size; name++) {
+		if (*name == '\\')
+			buf[n++] = '\\';
+		buf[n++] = *name;
+	}
+	buf[n < size ? n : size - 1] = '\0';
+}
+
 /* An upper and its work dir share a parent on the host (overlayfs wants them on one mount):
  * that parent is staged at base/state. */
 static int stage_upper_at(const struct mount_ctx *m, const struct mp_entry *e, const char *base,
@@ -408,8 +422,8 @@ static int stage_upper_at(const struct mount_ctx *m, const struct mp_entry *e, c
 		return r;
 	if (statvfs(state, &sv) == 0 && (sv.f_flag & ST_RDONLY))
 		return fail(f, -EROFS, "overlay", "%s", e->src);
-	snprintf(o->upper, sizeof(o->upper), "%s%s", state, up);
-	snprintf(o->work, sizeof(o->work), "%s%s", state, wk);
+	ovl_path(o->upper, sizeof(o->upper), state, up);
+	ovl_path(o->work, sizeof(o->work), state, wk);
 	return 0;
 }
 

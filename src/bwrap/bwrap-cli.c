@@ -279,6 +279,8 @@ static int o_perms(struct bw_parse *p, char **a, struct failure *f)
 {
 	unsigned long mode;
 
+	if (p->next_perms >= 0)
+		return failx(f, "bwrap", "--perms may not be specified more than once for the same file");
 	if (parse_octal(a[0], &mode) < 0)
 		return failx(f, "bwrap", "--perms takes an octal argument <= 07777");
 	p->next_perms = (long)mode;
@@ -287,12 +289,16 @@ static int o_perms(struct bw_parse *p, char **a, struct failure *f)
 
 static int o_size(struct bw_parse *p, char **a, struct failure *f)
 {
+	const char *s = a[0] + strspn(a[0], " \t\n\v\f\r");
 	char *end;
 	unsigned long long v;
 
+	if (p->next_size)
+		return failx(f, "bwrap", "--size may not be specified more than once for the same tmpfs");
+	/* strtoull() takes a sign after blanks and wraps it; sizes are at most SIZE_MAX / 2 */
 	errno = 0;
-	v = strtoull(a[0], &end, 0);
-	if (errno || end == a[0] || *end || a[0][0] == '-' || v == 0)
+	v = strtoull(s, &end, 0);
+	if (errno || end == s || *end || *s == '-' || *s == '+' || v == 0 || v > SIZE_MAX / 2)
 		return failx(f, "bwrap", "--size takes a non-zero number of bytes");
 	p->next_size = v;
 	return 0;
@@ -480,6 +486,7 @@ static int o_clearenv(struct bw_parse *p, char **a, struct failure *f)
 
 static int o_chdir(struct bw_parse *p, char **a, struct failure *f)
 {
+	p->b->chdir_repeated = p->c->chdir != NULL;
 	return replace(&p->c->chdir, a[0], f);
 }
 
@@ -580,7 +587,7 @@ static int read_program(int fd, struct bwrap_config *b, struct failure *f)
 	if (r < 0)
 		return fail(f, r, "bwrap", "Can't read seccomp data");
 	close(fd);
-	if (len == 0 || len % sizeof(struct sock_filter) != 0)
+	if (len % sizeof(struct sock_filter) != 0)
 		return failx(f, "bwrap", "Invalid seccomp data, must be multiple of 8");
 	struct bpf_program *v = realloc(b->progs, (b->n_progs + 1) * sizeof(*v));
 	if (!v)
@@ -804,9 +811,16 @@ static const struct bw_option *find_option(const char *name)
 
 static const char *const nargs_words[] = { "", "an argument", "two arguments", "three arguments" };
 
-/* --perms and --size hold for the one option after them, which must be one they affect. */
+static const char overlay_src_alone[] = "--overlay-src must be followed by another --overlay-src or "
+					"one of --overlay, --tmp-overlay, or --ro-overlay";
+
+/* --perms and --size hold for the one option after them, which must be one they affect;
+ * --overlay-src only leads up to an overlay. */
 static int check_modifiers(struct bw_parse *p, const struct bw_option *o, struct failure *f)
 {
+	if (p->overlay_src && o->fn != o_overlay_src && o->fn != o_overlay && o->fn != o_tmp_overlay &&
+	    o->fn != o_ro_overlay)
+		return failx(f, "bwrap", "%s", overlay_src_alone);
 	if (p->next_perms >= 0 && !(o->flags & TAKES_PERMS) && o->fn != o_perms && o->fn != o_size)
 		return failx(f, "bwrap", "--perms must be followed by an option that creates a file");
 	if (p->next_size && !(o->flags & TAKES_SIZE) && o->fn != o_perms && o->fn != o_size)
@@ -864,6 +878,8 @@ static int check_combinations(struct bw_parse *p, struct failure *f)
 
 	if (p->next_size)
 		return failx(f, "bwrap", "--size must be followed by --tmpfs");
+	if (p->overlay_src)
+		return failx(f, "bwrap", "%s", overlay_src_alone);
 	if (p->c->hostname && !p->unshare_uts)
 		return failx(f, "bwrap", "Specifying --hostname requires --unshare-uts");
 	if (p->as_pid1 && !b->unshare_pid)

@@ -113,6 +113,9 @@ int main(int argc, char **argv)
 	r = refuse_setuid(&f);
 	if (r == 0)
 		r = bwrap_parse(argc, argv, &c, &action, &f);
+	if (c.bwrap && c.bwrap->chdir_repeated)
+		fprintf(stderr, "%sbwrap: Only the last --chdir option will take effect\n",
+			c.bwrap->level_prefix ? "<4>" : "");
 	if (r == 0 && action == BWRAP_RUN && strv_length(c.argv) == 0) {
 		/* no command: the usage, as bwrap does it */
 		bwrap_help(stderr, argv[0]);

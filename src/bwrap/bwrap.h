@@ -36,6 +36,7 @@ struct bwrap_config {
 	bool assert_no_userns; /* --assert-userns-disabled */
 	bool die_with_parent;  /* --die-with-parent */
 	bool level_prefix;     /* --level-prefix: "<3>bwrap: ..." */
+	bool chdir_repeated;   /* a --chdir replaced an earlier one: bwrap warns */
 	bool dev_root;	       /* a --dev: the sandbox's user namespace maps the caller to 0 */
 	bool nest_userns;      /* the command runs in a nested user namespace (see bwrap_finish) */
 	uid_t uid;	       /* the command's ids there */
