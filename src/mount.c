@@ -224,8 +224,9 @@ static int do_bind(const struct mount_ctx *m, const struct mp_entry *e, struct f
 		safe_close(tree);
 		tree = bind_tree(m, e, &st, &step);
 	}
-	/* -try: a source that cannot be opened (missing, a refused link) is skipped */
-	if (tree < 0 && step == BIND_SOURCE && (e->flags & MPF_TRY))
+	/* -try: a missing source is skipped; one that cannot be opened otherwise (a symlink
+	 * loop, a refused magic link) is an error, as in bwrap */
+	if (tree == -ENOENT && step == BIND_SOURCE && (e->flags & MPF_TRY))
 		return 0;
 	if (tree < 0)
 		return fail(f, tree, "bind", "%s%s", e->src,

@@ -35,7 +35,7 @@ enum mp_op {
 enum mp_flags {
 	MPF_RO = 1u << 0,      /* read-only (recursively) */
 	MPF_DEV = 1u << 1,     /* keep device nodes usable */
-	MPF_TRY = 1u << 2,     /* a source that cannot be opened, or a missing target, is skipped */
+	MPF_TRY = 1u << 2,     /* a missing source or target is skipped, not an error */
 	MPF_PRIVATE = 1u << 3, /* tmpfs owned by the sandbox user (home) */
 	MPF_EMPTY = 1u << 4,   /* MP_COVER: readable empty object (mode), not mode 000 (--mask) */
 	MPF_MOUNTED = 1u << 5, /* MP_DATA_FD: a bind mount of the file (else a plain file) */

@@ -17,6 +17,12 @@ like "$(echo "$out" | head -1)" "^[0-9]+$" "--ro-bind-try /proc/self/ns/user: so
 unlike "$out" "$(stat -L -c %i /proc/self/ns/user)" "--ro-bind-try /proc/self/ns/user: not the caller's namespace"
 bw_run "${B[@]}" --ro-bind /proc/self/ns/user /userns true
 is "$rc $err" "0 " "--ro-bind of a magic link under /proc/self works without -try too"
+ln -s loop "$D/loop"
+bw_run "${B[@]}" --ro-bind-try "$D/loop" /x true
+is "$rc $err" "1 bwrap: Can't find source path $D/loop: Too many levels of symbolic links" \
+	"--ro-bind-try: a source that exists but cannot be opened is an error, as in bwrap"
+bw_run "${B[@]}" --ro-bind-try "$D/missing" /x sh -c 'test -e /x || echo skipped'
+is "$rc $out" "0 skipped" "--ro-bind-try: a missing source is skipped"
 
 # ---- destinations through symlinks ----
 mkdir -p "$D/src" && echo inside >"$D/src/f"
