@@ -265,6 +265,9 @@ int new_fs(const char *type, const char *const *opts, uint64_t attr)
 
 	if (fs < 0)
 		return negative_errno();
+	/* the mount's source, as mount(8) and bwrap name it ("tmpfs", "proc"), not "none" */
+	if (fsconfig(fs, FSCONFIG_SET_STRING, "source", type, 0) < 0)
+		return negative_errno();
 	for (; opts && *opts; opts++) {
 		char key[64];
 		const char *eq = strchr(*opts, '=');

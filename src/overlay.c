@@ -159,7 +159,8 @@ static int kernel_overlay(const struct overlay_paths *o, int *ret_tree, char *lo
 
 	if (fs < 0)
 		return negative_errno();
-	if (fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", o->lower, 0) < 0 ||
+	if (fsconfig(fs, FSCONFIG_SET_STRING, "source", "overlay", 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", o->lower, 0) < 0 ||
 	    (o->upper[0] && fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", o->upper, 0) < 0) ||
 	    (o->upper[0] && fsconfig(fs, FSCONFIG_SET_STRING, "workdir", o->work, 0) < 0) ||
 	    fsconfig(fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0 ||

@@ -28,7 +28,7 @@ R=$T/rt
 mkdir -p "$R/usr/bin" "$R/files" "$R/var"
 cp "$BUSYBOX" "$R/usr/bin/busybox"
 cp "$PROBE" "$R/usr/bin/probe"
-for a in sh cat ls id readlink stat echo grep tr; do ln -s busybox "$R/usr/bin/$a"; done
+for a in sh cat ls id readlink stat echo grep tr cut sed sort; do ln -s busybox "$R/usr/bin/$a"; done
 printf '#!/bin/sh\nwhile [ $# -gt 0 ]; do [ "$1" = -C ] && : >"$2"; shift; done\n' >"$R/usr/bin/ldconfig"
 chmod +x "$R/usr/bin/ldconfig"
 printf '[Runtime]\nname=%s\nruntime=%s/x86_64/1\nsdk=%s/x86_64/1\n' "$RT" "$RT" "$RT" >"$R/metadata"
@@ -40,7 +40,8 @@ setup() {
 setup || bail_out "could not make the local runtime: $(tail -3 "$T/setup.log")"
 
 # What the command reports: its maps, /.flatpak-info without the per-run instance id, and
-# where /run/.userns sits relative to the command's own user namespace.
+# where /run/.userns sits relative to the command's own user namespace, the mount table
+# (mount point, options, source).
 # shellcheck disable=SC2016
 inside='
 echo "== maps"; cat /proc/self/uid_map /proc/self/gid_map | tr -s " "
@@ -52,6 +53,7 @@ o=${own#ino=}; o=${o%% *}; op=${own#*parent=}; r=${run#ino=}; r=${r%% *}; rp=${r
 [ "$r" = "$op" ] && echo "/run/.userns is the parent of the command'"'"'s own"
 [ "$rp" = "$op" ] && [ "$r" != "$o" ] && echo "/run/.userns is a sibling of the command'"'"'s own"
 echo "== root"; ls /
+echo "== mounts"; cut -d" " -f5,6,9 /proc/self/mountinfo | sed "s|/.flatpak/[0-9]*|/.flatpak/ID|" | sort
 echo "== app"; ls /app 2>&1; echo made >/app/made 2>&1 && echo "/app writable"
 exit 7
 '
@@ -73,7 +75,7 @@ diag "with $REAL_BWRAP:" "$out" "$err"
 like "$want_rc $(echo $want)" "^7 .*name=$RT.*/run/.userns is" "flatpak run through bwrap works here (the reference)"
 fp_run "$HUTCH_BWRAP" run --command=sh "$RT//1" -c "$inside"
 is "$rc" "$want_rc" "flatpak run: the command's exit status, as with bwrap"
-is "$out" "$want" "flatpak run: /.flatpak-info, id maps, /run/.userns and the root as with bwrap"
+is "$out" "$want" "flatpak run: /.flatpak-info, id maps, /run/.userns, the root and its mounts as with bwrap"
 is "$err" "" "flatpak run: nothing on stderr"
 
 # ---- flatpak build in a locally made app directory ----
