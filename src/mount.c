@@ -144,17 +144,24 @@ int dest_error(struct failure *f, int r, const char *op, const char *dst)
 	return fail(f, r, op, "%s", dst);
 }
 
-/* Attach the detached mount `tree` at dst (created as kind when missing). */
-int attach(const struct mount_ctx *m, int tree, const char *op, const char *dst, enum mk_kind kind,
-	   struct failure *f)
+/* Attach the detached mount `tree` at dst, created as kind with mode when missing; failing to
+ * reach or make dst is reported as stage mk_op, the move itself as op. */
+static int attach_at(const struct mount_ctx *m, int tree, const char *op, const char *mk_op, const char *dst,
+		     enum mk_kind kind, mode_t mode, struct failure *f)
 {
-	_cleanup_close_ int dfd = open_dest(m, dst, kind, kind == MK_FILE ? 0644 : 0755, NULL);
+	_cleanup_close_ int dfd = open_dest(m, dst, kind, mode, NULL);
 
 	if (dfd < 0)
-		return dest_error(f, dfd, op, dst);
+		return dest_error(f, dfd, mk_op, dst);
 	if (move_mount(tree, "", dfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return fail(f, negative_errno(), op, "%s", dst);
 	return 0;
+}
+
+int attach(const struct mount_ctx *m, int tree, const char *op, const char *dst, enum mk_kind kind,
+	   struct failure *f)
+{
+	return attach_at(m, tree, op, op, dst, kind, kind == MK_FILE ? 0644 : 0755, f);
 }
 
 int set_attr(int tree, uint64_t set, bool recursive)
@@ -231,10 +238,13 @@ static int do_bind(const struct mount_ctx *m, const struct mp_entry *e, struct f
 	if (tree < 0)
 		return fail(f, tree, "bind", "%s%s", e->src,
 			    step == BIND_FLAGS ? ": setting mount flags" : "");
-	/* bwrap makes a missing file mount point read-only for all (0444) */
-	if (!S_ISDIR(st.st_mode) && (e->flags & MPF_COMPAT))
-		safe_close(open_dest(m, e->dst, MK_FILE, 0444, NULL));
-	return attach(m, tree, "bind", e->dst, S_ISDIR(st.st_mode) ? MK_DIR : MK_FILE, f);
+	if (!(e->flags & MPF_COMPAT))
+		return attach(m, tree, "bind", e->dst, S_ISDIR(st.st_mode) ? MK_DIR : MK_FILE, f);
+	/* bwrap's: a missing file mount point is made 0444, and one it cannot make is named as
+	 * such ("Can't mkdir", "Can't create file at"), not as the source */
+	if (S_ISDIR(st.st_mode))
+		return attach_at(m, tree, "bind", "dir", e->dst, MK_DIR, 0755, f);
+	return attach_at(m, tree, "bind", "file", e->dst, MK_FILE, 0444, f);
 }
 
 /* merged-/usr hosts have /bin → usr/bin: keep the same link; else bind the directory. */

@@ -32,6 +32,7 @@ static const struct {
 	{ "exec", "execvp " },
 	{ "symlink", "Can't make symlink at " },
 	{ "dir", "Can't mkdir " },
+	{ "file", "Can't create file at " },
 	{ "chmod", "Can't chmod " },
 	{ "data", "Can't write data to file " },
 	{ "tmpfs", "Can't mount tmpfs on /newroot" },

@@ -37,6 +37,8 @@ rows=(
 	"--chmod 999 /x true|"
 	"--chmod 0700 /nonexistent true|"
 	"${BASE[*]} --symlink a /x --symlink b /x true|^bwrap: Can't make symlink at /x: existing destination is a$"
+	"--ro-bind /usr /usr --bind /etc /usr/newdir true|"
+	"--ro-bind /usr /usr --bind /etc/passwd /usr/newfile true|"
 	"--seccomp 99 true|"
 	"--args 99 true|"
 	"--file 99 /x true|"
