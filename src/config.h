@@ -17,7 +17,7 @@
 #define EXIT_NOT_FOUND	 127
 
 enum idmap_mode {
-	IDMAP_AUTO,   /* subordinate ranges through newuidmap/newgidmap, else single */
+	IDMAP_AUTO,   /* ranges where the sandbox uses them (idmap_auto_reason), else single */
 	IDMAP_SUBID,  /* require the helpers and ranges */
 	IDMAP_SINGLE, /* only the caller's own id, written directly */
 	IDMAP_NONE,   /* none written by us: a joined namespace (userns_fd), or another process
@@ -127,6 +127,7 @@ struct config {
 	uid_t uid;  /* identity inside; defaults to host_uid (keep-id) */
 	gid_t gid;
 	enum idmap_mode idmap;
+	bool idmap_ranges; /* auto: ranges wanted whatever the rule says (falls back to single) */
 	char *search_path; /* $PATH at start, where the id-map helpers are looked up */
 
 	/* namespaces */

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,8 +129,32 @@ static int read_small_file(const char *path, char **ret)
 	return 0;
 }
 
+/* Capabilities that let the command take another id inside (bits of c->cap_add). */
+#define CAPS_CHANGING_IDS ((1ULL << CAP_SETUID) | (1ULL << CAP_SETGID) | (1ULL << CAP_CHOWN))
+
+const char *idmap_auto_reason(const struct config *c, bool foreign_files)
+{
+	if (c->idmap == IDMAP_SUBID)
+		return "--idmap subid";
+	if (c->idmap != IDMAP_AUTO)
+		return NULL;
+	if (c->idmap_ranges)
+		return "asked for";
+	if (c->rootfs || c->layers || c->rootfs_bind)
+		return "a root file system image holds files of several owners";
+	if (c->persist)
+		return "--persist keeps files of several owners";
+	if (c->uid != c->host_uid || c->gid != c->host_gid)
+		return "--uid/--gid other than the caller's";
+	if (c->cap_add & CAPS_CHANGING_IDS)
+		return "a kept capability lets the command change ids";
+	if (foreign_files)
+		return "a workspace tree holds files of another owner";
+	return NULL;
+}
+
 /* One map: ranges and helper if both are there, else the single map with a note. */
-static int idmap_prepare_one(const struct config *c, const char *file, const char *helper,
+static int idmap_prepare_one(const struct config *c, bool ranges_wanted, const char *file, const char *helper,
 			     unsigned long inside, unsigned long own, struct idmap *m, struct failure *f)
 {
 	_cleanup_free_ char *text = NULL;
@@ -137,7 +162,7 @@ static int idmap_prepare_one(const struct config *c, const char *file, const cha
 	int n = -EINVAL;
 
 	*m = (struct idmap){ 0 };
-	if (c->idmap != IDMAP_SINGLE) {
+	if (ranges_wanted) {
 		if (read_small_file(file, &text) == 0)
 			n = idmap_parse_subid(text, c->user, own, ranges, ARRAY_SIZE(ranges));
 		if (n > 0 && !(m->helper = path_find_executable(helper, c->search_path)))
@@ -156,13 +181,14 @@ static int idmap_prepare_one(const struct config *c, const char *file, const cha
 		   : 0;
 }
 
-int idmap_prepare(const struct config *c, struct idmap *uid, struct idmap *gid, struct failure *f)
+int idmap_prepare(const struct config *c, bool ranges, struct idmap *uid, struct idmap *gid,
+		  struct failure *f)
 {
-	int r = idmap_prepare_one(c, "/etc/subuid", "newuidmap", c->uid, c->host_uid, uid, f);
+	int r = idmap_prepare_one(c, ranges, "/etc/subuid", "newuidmap", c->uid, c->host_uid, uid, f);
 
 	if (r < 0)
 		return r;
-	return idmap_prepare_one(c, "/etc/subgid", "newgidmap", c->gid, c->host_gid, gid, f);
+	return idmap_prepare_one(c, ranges, "/etc/subgid", "newgidmap", c->gid, c->host_gid, gid, f);
 }
 
 void idmap_free(struct idmap *m)

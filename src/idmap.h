@@ -36,9 +36,17 @@ int idmap_parse_subid(const char *text, const char *user, unsigned long id, stru
 int idmap_compute(unsigned long inside, unsigned long own, const struct idrange *ranges, size_t n,
 		  struct idmap *ret);
 
+/* --idmap auto's rule: why the sandbox needs subordinate ranges (it holds files of several
+ * owners, or its command changes ids), or NULL when a single-id map serves it as well.
+ * foreign_files: a workspace tree holds files of another owner (workspace_foreign_owner()).
+ * Pure. */
+const char *idmap_auto_reason(const struct config *c, bool foreign_files);
+
 /* Decide both maps for c (reads /etc/subuid, /etc/subgid and looks up the helpers in
- * c->search_path unless c->idmap is single). Before clone. */
-int idmap_prepare(const struct config *c, struct idmap *uid, struct idmap *gid, struct failure *f);
+ * c->search_path when ranges are wanted: --idmap subid, or auto and a reason above). Before
+ * clone. */
+int idmap_prepare(const struct config *c, bool ranges, struct idmap *uid, struct idmap *gid,
+		  struct failure *f);
 void idmap_free(struct idmap *m);
 
 /* A map being written for a child: helpers spawned, not yet waited for. */

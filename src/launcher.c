@@ -230,6 +230,21 @@ static int launcher_clone(struct launcher *l, struct failure *f)
 	return 0;
 }
 
+/* --idmap auto takes the helpers' cost only for a sandbox that uses the ranges: the default
+ * one binds host paths (other owners appear as the overflow id with or without ranges) and
+ * its command, with no capability, cannot take another id. */
+static int launcher_prepare_maps(struct launcher *l, struct failure *f)
+{
+	const struct config *c = l->c;
+	bool foreign = c->idmap == IDMAP_AUTO && workspace_foreign_owner(c);
+	const char *why = idmap_auto_reason(c, foreign);
+
+	if (c->idmap == IDMAP_AUTO)
+		log_verbose(c->verbose, "id map: %s (auto: %s)", why ? "subordinate ranges" : "single",
+			    why ? why : "one owner's files and no change of ids need no ranges");
+	return idmap_prepare(c, why != NULL, &l->uid, &l->gid, f);
+}
+
 static int launcher_pid1(struct launcher *l, pid_t pid, int pidfd, struct failure *f);
 static int launcher_recv_pid1(struct launcher *l, struct failure *f);
 
@@ -629,7 +644,7 @@ int launcher_run(const struct config *c, struct launch_report *ret, struct failu
 	if (r == 0)
 		r = workspace_start(c, &l.workspace, f);
 	if (r == 0 && c->idmap != IDMAP_NONE)
-		r = idmap_prepare(c, &l.uid, &l.gid, f);
+		r = launcher_prepare_maps(&l, f);
 	/* No helper to overlap with, no cgroup to be born in: one clone, as bwrap does. */
 	l.direct = r == 0 && !l.uid.helper && !l.gid.helper && l.cgroup.leaf_fd < 0 &&
 		   /* a new pid namespace below a joined one is made by a process born in that one */

@@ -4,6 +4,7 @@
 #include "workspace.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include "mountplan.h"
 #include "path-util.h"
 #include "strv.h"
+#include "tree-walk.h"
 
 /* Places where a program plants what runs later outside the sandbox, read-only inside a
  * workspace unless unprotected (documented in hutch(1)). */
@@ -396,4 +398,41 @@ int workspace_plan_last(const struct config *c, struct mountplan *p, struct fail
 		r = mountplan_add(p, MP_COVER, MPF_TRY | MPF_EMPTY, w->hits[i].dir ? 0555 : 0444, NULL,
 				  w->hits[i].dst);
 	return r < 0 ? fail(f, r, "workspace", "mount plan") : 0;
+}
+
+static int foreign_visit(void *data, const char *rel, const struct stat *st)
+{
+	const struct config *c = data;
+
+	(void)rel;
+	return st->st_uid != c->host_uid || st->st_gid != c->host_gid ? 1 : 0;
+}
+
+/* Stops at the first foreign entry: tree_walk returns what a visit returned below 0 only, so
+ * the hit is carried in a negative sentinel. */
+static int foreign_visit_stop(void *data, const char *rel, const struct stat *st)
+{
+	return foreign_visit(data, rel, st) ? -EEXIST : 0;
+}
+
+bool workspace_foreign_owner(const struct config *c)
+{
+	if (!workspace_uses_overlay(c))
+		return false;
+	for (size_t i = 0; i < c->workspace->n_trees; i++) {
+		char rel[4096] = "";
+		struct stat st;
+		int fd = open(c->workspace->trees[i].dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (fd < 0)
+			continue;
+		if (fstat(fd, &st) < 0 || foreign_visit((void *)c, ".", &st)) {
+			safe_close(fd);
+			return true;
+		}
+		if (tree_walk(fd, st.st_dev, INT_MAX, rel, sizeof(rel), foreign_visit_stop, (void *)c) ==
+		    -EEXIST)
+			return true;
+	}
+	return false;
 }

@@ -79,6 +79,9 @@ struct workspace_state {
 	bool fresh; /* created by this run */
 };
 int workspace_start(const struct config *c, struct workspace_state *ws, struct failure *f);
+/* Whether a tree under review (overlay mode) holds a file whose owner or group is not the
+ * caller's: the overlay's copy-up of such a file needs that id mapped (--idmap auto). */
+bool workspace_foreign_owner(const struct config *c);
 void workspace_stop(struct workspace_state *ws, bool ran);
 
 /* ---- the state, for the subcommands ---- */

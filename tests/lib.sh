@@ -319,7 +319,8 @@ subid_ranges() {
 		'$0 !~ /^[ \t]*#/ && ($1 == n || $1 == u) && NF >= 3 { print $2, $3 }' "$1"
 }
 
-# Which map the sandbox gets: "subid" (helpers and ranges) or "single".
+# Which map a sandbox that needs ranges (--uid 0, --rootfs, --persist...) gets: "subid"
+# (helpers and ranges) or "single".
 expected_idmap() {
 	case "${HUTCH_TEST_IDMAP:-auto}" in
 	single) echo single ;;
@@ -332,6 +333,15 @@ expected_idmap() {
 			echo single
 		fi
 		;;
+	esac
+}
+
+# Which map the default sandbox (one owner's files, no change of ids) gets: --idmap auto
+# gives it the single map; HUTCH_TEST_IDMAP=subid forces the ranges on every run.
+default_idmap() {
+	case "${HUTCH_TEST_IDMAP:-auto}" in
+	subid) echo subid ;;
+	*) echo single ;;
 	esac
 }
 

@@ -993,9 +993,10 @@ static int apply_harden(struct config *c, const char *list, struct failure *f)
 			c->seccomp = SECCOMP_DEFAULT;
 		else if (strcmp(*w, "landlock") == 0)
 			c->landlock = LANDLOCK_AUTO;
-		else if (strcmp(*w, "idmap") == 0)
+		else if (strcmp(*w, "idmap") == 0) {
 			c->idmap = c->idmap == IDMAP_SINGLE ? IDMAP_AUTO : c->idmap;
-		else
+			c->idmap_ranges = true;
+		} else
 			return failx(f, "bwrap",
 				     "HUTCH_BWRAP_HARDEN: unknown extra '%s' (seccomp, landlock, idmap)", *w);
 	}

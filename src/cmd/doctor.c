@@ -208,7 +208,8 @@ static int probe_maps(const struct doctor *d, pid_t child, struct probe *p)
 	c.user = d->user;
 	c.search_path = (char *)d->path;
 	c.idmap = IDMAP_AUTO;
-	r = idmap_prepare(&c, &uid, &gid, &f);
+	/* What the helpers give, as a sandbox that needs ranges gets them. */
+	r = idmap_prepare(&c, true, &uid, &gid, &f);
 	if (r == 0)
 		r = idmap_start(&uid, &gid, child, jobs, &f);
 	if (r == 0)

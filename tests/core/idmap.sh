@@ -6,9 +6,10 @@
 require_userns
 
 mode=$(expected_idmap)
+default_mode=$(default_idmap)
 U=$(id -u)
 G=$(id -g)
-diag "id-map mode expected: $mode (caller $U:$G)"
+diag "id-map mode expected: $default_mode by default, $mode where ranges are needed (caller $U:$G)"
 
 # Print the maps, the identity and setgroups, separated by "--" lines.
 MAPS='cat /proc/self/uid_map; echo --; cat /proc/self/gid_map; echo --; id -u; id -g; cat /proc/self/setgroups'
@@ -64,9 +65,9 @@ check_ranges() {
 	fi
 }
 
-# check_map KIND MAP INSIDE OUTSIDE DESC
+# check_map KIND MAP INSIDE OUTSIDE DESC: the map of the mode in $want.
 check_map() {
-	if [ "$mode" = single ]; then
+	if [ "$want" = single ]; then
 		check_single "$2" "$3" "$4" "$5"
 	else
 		check_ranges "$2" "$3" "$4" "/etc/sub$1" "$5"
@@ -74,20 +75,22 @@ check_map() {
 }
 
 # --- default: keep-id
+want=$default_mode
 run_sh "$MAPS"
 expect_exit 0 "hutch runs the map dump"
 diag "uid_map inside:" "$(part 1)" "gid_map inside:" "$(part 2)"
-check_map uid "$(part 1)" "$U" "$U" "uid_map ($mode): $U stays $U"
-check_map gid "$(part 2)" "$G" "$G" "gid_map ($mode): $G stays $G"
+check_map uid "$(part 1)" "$U" "$U" "uid_map ($want): $U stays $U"
+check_map gid "$(part 2)" "$G" "$G" "gid_map ($want): $G stays $G"
 is "$(part 3 | sed -n 1p)" "$U" "id -u inside is the caller's uid"
 is "$(part 3 | sed -n 2p)" "$G" "id -g inside is the caller's gid"
-if [ "$mode" = single ]; then
+if [ "$want" = single ]; then
 	is "$(part 3 | sed -n 3p)" "deny" "single map: setgroups is denied"
 else
 	skip "setgroups stays allowed with newgidmap"
 fi
 
-# --- a fake root
+# --- a fake root: other ids inside need the ranges
+want=$mode
 run_sh --uid 0 --gid 0 "$MAPS"
 expect_exit 0 "--uid 0 --gid 0 runs"
 check_map uid "$(part 1)" 0 "$U" "--uid 0: uid_map ($mode) maps $U to 0"
@@ -126,13 +129,24 @@ if [ -z "${HUTCH_TEST_IDMAP:-}" ]; then
 	mkdir "$TEST_TMP/nobin"
 	saved=("${HUTCH_CMD[@]}")
 	HUTCH_CMD=(env PATH="$TEST_TMP/nobin" "$HUTCH")
-	run_hutch --verbose -- /bin/cat /proc/self/uid_map
+	run_hutch --verbose --uid 0 -- /bin/cat /proc/self/uid_map
 	HUTCH_CMD=("${saved[@]}")
-	expect_exit 0 "auto without newuidmap on PATH runs"
-	is "$(printf '%s\n' "$out" | awk '{ $1 = $1; print }')" "$U $U 1" "auto without newuidmap: the single map"
-	like "$err" "single" "auto without newuidmap: --verbose says it fell back to a single map"
+	expect_exit 0 "auto without newuidmap on PATH runs (--uid 0 wants ranges)"
+	is "$(printf '%s\n' "$out" | awk '{ $1 = $1; print }')" "0 $U 1" "auto without newuidmap: the single map"
+	like "$err" "single-id fallback" "auto without newuidmap: --verbose says it fell back to a single map"
+	# --idmap auto's rule: ranges only where the sandbox uses them (f9983ce took them always).
+	run_hutch --verbose -- cat /proc/self/uid_map
+	is "$(printf '%s\n' "$out" | awk '{ $1 = $1; print }')" "$U $U 1" "auto: the default sandbox gets the single map"
+	like "$err" "id map: single \\(auto: " "auto: --verbose says the single map was chosen, and why"
+	run_hutch --verbose --uid 0 -- cat /proc/self/uid_map
+	if [ "$mode" = subid ]; then
+		unlike "$(printf "%s\n" "$out" | wc -l)" "^ *1$" "auto: --uid 0 gets the subordinate ranges"
+		like "$err" "subordinate ranges \\(auto: --uid/--gid" "auto: --verbose names --uid as the reason for the ranges"
+	else
+		skip_n 2 "no helpers or ranges here"
+	fi
 else
-	skip_n 6 "explicit --idmap checks run in the default mode only"
+	skip_n 10 "explicit --idmap checks run in the default mode only"
 fi
 
 done_testing

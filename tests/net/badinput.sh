@@ -54,6 +54,10 @@ refused "--bridge with a slash" "is not an interface name" --net veth --bridge a
 # auto-usermode: pasta when it is in $PATH, else slirp4netns.
 only_slirp=$TEST_TMP/only-slirp
 mkdir "$only_slirp"
+# The id-map helpers stay reachable (HUTCH_TEST_IDMAP=subid asks for them).
+for helper in newuidmap newgidmap; do
+	command -v "$helper" >/dev/null && ln -s "$(command -v "$helper")" "$only_slirp/"
+done
 if command -v slirp4netns >/dev/null; then
 	ln -s "$(command -v slirp4netns)" "$only_slirp/"
 	path_run "$only_slirp" run_hutch -v --net auto-usermode -- /bin/true

@@ -1,6 +1,7 @@
 /* Unit tests: /etc/subuid parsing and the keep-id map layout (idmap.c). */
 #include <errno.h>
 
+#include "config.h"
 #include "idmap.h"
 #include "tap.h"
 
@@ -63,9 +64,55 @@ static void test_compute(void)
 	       "then 701 on");
 }
 
+/* --idmap auto: each configuration and the map it gets (NULL reason: the single map). */
+static void test_auto_rule(void)
+{
+	struct config c;
+	char *layers[] = { "/l", NULL };
+
+	config_init(&c);
+	c.host_uid = c.uid = 1000;
+	c.host_gid = c.gid = 1000;
+	TAP_OK(!idmap_auto_reason(&c, false), "auto, the default sandbox: single");
+	TAP_OK(idmap_auto_reason(&c, true) != NULL, "auto, a workspace with another owner's files: ranges");
+	c.uid = 0;
+	TAP_OK(idmap_auto_reason(&c, false) != NULL, "auto, --uid 0: ranges");
+	c.uid = 1000;
+	c.gid = 5;
+	TAP_OK(idmap_auto_reason(&c, false) != NULL, "auto, --gid 5: ranges");
+	c.gid = 1000;
+	c.rootfs = "/img";
+	TAP_OK(idmap_auto_reason(&c, false) != NULL, "auto, --rootfs: ranges");
+	c.rootfs = NULL;
+	c.rootfs_bind = "/img";
+	TAP_OK(idmap_auto_reason(&c, false) != NULL, "auto, --rootfs-bind: ranges");
+	c.rootfs_bind = NULL;
+	c.layers = layers;
+	TAP_OK(idmap_auto_reason(&c, false) != NULL, "auto, --layers: ranges");
+	c.layers = NULL;
+	c.persist = "/up";
+	TAP_OK(idmap_auto_reason(&c, false) != NULL, "auto, --persist: ranges");
+	c.persist = NULL;
+	c.cap_add = 1ULL << 7; /* CAP_SETUID */
+	TAP_OK(idmap_auto_reason(&c, false) != NULL, "auto, --cap-add setuid: ranges");
+	c.cap_add = 1ULL << 10; /* CAP_NET_BIND_SERVICE */
+	TAP_OK(!idmap_auto_reason(&c, false), "auto, --cap-add net_bind_service: single");
+	c.cap_add = 0;
+	c.idmap_ranges = true;
+	TAP_OK(idmap_auto_reason(&c, false) != NULL,
+	       "auto, ranges asked for (HUTCH_BWRAP_HARDEN=idmap): ranges");
+	c.idmap_ranges = false;
+	c.idmap = IDMAP_SUBID;
+	TAP_OK(idmap_auto_reason(&c, false) != NULL, "--idmap subid: ranges");
+	c.idmap = IDMAP_SINGLE;
+	c.uid = 0;
+	TAP_OK(!idmap_auto_reason(&c, true), "--idmap single: single, whatever else");
+}
+
 int main(void)
 {
 	test_parse();
 	test_compute();
+	test_auto_rule();
 	return tap_done();
 }
