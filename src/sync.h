@@ -14,7 +14,6 @@ enum sync_type {
 	SYNC_USERMAP_ACK, /* launcher → child: the id maps are written */
 	SYNC_SECCOMP,	  /* launcher → child: the compiled filter (payload: sock_filter[]) */
 	SYNC_PID1,	  /* child → launcher: host pid of the sandbox's pid 1 (value) */
-	SYNC_NET_PLS,	  /* child → launcher: its network namespace exists, set it up */
 	SYNC_NET_READY,	  /* launcher → child: networking is ready */
 	SYNC_FDS,	  /* child → launcher: sockets opened inside (SCM_RIGHTS) */
 	SYNC_ERROR,	  /* any → launcher: payload struct failure */
