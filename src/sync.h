@@ -23,7 +23,10 @@ enum sync_type {
 	SYNC_TYPE_MAX,
 };
 
-#define SYNC_MAX_PAYLOAD (256 * 1024)
+/* The largest payload is a seccomp program: BPF_MAXINSNS (4096) instructions of 8 bytes, 32 KiB.
+ * A SEQPACKET message must fit the socket's send buffer whole (net.core.wmem_default, 208 KiB
+ * by default), so the limit stays well below that: a larger one could never be sent. */
+#define SYNC_MAX_PAYLOAD (64 * 1024)
 #define SYNC_MAX_FDS	 8
 
 struct sync_msg {
