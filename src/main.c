@@ -20,28 +20,10 @@ static const struct subcommand {
 	const char *name;
 	int (*run)(int argc, char **argv, char **env);
 } subcommands[] = {
-	{ "profile", cmd_profile },
-#ifdef HAVE_CMD_LIST
-	{ "list", cmd_list },
-#endif
-#ifdef HAVE_CMD_JOIN
-	{ "join", cmd_join },
-#endif
-#ifdef HAVE_CMD_STOP
-	{ "stop", cmd_stop },
-#endif
-#ifdef HAVE_CMD_DESKTOP
-	{ "desktop", cmd_desktop },
-#endif
-#ifdef HAVE_CMD_DOCTOR
-	{ "doctor", cmd_doctor },
-#endif
-#ifdef HAVE_CMD_LEARN
-	{ "learn", cmd_learn },
-#endif
-#ifdef HAVE_CMD_CHANGES
-	{ "changes", cmd_changes }, { "apply", cmd_apply }, { "discard", cmd_discard },
-#endif
+	{ "profile", cmd_profile }, { "list", cmd_list },	{ "join", cmd_join },
+	{ "stop", cmd_stop },	    { "desktop", cmd_desktop }, { "doctor", cmd_doctor },
+	{ "learn", cmd_learn },	    { "changes", cmd_changes }, { "apply", cmd_apply },
+	{ "discard", cmd_discard },
 };
 
 static int report(const struct failure *f, int code)

@@ -13,11 +13,15 @@
 const char *sync_type_name(uint32_t t)
 {
 	static const char *const names[] = {
-		[SYNC_NONE] = "EOF",	    [SYNC_USERMAP_ACK] = "USERMAP_ACK",
-		[SYNC_SECCOMP] = "SECCOMP", [SYNC_PID1] = "PID1",
-		[SYNC_NET_PLS] = "NET_PLS", [SYNC_NET_READY] = "NET_READY",
-		[SYNC_FDS] = "FDS",	    [SYNC_ERROR] = "ERROR",
-		[SYNC_INFO] = "INFO",	    [SYNC_NOTIFY_FD] = "NOTIFY_FD",
+		[SYNC_NONE] = "EOF",
+		[SYNC_USERMAP_ACK] = "USERMAP_ACK",
+		[SYNC_SECCOMP] = "SECCOMP",
+		[SYNC_PID1] = "PID1",
+		[SYNC_NET_READY] = "NET_READY",
+		[SYNC_FDS] = "FDS",
+		[SYNC_ERROR] = "ERROR",
+		[SYNC_INFO] = "INFO",
+		[SYNC_NOTIFY_FD] = "NOTIFY_FD",
 		[SYNC_EXIT] = "EXIT",
 	};
 	return t < SYNC_TYPE_MAX ? names[t] : "unknown";

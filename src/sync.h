@@ -1,7 +1,8 @@
 /* The sync channel between the launcher and its children: one SOCK_SEQPACKET socketpair,
  * named messages (each read is checked against the one expected), a failure {stage, errno,
  * detail} carried back to the launcher, and file descriptors passed with SCM_RIGHTS.
- * Used in the launcher and in every child process until execve (the fds are CLOEXEC). */
+ * Used in the launcher and in every child process until execve (the fds are CLOEXEC).
+ * docs/architecture.md describes each message in the order of a start. */
 #pragma once
 
 #include <stddef.h>
@@ -11,20 +12,22 @@ struct failure;
 
 enum sync_type {
 	SYNC_NONE = 0,
-	SYNC_USERMAP_ACK, /* launcher → child: the id maps are written */
-	SYNC_SECCOMP,	  /* launcher → child: the compiled filter (payload: sock_filter[]) */
-	SYNC_PID1,	  /* child → launcher: host pid of the sandbox's pid 1 (value) */
-	SYNC_NET_PLS,	  /* child → launcher: its network namespace exists, set it up */
-	SYNC_NET_READY,	  /* launcher → child: networking is ready */
-	SYNC_FDS,	  /* child → launcher: sockets opened inside (SCM_RIGHTS) */
-	SYNC_ERROR,	  /* any → launcher: payload struct failure */
-	SYNC_INFO,	  /* child → launcher: a note for --verbose (payload: text) */
+	SYNC_USERMAP_ACK, /* launcher → pid 1: the id maps are written */
+	SYNC_SECCOMP,	  /* launcher → command: the compiled filter (payload: sock_filter[]) */
+	SYNC_PID1,	  /* first child → launcher: pid 1's pid (value) and pidfd (SCM_RIGHTS) */
+	SYNC_NET_READY,	  /* launcher → command: networking is ready */
+	SYNC_FDS,	  /* pid 1 → launcher: the egress sockets opened inside (SCM_RIGHTS) */
+	SYNC_ERROR,	  /* any child → launcher: payload struct failure */
+	SYNC_INFO,	  /* pid 1 or command → launcher: a note for --verbose (payload: text) */
 	SYNC_NOTIFY_FD,	  /* command → launcher: the seccomp filter's listener (SCM_RIGHTS) */
 	SYNC_EXIT,	  /* pid 1 → launcher: the command's exit code (value); the sandbox is empty */
 	SYNC_TYPE_MAX,
 };
 
-#define SYNC_MAX_PAYLOAD (256 * 1024)
+/* The largest payload is a seccomp program: BPF_MAXINSNS (4096) instructions of 8 bytes, 32 KiB.
+ * A SEQPACKET message must fit the socket's send buffer whole (net.core.wmem_default, 208 KiB
+ * by default), so the limit stays well below that: a larger one could never be sent. */
+#define SYNC_MAX_PAYLOAD (64 * 1024)
 #define SYNC_MAX_FDS	 8
 
 struct sync_msg {

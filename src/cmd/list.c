@@ -151,10 +151,8 @@ static void print_json(const struct sandboxes *s, long long now, char **env)
 		print_json_one(&s->v[i], now);
 	}
 	fputs(s->n ? "\n]" : "]", stdout);
-#ifdef HAVE_CMD_CHANGES
 	fputs(", \"workspaces\": [", stdout);
 	cmd_list_workspaces(env, true, now, format_age);
-#endif
 	fputs("}\n", stdout);
 }
 
@@ -193,10 +191,8 @@ int cmd_list(int argc, char **argv, char **env)
 		print_json(&s, now, env);
 	else
 		print_table(&s, now);
-#ifdef HAVE_CMD_CHANGES
 	if (!json)
 		cmd_list_workspaces(env, false, now, format_age);
-#endif
 	sandboxes_free(&s);
 	return fflush(stdout) == 0 ? 0 : EXIT_FAILURE;
 }

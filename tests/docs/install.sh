@@ -34,14 +34,33 @@ installed() {
 	fi
 }
 
+not_installed() {
+	if [ ! -e "$dest$1" ]; then
+		ok "not installed: $1 ($2)"
+	else
+		not_ok "not installed: $1 ($2)"
+	fi
+}
+
 installed "$(under "$bindir")/hutch"
+# hutch-veth and its page go together, installed only when the packager asks for the helper.
+veth_helper=$(option veth_helper)
+if [ "$veth_helper" = True ]; then
+	installed "$(under "$bindir")/hutch-veth"
+else
+	not_installed "$(under "$bindir")/hutch-veth" "-Dveth_helper=false"
+fi
 installed "$(under "$datadir")/bash-completion/completions/hutch"
 installed "$(under "$datadir")/zsh/vendor-completions/_hutch"
 installed "$(under "$datadir")/fish/vendor_completions.d/hutch.fish"
 if compgen -G "$BUILT_MAN/*.scd" >/dev/null; then
 	for scd in "$HUTCH_SRCDIR"/man/*.scd; do
 		page=$(basename "$scd" .scd)
-		installed "$(under "$mandir")/man${page##*.}/$page"
+		if [ "$page" = hutch-veth.8 ] && [ "$veth_helper" != True ]; then
+			not_installed "$(under "$mandir")/man8/$page" "-Dveth_helper=false"
+		else
+			installed "$(under "$mandir")/man${page##*.}/$page"
+		fi
 	done
 else
 	skip "the man pages are not built (no scdoc), so none is installed"
