@@ -6,6 +6,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct config;
@@ -14,8 +15,8 @@ struct failure;
 #define CGROUP_UNSET UINT64_MAX
 
 enum cgroup_mode {
-	CGROUP_AUTO,	/* limits where they can be enforced; one warning where they cannot */
-	CGROUP_REQUIRE, /* fail (125) when they cannot be enforced */
+	CGROUP_STRICT,	    /* fail (125) when a limit cannot be enforced: the default */
+	CGROUP_BEST_EFFORT, /* limits where they can be enforced; one warning where they cannot */
 };
 
 struct cgroup_limits {
@@ -36,8 +37,9 @@ int cgroup_parse_option(struct config *c, const char *name, const char *arg, str
 
 /* What the launcher holds while the sandbox runs. */
 struct cgroup_state {
-	int leaf_fd;   /* the sandbox's leaf cgroup (for CLONE_INTO_CGROUP), -1 when none */
-	void *backend; /* the back-end's own state */
+	int leaf_fd;	    /* the sandbox's leaf cgroup (for CLONE_INTO_CGROUP), -1 when none */
+	void *backend;	    /* the back-end's own state */
+	char enforcer[300]; /* "systemd scope U", "cgroupfs subtree /P"; or why there is none */
 };
 
 /* What is reported when the sandbox ends. */
@@ -49,9 +51,18 @@ struct cgroup_report {
 };
 
 void cgroup_state_init(struct cgroup_state *st);
-/* Before clone: the scope or sub-cgroup, the limits, the leaf. A warning (auto mode, no way
- * to enforce) is returned in *ret_warning (static text) and the sandbox runs without. */
+/* Before clone: the scope or sub-cgroup, the limits, the leaf. Where a limit cannot be enforced
+ * (no back-end, a controller not delegated) that is an error naming why and the fix; under
+ * --limits best-effort a warning is returned in *ret_warning (static text) and the sandbox runs
+ * without it. --stats alone is no limit: it never fails. */
 int cgroup_prepare(const struct config *c, struct cgroup_state *st, const char **ret_warning,
 		   struct failure *f);
+/* The limit options asked that need a cgroup, as "--memory-max 64M, --pids-max 10": for
+ * --verbose and the report, with the back-end in st->enforcer. */
+void cgroup_describe(const struct config *c, char *buf, size_t size);
+
+/* "512M", "2G", "1048576", "max" (*ret = UINT64_MAX - 1), for the options that take sizes. */
+int cgroup_parse_size(const char *s, uint64_t *ret);
+
 /* After pid 1 is gone: the report, then the cgroup and scope are removed. */
 void cgroup_finish(const struct config *c, struct cgroup_state *st, struct cgroup_report *ret);

@@ -538,8 +538,10 @@ static int launcher_loop(struct launcher *l, struct failure *f)
 static int launcher_cgroup(struct launcher *l, struct failure *f)
 {
 	const char *warning = NULL;
-	int r = cgroup_prepare(l->c, &l->cgroup, &warning, f);
+	int r = rlimit_check(l->c, f);
 
+	if (r == 0)
+		r = cgroup_prepare(l->c, &l->cgroup, &warning, f);
 	if (r == 0 && warning)
 		log_warning("%s", warning);
 	return r;
@@ -555,6 +557,7 @@ static int launcher_restricted(struct launcher *l, struct launch_report *ret, st
 	launcher_teardown(l);
 	if (report_wanted(l->c)) /* its notifier is served from the full tier's launcher */
 		return failx(f, "--report", "not available in the restricted tier");
+	rlimit_announce(l->c, &l->cgroup, NULL);
 	r = tier_restricted_run_in(l->c, l->cgroup.leaf_fd, ret, f);
 	cgroup_finish(l->c, &l->cgroup, &ret->cgroup);
 	safe_close(l->cgroup.leaf_fd);
@@ -585,6 +588,8 @@ static int launcher_full(struct launcher *l, struct failure *f)
 {
 	int r = report_open(l->c, &l->report, f);
 
+	if (r == 0) /* the report is open: what enforces each limit is its first lines */
+		rlimit_announce(l->c, &l->cgroup, &l->events);
 	if (r == 0)
 		r = launcher_map_ids(l, f);
 	if (r == 0)

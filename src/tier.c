@@ -477,7 +477,8 @@ static int child_confine(const struct restricted *s, struct failure *f)
 		return fail(f, -ESRCH, "prctl", "the launcher is gone");
 	if (c->setsid_command && setsid() < 0)
 		return fail(f, negative_errno(), "setsid", NULL);
-	if ((r = command_enter_cwd(c, f)) < 0 || (r = command_sweep_fds(c, f)) < 0)
+	if ((r = command_enter_cwd(c, f)) < 0 || (r = command_sweep_fds(c, f)) < 0 ||
+	    (r = rlimit_apply(c, f)) < 0)
 		return r;
 	if (holds_capabilities() && (r = caps_drop(c, f)) < 0)
 		return r;

@@ -53,7 +53,10 @@ like "$err" "^hutch: stats: peak memory .*, CPU time [0-9.]+ s, peak tasks [1-9]
 
 # Not alone in its cgroup: controllers cannot be enabled below a cgroup with processes.
 in_delegated "env -u DBUS_SESSION_BUS_ADDRESS -u XDG_RUNTIME_DIR $HUTCH --memory-max 64M -- true; echo \"status \$?\""
-like "$out" "^status 0$" "shared cgroup, --cgroup=auto: the sandbox runs"
-like "$err" "^hutch: warning: .*holds other processes" "shared cgroup: the warning says why"
+like "$out" "^status 125$" "shared cgroup: refused (125)"
+like "$err" "^hutch: --memory-max: cannot be enforced here: .*holds other processes" "shared cgroup: the line says why"
+in_delegated "env -u DBUS_SESSION_BUS_ADDRESS -u XDG_RUNTIME_DIR $HUTCH --limits best-effort --memory-max 64M -- true; echo \"status \$?\""
+like "$out" "^status 0$" "shared cgroup, --limits best-effort: the sandbox runs"
+like "$err" "^hutch: warning: not enforced .*holds other processes" "shared cgroup, best-effort: the warning says why"
 
 done_testing

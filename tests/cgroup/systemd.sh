@@ -4,7 +4,7 @@
 # runs (launcher in supervisor/, sandbox in sandbox/), gone after it, also after SIGKILL of the
 # launcher; the sandbox sees its own limits; memory.max kills and the launcher says so (137);
 # a fork bomb stops at pids.max; --cpu-max 20% gives about 20% (cpu.stat); --stats; limits whose
-# controller is not delegated warn (auto) or fail (require).
+# controller is not delegated fail (125, the default) or warn (--limits best-effort).
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/lib-cgroup.sh"
 require_userns
@@ -136,11 +136,13 @@ for pair in io:--io-weight=200 cpuset:--allowed-cpus=0; do
 		skip "$opt: the $ctl controller is delegated here"
 		continue
 	fi
+	run_hutch --limits best-effort "$opt" -- true
+	expect_exit 0 "$opt without the $ctl controller, --limits best-effort: the sandbox runs"
+	like "$err" "^hutch: warning: not enforced .*${opt%%=*}.*not delegated" "$opt without the $ctl controller: one warning naming it"
 	run_hutch "$opt" -- true
-	expect_exit 0 "$opt without the $ctl controller, --cgroup=auto: the sandbox runs"
-	like "$err" "^hutch: warning: .*not delegated.*${opt%%=*}" "$opt without the $ctl controller: one warning naming it"
-	run_hutch --cgroup=require "$opt" -- true
-	expect_exit 125 "$opt without the $ctl controller, --cgroup=require: 125"
+	expect_exit 125 "$opt without the $ctl controller: 125"
+	like "$err" "^hutch: ${opt%%=*}: cannot be enforced here: the $ctl controller is not delegated" \
+		"$opt without the $ctl controller: the line says why"
 done
 
 done_testing
