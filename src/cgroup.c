@@ -79,8 +79,8 @@ static uint64_t limit_get(const struct cgroup_limits *l, const struct limit_def 
 
 void cgroup_limits_init(struct cgroup_limits *l)
 {
-	*l = (struct cgroup_limits){ CGROUP_UNSET, CGROUP_UNSET, CGROUP_UNSET, CGROUP_UNSET,
-				     CGROUP_UNSET, CGROUP_UNSET, CGROUP_UNSET, NULL };
+	*l = (struct cgroup_limits){ CGROUP_UNSET, CGROUP_UNSET, CGROUP_UNSET, CGROUP_UNSET, CGROUP_UNSET,
+				     CGROUP_UNSET, CGROUP_UNSET, NULL,	       CGROUP_UNSET };
 }
 
 void cgroup_limits_free(struct cgroup_limits *l)
@@ -94,7 +94,7 @@ bool cgroup_limits_any(const struct cgroup_limits *l)
 	for (size_t i = 0; i < ARRAY_SIZE(limit_defs); i++)
 		if (limit_get(l, &limit_defs[i]) != CGROUP_UNSET)
 			return true;
-	return l->allowed_cpus != NULL;
+	return l->allowed_cpus != NULL || l->cpu_time_usec != CGROUP_UNSET;
 }
 
 int cgroup_parse_size(const char *s, uint64_t *ret)
@@ -936,6 +936,10 @@ static void limits_text(const struct config *c, unsigned mask, char *buf, size_t
 	}
 	if ((mask & CTL_CPUSET) && l->allowed_cpus)
 		append(buf, size, "%s--allowed-cpus %s", buf[0] ? ", " : "", l->allowed_cpus);
+	if (mask == ~0u && l->cpu_time_usec != CGROUP_UNSET) {
+		append(buf, size, "%s--cpu-time %.3gs", buf[0] ? ", " : "", (double)l->cpu_time_usec / 1e6);
+		append(twins, twins_size, "%s--rlimit-cpu (per process)", twins[0] ? ", " : "");
+	}
 }
 
 void cgroup_describe(const struct config *c, char *buf, size_t size)
@@ -1040,6 +1044,13 @@ int cgroup_prepare(const struct config *c, struct cgroup_state *st, const char *
 	else
 		snprintf(st->enforcer, sizeof(st->enforcer), "none: %s", reasons);
 	return not_started(c, r, reasons, ret_warning, f);
+}
+
+int cgroup_cpu_usage(const struct cgroup_state *st, uint64_t *ret_usec)
+{
+	const struct cg *g = st->backend;
+
+	return g ? cg_read_key(g->leaf_fd, "cpu.stat", "usage_usec", ret_usec) : -ENOENT;
 }
 
 /* The leaf's figures: its memory.events count only the sandbox's processes. */

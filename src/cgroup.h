@@ -23,7 +23,8 @@ struct cgroup_limits {
 	uint64_t memory_max, memory_high, memory_swap_max; /* bytes */
 	uint64_t cpu_quota_usec;			   /* per second of wall time */
 	uint64_t cpu_weight, io_weight, tasks_max;
-	char *allowed_cpus; /* cpuset list, "0-1,3" */
+	char *allowed_cpus;	/* cpuset list, "0-1,3" */
+	uint64_t cpu_time_usec; /* --cpu-time: the sandbox's CPU budget (read from cpu.stat) */
 };
 
 void cgroup_limits_init(struct cgroup_limits *l);
@@ -60,6 +61,9 @@ int cgroup_prepare(const struct config *c, struct cgroup_state *st, const char *
 /* The limit options asked that need a cgroup, as "--memory-max 64M, --pids-max 10": for
  * --verbose and the report, with the back-end in st->enforcer. */
 void cgroup_describe(const struct config *c, char *buf, size_t size);
+
+/* The sandbox's CPU time so far (cpu.stat usage_usec of the leaf), for --cpu-time. */
+int cgroup_cpu_usage(const struct cgroup_state *st, uint64_t *ret_usec);
 
 /* "512M", "2G", "1048576", "max" (*ret = UINT64_MAX - 1), for the options that take sizes. */
 int cgroup_parse_size(const char *s, uint64_t *ret);

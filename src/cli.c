@@ -461,6 +461,8 @@ RLIMIT_OPT(opt_rlimit_nofile, "rlimit-nofile")
 RLIMIT_OPT(opt_rlimit_nproc, "rlimit-nproc")
 RLIMIT_OPT(opt_rlimit_cpu, "rlimit-cpu")
 RLIMIT_OPT(opt_rlimit_core, "rlimit-core")
+RLIMIT_OPT(opt_timeout, "timeout")
+RLIMIT_OPT(opt_cpu_time, "cpu-time")
 
 static int opt_limits(struct config *c, const char *arg, struct failure *f)
 {
@@ -778,6 +780,12 @@ const struct cli_option cli_options[] = {
 	  "CPU time of each process (rlimit; SIGXCPU, then SIGKILL)", opt_rlimit_cpu, 0 },
 	{ "rlimit-core", 0, CLI_ARG, "SIZE", NULL, "core dump size (rlimit; default 0: none)",
 	  opt_rlimit_core, 0 },
+	{ "timeout", 0, CLI_ARG, "DURATION", NULL,
+	  "end the sandbox after this wall-clock time (SIGTERM, SIGKILL 2s later; exit 124)", opt_timeout,
+	  0 },
+	{ "cpu-time", 0, CLI_ARG, "DURATION", NULL,
+	  "end the sandbox once all its processes used this much CPU time (needs a cgroup; exit 124)",
+	  opt_cpu_time, 0 },
 	{ "tier", 0, CLI_ARG, "TIER", "auto full restricted",
 	  "namespaces (full), Landlock and seccomp only (restricted), or full when possible", opt_tier, 0 },
 	{ "accept-weaker", 0, CLI_NOARG, NULL, NULL,

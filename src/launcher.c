@@ -23,6 +23,7 @@
 #include "clone.h"
 #include "confine.h"
 #include "config.h"
+#include "deadline.h"
 #include "failure.h"
 #include "idmap.h"
 #include "log.h"
@@ -44,7 +45,7 @@ struct launcher {
 	int sync[2]; /* [0] ours, [1] the children's */
 	int sig_fd;
 	struct loop loop; /* every fd served while the sandbox runs */
-	struct loop_source src_sync, src_signal, src_child, src_pid1;
+	struct loop_source src_sync, src_signal, src_child, src_pid1, src_deadline;
 	struct events events; /* what the policy refused, for --verbose and the report */
 	pid_t child;	      /* the user-namespace child */
 	int child_fd;	      /* its pidfd */
@@ -56,6 +57,7 @@ struct launcher {
 	struct bpf_program bpf;
 	struct net_state net;
 	struct cgroup_state cgroup;
+	struct deadline deadline; /* --timeout, --cpu-time */
 	struct state state;
 	struct desktop_state desktop;
 	struct egress_state *egress;
@@ -100,6 +102,7 @@ static void launcher_teardown(struct launcher *l)
 	desktop_stop(&l->desktop);
 	workspace_stop(&l->workspace, l->status >= 0 && !l->child_failed);
 	safe_close(l->cgroup.leaf_fd);
+	deadline_stop(&l->deadline);
 	idmap_free(&l->uid);
 	idmap_free(&l->gid);
 	bpf_program_free(&l->bpf);
@@ -496,6 +499,20 @@ static int handle_pid1(struct loop_source *src, uint32_t events, struct failure 
 	return on_exit_event(src->data, true, f);
 }
 
+/* A time limit ran out: SIGTERM to pid 1, which passes it on to the command; after the grace
+ * period SIGKILL, which ends the pid namespace (and the first child, should it still wait). */
+static int handle_deadline(struct loop_source *src, uint32_t events, struct failure *f)
+{
+	struct launcher *l = src->data;
+	int sig = deadline_due(l->c, &l->deadline, &l->cgroup);
+
+	if (sig == SIGKILL && l->child_fd >= 0)
+		syscall(SYS_pidfd_send_signal, l->child_fd, SIGKILL, NULL, 0);
+	if (sig)
+		send_to_pid1(l, sig);
+	return 0;
+}
+
 /* The event loop's set, made before the clone: pid 1 is watched as soon as it is known. */
 static int launcher_events(struct launcher *l, struct failure *f)
 {
@@ -509,7 +526,10 @@ static int launcher_events(struct launcher *l, struct failure *f)
 		return fail(f, r, "epoll", NULL);
 	if ((r = loop_add(&l->loop, &l->src_sync)) < 0 || (r = loop_add(&l->loop, &l->src_signal)) < 0)
 		return fail(f, r, "epoll", NULL);
-	return 0;
+	if ((r = deadline_start(l->c, &l->deadline, f)) < 0 || l->deadline.fd < 0)
+		return r;
+	l->src_deadline = (struct loop_source){ l->deadline.fd, handle_deadline, l };
+	return (r = loop_add(&l->loop, &l->src_deadline)) < 0 ? fail(f, r, "epoll", NULL) : 0;
 }
 
 /* --report and learn: the file opened (before the clone: the sandbox's mounts hide it) and
@@ -620,6 +640,7 @@ int launcher_run(const struct config *c, struct launch_report *ret, struct failu
 		.jobs = { { .pid = -1, .err_fd = -1 }, { .pid = -1, .err_fd = -1 } },
 		.report = { .fd = -1 },
 		.notify = { .src = { .fd = -1 } },
+		.deadline = { .fd = -1 },
 	};
 	int r = launcher_mkdirs(c, f);
 
@@ -655,7 +676,10 @@ int launcher_run(const struct config *c, struct launch_report *ret, struct failu
 		r = launcher_full(&l, f);
 	if (l.restricted || launcher_apparmor_refused(&l, r, f))
 		return launcher_restricted(&l, ret, f);
-	*ret = (struct launch_report){ .status = l.status };
+	*ret = (struct launch_report){
+		.status = l.deadline.why ? EXIT_TIMEOUT : l.status,
+		.time_limit = l.deadline.why,
+	};
 	launcher_teardown(&l);
 	cgroup_finish(c, &l.cgroup, &ret->cgroup);
 	state_finish(c, &l.state, r == 0 ? ret->status : -1);

@@ -11,8 +11,9 @@ struct failure;
 
 /* What main() reports when the sandbox has ended. */
 struct launch_report {
-	int status; /* the command's exit code */
+	int status; /* the command's exit code (124 when a time limit ended it) */
 	struct cgroup_report cgroup;
+	const char *time_limit; /* "--timeout" or "--cpu-time" when one ended the sandbox */
 };
 
 /* Runs the sandbox. Returns 0 with the report (f may still hold a failure to print, e.g. an

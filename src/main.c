@@ -109,7 +109,8 @@ static void print_size(const char *label, uint64_t bytes)
 		fprintf(stderr, "%s%.1f%c", label, v, units[u]);
 }
 
-/* The out-of-memory kill and --stats, read from the sandbox's cgroup when it ended. */
+/* The out-of-memory kill, the time limit that ended the sandbox, and --stats (from the
+ * sandbox's cgroup). */
 static void report_limits(const struct config *c, const struct launch_report *rep, int *status)
 {
 	const struct cgroup_report *cg = &rep->cgroup;
@@ -120,6 +121,12 @@ static void report_limits(const struct config *c, const struct launch_report *re
 		fputs(")\n", stderr);
 		*status = 137;
 	}
+	if (rep->time_limit && strcmp(rep->time_limit, "--cpu-time") == 0)
+		fprintf(stderr, "hutch: --cpu-time: the sandbox used its %.3g s of CPU time and was ended\n",
+			(double)c->limits.cpu_time_usec / 1e6);
+	else if (rep->time_limit)
+		fprintf(stderr, "hutch: --timeout: the sandbox ran for %.3g s and was ended\n",
+			(double)c->rlimits.timeout_usec / 1e6);
 	if (c->stats && cg->have_stats) {
 		print_size("hutch: stats: peak memory ", cg->memory_peak);
 		fprintf(stderr, ", CPU time %.3f s, peak tasks %llu\n", (double)cg->cpu_usec / 1e6,

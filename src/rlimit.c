@@ -14,6 +14,7 @@
 
 #include "cgroup.h"
 #include "config.h"
+#include "deadline.h"
 #include "events.h"
 #include "failure.h"
 #include "log.h"
@@ -41,6 +42,7 @@ void rlimit_config_init(struct rlimit_config *l)
 {
 	for (size_t i = 0; i < RL_N; i++)
 		l->rlim[i] = RL_UNSET;
+	l->timeout_usec = 0;
 }
 
 int rlimit_parse_duration(const char *s, uint64_t *ret_usec)
@@ -113,6 +115,10 @@ int rlimit_parse_option(struct config *c, const char *name, const char *arg, str
 {
 	int r = -EINVAL;
 
+	if (strcmp(name, "timeout") == 0)
+		r = rlimit_parse_duration(arg, &c->rlimits.timeout_usec);
+	else if (strcmp(name, "cpu-time") == 0)
+		r = rlimit_parse_duration(arg, &c->limits.cpu_time_usec);
 	for (size_t i = 0; i < RL_N; i++)
 		if (strcmp(name, rlimit_defs[i].option) == 0)
 			r = parse_rlimit(&rlimit_defs[i], arg, &c->rlimits.rlim[i]);
@@ -225,11 +231,17 @@ static void announce_rlimits(const struct config *c, struct events *ev)
 
 void rlimit_announce(const struct config *c, const struct cgroup_state *cg, struct events *ev)
 {
-	char what[400];
+	char what[400], by[200];
 
 	if (cgroup_limits_any(&c->limits)) {
 		cgroup_describe(c, what, sizeof(what));
 		announce(c, ev, what, cg->enforcer, cg->backend ? "cgroup" : "none", cg->backend != NULL);
 	}
 	announce_rlimits(c, ev);
+	if (c->rlimits.timeout_usec) {
+		snprintf(what, sizeof(what), "--timeout %.3gs", (double)c->rlimits.timeout_usec / 1e6);
+		snprintf(by, sizeof(by), "the launcher's timer (SIGTERM, SIGKILL %llus later, exit 124)",
+			 DEADLINE_GRACE_USEC / 1000000);
+		announce(c, ev, what, by, "launcher", true);
+	}
 }

@@ -1,6 +1,7 @@
 /* The limits that hold on every machine, cgroup or not (issue 25): rlimits, set in the command
- * process just before its seccomp filter (so everything it starts inherits them); and what
- * enforces each limit asked, cgroup or rlimit, for --verbose and the report. The options are parsed in the launcher;
+ * process just before its seccomp filter (so everything it starts inherits them); the options of
+ * the time limits (deadline.h keeps them); and what enforces each limit asked, cgroup, rlimit
+ * or timer, for --verbose and the report. The options are parsed in the launcher;
  * rlimit_apply runs in the command process. */
 #pragma once
 
@@ -27,12 +28,13 @@ enum rlimit_rlimit {
 #define RL_INFINITY (UINT64_MAX - 1) /* "unlimited" */
 
 struct rlimit_config {
-	uint64_t rlim[RL_N]; /* RL_UNSET when not asked */
+	uint64_t rlim[RL_N];   /* RL_UNSET when not asked */
+	uint64_t timeout_usec; /* --timeout; 0: none (kept here with the other options) */
 };
 
 void rlimit_config_init(struct rlimit_config *l);
 
-/* One option (name without "--": rlimit-as ... rlimit-core) into c. Errors
+/* One option (name without "--": rlimit-as ... rlimit-core, timeout, cpu-time) into c. Errors
  * name the option. Launcher side, pure. */
 int rlimit_parse_option(struct config *c, const char *name, const char *arg, struct failure *f);
 

@@ -298,6 +298,12 @@ static bool need_cgroup(const struct config *c, const struct tier_ctx *t, char *
 	return cgroup_limits_any(&c->limits) && t->leaf_fd < 0;
 }
 
+static bool need_timer(const struct config *c, const struct tier_ctx *t, char *what, size_t len)
+{
+	snprintf(what, len, "%s", c->rlimits.timeout_usec ? "timeout" : "cpu-time");
+	return c->rlimits.timeout_usec || c->limits.cpu_time_usec != CGROUP_UNSET;
+}
+
 static bool need_net_namespace(const struct config *c, const struct tier_ctx *t, char *what, size_t len)
 {
 	bool usermode = c->net == NET_SLIRP || c->net == NET_PASTA || c->net == NET_AUTO_USERMODE;
@@ -329,6 +335,7 @@ static const struct tier_need tier_needs[] = {
 	{ false, need_pid_namespace,
 	  "pid isolation needs a pid namespace, or Landlock ABI 6 to keep signals inside" },
 	{ false, need_cgroup, "limits need a delegated cgroup, and there is none: they would not hold" },
+	{ true, need_timer, "the time limits are kept by the full tier's launcher, not this tier's" },
 	{ false, need_net_namespace,
 	  "port forwards, a veth and hiding the host's loopback need a network namespace: the command "
 	  "would share the host's network" },

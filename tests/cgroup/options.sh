@@ -43,6 +43,12 @@ rlimit-nproc many
 rlimit-cpu 0
 rlimit-cpu 5x
 rlimit-core -2
+timeout 0
+timeout 1x
+timeout -5s
+timeout s
+cpu-time 0s
+cpu-time forever
 EOF
 
 run_hutch --limits sometimes -- true

@@ -3,7 +3,7 @@
 # of tests/vm/run): the transient scope hutch-NAME-PID.scope in hutch.slice while the sandbox
 # runs (launcher in supervisor/, sandbox in sandbox/), gone after it, also after SIGKILL of the
 # launcher; the sandbox sees its own limits; memory.max kills and the launcher says so (137);
-# a fork bomb stops at pids.max; --cpu-max 20% gives about 20% (cpu.stat); --stats; limits whose
+# a fork bomb stops at pids.max; --cpu-max 20% gives about 20% (cpu.stat); --stats; --cpu-time ends a busy sandbox (124); --timeout leaves no scope; limits whose
 # controller is not delegated fail (125, the default) or warn (--limits best-effort).
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/lib-cgroup.sh"
@@ -124,6 +124,30 @@ if [ -n "$mib" ] && [ "$mib" -ge 32 ]; then
 	ok "--stats: the peak memory counts dd's 32 MiB buffer (${mib}M)"
 else
 	not_ok "--stats: the peak memory counts dd's 32 MiB buffer" "$err"
+fi
+
+# ---- --cpu-time: the whole sandbox's CPU budget ---------------------------------------------
+# Two busy loops share the budget: each alone would stay under it for 30 s of wall time.
+HUTCH_TIMEOUT=60 run_hutch -v --cpu-time 2s --stats -- sh -c '(while :; do :; done) & while :; do :; done'
+expect_exit 124 "--cpu-time 2s: the busy sandbox is ended, 124"
+like "$err" "^hutch: limits: --cpu-time 2s: enforced by systemd scope hutch-sh-[0-9]+\.scope$" "--cpu-time: --verbose names the scope"
+like "$err" "^hutch: --cpu-time: the sandbox used its 2 s of CPU time and was ended$" "--cpu-time: one line says so"
+cpu=$(printf '%s\n' "$err" | sed -n 's/^hutch: stats: .*CPU time \([0-9]*\)\..*/\1/p')
+if [ -n "$cpu" ] && [ "$cpu" -ge 2 ]; then
+	ok "--cpu-time 2s: the sandbox used the budget (${cpu} s) before it was ended"
+else
+	not_ok "--cpu-time 2s: the sandbox used the budget before it was ended" "$(_last_run_diag)"
+fi
+
+# ---- --timeout: nothing left, the scope neither --------------------------------------------
+spawn_hutch --timeout 1s --memory-max 100M -- sleep 25
+unit=$(scope_of "$hutch_pid" sleep)
+wait_hutch 30
+expect_exit 124 "--timeout with the systemd back-end: 124"
+if why=$(wait_unit_gone "$unit" 10); then
+	ok "--timeout: $unit is gone"
+else
+	not_ok "--timeout: $unit is gone" "$why"
 fi
 
 # ---- a controller the user manager does not have -------------------------------------------
