@@ -1066,6 +1066,8 @@ static void report_read(const struct config *c, int leaf_fd, struct cgroup_repor
 	if (!c->stats)
 		return;
 	ret->have_stats = cg_read_key(leaf_fd, "cpu.stat", "usage_usec", &ret->cpu_usec) == 0;
+	cg_read_key(leaf_fd, "cpu.stat", "user_usec", &ret->cpu_user_usec);
+	cg_read_key(leaf_fd, "cpu.stat", "system_usec", &ret->cpu_system_usec);
 	cg_read_u64(leaf_fd, "memory.peak", &ret->memory_peak);
 	cg_read_u64(leaf_fd, "pids.peak", &ret->tasks_peak);
 }

@@ -48,14 +48,14 @@ struct cgroup_report {
 	bool oom_killed;     /* memory.events oom_kill went up */
 	uint64_t memory_max; /* the limit, for the message */
 	bool have_stats;     /* --stats: */
-	uint64_t memory_peak, cpu_usec, tasks_peak;
+	uint64_t memory_peak, cpu_usec, cpu_user_usec, cpu_system_usec, tasks_peak;
 };
 
 void cgroup_state_init(struct cgroup_state *st);
 /* Before clone: the scope or sub-cgroup, the limits, the leaf. Where a limit cannot be enforced
  * (no back-end, a controller not delegated) that is an error naming why and the fix; under
  * --limits best-effort a warning is returned in *ret_warning (static text) and the sandbox runs
- * without it. --stats alone is no limit: it never fails. */
+ * without it. --stats alone never fails: without a cgroup it is read from rusage. */
 int cgroup_prepare(const struct config *c, struct cgroup_state *st, const char **ret_warning,
 		   struct failure *f);
 /* The limit options asked that need a cgroup, as "--memory-max 64M, --pids-max 10": for

@@ -475,8 +475,14 @@ static int opt_limits(struct config *c, const char *arg, struct failure *f)
 	return 0;
 }
 
+/* --stats, --stats=text, --stats=json */
 static int opt_stats(struct config *c, const char *arg, struct failure *f)
 {
+	int i = arg ? parse_choice(arg, "text json", "--stats", f) : 0;
+
+	if (i < 0)
+		return i;
+	c->stats_json = i == 1;
 	return set_bool(&c->stats);
 }
 
@@ -766,7 +772,8 @@ const struct cli_option cli_options[] = {
 	  0 },
 	{ "limits", 0, CLI_ARG, "MODE", "strict best-effort",
 	  "a limit that cannot be enforced is an error (strict), or a warning (best-effort)", opt_limits, 0 },
-	{ "stats", 0, CLI_NOARG, NULL, NULL, "print peak memory, CPU time and tasks at exit", opt_stats, 0 },
+	{ "stats", 0, CLI_NOARG, NULL, NULL, "print CPU time, wall time and peak memory at exit (=json)",
+	  opt_stats, CLI_OPTVALUE },
 	{ "rlimit-as", 0, CLI_ARG, "SIZE", NULL, "address space of each process (rlimit)", opt_rlimit_as, 0 },
 	{ "rlimit-data", 0, CLI_ARG, "SIZE", NULL, "data segment and heap of each process (rlimit)",
 	  opt_rlimit_data, 0 },

@@ -192,6 +192,7 @@ struct config {
 	struct cgroup_limits limits;
 	enum cgroup_mode cgroup_mode;
 	bool stats;
+	bool stats_json; /* --stats=json */
 	/* rlimits and the wall-clock timeout (issue 25): rlimit.c */
 	struct rlimit_config rlimits;
 

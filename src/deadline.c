@@ -104,6 +104,11 @@ int deadline_due(const struct config *c, struct deadline *t, const struct cgroup
 	return SIGKILL;
 }
 
+uint64_t deadline_elapsed(const struct deadline *t)
+{
+	return t->start ? now_usec() - t->start : 0;
+}
+
 void deadline_stop(struct deadline *t)
 {
 	t->fd = safe_close(t->fd);

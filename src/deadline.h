@@ -31,4 +31,7 @@ int deadline_start(const struct config *c, struct deadline *t, struct failure *f
  * (SIGTERM; SIGKILL once the grace period is over). */
 int deadline_due(const struct config *c, struct deadline *t, const struct cgroup_state *cg);
 
+/* Microseconds since deadline_start (0 before it). */
+uint64_t deadline_elapsed(const struct deadline *t);
+
 void deadline_stop(struct deadline *t);

@@ -58,6 +58,7 @@ struct launcher {
 	struct net_state net;
 	struct cgroup_state cgroup;
 	struct deadline deadline; /* --timeout, --cpu-time */
+	struct rusage pid1_usage; /* pid 1's and its children's, for --stats */
 	struct state state;
 	struct desktop_state desktop;
 	struct egress_state *egress;
@@ -384,7 +385,7 @@ static int launcher_net(struct launcher *l, struct failure *f)
  * when empty), the network back-end, a workspace, the report's last events, desktop proxies. */
 static bool launcher_waits_for_pid1(const struct launcher *l)
 {
-	return l->cgroup.leaf_fd >= 0 || l->net.pid > 0 || l->egress || l->workspace.dir ||
+	return l->cgroup.leaf_fd >= 0 || l->c->stats || l->net.pid > 0 || l->egress || l->workspace.dir ||
 	       l->report.fd >= 0 || l->notify.src.fd >= 0 || l->desktop.proxy_pids[0] > 0 ||
 	       l->desktop.proxy_pids[1] > 0;
 }
@@ -462,7 +463,7 @@ static void on_signal(struct launcher *l)
 static int on_exit_event(struct launcher *l, bool is_pid1, struct failure *f)
 {
 	if (is_pid1) {
-		l->status = pidfd_exit_code(l->pid1_fd);
+		l->status = pidfd_exit_rusage(l->pid1_fd, &l->pid1_usage);
 		l->pid1 = 0;
 		return 0;
 	}
@@ -676,10 +677,10 @@ int launcher_run(const struct config *c, struct launch_report *ret, struct failu
 		r = launcher_full(&l, f);
 	if (l.restricted || launcher_apparmor_refused(&l, r, f))
 		return launcher_restricted(&l, ret, f);
-	*ret = (struct launch_report){
-		.status = l.deadline.why ? EXIT_TIMEOUT : l.status,
-		.time_limit = l.deadline.why,
-	};
+	*ret = (struct launch_report){ .status = l.deadline.why ? EXIT_TIMEOUT : l.status,
+				       .time_limit = l.deadline.why,
+				       .usage = l.pid1_usage,
+				       .wall_usec = deadline_elapsed(&l.deadline) };
 	launcher_teardown(&l);
 	cgroup_finish(c, &l.cgroup, &ret->cgroup);
 	state_finish(c, &l.state, r == 0 ? ret->status : -1);

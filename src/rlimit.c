@@ -237,6 +237,11 @@ void rlimit_announce(const struct config *c, const struct cgroup_state *cg, stru
 		cgroup_describe(c, what, sizeof(what));
 		announce(c, ev, what, cg->enforcer, cg->backend ? "cgroup" : "none", cg->backend != NULL);
 	}
+	if (c->stats && !cg->backend)
+		log_verbose(c->verbose,
+			    "limits: --stats from the kernel's rusage of pid 1 and its children "
+			    "(no cgroup: %s)",
+			    cg->enforcer[0] ? cg->enforcer : "none asked for");
 	announce_rlimits(c, ev);
 	if (c->rlimits.timeout_usec) {
 		snprintf(what, sizeof(what), "--timeout %.3gs", (double)c->rlimits.timeout_usec / 1e6);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -643,6 +644,7 @@ static int restricted_launch(struct restricted *s, struct launch_report *ret, st
 	}
 	tier_reap_rest();
 	*ret = (struct launch_report){ .status = code };
+	getrusage(RUSAGE_CHILDREN, &ret->usage); /* the command and what it left, all reaped */
 	return 0;
 }
 

@@ -49,7 +49,7 @@ like "$err" "^hutch: command killed by the kernel out-of-memory killer \(memory.
 like "$out" "^left: $" "the group is removed after the kill too"
 
 in_delegated "alone $HUTCH --stats -- true; echo \"status \$?\""
-like "$err" "^hutch: stats: peak memory .*, CPU time [0-9.]+ s, peak tasks [1-9]" "--stats"
+like "$err" "^hutch: stats: CPU time [0-9.]+ s .*, peak memory [0-9.]+[KMG], peak tasks [1-9][0-9]* \(cgroup\)$" "--stats: the cgroup's figures"
 
 # Not alone in its cgroup: controllers cannot be enabled below a cgroup with processes.
 in_delegated "env -u DBUS_SESSION_BUS_ADDRESS -u XDG_RUNTIME_DIR $HUTCH --memory-max 64M -- true; echo \"status \$?\""

@@ -54,7 +54,9 @@ EOF
 run_hutch --limits sometimes -- true
 expect_exit 125 "--limits sometimes: 125"
 like "$err" "^hutch: --limits: 'sometimes' is not one of: strict best-effort$" "--limits sometimes: the option is named"
-
+run_hutch --stats=xml -- true
+expect_exit 125 "--stats=xml: 125"
+like "$err" "^hutch: --stats: 'xml' is not one of: text json$" "--stats=xml: the option is named"
 
 # ---- no limits: no cgroup work at all ------------------------------------------------------
 # Seen from the system calls: not a look at /proc/self/cgroup or /sys/fs/cgroup, no bus, no
@@ -127,7 +129,8 @@ expect_exit 125 "profile 'memory-max' without a back-end: refused"
 
 no_bus_hutch --stats -- true
 expect_exit 0 "no back-end, --stats alone: the sandbox runs"
-is "$err" "" "no back-end, --stats alone: not refused, no warning (it is no limit)"
+like "$err" "^hutch: stats: CPU time [0-9.]+ s \(user [0-9.]+ s, system [0-9.]+ s\), wall [0-9.]+ s, max RSS [0-9.]+[KMG] \(rusage\)$" \
+	"no back-end, --stats alone: the figures from rusage, no warning"
 
 # Under --verbose, what enforces each limit (and what does not).
 no_bus_hutch -v --limits best-effort --memory-max 64M --rlimit-nofile 64 -- true

@@ -3,7 +3,8 @@
 # of tests/vm/run): the transient scope hutch-NAME-PID.scope in hutch.slice while the sandbox
 # runs (launcher in supervisor/, sandbox in sandbox/), gone after it, also after SIGKILL of the
 # launcher; the sandbox sees its own limits; memory.max kills and the launcher says so (137);
-# a fork bomb stops at pids.max; --cpu-max 20% gives about 20% (cpu.stat); --stats; --cpu-time ends a busy sandbox (124); --timeout leaves no scope; limits whose
+# a fork bomb stops at pids.max; --cpu-max 20% gives about 20% (cpu.stat); --stats with the
+# cgroup's figures; --cpu-time ends a busy sandbox (124); --timeout leaves no scope; limits whose
 # controller is not delegated fail (125, the default) or warn (--limits best-effort).
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/lib-cgroup.sh"
@@ -117,14 +118,19 @@ like "$out" "cpu\.max 20000 100000" "cpu.max 20%: the sandbox's cpu.max is 20000
 # ---- --stats -------------------------------------------------------------------------------
 run_hutch --stats -- dd if=/dev/zero of=/dev/null bs=32M count=2 status=none
 expect_exit 0 "--stats: the sandbox runs"
-like "$err" '^hutch: stats: peak memory [0-9.]+[KMG], CPU time [0-9.]+ s, peak tasks [1-9][0-9]*$' \
-	"--stats: peak memory, CPU time and tasks"
+like "$err" '^hutch: stats: CPU time [0-9.]+ s \(user [0-9.]+ s, system [0-9.]+ s\), wall [0-9.]+ s, max RSS [0-9.]+[KMG], peak memory [0-9.]+[KMG], peak tasks [1-9][0-9]* \(cgroup\)$' \
+	"--stats: CPU time, wall, max RSS, and the cgroup's peak memory and tasks"
 mib=$(printf '%s\n' "$err" | sed -n 's/.*peak memory \([0-9]*\)\(\.[0-9]*\)\{0,1\}M.*/\1/p')
 if [ -n "$mib" ] && [ "$mib" -ge 32 ]; then
 	ok "--stats: the peak memory counts dd's 32 MiB buffer (${mib}M)"
 else
 	not_ok "--stats: the peak memory counts dd's 32 MiB buffer" "$err"
 fi
+
+# ---- --stats=json: the cgroup's figures ------------------------------------------------------
+run_hutch --stats=json -- true
+like "$err" '^\{"source":"cgroup","wall_usec":[0-9]+,"cpu_usec":[0-9]+,"cpu_user_usec":[0-9]+,"cpu_system_usec":[0-9]+,"max_rss_bytes":[0-9]+,"memory_peak_bytes":[1-9][0-9]*,"tasks_peak":[1-9][0-9]*\}$' \
+	"--stats=json: the cgroup's figures, with the same keys as rusage's and its own"
 
 # ---- --cpu-time: the whole sandbox's CPU budget ---------------------------------------------
 # Two busy loops share the budget: each alone would stay under it for 30 s of wall time.
