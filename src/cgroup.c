@@ -1014,6 +1014,24 @@ static int not_started(const struct config *c, int r, const char *reasons, const
 	return not_enforced(c, what, twins, why, ret_warning, f);
 }
 
+/* "systemd scope UNIT", or "cgroupfs subtree /sys/fs/cgroup/PATH" (the group the launcher's
+ * supervisor/ is in), for --verbose and the report. */
+static void cg_enforcer(const struct cg *g, char *buf, size_t size)
+{
+	char path[4096];
+	char *sup;
+	int fd;
+
+	if (g->ops != &cgroupfs_ops || (fd = cg_open_self(path, sizeof(path))) < 0) {
+		snprintf(buf, size, "%s %s", g->ops->what, g->name);
+		return;
+	}
+	safe_close(fd);
+	if ((sup = strrchr(path, '/')) && strcmp(sup, "/supervisor") == 0)
+		*sup = '\0';
+	snprintf(buf, size, "%s " CGROUP_ROOT "%.200s", g->ops->what, path);
+}
+
 int cgroup_prepare(const struct config *c, struct cgroup_state *st, const char **ret_warning,
 		   struct failure *f)
 {
@@ -1034,7 +1052,7 @@ int cgroup_prepare(const struct config *c, struct cgroup_state *st, const char *
 	if (r > 0 && (st->leaf_fd = fcntl(g->leaf_fd, F_DUPFD_CLOEXEC, 3)) < 0)
 		r = fail(f, negative_errno(), "cgroup", "dup");
 	if (r > 0) {
-		snprintf(st->enforcer, sizeof(st->enforcer), "%s %s", g->ops->what, g->name);
+		cg_enforcer(g, st->enforcer, sizeof(st->enforcer));
 		st->backend = g;
 		return 0;
 	}

@@ -48,6 +48,10 @@ like "$err" "^hutch: command killed by the kernel out-of-memory killer \(memory.
 	"the launcher reports the kill"
 like "$out" "^left: $" "the group is removed after the kill too"
 
+in_delegated "alone $HUTCH -v --memory-max 64M -- true; echo \"status \$?\""
+like "$err" "^hutch: limits: --memory-max 64M: enforced by cgroupfs subtree /sys/fs/cgroup/.*\.scope/run/hutch-true-[0-9]+$" \
+	"--verbose: the limit is enforced by the cgroupfs subtree, named"
+
 in_delegated "alone $HUTCH --stats -- true; echo \"status \$?\""
 like "$err" "^hutch: stats: CPU time [0-9.]+ s .*, peak memory [0-9.]+[KMG], peak tasks [1-9][0-9]* \(cgroup\)$" "--stats: the cgroup's figures"
 
