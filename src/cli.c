@@ -785,7 +785,7 @@ const struct cli_option cli_options[] = {
 	  0 },
 	{ "rlimit-cpu", 0, CLI_ARG, "DURATION", NULL,
 	  "CPU time of each process (rlimit; SIGXCPU, then SIGKILL)", opt_rlimit_cpu, 0 },
-	{ "rlimit-core", 0, CLI_ARG, "SIZE", NULL, "core dump size (rlimit; default 0: none)",
+	{ "rlimit-core", 0, CLI_ARG, "SIZE", NULL, "core dump size (rlimit; by default a soft 0: none)",
 	  opt_rlimit_core, 0 },
 	{ "timeout", 0, CLI_ARG, "DURATION", NULL,
 	  "end the sandbox after this wall-clock time (SIGTERM, SIGKILL 2s later; exit 124)", opt_timeout,

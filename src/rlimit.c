@@ -173,6 +173,11 @@ int rlimit_apply(const struct config *c, struct failure *f)
 		 * the hard one, a second later (both at once would be SIGKILL alone) */
 		if (i == RL_CPU && v < RL_INFINITY - 1)
 			rl.rlim_max = to_rlim(v + 1);
+		/* the default core limit is only the soft one, as firejail's: `ulimit -c unlimited`
+		 * inside still gives a core to debug */
+		if (c->rlimits.rlim[i] == RL_UNSET && v != RL_UNSET &&
+		    getrlimit(rlimit_defs[i].resource, &rl) == 0)
+			rl.rlim_cur = 0;
 		if (v != RL_UNSET && setrlimit(rlimit_defs[i].resource, &rl) < 0)
 			return fail(f, negative_errno(), "setrlimit", "--%s", rlimit_defs[i].option);
 	}
@@ -222,8 +227,11 @@ static void announce_rlimits(const struct config *c, struct events *ev)
 		rlimit_show(d, v, val, sizeof(val));
 		snprintf(what, sizeof(what), "--%s %s%s", d->option, val,
 			 c->rlimits.rlim[i] == RL_UNSET ? " (the default)" : "");
-		snprintf(by, sizeof(by), "rlimit on the command (soft and hard%s; the %s)",
-			 i == RL_CPU ? " + 1 s" : "", d->scope);
+		snprintf(by, sizeof(by), "rlimit on the command (%s; the %s)",
+			 c->rlimits.rlim[i] == RL_UNSET ? "soft"
+			 : i == RL_CPU			? "soft and hard + 1 s"
+							: "soft and hard",
+			 d->scope);
 		/* the default is said under --verbose; the report lists only what was asked */
 		announce(c, c->rlimits.rlim[i] == RL_UNSET ? NULL : ev, what, by, "rlimit", true);
 	}

@@ -46,7 +46,7 @@ int rlimit_parse_duration(const char *s, uint64_t *ret_usec);
 int rlimit_check(const struct config *c, struct failure *f);
 
 /* Command process (and the restricted tier's command), before seccomp: the rlimits asked, both
- * soft and hard (the command cannot raise them again), and RLIMIT_CORE 0 by default. */
+ * soft and hard (the command cannot raise them again), and a soft RLIMIT_CORE of 0 by default. */
 int rlimit_apply(const struct config *c, struct failure *f);
 
 /* What enforces each limit asked (the cgroup back-end in cg, the rlimits, the launcher's

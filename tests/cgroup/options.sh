@@ -136,6 +136,6 @@ like "$err" "^hutch: stats: CPU time [0-9.]+ s \(user [0-9.]+ s, system [0-9.]+ 
 no_bus_hutch -v --limits best-effort --memory-max 64M --rlimit-nofile 64 -- true
 like "$err" "^hutch: limits: --memory-max 64M: not enforced: none: ($why)" "--verbose: the cgroup limit not enforced, and why"
 like "$err" "^hutch: limits: --rlimit-nofile 64: enforced by rlimit on the command" "--verbose: the rlimit and what enforces it"
-like "$err" "^hutch: limits: --rlimit-core 0 \(the default\): enforced by rlimit" "--verbose: RLIMIT_CORE 0 by default"
+like "$err" "^hutch: limits: --rlimit-core 0 \(the default\): enforced by rlimit on the command \(soft;" "--verbose: a soft RLIMIT_CORE of 0 by default"
 
 done_testing
