@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <linux/magic.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,8 +79,8 @@ static uint64_t limit_get(const struct cgroup_limits *l, const struct limit_def 
 
 void cgroup_limits_init(struct cgroup_limits *l)
 {
-	*l = (struct cgroup_limits){ CGROUP_UNSET, CGROUP_UNSET, CGROUP_UNSET, CGROUP_UNSET,
-				     CGROUP_UNSET, CGROUP_UNSET, CGROUP_UNSET, NULL };
+	*l = (struct cgroup_limits){ CGROUP_UNSET, CGROUP_UNSET, CGROUP_UNSET, CGROUP_UNSET, CGROUP_UNSET,
+				     CGROUP_UNSET, CGROUP_UNSET, NULL,	       CGROUP_UNSET };
 }
 
 void cgroup_limits_free(struct cgroup_limits *l)
@@ -93,11 +94,10 @@ bool cgroup_limits_any(const struct cgroup_limits *l)
 	for (size_t i = 0; i < ARRAY_SIZE(limit_defs); i++)
 		if (limit_get(l, &limit_defs[i]) != CGROUP_UNSET)
 			return true;
-	return l->allowed_cpus != NULL;
+	return l->allowed_cpus != NULL || l->cpu_time_usec != CGROUP_UNSET;
 }
 
-/* "512M", "2G", "1048576", "max". */
-static int parse_size(const char *s, uint64_t *ret)
+int cgroup_parse_size(const char *s, uint64_t *ret)
 {
 	static const char units[] = "KMGT";
 	const char *u;
@@ -192,7 +192,7 @@ static int parse_limit(struct cgroup_limits *l, const struct limit_def *d, const
 
 	switch (d->kind) {
 	case LIM_BYTES:
-		return parse_size(arg, v);
+		return cgroup_parse_size(arg, v);
 	case LIM_CPU_QUOTA:
 		return parse_cpu(arg, v);
 	default:
@@ -471,6 +471,7 @@ static int group_fill(struct cg *g, const struct config *c, unsigned avail, bool
  * < 0 when it failed (f). stop: after the leaf is removed, undo what start made. */
 struct cgroup_ops {
 	const char *name;
+	const char *what; /* for --verbose and the report: "systemd scope" */
 	int (*start)(const struct config *c, struct cg *g, char *reason, size_t size, struct failure *f);
 	void (*stop)(struct cg *g);
 };
@@ -740,7 +741,7 @@ static void systemd_stop(struct cg *g)
 {
 }
 
-static const struct cgroup_ops systemd_ops = { "systemd", systemd_start, systemd_stop };
+static const struct cgroup_ops systemd_ops = { "systemd", "systemd scope", systemd_start, systemd_stop };
 
 /* Whether the launcher is the only process in dirfd's cgroup. */
 static bool cgroupfs_alone(int dirfd)
@@ -821,7 +822,8 @@ static void cgroupfs_stop(struct cg *g)
 	unlinkat(g->parent_fd, g->name, AT_REMOVEDIR);
 }
 
-static const struct cgroup_ops cgroupfs_ops = { "cgroupfs", cgroupfs_start, cgroupfs_stop };
+static const struct cgroup_ops cgroupfs_ops = { "cgroupfs", "cgroupfs subtree", cgroupfs_start,
+						cgroupfs_stop };
 
 static const struct cgroup_ops *const backends[] = { &systemd_ops, &cgroupfs_ops };
 
@@ -845,6 +847,20 @@ static void cg_stop(struct cg *g)
 	cg_free(g);
 }
 
+/* Why there is no cgroup v2 with controllers at CGROUP_ROOT: a hybrid layout mounts one at
+ * unified/, with every controller held by cgroup v1. */
+static void cg_v2_missing(char *reasons, size_t size)
+{
+	struct statfs s;
+
+	if (statfs(CGROUP_ROOT "/unified", &s) == 0 && s.f_type == CGROUP2_SUPER_MAGIC)
+		snprintf(reasons, size,
+			 "only cgroup v1 controllers here (a hybrid layout: the cgroup v2 at " CGROUP_ROOT
+			 "/unified has none)");
+	else
+		snprintf(reasons, size, "no cgroup v2 at " CGROUP_ROOT " (only cgroup v1, or none)");
+}
+
 /* Each back-end in turn until one works or fails; 0 with the reasons when none is available. */
 static int cg_start(const struct config *c, struct cg *g, char *reasons, size_t size, struct failure *f)
 {
@@ -853,7 +869,7 @@ static int cg_start(const struct config *c, struct cg *g, char *reasons, size_t 
 
 	reasons[0] = '\0';
 	if (!cg_v2_mounted()) {
-		snprintf(reasons, size, "cgroup v2 is not mounted at " CGROUP_ROOT);
+		cg_v2_missing(reasons, size);
 		return 0;
 	}
 	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(backends); i++) {
@@ -867,70 +883,153 @@ static int cg_start(const struct config *c, struct cg *g, char *reasons, size_t 
 	return r;
 }
 
-/* "--io-weight (io), --allowed-cpus (cpuset)": what the missing controllers leave unenforced. */
-static void missing_text(const struct config *c, unsigned missing, char *buf, size_t size)
+/* A value as the options take it: "64M", "50%", "max". */
+static void limit_show(const struct limit_def *d, uint64_t v, char *buf, size_t size)
 {
-	buf[0] = '\0';
-	for (size_t i = 0; i < ARRAY_SIZE(limit_defs); i++)
-		if ((missing & limit_defs[i].ctl) && limit_get(&c->limits, &limit_defs[i]) != CGROUP_UNSET)
-			snprintf(buf + strlen(buf), size - strlen(buf), "%s--%s (%s)", buf[0] ? ", " : "",
-				 limit_defs[i].option, limit_defs[i].file);
-	if ((missing & CTL_CPUSET) && c->limits.allowed_cpus)
-		snprintf(buf + strlen(buf), size - strlen(buf), "%s--allowed-cpus (cpuset)",
-			 buf[0] ? ", " : "");
-	if ((missing & (CTL_MEMORY | CTL_PIDS)) && c->stats)
-		snprintf(buf + strlen(buf), size - strlen(buf), "%s--stats' peak memory or tasks",
-			 buf[0] ? ", " : "");
+	unsigned shift = 0;
+
+	if (v != LIMIT_INFINITY && d->kind == LIM_CPU_QUOTA) {
+		snprintf(buf, size, "%.4g%%", (double)v / 10000.0);
+		return;
+	}
+	if (v == LIMIT_INFINITY || d->kind != LIM_BYTES) {
+		limit_format(d, v, buf, size);
+		return;
+	}
+	while (shift < 40 && v && (v & ((1ULL << (shift + 10)) - 1)) == 0)
+		shift += 10;
+	snprintf(buf, size, "%" PRIu64 "%s", v >> shift,
+		 (const char *const[]){ "", "K", "M", "G", "T" }[shift / 10]);
+}
+
+static void append(char *buf, size_t size, const char *fmt, ...) _printf_(3, 4);
+static void append(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t n = strlen(buf);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf + n, size - n, fmt, ap);
+	va_end(ap);
+}
+
+/* The limits asked whose controller is in mask (all of them: ~0u), as "--memory-max 64M, ...";
+ * the rlimit twins of those that have one in twins. */
+static void limits_text(const struct config *c, unsigned mask, char *buf, size_t size, char *twins,
+			size_t twins_size)
+{
+	static const char *const twin[][2] = { { "memory-max", "--rlimit-as" },
+					       { "pids-max", "--rlimit-nproc" } };
+	const struct cgroup_limits *l = &c->limits;
+
+	buf[0] = twins[0] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(limit_defs); i++) {
+		const struct limit_def *d = &limit_defs[i];
+		char val[64];
+		if (!(mask & d->ctl) || limit_get(l, d) == CGROUP_UNSET)
+			continue;
+		limit_show(d, limit_get(l, d), val, sizeof(val));
+		append(buf, size, "%s--%s %s", buf[0] ? ", " : "", d->option, val);
+		for (size_t j = 0; j < ARRAY_SIZE(twin); j++)
+			if (strcmp(twin[j][0], d->option) == 0)
+				append(twins, twins_size, "%s%s", twins[0] ? ", " : "", twin[j][1]);
+	}
+	if ((mask & CTL_CPUSET) && l->allowed_cpus)
+		append(buf, size, "%s--allowed-cpus %s", buf[0] ? ", " : "", l->allowed_cpus);
+	if (mask == ~0u && l->cpu_time_usec != CGROUP_UNSET) {
+		append(buf, size, "%s--cpu-time %.3gs", buf[0] ? ", " : "", (double)l->cpu_time_usec / 1e6);
+		append(twins, twins_size, "%s--rlimit-cpu (per process)", twins[0] ? ", " : "");
+	}
+}
+
+void cgroup_describe(const struct config *c, char *buf, size_t size)
+{
+	char twins[128];
+
+	limits_text(c, ~0u, buf, size, twins, sizeof(twins));
 }
 
 static char warning_buf[FAILURE_STAGE_MAX + FAILURE_DETAIL_MAX + 192];
 
-/* Under --cgroup=auto, one warning (the text is kept here until the launcher prints it); under
- * require, the error. */
-static int not_enforced(const struct config *c, const char *what, const char *then, const char **ret_warning,
-			struct failure *f)
+/* A limit that cannot be enforced (what: the limits, why: the reason): under --limits strict the
+ * error, with the fix; under best-effort one warning (kept here until the launcher prints it). */
+static int not_enforced(const struct config *c, const char *what, const char *twins, const char *why,
+			const char **ret_warning, struct failure *f)
 {
-	if (c->cgroup_mode == CGROUP_REQUIRE)
-		return failx(f, "cgroup", "%s (--cgroup=require)", what);
-	snprintf(warning_buf, sizeof(warning_buf), "%s%s", what, then);
-	*ret_warning = warning_buf;
-	return 0;
+	char stage[FAILURE_STAGE_MAX];
+
+	if (c->cgroup_mode == CGROUP_BEST_EFFORT) {
+		snprintf(warning_buf, sizeof(warning_buf), "not enforced (--limits best-effort): %s: %s",
+			 what, why);
+		*ret_warning = warning_buf;
+		return 0;
+	}
+	/* the first option asked names the line */
+	snprintf(stage, sizeof(stage), "%.*s", (int)strcspn(what, " ,"), what);
+	return failx(f, stage,
+		     "cannot be enforced here: %s; fix: run hutch in a systemd user session or in a "
+		     "delegated cgroup v2 subtree%s%s, or give --limits best-effort to run without it",
+		     why, twins[0] ? ", or use the rlimit twin " : "", twins);
 }
 
 /* The back-end is up; limits whose controller it lacks are not enforced: 1 when that is fine
- * (auto), < 0 when not (require). */
+ * (best-effort), < 0 when not (strict). */
 static int check_missing(const struct config *c, const struct cg *g, const char **ret_warning,
 			 struct failure *f)
 {
-	char what[400], text[sizeof(what) + 80];
+	char what[300], twins[128], why[128] = "";
 
 	if (!g->missing)
 		return 1;
-	missing_text(c, g->missing, what, sizeof(what));
-	snprintf(text, sizeof(text), "not enforced, their controller is not delegated to this user: %s",
-		 what);
-	return not_enforced(c, text, "", ret_warning, f) < 0 ? -EINVAL : 1;
+	limits_text(c, g->missing, what, sizeof(what), twins, sizeof(twins));
+	if (!what[0]) /* only --stats' peak memory or tasks: the rest of the figures will do */
+		return 1;
+	for (size_t i = 0; i < ARRAY_SIZE(ctl_names); i++)
+		if (g->missing & (1u << i))
+			append(why, sizeof(why), "%s%s", why[0] ? ", " : "the ", ctl_names[i]);
+	append(why, sizeof(why), " controller is not delegated to this user in %s", g->name);
+	return not_enforced(c, what, twins, why, ret_warning, f) < 0 ? -EINVAL : 1;
 }
 
-/* No back-end here (r == 0, the reasons) or one failed (r < 0, f): a warning or the error. */
+/* No back-end here (r == 0, the reasons) or one failed (r < 0, f): the error, a warning, or
+ * (--stats alone) nothing: the figures come from rusage then. */
 static int not_started(const struct config *c, int r, const char *reasons, const char **ret_warning,
 		       struct failure *f)
 {
-	char text[FAILURE_STAGE_MAX + FAILURE_DETAIL_MAX + 128];
-	bool limits = cgroup_limits_any(&c->limits);
+	char why[FAILURE_STAGE_MAX + FAILURE_DETAIL_MAX + 128], what[300], twins[128];
 
-	if (r == 0) {
-		snprintf(text, sizeof(text), "%s here: %s",
-			 limits ? "resource limits cannot be enforced" : "--stats cannot be measured",
-			 reasons);
-		return not_enforced(c, text, limits ? "; running without them" : "", ret_warning, f);
+	if (r < 0)
+		failure_format(f, why, sizeof(why));
+	else
+		snprintf(why, sizeof(why), "%s", reasons);
+	if (!cgroup_limits_any(&c->limits)) {
+		*f = (struct failure){ 0 };
+		return 0;
 	}
-	if (c->cgroup_mode == CGROUP_REQUIRE)
+	/* a back-end that is there but failed is the error itself under strict */
+	if (r < 0 && c->cgroup_mode == CGROUP_STRICT)
 		return r;
-	/* auto: a back-end that is there but failed is worth a warning, not the sandbox */
-	failure_format(f, text, sizeof(text));
 	*f = (struct failure){ 0 };
-	return not_enforced(c, text, limits ? "; running without resource limits" : "", ret_warning, f);
+	limits_text(c, ~0u, what, sizeof(what), twins, sizeof(twins));
+	return not_enforced(c, what, twins, why, ret_warning, f);
+}
+
+/* "systemd scope UNIT", or "cgroupfs subtree /sys/fs/cgroup/PATH" (the group the launcher's
+ * supervisor/ is in), for --verbose and the report. */
+static void cg_enforcer(const struct cg *g, char *buf, size_t size)
+{
+	char path[4096];
+	char *sup;
+	int fd;
+
+	if (g->ops != &cgroupfs_ops || (fd = cg_open_self(path, sizeof(path))) < 0) {
+		snprintf(buf, size, "%s %s", g->ops->what, g->name);
+		return;
+	}
+	safe_close(fd);
+	if ((sup = strrchr(path, '/')) && strcmp(sup, "/supervisor") == 0)
+		*sup = '\0';
+	snprintf(buf, size, "%s " CGROUP_ROOT "%.200s", g->ops->what, path);
 }
 
 int cgroup_prepare(const struct config *c, struct cgroup_state *st, const char **ret_warning,
@@ -953,11 +1052,23 @@ int cgroup_prepare(const struct config *c, struct cgroup_state *st, const char *
 	if (r > 0 && (st->leaf_fd = fcntl(g->leaf_fd, F_DUPFD_CLOEXEC, 3)) < 0)
 		r = fail(f, negative_errno(), "cgroup", "dup");
 	if (r > 0) {
+		cg_enforcer(g, st->enforcer, sizeof(st->enforcer));
 		st->backend = g;
 		return 0;
 	}
 	cg_stop(g);
+	if (r < 0)
+		failure_format(f, st->enforcer, sizeof(st->enforcer));
+	else
+		snprintf(st->enforcer, sizeof(st->enforcer), "none: %s", reasons);
 	return not_started(c, r, reasons, ret_warning, f);
+}
+
+int cgroup_cpu_usage(const struct cgroup_state *st, uint64_t *ret_usec)
+{
+	const struct cg *g = st->backend;
+
+	return g ? cg_read_key(g->leaf_fd, "cpu.stat", "usage_usec", ret_usec) : -ENOENT;
 }
 
 /* The leaf's figures: its memory.events count only the sandbox's processes. */
@@ -973,6 +1084,8 @@ static void report_read(const struct config *c, int leaf_fd, struct cgroup_repor
 	if (!c->stats)
 		return;
 	ret->have_stats = cg_read_key(leaf_fd, "cpu.stat", "usage_usec", &ret->cpu_usec) == 0;
+	cg_read_key(leaf_fd, "cpu.stat", "user_usec", &ret->cpu_user_usec);
+	cg_read_key(leaf_fd, "cpu.stat", "system_usec", &ret->cpu_system_usec);
 	cg_read_u64(leaf_fd, "memory.peak", &ret->memory_peak);
 	cg_read_u64(leaf_fd, "pids.peak", &ret->tasks_peak);
 }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct config;
@@ -14,15 +15,16 @@ struct failure;
 #define CGROUP_UNSET UINT64_MAX
 
 enum cgroup_mode {
-	CGROUP_AUTO,	/* limits where they can be enforced; one warning where they cannot */
-	CGROUP_REQUIRE, /* fail (125) when they cannot be enforced */
+	CGROUP_STRICT,	    /* fail (125) when a limit cannot be enforced: the default */
+	CGROUP_BEST_EFFORT, /* limits where they can be enforced; one warning where they cannot */
 };
 
 struct cgroup_limits {
 	uint64_t memory_max, memory_high, memory_swap_max; /* bytes */
 	uint64_t cpu_quota_usec;			   /* per second of wall time */
 	uint64_t cpu_weight, io_weight, tasks_max;
-	char *allowed_cpus; /* cpuset list, "0-1,3" */
+	char *allowed_cpus;	/* cpuset list, "0-1,3" */
+	uint64_t cpu_time_usec; /* --cpu-time: the sandbox's CPU budget (read from cpu.stat) */
 };
 
 void cgroup_limits_init(struct cgroup_limits *l);
@@ -36,8 +38,9 @@ int cgroup_parse_option(struct config *c, const char *name, const char *arg, str
 
 /* What the launcher holds while the sandbox runs. */
 struct cgroup_state {
-	int leaf_fd;   /* the sandbox's leaf cgroup (for CLONE_INTO_CGROUP), -1 when none */
-	void *backend; /* the back-end's own state */
+	int leaf_fd;	    /* the sandbox's leaf cgroup (for CLONE_INTO_CGROUP), -1 when none */
+	void *backend;	    /* the back-end's own state */
+	char enforcer[300]; /* "systemd scope U", "cgroupfs subtree /P"; or why there is none */
 };
 
 /* What is reported when the sandbox ends. */
@@ -45,13 +48,25 @@ struct cgroup_report {
 	bool oom_killed;     /* memory.events oom_kill went up */
 	uint64_t memory_max; /* the limit, for the message */
 	bool have_stats;     /* --stats: */
-	uint64_t memory_peak, cpu_usec, tasks_peak;
+	uint64_t memory_peak, cpu_usec, cpu_user_usec, cpu_system_usec, tasks_peak;
 };
 
 void cgroup_state_init(struct cgroup_state *st);
-/* Before clone: the scope or sub-cgroup, the limits, the leaf. A warning (auto mode, no way
- * to enforce) is returned in *ret_warning (static text) and the sandbox runs without. */
+/* Before clone: the scope or sub-cgroup, the limits, the leaf. Where a limit cannot be enforced
+ * (no back-end, a controller not delegated) that is an error naming why and the fix; under
+ * --limits best-effort a warning is returned in *ret_warning (static text) and the sandbox runs
+ * without it. --stats alone never fails: without a cgroup it is read from rusage. */
 int cgroup_prepare(const struct config *c, struct cgroup_state *st, const char **ret_warning,
 		   struct failure *f);
+/* The limit options asked that need a cgroup, as "--memory-max 64M, --pids-max 10": for
+ * --verbose and the report, with the back-end in st->enforcer. */
+void cgroup_describe(const struct config *c, char *buf, size_t size);
+
+/* The sandbox's CPU time so far (cpu.stat usage_usec of the leaf), for --cpu-time. */
+int cgroup_cpu_usage(const struct cgroup_state *st, uint64_t *ret_usec);
+
+/* "512M", "2G", "1048576", "max" (*ret = UINT64_MAX - 1), for the options that take sizes. */
+int cgroup_parse_size(const char *s, uint64_t *ret);
+
 /* After pid 1 is gone: the report, then the cgroup and scope are removed. */
 void cgroup_finish(const struct config *c, struct cgroup_state *st, struct cgroup_report *ret);

@@ -449,10 +449,25 @@ LIMIT_OPT(opt_pids_max, "pids-max")
 LIMIT_OPT(opt_io_weight, "io-weight")
 LIMIT_OPT(opt_allowed_cpus, "allowed-cpus")
 
-static int opt_cgroup(struct config *c, const char *arg, struct failure *f)
+#define RLIMIT_OPT(fn, name)                                                \
+	static int fn(struct config *c, const char *arg, struct failure *f) \
+	{                                                                   \
+		return rlimit_parse_option(c, name, arg, f);                \
+	}
+RLIMIT_OPT(opt_rlimit_as, "rlimit-as")
+RLIMIT_OPT(opt_rlimit_data, "rlimit-data")
+RLIMIT_OPT(opt_rlimit_fsize, "rlimit-fsize")
+RLIMIT_OPT(opt_rlimit_nofile, "rlimit-nofile")
+RLIMIT_OPT(opt_rlimit_nproc, "rlimit-nproc")
+RLIMIT_OPT(opt_rlimit_cpu, "rlimit-cpu")
+RLIMIT_OPT(opt_rlimit_core, "rlimit-core")
+RLIMIT_OPT(opt_timeout, "timeout")
+RLIMIT_OPT(opt_cpu_time, "cpu-time")
+
+static int opt_limits(struct config *c, const char *arg, struct failure *f)
 {
-	static const enum cgroup_mode modes[] = { CGROUP_AUTO, CGROUP_REQUIRE };
-	int i = parse_choice(arg, "auto require", "--cgroup", f);
+	static const enum cgroup_mode modes[] = { CGROUP_STRICT, CGROUP_BEST_EFFORT };
+	int i = parse_choice(arg, "strict best-effort", "--limits", f);
 
 	if (i < 0)
 		return i;
@@ -460,8 +475,14 @@ static int opt_cgroup(struct config *c, const char *arg, struct failure *f)
 	return 0;
 }
 
+/* --stats, --stats=text, --stats=json */
 static int opt_stats(struct config *c, const char *arg, struct failure *f)
 {
+	int i = arg ? parse_choice(arg, "text json", "--stats", f) : 0;
+
+	if (i < 0)
+		return i;
+	c->stats_json = i == 1;
 	return set_bool(&c->stats);
 }
 
@@ -749,9 +770,29 @@ const struct cli_option cli_options[] = {
 	{ "io-weight", 0, CLI_ARG, "N", NULL, "I/O weight, 1 to 10000 (default 100)", opt_io_weight, 0 },
 	{ "allowed-cpus", 0, CLI_ARG, "LIST", NULL, "CPUs the sandbox may run on (0-1,3)", opt_allowed_cpus,
 	  0 },
-	{ "cgroup", 0, CLI_ARG, "MODE", "auto require",
-	  "limits where enforceable with a warning otherwise, or required", opt_cgroup, 0 },
-	{ "stats", 0, CLI_NOARG, NULL, NULL, "print peak memory, CPU time and tasks at exit", opt_stats, 0 },
+	{ "limits", 0, CLI_ARG, "MODE", "strict best-effort",
+	  "a limit that cannot be enforced is an error (strict), or a warning (best-effort)", opt_limits, 0 },
+	{ "stats", 0, CLI_NOARG, NULL, NULL, "print CPU time, wall time and peak memory at exit (=json)",
+	  opt_stats, CLI_OPTVALUE },
+	{ "rlimit-as", 0, CLI_ARG, "SIZE", NULL, "address space of each process (rlimit)", opt_rlimit_as, 0 },
+	{ "rlimit-data", 0, CLI_ARG, "SIZE", NULL, "data segment and heap of each process (rlimit)",
+	  opt_rlimit_data, 0 },
+	{ "rlimit-fsize", 0, CLI_ARG, "SIZE", NULL, "largest file a process may write (rlimit)",
+	  opt_rlimit_fsize, 0 },
+	{ "rlimit-nofile", 0, CLI_ARG, "N", NULL, "open files of each process (rlimit)", opt_rlimit_nofile,
+	  0 },
+	{ "rlimit-nproc", 0, CLI_ARG, "N", NULL, "processes of each uid inside (rlimit)", opt_rlimit_nproc,
+	  0 },
+	{ "rlimit-cpu", 0, CLI_ARG, "DURATION", NULL,
+	  "CPU time of each process (rlimit; SIGXCPU, then SIGKILL)", opt_rlimit_cpu, 0 },
+	{ "rlimit-core", 0, CLI_ARG, "SIZE", NULL, "core dump size (rlimit; by default a soft 0: none)",
+	  opt_rlimit_core, 0 },
+	{ "timeout", 0, CLI_ARG, "DURATION", NULL,
+	  "end the sandbox after this wall-clock time (SIGTERM, SIGKILL 2s later; exit 124)", opt_timeout,
+	  0 },
+	{ "cpu-time", 0, CLI_ARG, "DURATION", NULL,
+	  "end the sandbox once all its processes used this much CPU time (needs a cgroup; exit 124)",
+	  opt_cpu_time, 0 },
 	{ "tier", 0, CLI_ARG, "TIER", "auto full restricted",
 	  "namespaces (full), Landlock and seccomp only (restricted), or full when possible", opt_tier, 0 },
 	{ "accept-weaker", 0, CLI_NOARG, NULL, NULL,

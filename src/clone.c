@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <linux/sched.h>
 #include <sched.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -37,9 +38,15 @@ pid_t clone_process(uint64_t flags, int exit_signal, int *ret_pidfd, int cgroup_
 
 int pidfd_exit_code(int pidfd)
 {
+	return pidfd_exit_rusage(pidfd, NULL);
+}
+
+/* The system call, not glibc's wrapper: only it returns the rusage. */
+int pidfd_exit_rusage(int pidfd, struct rusage *ret_ru)
+{
 	siginfo_t si = { 0 };
 
-	while (waitid(P_PIDFD, (id_t)pidfd, &si, WEXITED) < 0)
+	while (syscall(SYS_waitid, P_PIDFD, (id_t)pidfd, &si, WEXITED, ret_ru) < 0)
 		if (errno != EINTR)
 			return 125;
 	return si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;

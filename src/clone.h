@@ -14,3 +14,8 @@ pid_t clone_process(uint64_t flags, int exit_signal, int *ret_pidfd, int cgroup_
 /* Wait for the process of pidfd to exit: its exit code, 128+N when signal N killed it (as
  * shells report it), 125 when the wait itself fails. */
 int pidfd_exit_code(int pidfd);
+
+/* The same, with the rusage of the process and of every child it waited for (ret_ru may be
+ * NULL): what --stats reports without a cgroup. */
+struct rusage;
+int pidfd_exit_rusage(int pidfd, struct rusage *ret_ru);

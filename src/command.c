@@ -63,7 +63,10 @@ int command_enter_cwd(const struct config *c, struct failure *f)
 
 int command_lock_down(const struct config *c, const struct bpf_program *bpf, struct failure *f)
 {
-	int r = caps_drop(c, f);
+	int r = rlimit_apply(c, f);
+
+	if (r == 0)
+		r = caps_drop(c, f);
 
 	if (r < 0)
 		return r;

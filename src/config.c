@@ -36,6 +36,7 @@ void config_init(struct config *c)
 		.pidns_fd = -1,
 	};
 	cgroup_limits_init(&c->limits);
+	rlimit_config_init(&c->rlimits);
 }
 
 void config_free(struct config *c)

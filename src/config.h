@@ -9,6 +9,7 @@
 
 #include "cgroup.h"
 #include "failure.h"
+#include "rlimit.h"
 #include "mountplan.h"
 
 /* Exit codes, as podman and env(1) use them. */
@@ -192,6 +193,9 @@ struct config {
 	struct cgroup_limits limits;
 	enum cgroup_mode cgroup_mode;
 	bool stats;
+	bool stats_json; /* --stats=json */
+	/* rlimits and the wall-clock timeout (issue 25): rlimit.c */
+	struct rlimit_config rlimits;
 
 	/* desktop integration (issue 8): owned by desktop.c */
 	struct desktop_config *desktop;

@@ -9,7 +9,7 @@
 
 static const char *const kind_names[EVENT_KIND_MAX] = {
 	[EVENT_SYSCALL] = "syscall", [EVENT_CONNECT] = "connect", [EVENT_DNS] = "dns",
-	[EVENT_FILE] = "file",	     [EVENT_EXEC] = "exec",
+	[EVENT_FILE] = "file",	     [EVENT_EXEC] = "exec",	  [EVENT_LIMIT] = "limit",
 };
 
 const char *event_kind_name(enum event_kind k)

@@ -15,12 +15,15 @@ enum event_kind {
 	EVENT_DNS,     /* a name the resolver answered NXDOMAIN for (or resolved, in learn mode) */
 	EVENT_FILE,    /* a file operation on a hidden, masked or read-only path */
 	EVENT_EXEC,    /* an exec (learn mode) or an exec of a hidden path */
+	EVENT_LIMIT,   /* a limit asked, and what enforces it (or why nothing does) */
 	EVENT_KIND_MAX,
 };
 
 enum event_action {
-	EVENT_DENIED,  /* refused: EPERM, ENOSYS, NXDOMAIN, a reject */
-	EVENT_ALLOWED, /* let through and recorded (learn mode) */
+	EVENT_DENIED,	  /* refused: EPERM, ENOSYS, NXDOMAIN, a reject */
+	EVENT_ALLOWED,	  /* let through and recorded (learn mode) */
+	EVENT_ENFORCED,	  /* a limit in force (EVENT_LIMIT) */
+	EVENT_UNENFORCED, /* a limit not in force (--limits best-effort) */
 };
 
 struct event {

@@ -23,6 +23,7 @@
 #include "clone.h"
 #include "confine.h"
 #include "config.h"
+#include "deadline.h"
 #include "failure.h"
 #include "idmap.h"
 #include "log.h"
@@ -44,7 +45,7 @@ struct launcher {
 	int sync[2]; /* [0] ours, [1] the children's */
 	int sig_fd;
 	struct loop loop; /* every fd served while the sandbox runs */
-	struct loop_source src_sync, src_signal, src_child, src_pid1;
+	struct loop_source src_sync, src_signal, src_child, src_pid1, src_deadline;
 	struct events events; /* what the policy refused, for --verbose and the report */
 	pid_t child;	      /* the user-namespace child */
 	int child_fd;	      /* its pidfd */
@@ -56,6 +57,8 @@ struct launcher {
 	struct bpf_program bpf;
 	struct net_state net;
 	struct cgroup_state cgroup;
+	struct deadline deadline; /* --timeout, --cpu-time */
+	struct rusage pid1_usage; /* pid 1's and its children's, for --stats */
 	struct state state;
 	struct desktop_state desktop;
 	struct egress_state *egress;
@@ -100,6 +103,7 @@ static void launcher_teardown(struct launcher *l)
 	desktop_stop(&l->desktop);
 	workspace_stop(&l->workspace, l->status >= 0 && !l->child_failed);
 	safe_close(l->cgroup.leaf_fd);
+	deadline_stop(&l->deadline);
 	idmap_free(&l->uid);
 	idmap_free(&l->gid);
 	bpf_program_free(&l->bpf);
@@ -396,7 +400,7 @@ static int launcher_net(struct launcher *l, struct failure *f)
  * when empty), the network back-end, a workspace, the report's last events, desktop proxies. */
 static bool launcher_waits_for_pid1(const struct launcher *l)
 {
-	return l->cgroup.leaf_fd >= 0 || l->net.pid > 0 || l->egress || l->workspace.dir ||
+	return l->cgroup.leaf_fd >= 0 || l->c->stats || l->net.pid > 0 || l->egress || l->workspace.dir ||
 	       l->report.fd >= 0 || l->notify.src.fd >= 0 || l->desktop.proxy_pids[0] > 0 ||
 	       l->desktop.proxy_pids[1] > 0;
 }
@@ -474,7 +478,7 @@ static void on_signal(struct launcher *l)
 static int on_exit_event(struct launcher *l, bool is_pid1, struct failure *f)
 {
 	if (is_pid1) {
-		l->status = pidfd_exit_code(l->pid1_fd);
+		l->status = pidfd_exit_rusage(l->pid1_fd, &l->pid1_usage);
 		l->pid1 = 0;
 		return 0;
 	}
@@ -511,6 +515,20 @@ static int handle_pid1(struct loop_source *src, uint32_t events, struct failure 
 	return on_exit_event(src->data, true, f);
 }
 
+/* A time limit ran out: SIGTERM to pid 1, which passes it on to the command; after the grace
+ * period SIGKILL, which ends the pid namespace (and the first child, should it still wait). */
+static int handle_deadline(struct loop_source *src, uint32_t events, struct failure *f)
+{
+	struct launcher *l = src->data;
+	int sig = deadline_due(l->c, &l->deadline, &l->cgroup);
+
+	if (sig == SIGKILL && l->child_fd >= 0)
+		syscall(SYS_pidfd_send_signal, l->child_fd, SIGKILL, NULL, 0);
+	if (sig)
+		send_to_pid1(l, sig);
+	return 0;
+}
+
 /* The event loop's set, made before the clone: pid 1 is watched as soon as it is known. */
 static int launcher_events(struct launcher *l, struct failure *f)
 {
@@ -524,7 +542,10 @@ static int launcher_events(struct launcher *l, struct failure *f)
 		return fail(f, r, "epoll", NULL);
 	if ((r = loop_add(&l->loop, &l->src_sync)) < 0 || (r = loop_add(&l->loop, &l->src_signal)) < 0)
 		return fail(f, r, "epoll", NULL);
-	return 0;
+	if ((r = deadline_start(l->c, &l->deadline, f)) < 0 || l->deadline.fd < 0)
+		return r;
+	l->src_deadline = (struct loop_source){ l->deadline.fd, handle_deadline, l };
+	return (r = loop_add(&l->loop, &l->src_deadline)) < 0 ? fail(f, r, "epoll", NULL) : 0;
 }
 
 /* --report and learn: the file opened (before the clone: the sandbox's mounts hide it) and
@@ -553,8 +574,10 @@ static int launcher_loop(struct launcher *l, struct failure *f)
 static int launcher_cgroup(struct launcher *l, struct failure *f)
 {
 	const char *warning = NULL;
-	int r = cgroup_prepare(l->c, &l->cgroup, &warning, f);
+	int r = rlimit_check(l->c, f);
 
+	if (r == 0)
+		r = cgroup_prepare(l->c, &l->cgroup, &warning, f);
 	if (r == 0 && warning)
 		log_warning("%s", warning);
 	return r;
@@ -570,6 +593,7 @@ static int launcher_restricted(struct launcher *l, struct launch_report *ret, st
 	launcher_teardown(l);
 	if (report_wanted(l->c)) /* its notifier is served from the full tier's launcher */
 		return failx(f, "--report", "not available in the restricted tier");
+	rlimit_announce(l->c, &l->cgroup, NULL);
 	r = tier_restricted_run_in(l->c, l->cgroup.leaf_fd, ret, f);
 	cgroup_finish(l->c, &l->cgroup, &ret->cgroup);
 	safe_close(l->cgroup.leaf_fd);
@@ -600,6 +624,8 @@ static int launcher_full(struct launcher *l, struct failure *f)
 {
 	int r = report_open(l->c, &l->report, f);
 
+	if (r == 0) /* the report is open: what enforces each limit is its first lines */
+		rlimit_announce(l->c, &l->cgroup, &l->events);
 	if (r == 0)
 		r = launcher_map_ids(l, f);
 	if (r == 0)
@@ -630,6 +656,7 @@ int launcher_run(const struct config *c, struct launch_report *ret, struct failu
 		.jobs = { { .pid = -1, .err_fd = -1 }, { .pid = -1, .err_fd = -1 } },
 		.report = { .fd = -1 },
 		.notify = { .src = { .fd = -1 } },
+		.deadline = { .fd = -1 },
 	};
 	int r = launcher_mkdirs(c, f);
 
@@ -665,7 +692,10 @@ int launcher_run(const struct config *c, struct launch_report *ret, struct failu
 		r = launcher_full(&l, f);
 	if (l.restricted || launcher_apparmor_refused(&l, r, f))
 		return launcher_restricted(&l, ret, f);
-	*ret = (struct launch_report){ .status = l.status };
+	*ret = (struct launch_report){ .status = l.deadline.why ? EXIT_TIMEOUT : l.status,
+				       .time_limit = l.deadline.why,
+				       .usage = l.pid1_usage,
+				       .wall_usec = deadline_elapsed(&l.deadline) };
 	launcher_teardown(&l);
 	cgroup_finish(c, &l.cgroup, &ret->cgroup);
 	state_finish(c, &l.state, r == 0 ? ret->status : -1);

@@ -4,6 +4,9 @@
  * exits. Runs on the host with the caller's own privileges. */
 #pragma once
 
+#include <stdint.h>
+#include <sys/resource.h>
+
 #include "cgroup.h"
 
 struct config;
@@ -11,8 +14,11 @@ struct failure;
 
 /* What main() reports when the sandbox has ended. */
 struct launch_report {
-	int status; /* the command's exit code */
+	int status; /* the command's exit code (124 when a time limit ended it) */
 	struct cgroup_report cgroup;
+	const char *time_limit; /* "--timeout" or "--cpu-time" when one ended the sandbox */
+	struct rusage usage;	/* pid 1's and its children's (when the launcher waited for it) */
+	uint64_t wall_usec;	/* from the launcher's start to pid 1's end */
 };
 
 /* Runs the sandbox. Returns 0 with the report (f may still hold a failure to print, e.g. an

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "profile.h"
 #include "report.h"
+#include "stats.h"
 #include "strv.h"
 
 static const struct subcommand {
@@ -91,10 +92,11 @@ static void print_size(const char *label, uint64_t bytes)
 		fprintf(stderr, "%s%.1f%c", label, v, units[u]);
 }
 
-/* The out-of-memory kill and --stats, read from the sandbox's cgroup when it ended. */
+/* The out-of-memory kill, the time limit that ended the sandbox, and --stats. */
 static void report_limits(const struct config *c, const struct launch_report *rep, int *status)
 {
 	const struct cgroup_report *cg = &rep->cgroup;
+	char line[512];
 
 	if (cg->oom_killed) {
 		fputs("hutch: command killed by the kernel out-of-memory killer (memory.max=", stderr);
@@ -102,11 +104,17 @@ static void report_limits(const struct config *c, const struct launch_report *re
 		fputs(")\n", stderr);
 		*status = 137;
 	}
-	if (c->stats && cg->have_stats) {
-		print_size("hutch: stats: peak memory ", cg->memory_peak);
-		fprintf(stderr, ", CPU time %.3f s, peak tasks %llu\n", (double)cg->cpu_usec / 1e6,
-			(unsigned long long)cg->tasks_peak);
-	}
+	if (rep->time_limit && strcmp(rep->time_limit, "--cpu-time") == 0)
+		fprintf(stderr, "hutch: --cpu-time: the sandbox used its %.3g s of CPU time and was ended\n",
+			(double)c->limits.cpu_time_usec / 1e6);
+	else if (rep->time_limit)
+		fprintf(stderr, "hutch: --timeout: the sandbox ran for %.3g s and was ended\n",
+			(double)c->rlimits.timeout_usec / 1e6);
+	stats_format(c, rep, line, sizeof(line));
+	if (line[0] && c->stats_json)
+		fprintf(stderr, "%s\n", line);
+	else if (line[0])
+		fprintf(stderr, "hutch: %s\n", line);
 }
 
 static int run(int argc, char **argv, const struct config *cmdline, char **host_env)

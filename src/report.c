@@ -221,7 +221,8 @@ static void writer_line(struct report_writer *w, const struct event *e)
 			 "\"detail\":\"%s\",\"rule\":\"%s\",\"reason\":\"%s\",\"action\":\"%s\","
 			 "\"result\":\"%s\"}\n",
 			 when, (int)e->pid, comm, exe, event_kind_name(e->kind), detail, rule, reason,
-			 e->action == EVENT_DENIED ? "denied" : "allowed", e->result ? e->result : "");
+			 (const char *const[]){ "denied", "allowed", "enforced", "not enforced" }[e->action],
+			 e->result ? e->result : "");
 	if (n > 0 && w->fd >= 0 &&
 	    write(w->fd, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1) > 0)
 		w->lines++;

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -298,6 +299,12 @@ static bool need_cgroup(const struct config *c, const struct tier_ctx *t, char *
 	return cgroup_limits_any(&c->limits) && t->leaf_fd < 0;
 }
 
+static bool need_timer(const struct config *c, const struct tier_ctx *t, char *what, size_t len)
+{
+	snprintf(what, len, "%s", c->rlimits.timeout_usec ? "timeout" : "cpu-time");
+	return c->rlimits.timeout_usec || c->limits.cpu_time_usec != CGROUP_UNSET;
+}
+
 static bool need_net_namespace(const struct config *c, const struct tier_ctx *t, char *what, size_t len)
 {
 	bool usermode = c->net == NET_SLIRP || c->net == NET_PASTA || c->net == NET_AUTO_USERMODE;
@@ -329,6 +336,7 @@ static const struct tier_need tier_needs[] = {
 	{ false, need_pid_namespace,
 	  "pid isolation needs a pid namespace, or Landlock ABI 6 to keep signals inside" },
 	{ false, need_cgroup, "limits need a delegated cgroup, and there is none: they would not hold" },
+	{ true, need_timer, "the time limits are kept by the full tier's launcher, not this tier's" },
 	{ false, need_net_namespace,
 	  "port forwards, a veth and hiding the host's loopback need a network namespace: the command "
 	  "would share the host's network" },
@@ -477,7 +485,8 @@ static int child_confine(const struct restricted *s, struct failure *f)
 		return fail(f, -ESRCH, "prctl", "the launcher is gone");
 	if (c->setsid_command && setsid() < 0)
 		return fail(f, negative_errno(), "setsid", NULL);
-	if ((r = command_enter_cwd(c, f)) < 0 || (r = command_sweep_fds(c, f)) < 0)
+	if ((r = command_enter_cwd(c, f)) < 0 || (r = command_sweep_fds(c, f)) < 0 ||
+	    (r = rlimit_apply(c, f)) < 0)
 		return r;
 	if (holds_capabilities() && (r = caps_drop(c, f)) < 0)
 		return r;
@@ -635,6 +644,7 @@ static int restricted_launch(struct restricted *s, struct launch_report *ret, st
 	}
 	tier_reap_rest();
 	*ret = (struct launch_report){ .status = code };
+	getrusage(RUSAGE_CHILDREN, &ret->usage); /* the command and what it left, all reaped */
 	return 0;
 }
 

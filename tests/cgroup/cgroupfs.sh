@@ -48,12 +48,19 @@ like "$err" "^hutch: command killed by the kernel out-of-memory killer \(memory.
 	"the launcher reports the kill"
 like "$out" "^left: $" "the group is removed after the kill too"
 
+in_delegated "alone $HUTCH -v --memory-max 64M -- true; echo \"status \$?\""
+like "$err" "^hutch: limits: --memory-max 64M: enforced by cgroupfs subtree /sys/fs/cgroup/.*\.scope/run/hutch-true-[0-9]+$" \
+	"--verbose: the limit is enforced by the cgroupfs subtree, named"
+
 in_delegated "alone $HUTCH --stats -- true; echo \"status \$?\""
-like "$err" "^hutch: stats: peak memory .*, CPU time [0-9.]+ s, peak tasks [1-9]" "--stats"
+like "$err" "^hutch: stats: CPU time [0-9.]+ s .*, peak memory [0-9.]+[KMG], peak tasks [1-9][0-9]* \(cgroup\)$" "--stats: the cgroup's figures"
 
 # Not alone in its cgroup: controllers cannot be enabled below a cgroup with processes.
 in_delegated "env -u DBUS_SESSION_BUS_ADDRESS -u XDG_RUNTIME_DIR $HUTCH --memory-max 64M -- true; echo \"status \$?\""
-like "$out" "^status 0$" "shared cgroup, --cgroup=auto: the sandbox runs"
-like "$err" "^hutch: warning: .*holds other processes" "shared cgroup: the warning says why"
+like "$out" "^status 125$" "shared cgroup: refused (125)"
+like "$err" "^hutch: --memory-max: cannot be enforced here: .*holds other processes" "shared cgroup: the line says why"
+in_delegated "env -u DBUS_SESSION_BUS_ADDRESS -u XDG_RUNTIME_DIR $HUTCH --limits best-effort --memory-max 64M -- true; echo \"status \$?\""
+like "$out" "^status 0$" "shared cgroup, --limits best-effort: the sandbox runs"
+like "$err" "^hutch: warning: not enforced .*holds other processes" "shared cgroup, best-effort: the warning says why"
 
 done_testing

@@ -3,8 +3,9 @@
 # of tests/vm/run): the transient scope hutch-NAME-PID.scope in hutch.slice while the sandbox
 # runs (launcher in supervisor/, sandbox in sandbox/), gone after it, also after SIGKILL of the
 # launcher; the sandbox sees its own limits; memory.max kills and the launcher says so (137);
-# a fork bomb stops at pids.max; --cpu-max 20% gives about 20% (cpu.stat); --stats; limits whose
-# controller is not delegated warn (auto) or fail (require).
+# a fork bomb stops at pids.max; --cpu-max 20% gives about 20% (cpu.stat); --stats with the
+# cgroup's figures; --cpu-time ends a busy sandbox (124); --timeout leaves no scope; limits whose
+# controller is not delegated fail (125, the default) or warn (--limits best-effort).
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/lib-cgroup.sh"
 require_userns
@@ -117,13 +118,42 @@ like "$out" "cpu\.max 20000 100000" "cpu.max 20%: the sandbox's cpu.max is 20000
 # ---- --stats -------------------------------------------------------------------------------
 run_hutch --stats -- dd if=/dev/zero of=/dev/null bs=32M count=2 status=none
 expect_exit 0 "--stats: the sandbox runs"
-like "$err" '^hutch: stats: peak memory [0-9.]+[KMG], CPU time [0-9.]+ s, peak tasks [1-9][0-9]*$' \
-	"--stats: peak memory, CPU time and tasks"
+like "$err" '^hutch: stats: CPU time [0-9.]+ s \(user [0-9.]+ s, system [0-9.]+ s\), wall [0-9.]+ s, max RSS [0-9.]+[KMG], peak memory [0-9.]+[KMG], peak tasks [1-9][0-9]* \(cgroup\)$' \
+	"--stats: CPU time, wall, max RSS, and the cgroup's peak memory and tasks"
 mib=$(printf '%s\n' "$err" | sed -n 's/.*peak memory \([0-9]*\)\(\.[0-9]*\)\{0,1\}M.*/\1/p')
 if [ -n "$mib" ] && [ "$mib" -ge 32 ]; then
 	ok "--stats: the peak memory counts dd's 32 MiB buffer (${mib}M)"
 else
 	not_ok "--stats: the peak memory counts dd's 32 MiB buffer" "$err"
+fi
+
+# ---- --stats=json: the cgroup's figures ------------------------------------------------------
+run_hutch --stats=json -- true
+like "$err" '^\{"source":"cgroup","wall_usec":[0-9]+,"cpu_usec":[0-9]+,"cpu_user_usec":[0-9]+,"cpu_system_usec":[0-9]+,"max_rss_bytes":[0-9]+,"memory_peak_bytes":[1-9][0-9]*,"tasks_peak":[1-9][0-9]*\}$' \
+	"--stats=json: the cgroup's figures, with the same keys as rusage's and its own"
+
+# ---- --cpu-time: the whole sandbox's CPU budget ---------------------------------------------
+# Two busy loops share the budget: each alone would stay under it for 30 s of wall time.
+HUTCH_TIMEOUT=60 run_hutch -v --cpu-time 2s --stats -- sh -c '(while :; do :; done) & while :; do :; done'
+expect_exit 124 "--cpu-time 2s: the busy sandbox is ended, 124"
+like "$err" "^hutch: limits: --cpu-time 2s: enforced by systemd scope hutch-sh-[0-9]+\.scope$" "--cpu-time: --verbose names the scope"
+like "$err" "^hutch: --cpu-time: the sandbox used its 2 s of CPU time and was ended$" "--cpu-time: one line says so"
+cpu=$(printf '%s\n' "$err" | sed -n 's/^hutch: stats: .*CPU time \([0-9]*\)\..*/\1/p')
+if [ -n "$cpu" ] && [ "$cpu" -ge 2 ]; then
+	ok "--cpu-time 2s: the sandbox used the budget (${cpu} s) before it was ended"
+else
+	not_ok "--cpu-time 2s: the sandbox used the budget before it was ended" "$(_last_run_diag)"
+fi
+
+# ---- --timeout: nothing left, the scope neither --------------------------------------------
+spawn_hutch --timeout 1s --memory-max 100M -- sleep 25
+unit=$(scope_of "$hutch_pid" sleep)
+wait_hutch 30
+expect_exit 124 "--timeout with the systemd back-end: 124"
+if why=$(wait_unit_gone "$unit" 10); then
+	ok "--timeout: $unit is gone"
+else
+	not_ok "--timeout: $unit is gone" "$why"
 fi
 
 # ---- a controller the user manager does not have -------------------------------------------
@@ -136,11 +166,13 @@ for pair in io:--io-weight=200 cpuset:--allowed-cpus=0; do
 		skip "$opt: the $ctl controller is delegated here"
 		continue
 	fi
+	run_hutch --limits best-effort "$opt" -- true
+	expect_exit 0 "$opt without the $ctl controller, --limits best-effort: the sandbox runs"
+	like "$err" "^hutch: warning: not enforced .*${opt%%=*}.*not delegated" "$opt without the $ctl controller: one warning naming it"
 	run_hutch "$opt" -- true
-	expect_exit 0 "$opt without the $ctl controller, --cgroup=auto: the sandbox runs"
-	like "$err" "^hutch: warning: .*not delegated.*${opt%%=*}" "$opt without the $ctl controller: one warning naming it"
-	run_hutch --cgroup=require "$opt" -- true
-	expect_exit 125 "$opt without the $ctl controller, --cgroup=require: 125"
+	expect_exit 125 "$opt without the $ctl controller: 125"
+	like "$err" "^hutch: ${opt%%=*}: cannot be enforced here: the $ctl controller is not delegated" \
+		"$opt without the $ctl controller: the line says why"
 done
 
 done_testing
