@@ -10,6 +10,7 @@
 #include "confine.h"
 #include "desktop.h"
 #include "egress/egress.h"
+#include "persist.h"
 #include "report.h"
 #include "state.h"
 #include "strv.h"
@@ -697,6 +698,8 @@ const struct cli_option cli_options[] = {
 	  opt_private_etc, 0 },
 	{ "mkdir", 0, CLI_ARG, "PATH", NULL,
 	  "create this directory on the host first (home, /tmp, runtime dir)", opt_mkdir, 0 },
+	{ "allow-persist", 0, CLI_ARG, "PATH", NULL,
+	  "let the sandbox write this persistence point (~/.bashrc, a .git/hooks...)", persist_opt_allow, 0 },
 	{ "workspace", 0, CLI_ARG, "DIR[:DST]", NULL,
 	  "work on a copy-on-write view of DIR, kept for hutch changes, apply or discard",
 	  workspace_opt_workspace, 0 },
