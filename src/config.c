@@ -357,8 +357,9 @@ int config_finish(struct config *c, char **host_env, struct failure *f)
 	if (c->chdir && c->chdir[0] != '/')
 		return fail(f, -EINVAL, "chdir", "%s: must be an absolute path", c->chdir);
 	if ((r = egress_finish(c, f)) < 0 || (r = config_check_net(c, f)) < 0 ||
-	    (r = config_expand_paths(c, f)) < 0 || (r = config_check_image(c, f)) < 0 ||
-	    (r = config_check_mkdirs(c, f)) < 0 || (r = config_resolve_blacklist(c, f)) < 0)
+	    (r = config_expand_paths(c, f)) < 0 || (r = workdir_finish(c, f)) < 0 ||
+	    (r = config_check_image(c, f)) < 0 || (r = config_check_mkdirs(c, f)) < 0 ||
+	    (r = config_resolve_blacklist(c, f)) < 0)
 		return r;
 	if ((r = state_validate(c, f)) < 0 || (r = persist_finish(c, host_env, f)) < 0 ||
 	    (r = workspace_finish(c, host_env, f)) < 0)
