@@ -570,13 +570,18 @@ static int launcher_cgroup(struct launcher *l, struct failure *f)
  * one, with the same report. */
 static int launcher_restricted(struct launcher *l, struct launch_report *ret, struct failure *f)
 {
+	char **made = TAKE_PTR(l->made_dirs); /* undone here if its start fails too */
 	int r;
 
 	l->status = 0; /* nothing of the full tier's left to kill at teardown */
 	launcher_teardown(l);
-	if (report_wanted(l->c)) /* its notifier is served from the full tier's launcher */
+	l->made_dirs = made;
+	if (report_wanted(l->c)) { /* its notifier is served from the full tier's launcher */
+		launcher_undo_mkdirs(l, true);
 		return failx(f, "--report", "not available in the restricted tier");
+	}
 	r = tier_restricted_run_in(l->c, l->cgroup.leaf_fd, ret, f);
+	launcher_undo_mkdirs(l, r < 0 || strcmp(f->stage, "exec") == 0);
 	cgroup_finish(l->c, &l->cgroup, &ret->cgroup);
 	safe_close(l->cgroup.leaf_fd);
 	return r;

@@ -420,6 +420,21 @@ static bool writable_host(const struct mp_entry *e)
 	return !(e->flags & MPF_RO) && e->src && (e->op == MP_BIND || e->op == MP_ROOT_BIND);
 }
 
+int persist_points_beneath(const struct config *c, const char *dir, char ***ret)
+{
+	_cleanup_strv_free_ char **points = NULL;
+	int r = 0;
+
+	for (char **q = c->persist_points; r == 0 && q && *q; q++)
+		r = strv_extend(&points, *q);
+	if (r == 0)
+		r = find_git(c, dir, &points);
+	if (r < 0)
+		return r;
+	*ret = TAKE_PTR(points);
+	return 0;
+}
+
 static int guard_entry(const struct config *c, struct mountplan *out, const char *src, const char *dst)
 {
 	_cleanup_free_ char *real = realpath(src, NULL);
@@ -429,10 +444,7 @@ static int guard_entry(const struct config *c, struct mountplan *out, const char
 
 	if (!real)
 		return 0; /* a -try source that is missing: nothing is bound */
-	for (char **q = c->persist_points; q && *q; q++)
-		if ((r = strv_extend(&points, *q)) < 0)
-			return r;
-	if ((r = find_git(c, real, &points)) < 0)
+	if ((r = persist_points_beneath(c, real, &points)) < 0)
 		return r;
 	g.points = points;
 	g.root_src = real;

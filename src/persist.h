@@ -25,6 +25,10 @@ int persist_finish(struct config *c, char **host_env, struct failure *f);
  * left out; a new string vector in *ret. */
 int persist_points(const struct config *c, char **host_env, char ***ret);
 
+/* The points that concern a host directory: the list's, and the .git/hooks and .git/config of
+ * the repositories found in it or that it is in; a new string vector in *ret. */
+int persist_points_beneath(const struct config *c, const char *dir, char ***ret);
+
 /* After the plan is built: after each writable bind of a host directory or file, the points
  * it reaches are bound read-only; a directory on the way to a missing point (or to one that
  * is a symlink) is bound read-only and its existing entries bound writable again, so that no

@@ -20,12 +20,18 @@
 #include "mask.h"
 #include "mountplan.h"
 #include "path-util.h"
+#include "persist.h"
 #include "strv.h"
 
-/* Places where a program plants what runs later outside the sandbox, read-only inside a
- * workspace unless unprotected (documented in hutch(1)). */
+/* Places of a project where a program plants what runs later outside the sandbox (direnv's,
+ * an editor's tasks), read-only inside a workspace unless unprotected (documented in hutch(1));
+ * the home's persistence points and the repositories' .git/hooks and .git/config come from
+ * persist.h's one list. */
 static const char *const default_protect[] = {
-	".git/hooks", ".git/config", ".envrc", ".direnv", ".vscode/tasks.json", ".vscode/settings.json",
+	".envrc",
+	".direnv",
+	".vscode/tasks.json",
+	".vscode/settings.json",
 };
 
 static struct workspace_config *ws_get(struct config *c)
@@ -225,9 +231,10 @@ static int protect_one(const struct workspace_config *w, struct ws_tree *t, cons
  * in one (a workspace of ~/.config/hutch, say). */
 static int protect_points(const struct config *c, struct workspace_config *w, struct ws_tree *t)
 {
-	int r = 0;
+	_cleanup_strv_free_ char **points = NULL;
+	int r = persist_points_beneath(c, t->dir, &points);
 
-	for (char **p = c->persist_points; r == 0 && p && *p; p++) {
+	for (char **p = points; r == 0 && p && *p; p++) {
 		if (beneath(*p, t->dir) && strcmp(*p, t->dir) != 0)
 			r = protect_one(w, t, *p + strlen(t->dir) + 1);
 		else if (beneath(t->dir, *p))

@@ -90,6 +90,26 @@ run_hutch --whitelist "$HOME/proj/.git" -- sh -c 'echo x >"$HOME/proj/.git/hooks
 is "$out" "" "--whitelist PROJECT/.git: the hooks stay read-only"
 is "$(snapshot)" "$before" "--whitelist PROJECT/.git: unchanged on the host"
 
+# The same through profiles: a profile's whitelist ~ and bind ~ go through the same pass.
+printf 'whitelist ~\n' >"$TEST_TMP/wl-home.profile"
+printf 'bind ~\n' >"$TEST_TMP/bind-home.profile"
+attack "a profile with whitelist ~" --profile "$TEST_TMP/wl-home.profile"
+attack "a profile with bind ~" --profile "$TEST_TMP/bind-home.profile"
+
+# The restricted tier (no mount namespace: Landlock only adds rights, so the points are kept by
+# granting around them; see landlock.c).
+run_hutch --tier restricted -- true
+if [ "$rc" = 0 ]; then
+	attack "--tier restricted --whitelist ~" --tier restricted --whitelist "$HOME"
+	fresh_home
+	run_hutch --tier restricted --whitelist "$HOME" -- sh -c 'echo more >>"$HOME/notes" && echo y >"$HOME/docs/new" && echo usable'
+	is "$out" usable "--tier restricted --whitelist ~: existing files and the home's directories stay writable"
+else
+	skip "the restricted tier does not run here (no Landlock): $err"
+	skip "the restricted tier does not run here"
+	skip "the restricted tier does not run here"
+fi
+
 # ---- --allow-persist --------------------------------------------------------------------------
 
 report=$TEST_TMP/report.jsonl
