@@ -19,7 +19,6 @@
 #include "mountplan.h"
 #include "path-util.h"
 #include "strv.h"
-#include "tree-walk.h"
 
 /* Relative to the home: what a login, a shell, a desktop session, systemd --user, ssh or git
  * reads and runs (documented in hutch(1) and hutch.profile(5)). .xsession-errors is left out:
@@ -357,12 +356,6 @@ static int guard_dir(struct guard *g, const char *dir)
 
 /* ---- repositories in reach ---------------------------------------------------------------- */
 
-struct git_find {
-	const struct config *c;
-	const char *root;
-	char ***points;
-};
-
 static int add_git_dir(const struct config *c, char ***points, const char *gitdir)
 {
 	_cleanup_free_ char *hooks = NULL, *config = NULL;
@@ -373,31 +366,58 @@ static int add_git_dir(const struct config *c, char ***points, const char *gitdi
 	return r < 0 ? r : add_point(c, points, config);
 }
 
-static int git_visit(void *data, const char *rel, const struct stat *st)
+static bool git_skipped(const char *name)
 {
-	struct git_find *g = data;
-	const char *name = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
-	_cleanup_free_ char *abs = NULL;
-
-	if (!S_ISDIR(st->st_mode))
-		return 1;
 	for (size_t i = 0; i < ARRAY_SIZE(git_skip); i++)
 		if (strcmp(name, git_skip[i]) == 0)
-			return 1;
-	if (strcmp(name, ".git") != 0)
+			return true;
+	return false;
+}
+
+/* The .git directories below dir (open as dfd, taken), on its file system. The walk reads only
+ * directory entries (d_type), so a project tree costs one getdents per directory, not a stat
+ * per file; a file system that gives no d_type is asked with fstatat. */
+static int git_walk(const struct config *c, int dfd, dev_t dev, char *path, size_t len, int depth,
+		    char ***points)
+{
+	_cleanup_(closedirp) DIR *d = fdopendir(dfd);
+	struct dirent *de;
+	struct stat st;
+	int r = 0;
+
+	if (!d)
+		return safe_close(dfd), 0;
+	if (fstat(dirfd(d), &st) < 0 || st.st_dev != dev)
 		return 0;
-	if (asprintf(&abs, "%s/%s", strcmp(g->root, "/") == 0 ? "" : g->root, rel) < 0)
-		return -ENOMEM;
-	int r = add_git_dir(g->c, g->points, abs);
-	return r < 0 ? r : 1;
+	while (r == 0 && (de = readdir(d))) {
+		bool is_dir = de->d_type == DT_DIR;
+		if (de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
+			continue;
+		if (de->d_type == DT_UNKNOWN)
+			is_dir = fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+				 S_ISDIR(st.st_mode);
+		if (!is_dir || git_skipped(de->d_name) || len + 1 + strlen(de->d_name) >= PATH_MAX)
+			continue;
+		snprintf(path + len, PATH_MAX - len, "/%s", de->d_name);
+		if (strcmp(de->d_name, ".git") == 0)
+			r = add_git_dir(c, points, path);
+		else if (depth < GIT_DEPTH) {
+			int sub =
+			    openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub >= 0)
+				r = git_walk(c, sub, dev, path, len + 1 + strlen(de->d_name), depth + 1,
+					     points);
+		}
+		path[len] = '\0';
+	}
+	return r;
 }
 
 /* The .git directories beneath root (and the one root is in, when it is inside one). */
 static int find_git(const struct config *c, const char *root, char ***points)
 {
-	struct git_find g = { .c = c, .root = root, .points = points };
 	const char *in = strstr(root, "/.git/");
-	char rel[PATH_MAX];
+	char path[PATH_MAX];
 	struct stat st;
 	int r = 0, fd;
 
@@ -410,7 +430,8 @@ static int find_git(const struct config *c, const char *root, char ***points)
 	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
-	return tree_walk(fd, st.st_dev, GIT_DEPTH, rel, sizeof(rel), git_visit, &g);
+	snprintf(path, sizeof(path), "%s", strcmp(root, "/") == 0 ? "" : root);
+	return git_walk(c, fd, st.st_dev, path, strlen(path), 1, points);
 }
 
 /* ---- the pass ------------------------------------------------------------------------------- */

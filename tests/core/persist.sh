@@ -24,6 +24,8 @@ fresh_home() {
 	echo '[core]' >"$HOME/proj/.git/config"
 	echo notes >"$HOME/notes"
 	echo code >"$HOME/proj/src/a.c"
+	mkdir -p "$HOME/proj/vendor/lib/.git/hooks"
+	echo '[core]' >"$HOME/proj/vendor/lib/.git/config"
 }
 fresh_home
 
@@ -52,6 +54,8 @@ mv "$HOME/.config" "$HOME/docs/moved" 2>/dev/null && mkdir -p "$HOME/.config/aut
 echo x >"$HOME/proj/.git/hooks/pre-commit" && echo planted git-hook
 echo x >>"$HOME/proj/.git/config" && echo planted git-config
 mv "$HOME/proj/.git" "$HOME/proj/g" 2>/dev/null && echo planted git-renamed
+echo x >"$HOME/proj/vendor/lib/.git/hooks/post-merge" && echo planted nested-git-hook
+echo x >>"$HOME/proj/vendor/lib/.git/config" && echo planted nested-git-config
 echo x >"$HOME/.gitconfig" && echo planted gitconfig
 true'
 # What must stay possible: existing files, and new files below the home's directories.
