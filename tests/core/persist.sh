@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2016 # $ is for the sandbox's shell
+# shellcheck disable=SC2016,SC2088 # $ is for the sandbox's shell, ~ for hutch
 # Persistence points (issue 21, src/persist.c): whatever makes the home or a project writable
 # (--home host, --whitelist ~, --bind ~, --bind ~:/elsewhere, --whitelist PROJECT), the points
 # stay read-only, missing ones cannot be created (not even by renaming a parent away), a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2088 # ~ is for hutch to expand
 # A start that fails changes nothing on the host (issue 21): under every shipped profile, a
 # command that does not exist (exit 127) leaves the home as it was, although the profile's
 # mkdir lines made their directories for the sandbox's mounts; so does a start the launcher

@@ -41,7 +41,7 @@ points_state() {
 before=$(points_state)
 
 # Write or create every point, and the issue's planted profile, by absolute host path.
-ATTACK='for p in '"$(echo $POINTS)"'; do
+ATTACK='for p in '"$(tr '\n' ' ' <<<"$POINTS")"'; do
 	f=$HOME/$p
 	mkdir -p "${f%/*}" 2>/dev/null
 	if [ -d "$f" ]; then echo x >"$f/planted"; else echo x >>"$f"; fi
