@@ -90,6 +90,10 @@ like "$err" "hutch: workdir: $HOME holds the home; not shown" "zathura from ~: o
 cd / || bail_out "cd"
 run_hutch --profile evince -- sh -c 'pwd; ls "$HOME/project" 2>/dev/null || echo hidden'
 is "$out" "$HOME"$'\nhidden' "evince from /: starts in its empty home"
+for d in "$HOME" /; do
+	(cd "$d" && "$HUTCH" profile check npm zathura >/dev/null 2>"$TEST_TMP/check.err")
+	is "$?" 0 "profile check of npm and zathura from $d: the profile is fine wherever it is checked"
+done
 cd "$HOME/project" || bail_out "cd"
 run_hutch --profile zathura -- sh -c 'pwd; cat src/a.c'
 is "$out" "$HOME/project"$'\ncode' "zathura from a project: the directory is shown"
