@@ -16,3 +16,9 @@ mkdir ${XDG_DATA_HOME}/evince
 whitelist ${XDG_DATA_HOME}/evince
 
 # needs: read-only-try ~/Documents, ~/Downloads - where documents usually are, when they exist
+
+# Fontconfig's cache, kept for this app alone (the fonts are not scanned again at each start,
+# and no other app reads or writes it); the system's cache read-only where there is one.
+mkdir ${XDG_DATA_HOME}/hutch/evince/fontconfig
+bind ${XDG_DATA_HOME}/hutch/evince/fontconfig:${XDG_CACHE_HOME}/fontconfig
+read-only-try /var/cache/fontconfig

@@ -4,6 +4,8 @@
 # and its own settings. No network.
 include inc/desktop.inc
 include inc/workdir.inc
+# Started from its menu entry (in the home), it starts in an empty directory instead.
+workdir empty
 home private
 
 # on the session bus, once it is turned on (dbus-user filter, in gimp.local

@@ -19,3 +19,9 @@ mkdir ~/.local/state/mpv
 whitelist ~/.local/state/mpv
 
 # needs: read-only-try ~/Music, ~/Videos
+
+# Fontconfig's cache, kept for this app alone (the fonts are not scanned again at each start,
+# and no other app reads or writes it); the system's cache read-only where there is one.
+mkdir ${XDG_DATA_HOME}/hutch/mpv/fontconfig
+bind ${XDG_DATA_HOME}/hutch/mpv/fontconfig:${XDG_CACHE_HOME}/fontconfig
+read-only-try /var/cache/fontconfig

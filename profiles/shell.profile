@@ -8,3 +8,5 @@
 include inc/hide-secrets.inc
 home ro
 include inc/workdir.inc
+# Started in the home (or /), the home stays read-only and the shell starts there.
+workdir empty

@@ -10,6 +10,7 @@
 #include "confine.h"
 #include "desktop.h"
 #include "egress/egress.h"
+#include "persist.h"
 #include "report.h"
 #include "state.h"
 #include "strv.h"
@@ -718,6 +719,8 @@ const struct cli_option cli_options[] = {
 	  opt_private_etc, 0 },
 	{ "mkdir", 0, CLI_ARG, "PATH", NULL,
 	  "create this directory on the host first (home, /tmp, runtime dir)", opt_mkdir, 0 },
+	{ "allow-persist", 0, CLI_ARG, "PATH", NULL,
+	  "let the sandbox write this persistence point (~/.bashrc, a .git/hooks...)", persist_opt_allow, 0 },
 	{ "workspace", 0, CLI_ARG, "DIR[:DST]", NULL,
 	  "work on a copy-on-write view of DIR, kept for hutch changes, apply or discard",
 	  workspace_opt_workspace, 0 },
@@ -729,6 +732,9 @@ const struct cli_option cli_options[] = {
 	  workspace_opt_protect, 0 },
 	{ "unprotect", 0, CLI_ARG, "RELPATH", NULL, "let the sandbox write this protected workspace path",
 	  workspace_opt_unprotect, 0 },
+	{ "workdir", 0, CLI_ARG, "MODE", "allow error empty",
+	  "when the working directory holds the home: show it, stop, or start in an empty one", workdir_opt,
+	  0 },
 	{ "chdir", 0, CLI_ARG, "DIR", NULL, "working directory inside (default: / or home)", opt_chdir, 0 },
 	{ "setenv", 0, CLI_ARG, "NAME=VALUE", NULL, "set an environment variable", opt_setenv, 0 },
 	{ "unsetenv", 0, CLI_ARG, "NAME", NULL, "remove an environment variable", opt_unsetenv, 0 },

@@ -18,6 +18,7 @@
 #include "net.h"
 #include "state.h"
 #include "path-util.h"
+#include "persist.h"
 #include "strv.h"
 #include "workspace.h"
 
@@ -86,6 +87,8 @@ void config_free(struct config *c)
 	strv_free(c->blacklist);
 	strv_free(c->private_etc);
 	strv_free(c->mkdirs);
+	strv_free(c->allow_persist);
+	strv_free(c->persist_points);
 	free(c->runtime_dir);
 	config_init(c);
 }
@@ -211,6 +214,8 @@ static int config_expand_paths(struct config *c, struct failure *f)
 		r = expand_all(c, c->blacklist, "--blacklist", f);
 	if (r == 0)
 		r = expand_all(c, c->mkdirs, "--mkdir", f);
+	if (r == 0)
+		r = expand_all(c, c->allow_persist, "--allow-persist", f);
 	return r;
 }
 
@@ -353,16 +358,20 @@ int config_finish(struct config *c, char **host_env, struct failure *f)
 	if (c->chdir && c->chdir[0] != '/')
 		return fail(f, -EINVAL, "chdir", "%s: must be an absolute path", c->chdir);
 	if ((r = egress_finish(c, f)) < 0 || (r = config_check_net(c, f)) < 0 ||
-	    (r = config_expand_paths(c, f)) < 0 || (r = config_check_image(c, f)) < 0 ||
-	    (r = config_check_mkdirs(c, f)) < 0 || (r = config_resolve_blacklist(c, f)) < 0)
+	    (r = config_expand_paths(c, f)) < 0 || (r = workdir_finish(c, f)) < 0 ||
+	    (r = config_check_image(c, f)) < 0 || (r = config_check_mkdirs(c, f)) < 0 ||
+	    (r = config_resolve_blacklist(c, f)) < 0)
 		return r;
-	if ((r = state_validate(c, f)) < 0 || (r = workspace_finish(c, host_env, f)) < 0)
+	if ((r = state_validate(c, f)) < 0 || (r = persist_finish(c, host_env, f)) < 0 ||
+	    (r = workspace_finish(c, host_env, f)) < 0)
 		return r;
 	c->setsid_command =
 	    c->new_session == TRI_YES || (c->new_session == TRI_AUTO && !isatty(STDIN_FILENO));
 	if ((r = desktop_finish(c, host_env, f)) < 0)
 		return r;
 	r = mountplan_build(c, &c->plan, f);
+	if (r == 0)
+		r = persist_plan(c, f);
 	if (r < 0)
 		return r;
 	if ((r = env_build(c, host_env, &c->env, f)) < 0)

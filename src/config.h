@@ -11,6 +11,7 @@
 #include "failure.h"
 #include "rlimit.h"
 #include "mountplan.h"
+#include "workdir.h"
 
 /* Exit codes, as podman and env(1) use them. */
 #define EXIT_LAUNCHER	 125
@@ -166,8 +167,11 @@ struct config {
 	char **blacklist;   /* paths hidden under an empty read-only file or directory */
 	char **private_etc; /* NULL: all of /etc; else only these entries of it */
 	bool private_tmp;
-	char **mkdirs;	   /* created on the host (under home, /tmp or the runtime dir) first */
-	char *runtime_dir; /* $XDG_RUNTIME_DIR at start, for ${XDG_RUNTIME_DIR} */
+	char **mkdirs;		   /* created on the host (under home, /tmp or the runtime dir) first */
+	char *runtime_dir;	   /* $XDG_RUNTIME_DIR at start, for ${XDG_RUNTIME_DIR} */
+	char **allow_persist;	   /* --allow-persist PATH: points left writable (persist.h) */
+	char **persist_points;	   /* the points kept read-only, derived by persist_finish() */
+	enum workdir_mode workdir; /* --workdir: the working directory when it holds the home */
 
 	/* environment */
 	bool clearenv;

@@ -9,6 +9,7 @@
 #include "confine.h"
 #include "landlock.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
@@ -239,6 +240,94 @@ static int allow_own_tty(int ruleset, uint64_t handled, struct failure *f)
 	return 0;
 }
 
+/* ---- read-only paths inside a writable one, in the restricted tier ---------------------------- */
+
+/* Landlock only adds rights: a read-only bind inside a writable one (a persistence point kept
+ * by persist.c, a --read-only in a whitelisted tree) cannot take rights away from it. So a
+ * writable entry with such holes is granted entry by entry instead: reads beneath it, and full
+ * rights beneath each entry of each directory on the way to a hole, but not the hole itself.
+ * Those directories take no new entry here (the full tier's mounts are finer). */
+struct holes {
+	const struct config *c;
+	size_t from; /* the writable entry: holes are the read-only binds after it */
+	int abi;
+	uint64_t handled;
+};
+
+static bool is_hole(const struct mp_entry *e)
+{
+	return e->op == MP_BIND && (e->flags & MPF_RO) && e->src && strcmp(e->src, e->dst) == 0;
+}
+
+static bool under(const char *p, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return strncmp(p, dir, n) == 0 && (p[n] == '/' || p[n] == '\0' || (n == 1 && dir[0] == '/'));
+}
+
+/* 2: path is a hole; 1: a hole lies beneath it; 0: neither. */
+static int hole_at(const struct holes *h, const char *path)
+{
+	int found = 0;
+
+	for (size_t i = h->from + 1; i < h->c->plan.n; i++) {
+		const struct mp_entry *e = &h->c->plan.ops[i];
+		if (!is_hole(e))
+			continue;
+		if (under(path, e->dst))
+			return 2;
+		if (under(e->dst, path))
+			found = 1;
+	}
+	return found;
+}
+
+static void closedirp(DIR **d)
+{
+	if (*d)
+		closedir(*d);
+}
+
+static int allow_around_holes(int ruleset, const struct holes *h, const char *dir, uint64_t rights,
+			      struct failure *f)
+{
+	_cleanup_(closedirp) DIR *d = opendir(dir);
+	struct dirent *de;
+	int r = allow_beneath(ruleset, dir, READ_RIGHTS, h->handled, f);
+
+	while (r >= 0 && d && (de = readdir(d))) {
+		char path[4096];
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+		    snprintf(path, sizeof(path), "%s/%s", strcmp(dir, "/") == 0 ? "" : dir, de->d_name) >=
+			(int)sizeof(path))
+			continue;
+		int k = hole_at(h, path);
+		if (k == 1 && de->d_type == DT_DIR)
+			r = allow_around_holes(ruleset, h, path, rights, f);
+		else if (k == 0 && de->d_type != DT_LNK)
+			r = allow_beneath(ruleset, path, rights, h->handled, f);
+	}
+	return r;
+}
+
+static int allow_entry(int ruleset, const struct config *c, size_t i, int abi, uint64_t handled,
+		       struct failure *f)
+{
+	const struct mp_entry *e = &c->plan.ops[i];
+	uint64_t rights = entry_rights(e, abi);
+	struct holes h = { .c = c, .from = i, .abi = abi, .handled = handled };
+	int k = rights & LANDLOCK_ACCESS_FS_WRITE_FILE ? hole_at(&h, e->dst) : 0;
+
+	if (!rights)
+		return 0;
+	if (k == 2)
+		return allow_beneath(ruleset, e->dst, READ_RIGHTS, handled, f);
+	if (k == 1)
+		return allow_around_holes(ruleset, &h, e->dst, rights, f);
+	return allow_beneath(ruleset, e->dst, rights, handled, f);
+}
+
 static int restricted_rules(int ruleset, const struct config *c, int abi, uint64_t handled, struct failure *f)
 {
 	int r = 0;
@@ -249,11 +338,8 @@ static int restricted_rules(int ruleset, const struct config *c, int abi, uint64
 		r = allow_beneath(ruleset, system_reads[i], READ_RIGHTS, handled, f);
 	if (r >= 0)
 		r = allow_own_tty(ruleset, handled, f);
-	for (size_t i = 0; r >= 0 && i < c->plan.n; i++) {
-		uint64_t rights = entry_rights(&c->plan.ops[i], abi);
-		if (rights)
-			r = allow_beneath(ruleset, c->plan.ops[i].dst, rights, handled, f);
-	}
+	for (size_t i = 0; r >= 0 && i < c->plan.n; i++)
+		r = allow_entry(ruleset, c, i, abi, handled, f);
 	return r;
 }
 

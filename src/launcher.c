@@ -37,6 +37,7 @@
 #include "state.h"
 #include "pid1.h"
 #include "sync.h"
+#include "strv.h"
 #include "tier.h"
 #include "workspace.h"
 
@@ -67,11 +68,23 @@ struct launcher {
 	struct workspace_state workspace;
 	sigset_t oldmask;
 	bool mask_saved, child_failed;
-	bool restricted; /* user namespaces refused: run in the restricted tier instead */
-	bool direct;	 /* pid 1 is cloned by us, in all its namespaces at once (child.h) */
+	char **made_dirs; /* the --mkdir directories this start created, parents first */
+	bool restricted;  /* user namespaces refused: run in the restricted tier instead */
+	bool direct;	  /* pid 1 is cloned by us, in all its namespaces at once (child.h) */
 	struct failure child_failure;
 	int status; /* -1 while pid 1 runs */
 };
+
+/* A start that fails (the command not found, a mount refused) leaves the home as it was: the
+ * directories --mkdir made for it go again, children first. rmdir removes only empty ones, and
+ * never follows a symlink at the last component. */
+static void launcher_undo_mkdirs(struct launcher *l, bool failed)
+{
+	for (size_t n = strv_length(l->made_dirs); failed && n > 0; n--)
+		(void)rmdir(l->made_dirs[n - 1]);
+	strv_free(l->made_dirs);
+	l->made_dirs = NULL;
+}
 
 static void launcher_teardown(struct launcher *l)
 {
@@ -109,6 +122,7 @@ static void launcher_teardown(struct launcher *l)
 	bpf_program_free(&l->bpf);
 	if (l->mask_saved)
 		sigprocmask(SIG_SETMASK, &l->oldmask, NULL);
+	launcher_undo_mkdirs(l, l->status < 0 || l->child_failed);
 }
 
 /* The base --mkdir allows d under (config.c checked it is under one of them). */
@@ -126,7 +140,7 @@ static const char *mkdir_base(const struct config *c, const char *d)
 
 /* mkdir -p of d beneath base, never through a symlink (one planted in the home could point
  * anywhere): each component is created with mkdirat and opened with RESOLVE_NO_SYMLINKS. */
-static int mkdir_beneath(const char *base, const char *d, struct failure *f)
+static int mkdir_beneath(const char *base, const char *d, char ***made, struct failure *f)
 {
 	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
 				.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS };
@@ -137,7 +151,14 @@ static int mkdir_beneath(const char *base, const char *d, struct failure *f)
 		return fail(f, negative_errno(), "--mkdir", "%s", base);
 	snprintf(buf, sizeof(buf), "%s", d + strlen(base));
 	for (char *save = NULL, *comp = strtok_r(buf, "/", &save); comp; comp = strtok_r(NULL, "/", &save)) {
-		if (mkdirat(fd, comp, 0700) < 0 && errno != EEXIST) {
+		if (mkdirat(fd, comp, 0700) == 0) {
+			_cleanup_free_ char *made_path =
+			    strndup(d, (size_t)(comp + strlen(comp) - buf) + strlen(base));
+			if (!made_path || strv_extend(made, made_path) < 0) {
+				safe_close(fd);
+				return fail(f, -ENOMEM, "--mkdir", NULL);
+			}
+		} else if (errno != EEXIST) {
 			safe_close(fd);
 			return fail(f, negative_errno(), "--mkdir", "%s", d);
 		}
@@ -153,11 +174,11 @@ static int mkdir_beneath(const char *base, const char *d, struct failure *f)
 }
 
 /* --mkdir: create the directories on the host, as the caller, before anything else. */
-static int launcher_mkdirs(const struct config *c, struct failure *f)
+static int launcher_mkdirs(const struct config *c, char ***made, struct failure *f)
 {
 	for (char **d = c->mkdirs; d && *d; d++) {
 		const char *base = mkdir_base(c, *d);
-		int r = base ? mkdir_beneath(base, *d, f)
+		int r = base ? mkdir_beneath(base, *d, made, f)
 			     : failx(f, "--mkdir", "%s: not under home, /tmp or the runtime dir", *d);
 		if (r < 0)
 			return r;
@@ -587,14 +608,19 @@ static int launcher_cgroup(struct launcher *l, struct failure *f)
  * one, with the same report. */
 static int launcher_restricted(struct launcher *l, struct launch_report *ret, struct failure *f)
 {
+	char **made = TAKE_PTR(l->made_dirs); /* undone here if its start fails too */
 	int r;
 
 	l->status = 0; /* nothing of the full tier's left to kill at teardown */
 	launcher_teardown(l);
-	if (report_wanted(l->c)) /* its notifier is served from the full tier's launcher */
+	l->made_dirs = made;
+	if (report_wanted(l->c)) { /* its notifier is served from the full tier's launcher */
+		launcher_undo_mkdirs(l, true);
 		return failx(f, "--report", "not available in the restricted tier");
+	}
 	rlimit_announce(l->c, &l->cgroup, NULL);
 	r = tier_restricted_run_in(l->c, l->cgroup.leaf_fd, ret, f);
+	launcher_undo_mkdirs(l, r < 0 || strcmp(f->stage, "exec") == 0);
 	cgroup_finish(l->c, &l->cgroup, &ret->cgroup);
 	safe_close(l->cgroup.leaf_fd);
 	return r;
@@ -658,7 +684,7 @@ int launcher_run(const struct config *c, struct launch_report *ret, struct failu
 		.notify = { .src = { .fd = -1 } },
 		.deadline = { .fd = -1 },
 	};
-	int r = launcher_mkdirs(c, f);
+	int r = launcher_mkdirs(c, &l.made_dirs, f);
 
 	events_init(&l.events, c->verbose);
 	net_state_init(&l.net);

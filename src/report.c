@@ -251,6 +251,21 @@ int report_start(const struct config *c, struct report_writer *w, struct events 
 	return 0;
 }
 
+/* The persistence points the run may write (--allow-persist), one line each, first: a
+ * reader of the report sees what was let through before anything the program did. */
+static void report_allowed_persist(const struct config *c, struct report_writer *w)
+{
+	for (char **a = c->allow_persist; a && *a; a++) {
+		struct event e = { .kind = EVENT_FILE,
+				   .action = EVENT_ALLOWED,
+				   .detail = *a,
+				   .rule = "allow-persist",
+				   .reason = "persistence point left writable",
+				   .result = "writable" };
+		writer_line(w, &e);
+	}
+}
+
 /* Opened again once the sandbox's first child exists: the children get a copy of the
  * launcher's fds at the clone, and pid 1 never execs, so an fd open then would live inside
  * the sandbox for as long as it runs. */
@@ -261,7 +276,10 @@ int report_open(const struct config *c, struct report_writer *w, struct failure 
 	if (!path || w->fd >= 0)
 		return 0;
 	w->fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
-	return w->fd < 0 ? fail(f, negative_errno(), "--report", "%s: cannot write the report", path) : 0;
+	if (w->fd < 0)
+		return fail(f, negative_errno(), "--report", "%s: cannot write the report", path);
+	report_allowed_persist(c, w);
+	return 0;
 }
 
 void report_finish(struct report_writer *w, const struct events *ev)

@@ -21,13 +21,19 @@
 #include "mask.h"
 #include "mountplan.h"
 #include "path-util.h"
+#include "persist.h"
 #include "strv.h"
 #include "tree-walk.h"
 
-/* Places where a program plants what runs later outside the sandbox, read-only inside a
- * workspace unless unprotected (documented in hutch(1)). */
+/* Places of a project where a program plants what runs later outside the sandbox (direnv's,
+ * an editor's tasks), read-only inside a workspace unless unprotected (documented in hutch(1));
+ * the home's persistence points and the repositories' .git/hooks and .git/config come from
+ * persist.h's one list. */
 static const char *const default_protect[] = {
-	".git/hooks", ".git/config", ".envrc", ".direnv", ".vscode/tasks.json", ".vscode/settings.json",
+	".envrc",
+	".direnv",
+	".vscode/tasks.json",
+	".vscode/settings.json",
 };
 
 static struct workspace_config *ws_get(struct config *c)
@@ -223,30 +229,23 @@ static int protect_one(const struct workspace_config *w, struct ws_tree *t, cons
 	return strv_extend(&t->pending, rel);
 }
 
-/* The user's own hutch profiles, when a workspace contains them. */
-static int protect_profiles(const struct config *c, struct workspace_config *w, struct ws_tree *t,
-			    char **host_env)
+/* The persistence points (persist.h) in the workspace, and the whole workspace when it lies
+ * in one (a workspace of ~/.config/hutch, say). */
+static int protect_points(const struct config *c, struct workspace_config *w, struct ws_tree *t)
 {
-	const char *xdg = strv_env_get(host_env, "XDG_CONFIG_HOME");
-	_cleanup_free_ char *cfg = NULL;
-	int r = 0;
+	_cleanup_strv_free_ char **points = NULL;
+	int r = persist_points_beneath(c, t->dir, &points);
 
-	if (asprintf(&cfg, "%s/hutch", xdg && xdg[0] == '/' ? xdg : "") < 0)
-		return -ENOMEM;
-	if (!(xdg && xdg[0] == '/')) {
-		free(cfg);
-		if (asprintf(&cfg, "%s/.config/hutch", c->home) < 0)
-			return (cfg = NULL), -ENOMEM;
+	for (char **p = points; r == 0 && p && *p; p++) {
+		if (beneath(*p, t->dir) && strcmp(*p, t->dir) != 0)
+			r = protect_one(w, t, *p + strlen(t->dir) + 1);
+		else if (beneath(t->dir, *p))
+			r = protect_one(w, t, ".");
 	}
-	if (beneath(cfg, t->dir) && strcmp(cfg, t->dir) != 0)
-		r = protect_one(w, t, cfg + strlen(t->dir) + 1);
-	else if (beneath(t->dir, cfg))
-		r = protect_one(w, t, ".");
 	return r;
 }
 
-static int finish_protect(const struct config *c, struct workspace_config *w, struct ws_tree *t,
-			  char **host_env)
+static int finish_protect(const struct config *c, struct workspace_config *w, struct ws_tree *t)
 {
 	int r = 0;
 
@@ -254,7 +253,7 @@ static int finish_protect(const struct config *c, struct workspace_config *w, st
 		r = protect_one(w, t, default_protect[i]);
 	for (char **p = w->protect; r == 0 && p && *p; p++)
 		r = protect_one(w, t, *p);
-	return r == 0 ? protect_profiles(c, w, t, host_env) : r;
+	return r == 0 ? protect_points(c, w, t) : r;
 }
 
 char *workspace_root(char **env)
@@ -344,7 +343,7 @@ int workspace_finish(struct config *c, char **host_env, struct failure *f)
 	for (size_t i = 0; r == 0 && i < w->n_trees; i++)
 		r = finish_tree(c, &w->trees[i], f);
 	for (size_t i = 0; r == 0 && i < w->n_trees; i++)
-		r = finish_protect(c, w, &w->trees[i], host_env);
+		r = finish_protect(c, w, &w->trees[i]);
 	if (r == 0 && workspace_uses_overlay(c))
 		r = finish_state_dir(c, w, host_env, f);
 	if (r == 0)

@@ -76,6 +76,10 @@ static int check_whole(struct profile *p, const char *path, char **host_env)
 		r = -EINVAL; /* the lines said it already */
 	if (r == 0 && strv_extend(&c.argv, "true") < 0)
 		r = fail(&f, -ENOMEM, "profile", NULL);
+	/* The check is about the profile, not where it is run from: a tool's `workdir error` in the
+	 * home is the run's refusal, not a mistake in the file. */
+	if (c.workdir == WORKDIR_ERROR)
+		c.workdir = WORKDIR_EMPTY;
 	if (r == 0 && (r = config_finish(&c, host_env, &f)) < 0) {
 		char line[FAILURE_STAGE_MAX + FAILURE_DETAIL_MAX + 128];
 		failure_format(&f, line, sizeof(line));

@@ -30,9 +30,11 @@ is "$out" "$HOME"$'\n0\nwritable' "the default home is private: empty and writab
 check "a private home's writes do not reach the host" test ! -e "$HOME/new"
 run_hutch --home private -- sh -c 'ls -A "$HOME" | wc -l'
 is "$out" 0 "--home private: empty"
-run_hutch --home host -- sh -c 'cat "$HOME/plain"; echo y >"$HOME/from-host-mode" && echo wrote'
+# (In a directory of the home: the home itself takes no new entry while a persistence point such
+# as ~/.zshrc is missing in it, see tests/core/persist.sh.)
+run_hutch --home host -- sh -c 'cat "$HOME/plain"; echo y >"$HOME/docs/from-host-mode" && echo wrote'
 is "$out" $'visible\nwrote' "--home host: the real home, writable"
-check "--home host: the write is on the host" test -e "$HOME/from-host-mode"
+check "--home host: the write is on the host" test -e "$HOME/docs/from-host-mode"
 run_hutch --home ro -- sh -c 'cat "$HOME/plain"; echo z >"$HOME/ro-write"'
 is "$out" visible "--home ro: the real home is readable"
 like "$err" "Read-only file system" "--home ro: a write fails with EROFS"
