@@ -50,6 +50,7 @@ struct desktop_config {
 	char *host_dir; /* ours on the host: the proxies' sockets, the filtered Xauthority */
 	char *wayland;	/* the compositor's socket */
 	char *x11;	/* /tmp/.X11-unix/XN */
+	char *x11_in;	/* where it is bound inside: /tmp/.X11-unix/XM (M = N unless remapped) */
 	char *display;	/* DISPLAY inside */
 	char *xauth;	/* the display's Xauthority entries, rewritten (binary) */
 	size_t xauth_len;
@@ -165,6 +166,7 @@ void desktop_free(struct config *c)
 	free(d->host_dir);
 	free(d->wayland);
 	free(d->x11);
+	free(d->x11_in);
 	free(d->display);
 	free(d->xauth);
 	free(d->pulse);
@@ -323,13 +325,14 @@ static int read_small_file(const char *path, size_t max, unsigned char **ret, si
 	return 0;
 }
 
+/* The entries of display `num`, written for display `in` (the number the client inside uses). */
 static int xauth_filter(struct desktop_config *d, const struct config *c, char **env, unsigned num,
-			struct failure *f)
+			unsigned in, struct failure *f)
 {
 	const char *file = strv_env_get(env, "XAUTHORITY");
 	_cleanup_free_ char *dflt = file && *file ? NULL : path_join(c->home, ".Xauthority");
 	_cleanup_free_ unsigned char *buf = NULL;
-	char numstr[16];
+	char numstr[16], instr[16];
 	struct utsname u;
 	size_t len = 0, pos = 0, family;
 	struct xfield fl[4];
@@ -343,12 +346,13 @@ static int xauth_filter(struct desktop_config *d, const struct config *c, char *
 		return fail(f, r, "--socket x11", "%s", file ? file : "Xauthority");
 	uname(&u);
 	snprintf(numstr, sizeof(numstr), "%u", num);
+	snprintf(instr, sizeof(instr), "%u", in);
 	FILE *m = open_memstream(&d->xauth, &d->xauth_len);
 	if (!m)
 		return -ENOMEM;
 	while ((r = xauth_next(buf, len, &pos, &family, fl)) > 0)
 		if (xauth_wanted(family, fl, u.nodename, numstr))
-			xauth_write(m, fl, numstr);
+			xauth_write(m, fl, instr);
 	if (fclose(m) != 0)
 		return -ENOMEM;
 	if (r < 0)
@@ -356,11 +360,46 @@ static int xauth_filter(struct desktop_config *d, const struct config *c, char *
 	return 0;
 }
 
+/* Whether a process in our network namespace listens on @/tmp/.X11-unix/XN (Xorg and Xvfb do,
+ * besides the path socket). */
+static bool x11_abstract_exists(unsigned num)
+{
+	FILE *in = fopen("/proc/net/unix", "re");
+	char want[48], line[512];
+	size_t n = (size_t)snprintf(want, sizeof(want), " @/tmp/.X11-unix/X%u", num);
+	bool found = false;
+
+	while (in && !found && fgets(line, sizeof(line), in)) {
+		size_t len = strcspn(line, "\n");
+		found = len >= n && memcmp(line + len - n, want, n) == 0;
+	}
+	if (in)
+		fclose(in);
+	return found;
+}
+
+/* The display number the client inside uses. Xlib and xcb try the abstract socket
+ * @/tmp/.X11-unix/XN first and fall back to the path only on ENOENT or ECONNREFUSED. In a
+ * network namespace of its own the abstract name does not exist, so the client falls back to
+ * the path we bind. In the host's (--share-net) it exists, and Landlock's scope refuses it with
+ * EPERM, on which the client gives up: there the server's socket is bound under a number
+ * whose abstract name nobody holds, so the client's first try finds nothing and its second
+ * reaches the path. The abstract socket itself stays refused. */
+static unsigned x11_inside_number(const struct config *c, unsigned num)
+{
+	if (c->net != NET_HOST || !x11_abstract_exists(num))
+		return num;
+	for (unsigned m = num + 1; m < num + 1000 && m <= 65535; m++)
+		if (!x11_abstract_exists(m))
+			return m;
+	return num;
+}
+
 static int resolve_x11(struct desktop_config *d, const struct config *c, char **env, struct failure *f)
 {
 	const char *disp = strv_env_get(env, "DISPLAY"), *screen;
 	char path[64];
-	unsigned num;
+	unsigned num, in;
 
 	if (!disp || !*disp)
 		return failx(f, "--socket x11", "DISPLAY is not set: no X server to pass");
@@ -369,9 +408,11 @@ static int resolve_x11(struct desktop_config *d, const struct config *c, char **
 	snprintf(path, sizeof(path), "/tmp/.X11-unix/X%u", num);
 	if (!is_socket(path))
 		return failx(f, "--socket x11", "%s: no X server socket there (DISPLAY=%s)", path, disp);
-	if (!(d->x11 = strdup(path)) || asprintf(&d->display, ":%u%s", num, screen) < 0)
+	in = x11_inside_number(c, num);
+	if (!(d->x11 = strdup(path)) || asprintf(&d->x11_in, "/tmp/.X11-unix/X%u", in) < 0 ||
+	    asprintf(&d->display, ":%u%s", in, screen) < 0)
 		return -ENOMEM;
-	return xauth_filter(d, c, env, num, f);
+	return xauth_filter(d, c, env, num, in, f);
 }
 
 static int resolve_pulse(struct desktop_config *d, const struct config *c, char **env, struct failure *f)
@@ -625,7 +666,7 @@ static int plan_sockets(const struct desktop_config *d, struct mountplan *p)
 	if (r == 0 && d->wayland)
 		r = bind_into(p, MPF_RO, d->wayland, d->run_dir, "wayland-0");
 	if (r == 0 && d->x11)
-		r = mountplan_add(p, MP_BIND, MPF_RO, 0, d->x11, d->x11);
+		r = mountplan_add(p, MP_BIND, MPF_RO, 0, d->x11, d->x11_in);
 	if (r == 0 && d->xauth_len)
 		r = xauth ? bind_into(p, MPF_RO, xauth, d->run_dir, "Xauthority") : -ENOMEM;
 	if (r == 0 && d->pulse)
@@ -904,8 +945,8 @@ int desktop_start(const struct config *c, struct desktop_state *st, struct failu
 		log_verbose(c->verbose, "skipped: %s", *n);
 	if (d->x11)
 		log_warning("--socket x11: X11 gives no isolation between clients: the sandbox can read the "
-			    "screen and the keyboard of every window on display %s",
-			    d->display);
+			    "screen and the keyboard of every window of the X server at %s",
+			    d->x11);
 	if (!d->host_dir)
 		return 0;
 	if ((r = host_dir_create(d->host_dir, f)) < 0)
