@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +45,7 @@ struct desktop_config {
 	char **sockets, **devices;
 	char *dbus_user, *dbus_system;
 	char **lists[6]; /* dbus-user.talk/own/see, dbus-system.talk/own/see */
+	char *x11_mode;	 /* --x11: auto (X11 only where there is no Wayland) or required */
 
 	/* resolved by desktop_finish() */
 	char *run_dir;	/* the sandbox's own $XDG_RUNTIME_DIR, /run/user/UID */
@@ -134,6 +136,8 @@ int desktop_parse_option(struct config *c, const char *name, const char *arg, st
 		return add_choice(&d->sockets_try, arg, "wayland x11 pulseaudio pipewire", opt, f);
 	if (strcmp(name, "device") == 0)
 		return add_choice(&d->devices, arg, "dri snd video", opt, f);
+	if (strcmp(name, "x11") == 0)
+		return choose(arg, "auto required", opt, &d->x11_mode, f);
 	if (strcmp(name, "dbus-user") == 0)
 		return choose(arg, "none filter", opt, &d->dbus_user, f);
 	if (strcmp(name, "dbus-system") == 0)
@@ -160,6 +164,7 @@ void desktop_free(struct config *c)
 	strv_free(d->devices);
 	free(d->dbus_user);
 	free(d->dbus_system);
+	free(d->x11_mode);
 	for (size_t i = 0; i < ARRAY_SIZE(d->lists); i++)
 		strv_free(d->lists[i]);
 	free(d->run_dir);
@@ -461,41 +466,105 @@ static const struct socket_kind {
 	{ "pipewire", 1, resolve_pipewire },
 };
 
+_printf_(2, 3) static int add_note(struct desktop_config *d, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	return n < 0 ? -ENOMEM : strv_consume(&d->notes, s);
+}
+
+/* What resolving a group's sockets found: one found is enough; else the first failure of
+ * one that was a must is the error. */
+struct group_state {
+	struct failure first;
+	bool asked, found;
+};
+
+static int resolve_kind(struct desktop_config *d, const struct config *c, char **env, size_t i, bool must,
+			struct group_state *st, struct failure *f)
+{
+	struct failure one = { 0 };
+	char note[FAILURE_STAGE_MAX + FAILURE_DETAIL_MAX + 16];
+	int r = socket_kinds[i].resolve(d, c, env, &one);
+
+	if (r == -ENOMEM)
+		return fail(f, r, "desktop", NULL);
+	if (r == 0) {
+		st->found = true;
+		return 0;
+	}
+	failure_format(&one, note, sizeof(note));
+	if (add_note(d, "skipped: %s", note) < 0)
+		return fail(f, -ENOMEM, "desktop", NULL);
+	/* --socket-try: a host without it is fine (said under --verbose) */
+	if (must && !st->asked)
+		st->first = one;
+	st->asked |= must;
+	return 0;
+}
+
+static int group_end(const struct group_state *st, struct failure *f)
+{
+	if (st->asked && !st->found) {
+		*f = st->first;
+		return st->first.err ? -st->first.err : -EINVAL;
+	}
+	return 0;
+}
+
 static int resolve_group(struct desktop_config *d, const struct config *c, char **env, int group,
 			 struct failure *f)
 {
-	struct failure first = { 0 }, one;
-	bool asked = false, found = false;
+	struct group_state st = { 0 };
 
 	for (size_t i = 0; i < ARRAY_SIZE(socket_kinds); i++) {
 		bool must = strv_has(d->sockets, socket_kinds[i].name);
 		if (socket_kinds[i].group != group ||
 		    (!must && !strv_has(d->sockets_try, socket_kinds[i].name)))
 			continue;
-		one = (struct failure){ 0 };
-		int r = socket_kinds[i].resolve(d, c, env, &one);
-		if (r == -ENOMEM)
-			return fail(f, r, "desktop", NULL);
-		if (r == 0) {
-			found = true;
-			continue;
-		}
-		char note[FAILURE_STAGE_MAX + FAILURE_DETAIL_MAX + 16];
-		failure_format(&one, note, sizeof(note));
-		if (strv_extend(&d->notes, note) < 0)
-			return fail(f, -ENOMEM, "desktop", NULL);
-		/* --socket-try: a host without it is fine (said under --verbose) */
-		if (!must)
-			continue;
-		if (!asked)
-			first = one;
-		asked = true;
+		int r = resolve_kind(d, c, env, i, must, &st, f);
+		if (r < 0)
+			return r;
 	}
-	if (asked && !found) {
-		*f = first;
-		return first.err ? -first.err : -EINVAL;
+	return group_end(&st, f);
+}
+
+/* The displays. Where a compositor is reachable, a display asked with -try (the profiles'
+ * form) is Wayland alone: X11 gives no isolation between its clients, and a toolkit given both
+ * picks Wayland anyway. `x11 required` (an app that speaks only X11) makes X11 a must, passed
+ * also where there is a compositor, and leaves out a -try Wayland. What the user asks with
+ * --socket is passed as asked. */
+static int resolve_displays(struct desktop_config *d, const struct config *c, char **env, struct failure *f)
+{
+	bool required = d->x11_mode && strcmp(d->x11_mode, "required") == 0;
+	bool must_w = strv_has(d->sockets, "wayland"), try_w = strv_has(d->sockets_try, "wayland");
+	bool must_x = strv_has(d->sockets, "x11") || required, try_x = strv_has(d->sockets_try, "x11");
+	struct group_state st = { 0 };
+	int r = 0;
+
+	if (must_w || (try_w && !required))
+		r = resolve_kind(d, c, env, 0, must_w, &st, f);
+	if (r == 0 && (must_x || (try_x && !d->wayland)))
+		r = resolve_kind(d, c, env, 1, must_x, &st, f);
+	else if (r == 0 && try_x)
+		r = add_note(d, "skipped: x11: the Wayland compositor %s is there (x11 required passes X11)",
+			     d->wayland);
+	if (r == 0 && required && try_w && !must_w)
+		r = add_note(d, "skipped: wayland: %s", "x11 required");
+	if (r == 0 && required && d->x11)
+		r = add_note(d, "x11 required: X11 passed (%s)", d->x11);
+	if (r < 0)
+		return r == -ENOMEM ? fail(f, r, "desktop", NULL) : r;
+	if (required && !d->x11) {
+		*f = st.first;
+		return st.first.err ? -st.first.err : -EINVAL;
 	}
-	return 0;
+	return group_end(&st, f);
 }
 
 static int find_video_nodes(struct desktop_config *d, struct failure *f)
@@ -570,7 +639,7 @@ static char *rules_note(const char *opt, const char *list)
 {
 	char *s;
 
-	return asprintf(&s, "--%s: rules without %s filter: no bus", list, opt) < 0 ? NULL : s;
+	return asprintf(&s, "skipped: --%s: rules without %s filter: no bus", list, opt) < 0 ? NULL : s;
 }
 
 static int resolve_bus(struct desktop_config *d, const struct config *c, char **env, int bus,
@@ -620,7 +689,7 @@ int desktop_finish(struct config *c, char **host_env, struct failure *f)
 
 	if (!d)
 		return 0;
-	if ((r = resolve_group(d, c, host_env, 0, f)) < 0 || (r = resolve_group(d, c, host_env, 1, f)) < 0)
+	if ((r = resolve_displays(d, c, host_env, f)) < 0 || (r = resolve_group(d, c, host_env, 1, f)) < 0)
 		return r;
 	if ((r = resolve_devices(d, f)) < 0 || (r = resolve_bus(d, c, host_env, BUS_USER, f)) < 0 ||
 	    (r = resolve_bus(d, c, host_env, BUS_SYSTEM, f)) < 0)
@@ -942,7 +1011,7 @@ int desktop_start(const struct config *c, struct desktop_state *st, struct failu
 	if (!d)
 		return 0;
 	for (char **n = d->notes; n && *n; n++)
-		log_verbose(c->verbose, "skipped: %s", *n);
+		log_verbose(c->verbose, "%s", *n);
 	if (d->x11)
 		log_warning("--socket x11: X11 gives no isolation between clients: the sandbox can read the "
 			    "screen and the keyboard of every window of the X server at %s",
