@@ -44,8 +44,11 @@ enum { BUS_USER, BUS_SYSTEM, N_BUS };
 struct desktop_config {
 	char **sockets, **devices;
 	char *dbus_user, *dbus_system;
-	char **lists[6]; /* dbus-user.talk/own/see, dbus-system.talk/own/see */
-	char *x11_mode;	 /* --x11: auto (X11 only where there is no Wayland) or required */
+	char **lists[6];	     /* dbus-user.talk/own/see, dbus-system.talk/own/see */
+	char *x11_mode;		     /* --x11: auto (X11 only where there is no Wayland) or required */
+	bool cmdline;		     /* options from here on are the command line's (the profile's before) */
+	const char *cmdline_rule[2]; /* the first --dbus-*.talk/own/see on the command line */
+	bool cmdline_mode[2];	     /* --dbus-user/--dbus-system given on the command line */
 
 	/* resolved by desktop_finish() */
 	char *run_dir;	/* the sandbox's own $XDG_RUNTIME_DIR, /run/user/UID */
@@ -62,6 +65,7 @@ struct desktop_config {
 	char **dev_paths;   /* device nodes or directories bound as they are */
 	char **sockets_try; /* --socket-try: used when the host offers them */
 	char **notes;	    /* what was skipped, said under --verbose */
+	char *hint;	    /* a graphical command without a display: what passes one */
 };
 
 static const char *const list_names[6] = { "dbus-user.talk",   "dbus-user.own",	  "dbus-user.see",
@@ -138,19 +142,30 @@ int desktop_parse_option(struct config *c, const char *name, const char *arg, st
 		return add_choice(&d->devices, arg, "dri snd video", opt, f);
 	if (strcmp(name, "x11") == 0)
 		return choose(arg, "auto required", opt, &d->x11_mode, f);
-	if (strcmp(name, "dbus-user") == 0)
-		return choose(arg, "none filter", opt, &d->dbus_user, f);
-	if (strcmp(name, "dbus-system") == 0)
-		return choose(arg, "none filter", opt, &d->dbus_system, f);
+	if (strcmp(name, "dbus-user") == 0 || strcmp(name, "dbus-system") == 0) {
+		int bus = strcmp(name, "dbus-user") == 0 ? BUS_USER : BUS_SYSTEM;
+		d->cmdline_mode[bus] |= d->cmdline;
+		return choose(arg, "none filter", opt, bus == BUS_USER ? &d->dbus_user : &d->dbus_system, f);
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(list_names); i++)
 		if (strcmp(name, list_names[i]) == 0) {
 			if (!bus_name_ok(arg))
 				return failx(f, opt,
 					     "'%s' is not a bus name (org.example.Name or org.example.*)",
 					     arg);
+			if (d->cmdline && !d->cmdline_rule[i / 3])
+				d->cmdline_rule[i / 3] = list_names[i];
 			return strv_extend(&d->lists[i], arg);
 		}
 	return failx(f, opt, "unknown desktop option");
+}
+
+int desktop_cmdline_begin(struct config *c)
+{
+	if (!c->desktop && !(c->desktop = calloc(1, sizeof(*c->desktop))))
+		return -ENOMEM;
+	c->desktop->cmdline = true;
+	return 0;
 }
 
 void desktop_free(struct config *c)
@@ -181,6 +196,7 @@ void desktop_free(struct config *c)
 		free(d->bus[i]);
 	strv_free(d->dev_paths);
 	strv_free(d->notes);
+	free(d->hint);
 	free(d);
 	c->desktop = NULL;
 }
@@ -645,12 +661,26 @@ static char *rules_note(const char *opt, const char *list)
 static int resolve_bus(struct desktop_config *d, const struct config *c, char **env, int bus,
 		       struct failure *f)
 {
-	const char *mode = bus == BUS_USER ? d->dbus_user : d->dbus_system;
+	char **mode = bus == BUS_USER ? &d->dbus_user : &d->dbus_system;
 	int r;
 
-	/* Rules without the filter give no bus: a profile lists what its app may talk to, and the
-	 * user turns the bus on (--dbus-user filter, or in NAME.local). */
-	if (!mode || strcmp(mode, "filter") != 0) {
+	/* A rule on the command line turns the filter on (the command line has the last word
+	 * over a profile's `none`); with --dbus-user none there too, it contradicts it. */
+	if (d->cmdline_rule[bus] && *mode && strcmp(*mode, "none") == 0 && d->cmdline_mode[bus]) {
+		char stage[40];
+		snprintf(stage, sizeof(stage), "--%s", d->cmdline_rule[bus]);
+		return failx(f, stage, "%s none turns the bus off: drop the rule or use %s filter",
+			     bus_opts[bus], bus_opts[bus]);
+	}
+	if (d->cmdline_rule[bus] && (!*mode || strcmp(*mode, "filter") != 0)) {
+		free(*mode);
+		if (!(*mode = strdup("filter")) ||
+		    add_note(d, "--%s: turns on %s filter", d->cmdline_rule[bus], bus_opts[bus]) < 0)
+			return -ENOMEM;
+	}
+	/* Rules of a profile without the filter give no bus: a profile lists what its app may
+	 * talk to, and the user turns the bus on (--dbus-user filter, or in NAME.local). */
+	if (!*mode || strcmp(*mode, "filter") != 0) {
 		for (int i = 0; i < 3; i++)
 			if (d->lists[bus * 3 + i] &&
 			    strv_consume(&d->notes, rules_note(bus_opts[bus], list_names[bus * 3 + i])) < 0)
@@ -682,18 +712,63 @@ static int host_dir_path(struct desktop_config *d, const struct config *c, struc
 	return 0;
 }
 
+/* A graphical command without a display fails with its toolkit's "cannot open display", which
+ * does not say that hutch passed none: one line that names what passes one. */
+static int gui_hint(struct desktop_config *d, const struct config *c)
+{
+	_cleanup_free_ char *exe = NULL;
+	const char *name;
+	char why[400];
+	bool asked = strv_has(d->sockets, "wayland") || strv_has(d->sockets, "x11") ||
+		     strv_has(d->sockets_try, "wayland") || strv_has(d->sockets_try, "x11");
+
+	if (d->wayland || d->x11 || !c->argv || !c->argv[0])
+		return 0;
+	name = c->argv[0];
+	exe = strchr(name, '/') ? strdup(name) : path_find_executable(name, c->search_path);
+	if (!exe || desktop_gui_reason(exe, why, sizeof(why)) <= 0)
+		return 0;
+	if (asked)
+		return asprintf(&d->hint,
+				"%s is a graphical program (%s) and the host offers no display to pass "
+				"(WAYLAND_DISPLAY and DISPLAY name no socket)",
+				name, why) < 0
+			   ? -ENOMEM
+			   : 0;
+	return asprintf(&d->hint,
+			"%s is a graphical program (%s) and no display is passed: add --socket wayland or "
+			"--socket x11, or a profile that includes inc/desktop.inc",
+			name, why) < 0
+		   ? -ENOMEM
+		   : 0;
+}
+
 int desktop_finish(struct config *c, char **host_env, struct failure *f)
 {
 	struct desktop_config *d = c->desktop;
 	int r;
 
-	if (!d)
+	if (!d) {
+		struct desktop_config empty = { 0 };
+		/* Most commands: nothing to allocate, a file header and a directory listing read. */
+		if ((r = gui_hint(&empty, c)) < 0)
+			return fail(f, r, "desktop", NULL);
+		if (!empty.hint)
+			return 0;
+		if (!(d = c->desktop = calloc(1, sizeof(*d)))) {
+			free(empty.hint);
+			return fail(f, -ENOMEM, "desktop", NULL);
+		}
+		d->hint = empty.hint;
 		return 0;
+	}
 	if ((r = resolve_displays(d, c, host_env, f)) < 0 || (r = resolve_group(d, c, host_env, 1, f)) < 0)
 		return r;
 	if ((r = resolve_devices(d, f)) < 0 || (r = resolve_bus(d, c, host_env, BUS_USER, f)) < 0 ||
 	    (r = resolve_bus(d, c, host_env, BUS_SYSTEM, f)) < 0)
 		return r == -ENOMEM ? fail(f, r, "desktop", NULL) : r;
+	if ((r = gui_hint(d, c)) < 0)
+		return fail(f, r, "desktop", NULL);
 	if ((d->wayland || d->x11 || d->pulse || d->pipewire || d->bus[BUS_USER] || d->bus[BUS_SYSTEM]) &&
 	    asprintf(&d->run_dir, "/run/user/%u", (unsigned)c->uid) < 0)
 		return fail(f, -ENOMEM, "desktop", NULL);
@@ -1012,6 +1087,8 @@ int desktop_start(const struct config *c, struct desktop_state *st, struct failu
 		return 0;
 	for (char **n = d->notes; n && *n; n++)
 		log_verbose(c->verbose, "%s", *n);
+	if (d->hint)
+		log_warning("%s", d->hint);
 	if (d->x11)
 		log_warning("--socket x11: X11 gives no isolation between clients: the sandbox can read the "
 			    "screen and the keyboard of every window of the X server at %s",

@@ -18,6 +18,10 @@ struct mountplan;
 int desktop_parse_option(struct config *c, const char *name, const char *arg, struct failure *f);
 void desktop_free(struct config *c);
 
+/* What is parsed after this call comes from the command line, after the profile: a
+ * --dbus-user.talk there turns the filter on (hutch(1)). */
+int desktop_cmdline_begin(struct config *c);
+
 /* config_finish(): read what the host offers (sockets, Xauthority), validate; before the
  * plan is built. */
 int desktop_finish(struct config *c, char **host_env, struct failure *f);
@@ -39,3 +43,7 @@ struct desktop_state {
 void desktop_state_init(struct desktop_state *st);
 int desktop_start(const struct config *c, struct desktop_state *st, struct failure *f);
 void desktop_stop(struct desktop_state *st);
+
+/* desktop-hint.c: whether the executable at `exe` is a graphical program (a toolkit or display
+ * library among its DT_NEEDED, or a .desktop entry that starts it): 1 and why in buf, else 0. */
+int desktop_gui_reason(const char *exe, char *buf, size_t len);
