@@ -552,31 +552,33 @@ static int resolve_group(struct desktop_config *d, const struct config *c, char 
 
 /* The displays. Where a compositor is reachable, a display asked with -try (the profiles'
  * form) is Wayland alone: X11 gives no isolation between its clients, and a toolkit given both
- * picks Wayland anyway. `x11 required` (an app that speaks only X11) makes X11 a must, passed
- * also where there is a compositor, and leaves out a -try Wayland. What the user asks with
+ * picks Wayland anyway. `x11 required` (an app that speaks only X11) passes X11 instead, also
+ * where there is a compositor: a must from the command line, a -try X11 in a profile (which
+ * also runs headless), then Wayland only where there is no X server. What the user asks with
  * --socket is passed as asked. */
 static int resolve_displays(struct desktop_config *d, const struct config *c, char **env, struct failure *f)
 {
 	bool required = d->x11_mode && strcmp(d->x11_mode, "required") == 0;
 	bool must_w = strv_has(d->sockets, "wayland"), try_w = strv_has(d->sockets_try, "wayland");
-	bool must_x = strv_has(d->sockets, "x11") || required, try_x = strv_has(d->sockets_try, "x11");
+	bool try_x = strv_has(d->sockets_try, "x11");
+	bool must_x = strv_has(d->sockets, "x11") || (required && !try_x);
 	struct group_state st = { 0 };
 	int r = 0;
 
-	if (must_w || (try_w && !required))
-		r = resolve_kind(d, c, env, 0, must_w, &st, f);
-	if (r == 0 && (must_x || (try_x && !d->wayland)))
+	if (required && (must_x || try_x))
 		r = resolve_kind(d, c, env, 1, must_x, &st, f);
-	else if (r == 0 && try_x)
+	if (r == 0 && (must_w || (try_w && !(required && d->x11))))
+		r = resolve_kind(d, c, env, 0, must_w, &st, f);
+	else if (r == 0 && try_w)
+		r = add_note(d, "skipped: wayland: x11 required: X11 passed (%s)", d->x11);
+	if (r == 0 && !required && (must_x || (try_x && !d->wayland)))
+		r = resolve_kind(d, c, env, 1, must_x, &st, f);
+	else if (r == 0 && !required && try_x)
 		r = add_note(d, "skipped: x11: the Wayland compositor %s is there (x11 required passes X11)",
 			     d->wayland);
-	if (r == 0 && required && try_w && !must_w)
-		r = add_note(d, "skipped: wayland: %s", "x11 required");
-	if (r == 0 && required && d->x11)
-		r = add_note(d, "x11 required: X11 passed (%s)", d->x11);
 	if (r < 0)
 		return r == -ENOMEM ? fail(f, r, "desktop", NULL) : r;
-	if (required && !d->x11) {
+	if (required && must_x && !d->x11) {
 		*f = st.first;
 		return st.first.err ? -st.first.err : -EINVAL;
 	}

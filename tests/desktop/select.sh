@@ -13,7 +13,7 @@ need xdpyinfo "x11-utils"
 start_weston || bail_out "weston did not start: $(cat "$TEST_TMP/weston.log")"
 start_xvfb || bail_out "Xvfb did not start: $(cat "$TEST_TMP/xvfb.log")"
 export HUTCH_PROFILE_PATH=$HUTCH_SRCDIR/profiles
-plan 14
+plan 15
 
 show='echo "W=${WAYLAND_DISPLAY-unset} D=${DISPLAY-unset}"; ls -A /tmp/.X11-unix 2>/dev/null | sed "s/^/x:/"'
 
@@ -31,7 +31,7 @@ like "$err" "skipped: x11: the Wayland compositor .* is there \(x11 required pas
 run_sh -v --profile evince --x11 required "$show"
 is "$(printf '%s\n' "$out" | head -1)" "W=unset D=:$XNUM" "--x11 required: the app gets X11 alone"
 like "$out" "^x:X$XNUM\$" "... with the display's socket"
-like "$err" "hutch: x11 required: X11 passed \(/tmp/.X11-unix/X$XNUM\)" "... said under --verbose"
+like "$err" "hutch: skipped: wayland: x11 required: X11 passed \(/tmp/.X11-unix/X$XNUM\)" "... said under --verbose"
 
 cat >"$TEST_TMP/xonly.profile" <<EOP
 # xonly: a test app that speaks only X11
@@ -43,6 +43,10 @@ run_hutch --profile "$TEST_TMP/xonly.profile" -- xdpyinfo
 expect_exit 0 "a profile saying 'x11 required': xdpyinfo inside connects"
 run_sh --profile "$TEST_TMP/xonly.profile" "$show"
 is "$(printf '%s\n' "$out" | head -1)" "W=unset D=:$XNUM" "... and the app sees only DISPLAY"
+
+DISPLAY= run_sh --profile "$TEST_TMP/xonly.profile" "$show"
+is "$rc $(printf '%s\n' "$out" | head -1)" "0 W=wayland-0 D=unset" \
+	"a profile's x11 required on a host without an X server: it still runs, with Wayland"
 
 run_sh --profile evince --socket x11 "$show"
 is "$(printf '%s\n' "$out" | head -1)" "W=wayland-0 D=:$XNUM" "--socket x11 from the user: both, as asked"
