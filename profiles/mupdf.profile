@@ -11,3 +11,8 @@ x11 required
 # on the session bus, once it is turned on (dbus-user filter, in mupdf.local
 # or on the command line)
 dbus-user.talk org.freedesktop.portal.*
+
+# The X server attaches an app's MIT-SHM images only from its own ipc namespace: without it
+# mupdf draws over the socket, slower, and says so ("disabling shared memory extension"). The
+# host's System V shared memory is what the X server already lets an X client read.
+share-ipc
