@@ -42,7 +42,7 @@ apps_rows() {
 }
 
 # app_start MODE PROFILE CLASS OUTBASE ARGS...: MODE host, hutch or firejail. Starts the app,
-# waits (up to 60 s) for a visible window of CLASS. Sets APP_PID, APP_WID (empty: no window)
+# waits (up to a minute, or until it exits) for a visible window of CLASS. Sets APP_PID, APP_WID (empty: no window)
 # and APP_MS (time to the first window, milliseconds). stderr goes to OUTBASE.err.
 app_start() {
 	local mode=$1 profile=$2 class=$3 base=$4 t0 t1 exe
@@ -56,7 +56,14 @@ app_start() {
 	t0=$(date +%s%N)
 	setsid "$@" </dev/null >"$base.out" 2>"$base.err" &
 	APP_PID=$!
-	APP_WID=$(timeout 60 xdotool search --sync --onlyvisible --class "^$class\$" 2>/dev/null | head -1)
+	# polled every 20 ms (xdotool's own --sync waits in steps of half a second)
+	APP_WID=
+	for _ in $(seq 3000); do
+		APP_WID=$(xdotool search --onlyvisible --class "^$class\$" 2>/dev/null | head -1)
+		[ -n "$APP_WID" ] && break
+		kill -0 "$APP_PID" 2>/dev/null || break
+		sleep 0.02
+	done
 	t1=$(date +%s%N)
 	APP_MS=$(((t1 - t0) / 1000000))
 }
