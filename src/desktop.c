@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -46,6 +48,7 @@ struct desktop_config {
 	char *dbus_user, *dbus_system;
 	char **lists[6];	     /* dbus-user.talk/own/see, dbus-system.talk/own/see */
 	char *x11_mode;		     /* --x11: auto (X11 only where there is no Wayland) or required */
+	bool gpu;		     /* --gpu */
 	bool cmdline;		     /* options from here on are the command line's (the profile's before) */
 	const char *cmdline_rule[2]; /* the first --dbus-*.talk/own/see on the command line */
 	bool cmdline_mode[2];	     /* --dbus-user/--dbus-system given on the command line */
@@ -63,6 +66,8 @@ struct desktop_config {
 	char *proxy;	    /* the xdg-dbus-proxy executable */
 	char *bus[N_BUS];   /* the host bus each proxy serves, NULL for none */
 	char **dev_paths;   /* device nodes or directories bound as they are */
+	char **gpu_sys;	    /* --gpu: the GPUs' /sys/devices/... directories */
+	char **gpu_links;   /* --gpu: pairs {its node's sysfs directory, /sys/dev/char/M:m} */
 	char **sockets_try; /* --socket-try: used when the host offers them */
 	char **notes;	    /* what was skipped, said under --verbose */
 	char *hint;	    /* a graphical command without a display: what passes one */
@@ -140,6 +145,10 @@ int desktop_parse_option(struct config *c, const char *name, const char *arg, st
 		return add_choice(&d->sockets_try, arg, "wayland x11 pulseaudio pipewire", opt, f);
 	if (strcmp(name, "device") == 0)
 		return add_choice(&d->devices, arg, "dri snd video", opt, f);
+	if (strcmp(name, "gpu") == 0) {
+		d->gpu = true;
+		return 0;
+	}
 	if (strcmp(name, "x11") == 0)
 		return choose(arg, "auto required", opt, &d->x11_mode, f);
 	if (strcmp(name, "dbus-user") == 0 || strcmp(name, "dbus-system") == 0) {
@@ -195,6 +204,8 @@ void desktop_free(struct config *c)
 	for (size_t i = 0; i < N_BUS; i++)
 		free(d->bus[i]);
 	strv_free(d->dev_paths);
+	strv_free(d->gpu_sys);
+	strv_free(d->gpu_links);
 	strv_free(d->notes);
 	free(d->hint);
 	free(d);
@@ -625,6 +636,85 @@ static int resolve_devices(struct desktop_config *d, struct failure *f)
 	return r;
 }
 
+/* --gpu: what user-space GPU drivers open. Mesa: the DRM nodes (/dev/dri: card*, renderD*),
+ * and, through libdrm's drmGetDevice2(), each node's sysfs device (/sys/dev/char/M:m → the PCI
+ * or platform device's directory: vendor, device, subsystem ids, uevent, the drm/ children).
+ * NVIDIA's proprietary driver: /dev/nvidiactl, /dev/nvidiaN, /dev/nvidia-uvm*, -modeset and
+ * /dev/nvidia-caps (its /proc/driver/nvidia is in the sandbox's own /proc already). Nothing
+ * else of /sys or /dev. A host without a GPU is a note, so that profiles run headless too. */
+static const char *const nvidia_nodes[] = { "nvidiactl", "nvidia-uvm", "nvidia-uvm-tools", "nvidia-modeset",
+					    "nvidia-caps" };
+
+static int gpu_sysfs(struct desktop_config *d, const char *node)
+{
+	char link[64], real[PATH_MAX], dev[PATH_MAX], *drm;
+	struct stat st;
+
+	if (stat(node, &st) < 0 || !S_ISCHR(st.st_mode))
+		return 0;
+	snprintf(link, sizeof(link), "/sys/dev/char/%u:%u", major(st.st_rdev), minor(st.st_rdev));
+	/* .../0000:00:02.0/drm/renderD128: the device is above its drm/ directory; libdrm reads
+	 * the node's device/ (a relative link into it) and subsystem (only the link's name). */
+	if (!realpath(link, real) || strlen(real) >= sizeof(dev))
+		return 0;
+	memcpy(dev, real, strlen(real) + 1);
+	if (!(drm = strstr(dev, "/drm/")))
+		return 0;
+	*drm = '\0';
+	if (!strv_has(d->gpu_sys, dev) && strv_extend(&d->gpu_sys, dev) < 0)
+		return -ENOMEM;
+	return strv_extend(&d->gpu_links, real) < 0 || strv_extend(&d->gpu_links, link) < 0 ? -ENOMEM : 0;
+}
+
+static int gpu_nvidia(struct desktop_config *d, int *found)
+{
+	DIR *dir = opendir("/dev");
+	struct dirent *e;
+	char path[300];
+	int r = 0;
+
+	while (dir && r == 0 && (e = readdir(dir))) {
+		bool ours =
+		    strncmp(e->d_name, "nvidia", 6) == 0 && e->d_name[6] >= '0' && e->d_name[6] <= '9';
+		for (size_t i = 0; i < ARRAY_SIZE(nvidia_nodes) && !ours; i++)
+			ours = strcmp(e->d_name, nvidia_nodes[i]) == 0;
+		if (!ours)
+			continue;
+		snprintf(path, sizeof(path), "/dev/%s", e->d_name);
+		r = strv_extend(&d->dev_paths, path);
+		(*found)++;
+	}
+	if (dir)
+		closedir(dir);
+	return r;
+}
+
+static int resolve_gpu(struct desktop_config *d)
+{
+	DIR *dir;
+	struct dirent *e;
+	char path[300];
+	int r = 0, found = 0;
+
+	if (!d->gpu)
+		return 0;
+	if ((dir = opendir("/dev/dri"))) {
+		if (!strv_has(d->dev_paths, "/dev/dri"))
+			r = strv_extend(&d->dev_paths, "/dev/dri");
+		while (r == 0 && (e = readdir(dir))) {
+			snprintf(path, sizeof(path), "/dev/dri/%s", e->d_name);
+			r = e->d_name[0] == '.' ? 0 : gpu_sysfs(d, path);
+		}
+		closedir(dir);
+		found++;
+	}
+	if (r == 0)
+		r = gpu_nvidia(d, &found);
+	if (r == 0 && !found)
+		r = add_note(d, "skipped: --gpu: %s", "no GPU on this host (no /dev/dri, no /dev/nvidiactl)");
+	return r;
+}
+
 /* The host bus a proxy serves: the session's address, else the usual socket. Only a local
  * (unix:) address is taken; a path one must have a socket there. */
 static int bus_address(const struct config *c, char **env, int bus, char **ret, struct failure *f)
@@ -766,7 +856,8 @@ int desktop_finish(struct config *c, char **host_env, struct failure *f)
 	}
 	if ((r = resolve_displays(d, c, host_env, f)) < 0 || (r = resolve_group(d, c, host_env, 1, f)) < 0)
 		return r;
-	if ((r = resolve_devices(d, f)) < 0 || (r = resolve_bus(d, c, host_env, BUS_USER, f)) < 0 ||
+	if ((r = resolve_devices(d, f)) < 0 || (r = resolve_gpu(d)) < 0 ||
+	    (r = resolve_bus(d, c, host_env, BUS_USER, f)) < 0 ||
 	    (r = resolve_bus(d, c, host_env, BUS_SYSTEM, f)) < 0)
 		return r == -ENOMEM ? fail(f, r, "desktop", NULL) : r;
 	if ((r = gui_hint(d, c)) < 0)
@@ -846,6 +937,10 @@ int desktop_plan(const struct config *c, struct mountplan *p, struct failure *f)
 	 * (video, render, audio), which the sandbox keeps. */
 	for (char **dev = d->dev_paths; r == 0 && dev && *dev; dev++)
 		r = mountplan_add(p, MP_BIND, MPF_DEV, 0, *dev, *dev);
+	for (char **g = d->gpu_sys; r == 0 && g && *g; g++)
+		r = mountplan_add(p, MP_BIND, MPF_RO, 0, *g, *g);
+	for (char **g = d->gpu_links; r == 0 && g && g[0] && g[1]; g += 2)
+		r = mountplan_add(p, MP_SYMLINK, 0, 0, g[0], g[1]);
 	return r < 0 ? fail(f, r, "desktop", "mount plan") : 0;
 }
 
