@@ -1175,6 +1175,30 @@ static int proxy_wait_ready(struct desktop_state *st, int bus, struct failure *f
 		     WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
 }
 
+/* wp_security_context_v1 would let hutch hand the sandbox a listening socket the compositor
+ * knows as the sandbox's (its privileged globals withheld). No compositor of Debian 12 offers
+ * it (weston 10, sway 1.7 / wlroots 0.15, mutter 43, KWin 5.27), nor has wayland-protocols 1.31
+ * its XML: the socket is passed as it is, and --verbose says what the compositor lacks. */
+static void say_security_context(const char *wayland)
+{
+	int r = desktop_wayland_has_global(wayland, "wp_security_context_manager_v1");
+
+	if (r == 0)
+		log_verbose(true,
+			    "wayland: the compositor at %s offers no wp_security_context_v1: the sandbox's "
+			    "connection is not restricted (it may use screen copy, virtual keyboards, layer "
+			    "shell where the compositor has them)",
+			    wayland);
+	else if (r > 0)
+		log_verbose(
+		    true,
+		    "wayland: the compositor at %s offers wp_security_context_v1, which hutch does not "
+		    "use yet: the sandbox's connection is not restricted",
+		    wayland);
+	else
+		log_verbose(true, "wayland: could not list the globals of %s: %s", wayland, strerror(-r));
+}
+
 int desktop_start(const struct config *c, struct desktop_state *st, struct failure *f)
 {
 	const struct desktop_config *d = c->desktop;
@@ -1186,6 +1210,8 @@ int desktop_start(const struct config *c, struct desktop_state *st, struct failu
 		log_verbose(c->verbose, "%s", *n);
 	if (d->hint)
 		log_warning("%s", d->hint);
+	if (d->wayland && c->verbose)
+		say_security_context(d->wayland);
 	if (d->x11)
 		log_warning("--socket x11: X11 gives no isolation between clients: the sandbox can read the "
 			    "screen and the keyboard of every window of the X server at %s",

@@ -47,3 +47,7 @@ void desktop_stop(struct desktop_state *st);
 /* desktop-hint.c: whether the executable at `exe` is a graphical program (a toolkit or display
  * library among its DT_NEEDED, or a .desktop entry that starts it): 1 and why in buf, else 0. */
 int desktop_gui_reason(const char *exe, char *buf, size_t len);
+
+/* wayland-probe.c: whether the compositor listening on socket_path offers the global
+ * interface `want` (1 or 0), or -errno (no answer within a second, a protocol error). */
+int desktop_wayland_has_global(const char *socket_path, const char *want);
