@@ -20,7 +20,15 @@ mkdir -p "$HOME/work" && cd "$HOME/work" || bail_out "cd"
 apps_fixtures "$PWD" || bail_out "cannot make the fixtures"
 start_xvfb || bail_out "Xvfb did not start: $(cat "$TEST_TMP/xvfb.log")"
 rows=$(apps_rows ci)
-plan $(($(printf '%s\n' "$rows" | wc -l) * 4))
+plan $(($(printf '%s\n' "$rows" | wc -l) * 4 + 1))
+
+# The system's font cache: without it every GTK app scans all fonts at start (hundreds of ms).
+if [ -d /var/cache/fontconfig ]; then
+	run_sh --profile mousepad 'ls /var/cache/fontconfig | grep -c "\.cache-"'
+	is "$out" "$(ls /var/cache/fontconfig | grep -c '\.cache-')" "a desktop profile shows the system's font cache"
+else
+	skip "no /var/cache/fontconfig here"
+fi
 
 while IFS='|' read -r profile pkg _ class args; do
 	if ! command -v "$profile" >/dev/null; then
