@@ -57,10 +57,12 @@ notify_wait() {
 	read_line "$nfd" 40 && [ "$line" = ready ]
 }
 
-# start_weston: a headless compositor on $XDG_RUNTIME_DIR/wl-test; sets WAYLAND_DISPLAY.
+# start_weston [ARG...]: a headless compositor on $XDG_RUNTIME_DIR/wl-test, with weston's extra
+# arguments (--use-pixman --debug: it draws, and weston-screenshooter can take the screen); sets
+# WAYLAND_DISPLAY.
 start_weston() {
 	notify_start weston "$TEST_TMP/weston.sock" || return 1
-	NOTIFY_SOCKET=$TEST_TMP/weston.sock weston --backend=headless-backend.so --socket=wl-test \
+	NOTIFY_SOCKET=$TEST_TMP/weston.sock weston --backend=headless-backend.so --socket=wl-test "$@" \
 		--modules=systemd-notify.so --no-config --idle-time=0 </dev/null >"$TEST_TMP/weston.log" 2>&1 &
 	stop_at_end $!
 	notify_wait || return 1
