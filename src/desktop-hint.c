@@ -1,6 +1,6 @@
 /* Whether a command is a graphical program, for the one-line hint hutch gives when such a
  * program starts without a display (desktop.c): its ELF file names a toolkit or display library
- * among its DT_NEEDED entries, or a .desktop entry under /usr/share/applications starts it.
+ * among its DT_NEEDED entries, or a .desktop entry in the XDG data directories starts it.
  * Runs in the launcher with the caller's own privileges; reads only, a few KiB per command. */
 #include "desktop.h"
 
@@ -8,6 +8,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,6 @@
 
 #include "macro.h"
 
-#define APPS_DIR      "/usr/share/applications"
 #define MAX_DYN	      512
 #define MAX_DYNSTR    (256 * 1024)
 #define MAX_SECTIONS  256
@@ -104,9 +104,9 @@ static bool desktop_file_runs(int dir_fd, const char *file, const char *base)
 
 /* Only files whose name holds the command's name are read (org.xfce.mousepad.desktop,
  * firefox-esr.desktop): one directory listing, a file or two. */
-static bool has_desktop_entry(const char *base, char *ret_file, size_t len)
+static bool dir_has_entry(const char *apps, const char *base, char *ret_file, size_t len)
 {
-	DIR *dir = opendir(APPS_DIR);
+	DIR *dir = opendir(apps);
 	struct dirent *e;
 	bool found = false;
 
@@ -115,24 +115,48 @@ static bool has_desktop_entry(const char *base, char *ret_file, size_t len)
 		if (n < 8 || strcmp(e->d_name + n - 8, ".desktop") != 0 || !strcasestr(e->d_name, base))
 			continue;
 		if ((found = desktop_file_runs(dirfd(dir), e->d_name, base)))
-			snprintf(ret_file, len, "%s/%s", APPS_DIR, e->d_name);
+			snprintf(ret_file, len, "%s/%s", apps, e->d_name);
 	}
 	if (dir)
 		closedir(dir);
 	return found;
 }
 
-int desktop_gui_reason(const char *exe, char *buf, size_t len)
+/* The XDG data directories' applications/: the user's ($XDG_DATA_HOME, else
+ * ~/.local/share), then $XDG_DATA_DIRS (else /usr/local/share:/usr/share). */
+static bool has_desktop_entry(const char *base, const char *data_home, const char *data_dirs, char *ret_file,
+			      size_t len)
+{
+	char apps[PATH_MAX];
+
+	if (data_home && data_home[0] == '/' &&
+	    (size_t)snprintf(apps, sizeof(apps), "%s/applications", data_home) < sizeof(apps) &&
+	    dir_has_entry(apps, base, ret_file, len))
+		return true;
+	if (!data_dirs || !*data_dirs)
+		data_dirs = "/usr/local/share:/usr/share";
+	for (const char *p = data_dirs; *p;) {
+		size_t n = strcspn(p, ":");
+		if (n > 0 && p[0] == '/' &&
+		    (size_t)snprintf(apps, sizeof(apps), "%.*s/applications", (int)n, p) < sizeof(apps) &&
+		    dir_has_entry(apps, base, ret_file, len))
+			return true;
+		p += n + (p[n] == ':');
+	}
+	return false;
+}
+
+int desktop_gui_reason(const char *exe, const char *data_home, const char *data_dirs, char *buf, size_t len)
 {
 	const char *slash = strrchr(exe, '/'), *base = slash ? slash + 1 : exe, *lib;
 	_cleanup_close_ int fd = open(exe, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	char file[300];
+	char file[PATH_MAX + 300];
 
 	if (fd >= 0 && (lib = elf_gui_lib(fd))) {
 		snprintf(buf, len, "linked against %s", lib);
 		return 1;
 	}
-	if (*base && has_desktop_entry(base, file, sizeof(file))) {
+	if (*base && has_desktop_entry(base, data_home, data_dirs, file, sizeof(file))) {
 		snprintf(buf, len, "started by %s", file);
 		return 1;
 	}

@@ -806,11 +806,14 @@ static int host_dir_path(struct desktop_config *d, const struct config *c, struc
 
 /* A graphical command without a display fails with its toolkit's "cannot open display", which
  * does not say that hutch passed none: one line that names what passes one. */
-static int gui_hint(struct desktop_config *d, const struct config *c)
+static int gui_hint(struct desktop_config *d, const struct config *c, char **env)
 {
-	_cleanup_free_ char *exe = NULL;
+	const char *data_home = strv_env_get(env, "XDG_DATA_HOME");
+	_cleanup_free_ char *exe = NULL, *dflt = data_home && *data_home
+						     ? NULL
+						     : path_join(c->home ? c->home : "/", ".local/share");
 	const char *name;
-	char why[400];
+	char why[PATH_MAX + 400];
 	bool asked = strv_has(d->sockets, "wayland") || strv_has(d->sockets, "x11") ||
 		     strv_has(d->sockets_try, "wayland") || strv_has(d->sockets_try, "x11");
 
@@ -818,7 +821,8 @@ static int gui_hint(struct desktop_config *d, const struct config *c)
 		return 0;
 	name = c->argv[0];
 	exe = strchr(name, '/') ? strdup(name) : path_find_executable(name, c->search_path);
-	if (!exe || desktop_gui_reason(exe, why, sizeof(why)) <= 0)
+	if (!exe || desktop_gui_reason(exe, dflt ? dflt : data_home, strv_env_get(env, "XDG_DATA_DIRS"), why,
+				       sizeof(why)) <= 0)
 		return 0;
 	if (asked)
 		return asprintf(&d->hint,
@@ -843,7 +847,7 @@ int desktop_finish(struct config *c, char **host_env, struct failure *f)
 	if (!d) {
 		struct desktop_config empty = { 0 };
 		/* Most commands: nothing to allocate, a file header and a directory listing read. */
-		if ((r = gui_hint(&empty, c)) < 0)
+		if ((r = gui_hint(&empty, c, host_env)) < 0)
 			return fail(f, r, "desktop", NULL);
 		if (!empty.hint)
 			return 0;
@@ -860,7 +864,7 @@ int desktop_finish(struct config *c, char **host_env, struct failure *f)
 	    (r = resolve_bus(d, c, host_env, BUS_USER, f)) < 0 ||
 	    (r = resolve_bus(d, c, host_env, BUS_SYSTEM, f)) < 0)
 		return r == -ENOMEM ? fail(f, r, "desktop", NULL) : r;
-	if ((r = gui_hint(d, c)) < 0)
+	if ((r = gui_hint(d, c, host_env)) < 0)
 		return fail(f, r, "desktop", NULL);
 	if ((d->wayland || d->x11 || d->pulse || d->pipewire || d->bus[BUS_USER] || d->bus[BUS_SYSTEM]) &&
 	    asprintf(&d->run_dir, "/run/user/%u", (unsigned)c->uid) < 0)

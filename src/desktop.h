@@ -45,8 +45,10 @@ int desktop_start(const struct config *c, struct desktop_state *st, struct failu
 void desktop_stop(struct desktop_state *st);
 
 /* desktop-hint.c: whether the executable at `exe` is a graphical program (a toolkit or display
- * library among its DT_NEEDED, or a .desktop entry that starts it): 1 and why in buf, else 0. */
-int desktop_gui_reason(const char *exe, char *buf, size_t len);
+ * library among its DT_NEEDED, or a .desktop entry in data_home's or one of data_dirs'
+ * applications/ that starts it): 1 and why in buf, else 0. data_home (the user's
+ * XDG_DATA_HOME, resolved) and data_dirs ($XDG_DATA_DIRS) may be NULL. */
+int desktop_gui_reason(const char *exe, const char *data_home, const char *data_dirs, char *buf, size_t len);
 
 /* wayland-probe.c: whether the compositor listening on socket_path offers the global
  * interface `want` (1 or 0), or -errno (no answer within a second, a protocol error). */

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # A graphical program started without a display gets one line from hutch naming what passes
-# one: an X client (xdpyinfo, linked against libX11) and a GTK app (mousepad); a command-line
+# one: an X client (xdpyinfo, linked against libX11), a GTK app (mousepad) and a script that a
+# .desktop entry starts; a command-line
 # program gets none, and neither does a graphical one that has its display.
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/lib-desktop.sh"
 require_userns
 need xdpyinfo "x11-utils"
 need Xvfb xauth mcookie "xvfb xauth util-linux"
-plan 9
+plan 11
 
 hint='warning: .* is a graphical program \(.*\) and no display is passed: add --socket wayland or --socket x11, or a profile that includes inc/desktop.inc'
 
@@ -27,6 +28,17 @@ if command -v mousepad >/dev/null; then
 else
 	skip "mousepad is not installed (Debian: mousepad)"
 fi
+
+# A script is no ELF: only its .desktop entry (here the user's, in $XDG_DATA_HOME) marks it.
+mkdir -p "$TEST_TMP/bin" "$TEST_TMP/data/applications"
+printf '#!/bin/sh\nexit 0\n' >"$TEST_TMP/bin/hutch-gui-app" && chmod 755 "$TEST_TMP/bin/hutch-gui-app"
+PATH=$TEST_TMP/bin:$PATH run_hutch --bind "$TEST_TMP/bin" -- hutch-gui-app
+unlike "$err" "graphical" "a script without a .desktop entry gets no hint"
+printf '[Desktop Entry]\nType=Application\nName=Test\nExec=%s %%F\n' "$TEST_TMP/bin/hutch-gui-app" \
+	>"$TEST_TMP/data/applications/org.example.hutch-gui-app.desktop"
+XDG_DATA_HOME=$TEST_TMP/data PATH=$TEST_TMP/bin:$PATH run_hutch --bind "$TEST_TMP/bin" -- hutch-gui-app
+like "$err" "^hutch: warning: hutch-gui-app is a graphical program \(started by $TEST_TMP/data/applications/org.example.hutch-gui-app.desktop\) and no display is passed" \
+	"... with one (Exec= names it) it gets the hint, naming the entry"
 
 printf 'socket-try wayland\nsocket-try x11\n' >"$TEST_TMP/display.profile"
 run_hutch --profile "$TEST_TMP/display.profile" -- xdpyinfo
