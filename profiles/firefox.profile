@@ -5,6 +5,8 @@
 include inc/desktop.inc
 include inc/network.inc
 home private
+# the GPU (render nodes and what its drivers read), where the host has one
+gpu
 
 # on the session bus, once it is turned on (dbus-user filter, in firefox.local
 # or on the command line)

@@ -7,6 +7,8 @@ include inc/workdir.inc
 # Started from its menu entry (in the home), it starts in an empty directory instead.
 workdir empty
 home private
+# the GPU (render nodes and what its drivers read), where the host has one
+gpu
 
 # on the session bus, once it is turned on (dbus-user filter, in inkscape.local
 # or on the command line)

@@ -6,6 +6,8 @@ include inc/desktop.inc
 include inc/workdir-ro.inc
 include inc/network.inc
 home private
+# the GPU (render nodes and what its drivers read), where the host has one
+gpu
 
 # on the session bus, once it is turned on (dbus-user filter, in vlc.local
 # or on the command line)

@@ -426,6 +426,12 @@ STATE_OPT(opt_json_status_fd, "json-status-fd")
 	}
 DESKTOP_OPT(opt_socket, "socket")
 DESKTOP_OPT(opt_socket_try, "socket-try")
+DESKTOP_OPT(opt_x11, "x11")
+
+static int opt_gpu(struct config *c, const char *arg, struct failure *f)
+{
+	return desktop_parse_option(c, "gpu", arg, f);
+}
 DESKTOP_OPT(opt_device, "device")
 DESKTOP_OPT(opt_dbus_user, "dbus-user")
 DESKTOP_OPT(opt_dbus_system, "dbus-system")
@@ -746,6 +752,10 @@ const struct cli_option cli_options[] = {
 	  "pass the display or sound server's socket (X11 gives no isolation)", opt_socket, 0 },
 	{ "socket-try", 0, CLI_ARG, "KIND", "wayland x11 pulseaudio pipewire",
 	  "pass that socket when the host has it (for profiles)", opt_socket_try, 0 },
+	{ "x11", 0, CLI_ARG, "MODE", "auto required",
+	  "auto: X11 only where there is no Wayland; required: X11 for an X-only app", opt_x11, 0 },
+	{ "gpu", 0, CLI_NOARG, NULL, NULL, "pass the GPU: /dev/dri, its sysfs device, NVIDIA's nodes",
+	  opt_gpu, 0 },
 	{ "device", 0, CLI_ARG, "KIND", "dri snd video", "pass a device group: dri (GPU), snd, video",
 	  opt_device, 0 },
 	{ "dbus-user", 0, CLI_ARG, "MODE", "none filter",

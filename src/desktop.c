@@ -8,14 +8,17 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -43,13 +46,19 @@ enum { BUS_USER, BUS_SYSTEM, N_BUS };
 struct desktop_config {
 	char **sockets, **devices;
 	char *dbus_user, *dbus_system;
-	char **lists[6]; /* dbus-user.talk/own/see, dbus-system.talk/own/see */
+	char **lists[6];	     /* dbus-user.talk/own/see, dbus-system.talk/own/see */
+	char *x11_mode;		     /* --x11: auto (X11 only where there is no Wayland) or required */
+	bool gpu;		     /* --gpu */
+	bool cmdline;		     /* options from here on are the command line's (the profile's before) */
+	const char *cmdline_rule[2]; /* the first --dbus-*.talk/own/see on the command line */
+	bool cmdline_mode[2];	     /* --dbus-user/--dbus-system given on the command line */
 
 	/* resolved by desktop_finish() */
 	char *run_dir;	/* the sandbox's own $XDG_RUNTIME_DIR, /run/user/UID */
 	char *host_dir; /* ours on the host: the proxies' sockets, the filtered Xauthority */
 	char *wayland;	/* the compositor's socket */
 	char *x11;	/* /tmp/.X11-unix/XN */
+	char *x11_in;	/* where it is bound inside: /tmp/.X11-unix/XM (M = N unless remapped) */
 	char *display;	/* DISPLAY inside */
 	char *xauth;	/* the display's Xauthority entries, rewritten (binary) */
 	size_t xauth_len;
@@ -57,8 +66,11 @@ struct desktop_config {
 	char *proxy;	    /* the xdg-dbus-proxy executable */
 	char *bus[N_BUS];   /* the host bus each proxy serves, NULL for none */
 	char **dev_paths;   /* device nodes or directories bound as they are */
+	char **gpu_sys;	    /* --gpu: the GPUs' /sys/devices/... directories */
+	char **gpu_links;   /* --gpu: pairs {its node's sysfs directory, /sys/dev/char/M:m} */
 	char **sockets_try; /* --socket-try: used when the host offers them */
 	char **notes;	    /* what was skipped, said under --verbose */
+	char *hint;	    /* a graphical command without a display: what passes one */
 };
 
 static const char *const list_names[6] = { "dbus-user.talk",   "dbus-user.own",	  "dbus-user.see",
@@ -133,19 +145,36 @@ int desktop_parse_option(struct config *c, const char *name, const char *arg, st
 		return add_choice(&d->sockets_try, arg, "wayland x11 pulseaudio pipewire", opt, f);
 	if (strcmp(name, "device") == 0)
 		return add_choice(&d->devices, arg, "dri snd video", opt, f);
-	if (strcmp(name, "dbus-user") == 0)
-		return choose(arg, "none filter", opt, &d->dbus_user, f);
-	if (strcmp(name, "dbus-system") == 0)
-		return choose(arg, "none filter", opt, &d->dbus_system, f);
+	if (strcmp(name, "gpu") == 0) {
+		d->gpu = true;
+		return 0;
+	}
+	if (strcmp(name, "x11") == 0)
+		return choose(arg, "auto required", opt, &d->x11_mode, f);
+	if (strcmp(name, "dbus-user") == 0 || strcmp(name, "dbus-system") == 0) {
+		int bus = strcmp(name, "dbus-user") == 0 ? BUS_USER : BUS_SYSTEM;
+		d->cmdline_mode[bus] |= d->cmdline;
+		return choose(arg, "none filter", opt, bus == BUS_USER ? &d->dbus_user : &d->dbus_system, f);
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(list_names); i++)
 		if (strcmp(name, list_names[i]) == 0) {
 			if (!bus_name_ok(arg))
 				return failx(f, opt,
 					     "'%s' is not a bus name (org.example.Name or org.example.*)",
 					     arg);
+			if (d->cmdline && !d->cmdline_rule[i / 3])
+				d->cmdline_rule[i / 3] = list_names[i];
 			return strv_extend(&d->lists[i], arg);
 		}
 	return failx(f, opt, "unknown desktop option");
+}
+
+int desktop_cmdline_begin(struct config *c)
+{
+	if (!c->desktop && !(c->desktop = calloc(1, sizeof(*c->desktop))))
+		return -ENOMEM;
+	c->desktop->cmdline = true;
+	return 0;
 }
 
 void desktop_free(struct config *c)
@@ -159,12 +188,14 @@ void desktop_free(struct config *c)
 	strv_free(d->devices);
 	free(d->dbus_user);
 	free(d->dbus_system);
+	free(d->x11_mode);
 	for (size_t i = 0; i < ARRAY_SIZE(d->lists); i++)
 		strv_free(d->lists[i]);
 	free(d->run_dir);
 	free(d->host_dir);
 	free(d->wayland);
 	free(d->x11);
+	free(d->x11_in);
 	free(d->display);
 	free(d->xauth);
 	free(d->pulse);
@@ -173,7 +204,10 @@ void desktop_free(struct config *c)
 	for (size_t i = 0; i < N_BUS; i++)
 		free(d->bus[i]);
 	strv_free(d->dev_paths);
+	strv_free(d->gpu_sys);
+	strv_free(d->gpu_links);
 	strv_free(d->notes);
+	free(d->hint);
 	free(d);
 	c->desktop = NULL;
 }
@@ -323,13 +357,14 @@ static int read_small_file(const char *path, size_t max, unsigned char **ret, si
 	return 0;
 }
 
+/* The entries of display `num`, written for display `in` (the number the client inside uses). */
 static int xauth_filter(struct desktop_config *d, const struct config *c, char **env, unsigned num,
-			struct failure *f)
+			unsigned in, struct failure *f)
 {
 	const char *file = strv_env_get(env, "XAUTHORITY");
 	_cleanup_free_ char *dflt = file && *file ? NULL : path_join(c->home, ".Xauthority");
 	_cleanup_free_ unsigned char *buf = NULL;
-	char numstr[16];
+	char numstr[16], instr[16];
 	struct utsname u;
 	size_t len = 0, pos = 0, family;
 	struct xfield fl[4];
@@ -343,12 +378,13 @@ static int xauth_filter(struct desktop_config *d, const struct config *c, char *
 		return fail(f, r, "--socket x11", "%s", file ? file : "Xauthority");
 	uname(&u);
 	snprintf(numstr, sizeof(numstr), "%u", num);
+	snprintf(instr, sizeof(instr), "%u", in);
 	FILE *m = open_memstream(&d->xauth, &d->xauth_len);
 	if (!m)
 		return -ENOMEM;
 	while ((r = xauth_next(buf, len, &pos, &family, fl)) > 0)
 		if (xauth_wanted(family, fl, u.nodename, numstr))
-			xauth_write(m, fl, numstr);
+			xauth_write(m, fl, instr);
 	if (fclose(m) != 0)
 		return -ENOMEM;
 	if (r < 0)
@@ -356,11 +392,46 @@ static int xauth_filter(struct desktop_config *d, const struct config *c, char *
 	return 0;
 }
 
+/* Whether a process in our network namespace listens on @/tmp/.X11-unix/XN (Xorg and Xvfb do,
+ * besides the path socket). */
+static bool x11_abstract_exists(unsigned num)
+{
+	FILE *in = fopen("/proc/net/unix", "re");
+	char want[48], line[512];
+	size_t n = (size_t)snprintf(want, sizeof(want), " @/tmp/.X11-unix/X%u", num);
+	bool found = false;
+
+	while (in && !found && fgets(line, sizeof(line), in)) {
+		size_t len = strcspn(line, "\n");
+		found = len >= n && memcmp(line + len - n, want, n) == 0;
+	}
+	if (in)
+		fclose(in);
+	return found;
+}
+
+/* The display number the client inside uses. Xlib and xcb try the abstract socket
+ * @/tmp/.X11-unix/XN first and fall back to the path only on ENOENT or ECONNREFUSED. In a
+ * network namespace of its own the abstract name does not exist, so the client falls back to
+ * the path we bind. In the host's (--share-net) it exists, and Landlock's scope refuses it with
+ * EPERM, on which the client gives up: there the server's socket is bound under a number
+ * whose abstract name nobody holds, so the client's first try finds nothing and its second
+ * reaches the path. The abstract socket itself stays refused. */
+static unsigned x11_inside_number(const struct config *c, unsigned num)
+{
+	if (c->net != NET_HOST || !x11_abstract_exists(num))
+		return num;
+	for (unsigned m = num + 1; m < num + 1000 && m <= 65535; m++)
+		if (!x11_abstract_exists(m))
+			return m;
+	return num;
+}
+
 static int resolve_x11(struct desktop_config *d, const struct config *c, char **env, struct failure *f)
 {
 	const char *disp = strv_env_get(env, "DISPLAY"), *screen;
 	char path[64];
-	unsigned num;
+	unsigned num, in;
 
 	if (!disp || !*disp)
 		return failx(f, "--socket x11", "DISPLAY is not set: no X server to pass");
@@ -369,9 +440,11 @@ static int resolve_x11(struct desktop_config *d, const struct config *c, char **
 	snprintf(path, sizeof(path), "/tmp/.X11-unix/X%u", num);
 	if (!is_socket(path))
 		return failx(f, "--socket x11", "%s: no X server socket there (DISPLAY=%s)", path, disp);
-	if (!(d->x11 = strdup(path)) || asprintf(&d->display, ":%u%s", num, screen) < 0)
+	in = x11_inside_number(c, num);
+	if (!(d->x11 = strdup(path)) || asprintf(&d->x11_in, "/tmp/.X11-unix/X%u", in) < 0 ||
+	    asprintf(&d->display, ":%u%s", in, screen) < 0)
 		return -ENOMEM;
-	return xauth_filter(d, c, env, num, f);
+	return xauth_filter(d, c, env, num, in, f);
 }
 
 static int resolve_pulse(struct desktop_config *d, const struct config *c, char **env, struct failure *f)
@@ -420,41 +493,107 @@ static const struct socket_kind {
 	{ "pipewire", 1, resolve_pipewire },
 };
 
+_printf_(2, 3) static int add_note(struct desktop_config *d, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	return n < 0 ? -ENOMEM : strv_consume(&d->notes, s);
+}
+
+/* What resolving a group's sockets found: one found is enough; else the first failure of
+ * one that was a must is the error. */
+struct group_state {
+	struct failure first;
+	bool asked, found;
+};
+
+static int resolve_kind(struct desktop_config *d, const struct config *c, char **env, size_t i, bool must,
+			struct group_state *st, struct failure *f)
+{
+	struct failure one = { 0 };
+	char note[FAILURE_STAGE_MAX + FAILURE_DETAIL_MAX + 16];
+	int r = socket_kinds[i].resolve(d, c, env, &one);
+
+	if (r == -ENOMEM)
+		return fail(f, r, "desktop", NULL);
+	if (r == 0) {
+		st->found = true;
+		return 0;
+	}
+	failure_format(&one, note, sizeof(note));
+	if (add_note(d, "skipped: %s", note) < 0)
+		return fail(f, -ENOMEM, "desktop", NULL);
+	/* --socket-try: a host without it is fine (said under --verbose) */
+	if (must && !st->asked)
+		st->first = one;
+	st->asked |= must;
+	return 0;
+}
+
+static int group_end(const struct group_state *st, struct failure *f)
+{
+	if (st->asked && !st->found) {
+		*f = st->first;
+		return st->first.err ? -st->first.err : -EINVAL;
+	}
+	return 0;
+}
+
 static int resolve_group(struct desktop_config *d, const struct config *c, char **env, int group,
 			 struct failure *f)
 {
-	struct failure first = { 0 }, one;
-	bool asked = false, found = false;
+	struct group_state st = { 0 };
 
 	for (size_t i = 0; i < ARRAY_SIZE(socket_kinds); i++) {
 		bool must = strv_has(d->sockets, socket_kinds[i].name);
 		if (socket_kinds[i].group != group ||
 		    (!must && !strv_has(d->sockets_try, socket_kinds[i].name)))
 			continue;
-		one = (struct failure){ 0 };
-		int r = socket_kinds[i].resolve(d, c, env, &one);
-		if (r == -ENOMEM)
-			return fail(f, r, "desktop", NULL);
-		if (r == 0) {
-			found = true;
-			continue;
-		}
-		char note[FAILURE_STAGE_MAX + FAILURE_DETAIL_MAX + 16];
-		failure_format(&one, note, sizeof(note));
-		if (strv_extend(&d->notes, note) < 0)
-			return fail(f, -ENOMEM, "desktop", NULL);
-		/* --socket-try: a host without it is fine (said under --verbose) */
-		if (!must)
-			continue;
-		if (!asked)
-			first = one;
-		asked = true;
+		int r = resolve_kind(d, c, env, i, must, &st, f);
+		if (r < 0)
+			return r;
 	}
-	if (asked && !found) {
-		*f = first;
-		return first.err ? -first.err : -EINVAL;
+	return group_end(&st, f);
+}
+
+/* The displays. Where a compositor is reachable, a display asked with -try (the profiles'
+ * form) is Wayland alone: X11 gives no isolation between its clients, and a toolkit given both
+ * picks Wayland anyway. `x11 required` (an app that speaks only X11) passes X11 instead, also
+ * where there is a compositor: a must from the command line, a -try X11 in a profile (which
+ * also runs headless), then Wayland only where there is no X server. What the user asks with
+ * --socket is passed as asked. */
+static int resolve_displays(struct desktop_config *d, const struct config *c, char **env, struct failure *f)
+{
+	bool required = d->x11_mode && strcmp(d->x11_mode, "required") == 0;
+	bool must_w = strv_has(d->sockets, "wayland"), try_w = strv_has(d->sockets_try, "wayland");
+	bool try_x = strv_has(d->sockets_try, "x11");
+	bool must_x = strv_has(d->sockets, "x11") || (required && !try_x);
+	struct group_state st = { 0 };
+	int r = 0;
+
+	if (required && (must_x || try_x))
+		r = resolve_kind(d, c, env, 1, must_x, &st, f);
+	if (r == 0 && (must_w || (try_w && !(required && d->x11))))
+		r = resolve_kind(d, c, env, 0, must_w, &st, f);
+	else if (r == 0 && try_w)
+		r = add_note(d, "skipped: wayland: x11 required: X11 passed (%s)", d->x11);
+	if (r == 0 && !required && (must_x || (try_x && !d->wayland)))
+		r = resolve_kind(d, c, env, 1, must_x, &st, f);
+	else if (r == 0 && !required && try_x)
+		r = add_note(d, "skipped: x11: the Wayland compositor %s is there (x11 required passes X11)",
+			     d->wayland);
+	if (r < 0)
+		return r == -ENOMEM ? fail(f, r, "desktop", NULL) : r;
+	if (required && must_x && !d->x11) {
+		*f = st.first;
+		return st.first.err ? -st.first.err : -EINVAL;
 	}
-	return 0;
+	return group_end(&st, f);
 }
 
 static int find_video_nodes(struct desktop_config *d, struct failure *f)
@@ -497,6 +636,85 @@ static int resolve_devices(struct desktop_config *d, struct failure *f)
 	return r;
 }
 
+/* --gpu: what user-space GPU drivers open. Mesa: the DRM nodes (/dev/dri: card*, renderD*),
+ * and, through libdrm's drmGetDevice2(), each node's sysfs device (/sys/dev/char/M:m → the PCI
+ * or platform device's directory: vendor, device, subsystem ids, uevent, the drm/ children).
+ * NVIDIA's proprietary driver: /dev/nvidiactl, /dev/nvidiaN, /dev/nvidia-uvm*, -modeset and
+ * /dev/nvidia-caps (its /proc/driver/nvidia is in the sandbox's own /proc already). Nothing
+ * else of /sys or /dev. A host without a GPU is a note, so that profiles run headless too. */
+static const char *const nvidia_nodes[] = { "nvidiactl", "nvidia-uvm", "nvidia-uvm-tools", "nvidia-modeset",
+					    "nvidia-caps" };
+
+static int gpu_sysfs(struct desktop_config *d, const char *node)
+{
+	char link[64], real[PATH_MAX], dev[PATH_MAX], *drm;
+	struct stat st;
+
+	if (stat(node, &st) < 0 || !S_ISCHR(st.st_mode))
+		return 0;
+	snprintf(link, sizeof(link), "/sys/dev/char/%u:%u", major(st.st_rdev), minor(st.st_rdev));
+	/* .../0000:00:02.0/drm/renderD128: the device is above its drm/ directory; libdrm reads
+	 * the node's device/ (a relative link into it) and subsystem (only the link's name). */
+	if (!realpath(link, real) || strlen(real) >= sizeof(dev))
+		return 0;
+	memcpy(dev, real, strlen(real) + 1);
+	if (!(drm = strstr(dev, "/drm/")))
+		return 0;
+	*drm = '\0';
+	if (!strv_has(d->gpu_sys, dev) && strv_extend(&d->gpu_sys, dev) < 0)
+		return -ENOMEM;
+	return strv_extend(&d->gpu_links, real) < 0 || strv_extend(&d->gpu_links, link) < 0 ? -ENOMEM : 0;
+}
+
+static int gpu_nvidia(struct desktop_config *d, int *found)
+{
+	DIR *dir = opendir("/dev");
+	struct dirent *e;
+	char path[300];
+	int r = 0;
+
+	while (dir && r == 0 && (e = readdir(dir))) {
+		bool ours =
+		    strncmp(e->d_name, "nvidia", 6) == 0 && e->d_name[6] >= '0' && e->d_name[6] <= '9';
+		for (size_t i = 0; i < ARRAY_SIZE(nvidia_nodes) && !ours; i++)
+			ours = strcmp(e->d_name, nvidia_nodes[i]) == 0;
+		if (!ours)
+			continue;
+		snprintf(path, sizeof(path), "/dev/%s", e->d_name);
+		r = strv_extend(&d->dev_paths, path);
+		(*found)++;
+	}
+	if (dir)
+		closedir(dir);
+	return r;
+}
+
+static int resolve_gpu(struct desktop_config *d)
+{
+	DIR *dir;
+	struct dirent *e;
+	char path[300];
+	int r = 0, found = 0;
+
+	if (!d->gpu)
+		return 0;
+	if ((dir = opendir("/dev/dri"))) {
+		if (!strv_has(d->dev_paths, "/dev/dri"))
+			r = strv_extend(&d->dev_paths, "/dev/dri");
+		while (r == 0 && (e = readdir(dir))) {
+			snprintf(path, sizeof(path), "/dev/dri/%s", e->d_name);
+			r = e->d_name[0] == '.' ? 0 : gpu_sysfs(d, path);
+		}
+		closedir(dir);
+		found++;
+	}
+	if (r == 0)
+		r = gpu_nvidia(d, &found);
+	if (r == 0 && !found)
+		r = add_note(d, "skipped: --gpu: %s", "no GPU on this host (no /dev/dri, no /dev/nvidiactl)");
+	return r;
+}
+
 /* The host bus a proxy serves: the session's address, else the usual socket. Only a local
  * (unix:) address is taken; a path one must have a socket there. */
 static int bus_address(const struct config *c, char **env, int bus, char **ret, struct failure *f)
@@ -529,18 +747,32 @@ static char *rules_note(const char *opt, const char *list)
 {
 	char *s;
 
-	return asprintf(&s, "--%s: rules without %s filter: no bus", list, opt) < 0 ? NULL : s;
+	return asprintf(&s, "skipped: --%s: rules without %s filter: no bus", list, opt) < 0 ? NULL : s;
 }
 
 static int resolve_bus(struct desktop_config *d, const struct config *c, char **env, int bus,
 		       struct failure *f)
 {
-	const char *mode = bus == BUS_USER ? d->dbus_user : d->dbus_system;
+	char **mode = bus == BUS_USER ? &d->dbus_user : &d->dbus_system;
 	int r;
 
-	/* Rules without the filter give no bus: a profile lists what its app may talk to, and the
-	 * user turns the bus on (--dbus-user filter, or in NAME.local). */
-	if (!mode || strcmp(mode, "filter") != 0) {
+	/* A rule on the command line turns the filter on (the command line has the last word
+	 * over a profile's `none`); with --dbus-user none there too, it contradicts it. */
+	if (d->cmdline_rule[bus] && *mode && strcmp(*mode, "none") == 0 && d->cmdline_mode[bus]) {
+		char stage[40];
+		snprintf(stage, sizeof(stage), "--%s", d->cmdline_rule[bus]);
+		return failx(f, stage, "%s none turns the bus off: drop the rule or use %s filter",
+			     bus_opts[bus], bus_opts[bus]);
+	}
+	if (d->cmdline_rule[bus] && (!*mode || strcmp(*mode, "filter") != 0)) {
+		free(*mode);
+		if (!(*mode = strdup("filter")) ||
+		    add_note(d, "--%s: turns on %s filter", d->cmdline_rule[bus], bus_opts[bus]) < 0)
+			return -ENOMEM;
+	}
+	/* Rules of a profile without the filter give no bus: a profile lists what its app may
+	 * talk to, and the user turns the bus on (--dbus-user filter, or in NAME.local). */
+	if (!*mode || strcmp(*mode, "filter") != 0) {
 		for (int i = 0; i < 3; i++)
 			if (d->lists[bus * 3 + i] &&
 			    strv_consume(&d->notes, rules_note(bus_opts[bus], list_names[bus * 3 + i])) < 0)
@@ -572,18 +804,68 @@ static int host_dir_path(struct desktop_config *d, const struct config *c, struc
 	return 0;
 }
 
+/* A graphical command without a display fails with its toolkit's "cannot open display", which
+ * does not say that hutch passed none: one line that names what passes one. */
+static int gui_hint(struct desktop_config *d, const struct config *c, char **env)
+{
+	const char *data_home = strv_env_get(env, "XDG_DATA_HOME");
+	_cleanup_free_ char *exe = NULL, *dflt = data_home && *data_home
+						     ? NULL
+						     : path_join(c->home ? c->home : "/", ".local/share");
+	const char *name;
+	char why[PATH_MAX + 400];
+	bool asked = strv_has(d->sockets, "wayland") || strv_has(d->sockets, "x11") ||
+		     strv_has(d->sockets_try, "wayland") || strv_has(d->sockets_try, "x11");
+
+	if (d->wayland || d->x11 || !c->argv || !c->argv[0])
+		return 0;
+	name = c->argv[0];
+	exe = strchr(name, '/') ? strdup(name) : path_find_executable(name, c->search_path);
+	if (!exe || desktop_gui_reason(exe, dflt ? dflt : data_home, strv_env_get(env, "XDG_DATA_DIRS"), why,
+				       sizeof(why)) <= 0)
+		return 0;
+	if (asked)
+		return asprintf(&d->hint,
+				"%s is a graphical program (%s) and the host offers no display to pass "
+				"(WAYLAND_DISPLAY and DISPLAY name no socket)",
+				name, why) < 0
+			   ? -ENOMEM
+			   : 0;
+	return asprintf(&d->hint,
+			"%s is a graphical program (%s) and no display is passed: add --socket wayland or "
+			"--socket x11, or a profile that includes inc/desktop.inc",
+			name, why) < 0
+		   ? -ENOMEM
+		   : 0;
+}
+
 int desktop_finish(struct config *c, char **host_env, struct failure *f)
 {
 	struct desktop_config *d = c->desktop;
 	int r;
 
-	if (!d)
+	if (!d) {
+		struct desktop_config empty = { 0 };
+		/* Most commands: nothing to allocate, a file header and a directory listing read. */
+		if ((r = gui_hint(&empty, c, host_env)) < 0)
+			return fail(f, r, "desktop", NULL);
+		if (!empty.hint)
+			return 0;
+		if (!(d = c->desktop = calloc(1, sizeof(*d)))) {
+			free(empty.hint);
+			return fail(f, -ENOMEM, "desktop", NULL);
+		}
+		d->hint = empty.hint;
 		return 0;
-	if ((r = resolve_group(d, c, host_env, 0, f)) < 0 || (r = resolve_group(d, c, host_env, 1, f)) < 0)
+	}
+	if ((r = resolve_displays(d, c, host_env, f)) < 0 || (r = resolve_group(d, c, host_env, 1, f)) < 0)
 		return r;
-	if ((r = resolve_devices(d, f)) < 0 || (r = resolve_bus(d, c, host_env, BUS_USER, f)) < 0 ||
+	if ((r = resolve_devices(d, f)) < 0 || (r = resolve_gpu(d)) < 0 ||
+	    (r = resolve_bus(d, c, host_env, BUS_USER, f)) < 0 ||
 	    (r = resolve_bus(d, c, host_env, BUS_SYSTEM, f)) < 0)
 		return r == -ENOMEM ? fail(f, r, "desktop", NULL) : r;
+	if ((r = gui_hint(d, c, host_env)) < 0)
+		return fail(f, r, "desktop", NULL);
 	if ((d->wayland || d->x11 || d->pulse || d->pipewire || d->bus[BUS_USER] || d->bus[BUS_SYSTEM]) &&
 	    asprintf(&d->run_dir, "/run/user/%u", (unsigned)c->uid) < 0)
 		return fail(f, -ENOMEM, "desktop", NULL);
@@ -625,7 +907,7 @@ static int plan_sockets(const struct desktop_config *d, struct mountplan *p)
 	if (r == 0 && d->wayland)
 		r = bind_into(p, MPF_RO, d->wayland, d->run_dir, "wayland-0");
 	if (r == 0 && d->x11)
-		r = mountplan_add(p, MP_BIND, MPF_RO, 0, d->x11, d->x11);
+		r = mountplan_add(p, MP_BIND, MPF_RO, 0, d->x11, d->x11_in);
 	if (r == 0 && d->xauth_len)
 		r = xauth ? bind_into(p, MPF_RO, xauth, d->run_dir, "Xauthority") : -ENOMEM;
 	if (r == 0 && d->pulse)
@@ -659,6 +941,10 @@ int desktop_plan(const struct config *c, struct mountplan *p, struct failure *f)
 	 * (video, render, audio), which the sandbox keeps. */
 	for (char **dev = d->dev_paths; r == 0 && dev && *dev; dev++)
 		r = mountplan_add(p, MP_BIND, MPF_DEV, 0, *dev, *dev);
+	for (char **g = d->gpu_sys; r == 0 && g && *g; g++)
+		r = mountplan_add(p, MP_BIND, MPF_RO, 0, *g, *g);
+	for (char **g = d->gpu_links; r == 0 && g && g[0] && g[1]; g += 2)
+		r = mountplan_add(p, MP_SYMLINK, 0, 0, g[0], g[1]);
 	return r < 0 ? fail(f, r, "desktop", "mount plan") : 0;
 }
 
@@ -893,6 +1179,30 @@ static int proxy_wait_ready(struct desktop_state *st, int bus, struct failure *f
 		     WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
 }
 
+/* wp_security_context_v1 would let hutch hand the sandbox a listening socket the compositor
+ * knows as the sandbox's (its privileged globals withheld). No compositor of Debian 12 offers
+ * it (weston 10, sway 1.7 / wlroots 0.15, mutter 43, KWin 5.27), nor has wayland-protocols 1.31
+ * its XML: the socket is passed as it is, and --verbose says what the compositor lacks. */
+static void say_security_context(const char *wayland)
+{
+	int r = desktop_wayland_has_global(wayland, "wp_security_context_manager_v1");
+
+	if (r == 0)
+		log_verbose(true,
+			    "wayland: the compositor at %s offers no wp_security_context_v1: the sandbox's "
+			    "connection is not restricted (it may use screen copy, virtual keyboards, layer "
+			    "shell where the compositor has them)",
+			    wayland);
+	else if (r > 0)
+		log_verbose(
+		    true,
+		    "wayland: the compositor at %s offers wp_security_context_v1, which hutch does not "
+		    "use yet: the sandbox's connection is not restricted",
+		    wayland);
+	else
+		log_verbose(true, "wayland: could not list the globals of %s: %s", wayland, strerror(-r));
+}
+
 int desktop_start(const struct config *c, struct desktop_state *st, struct failure *f)
 {
 	const struct desktop_config *d = c->desktop;
@@ -901,11 +1211,15 @@ int desktop_start(const struct config *c, struct desktop_state *st, struct failu
 	if (!d)
 		return 0;
 	for (char **n = d->notes; n && *n; n++)
-		log_verbose(c->verbose, "skipped: %s", *n);
+		log_verbose(c->verbose, "%s", *n);
+	if (d->hint)
+		log_warning("%s", d->hint);
+	if (d->wayland && c->verbose)
+		say_security_context(d->wayland);
 	if (d->x11)
 		log_warning("--socket x11: X11 gives no isolation between clients: the sandbox can read the "
-			    "screen and the keyboard of every window on display %s",
-			    d->display);
+			    "screen and the keyboard of every window of the X server at %s",
+			    d->x11);
 	if (!d->host_dir)
 		return 0;
 	if ((r = host_dir_create(d->host_dir, f)) < 0)

@@ -18,6 +18,10 @@ struct mountplan;
 int desktop_parse_option(struct config *c, const char *name, const char *arg, struct failure *f);
 void desktop_free(struct config *c);
 
+/* What is parsed after this call comes from the command line, after the profile: a
+ * --dbus-user.talk there turns the filter on (hutch(1)). */
+int desktop_cmdline_begin(struct config *c);
+
 /* config_finish(): read what the host offers (sockets, Xauthority), validate; before the
  * plan is built. */
 int desktop_finish(struct config *c, char **host_env, struct failure *f);
@@ -39,3 +43,13 @@ struct desktop_state {
 void desktop_state_init(struct desktop_state *st);
 int desktop_start(const struct config *c, struct desktop_state *st, struct failure *f);
 void desktop_stop(struct desktop_state *st);
+
+/* desktop-hint.c: whether the executable at `exe` is a graphical program (a toolkit or display
+ * library among its DT_NEEDED, or a .desktop entry in data_home's or one of data_dirs'
+ * applications/ that starts it): 1 and why in buf, else 0. data_home (the user's
+ * XDG_DATA_HOME, resolved) and data_dirs ($XDG_DATA_DIRS) may be NULL. */
+int desktop_gui_reason(const char *exe, const char *data_home, const char *data_dirs, char *buf, size_t len);
+
+/* wayland-probe.c: whether the compositor listening on socket_path offers the global
+ * interface `want` (1 or 0), or -errno (no answer within a second, a protocol error). */
+int desktop_wayland_has_global(const char *socket_path, const char *want);

@@ -9,6 +9,7 @@
 #include "cmd/cmd-profile.h"
 #include "cmd/cmd.h"
 #include "config.h"
+#include "desktop.h"
 #include "failure.h"
 #include "launcher.h"
 #include "log.h"
@@ -132,7 +133,9 @@ static int run(int argc, char **argv, const struct config *cmdline, char **host_
 		status = report_profile(&p, &f);
 		goto out;
 	}
-	r = cli_parse(argc, argv, &c, &action, &f);
+	r = desktop_cmdline_begin(&c);
+	if (r == 0)
+		r = cli_parse(argc, argv, &c, &action, &f);
 	if (r == 0)
 		r = report_note_profile(&c, &p, &f);
 	for (int i = 0; r == 0 && i < argc; i++)

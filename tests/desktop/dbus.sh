@@ -15,7 +15,7 @@ python3 -c 'import dbus, dbus.mainloop.glib, gi.repository.GLib' 2>/dev/null ||
 	skip_all "python3's dbus and gi modules are not installed (Debian: python3-dbus python3-gi)"
 start_dbus || bail_out "dbus-daemon did not start: $(cat "$TEST_TMP/dbus.log")"
 start_service org.hutch.Allowed org.hutch.Other || bail_out "the test service did not start: $(cat "$TEST_TMP/service.log")"
-plan 21
+plan 26
 
 ping() { # ping BUS NAME: the dbus-send call the sandbox makes
 	echo "dbus-send --$1 --print-reply --dest=$2 /org/hutch/Test org.hutch.Test.Ping"
@@ -86,5 +86,17 @@ like "$rc $err" '^125 hutch: --dbus-user: filter needs xdg-dbus-proxy, which is 
 	"no xdg-dbus-proxy: --dbus-user filter is refused, the option named"
 DBUS_SESSION_BUS_ADDRESS=unix:path=$TEST_TMP/nobus run_hutch --dbus-user filter -- true
 like "$rc $err" "^125 hutch: --dbus-user: $TEST_TMP/nobus: no bus socket there" "a session bus that is not there is refused"
-run_sh --dbus-user.talk org.hutch.Allowed 'echo "${DBUS_SESSION_BUS_ADDRESS-unset}"'
-is "$rc $out" "0 unset" "rules without --dbus-user filter (a profile's) give no bus"
+printf 'dbus-user.talk org.hutch.Allowed\n' >"$TEST_TMP/rules.profile"
+run_sh --profile "$TEST_TMP/rules.profile" 'echo "${DBUS_SESSION_BUS_ADDRESS-unset}"'
+is "$rc $out" "0 unset" "a profile's rules without dbus-user filter give no bus"
+# On the command line a rule turns the filter on (hutch(1)); it is never ignored.
+run_sh -v --dbus-user.talk org.hutch.Allowed "$(ping session org.hutch.Allowed)"
+expect_exit 0 "--dbus-user.talk alone turns the filter on: the allowed name answers"
+like "$err" "hutch: --dbus-user.talk: turns on --dbus-user filter" "... said under --verbose"
+run_sh --dbus-user.talk org.hutch.Allowed "$(ping session org.hutch.Other)"
+unlike "$rc" '^0$' "... and the filter holds (the other name does not answer)"
+run_sh --profile "$TEST_TMP/rules.profile" --dbus-user.see org.hutch.Other "$(ping session org.hutch.Allowed)"
+expect_exit 0 "a command-line rule turns on the profile's rules too"
+run_hutch --dbus-user none --dbus-user.talk org.hutch.Allowed -- true
+like "$rc $err" "^125 hutch: --dbus-user.talk: --dbus-user none turns the bus off" \
+	"--dbus-user none with a rule on the command line is an error naming the rule's option"

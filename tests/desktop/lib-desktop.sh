@@ -25,7 +25,8 @@ stop_at_end() {
 	defer "kill -TERM $1 2>/dev/null; wait $1 2>/dev/null"
 }
 
-# start_xvfb: an X server on a free display number; sets XNUM, DISPLAY, XAUTHORITY (a client
+# start_xvfb: an X server on a free display number (-noreset: a server that resets when its last
+# client leaves refuses the next one for a moment); sets XNUM, DISPLAY, XAUTHORITY (a client
 # file with the display's cookie, and a second display's, which must not reach the sandbox).
 start_xvfb() {
 	local cookie xfd
@@ -33,7 +34,7 @@ start_xvfb() {
 	: >"$TEST_TMP/xauth.server" && : >"$TEST_TMP/xauth" || return 1
 	xauth -q -f "$TEST_TMP/xauth.server" add :0 MIT-MAGIC-COOKIE-1 "$cookie" || return 1
 	fifo_open xfd "$TEST_TMP/xvfb.ready" || return 1
-	Xvfb -displayfd 9 -auth "$TEST_TMP/xauth.server" -nolisten tcp -screen 0 320x240x24 \
+	Xvfb -displayfd 9 -auth "$TEST_TMP/xauth.server" -nolisten tcp -noreset -screen 0 320x240x24 \
 		9>"$TEST_TMP/xvfb.ready" </dev/null >"$TEST_TMP/xvfb.log" 2>&1 &
 	stop_at_end $!
 	read_line "$xfd" 30 || return 1
@@ -56,10 +57,12 @@ notify_wait() {
 	read_line "$nfd" 40 && [ "$line" = ready ]
 }
 
-# start_weston: a headless compositor on $XDG_RUNTIME_DIR/wl-test; sets WAYLAND_DISPLAY.
+# start_weston [ARG...]: a headless compositor on $XDG_RUNTIME_DIR/wl-test, with weston's extra
+# arguments (--use-pixman --debug: it draws, and weston-screenshooter can take the screen); sets
+# WAYLAND_DISPLAY.
 start_weston() {
 	notify_start weston "$TEST_TMP/weston.sock" || return 1
-	NOTIFY_SOCKET=$TEST_TMP/weston.sock weston --backend=headless-backend.so --socket=wl-test \
+	NOTIFY_SOCKET=$TEST_TMP/weston.sock weston --backend=headless-backend.so --socket=wl-test "$@" \
 		--modules=systemd-notify.so --no-config --idle-time=0 </dev/null >"$TEST_TMP/weston.log" 2>&1 &
 	stop_at_end $!
 	notify_wait || return 1

@@ -13,7 +13,7 @@ need xwd "x11-apps"
 need xwdtopnm pnmtopng ppmhist "netpbm"
 need python3 "python3"
 start_xvfb || bail_out "Xvfb did not start: $(cat "$TEST_TMP/xvfb.log")"
-plan 17
+plan 23
 
 check "an X client outside reaches display :$XNUM (the test's own server)" xdpyinfo
 
@@ -45,6 +45,28 @@ out=$(python3 -c "$abstract_connect" "$XNUM")
 is "$out" connected "outside, the abstract socket @/tmp/.X11-unix/X$XNUM is reachable"
 run_hutch --socket x11 -- python3 -c "$abstract_connect" "$XNUM"
 like "$out" "^refused: Connection refused" "inside (own network namespace), the abstract socket is refused"
+
+# Every network mode: in the host's network namespace the abstract name exists and Landlock's
+# scope refuses it with EPERM, on which Xlib/xcb give up instead of trying the path.
+run_hutch --socket x11 --share-net -- xdpyinfo
+expect_exit 0 "--share-net: xdpyinfo connects (the client reaches the bound path socket)"
+like "$out" "name of display: +:[0-9]+" "... and names a local display"
+run_hutch --socket x11 --share-net -- python3 -c "$abstract_connect" "$XNUM"
+like "$out" "^refused: " "--share-net: the abstract socket @/tmp/.X11-unix/X$XNUM stays refused"
+run_sh --socket x11 --share-net 'd=${DISPLAY#:}; xauth -f "$XAUTHORITY" list; ls /tmp/.X11-unix'
+like "$out" "^#ffff#.*:[0-9]+ +MIT-MAGIC-COOKIE-1 " "--share-net: the cookie is there for the display number used inside"
+if command -v slirp4netns >/dev/null; then
+	run_hutch --socket x11 --net slirp -- xdpyinfo
+	expect_exit 0 "--net slirp: xdpyinfo connects"
+else
+	skip "slirp4netns is not installed (Debian: slirp4netns)"
+fi
+if command -v pasta >/dev/null; then
+	run_hutch --socket x11 --net pasta -- xdpyinfo
+	expect_exit 0 "--net pasta: xdpyinfo connects"
+else
+	skip "pasta is not installed (Debian: passt)"
+fi
 
 # A window drawn inside, taken from the screen: xev tells when it is exposed.
 fifo_open efd "$TEST_TMP/xev.out"

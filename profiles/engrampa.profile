@@ -1,0 +1,14 @@
+# engrampa: the MATE archive manager.
+#
+# What it sees: the directory it was started in, read-write (an archive is opened and extracted
+# there). No network: an archive's contents are not trusted.
+include inc/desktop.inc
+include inc/workdir.inc
+home private
+
+# on the session bus, once it is turned on (dbus-user filter, in engrampa.local
+# or on the command line)
+dbus-user.talk org.freedesktop.portal.*
+
+mkdir ~/.config/engrampa
+whitelist ~/.config/engrampa

@@ -1,0 +1,16 @@
+# gedit: the GNOME text editor.
+#
+# What it sees: the directory it was started in, read-write (open and save files there), and its
+# own settings. No network.
+include inc/desktop.inc
+include inc/workdir.inc
+home private
+
+# on the session bus, once it is turned on (dbus-user filter, in gedit.local
+# or on the command line)
+dbus-user.talk org.freedesktop.portal.*
+
+mkdir ~/.config/gedit
+whitelist ~/.config/gedit
+mkdir ${XDG_DATA_HOME}/gedit
+whitelist ${XDG_DATA_HOME}/gedit

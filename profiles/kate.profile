@@ -1,0 +1,18 @@
+# kate: the KDE advanced text editor.
+#
+# What it sees: the directory it was started in, read-write (open and save files there), and its
+# own settings and sessions. No network. On a Wayland session Qt needs qtwayland5 installed.
+include inc/desktop.inc
+include inc/workdir.inc
+home private
+
+# on the session bus, once it is turned on (dbus-user filter, in kate.local
+# or on the command line)
+dbus-user.talk org.freedesktop.portal.*
+
+mkdir ~/.config/kate
+whitelist ~/.config/kate
+mkdir ${XDG_DATA_HOME}/kate
+whitelist ${XDG_DATA_HOME}/kate
+whitelist-try ~/.config/katerc
+whitelist-try ~/.config/kateschemarc

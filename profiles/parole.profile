@@ -1,0 +1,19 @@
+# parole: the Xfce media player.
+#
+# What it sees: the directory it was started in, read-only, its own settings, and the network
+# for streams.
+include inc/desktop.inc
+include inc/workdir-ro.inc
+include inc/network.inc
+home private
+# the GPU (render nodes and what its drivers read), where the host has one
+gpu
+
+# on the session bus, once it is turned on (dbus-user filter, in parole.local
+# or on the command line)
+dbus-user.talk org.freedesktop.portal.*
+dbus-user.talk org.freedesktop.ScreenSaver
+dbus-user.own org.mpris.MediaPlayer2.parole
+
+mkdir ~/.config/parole
+whitelist ~/.config/parole
