@@ -135,7 +135,8 @@ static int do_line(struct fj_state *s, struct fj_src *src)
 	return fj_map_line(s, src);
 }
 
-/* One line at a time, blanks around it removed; '#' starts a comment only at its start. */
+/* One line at a time, blanks around it removed; '#' starts a comment at its start or after a
+ * blank. */
 static int read_lines(struct fj_state *s, FILE *in, const char *file)
 {
 	char line[FJ_MAX_LINE + 2];
@@ -148,6 +149,13 @@ static int read_lines(struct fj_state *s, FILE *in, const char *file)
 		struct fj_src src = { file, ++no, t };
 		if (n > FJ_MAX_LINE && line[n - 1] != '\n')
 			return fj_error(s, &src, "line longer than %d bytes", FJ_MAX_LINE);
+		/* a comment after a directive, as in "include x.inc # why": a blank then '#' */
+		for (char *c = t; *c; c++)
+			if (*c == '#' && c > t && (c[-1] == ' ' || c[-1] == '\t')) {
+				*c = '\0';
+				n = strlen(line);
+				break;
+			}
 		while (n > 0 && strchr(" \t\r\n", line[n - 1]))
 			line[--n] = '\0';
 		if (*t && *t != '#')
