@@ -1,13 +1,15 @@
 /* The end of a translation: what only the whole firejail profile tells. firejail shows the
  * whole home unless a profile whitelists in it; hutch shows the directory it was started in
  * instead (as its own workdir profiles do). read-only lines apply to what ended up visible.
- * What firejail gives unless a profile takes it away (the host's network, the display, the
+ * Persistence points in a visible home stay read-only. What firejail gives unless a profile
+ * takes it away (the host's network, the display, the
  * sound server, the GPU) is added as hutch's choices, each only where the host has it. Launcher
  * side, the caller's own privileges. */
 #include <errno.h>
 #include <glob.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fj-int.h"
 #include "macro.h"
@@ -84,6 +86,58 @@ static int finish_read_only(struct fj_state *s)
 	return r;
 }
 
+/* Files and directories a shell, the session or the desktop runs from later: read-only
+ * wherever a whitelist shows them, also where firejail's profile does not say so (a profile
+ * without disable-common.inc), so that no translated profile is weaker than hutch's default
+ * (whose home holds none of them). A missing one stays creatable: hutch binds what exists. */
+static const char *const persistence[] = {
+	".bashrc",
+	".bash_profile",
+	".bash_login",
+	".bash_logout",
+	".profile",
+	".zshrc",
+	".zprofile",
+	".zshenv",
+	".zlogin",
+	".cshrc",
+	".tcshrc",
+	".xinitrc",
+	".xprofile",
+	".xsession",
+	".xsessionrc",
+	".pam_environment",
+	".config/autostart",
+	".config/systemd",
+	".config/environment.d",
+	".config/fish",
+	".local/share/applications",
+	".ssh/rc",
+	".ssh/authorized_keys",
+	".gitconfig",
+	".config/git",
+	".vimrc",
+	".config/nvim",
+	".emacs",
+	".local/bin",
+	"bin",
+};
+
+static int finish_persistence(struct fj_state *s)
+{
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(persistence); i++) {
+		_cleanup_free_ char *p = NULL;
+		struct stat st;
+		if (asprintf(&p, "%s/%s", s->env->home, persistence[i]) < 0)
+			return -ENOMEM;
+		if (lstat(p, &st) == 0 && under_any(p, s->home_white))
+			r = fj_emit(s, "read-only-try", p);
+	}
+	return r;
+}
+
 static int finish_sharing(struct fj_state *s)
 {
 	int r = 0;
@@ -111,6 +165,8 @@ int fj_map_finish(struct fj_state *s)
 
 	if (r == 0)
 		r = finish_read_only(s);
+	if (r == 0)
+		r = finish_persistence(s);
 	if (r == 0)
 		r = fj_emit(s, "# what firejail gives unless the profile takes it away", NULL);
 	if (r == 0)
