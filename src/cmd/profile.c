@@ -84,9 +84,17 @@ static int show_firejail(const struct profile_env *e, char **host_env, const cha
 {
 	_cleanup_free_ char *path = NULL;
 	struct fj_result res = { 0 };
-	int r = fj_find(e, host_env, name, &path);
+	struct failure f = { 0 };
+	enum fj_mode mode;
+	int r = fj_setting(e, &mode, &f);
 
-	if (r < 0)
+	if (r < 0) {
+		print_failure(&f);
+		return r;
+	}
+	if (mode == FJ_MODE_OFF)
+		return -ENOENT; /* hutch.conf turned them off: a run would not read it either */
+	if ((r = fj_find(e, host_env, name, &path)) < 0)
 		return r;
 	r = fj_translate_checked(e, host_env, path, &res);
 	if (r == 0) {

@@ -96,6 +96,8 @@ mkdir -p "$XDG_CONFIG_HOME/hutch"
 printf '# mine\nfirejail-profiles off\n' >"$XDG_CONFIG_HOME/hutch/hutch.conf"
 run_hutch -v cat "$HOME/docs/a.txt"
 like "$err" "profile: $SHIPPED/default\.profile" "firejail-profiles off in hutch.conf: hutch's default"
+run_hutch profile show cat
+expect_exit 1 "firejail-profiles off in hutch.conf: profile show does not offer firejail's either"
 run_hutch -v --firejail-profiles=strict cat "$HOME/docs/a.txt"
 like "$err" "profile: $FJ/cat\.profile" "the command line wins over hutch.conf"
 printf 'firejail-profiles sometimes\n' >"$XDG_CONFIG_HOME/hutch/hutch.conf"
