@@ -19,7 +19,7 @@ notes=$TEST_TMP/notes
 for p in "$DIR"/*.profile; do
 	total=$((total + 1))
 	name=${p##*/}
-	if ! "${HUTCH_CMD[@]}" profile import firejail "$p" >"$TEST_TMP/t" 2>>"$TEST_TMP/errors"; then
+	if ! "$HUTCH" profile import firejail "$p" >"$TEST_TMP/t" 2>>"$TEST_TMP/errors"; then
 		errors=$((errors + 1))
 		continue
 	fi

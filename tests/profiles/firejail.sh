@@ -9,6 +9,14 @@
 . "$(dirname "${BASH_SOURCE[0]}")/lib-profiles.sh"
 require_userns
 
+# `hutch profile ...` is a subcommand only as the first word: without HUTCH_CMD's options.
+run_profile() {
+	"$HUTCH" profile "$@" >"$TEST_TMP/.out" 2>"$TEST_TMP/.err"
+	rc=$?
+	out=$(cat "$TEST_TMP/.out")
+	err=$(cat "$TEST_TMP/.err")
+}
+
 FJ=$TEST_TMP/firejail
 export HUTCH_FIREJAIL_PATH=$FJ
 mkdir -p "$FJ" "$HOME/docs" "$HOME/.ssh"
@@ -96,7 +104,7 @@ mkdir -p "$XDG_CONFIG_HOME/hutch"
 printf '# mine\nfirejail-profiles off\n' >"$XDG_CONFIG_HOME/hutch/hutch.conf"
 run_hutch -v cat "$HOME/docs/a.txt"
 like "$err" "profile: $SHIPPED/default\.profile" "firejail-profiles off in hutch.conf: hutch's default"
-run_hutch profile show cat
+run_profile show cat
 expect_exit 1 "firejail-profiles off in hutch.conf: profile show does not offer firejail's either"
 run_hutch -v --firejail-profiles=strict cat "$HOME/docs/a.txt"
 like "$err" "profile: $FJ/cat\.profile" "the command line wins over hutch.conf"
@@ -142,18 +150,18 @@ run_hutch --firejail-profile "$FJ/cat.profile" --profile default -- true
 expect_exit 125 "--firejail-profile and --profile contradict"
 
 # profile show and import
-run_hutch profile show cat
+run_profile show cat
 expect_exit 0 "profile show cat"
 like "$out" "^# cat: no hutch profile; a run uses firejail's $FJ/cat\.profile" "show says where it came from"
 like "$out" "# approximated: apparmor - " "show lists the approximated line and why"
 like "$out" "socket-family unix" "show has what it became"
-run_hutch profile import firejail cat -o "$TEST_TMP/imported.profile"
+run_profile import firejail cat -o "$TEST_TMP/imported.profile"
 expect_exit 0 "profile import firejail cat -o FILE"
-run_hutch profile check "$TEST_TMP/imported.profile"
+run_profile check "$TEST_TMP/imported.profile"
 expect_exit 0 "the imported profile passes hutch profile check"
 run_hutch --profile "$TEST_TMP/imported.profile" -- cat "$HOME/docs/b.txt"
 is "$out" kept "the imported profile runs as the translation did"
-run_hutch profile import firejail nosuch
+run_profile import firejail nosuch
 expect_exit 1 "import of a missing firejail profile fails"
 
 done_testing
