@@ -13,6 +13,7 @@
 #include <glob.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fj-int.h"
 #include "macro.h"
@@ -333,6 +334,47 @@ static int do_same(struct fj_state *s, const struct fj_src *src, const char *arg
 	return d ? fj_emit(s, d, *arg ? arg : NULL) : -ENOMEM;
 }
 
+static bool is_socket(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
+/* The bus a filter would serve, as hutch's proxy finds it: the address's path, else the usual
+ * socket; an abstract or other unix: address is taken as there. */
+static bool bus_present(const struct fj_state *s, bool user)
+{
+	const char *addr =
+	    strv_env_get(s->host_env, user ? "DBUS_SESSION_BUS_ADDRESS" : "DBUS_SYSTEM_BUS_ADDRESS");
+	char path[4096];
+
+	if (addr && strncmp(addr, "unix:path=", 10) == 0) {
+		snprintf(path, sizeof(path), "%.*s", (int)strcspn(addr + 10, ","), addr + 10);
+		return is_socket(path);
+	}
+	if (addr && *addr)
+		return true;
+	if (user)
+		snprintf(path, sizeof(path), "%s/bus", s->env->runtime_dir);
+	return is_socket(user ? path : "/run/dbus/system_bus_socket");
+}
+
+/* dbus-user and dbus-system: the same words; a filter with no bus on this host (a session
+ * without D-Bus, a headless machine) is no bus, where hutch's proxy would refuse to start. */
+static int do_dbus(struct fj_state *s, const struct fj_src *src, const char *arg)
+{
+	bool user = strncmp(src->text, "dbus-user", 9) == 0;
+	int r;
+
+	if (strcmp(arg, "filter") != 0 || bus_present(s, user))
+		return do_same(s, src, arg);
+	r = fj_emit(s, user ? "dbus-user" : "dbus-system", "none");
+	return r < 0 ? r
+		     : fj_note(s, src, FJ_APPROX, "no %s bus on this host: none (narrower)",
+			       user ? "session" : "system");
+}
+
 static int do_dbus_drop(struct fj_state *s, const struct fj_src *src, const char *arg)
 {
 	return fj_note(s, src, FJ_DROPPED,
@@ -415,11 +457,11 @@ static const struct fj_directive table[] = {
 	{ "memory-deny-write-execute", do_mdwe, 0, NULL },
 	{ "noexec", do_noexec, 0, NULL },
 	{ "hostname", do_same, 0, NULL },
-	{ "dbus-user", do_same, 0, NULL },
+	{ "dbus-user", do_dbus, 0, NULL },
 	{ "dbus-user.talk", do_same, 0, NULL },
 	{ "dbus-user.own", do_same, 0, NULL },
 	{ "dbus-user.see", do_same, 0, NULL },
-	{ "dbus-system", do_same, 0, NULL },
+	{ "dbus-system", do_dbus, 0, NULL },
 	{ "dbus-system.talk", do_same, 0, NULL },
 	{ "dbus-system.own", do_same, 0, NULL },
 	{ "dbus-system.see", do_same, 0, NULL },

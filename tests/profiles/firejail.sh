@@ -89,6 +89,14 @@ noexec
 inet 97
 unix-ok" "noblacklist before blacklist, ignore, globals.local, hutch's secrets, read-only, noexec, protocol"
 
+# dbus-user filter where this host has no session bus: no bus, not a proxy that cannot start
+printf 'dbus-user filter\ndbus-user.talk org.example.X\n' >"$FJ/dbus.profile"
+DBUS_SESSION_BUS_ADDRESS=unix:path=$TEST_TMP/no-bus run_hutch --firejail-profile "$FJ/dbus.profile" -- true
+expect_exit 0 "dbus-user filter without a session bus runs, with none"
+DBUS_SESSION_BUS_ADDRESS=unix:path=$TEST_TMP/no-bus run_profile import firejail "$FJ/dbus.profile"
+like "$out" "dbus-user none
+# approximated: dbus-user filter - no session bus on this host" "… and import says why"
+
 # hutch's own profile for the command wins, in any of its directories
 printf 'hostname own\n' >"$USER_PROFILES/cat.profile"
 run_hutch -v cat /etc/hostname
