@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <glob.h>
+#include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -304,6 +305,45 @@ static int do_protocol(struct fj_state *s, const struct fj_src *src, const char 
 	return fj_emit(s, "socket-family", arg);
 }
 
+/* The system call groups firejail's seccomp lists may name (systemd's names for them), as
+ * lists of calls; a name this libseccomp does not know is left out, as hutch's own table does. */
+static const struct {
+	const char *name;
+	const char *calls;
+} groups[] = {
+	{ "@clock",
+	  "adjtimex,clock_adjtime,clock_adjtime64,clock_settime,clock_settime64,settimeofday,stime" },
+	{ "@cpu-emulation", "modify_ldt,subpage_prot,switch_endian,vm86,vm86old" },
+	{ "@module", "delete_module,finit_module,init_module" },
+	{ "@obsolete", "_sysctl,afs_syscall,bdflush,break,create_module,ftime,get_kernel_syms,getpmsg,gtty,"
+		       "idle,lock,mpx,prof,profil,putpmsg,query_module,security,sgetmask,ssetmask,stty,"
+		       "sysfs,tuxcall,ulimit,uselib,ustat,vserver" },
+	{ "@reboot", "kexec_file_load,kexec_load,reboot" },
+	{ "@resources", "ioprio_set,mbind,migrate_pages,move_pages,nice,sched_setaffinity,sched_setattr,"
+			"sched_setparam,sched_setscheduler,set_mempolicy,setpriority,setrlimit" },
+	{ "@swap", "swapoff,swapon" },
+	{ "@raw-io", "ioperm,iopl,pciconfig_iobase,pciconfig_read,pciconfig_write,s390_pci_mmio_read,"
+		     "s390_pci_mmio_write" },
+};
+
+static int deny_group(struct fj_state *s, const struct fj_src *src, const char *name)
+{
+	_cleanup_strv_free_ char **calls = NULL;
+	int r = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(groups); i++)
+		if (strcmp(groups[i].name, name) == 0 &&
+		    (r = strv_split_extend(&calls, groups[i].calls, ',')) < 0)
+			return r;
+	if (!calls)
+		return fj_note(s, src, FJ_WEAKER, "system call group %s has no counterpart in hutch's filter",
+			       name);
+	for (char **c = calls; r == 0 && *c; c++)
+		if (seccomp_syscall_resolve_name(*c) != __NR_SCMP_ERROR)
+			r = fj_emit(s, "seccomp-deny", *c);
+	return r;
+}
+
 static int do_seccomp(struct fj_state *s, const struct fj_src *src, const char *arg)
 {
 	_cleanup_strv_free_ char **v = NULL;
@@ -316,10 +356,7 @@ static int do_seccomp(struct fj_state *s, const struct fj_src *src, const char *
 				    "where hutch refuses it",
 				    *n + 1);
 		else if ((*n)[0] == '@')
-			r = fj_note(s, src, FJ_WEAKER,
-				    "system call group %s has no counterpart in "
-				    "hutch's filter",
-				    *n);
+			r = deny_group(s, src, *n);
 		else
 			r = fj_emit(s, "seccomp-deny", *n);
 	}

@@ -97,6 +97,16 @@ DBUS_SESSION_BUS_ADDRESS=unix:path=$TEST_TMP/no-bus run_profile import firejail 
 like "$out" "dbus-user none
 # approximated: dbus-user filter - no session bus on this host" "… and import says why"
 
+# system call groups become their calls; an unknown group is reported as weaker
+printf 'seccomp.drop @swap,@reboot,@nosuch\n' >"$FJ/groups.profile"
+run_profile import firejail "$FJ/groups.profile"
+like "$out" "seccomp-deny swapon
+seccomp-deny swapoff" "seccomp.drop @swap: its calls denied"
+like "$out" "1 weaker than firejail" "an unknown group counts as weaker"
+like "$out" "# weaker: seccomp.drop @swap,@reboot,@nosuch - system call group @nosuch" "… and says which"
+run_hutch --firejail-profile "$FJ/groups.profile" -- true
+expect_exit 0 "a sandbox with the groups' calls denied starts"
+
 # hutch's own profile for the command wins, in any of its directories
 printf 'hostname own\n' >"$USER_PROFILES/cat.profile"
 run_hutch -v cat /etc/hostname
