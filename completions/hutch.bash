@@ -213,11 +213,26 @@ _hutch_subcommand() {
 	case ${words[1]} in
 	profile)
 		if ((cword == 2)); then
-			_hutch_reply "" show check list
+			_hutch_reply "" show check list import
 		elif [[ ${words[2]} == @(show|check) ]]; then
 			mapfile -t names < <(_hutch_profiles)
 			_hutch_reply "" "${names[@]}"
 			[[ $cur == @(*/*|.*|'~'*) ]] && _hutch_files "" "$cur"
+		elif [[ ${words[2]} == import ]]; then
+			# import firejail NAME|PATH [-o FILE]: firejail's profile names (issue 26)
+			if ((cword == 3)); then
+				_hutch_reply "" firejail
+			elif ((cword == 4)); then
+				mapfile -t names < <(compgen -G "${XDG_CONFIG_HOME:-$HOME/.config}/firejail/*.profile"
+					compgen -G "/etc/firejail/*.profile")
+				names=("${names[@]##*/}")
+				_hutch_reply "" "${names[@]%.profile}"
+				[[ $cur == @(*/*|.*|'~'*) ]] && _hutch_files "" "$cur"
+			elif ((cword == 5)); then
+				_hutch_reply "" -o
+			else
+				_hutch_files "" "$cur"
+			fi
 		fi
 		;;
 	list | doctor)

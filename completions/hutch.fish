@@ -72,7 +72,20 @@ function __hutch_complete_command
         switch $words[1]
             case profile
                 if test (count $words) -eq 2
-                    printf '%s\n' show check list
+                    printf '%s\n' show check list import
+                else if test "$words[2]" = import
+                    switch (count $words)
+                        case 3
+                            printf '%s\n' firejail
+                        case 4
+                            for f in $HOME/.config/firejail/*.profile /etc/firejail/*.profile
+                                string replace -r '.*/(.*)\.profile$' '$1' -- $f
+                            end
+                        case 5
+                            printf '%s\n' -o
+                        case '*'
+                            __fish_complete_path (commandline -ct)
+                    end
                 else if contains -- $words[2] show check
                     __hutch_profiles
                     string match -qr '/|^[.~]' -- (commandline -ct); and __fish_complete_path (commandline -ct)

@@ -120,6 +120,35 @@ static int opt_noprofile(struct config *c, const char *arg, struct failure *f)
 	return set_bool(&c->noprofile);
 }
 
+static int opt_firejail_profile(struct config *c, const char *arg, struct failure *f)
+{
+	if (!*arg)
+		return failx(f, "--firejail-profile", "expected the path of a firejail profile");
+	free(c->firejail_profile);
+	c->firejail_profile = strdup(arg);
+	return c->firejail_profile ? 0 : -ENOMEM;
+}
+
+static int opt_firejail_profiles(struct config *c, const char *arg, struct failure *f)
+{
+	static const char *const modes[] = {
+		[FJ_MODE_STRICT] = "strict", [FJ_MODE_LENIENT] = "lenient", [FJ_MODE_OFF] = "off"
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(modes); i++)
+		if (strcmp(arg, modes[i]) == 0) {
+			c->firejail_mode = (int)i;
+			return 0;
+		}
+	return failx(f, "--firejail-profiles", "'%s': expected strict, lenient or off", arg);
+}
+
+static int opt_no_firejail_profiles(struct config *c, const char *arg, struct failure *f)
+{
+	c->firejail_mode = FJ_MODE_OFF;
+	return 0;
+}
+
 static int opt_verbose(struct config *c, const char *arg, struct failure *f)
 {
 	return set_bool(&c->verbose);
@@ -276,6 +305,30 @@ static int opt_seccomp(struct config *c, const char *arg, struct failure *f)
 			return -ENOMEM;
 	}
 	return 0;
+}
+
+static int opt_socket_family(struct config *c, const char *arg, struct failure *f)
+{
+	const char *bad = NULL;
+	uint64_t mask = 0;
+
+	if (seccomp_family_parse(arg, &mask, &bad) < 0)
+		return failx(f, "--socket-family",
+			     "'%s': expected unix, inet, inet6, netlink, packet or "
+			     "bluetooth",
+			     bad);
+	c->socket_families |= mask;
+	return 0;
+}
+
+static int opt_seccomp_native_only(struct config *c, const char *arg, struct failure *f)
+{
+	return set_bool(&c->seccomp_native_only);
+}
+
+static int opt_mdwe(struct config *c, const char *arg, struct failure *f)
+{
+	return set_bool(&c->mdwe);
 }
 
 static int opt_seccomp_deny(struct config *c, const char *arg, struct failure *f)
@@ -599,6 +652,11 @@ static int opt_blacklist(struct config *c, const char *arg, struct failure *f)
 	return add_path(&c->blacklist, arg, "--blacklist", f);
 }
 
+static int opt_noexec(struct config *c, const char *arg, struct failure *f)
+{
+	return add_path(&c->noexec, arg, "--noexec", f);
+}
+
 static int opt_mkdir(struct config *c, const char *arg, struct failure *f)
 {
 	return add_path(&c->mkdirs, arg, "--mkdir", f);
@@ -638,6 +696,13 @@ const struct cli_option cli_options[] = {
 	  "use this profile (default: the command's name, else default)", opt_profile, CLI_ONLY },
 	{ "noprofile", 0, CLI_NOARG, NULL, NULL, "use no profile, only the built-in defaults", opt_noprofile,
 	  CLI_ONLY },
+	{ "firejail-profile", 0, CLI_ARG, "PATH", NULL, "translate and use this firejail profile",
+	  opt_firejail_profile, CLI_ONLY },
+	{ "firejail-profiles", 0, CLI_ARG, "MODE", "strict lenient off",
+	  "firejail's profiles for apps without a hutch profile: a bad one is an error, is skipped, or none",
+	  opt_firejail_profiles, CLI_ONLY },
+	{ "no-firejail-profiles", 0, CLI_NOARG, NULL, NULL, "never read firejail's profiles",
+	  opt_no_firejail_profiles, CLI_ONLY },
 	{ "name", 0, CLI_ARG, "NAME", NULL, "the sandbox's name, for list, join and stop", opt_name,
 	  CLI_ONLY },
 	{ "info-fd", 0, CLI_ARG, "FD", NULL, "write the child pid and namespace ids as JSON to FD",
@@ -719,6 +784,7 @@ const struct cli_option cli_options[] = {
 	  opt_read_only_try, 0 },
 	{ "blacklist", 0, CLI_ARG, "PATH", NULL, "hide this path (also through symlinks to it)",
 	  opt_blacklist, 0 },
+	{ "noexec", 0, CLI_ARG, "PATH", NULL, "nothing under this path may be executed", opt_noexec, 0 },
 	{ "private-tmp", 0, CLI_NOARG, NULL, NULL, "an empty /tmp even where the root provides one",
 	  opt_private_tmp, 0 },
 	{ "private-etc", 0, CLI_ARG, "FILES", NULL, "only these entries of the host's /etc (comma list)",
@@ -819,6 +885,12 @@ const struct cli_option cli_options[] = {
 	  opt_seccomp, 0 },
 	{ "seccomp-deny", 0, CLI_ARG, "NAMES", NULL, "also deny these system calls (comma list)",
 	  opt_seccomp_deny, 0 },
+	{ "socket-family", 0, CLI_ARG, "FAMILIES", NULL,
+	  "only these socket families (unix,inet,inet6,netlink,packet,bluetooth)", opt_socket_family, 0 },
+	{ "seccomp-native-only", 0, CLI_NOARG, NULL, NULL, "refuse 32-bit and x32 system calls",
+	  opt_seccomp_native_only, 0 },
+	{ "memory-deny-write-execute", 0, CLI_NOARG, NULL, NULL, "no memory both writable and executable",
+	  opt_mdwe, 0 },
 	{ "allow-ptrace", 0, CLI_NOARG, NULL, NULL, "permit ptrace (debuggers) inside", opt_allow_ptrace, 0 },
 	{ "allow-userns", 0, CLI_NOARG, NULL, NULL, "permit new user namespaces inside", opt_allow_userns,
 	  0 },

@@ -61,6 +61,20 @@ int command_enter_cwd(const struct config *c, struct failure *f)
 	return fail(f, negative_errno(), "chdir", "/");
 }
 
+/* --memory-deny-write-execute: the kernel's own rule (Linux 6.3), inherited across fork and
+ * execve and never lifted: no mapping is writable and executable, none gains execute. */
+int command_deny_write_execute(const struct config *c, struct failure *f)
+{
+#ifndef PR_SET_MDWE
+#define PR_SET_MDWE		 65
+#define PR_MDWE_REFUSE_EXEC_GAIN 1
+#endif
+	if (c->mdwe && prctl(PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN, 0, 0, 0) < 0)
+		return fail(f, negative_errno(), "memory-deny-write-execute",
+			    "prctl(PR_SET_MDWE) (Linux 6.3 or later)");
+	return 0;
+}
+
 int command_lock_down(const struct config *c, const struct bpf_program *bpf, struct failure *f)
 {
 	int r = rlimit_apply(c, f);
@@ -69,6 +83,8 @@ int command_lock_down(const struct config *c, const struct bpf_program *bpf, str
 		r = caps_drop(c, f);
 
 	if (r < 0)
+		return r;
+	if ((r = command_deny_write_execute(c, f)) < 0)
 		return r;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return fail(f, negative_errno(), "prctl", "PR_SET_NO_NEW_PRIVS");

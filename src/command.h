@@ -13,6 +13,8 @@ int command_enter_cwd(const struct config *c, struct failure *f);
 /* Every fd from 3 up close-on-exec, except the --keep-fd ones (checked to be open): */
 int command_sweep_fds(const struct config *c, struct failure *f);
 /* Capabilities → no_new_privs → Landlock → seccomp, last before execve: */
+/* --memory-deny-write-execute (PR_SET_MDWE), in the command process before no_new_privs. */
+int command_deny_write_execute(const struct config *c, struct failure *f);
 int command_lock_down(const struct config *c, const struct bpf_program *bpf, struct failure *f);
 
 /* Receives the seccomp program (SYNC_SECCOMP) from the launcher, confines, execs. */

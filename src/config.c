@@ -35,6 +35,7 @@ void config_init(struct config *c)
 		.json_status_fd = -1,
 		.userns_fd = -1,
 		.pidns_fd = -1,
+		.firejail_mode = -1,
 	};
 	cgroup_limits_init(&c->limits);
 	rlimit_config_init(&c->rlimits);
@@ -43,6 +44,8 @@ void config_init(struct config *c)
 void config_free(struct config *c)
 {
 	strv_free(c->argv);
+	strv_free(c->noexec);
+	free(c->firejail_profile);
 	free(c->argv0);
 	free(c->user);
 	free(c->home);

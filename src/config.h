@@ -117,6 +117,13 @@ struct env_op {
 	char *value; /* ENV_SET only */
 };
 
+/* How the fallback to firejail's profiles behaves: --firejail-profiles MODE (src/firejail). */
+enum fj_mode {
+	FJ_MODE_STRICT = 0, /* a bad firejail profile stops the run (exit 125) */
+	FJ_MODE_LENIENT,    /* ... falls back to hutch's default profile, with its error on stderr */
+	FJ_MODE_OFF,	    /* never read */
+};
+
 struct config {
 	/* the command */
 	char **argv;
@@ -165,6 +172,7 @@ struct config {
 	char **whitelist_try; /* the same, skipped when missing */
 	char **read_only_try;
 	char **blacklist;   /* paths hidden under an empty read-only file or directory */
+	char **noexec;	    /* paths (and the mounts below) where nothing may be executed */
 	char **private_etc; /* NULL: all of /etc; else only these entries of it */
 	bool private_tmp;
 	char **mkdirs;		   /* created on the host (under home, /tmp or the runtime dir) first */
@@ -232,6 +240,12 @@ struct config {
 	char *profile;
 	bool noprofile;
 	char *profile_path; /* the profile file that was applied (for the record) */
+	/* firejail's profiles (issue 26): src/firejail */
+	char *firejail_profile;	  /* --firejail-profile PATH */
+	int firejail_mode;	  /* enum fj_mode; -1: hutch.conf's setting decides */
+	uint64_t socket_families; /* --socket-family: bit n lets family n through; 0: no filter */
+	bool seccomp_native_only; /* --seccomp-native-only: no 32-bit or x32 system calls */
+	bool mdwe;		  /* --memory-deny-write-execute */
 
 	/* derived by config_finish(): read by the launcher and children */
 	struct mountplan plan;

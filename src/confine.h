@@ -42,6 +42,10 @@ struct bpf_program {
 int seccomp_build(const struct config *c, struct bpf_program *ret, struct failure *f);
 void bpf_program_free(struct bpf_program *p);
 
+/* --socket-family's list (unix,inet,inet6,netlink,packet,bluetooth) as a mask of allowed
+ * families; -EINVAL with *ret_bad the unknown word. */
+int seccomp_family_parse(const char *list, uint64_t *ret, const char **ret_bad);
+
 /* What the notifier is told of (--report, learn): SECCOMP_NOTIFY_DENIED makes every refusal a
  * user notification that the launcher answers with the same errno; the others add the
  * watched calls of seccomp-table.h. 0 is seccomp_build(). Launcher side. */

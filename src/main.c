@@ -11,6 +11,7 @@
 #include "config.h"
 #include "desktop.h"
 #include "failure.h"
+#include "firejail/firejail.h"
 #include "launcher.h"
 #include "log.h"
 #include "profile.h"
@@ -49,12 +50,34 @@ static int report_profile(const struct profile *p, const struct failure *f)
 	return EXIT_LAUNCHER;
 }
 
+/* firejail's profile for the command when hutch has none (src/firejail): 1 when applied, 0 to
+ * go on with hutch's own choice (*fallback: hutch's default, after a bad one in lenient mode). */
+static int apply_firejail(const struct config *cmdline, struct config *c, char **host_env,
+			  const struct profile_env *e, struct profile *p, bool *fallback, struct failure *f)
+{
+	_cleanup_free_ char *path = NULL;
+	enum fj_mode mode;
+	int r = fj_choose(e, host_env, cmdline, &mode, &path, f);
+
+	if (r < 0 || !path)
+		return r;
+	r = fj_apply(e, host_env, cmdline->verbose, mode, path, c, p, f);
+	if (r == 1) {
+		report(f, 0);
+		fputs("hutch: --firejail-profiles=lenient: hutch's default profile instead\n", stderr);
+		*fallback = true;
+		return 0;
+	}
+	return r < 0 ? r : 1;
+}
+
 /* The profile goes in first, so that the command line, parsed after it, has the last word. */
 static int apply_profile(const struct config *cmdline, struct config *c, char **host_env, struct profile *p,
 			 struct failure *f)
 {
 	struct profile_env e;
 	_cleanup_free_ char *path = NULL;
+	bool fallback = false;
 	int r;
 
 	if (cmdline->noprofile && cmdline->profile)
@@ -65,7 +88,12 @@ static int apply_profile(const struct config *cmdline, struct config *c, char **
 	}
 	if ((r = profile_env_init(&e, host_env, f)) < 0)
 		return r;
-	r = profile_select(&e, cmdline->profile, cmdline->argv[0], &path, f);
+	r = apply_firejail(cmdline, c, host_env, &e, p, &fallback, f);
+	if (r != 0) {
+		profile_env_free(&e);
+		return r > 0 ? 0 : r;
+	}
+	r = profile_select(&e, cmdline->profile, fallback ? "default" : cmdline->argv[0], &path, f);
 	log_verbose(cmdline->verbose, "profile: %s", path ? path : "none found");
 	if (r == 0 && path)
 		r = profile_load(&e, path, 0, p, f);

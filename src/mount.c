@@ -684,6 +684,7 @@ static int apply_one(struct mount_ctx *m, const struct mp_entry *e, struct failu
 	case MP_MQUEUE:
 	case MP_DATA_FD:
 	case MP_BIND_FD:
+	case MP_NOEXEC:
 		return mount_extra_apply(m, e, f);
 	}
 	return fail(f, -EINVAL, "mount plan", "unknown operation %d", (int)e->op);

@@ -209,6 +209,8 @@ int mountplan_build(const struct config *c, struct mountplan *ret, struct failur
 		r = workspace_plan_last(c, &p, f);
 	if (r == 0)
 		r = plan_add_all(&p, MP_COVER, MPF_TRY, c->blacklist);
+	if (r == 0)
+		r = plan_add_all(&p, MP_NOEXEC, MPF_TRY, c->noexec);
 	if (r < 0) {
 		mountplan_free(&p);
 		return fail(f, r, "mount plan", NULL);
@@ -251,6 +253,7 @@ const char *mountplan_op_name(enum mp_op op)
 		[MP_MQUEUE] = "mqueue",
 		[MP_DATA_FD] = "data",
 		[MP_BIND_FD] = "bind-fd",
+		[MP_NOEXEC] = "noexec",
 	};
 	return op < sizeof(names) / sizeof(*names) ? names[op] : "?";
 }

@@ -54,8 +54,9 @@ static int cache_key(const struct config *c, uint64_t *ret)
 
 	if (uname(&u) < 0)
 		return negative_errno();
-	snprintf(flags, sizeof(flags), "tree/%d/%d/%d/%u.%u.%u", (int)c->seccomp, c->allow_ptrace,
-		 c->allow_userns, v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0);
+	snprintf(flags, sizeof(flags), "tree/%d/%d/%d/%u.%u.%u/%llx/%d", (int)c->seccomp, c->allow_ptrace,
+		 c->allow_userns, v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0,
+		 (unsigned long long)c->socket_families, c->seccomp_native_only);
 	h = fnv_str(fnv_str(fnv_str(fnv_str(h, HUTCH_VERSION), u.release), u.machine), flags);
 	for (char **d = c->seccomp_deny; d && *d; d++)
 		h = fnv_str(h, *d);
@@ -123,7 +124,8 @@ int seccomp_build_cached(const struct config *c, struct bpf_program *ret, struct
 	uint64_t key;
 
 	if ((!c->runtime_dir && !c->home) ||
-	    (c->seccomp == SECCOMP_NONE && !(c->seccomp_deny && c->seccomp_deny[0])) ||
+	    (c->seccomp == SECCOMP_NONE && !(c->seccomp_deny && c->seccomp_deny[0]) && !c->socket_families &&
+	     !c->seccomp_native_only) ||
 	    cache_key(c, &key) < 0)
 		return seccomp_build(c, ret, f);
 	/* Without a runtime dir (no login manager: ssh into a container, cron, env -i), the

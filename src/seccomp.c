@@ -26,6 +26,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -192,6 +193,75 @@ static int add_deny_list(scmp_filter_ctx ctx, char **names, bool notify, struct 
 			return fail(f, r, "seccomp-deny", "cannot add the rule for %s", *n);
 	}
 	return 0;
+}
+
+/* ---- socket families and secondary architectures (firejail's protocol and
+ * seccomp.block-secondary, issue 26) ---- */
+
+static const struct {
+	const char *name;
+	int family;
+} families[] = {
+	{ "unix", AF_UNIX },	   { "inet", AF_INET },	    { "inet6", AF_INET6 },
+	{ "netlink", AF_NETLINK }, { "packet", AF_PACKET }, { "bluetooth", AF_BLUETOOTH },
+};
+
+int seccomp_family_parse(const char *list, uint64_t *ret, const char **ret_bad)
+{
+	static char bad[64];
+	uint64_t mask = 0;
+
+	for (const char *p = list; *p;) {
+		size_t n = strcspn(p, ","), i;
+		for (i = 0; i < ARRAY_SIZE(families); i++)
+			if (strlen(families[i].name) == n && strncmp(p, families[i].name, n) == 0)
+				break;
+		if (i == ARRAY_SIZE(families) || n == 0) {
+			snprintf(bad, sizeof(bad), "%.*s", (int)n, p);
+			*ret_bad = bad;
+			return -EINVAL;
+		}
+		mask |= 1ULL << families[i].family;
+		p += n + (p[n] == ',');
+	}
+	if (!mask) {
+		*ret_bad = list;
+		return -EINVAL;
+	}
+	*ret = mask;
+	return 0;
+}
+
+/* socket(2) of any other family is refused with EAFNOSUPPORT, as by a kernel without it: one
+ * equality rule a family (libseccomp takes one compare per argument and rule), and one for
+ * every number past the table. socketpair(2) is local whatever its family says. */
+static int add_families(scmp_filter_ctx ctx, uint64_t mask, bool notify, struct failure *f)
+{
+	uint32_t action = refuse(notify, EAFNOSUPPORT);
+	int nr = seccomp_syscall_resolve_name("socket"), r = 0;
+
+	if (!mask)
+		return 0;
+	for (unsigned fam = 0; r >= 0 && fam < 64; fam++)
+		if (!(mask & (1ULL << fam)))
+			r = seccomp_rule_add(ctx, action, nr, 1, SCMP_A0(SCMP_CMP_EQ, fam));
+	if (r >= 0)
+		r = seccomp_rule_add(ctx, action, nr, 1, SCMP_A0(SCMP_CMP_GE, 64));
+	return r < 0 ? fail(f, r, "socket-family", "cannot add the socket rules") : 0;
+}
+
+/* Without the compat architectures in the filter, libseccomp answers their calls with the
+ * bad-architecture action: ENOSYS, as a kernel built without 32-bit support would. */
+static int native_only(scmp_filter_ctx ctx, struct failure *f)
+{
+	static const uint32_t compat[] = { SCMP_ARCH_X86, SCMP_ARCH_X32, SCMP_ARCH_ARM };
+	int r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ERRNO(ENOSYS));
+
+	for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(compat); i++) {
+		int q = seccomp_arch_remove(ctx, compat[i]);
+		r = q == -EEXIST ? 0 : q;
+	}
+	return r < 0 ? fail(f, r, "seccomp-native-only", "cannot remove the compat architectures") : 0;
 }
 
 /* ---- rule files ---- */
@@ -455,7 +525,8 @@ int seccomp_build_notify(const struct config *c, unsigned watch, struct bpf_prog
 	int r;
 
 	*ret = (struct bpf_program){ 0 };
-	if (c->seccomp == SECCOMP_NONE && !has_deny && !(watch & ~SECCOMP_NOTIFY_DENIED))
+	if (c->seccomp == SECCOMP_NONE && !has_deny && !(watch & ~SECCOMP_NOTIFY_DENIED) &&
+	    !c->socket_families && !c->seccomp_native_only)
 		return 0;
 	if (c->seccomp == SECCOMP_FILE)
 		r = file_build(c->seccomp_file, notify, &ctx, f);
@@ -465,6 +536,10 @@ int seccomp_build_notify(const struct config *c, unsigned watch, struct bpf_prog
 		r = add_default_rows(ctx, c, notify, f);
 	if (r >= 0)
 		r = add_deny_list(ctx, c->seccomp_deny, notify, f);
+	if (r >= 0)
+		r = add_families(ctx, c->socket_families, notify, f);
+	if (r >= 0 && c->seccomp_native_only)
+		r = native_only(ctx, f);
 	if (r >= 0 && notify)
 		r = add_watches(ctx, watch, f);
 	if (r >= 0)

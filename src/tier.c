@@ -490,6 +490,8 @@ static int child_confine(const struct restricted *s, struct failure *f)
 		return r;
 	if (holds_capabilities() && (r = caps_drop(c, f)) < 0)
 		return r;
+	if ((r = command_deny_write_execute(c, f)) < 0)
+		return r;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return fail(f, negative_errno(), "prctl", "PR_SET_NO_NEW_PRIVS");
 	if ((r = landlock_restricted_enforce(s->ruleset, f)) < 0)

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "config.h"
+#include "firejail/firejail.h"
 #include "profile.h"
 #include "strv.h"
 
@@ -20,7 +21,8 @@
 
 static const char usage[] = "usage: hutch profile show NAME|PATH\n"
 			    "       hutch profile check NAME|PATH...\n"
-			    "       hutch profile list\n";
+			    "       hutch profile list\n"
+			    "       hutch profile import firejail NAME|PATH [-o FILE]\n";
 
 static void print_failure(const struct failure *f)
 {
@@ -37,7 +39,107 @@ static void print_diags(const struct profile *p)
 			p->diags[i].kind == PROFILE_ERROR ? "error" : "warning", p->diags[i].msg);
 }
 
-static int show(const struct profile_env *e, const char *arg)
+/* ---- firejail's profiles (src/firejail) --------------------------------------------------- */
+
+static void print_summary(const struct fj_result *res, const char *path, FILE *out)
+{
+	fprintf(out,
+		"# firejail's %s, translated: %zu directive lines, %zu approximated, %zu dropped, "
+		"%zu weaker than firejail\n",
+		path, res->n_lines, res->n_kind[FJ_APPROX], res->n_kind[FJ_DROPPED], res->n_kind[FJ_WEAKER]);
+	for (size_t i = 0; res->files && res->files[i]; i++)
+		fprintf(out, "%s%s\n", i ? "#   " : "# Read: ", res->files[i]);
+}
+
+/* The translation, loaded and applied to a scratch config as a run would: what is printed
+ * is a profile hutch accepts. */
+static int fj_translate_checked(const struct profile_env *e, char **host_env, const char *path,
+				struct fj_result *res)
+{
+	struct profile p = { 0 };
+	struct failure f = { 0 };
+	struct config c;
+	int r = fj_translate(e, host_env, path, res);
+
+	if (r == -EINVAL) {
+		fprintf(stderr, "hutch: firejail: %s\n", res->error);
+		return r;
+	}
+	config_init(&c);
+	if (r == 0)
+		r = fj_load(e, res, path, &p, &f);
+	if (r == 0)
+		r = profile_apply(&p, &c, 0, &f);
+	if (r < 0 && profile_first_error(&p))
+		print_diags(&p);
+	else if (r < 0)
+		print_failure(&f);
+	profile_free(&p);
+	config_free(&c);
+	return r;
+}
+
+/* show for a NAME hutch has no profile of: firejail's, as a run would pick it. */
+static int show_firejail(const struct profile_env *e, char **host_env, const char *name)
+{
+	_cleanup_free_ char *path = NULL;
+	struct fj_result res = { 0 };
+	struct failure f = { 0 };
+	enum fj_mode mode;
+	int r = fj_setting(e, &mode, &f);
+
+	if (r < 0) {
+		print_failure(&f);
+		return r;
+	}
+	if (mode == FJ_MODE_OFF)
+		return -ENOENT; /* hutch.conf turned them off: a run would not read it either */
+	if ((r = fj_find(e, host_env, name, &path)) < 0)
+		return r;
+	r = fj_translate_checked(e, host_env, path, &res);
+	if (r == 0) {
+		printf("# %s: no hutch profile; a run uses firejail's %s\n", name, path);
+		print_summary(&res, path, stdout);
+		fputs(res.text, stdout);
+	}
+	fj_result_free(&res);
+	return r < 0 ? -EINVAL : 0;
+}
+
+static int import_firejail(const struct profile_env *e, char **host_env, int argc, char **argv)
+{
+	const char *arg = argv[0], *out_path = argc == 3 ? argv[2] : NULL;
+	_cleanup_free_ char *path = NULL;
+	struct fj_result res = { 0 };
+	FILE *out = stdout;
+	int r = strchr(arg, '/') ? ((path = strdup(arg)) ? 0 : -ENOMEM) : fj_find(e, host_env, arg, &path);
+
+	if (r == -ENOENT) {
+		fprintf(stderr,
+			"hutch: profile import: no firejail profile named '%s' in ~/.config/firejail "
+			"or %s\n",
+			arg, FJ_SYSTEM_DIR);
+		return EXIT_PROFILE_ERROR;
+	}
+	if (r == 0)
+		r = fj_translate_checked(e, host_env, path, &res);
+	if (r == 0 && out_path && !(out = fopen(out_path, "we"))) {
+		fprintf(stderr, "hutch: profile import: %s: %s\n", out_path, strerror(errno));
+		r = -errno;
+	}
+	if (r == 0) {
+		print_summary(&res, path, out);
+		fputs(res.text, out);
+		if (out != stdout && fclose(out) != 0) {
+			fprintf(stderr, "hutch: profile import: %s: %s\n", out_path, strerror(errno));
+			r = -EIO;
+		}
+	}
+	fj_result_free(&res);
+	return r < 0 ? EXIT_PROFILE_ERROR : 0;
+}
+
+static int show(const struct profile_env *e, const char *arg, char **host_env)
 {
 	_cleanup_free_ char *path = NULL;
 	struct profile p = { 0 };
@@ -45,6 +147,11 @@ static int show(const struct profile_env *e, const char *arg)
 	struct config c;
 	int r;
 
+	/* as a run picks it: hutch's own profile of that name first, else firejail's */
+	if (!strchr(arg, '/') && profile_find(e, arg, &path) == -ENOENT &&
+	    (r = show_firejail(e, host_env, arg)) != -ENOENT)
+		return r < 0 ? EXIT_PROFILE_ERROR : 0;
+	free(TAKE_PTR(path));
 	config_init(&c);
 	r = profile_resolve(e, arg, &path, &f);
 	if (r == 0)
@@ -231,8 +338,12 @@ int cmd_profile(int argc, char **argv, char **host_env)
 		fputs(usage, stdout);
 		return 0;
 	}
+	bool import = strcmp(verb, "import") == 0 &&
+		      ((argc == 4 && strcmp(argv[2], "firejail") == 0) ||
+		       (argc == 6 && strcmp(argv[2], "firejail") == 0 && strcmp(argv[4], "-o") == 0));
+
 	if (!((strcmp(verb, "show") == 0 && argc == 3) || (strcmp(verb, "check") == 0 && argc >= 3) ||
-	      (strcmp(verb, "list") == 0 && argc == 2))) {
+	      (strcmp(verb, "list") == 0 && argc == 2) || import)) {
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
@@ -241,7 +352,9 @@ int cmd_profile(int argc, char **argv, char **host_env)
 		return EXIT_PROFILE_ERROR;
 	}
 	if (strcmp(verb, "show") == 0)
-		status = show(&e, argv[2]);
+		status = show(&e, argv[2], host_env);
+	else if (import)
+		status = import_firejail(&e, host_env, argc - 3, argv + 3);
 	else if (strcmp(verb, "list") == 0)
 		status = list(&e);
 	for (int i = 2; strcmp(verb, "check") == 0 && i < argc; i++)

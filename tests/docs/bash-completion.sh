@@ -104,8 +104,10 @@ checks() {
 	offers_exactly "$m" "hutch --profile=mi" mine
 	offers_exactly "$m" "hutch join " box-one box-two
 	offers_exactly "$m" "hutch stop box-t" box-two
-	offers_exactly "$m" "hutch profile " show check list
+	offers_exactly "$m" "hutch profile " show check list import
 	offers "$m" "hutch profile show " mine shipped-one
+	offers_exactly "$m" "hutch profile import " firejail
+	offers_exactly "$m" "hutch profile import firejail x " -o
 	offers "$m" "hutch l" list learn
 	offers "$m" "hutch cha" changes
 	offers_not "$m" "hutch -- chan" changes

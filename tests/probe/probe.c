@@ -8,6 +8,7 @@
  *   probe i386 NAME          int $0x80 with i386 numbers
  *   probe x32 NAME           syscall with x32 numbers (__X32_SYSCALL_BIT)
  *   probe write PATH         open PATH for writing (creating it if needed)
+ *   probe read PATH          read a byte of PATH (an empty file: ENODATA)
  *   probe loop N             N getppid() calls: "ns_per_call=…" (the filter's per-call cost)
  *   probe userns PATH        the user namespace file PATH: "ino=… parent=…" (its parent's inode)
  *   probe pty CMD [ARGS…]    run CMD on a new pty, copy its output, exit with its status */
@@ -301,6 +302,23 @@ static int cmd_write(const char *path)
 	return fd < 0 ? 1 : 0;
 }
 
+/* One byte of PATH read: a file hidden under an empty one (a blacklist) reads 0 bytes. */
+static int cmd_read(const char *path)
+{
+	char c;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), r = fd < 0 ? -errno : 0;
+	ssize_t n = fd < 0 ? -1 : read(fd, &c, 1);
+
+	if (fd >= 0 && n < 0)
+		r = -errno;
+	else if (fd >= 0 && n == 0)
+		r = -ENODATA;
+	printf("read %s: %s\n", path, result_name(r));
+	if (fd >= 0)
+		close(fd);
+	return r < 0 ? 1 : 0;
+}
+
 static int cmd_loop(const char *count)
 {
 	long n = atol(count);
@@ -394,6 +412,8 @@ int main(int argc, char **argv)
 		return cmd_landlock_abi();
 	if (strcmp(cmd, "write") == 0 && arg)
 		return cmd_write(arg);
+	if (strcmp(cmd, "read") == 0 && arg)
+		return cmd_read(arg);
 	if (strcmp(cmd, "loop") == 0 && arg)
 		return cmd_loop(arg);
 	if (strcmp(cmd, "pty") == 0 && arg)
