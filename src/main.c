@@ -9,6 +9,7 @@
 #include "cmd/cmd-profile.h"
 #include "cmd/cmd.h"
 #include "config.h"
+#include "escape.h"
 #include "failure.h"
 #include "launcher.h"
 #include "log.h"
@@ -49,7 +50,7 @@ static int report(const struct failure *f, int code)
 	char line[FAILURE_STAGE_MAX + FAILURE_DETAIL_MAX + 128];
 
 	failure_format(f, line, sizeof(line));
-	fprintf(stderr, "hutch: %s\n", line);
+	fprintf(stderr, "hutch: %s\n", ESC(line));
 	return code;
 }
 
@@ -61,7 +62,7 @@ static int report_profile(const struct profile *p, const struct failure *f)
 
 	if (!d)
 		return report(f, EXIT_LAUNCHER);
-	fprintf(stderr, "%s: %s\n", d->where, d->msg);
+	fprintf(stderr, "%s: %s\n", ESC(d->where), ESC(d->msg));
 	return EXIT_LAUNCHER;
 }
 

@@ -18,6 +18,7 @@
 
 #include "cmd/ws-apply.h"
 #include "config.h"
+#include "escape.h"
 #include "failure.h"
 #include "macro.h"
 #include "state.h"
@@ -31,7 +32,7 @@ static int report(const struct failure *f, int code)
 	char line[FAILURE_STAGE_MAX + FAILURE_DETAIL_MAX + 128];
 
 	failure_format(f, line, sizeof(line));
-	fprintf(stderr, "hutch: %s\n", line);
+	fprintf(stderr, "hutch: %s\n", ESC(line));
 	return code;
 }
 
@@ -73,11 +74,11 @@ static void print_text(const struct ws_tree *t, const struct ws_change *e)
 	host_path(t, e, path, sizeof(path));
 	if (e->type == WS_FILE && e->kind != 'D')
 		snprintf(size, sizeof(size), "%llu", (unsigned long long)e->size);
-	printf("%c %-7s %10s %s", e->kind, type_word(e->type), size, path);
+	printf("%c %-7s %10s %s", e->kind, type_word(e->type), size, ESC(path));
 	if (e->target)
-		printf(" -> %s", e->target);
+		printf(" -> %s", ESC(e->target));
 	if (e->kind == 'R')
-		printf(" (from %s/%s)", t->dir, e->from);
+		printf(" (from %s/%s)", ESC(t->dir), ESC(e->from));
 	if (e->kind == 'M' && e->old_type && e->old_type != e->type)
 		printf(" (was a %s)", type_word(e->old_type));
 	else if (e->kind == 'M' && (e->old_mode & 07777) != (e->mode & 07777))
@@ -144,8 +145,9 @@ static void print_diff(const struct ws_tree *t, const char *upper, const struct 
 		snprintf(old, sizeof(old), "/dev/null");
 	if (e->kind == 'D')
 		snprintf(new, sizeof(new), "/dev/null");
-	snprintf(la, sizeof(la), "a/%s", e->path);
-	snprintf(lb, sizeof(lb), "b/%s", e->path);
+	/* diff(1) prints the labels as they are: they are escaped here */
+	snprintf(la, sizeof(la), "a/%s", ESC(e->path));
+	snprintf(lb, sizeof(lb), "b/%s", ESC(e->path));
 	fflush(stdout);
 	if (!is_text(old) || !is_text(new)) {
 		printf("Binary files %s and %s differ\n", la, lb);
@@ -204,7 +206,7 @@ int cmd_changes(int argc, char **argv, char **env)
 		else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
 			return usage("changes", stdout, 0);
 		else if (argv[i][0] == '-' || name) {
-			fprintf(stderr, "hutch: changes: unexpected argument '%s'\n", argv[i]);
+			fprintf(stderr, "hutch: changes: unexpected argument '%s'\n", ESC(argv[i]));
 			return usage("changes", stderr, EXIT_USAGE);
 		} else
 			name = argv[i];
@@ -403,9 +405,9 @@ static void list_one(const struct ws_record *rec, bool json, bool first, long lo
 		return;
 	}
 	age(now - rec->started, a, sizeof(a));
-	printf("%-16s %5s %8zu %-8s", rec->name, a, n, running ? "running" : "-");
+	printf("%-16s %5s %8zu %-8s", ESC(rec->name), a, n, running ? "running" : "-");
 	for (size_t i = 0; i < rec->n_trees; i++)
-		printf(" %s", rec->trees[i].dir);
+		printf(" %s", ESC(rec->trees[i].dir));
 	putchar('\n');
 }
 

@@ -33,6 +33,7 @@
 #include "confine.h"
 #include "command.h"
 #include "config.h"
+#include "escape.h"
 #include "failure.h"
 #include "macro.h"
 #include "pid1.h"
@@ -93,7 +94,7 @@ static void print_failure(const struct failure *f, const char *prefix)
 	char line[FAILURE_STAGE_MAX + FAILURE_DETAIL_MAX + 128];
 
 	failure_format(f, line, sizeof(line));
-	fprintf(stderr, "hutch: %s%s\n", prefix, line);
+	fprintf(stderr, "hutch: %s%s\n", prefix, ESC(line));
 }
 
 /* ---- the sandbox and its record ------------------------------------------------------------ */

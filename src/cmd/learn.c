@@ -21,6 +21,7 @@
 #include "cli.h"
 #include "config.h"
 #include "egress/egress.h"
+#include "escape.h"
 #include "events.h"
 #include "failure.h"
 #include "launcher.h"
@@ -375,7 +376,8 @@ static int parse_args(int argc, char **argv, struct learn_args *a)
 		}
 		int k = take_option(a, argv, i, argc);
 		if (k < 0) {
-			fprintf(stderr, "hutch learn: unknown option or missing argument: %s\n", argv[i]);
+			fprintf(stderr, "hutch learn: unknown option or missing argument: %s\n",
+				ESC(argv[i]));
 			return -EINVAL;
 		}
 		i += k - 1;
@@ -485,7 +487,7 @@ static int learn_fail(const struct failure *f)
 	char line[FAILURE_STAGE_MAX + FAILURE_DETAIL_MAX + 128];
 
 	failure_format(f, line, sizeof(line));
-	fprintf(stderr, "hutch: %s\n", line);
+	fprintf(stderr, "hutch: %s\n", ESC(line));
 	return EXIT_LAUNCHER;
 }
 
@@ -522,16 +524,16 @@ static int finish_output(FILE *out, const char *tmp, const struct learn_args *a,
 
 	if (!ok) {
 		unlink(tmp);
-		fprintf(stderr, "hutch learn: %s: the profile could not be written\n", a->output);
+		fprintf(stderr, "hutch learn: %s: the profile could not be written\n", ESC(a->output));
 		return EXIT_LAUNCHER;
 	}
 	if (status != 0)
 		fprintf(stderr,
 			"hutch learn: the command failed (exit status %d); the profile is written to %s "
 			"all the same, from what the run did until then\n",
-			status, a->output);
+			status, ESC(a->output));
 	else
-		fprintf(stderr, "hutch learn: the profile is written to %s\n", a->output);
+		fprintf(stderr, "hutch learn: the profile is written to %s\n", ESC(a->output));
 	return status;
 }
 

@@ -18,6 +18,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "failure.h"
 #include "macro.h"
 #include "strv.h"
@@ -393,8 +394,8 @@ static bool beneath(const char *p, const char *dir)
 static void refuse(struct applier *a, const char *rel, const char *why)
 {
 	a->refused++;
-	fprintf(a->o->log, "hutch: apply: %s%s%s: %s\n", a->o->shown_dir, strcmp(rel, ".") ? "/" : "",
-		strcmp(rel, ".") ? rel : "", why);
+	fprintf(a->o->log, "hutch: apply: %s%s%s: %s\n", ESC(a->o->shown_dir), strcmp(rel, ".") ? "/" : "",
+		strcmp(rel, ".") ? ESC(rel) : "", why);
 }
 
 /* Whether the host's rel differs from the start record: a directory by its type only (its
