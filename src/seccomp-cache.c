@@ -19,6 +19,7 @@
 #include "confine.h"
 #include "failure.h"
 #include "macro.h"
+#include "path-util.h"
 
 #define CACHE_MAGIC	0x46504248u /* "HBPF" */
 #define CACHE_MAX_INSNS 4096
@@ -62,9 +63,9 @@ static int cache_key(const struct config *c, uint64_t *ret)
 	if (c->seccomp == SECCOMP_FILE) {
 		char buf[8192];
 		ssize_t n;
-		_cleanup_close_ int fd = open(c->seccomp_file, O_RDONLY | O_CLOEXEC);
+		_cleanup_close_ int fd = path_open_regular(c->seccomp_file, O_RDONLY, 0);
 		if (fd < 0)
-			return negative_errno();
+			return fd;
 		while ((n = read(fd, buf, sizeof(buf))) > 0)
 			h = fnv1a(h, buf, (size_t)n);
 		if (n < 0)
