@@ -852,9 +852,8 @@ int cli_parse(int argc, char **argv, struct config *c, enum cli_action *ret_acti
 		if (action != CLI_RUN)
 			break;
 	}
-	for (; action == CLI_RUN && i < argc; i++)
-		if (strv_extend(&c->argv, argv[i]) < 0)
-			return fail(f, -ENOMEM, "usage", NULL);
+	if (action == CLI_RUN && i < argc && strv_extend_n(&c->argv, argv + i, (size_t)(argc - i)) < 0)
+		return fail(f, -ENOMEM, "usage", NULL);
 	*ret_action = action;
 	return 0;
 }

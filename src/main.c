@@ -146,8 +146,8 @@ static int run(int argc, char **argv, const struct config *cmdline, char **host_
 	r = cli_parse(argc, argv, &c, &action, &f);
 	if (r == 0)
 		r = report_note_profile(&c, &p, &f);
-	for (int i = 0; r == 0 && i < argc; i++)
-		r = strv_extend(&c.launch_argv, argv[i]);
+	if (r == 0)
+		r = strv_extend_n(&c.launch_argv, argv, (size_t)argc);
 	if (r == 0)
 		r = config_finish(&c, host_env, &f);
 	if (r == 0)

@@ -44,6 +44,30 @@ int strv_extend(char ***v, const char *s)
 	return strv_consume(v, strdup(s));
 }
 
+int strv_extend_n(char ***v, char *const *src, size_t count)
+{
+	size_t n = strv_length(*v);
+	char **nv;
+
+	if (count == 0)
+		return 0;
+	nv = realloc(*v, (n + count + 1) * sizeof(char *));
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	for (size_t i = 0; i < count; i++) {
+		nv[n + i] = strdup(src[i]);
+		if (!nv[n + i]) {
+			while (i-- > 0)
+				free(nv[n + i]);
+			nv[n] = NULL;
+			return -ENOMEM;
+		}
+	}
+	nv[n + count] = NULL;
+	return 0;
+}
+
 int strv_split_extend(char ***v, const char *list, char sep)
 {
 	const char *p = list;

@@ -15,6 +15,10 @@ static inline void strv_freep(char ***v)
 int strv_consume(char ***v, char *s);
 /* Append a copy of s. */
 int strv_extend(char ***v, const char *s);
+/* Append copies of the count strings of src at once: one walk of *v and one realloc, where
+ * count calls of strv_extend() would walk *v count times (100,000 arguments took seconds).
+ * On failure *v is as it was. */
+int strv_extend_n(char ***v, char *const *src, size_t count);
 /* The value of NAME in an environment vector ("NAME=value"), or NULL. */
 const char *strv_env_get(char *const *env, const char *name);
 
