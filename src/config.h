@@ -215,6 +215,7 @@ struct config {
 
 	/* management (issue 8) */
 	char *name;	    /* the sandbox's name (default: command basename-pid) */
+	bool name_default;  /* it is that default (state_validate()) */
 	int info_fd;	    /* --info-fd, -1 */
 	int json_status_fd; /* --json-status-fd, -1 */
 	char **launch_argv; /* hutch's own command line, kept in the state for `hutch join` */

@@ -678,6 +678,8 @@ int launcher_run(const struct config *c, struct launch_report *ret, struct failu
 	}
 	*ret = (struct launch_report){ .status = l.stop_sig && l.status < 0 ? 128 + l.stop_sig : l.status };
 	launcher_teardown(&l);
+	if (l.workspace.pending)
+		snprintf(ret->workspace_pending, sizeof(ret->workspace_pending), "%s", c->name);
 	cgroup_finish(c, &l.cgroup, &ret->cgroup);
 	state_finish(c, &l.state, r == 0 ? ret->status : -1);
 	if (c->bwrap)

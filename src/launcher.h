@@ -11,7 +11,8 @@ struct failure;
 
 /* What main() reports when the sandbox has ended. */
 struct launch_report {
-	int status; /* the command's exit code */
+	int status;		     /* the command's exit code */
+	char workspace_pending[256]; /* the workspace's name when it holds changes at the end */
 	struct cgroup_report cgroup;
 };
 

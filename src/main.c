@@ -159,6 +159,10 @@ static int run(int argc, char **argv, const struct config *cmdline, char **host_
 		if (f.stage[0])
 			report(&f, status);
 		report_limits(&c, &rep, &status);
+		if (rep.workspace_pending[0])
+			fprintf(stderr,
+				"hutch: workspace %s holds changes: review them with hutch changes %s\n",
+				ESC(rep.workspace_pending), ESC(rep.workspace_pending));
 	}
 out:
 	profile_free(&p);

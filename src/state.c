@@ -652,8 +652,11 @@ int state_validate(struct config *c, struct failure *f)
 	_cleanup_close_ int fd = -1;
 	int e;
 
-	if (!c->name && default_name(c, &c->name) < 0)
-		return -ENOMEM;
+	if (!c->name) {
+		if (default_name(c, &c->name) < 0)
+			return -ENOMEM;
+		c->name_default = true;
+	}
 	if (!c->runtime_dir)
 		return 0;
 	/* A state dir that is not ours would fail the sandbox once it runs: say so now. */
