@@ -645,6 +645,14 @@ static int default_name(const struct config *c, char **ret)
 	return (*ret = strdup(buf)) ? 0 : -ENOMEM;
 }
 
+static bool runtime_dir_usable(const struct config *c)
+{
+	struct stat st;
+
+	return c->runtime_dir && stat(c->runtime_dir, &st) == 0 && S_ISDIR(st.st_mode) &&
+	       st.st_uid == c->host_uid && access(c->runtime_dir, W_OK | X_OK) == 0;
+}
+
 int state_validate(struct config *c, struct failure *f)
 {
 	struct state_record r = { 0 };
@@ -657,6 +665,14 @@ int state_validate(struct config *c, struct failure *f)
 			return -ENOMEM;
 		c->name_default = true;
 	}
+	/* The record is what list, join and stop find a sandbox by: a name nobody could use is
+	 * refused rather than given silently. */
+	if (!c->name_default && !runtime_dir_usable(c))
+		return failx(
+		    f, "--name",
+		    "XDG_RUNTIME_DIR is %s: no record of sandbox %s could be kept for hutch list, join "
+		    "and stop",
+		    c->runtime_dir ? "not a directory of the caller's" : "not set", c->name);
 	if (!c->runtime_dir)
 		return 0;
 	/* A state dir that is not ours would fail the sandbox once it runs: say so now. */

@@ -41,6 +41,8 @@
 #include "state.h"
 #include "strv.h"
 
+#define EXIT_USAGE 2
+
 struct join {
 	struct state_record rec;
 	struct config c;
@@ -599,7 +601,7 @@ int cmd_join(int argc, char **argv, char **env)
 	if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0))
 		return usage(stdout, 0);
 	if (argc < 2 || argv[1][0] == '-')
-		return usage(stderr, EXIT_LAUNCHER);
+		return usage(stderr, EXIT_USAGE);
 	config_init(&j.c);
 	r = join_prepare(&j, argv[1], argv + (argc > 2 && strcmp(argv[2], "--") == 0 ? 3 : 2), env, &f);
 	if (r == 0 && j.cgroup_note)

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "escape.h"
 #include "failure.h"
 #include "macro.h"
@@ -195,7 +196,7 @@ int cmd_list(int argc, char **argv, char **env)
 		failure_format(&f, line, sizeof(line));
 		fprintf(stderr, "hutch: %s\n", ESC(line));
 		sandboxes_free(&s);
-		return EXIT_FAILURE;
+		return EXIT_LAUNCHER;
 	}
 	/* The workspaces with changes under review: a table of their own, "workspaces" in JSON. */
 	long long now = (long long)time(NULL);
@@ -208,5 +209,5 @@ int cmd_list(int argc, char **argv, char **env)
 		cmd_list_workspaces(env, false, now, format_age);
 #endif
 	sandboxes_free(&s);
-	return fflush(stdout) == 0 ? 0 : EXIT_FAILURE;
+	return fflush(stdout) == 0 ? 0 : EXIT_LAUNCHER;
 }

@@ -16,7 +16,7 @@
 #include "profile.h"
 #include "strv.h"
 
-#define EXIT_PROFILE_ERROR 1
+#define EXIT_PROFILE_ERROR 1 /* check: a profile has errors (a finding, not a failure) */
 #define EXIT_USAGE	   2
 
 static const char usage[] = "usage: hutch profile show NAME|PATH\n"
@@ -60,7 +60,7 @@ static int show(const struct profile_env *e, const char *arg)
 		print_failure(&f);
 	profile_free(&p);
 	config_free(&c);
-	return r < 0 ? EXIT_PROFILE_ERROR : 0;
+	return r < 0 ? EXIT_LAUNCHER : 0;
 }
 
 /* What only the whole configuration can tell (e.g. hostname with share-uts), as a run would
@@ -217,7 +217,7 @@ static int list(const struct profile_env *e)
 	free(v);
 	if (r < 0)
 		fprintf(stderr, "hutch: profile list: %s\n", strerror(-r));
-	return r < 0 ? EXIT_PROFILE_ERROR : 0;
+	return r < 0 ? EXIT_LAUNCHER : 0;
 }
 
 int cmd_profile(int argc, char **argv, char **host_env)
@@ -238,7 +238,7 @@ int cmd_profile(int argc, char **argv, char **host_env)
 	}
 	if (profile_env_init(&e, host_env, &f) < 0) {
 		print_failure(&f);
-		return EXIT_PROFILE_ERROR;
+		return EXIT_LAUNCHER;
 	}
 	if (strcmp(verb, "show") == 0)
 		status = show(&e, argv[2]);

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "escape.h"
 #include "failure.h"
 #include "macro.h"
@@ -195,5 +196,5 @@ int cmd_stop(int argc, char **argv, char **env)
 	state_record_free(&s.rec);
 	safe_close(s.launcher_fd);
 	safe_close(s.pid1_fd);
-	return r < 0 ? EXIT_FAILURE : 0;
+	return r < 0 ? EXIT_LAUNCHER : 0;
 }
