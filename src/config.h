@@ -157,6 +157,8 @@ struct config {
 
 	/* host-view policy (issue 3); paths expanded (~, ${HOME}, ${UID}, ${XDG_RUNTIME_DIR}) */
 	enum home_mode home_mode;
+	char *home_scratch;   /* hutch learn: HOME_RO as an overlay whose upper and work dirs are in
+			     * this host directory (thrown away after), so that the run can write */
 	char **whitelist;     /* host paths bound read-write at the same place */
 	char **read_only;     /* host paths bound read-only at the same place */
 	char **whitelist_try; /* the same, skipped when missing */
