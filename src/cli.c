@@ -142,10 +142,22 @@ static int add_mount(struct config *c, enum mount_req_kind kind, char *src, char
 }
 
 /* SRC[:DST] — DST defaults to SRC. */
+/* SRC[:DST]: DST is absolute, so the last ':' followed by '/' ends SRC, which may hold ':'
+ * itself ("backup:2024", a URL-named directory); "SRC:" alone is an empty DST. */
+static const char *bind_colon(const char *arg)
+{
+	const char *colon = NULL;
+
+	for (const char *p = strchr(arg, ':'); p; p = strchr(p + 1, ':'))
+		if (p[1] == '/' || p[1] == '\0')
+			colon = p;
+	return colon;
+}
+
 static int opt_bind_kind(struct config *c, const char *arg, enum mount_req_kind kind, bool try_,
 			 const char *opt, struct failure *f)
 {
-	const char *colon = strchr(arg, ':');
+	const char *colon = bind_colon(arg);
 	char *src = colon ? strndup(arg, (size_t)(colon - arg)) : strdup(arg);
 	int r;
 
@@ -279,6 +291,10 @@ static int opt_seccomp(struct config *c, const char *arg, struct failure *f)
 
 static int opt_seccomp_deny(struct config *c, const char *arg, struct failure *f)
 {
+	/* an empty item (",", "a,,b", "") is a mistake, not nothing to deny */
+	if (!arg[0] || arg[0] == ',' || arg[strlen(arg) - 1] == ',' || strstr(arg, ",,"))
+		return failx(f, "--seccomp-deny", "'%s': expected system call names separated by commas",
+			     arg);
 	return strv_split_extend(&c->seccomp_deny, arg, ',');
 }
 
