@@ -99,6 +99,27 @@ char *escape_string(const char *s)
 	return buf ? (char *)escape_into(s, buf, size) : NULL;
 }
 
+void escape_json_fputs(const char *s, FILE *out)
+{
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;) {
+		uint32_t cp;
+		size_t n = *p >= 0x80 ? utf8_sequence(p, &cp) : 1;
+		if (n == 0)
+			fprintf(out, "\\udc%02x", *p);
+		else if (n > 1 && cp <= 0x9f) /* a C1 control: a terminal may act on it */
+			fprintf(out, "\\u%04x", (unsigned)cp);
+		else if (n > 1)
+			fwrite(p, 1, n, out);
+		else if (*p == '"' || *p == '\\')
+			fprintf(out, "\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(out, "\\u%04x", *p);
+		else
+			fputc(*p, out);
+		p += n ? n : 1;
+	}
+}
+
 void escape_fputs(const char *s, FILE *out)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "(null)");

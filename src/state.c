@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "escape.h"
 #include "failure.h"
 #include "macro.h"
 #include "strv.h"
@@ -222,6 +223,9 @@ static int json_unicode(const char **p, char **out)
 			return -EBADMSG;
 		cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
 		*p += 6;
+	} else if (cp >= 0xdc80 && cp < 0xdd00) { /* a byte that was not UTF-8 (escape.h) */
+		*(*out)++ = (char)(cp - 0xdc00);
+		return 0;
 	} else if (cp >= 0xdc00 && cp < 0xe000)
 		return -EBADMSG;
 	if (cp < 0x80)
@@ -689,14 +693,7 @@ int state_validate(struct config *c, struct failure *f)
 void state_json_put_string(FILE *out, const char *s)
 {
 	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(out, "\\%c", *p);
-		else if (*p < 0x20)
-			fprintf(out, "\\u%04x", *p);
-		else
-			fputc(*p, out);
-	}
+	escape_json_fputs(s, out);
 	fputc('"', out);
 }
 

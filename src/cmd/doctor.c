@@ -652,14 +652,7 @@ static void print_text(const struct doctor *d)
 static void json_string(const char *s)
 {
 	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", (unsigned char)*s);
-		else
-			putchar(*s);
-	}
+	escape_json_fputs(s, stdout);
 	putchar('"');
 }
 

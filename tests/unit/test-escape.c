@@ -168,11 +168,49 @@ static void test_fputs(void)
 	free(text);
 }
 
+static void test_json(void)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "a\"b\\c", "a\\\"b\\\\c" },
+		{ "x\nM\x1b[2J", "x\\u000aM\\u001b[2J" },
+		{ "caf\xc3\xa9", "caf\xc3\xa9" },
+		{ "bad\xff\xfe", "bad\\udcff\\udcfe" },
+		{ "\xc0\xaf\x7f", "\\udcc0\\udcaf\\u007f" },
+	};
+	int bad = 0;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char *text = NULL;
+		size_t size = 0;
+		FILE *f = open_memstream(&text, &size);
+		escape_json_fputs(cases[i].in, f);
+		fclose(f);
+		TAP_STREQ(text, cases[i].want, "JSON form of case %zu", i);
+		free(text);
+	}
+	/* every byte pair: only printable ASCII and valid UTF-8 come out */
+	for (int b = 1; b < 256; b++)
+		for (int c = 0; c < 256; c++) {
+			char in[3] = { (char)b, (char)c, 0 }, *text = NULL;
+			size_t size = 0;
+			FILE *f = open_memstream(&text, &size);
+			escape_json_fputs(in, f);
+			fclose(f);
+			bad += !visible(text);
+			free(text);
+		}
+	TAP_OK(bad == 0, "the JSON form of every byte pair is UTF-8 without a control character (%d wrong)",
+	       bad);
+}
+
 int main(void)
 {
 	test_every_byte();
 	test_cases();
 	test_bounds();
 	test_fputs();
+	test_json();
 	return tap_done();
 }

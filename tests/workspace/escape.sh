@@ -55,9 +55,10 @@ hutch_sub changes esc --json
 printf '%s' "$out" >"$TEST_TMP/ch.json"
 is "$(python3 -c '
 import json, sys
-d = json.load(open(sys.argv[1], encoding="utf-8", errors="surrogateescape"))
-print(any(e["relative"] == "x\nM file       9999 ~.bashrc" for e in d))' "$TEST_TMP/ch.json")" True \
-	"changes --json: JSON, with the name as it is"
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+names = {e["relative"].encode("utf-8", "surrogateescape") for e in d}
+print(b"x\nM file       9999 ~.bashrc" in names and b"bad\xff\xfe" in names)' "$TEST_TMP/ch.json")" True \
+	"changes --json: strict UTF-8 JSON, every name read back byte for byte"
 
 hutch_sub changes esc --diff
 headers=$(printf '%s\n' "$out" | grep -a -E '^(\+\+\+|---) ')
