@@ -555,41 +555,41 @@ static int opt_home(struct config *c, const char *arg, struct failure *f)
 	return 0;
 }
 
-static int add_path(char ***v, const char *arg, const char *opt, struct failure *f)
+static int add_path(struct config *c, char ***v, const char *arg, const char *opt, struct failure *f)
 {
 	if (!*arg)
 		return failx(f, opt, "expected a path");
-	return strv_extend(v, arg);
+	return strv_add(v, strdup(arg), &c->path_tail);
 }
 
 static int opt_whitelist(struct config *c, const char *arg, struct failure *f)
 {
-	return add_path(&c->whitelist, arg, "--whitelist", f);
+	return add_path(c, &c->whitelist, arg, "--whitelist", f);
 }
 
 static int opt_read_only(struct config *c, const char *arg, struct failure *f)
 {
-	return add_path(&c->read_only, arg, "--read-only", f);
+	return add_path(c, &c->read_only, arg, "--read-only", f);
 }
 
 static int opt_whitelist_try(struct config *c, const char *arg, struct failure *f)
 {
-	return add_path(&c->whitelist_try, arg, "--whitelist-try", f);
+	return add_path(c, &c->whitelist_try, arg, "--whitelist-try", f);
 }
 
 static int opt_read_only_try(struct config *c, const char *arg, struct failure *f)
 {
-	return add_path(&c->read_only_try, arg, "--read-only-try", f);
+	return add_path(c, &c->read_only_try, arg, "--read-only-try", f);
 }
 
 static int opt_blacklist(struct config *c, const char *arg, struct failure *f)
 {
-	return add_path(&c->blacklist, arg, "--blacklist", f);
+	return add_path(c, &c->blacklist, arg, "--blacklist", f);
 }
 
 static int opt_mkdir(struct config *c, const char *arg, struct failure *f)
 {
-	return add_path(&c->mkdirs, arg, "--mkdir", f);
+	return add_path(c, &c->mkdirs, arg, "--mkdir", f);
 }
 
 static int opt_private_tmp(struct config *c, const char *arg, struct failure *f)

@@ -10,6 +10,7 @@
 #include "cgroup.h"
 #include "failure.h"
 #include "mountplan.h"
+#include "strv.h"
 
 /* Exit codes, as podman and env(1) use them. */
 #define EXIT_LAUNCHER	 125
@@ -232,6 +233,9 @@ struct config {
 	char **env;	     /* the command's environment */
 	char *cwd;	     /* the caller's working directory, tried first inside */
 	bool setsid_command; /* the command gets its own session (new_session resolved) */
+
+	/* parsing's memory (issue 23): the path list appended to last (cli.c add_path) */
+	struct strv_tail path_tail;
 };
 
 void config_init(struct config *c);

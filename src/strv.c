@@ -2,6 +2,7 @@
 #include "strv.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +37,29 @@ int strv_consume(char ***v, char *s)
 	nv[n] = s;
 	nv[n + 1] = NULL;
 	*v = nv;
+	return 0;
+}
+
+int strv_add(char ***v, char *s, struct strv_tail *t)
+{
+	bool known = t->field == v && t->base == *v && *v && t->n < t->cap && !(*v)[t->n] &&
+		     (t->n == 0 || (*v)[t->n - 1]);
+	size_t n = known ? t->n : strv_length(*v), cap = known ? t->cap : n + 1;
+	char **nv = *v;
+
+	if (!s)
+		return -ENOMEM;
+	if (n + 2 > cap || !nv) {
+		cap = cap * 2 > n + 2 ? cap * 2 : n + 2;
+		if (!(nv = realloc(*v, cap * sizeof(char *)))) {
+			free(s);
+			return -ENOMEM;
+		}
+	}
+	nv[n] = s;
+	nv[n + 1] = NULL;
+	*v = nv;
+	*t = (struct strv_tail){ v, nv, n + 1, cap };
 	return 0;
 }
 
