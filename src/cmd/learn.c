@@ -429,6 +429,11 @@ static int learn_writable(struct config *c, char **env, struct failure *f)
 	if ((c->workspace && c->workspace->n_trees) || !getcwd(cwd, sizeof(cwd)) || !home || home[0] != '/' ||
 	    strncmp(cwd, home, hn) != 0 || cwd[hn] != '/' || hn <= 1)
 		return 0;
+	/* a directory holding the workspaces' own state (~/.local, say) cannot be one */
+	_cleanup_free_ char *root = workspace_root(env);
+	size_t cn = strlen(cwd);
+	if (!root || (strncmp(root, cwd, cn) == 0 && (root[cn] == '/' || root[cn] == '\0')))
+		return 0;
 	return workspace_opt_workspace(c, cwd, f);
 }
 
