@@ -404,10 +404,10 @@ static int parse_apply(int argc, char **argv, struct apply_args *a)
 	return 0;
 }
 
-/* An unknown PATH is a usage error (*ret_usage), found before anything is applied. */
 static size_t count_changes(const struct ws_record *rec);
 
-/* ret_emptied: nothing was left, and the workspace is gone. */
+/* An unknown PATH is a usage error (*ret_usage), found before anything is applied.
+ * *ret_emptied: nothing was left, and the workspace is gone. */
 static int apply_checked(struct ws_record *rec, const struct apply_args *a, unsigned *refused,
 			 bool *ret_usage, bool *ret_emptied, struct failure *f)
 {
