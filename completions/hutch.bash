@@ -244,6 +244,8 @@ _hutch_subcommand() {
 			_hutch_reply "" "${names[@]}"
 		elif [[ ${words[1]} == changes ]]; then
 			_hutch_reply "" --diff --json
+		elif [[ ${words[1]} == apply && $cur == -* ]]; then
+			_hutch_reply "" --overwrite --drop
 		elif [[ ${words[1]} == apply ]]; then
 			_hutch_files "" "$cur"
 		fi

@@ -118,6 +118,8 @@ _noreturn_ static void sandbox_main(const struct config *c, int sync_fd, bool wa
 	pid_t cmd;
 	int r = tie_to_launcher(sync_fd, &f);
 
+	if (r == 0 && (r = pid1_setup_signals()) < 0)
+		fail(&f, r, "init", "signals");
 	/* Before the launcher can start the network back-end, which comes after the maps. */
 	if (r == 0)
 		net_prepare_ipv6(c);

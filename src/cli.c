@@ -172,10 +172,22 @@ static int add_mount(struct config *c, enum mount_req_kind kind, char *src, char
 }
 
 /* SRC[:DST] — DST defaults to SRC. */
+/* SRC[:DST]: DST is absolute, so the last ':' followed by '/' ends SRC, which may hold ':'
+ * itself ("backup:2024", a URL-named directory); "SRC:" alone is an empty DST. */
+static const char *bind_colon(const char *arg)
+{
+	const char *colon = NULL;
+
+	for (const char *p = strchr(arg, ':'); p; p = strchr(p + 1, ':'))
+		if (p[1] == '/' || p[1] == '\0')
+			colon = p;
+	return colon;
+}
+
 static int opt_bind_kind(struct config *c, const char *arg, enum mount_req_kind kind, bool try_,
 			 const char *opt, struct failure *f)
 {
-	const char *colon = strchr(arg, ':');
+	const char *colon = bind_colon(arg);
 	char *src = colon ? strndup(arg, (size_t)(colon - arg)) : strdup(arg);
 	int r;
 
@@ -333,6 +345,10 @@ static int opt_mdwe(struct config *c, const char *arg, struct failure *f)
 
 static int opt_seccomp_deny(struct config *c, const char *arg, struct failure *f)
 {
+	/* an empty item (",", "a,,b", "") is a mistake, not nothing to deny */
+	if (!arg[0] || arg[0] == ',' || arg[strlen(arg) - 1] == ',' || strstr(arg, ",,"))
+		return failx(f, "--seccomp-deny", "'%s': expected system call names separated by commas",
+			     arg);
 	return strv_split_extend(&c->seccomp_deny, arg, ',');
 }
 
@@ -620,46 +636,46 @@ static int opt_home(struct config *c, const char *arg, struct failure *f)
 	return 0;
 }
 
-static int add_path(char ***v, const char *arg, const char *opt, struct failure *f)
+static int add_path(struct config *c, char ***v, const char *arg, const char *opt, struct failure *f)
 {
 	if (!*arg)
 		return failx(f, opt, "expected a path");
-	return strv_extend(v, arg);
+	return strv_add(v, strdup(arg), &c->path_tail);
 }
 
 static int opt_whitelist(struct config *c, const char *arg, struct failure *f)
 {
-	return add_path(&c->whitelist, arg, "--whitelist", f);
+	return add_path(c, &c->whitelist, arg, "--whitelist", f);
 }
 
 static int opt_read_only(struct config *c, const char *arg, struct failure *f)
 {
-	return add_path(&c->read_only, arg, "--read-only", f);
+	return add_path(c, &c->read_only, arg, "--read-only", f);
 }
 
 static int opt_whitelist_try(struct config *c, const char *arg, struct failure *f)
 {
-	return add_path(&c->whitelist_try, arg, "--whitelist-try", f);
+	return add_path(c, &c->whitelist_try, arg, "--whitelist-try", f);
 }
 
 static int opt_read_only_try(struct config *c, const char *arg, struct failure *f)
 {
-	return add_path(&c->read_only_try, arg, "--read-only-try", f);
+	return add_path(c, &c->read_only_try, arg, "--read-only-try", f);
 }
 
 static int opt_blacklist(struct config *c, const char *arg, struct failure *f)
 {
-	return add_path(&c->blacklist, arg, "--blacklist", f);
+	return add_path(c, &c->blacklist, arg, "--blacklist", f);
 }
 
 static int opt_noexec(struct config *c, const char *arg, struct failure *f)
 {
-	return add_path(&c->noexec, arg, "--noexec", f);
+	return add_path(c, &c->noexec, arg, "--noexec", f);
 }
 
 static int opt_mkdir(struct config *c, const char *arg, struct failure *f)
 {
-	return add_path(&c->mkdirs, arg, "--mkdir", f);
+	return add_path(c, &c->mkdirs, arg, "--mkdir", f);
 }
 
 static int opt_private_tmp(struct config *c, const char *arg, struct failure *f)
@@ -981,9 +997,8 @@ int cli_parse(int argc, char **argv, struct config *c, enum cli_action *ret_acti
 		if (action != CLI_RUN)
 			break;
 	}
-	for (; action == CLI_RUN && i < argc; i++)
-		if (strv_extend(&c->argv, argv[i]) < 0)
-			return fail(f, -ENOMEM, "usage", NULL);
+	if (action == CLI_RUN && i < argc && strv_extend_n(&c->argv, argv + i, (size_t)(argc - i)) < 0)
+		return fail(f, -ENOMEM, "usage", NULL);
 	*ret_action = action;
 	return 0;
 }

@@ -49,6 +49,7 @@ void config_free(struct config *c)
 	free(c->argv0);
 	free(c->user);
 	free(c->home);
+	free(c->home_scratch);
 	free(c->search_path);
 	free(c->hostname);
 	for (size_t i = 0; i < c->n_mounts; i++) {

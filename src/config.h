@@ -11,6 +11,7 @@
 #include "failure.h"
 #include "rlimit.h"
 #include "mountplan.h"
+#include "strv.h"
 #include "workdir.h"
 
 /* Exit codes, as podman and env(1) use them. */
@@ -167,6 +168,8 @@ struct config {
 
 	/* host-view policy (issue 3); paths expanded (~, ${HOME}, ${UID}, ${XDG_RUNTIME_DIR}) */
 	enum home_mode home_mode;
+	char *home_scratch;   /* hutch learn: HOME_RO as an overlay whose upper and work dirs are in
+			     * this host directory (thrown away after), so that the run can write */
 	char **whitelist;     /* host paths bound read-write at the same place */
 	char **read_only;     /* host paths bound read-only at the same place */
 	char **whitelist_try; /* the same, skipped when missing */
@@ -232,6 +235,7 @@ struct config {
 
 	/* management (issue 8) */
 	char *name;	    /* the sandbox's name (default: command basename-pid) */
+	bool name_default;  /* it is that default (state_validate()) */
 	int info_fd;	    /* --info-fd, -1 */
 	int json_status_fd; /* --json-status-fd, -1 */
 	char **launch_argv; /* hutch's own command line, kept in the state for `hutch join` */
@@ -252,6 +256,9 @@ struct config {
 	char **env;	     /* the command's environment */
 	char *cwd;	     /* the caller's working directory, tried first inside */
 	bool setsid_command; /* the command gets its own session (new_session resolved) */
+
+	/* parsing's memory (issue 23): the path list appended to last (cli.c add_path) */
+	struct strv_tail path_tail;
 };
 
 void config_init(struct config *c);

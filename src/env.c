@@ -75,15 +75,17 @@ static int env_set(char ***v, const char *name, const char *value)
 int env_build(const struct config *c, char **host_env, char ***ret, struct failure *f)
 {
 	_cleanup_strv_free_ char **v = NULL;
+	size_t n = 0;
 	int r;
 
-	if (!(v = calloc(1, sizeof(char *))))
+	/* filled by index: an append per variable would walk the vector each time */
+	if (!(v = calloc(strv_length(host_env) + 1, sizeof(char *))))
 		return fail(f, -ENOMEM, "env", NULL);
 	for (char **e = host_env; !c->clearenv && e && *e; e++) {
 		if (!strchr(*e, '=') || (!c->keep_session_env && env_is_scrubbed(*e)))
 			continue;
-		if ((r = strv_extend(&v, *e)) < 0)
-			return fail(f, r, "env", NULL);
+		if (!(v[n++] = strdup(*e)))
+			return fail(f, -ENOMEM, "env", NULL);
 	}
 	for (size_t i = 0; i < c->n_env_ops; i++) {
 		const struct env_op *op = &c->env_ops[i];

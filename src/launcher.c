@@ -69,6 +69,7 @@ struct launcher {
 	sigset_t oldmask;
 	bool mask_saved, child_failed;
 	char **made_dirs; /* the --mkdir directories this start created, parents first */
+	int stop_sig;	  /* SIGINT/SIGTERM/SIGHUP during the start (launcher_stopped()) */
 	bool restricted;  /* user namespaces refused: run in the restricted tier instead */
 	bool direct;	  /* pid 1 is cloned by us, in all its namespaces at once (child.h) */
 	struct failure child_failure;
@@ -196,6 +197,24 @@ static int launcher_signals(struct launcher *l, struct failure *f)
 	l->mask_saved = true;
 	l->sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	return l->sig_fd < 0 ? fail(f, negative_errno(), "signalfd", NULL) : 0;
+}
+
+/* SIGINT, SIGTERM or SIGHUP came during the start (they are blocked from launcher_signals()
+ * on): it ends there, torn down as after an error, with the status a shell gives what such a
+ * signal ended (130, 143, 129) and no message. */
+static bool launcher_stopped(struct launcher *l)
+{
+	static const int stop[] = { SIGINT, SIGTERM, SIGHUP };
+	sigset_t pending;
+
+	if (!l->mask_saved || sigpending(&pending) < 0)
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(stop); i++)
+		if (sigismember(&pending, stop[i]) == 1) {
+			l->stop_sig = stop[i];
+			return true;
+		}
+	return false;
 }
 
 static int launcher_direct_pid1(struct launcher *l, pid_t pid, struct failure *f);
@@ -694,35 +713,46 @@ int launcher_run(const struct config *c, struct launch_report *ret, struct failu
 		r = launcher_cgroup(&l, f);
 	if (r == 0 && c->tier == TIER_RESTRICTED)
 		return launcher_restricted(&l, ret, f);
+	/* from here on a SIGINT or SIGTERM waits for a step's end, not for a half-made start */
 	if (r == 0)
+		r = launcher_signals(&l, f);
+	if (r == 0 && !launcher_stopped(&l))
 		r = workspace_start(c, &l.workspace, f);
-	if (r == 0 && c->idmap != IDMAP_NONE)
+	if (r == 0 && c->idmap != IDMAP_NONE && !launcher_stopped(&l))
 		r = launcher_prepare_maps(&l, f);
 	/* No helper to overlap with, no cgroup to be born in: one clone, as bwrap does. */
 	l.direct = r == 0 && !l.uid.helper && !l.gid.helper && l.cgroup.leaf_fd < 0 &&
 		   /* a new pid namespace below a joined one is made by a process born in that one */
 		   !(c->pidns_fd >= 0 && !(c->share & SHARE_PID));
-	if (r == 0)
+	if (r == 0 && !launcher_stopped(&l))
 		r = desktop_start(c, &l.desktop, f);
 	if (r == 0 && (r = sync_pair(l.sync)) < 0)
 		fail(f, r, "sync", "socketpair");
 	if (r == 0)
-		r = launcher_signals(&l, f);
-	if (r == 0)
 		r = launcher_events(&l, f);
-	if (r == 0)
+	if (r == 0 && !launcher_stopped(&l))
 		r = launcher_report(&l, f);
-	if (r == 0)
+	if (r == 0 && !launcher_stopped(&l))
 		r = launcher_clone(&l, f);
-	if (r == 0 && !l.restricted)
+	/* after the clone, the loop passes the signal on: pid 1 ends at once (pid1.h) */
+	if (r == 0 && !l.restricted && !l.stop_sig)
 		r = launcher_full(&l, f);
 	if (l.restricted || launcher_apparmor_refused(&l, r, f))
 		return launcher_restricted(&l, ret, f);
-	*ret = (struct launch_report){ .status = l.deadline.why ? EXIT_TIMEOUT : l.status,
+	/* a setup step that failed because the signal ended pid 1 (map writing, the sync) */
+	if ((r < 0 && launcher_stopped(&l)) || (r == 0 && l.stop_sig && l.status < 0)) {
+		*f = (struct failure){ 0 };
+		r = 0;
+	}
+	*ret = (struct launch_report){ .status = l.stop_sig && l.status < 0 ? 128 + l.stop_sig
+						 : l.deadline.why	    ? EXIT_TIMEOUT
+									    : l.status,
 				       .time_limit = l.deadline.why,
 				       .usage = l.pid1_usage,
 				       .wall_usec = deadline_elapsed(&l.deadline) };
 	launcher_teardown(&l);
+	if (l.workspace.pending)
+		snprintf(ret->workspace_pending, sizeof(ret->workspace_pending), "%s", c->name);
 	cgroup_finish(c, &l.cgroup, &ret->cgroup);
 	state_finish(c, &l.state, r == 0 ? ret->status : -1);
 	if (c->bwrap)

@@ -14,7 +14,8 @@ struct failure;
 
 /* What main() reports when the sandbox has ended. */
 struct launch_report {
-	int status; /* the command's exit code (124 when a time limit ended it) */
+	int status;		     /* the command's exit code (124 when a time limit ended it) */
+	char workspace_pending[256]; /* the workspace's name when it holds changes at the end */
 	struct cgroup_report cgroup;
 	const char *time_limit; /* "--timeout" or "--cpu-time" when one ended the sandbox */
 	struct rusage usage;	/* pid 1's and its children's (when the launcher waited for it) */

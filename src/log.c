@@ -9,15 +9,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "escape.h"
+
 static void log_line(const char *prefix, const char *fmt, va_list ap)
 {
-	char line[2048];
+	char line[2048], raw[2048];
 	size_t n = (size_t)snprintf(line, sizeof(line), "%s", prefix);
-	int m = vsnprintf(line + n, sizeof(line) - n, fmt, ap);
 
-	if (m < 0)
+	/* a note carries names and paths from the profile, the command line and the sandbox */
+	if (vsnprintf(raw, sizeof(raw), fmt, ap) < 0)
 		return;
-	n += (size_t)m;
+	escape_into(raw, line + n, sizeof(line) - n);
+	n += strlen(line + n);
 	if (n > sizeof(line) - 2)
 		n = sizeof(line) - 2; /* truncated: still one line */
 	line[n++] = '\n';

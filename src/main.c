@@ -10,6 +10,7 @@
 #include "cmd/cmd.h"
 #include "config.h"
 #include "desktop.h"
+#include "escape.h"
 #include "failure.h"
 #include "firejail/firejail.h"
 #include "launcher.h"
@@ -34,7 +35,7 @@ static int report(const struct failure *f, int code)
 	char line[FAILURE_STAGE_MAX + FAILURE_DETAIL_MAX + 128];
 
 	failure_format(f, line, sizeof(line));
-	fprintf(stderr, "hutch: %s\n", line);
+	fprintf(stderr, "hutch: %s\n", ESC(line));
 	return code;
 }
 
@@ -46,7 +47,7 @@ static int report_profile(const struct profile *p, const struct failure *f)
 
 	if (!d)
 		return report(f, EXIT_LAUNCHER);
-	fprintf(stderr, "%s: %s\n", d->where, d->msg);
+	fprintf(stderr, "%s: %s\n", ESC(d->where), ESC(d->msg));
 	return EXIT_LAUNCHER;
 }
 
@@ -166,8 +167,8 @@ static int run(int argc, char **argv, const struct config *cmdline, char **host_
 		r = cli_parse(argc, argv, &c, &action, &f);
 	if (r == 0)
 		r = report_note_profile(&c, &p, &f);
-	for (int i = 0; r == 0 && i < argc; i++)
-		r = strv_extend(&c.launch_argv, argv[i]);
+	if (r == 0)
+		r = strv_extend_n(&c.launch_argv, argv, (size_t)argc);
 	if (r == 0)
 		r = config_finish(&c, host_env, &f);
 	if (r == 0)
@@ -179,6 +180,10 @@ static int run(int argc, char **argv, const struct config *cmdline, char **host_
 		if (f.stage[0])
 			report(&f, status);
 		report_limits(&c, &rep, &status);
+		if (rep.workspace_pending[0])
+			fprintf(stderr,
+				"hutch: workspace %s holds changes: review them with hutch changes %s\n",
+				ESC(rep.workspace_pending), ESC(rep.workspace_pending));
 	}
 out:
 	profile_free(&p);

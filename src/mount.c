@@ -235,6 +235,14 @@ static int do_bind(const struct mount_ctx *m, const struct mp_entry *e, struct f
 	 * loop, a refused magic link) is an error, as in bwrap */
 	if (tree == -ENOENT && step == BIND_SOURCE && (e->flags & MPF_TRY))
 		return 0;
+	/* open_source() follows no /proc magic link (/proc/self/fd/N, /proc/PID/root): what one
+	 * names is the opener's, and pid 1 would bind its own, not the caller's */
+	if (tree == -ELOOP)
+		return failx(
+		    f, "bind",
+		    "%s: goes through a /proc magic link (an fd or a process's root), which hutch does "
+		    "not follow: give the file's own path",
+		    e->src);
 	if (tree < 0)
 		return fail(f, tree, "bind", "%s%s", e->src,
 			    step == BIND_FLAGS ? ": setting mount flags" : "");

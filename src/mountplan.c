@@ -130,6 +130,21 @@ static int plan_common(const struct config *c, struct mountplan *p)
 	return r;
 }
 
+/* hutch learn's home: the real one under a writable overlay nobody keeps. */
+static int plan_home_scratch(const struct config *c, struct mountplan *p)
+{
+	char path[4200];
+	int r;
+
+	snprintf(path, sizeof(path), "%s/upper", c->home_scratch);
+	if ((r = plan_add(p, MP_OVERLAY_AT, 0, 0, path, c->home)) < 0)
+		return r;
+	struct mp_entry *e = &p->ops[p->n - 1];
+	snprintf(path, sizeof(path), "%s/work", c->home_scratch);
+	e->driver = c->overlay_driver;
+	return !(e->work = strdup(path)) || strv_extend(&e->layers, c->home) < 0 ? -ENOMEM : 0;
+}
+
 static int plan_home(const struct config *c, struct mountplan *p)
 {
 	bool image = c->rootfs || c->layers || c->rootfs_bind;
@@ -144,7 +159,8 @@ static int plan_home(const struct config *c, struct mountplan *p)
 	case HOME_HOST:
 		return plan_add(p, MP_BIND, 0, 0, c->home, c->home);
 	case HOME_RO:
-		return plan_add(p, MP_BIND, MPF_RO, 0, c->home, c->home);
+		return c->home_scratch ? plan_home_scratch(c, p)
+				       : plan_add(p, MP_BIND, MPF_RO, 0, c->home, c->home);
 	}
 	return -EINVAL;
 }

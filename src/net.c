@@ -280,12 +280,32 @@ static int slirp_api(const char *sock_path, const char *req, char *reply, size_t
 	return strstr(reply, "\"error\"") ? -EADDRINUSE : 0;
 }
 
+/* What slirp4netns said, from its {"error": {"desc": "..."}}: the text alone. */
+static const char *slirp_desc(char *reply)
+{
+	char *d = strstr(reply, "\"desc\":\""), *end;
+
+	if (!d)
+		return reply[0] ? reply : "no answer";
+	d += 8;
+	if ((end = strchr(d, '"')))
+		*end = '\0';
+	return d;
+}
+
 static int slirp_ports(const struct config *c, const char *sock, struct failure *f)
 {
 	char req[512], reply[512];
 
 	for (size_t i = 0; i < c->n_ports; i++) {
 		const struct port_fwd *p = &c->ports[i];
+		bool v6 = strchr(p->host_ip, ':') != NULL;
+		/* its API takes an IPv4 host_addr only (slirp4netns 1.2: "bad arguments.host_addr") */
+		if (v6)
+			return failx(
+			    f, "--port",
+			    "[%s]:%u:%u: slirp4netns forwards from IPv4 addresses only: use --net pasta",
+			    p->host_ip, p->host_port, p->sandbox_port);
 		snprintf(
 		    req, sizeof(req),
 		    "{\"execute\": \"add_hostfwd\", \"arguments\": {\"proto\": \"%s\", \"host_addr\": \"%s\", "
@@ -293,10 +313,14 @@ static int slirp_ports(const struct config *c, const char *sock, struct failure 
 		    p->udp ? "udp" : "tcp", p->host_ip[0] ? p->host_ip : "0.0.0.0", p->host_port,
 		    p->sandbox_port);
 		int r = slirp_api(sock, req, reply, sizeof(reply));
+		if (r == -EADDRINUSE && reply[0])
+			return failx(f, "--port", "%s%s%u:%u: slirp4netns refused it: %s", p->host_ip,
+				     p->host_ip[0] ? ":" : "", p->host_port, p->sandbox_port,
+				     slirp_desc(reply));
 		if (r < 0)
-			return fail(f, r, "--port", "%s%s%u:%u (%s)", p->host_ip, p->host_ip[0] ? ":" : "",
-				    p->host_port, p->sandbox_port,
-				    reply[0] ? reply : "no answer from slirp4netns");
+			return fail(f, r, "--port", "%s%s%u:%u: slirp4netns: %s", p->host_ip,
+				    p->host_ip[0] ? ":" : "", p->host_port, p->sandbox_port,
+				    slirp_desc(reply));
 	}
 	return 0;
 }

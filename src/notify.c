@@ -24,6 +24,7 @@
 #include "confine.h"
 #include "events.h"
 #include "failure.h"
+#include "path-util.h"
 #include "report.h"
 #include "seccomp-table.h"
 
@@ -49,13 +50,19 @@ unsigned notify_watch(const struct config *c)
 
 static int read_rule_file(struct notify *n, const char *path, struct failure *f)
 {
-	FILE *in = fopen(path, "re");
+	int fd = path_open_regular(path, O_RDONLY, 0);
+	FILE *in = fd >= 0 ? fdopen(fd, "r") : NULL;
 	_cleanup_free_ char *line = NULL;
 	size_t cap = 0;
 	unsigned lineno = 0;
 
-	if (!in)
-		return fail(f, negative_errno(), STAGE, "%s: cannot read the rule file", path);
+	if (fd == -EBADFD)
+		return failx(f, "--seccomp", "%s: not a regular file", path);
+	if (!in) {
+		int r = fd < 0 ? fd : negative_errno();
+		safe_close(fd);
+		return fail(f, r, STAGE, "%s: cannot read the rule file", path);
+	}
 	while (getline(&line, &cap, in) >= 0) {
 		struct seccomp_file_rule rule;
 		const char *err;

@@ -2,10 +2,14 @@
 #include "path-util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include "macro.h"
 
 void path_normalize(char *p)
 {
@@ -121,4 +125,21 @@ char *path_find_executable(const char *name, const char *search_path)
 		p += len + (p[len] == ':');
 	}
 	return NULL;
+}
+
+int path_open_regular(const char *path, int flags, mode_t mode)
+{
+	_cleanup_close_ int fd = open(path, flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, mode);
+	struct stat st;
+
+	/* a fifo opened for writing with no reader: ENXIO, which says nothing of why */
+	if (fd < 0 && errno == ENXIO && stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return -EBADFD;
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return negative_errno();
+	if (!S_ISREG(st.st_mode))
+		return -EBADFD;
+	if (fcntl(fd, F_SETFL, flags & O_APPEND) < 0)
+		return negative_errno();
+	return TAKE_FD(fd);
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 /* Make p absolute against cwd (when relative) and normalize "//", "/./" and trailing "/";
  * ".." is kept as given (resolution is the kernel's business, under RESOLVE_IN_ROOT).
@@ -22,6 +23,11 @@ char *path_join(const char *a, const char *b);
  * against cwd and normalized. */
 int path_expand(const char *in, const char *home, const char *runtime_dir, unsigned uid, const char *cwd,
 		char **ret);
+
+/* open(2) of a file the user named (a rule file, a report): O_NONBLOCK, so that a fifo or a
+ * device there cannot block the open, and O_NOCTTY; then refused with -EBADFD (say "not a
+ * regular file") unless it is a regular file. The fd is CLOEXEC and blocking again. */
+int path_open_regular(const char *path, int flags, mode_t mode);
 
 /* The first executable NAME in a colon-separated search path, or NULL. */
 char *path_find_executable(const char *name, const char *search_path);

@@ -25,6 +25,25 @@ static void noop_handler(int sig)
 	(void)sig;
 }
 
+static void setup_stop_handler(int sig)
+{
+	_exit(128 + sig);
+}
+
+int pid1_setup_signals(void)
+{
+	static const int stop[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = setup_stop_handler };
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < ARRAY_SIZE(stop); i++)
+		if (sigaddset(&set, stop[i]) < 0 || sigaction(stop[i], &sa, NULL) < 0)
+			return negative_errno();
+	/* the launcher's mask came with the clone: one queued meanwhile arrives here */
+	return sigprocmask(SIG_UNBLOCK, &set, NULL) < 0 ? negative_errno() : 0;
+}
+
 int pid1_prepare(void)
 {
 	struct sigaction sa = { .sa_handler = noop_handler };

@@ -11,6 +11,11 @@
 /* The signals the launcher and pid 1 pass on to the command. */
 void signals_forwarded(sigset_t *set);
 
+/* Until pid1_prepare(): SIGINT, SIGTERM and SIGHUP end pid 1 at once with 128+N, so that a
+ * setup step that waits (bwrap's --block-fd, a slow mount) cannot outlast them; the launcher
+ * passes them on to us (init drops a signal whose handler is SIG_DFL). */
+int pid1_setup_signals(void);
+
 /* Block the forwarded signals and SIGCHLD and give them handlers (init ignores a signal
  * whose handler is SIG_DFL, even from an ancestor namespace); before forking the command. */
 int pid1_prepare(void);

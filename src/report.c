@@ -12,6 +12,7 @@
 #include "config.h"
 #include "failure.h"
 #include "log.h"
+#include "path-util.h"
 #include "profile.h"
 #include "strv.h"
 
@@ -242,9 +243,11 @@ int report_start(const struct config *c, struct report_writer *w, struct events 
 	if (!r->path)
 		return 0;
 	/* O_NOFOLLOW: a symlink planted at the name must not redirect the launcher's writes. */
-	int fd = open(r->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0600);
+	int fd = path_open_regular(r->path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600);
+	if (fd == -EBADFD)
+		return failx(f, "--report", "%s: not a regular file", r->path);
 	if (fd < 0)
-		return fail(f, negative_errno(), "--report", "%s: cannot write the report", r->path);
+		return fail(f, fd, "--report", "%s: cannot write the report", r->path);
 	safe_close(fd);
 	w->sink.emit = writer_emit;
 	events_add_sink(ev, &w->sink);
@@ -275,9 +278,13 @@ int report_open(const struct config *c, struct report_writer *w, struct failure 
 
 	if (!path || w->fd >= 0)
 		return 0;
-	w->fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
-	if (w->fd < 0)
-		return fail(f, negative_errno(), "--report", "%s: cannot write the report", path);
+	int fd = path_open_regular(path, O_WRONLY | O_APPEND | O_NOFOLLOW, 0);
+
+	if (fd == -EBADFD)
+		return failx(f, "--report", "%s: not a regular file", path);
+	if (fd < 0)
+		return fail(f, fd, "--report", "%s: cannot write the report", path);
+	w->fd = fd;
 	report_allowed_persist(c, w);
 	return 0;
 }

@@ -4,7 +4,11 @@
  * everything the program depends on (hutch and libseccomp versions, kernel release and
  * machine, every filter option, a rule file's content) and lives in the user's own
  * $XDG_RUNTIME_DIR/hutch (a tmpfs, mode 0700; ~/.cache/hutch when there is no runtime dir),
- * read only when it is ours and not writable by others. Launcher side, the caller's own privileges. */
+ * read only when it is ours and not writable by others. It holds at most CACHE_MAX_FILES
+ * programs: a hit touches its file's mtime, and a write removes the least recently used past
+ * that (a rule file edited often, or --seccomp-deny varied by a script, would otherwise add a
+ * file per variant for ever). Launcher side, the caller's own privileges. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <seccomp.h>
@@ -19,9 +23,11 @@
 #include "confine.h"
 #include "failure.h"
 #include "macro.h"
+#include "path-util.h"
 
 #define CACHE_MAGIC	0x46504248u /* "HBPF" */
 #define CACHE_MAX_INSNS 4096
+#define CACHE_MAX_FILES 32 /* documented in hutch(1), --seccomp */
 
 struct cache_header {
 	uint32_t magic;
@@ -63,9 +69,9 @@ static int cache_key(const struct config *c, uint64_t *ret)
 	if (c->seccomp == SECCOMP_FILE) {
 		char buf[8192];
 		ssize_t n;
-		_cleanup_close_ int fd = open(c->seccomp_file, O_RDONLY | O_CLOEXEC);
+		_cleanup_close_ int fd = path_open_regular(c->seccomp_file, O_RDONLY, 0);
 		if (fd < 0)
-			return negative_errno();
+			return fd;
 		while ((n = read(fd, buf, sizeof(buf))) > 0)
 			h = fnv1a(h, buf, (size_t)n);
 		if (n < 0)
@@ -93,7 +99,42 @@ static int cache_read(const char *path, uint64_t key, struct bpf_program *ret)
 		return -ENOENT;
 	ret->insns = TAKE_PTR(insns);
 	ret->n = h.n;
+	futimens(fd, NULL); /* recently used: the last to be evicted */
 	return 0;
+}
+
+/* The oldest cached programs past CACHE_MAX_FILES go (only our own seccomp-*.bpf names). */
+static void cache_evict(const char *dir)
+{
+	struct entry {
+		char name[64];
+		struct timespec mtime;
+	} v[CACHE_MAX_FILES + 1];
+	size_t n = 0;
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		struct stat st;
+		size_t len = strlen(de->d_name), oldest = 0;
+		if (strncmp(de->d_name, "seccomp-", 8) != 0 || len < 12 || len >= sizeof(v[0].name) ||
+		    strcmp(de->d_name + len - 4, ".bpf") != 0 ||
+		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+			continue;
+		snprintf(v[n].name, sizeof(v[n].name), "%s", de->d_name);
+		v[n++].mtime = st.st_mtim;
+		if (n <= CACHE_MAX_FILES)
+			continue;
+		for (size_t i = 1; i < n; i++) /* full: the oldest goes, one at a time */
+			if (v[i].mtime.tv_sec < v[oldest].mtime.tv_sec ||
+			    (v[i].mtime.tv_sec == v[oldest].mtime.tv_sec &&
+			     v[i].mtime.tv_nsec < v[oldest].mtime.tv_nsec))
+				oldest = i;
+		unlinkat(dirfd(d), v[oldest].name, 0);
+		v[oldest] = v[--n];
+	}
+	if (d)
+		closedir(d);
 }
 
 /* Written to a temporary name and renamed: a reader never sees half a program. Failures
@@ -116,6 +157,8 @@ static void cache_write(const char *dir, const char *path, uint64_t key, const s
 	safe_close(fd);
 	if (!ok || rename(tmp, path) < 0)
 		unlink(tmp);
+	else
+		cache_evict(dir);
 }
 
 int seccomp_build_cached(const struct config *c, struct bpf_program *ret, struct failure *f)

@@ -17,6 +17,7 @@
 #include "confine.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <seccomp.h>
@@ -31,6 +32,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "path-util.h"
 #include "seccomp-table.h"
 
 #define STAGE "seccomp"
@@ -445,13 +447,19 @@ static uint32_t file_action(uint32_t action, bool notify)
 
 static int file_build(const char *path, bool notify, scmp_filter_ctx *ret, struct failure *f)
 {
-	_cleanup_(fclosep) FILE *in = fopen(path, "re");
+	_cleanup_(fclosep) FILE *in = NULL;
 	_cleanup_(file_rules_free) struct file_rules rules = { .def = SCMP_ACT_ALLOW };
 	_cleanup_(seccomp_releasep) scmp_filter_ctx ctx = NULL;
-	int r;
+	int r = path_open_regular(path, O_RDONLY, 0);
 
-	if (!in)
-		return fail(f, negative_errno(), STAGE, "%s: cannot open the rule file", path);
+	if (r == -EBADFD)
+		return failx(f, "--seccomp", "%s: not a regular file", path);
+	if (r >= 0 && !(in = fdopen(r, "r"))) {
+		safe_close(r);
+		r = -ENOMEM;
+	}
+	if (r < 0)
+		return fail(f, r, STAGE, "%s: cannot open the rule file", path);
 	r = file_read_rules(in, path, &rules, f);
 	if (r < 0)
 		return r;

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "escape.h"
 #include "failure.h"
 #include "macro.h"
 #include "strv.h"
@@ -222,6 +223,9 @@ static int json_unicode(const char **p, char **out)
 			return -EBADMSG;
 		cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
 		*p += 6;
+	} else if (cp >= 0xdc80 && cp < 0xdd00) { /* a byte that was not UTF-8 (escape.h) */
+		*(*out)++ = (char)(cp - 0xdc00);
+		return 0;
 	} else if (cp >= 0xdc00 && cp < 0xe000)
 		return -EBADMSG;
 	if (cp < 0x80)
@@ -645,6 +649,14 @@ static int default_name(const struct config *c, char **ret)
 	return (*ret = strdup(buf)) ? 0 : -ENOMEM;
 }
 
+static bool runtime_dir_usable(const struct config *c)
+{
+	struct stat st;
+
+	return c->runtime_dir && stat(c->runtime_dir, &st) == 0 && S_ISDIR(st.st_mode) &&
+	       st.st_uid == c->host_uid && access(c->runtime_dir, W_OK | X_OK) == 0;
+}
+
 int state_validate(struct config *c, struct failure *f)
 {
 	struct state_record r = { 0 };
@@ -652,8 +664,19 @@ int state_validate(struct config *c, struct failure *f)
 	_cleanup_close_ int fd = -1;
 	int e;
 
-	if (!c->name && default_name(c, &c->name) < 0)
-		return -ENOMEM;
+	if (!c->name) {
+		if (default_name(c, &c->name) < 0)
+			return -ENOMEM;
+		c->name_default = true;
+	}
+	/* The record is what list, join and stop find a sandbox by: a name nobody could use is
+	 * refused rather than given silently. */
+	if (!c->name_default && !runtime_dir_usable(c))
+		return failx(
+		    f, "--name",
+		    "XDG_RUNTIME_DIR is %s: no record of sandbox %s could be kept for hutch list, join "
+		    "and stop",
+		    c->runtime_dir ? "not a directory of the caller's" : "not set", c->name);
 	if (!c->runtime_dir)
 		return 0;
 	/* A state dir that is not ours would fail the sandbox once it runs: say so now. */
@@ -670,14 +693,7 @@ int state_validate(struct config *c, struct failure *f)
 void state_json_put_string(FILE *out, const char *s)
 {
 	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(out, "\\%c", *p);
-		else if (*p < 0x20)
-			fprintf(out, "\\u%04x", *p);
-		else
-			fputc(*p, out);
-	}
+	escape_json_fputs(s, out);
 	fputc('"', out);
 }
 

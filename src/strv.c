@@ -2,6 +2,7 @@
 #include "strv.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,9 +40,56 @@ int strv_consume(char ***v, char *s)
 	return 0;
 }
 
+int strv_add(char ***v, char *s, struct strv_tail *t)
+{
+	bool known = t->field == v && t->base == *v && *v && t->n < t->cap && !(*v)[t->n] &&
+		     (t->n == 0 || (*v)[t->n - 1]);
+	size_t n = known ? t->n : strv_length(*v), cap = known ? t->cap : n + 1;
+	char **nv = *v;
+
+	if (!s)
+		return -ENOMEM;
+	if (n + 2 > cap || !nv) {
+		cap = cap * 2 > n + 2 ? cap * 2 : n + 2;
+		if (!(nv = realloc(*v, cap * sizeof(char *)))) {
+			free(s);
+			return -ENOMEM;
+		}
+	}
+	nv[n] = s;
+	nv[n + 1] = NULL;
+	*v = nv;
+	*t = (struct strv_tail){ v, nv, n + 1, cap };
+	return 0;
+}
+
 int strv_extend(char ***v, const char *s)
 {
 	return strv_consume(v, strdup(s));
+}
+
+int strv_extend_n(char ***v, char *const *src, size_t count)
+{
+	size_t n = strv_length(*v);
+	char **nv;
+
+	if (count == 0)
+		return 0;
+	nv = realloc(*v, (n + count + 1) * sizeof(char *));
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	for (size_t i = 0; i < count; i++) {
+		nv[n + i] = strdup(src[i]);
+		if (!nv[n + i]) {
+			while (i-- > 0)
+				free(nv[n + i]);
+			nv[n] = NULL;
+			return -ENOMEM;
+		}
+	}
+	nv[n + count] = NULL;
+	return 0;
 }
 
 int strv_split_extend(char ***v, const char *list, char sep)

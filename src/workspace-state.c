@@ -583,16 +583,37 @@ int workspace_start(const struct config *c, struct workspace_state *ws, struct f
 		return fail(f, r, "workspace", "%s/lock", w->state_dir);
 	if (!(ws->dir = strdup(w->state_dir)))
 		return -ENOMEM;
+	ws->unnamed = c->name_default;
 	log_verbose(c->verbose, "workspace: %s, %s (%s)", c->name, ws->fresh ? "new" : "continued",
 		    w->state_dir);
 	return ws->fresh ? create_state(c, w->state_dir, f) : check_resume(c, f);
+}
+
+/* Whether an upper dir holds anything: what the sandbox wrote, deleted or renamed. */
+static bool uppers_hold_changes(const char *dir)
+{
+	for (size_t i = 0;; i++) {
+		char upper[4200];
+		snprintf(upper, sizeof(upper), "%s/%zu/upper", dir, i);
+		DIR *d = opendir(upper);
+		struct dirent *de;
+		bool any = false;
+		if (!d)
+			return errno != ENOENT; /* unreadable: kept, to be safe */
+		while (!any && (de = readdir(d)))
+			any = strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+		closedir(d);
+		if (any)
+			return true;
+	}
 }
 
 void workspace_stop(struct workspace_state *ws, bool ran)
 {
 	if (!ws->dir)
 		return;
-	if (ws->fresh && !ran) {
+	ws->pending = ran && uppers_hold_changes(ws->dir);
+	if ((ws->fresh && !ran) || (ws->unnamed && ran && !ws->pending)) {
 		/* Nothing ran in it: nothing to review, nothing left behind. */
 		char *slash = strrchr(ws->dir, '/');
 		_cleanup_close_ int pfd = -1;

@@ -6,11 +6,13 @@
 #include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -170,6 +172,23 @@ static bool beneath(const char *p, const char *dir)
 
 /* DIR: an existing directory, by its real path (the overlay's lower is the directory itself,
  * not a symlink to it); DST: absolute, normalized, DIR by default. */
+/* The kernel's own file systems: no overlay makes sense of them, and a review of /proc
+ * would be of the kernel's state. */
+static bool kernel_fs(const char *path)
+{
+	static const long types[] = { PROC_SUPER_MAGIC,	   SYSFS_MAGIC,	       CGROUP_SUPER_MAGIC,
+				      CGROUP2_SUPER_MAGIC, DEBUGFS_MAGIC,      TRACEFS_MAGIC,
+				      SECURITYFS_MAGIC,	   DEVPTS_SUPER_MAGIC, BPF_FS_MAGIC };
+	struct statfs s;
+
+	if (statfs(path, &s) < 0)
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(types); i++)
+		if ((long)s.f_type == types[i])
+			return true;
+	return false;
+}
+
 static int finish_tree(const struct config *c, struct ws_tree *t, struct failure *f)
 {
 	_cleanup_free_ char *exp = NULL;
@@ -188,6 +207,12 @@ static int finish_tree(const struct config *c, struct ws_tree *t, struct failure
 	if (strcmp(real, "/") == 0) {
 		free(real);
 		return failx(f, "--workspace", "/: the whole root cannot be a workspace");
+	}
+	if (kernel_fs(real)) {
+		r = failx(f, "--workspace",
+			  "%s: a kernel file system (proc, sysfs, cgroup...) cannot be a workspace", real);
+		free(real);
+		return r;
 	}
 	free(t->dir);
 	t->dir = real;

@@ -73,10 +73,13 @@ int workspace_plan(const struct config *c, struct mountplan *p, struct failure *
 int workspace_plan_last(const struct config *c, struct mountplan *p, struct failure *f);
 
 /* Launcher: create (or resume) the state dir and take its lock before the clone; release it
- * at the end, and remove a state this run created when the sandbox never ran. */
+ * at the end, and remove a state this run created when the sandbox never ran, or made no
+ * change in an unnamed one; else say whether changes wait (ws->pending). */
 struct workspace_state {
-	char *dir;  /* the state dir when this run holds its lock */
-	bool fresh; /* created by this run */
+	char *dir;    /* the state dir when this run holds its lock */
+	bool fresh;   /* created by this run */
+	bool unnamed; /* named after the pid (no --name): removed at the end when nothing changed */
+	bool pending; /* set by workspace_stop(): it holds changes to review */
 };
 int workspace_start(const struct config *c, struct workspace_state *ws, struct failure *f);
 /* Whether a tree under review (overlay mode) holds a file whose owner or group is not the

@@ -14,6 +14,7 @@
 
 #include "bwrap.h"
 #include "config.h"
+#include "escape.h"
 #include "failure.h"
 #include "launcher.h"
 #include "strv.h"
@@ -78,7 +79,7 @@ static void report(const struct bwrap_config *b, const struct failure *f)
 		fputs(prefix, stderr);
 	else if (!own)
 		fprintf(stderr, "%s%s", f->stage, f->detail[0] ? ": " : "");
-	fputs(f->detail, stderr);
+	escape_fputs(f->detail, stderr);
 	if (f->err)
 		fprintf(stderr, ": %s", strerror(f->err));
 	fputc('\n', stderr);

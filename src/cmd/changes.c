@@ -18,6 +18,7 @@
 
 #include "cmd/ws-apply.h"
 #include "config.h"
+#include "escape.h"
 #include "failure.h"
 #include "macro.h"
 #include "state.h"
@@ -31,7 +32,7 @@ static int report(const struct failure *f, int code)
 	char line[FAILURE_STAGE_MAX + FAILURE_DETAIL_MAX + 128];
 
 	failure_format(f, line, sizeof(line));
-	fprintf(stderr, "hutch: %s\n", line);
+	fprintf(stderr, "hutch: %s\n", ESC(line));
 	return code;
 }
 
@@ -40,7 +41,7 @@ static int usage(const char *cmd, FILE *out, int status)
 	if (strcmp(cmd, "changes") == 0)
 		fputs("usage: hutch changes NAME [--diff] [--json]\n", out);
 	else if (strcmp(cmd, "apply") == 0)
-		fputs("usage: hutch apply NAME [PATH...]\n", out);
+		fputs("usage: hutch apply NAME [--overwrite PATH]... [--drop PATH]... [PATH...]\n", out);
 	else
 		fputs("usage: hutch discard NAME\n", out);
 	return status;
@@ -66,18 +67,24 @@ static void host_path(const struct ws_tree *t, const struct ws_change *e, char *
 		 strcmp(e->path, ".") ? e->path : "");
 }
 
-static void print_text(const struct ws_tree *t, const struct ws_change *e)
+/* conflict: the host changed the path too since the start: C, and the sandbox's own kind after. */
+static void print_text(const struct ws_tree *t, const struct ws_change *e, bool conflict)
 {
 	char path[8192], size[32] = "-";
 
 	host_path(t, e, path, sizeof(path));
 	if (e->type == WS_FILE && e->kind != 'D')
 		snprintf(size, sizeof(size), "%llu", (unsigned long long)e->size);
-	printf("%c %-7s %10s %s", e->kind, type_word(e->type), size, path);
+	printf("%c %-7s %10s %s", conflict ? 'C' : e->kind, type_word(e->type), size, ESC(path));
+	if (conflict)
+		printf(" (%s in the sandbox, changed on the host too)", e->kind == 'A'	 ? "added"
+									: e->kind == 'D' ? "deleted"
+									: e->kind == 'R' ? "renamed"
+											 : "modified");
 	if (e->target)
-		printf(" -> %s", e->target);
+		printf(" -> %s", ESC(e->target));
 	if (e->kind == 'R')
-		printf(" (from %s/%s)", t->dir, e->from);
+		printf(" (from %s/%s)", ESC(t->dir), ESC(e->from));
 	if (e->kind == 'M' && e->old_type && e->old_type != e->type)
 		printf(" (was a %s)", type_word(e->old_type));
 	else if (e->kind == 'M' && (e->old_mode & 07777) != (e->mode & 07777))
@@ -87,7 +94,7 @@ static void print_text(const struct ws_tree *t, const struct ws_change *e)
 	putchar('\n');
 }
 
-static void print_json(const struct ws_tree *t, const struct ws_change *e, bool first)
+static void print_json(const struct ws_tree *t, const struct ws_change *e, bool conflict, bool first)
 {
 	char path[8192], kind[2] = { e->kind, 0 };
 
@@ -117,6 +124,8 @@ static void print_json(const struct ws_tree *t, const struct ws_change *e, bool 
 	}
 	if (e->opaque)
 		fputs(", \"opaque\": true", stdout);
+	if (conflict)
+		fputs(", \"conflict\": true", stdout);
 	fputc('}', stdout);
 }
 
@@ -132,7 +141,7 @@ static bool is_text(const char *path)
 }
 
 /* diff(1) -u of the host's file and the upper's, labelled a/PATH and b/PATH as git does. */
-static void print_diff(const struct ws_tree *t, const char *upper, const struct ws_change *e)
+static void print_diff(const struct ws_tree *t, const char *upper, const struct ws_change *e, bool conflict)
 {
 	char old[8192], new[8192], la[4200], lb[4200];
 
@@ -144,8 +153,15 @@ static void print_diff(const struct ws_tree *t, const char *upper, const struct 
 		snprintf(old, sizeof(old), "/dev/null");
 	if (e->kind == 'D')
 		snprintf(new, sizeof(new), "/dev/null");
-	snprintf(la, sizeof(la), "a/%s", e->path);
-	snprintf(lb, sizeof(lb), "b/%s", e->path);
+	/* diff(1) prints the labels as they are: they are escaped here */
+	snprintf(la, sizeof(la), "a/%s", ESC(e->path));
+	snprintf(lb, sizeof(lb), "b/%s", ESC(e->path));
+	/* The start's content is not kept (only its metadata): for a conflict the host's file as
+	 * it is now is what the sandbox's is compared with, and the header says so. */
+	if (conflict)
+		printf("# C %s: changed on the host too since the start: the lines below compare the "
+		       "host's file as it is now (a/) with the sandbox's (b/)\n",
+		       ESC(e->path));
 	fflush(stdout);
 	if (!is_text(old) || !is_text(new)) {
 		printf("Binary files %s and %s differ\n", la, lb);
@@ -169,20 +185,29 @@ static int run_changes(const struct ws_record *rec, bool diff, bool json, struct
 		fputs("[", stdout);
 	for (size_t i = 0; r == 0 && i < rec->n_trees; i++) {
 		struct ws_changes ch;
-		char upper[4096];
+		struct ws_start start = { 0 };
+		char upper[4096], sfile[4096];
 		snprintf(upper, sizeof(upper), "%s/%zu/upper", rec->dir, i);
-		if ((r = ws_collect(rec->trees[i].dir, upper, &ch, f)) < 0)
+		snprintf(sfile, sizeof(sfile), "%s/%zu/start", rec->dir, i);
+		/* without the start record (an older hutch's state), no path is called a conflict */
+		bool have_start = workspace_start_read(sfile, &start) == 0;
+		if ((r = ws_collect(rec->trees[i].dir, upper, &ch, f)) < 0) {
+			workspace_start_free(&start);
 			break;
+		}
 		for (size_t k = 0; k < ch.n; k++) {
+			bool conflict = have_start && ws_conflict(rec->trees[i].dir, &start, &ch.v[k]);
 			if (json)
-				print_json(&rec->trees[i], &ch.v[k], first);
+				print_json(&rec->trees[i], &ch.v[k], conflict, first);
 			else
-				print_text(&rec->trees[i], &ch.v[k]);
+				print_text(&rec->trees[i], &ch.v[k], conflict);
 			first = false;
 		}
 		for (size_t k = 0; diff && !json && k < ch.n; k++)
-			print_diff(&rec->trees[i], upper, &ch.v[k]);
+			print_diff(&rec->trees[i], upper, &ch.v[k],
+				   have_start && ws_conflict(rec->trees[i].dir, &start, &ch.v[k]));
 		ws_changes_free(&ch);
+		workspace_start_free(&start);
 	}
 	if (json)
 		fputs(first ? "]\n" : "\n]\n", stdout);
@@ -204,7 +229,7 @@ int cmd_changes(int argc, char **argv, char **env)
 		else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
 			return usage("changes", stdout, 0);
 		else if (argv[i][0] == '-' || name) {
-			fprintf(stderr, "hutch: changes: unexpected argument '%s'\n", argv[i]);
+			fprintf(stderr, "hutch: changes: unexpected argument '%s'\n", ESC(argv[i]));
 			return usage("changes", stderr, EXIT_USAGE);
 		} else
 			name = argv[i];
@@ -244,36 +269,80 @@ static char *relative_to(const struct ws_tree *t, const char *p)
 	return NULL;
 }
 
-static int apply_tree(const struct ws_record *rec, size_t i, char **paths, unsigned *refused,
+/* What apply was asked: the paths as given, and each list made relative to one tree. */
+struct apply_args {
+	const char *name;
+	char **given[3]; /* PATH..., --overwrite, --drop */
+};
+
+static int relative_list(const struct ws_tree *t, char **given, char ***ret)
+{
+	for (char **p = given; p && *p; p++) {
+		char *q = relative_to(t, *p);
+		int r = q ? strv_consume(ret, q) : 0;
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int apply_tree(const struct ws_record *rec, size_t i, const struct apply_args *args, unsigned *refused,
 		      struct failure *f)
 {
 	const struct ws_tree *t = &rec->trees[i];
-	_cleanup_strv_free_ char **rel = NULL;
+	_cleanup_strv_free_ char **rel0 = NULL, **rel1 = NULL, **rel2 = NULL;
+	char ***rel[3] = { &rel0, &rel1, &rel2 };
 	struct ws_start start = { 0 };
 	struct ws_changes ch = { 0 };
 	char upper[4096], sfile[4096];
+	bool any_given = false;
 	int r;
 
-	for (char **p = paths; p && *p; p++) {
-		char *q = relative_to(t, *p);
-		if (q && (r = strv_consume(&rel, q)) < 0)
+	for (size_t k = 0; k < 3; k++) {
+		any_given = any_given || args->given[k];
+		if ((r = relative_list(t, args->given[k], rel[k])) < 0)
 			return fail(f, r, "apply", NULL);
 	}
-	if (paths && !rel)
+	if (any_given && !rel0 && !rel1 && !rel2)
 		return 0; /* none of the paths is in this tree */
 	snprintf(upper, sizeof(upper), "%s/%zu/upper", rec->dir, i);
 	snprintf(sfile, sizeof(sfile), "%s/%zu/start", rec->dir, i);
 	if ((r = workspace_start_read(sfile, &start)) < 0)
 		return fail(f, r, "apply", "%s", sfile);
-	struct ws_apply_opts o = {
-		.paths = rel, .protect = t->protect, .start = &start, .log = stderr, .shown_dir = t->dir
-	};
+	struct ws_apply_opts o = { .paths = rel0,
+				   .overwrite = rel1,
+				   .drop = rel2,
+				   .out = stdout,
+				   .protect = t->protect,
+				   .start = &start,
+				   .log = stderr,
+				   .shown_dir = t->dir };
 	r = ws_collect(t->dir, upper, &ch, f);
 	if (r == 0)
 		r = ws_apply(t->dir, upper, &ch, &o, refused, f);
 	ws_changes_free(&ch);
 	workspace_start_free(&start);
 	return r;
+}
+
+/* Whether path p (as given) names a change of the workspace, or a directory holding one. */
+static bool names_a_change(const struct ws_record *rec, const char *p)
+{
+	bool found = false;
+
+	for (size_t i = 0; !found && i < rec->n_trees; i++) {
+		_cleanup_free_ char *rel = relative_to(&rec->trees[i], p);
+		struct ws_changes ch = { 0 };
+		struct failure ignored = { 0 };
+		char upper[4096];
+		snprintf(upper, sizeof(upper), "%s/%zu/upper", rec->dir, i);
+		if (!rel || ws_collect(rec->trees[i].dir, upper, &ch, &ignored) < 0)
+			continue;
+		for (size_t k = 0; !found && k < ch.n; k++)
+			found = ws_beneath(ch.v[k].path, rel);
+		ws_changes_free(&ch);
+	}
+	return found;
 }
 
 /* Take the state's lock for a subcommand: a running sandbox still writes the upper. */
@@ -299,32 +368,99 @@ static int remove_state(const struct ws_record *rec, struct failure *f)
 	return r < 0 ? fail(f, r, "workspace", "removing %s", rec->dir) : 0;
 }
 
+static void apply_args_free(struct apply_args *a)
+{
+	for (size_t k = 0; k < 3; k++)
+		strv_free(a->given[k]);
+}
+
+/* NAME, then PATHs and --overwrite/--drop PATH in any order. An unknown option: one line. */
+static int parse_apply(int argc, char **argv, struct apply_args *a)
+{
+	static const char *const opts[] = { NULL, "--overwrite", "--drop" };
+	bool dashdash = false;
+
+	for (int i = 1; i < argc; i++) {
+		size_t k = 0;
+		for (size_t j = 1; !dashdash && j < 3; j++)
+			if (strcmp(argv[i], opts[j]) == 0)
+				k = j;
+		if (k && ++i >= argc)
+			return fprintf(stderr, "hutch: apply: %s needs a PATH\n", opts[k]), -EINVAL;
+		if (!dashdash && !k && strcmp(argv[i], "--") == 0) {
+			dashdash = true;
+			continue;
+		}
+		if (!dashdash && !k && argv[i][0] == '-')
+			return fprintf(stderr, "hutch: apply: unknown option '%s'\n", ESC(argv[i])), -EINVAL;
+		if (!k && !a->name)
+			a->name = argv[i];
+		else if (strv_extend(&a->given[k], argv[i]) < 0)
+			return -ENOMEM;
+	}
+	if (!a->name)
+		return fputs("hutch: apply: which workspace? (hutch apply NAME [PATH...])\n", stderr),
+		       -EINVAL;
+	return 0;
+}
+
+static size_t count_changes(const struct ws_record *rec);
+
+/* An unknown PATH is a usage error (*ret_usage), found before anything is applied.
+ * *ret_emptied: nothing was left, and the workspace is gone. */
+static int apply_checked(struct ws_record *rec, const struct apply_args *a, unsigned *refused,
+			 bool *ret_usage, bool *ret_emptied, struct failure *f)
+{
+	for (size_t k = 0; k < 3; k++)
+		for (char **p = a->given[k]; p && *p; p++)
+			if (!names_a_change(rec, *p)) {
+				*ret_usage = true;
+				return failx(f, "apply", "%s: no change of workspace %s there", *p,
+					     rec->name);
+			}
+	int r = lock_record(rec, f);
+	bool all = !a->given[0] && !a->given[1] && !a->given[2];
+
+	for (size_t i = 0; r == 0 && i < rec->n_trees; i++)
+		r = apply_tree(rec, i, a, refused, f);
+	*ret_emptied = r == 0 && *refused == 0 && (all || count_changes(rec) == 0);
+	if (*ret_emptied)
+		r = remove_state(rec, f);
+	else
+		workspace_unlock(rec->dir);
+	return r;
+}
+
 int cmd_apply(int argc, char **argv, char **env)
 {
+	struct apply_args a = { 0 };
 	struct ws_record rec = { 0 };
 	struct failure f = { 0 };
 	unsigned refused = 0;
+	bool bad_path = false, emptied = false;
 	int r;
 
 	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0))
 		return usage("apply", stdout, 0);
-	if (argc < 2 || argv[1][0] == '-')
-		return usage("apply", stderr, EXIT_USAGE);
-	if (open_record(env, argv[1], &rec, &f) < 0)
-		return report(&f, EXIT_LAUNCHER);
-	r = lock_record(&rec, &f);
-	for (size_t i = 0; r == 0 && i < rec.n_trees; i++)
-		r = apply_tree(&rec, i, argc > 2 ? argv + 2 : NULL, &refused, &f);
-	if (r == 0 && argc == 2 && refused == 0)
-		r = remove_state(&rec, &f);
-	else
-		workspace_unlock(rec.dir);
+	if ((r = parse_apply(argc, argv, &a)) < 0) {
+		apply_args_free(&a);
+		return r == -ENOMEM
+			   ? report(&(struct failure){ .err = ENOMEM, .stage = "apply" }, EXIT_LAUNCHER)
+			   : EXIT_USAGE;
+	}
+	r = open_record(env, a.name, &rec, &f);
+	if (r == 0)
+		r = apply_checked(&rec, &a, &refused, &bad_path, &emptied, &f);
 	workspace_record_free(&rec);
+	apply_args_free(&a);
 	if (r < 0)
-		return report(&f, EXIT_LAUNCHER);
+		return report(&f, bad_path ? EXIT_USAGE : EXIT_LAUNCHER);
 	if (refused)
-		fprintf(stderr, "hutch: apply: %u path%s refused; the workspace keeps them\n", refused,
-			refused == 1 ? "" : "s");
+		fprintf(stderr, "hutch: apply: %u path%s left in workspace %s (see above)\n", refused,
+			refused == 1 ? "" : "s", ESC(a.name));
+	else
+		printf("hutch: apply: done%s\n",
+		       emptied ? ", the workspace is removed" : "; the workspace keeps the rest");
 	return refused ? 1 : 0;
 }
 
@@ -360,6 +496,8 @@ int cmd_discard(int argc, char **argv, char **env)
 	r = lock_record(&rec, &f);
 	if (r == 0)
 		r = remove_state(&rec, &f);
+	if (r == 0)
+		printf("hutch: discard: workspace %s removed, its changes with it\n", ESC(argv[1]));
 	workspace_record_free(&rec);
 	return r < 0 ? report(&f, EXIT_LAUNCHER) : 0;
 }
@@ -403,9 +541,9 @@ static void list_one(const struct ws_record *rec, bool json, bool first, long lo
 		return;
 	}
 	age(now - rec->started, a, sizeof(a));
-	printf("%-16s %5s %8zu %-8s", rec->name, a, n, running ? "running" : "-");
+	printf("%-16s %5s %8zu %-8s", ESC(rec->name), a, n, running ? "running" : "-");
 	for (size_t i = 0; i < rec->n_trees; i++)
-		printf(" %s", rec->trees[i].dir);
+		printf(" %s", ESC(rec->trees[i].dir));
 	putchar('\n');
 }
 

@@ -37,6 +37,7 @@
 
 #include "clone.h"
 #include "config.h"
+#include "escape.h"
 #include "idmap.h"
 #include "landlock.h"
 #include "macro.h"
@@ -630,10 +631,11 @@ static void print_text(const struct doctor *d)
 	struct utsname u;
 
 	uname(&u);
-	printf("hutch %s on Linux %s, as %s (uid %u)\n", HUTCH_VERSION, u.release, d->user, (unsigned)d->uid);
+	printf("hutch %s on Linux %s, as %s (uid %u)\n", HUTCH_VERSION, u.release, ESC(d->user),
+	       (unsigned)d->uid);
 	for (size_t i = 0; i < d->n; i++) {
 		const struct check *k = &d->checks[i];
-		printf("%-8s %-21s %s\n", k->ok ? "ok" : "missing", k->name, k->detail);
+		printf("%-8s %-21s %s\n", k->ok ? "ok" : "missing", k->name, ESC(k->detail));
 		if (!k->ok)
 			printf("%-8s %-21s fix: %s\n", "", "", k->fix);
 	}
@@ -651,14 +653,7 @@ static void print_text(const struct doctor *d)
 static void json_string(const char *s)
 {
 	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", (unsigned char)*s);
-		else
-			putchar(*s);
-	}
+	escape_json_fputs(s, stdout);
 	putchar('"');
 }
 

@@ -33,12 +33,15 @@
 #include "confine.h"
 #include "command.h"
 #include "config.h"
+#include "escape.h"
 #include "failure.h"
 #include "macro.h"
 #include "pid1.h"
 #include "profile.h"
 #include "state.h"
 #include "strv.h"
+
+#define EXIT_USAGE 2
 
 struct join {
 	struct state_record rec;
@@ -93,7 +96,7 @@ static void print_failure(const struct failure *f, const char *prefix)
 	char line[FAILURE_STAGE_MAX + FAILURE_DETAIL_MAX + 128];
 
 	failure_format(f, line, sizeof(line));
-	fprintf(stderr, "hutch: %s%s\n", prefix, line);
+	fprintf(stderr, "hutch: %s%s\n", prefix, ESC(line));
 }
 
 /* ---- the sandbox and its record ------------------------------------------------------------ */
@@ -598,7 +601,7 @@ int cmd_join(int argc, char **argv, char **env)
 	if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0))
 		return usage(stdout, 0);
 	if (argc < 2 || argv[1][0] == '-')
-		return usage(stderr, EXIT_LAUNCHER);
+		return usage(stderr, EXIT_USAGE);
 	config_init(&j.c);
 	r = join_prepare(&j, argv[1], argv + (argc > 2 && strcmp(argv[2], "--") == 0 ? 3 : 2), env, &f);
 	if (r == 0 && j.cgroup_note)

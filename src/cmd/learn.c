@@ -1,5 +1,6 @@
 /* `hutch learn -o FILE [OPTIONS] -- COMMAND...`: run the command permissively and traced (the
- * home visible read-only, user-mode networking, the seccomp notifier told of every open, exec
+ * home writable through a scratch overlay thrown away after, the project as a workspace,
+ * user-mode networking, the seccomp notifier told of every open, exec
  * and connect, and of every call the default filter refuses), collect what the launcher saw
  * from its event stream, and write a profile that lets the same run pass. The collapse rules
  * are documented in hutch.profile(5), LEARNED PROFILES. Launcher side, the caller's own
@@ -21,6 +22,7 @@
 #include "cli.h"
 #include "config.h"
 #include "egress/egress.h"
+#include "escape.h"
 #include "events.h"
 #include "failure.h"
 #include "launcher.h"
@@ -28,6 +30,7 @@
 #include "report.h"
 #include "seccomp-table.h"
 #include "strv.h"
+#include "workspace.h"
 
 #define EXIT_USAGE 2
 
@@ -375,7 +378,8 @@ static int parse_args(int argc, char **argv, struct learn_args *a)
 		}
 		int k = take_option(a, argv, i, argc);
 		if (k < 0) {
-			fprintf(stderr, "hutch learn: unknown option or missing argument: %s\n", argv[i]);
+			fprintf(stderr, "hutch learn: unknown option or missing argument: %s\n",
+				ESC(argv[i]));
 			return -EINVAL;
 		}
 		i += k - 1;
@@ -399,6 +403,53 @@ static bool installed(const char *name, const char *search_path)
 	return p != NULL;
 }
 
+/* The run must be able to write what the command writes, or it fails (npm's ~/.npm, its
+ * project's node_modules) and the profile is learnt from a failed run: the home is seen
+ * through an overlay whose upper is a scratch directory thrown away after the run (what was
+ * written there is in the profile), and the current directory, when it is a project in the
+ * home, is a workspace the user reviews after (hutch changes, apply, discard). */
+static int learn_writable(struct config *c, char **env, struct failure *f)
+{
+	const char *rt = strv_env_get(env, "XDG_RUNTIME_DIR");
+	const char *home = strv_env_get(env, "HOME"); /* config_finish() takes the same */
+	char base[PATH_MAX], dir[PATH_MAX + 32], sub[PATH_MAX + 40], cwd[PATH_MAX];
+	size_t hn = home ? strlen(home) : 0;
+
+	snprintf(base, sizeof(base), "%s", rt && rt[0] == '/' ? rt : "/tmp");
+	snprintf(dir, sizeof(dir), "%s/hutch-learn-XXXXXX", base);
+	if (!mkdtemp(dir))
+		return fail(f, negative_errno(), "learn", "a scratch directory in %s", base);
+	if (!(c->home_scratch = strdup(dir)))
+		return -ENOMEM;
+	for (int i = 0; i < 2; i++) {
+		snprintf(sub, sizeof(sub), "%s/%s", dir, i ? "work" : "upper");
+		if (mkdir(sub, 0700) < 0)
+			return fail(f, negative_errno(), "learn", "%s", sub);
+	}
+	if ((c->workspace && c->workspace->n_trees) || !getcwd(cwd, sizeof(cwd)) || !home || home[0] != '/' ||
+	    strncmp(cwd, home, hn) != 0 || cwd[hn] != '/' || hn <= 1)
+		return 0;
+	/* a directory holding the workspaces' own state (~/.local, say) cannot be one */
+	_cleanup_free_ char *root = workspace_root(env);
+	size_t cn = strlen(cwd);
+	if (!root || (strncmp(root, cwd, cn) == 0 && (root[cn] == '/' || root[cn] == '\0')))
+		return 0;
+	return workspace_opt_workspace(c, cwd, f);
+}
+
+static void learn_scratch_remove(const struct config *c)
+{
+	const char *slash = c->home_scratch ? strrchr(c->home_scratch, '/') : NULL;
+	char parent[PATH_MAX];
+
+	if (!slash)
+		return;
+	snprintf(parent, sizeof(parent), "%.*s", (int)(slash - c->home_scratch), c->home_scratch);
+	_cleanup_close_ int fd = open(parent[0] ? parent : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0)
+		workspace_remove_tree(fd, slash + 1);
+}
+
 /* The permissive run: the home read-only, user-mode networking where one is installed. */
 static int learn_config(struct config *c, const struct learn_args *a, struct collector *col, char **env,
 			struct failure *f)
@@ -412,8 +463,11 @@ static int learn_config(struct config *c, const struct learn_args *a, struct col
 		return -ENOMEM;
 	c->report->learn = true;
 	c->report->extra = &col->sink;
-	if (!a->home_given)
+	if (!a->home_given) {
 		c->home_mode = HOME_RO;
+		if ((r = learn_writable(c, env, f)) < 0)
+			return r;
+	}
 	/* The names come from the egress resolver in its recording mode: every name resolves,
 	 * and each is an event (issue 11). Not on the host's network, which it cannot watch. */
 	if (!(c->share & SHARE_NET) && c->net != NET_HOST && !(a->net_given && c->net == NET_NONE)) {
@@ -485,7 +539,7 @@ static int learn_fail(const struct failure *f)
 	char line[FAILURE_STAGE_MAX + FAILURE_DETAIL_MAX + 128];
 
 	failure_format(f, line, sizeof(line));
-	fprintf(stderr, "hutch: %s\n", line);
+	fprintf(stderr, "hutch: %s\n", ESC(line));
 	return EXIT_LAUNCHER;
 }
 
@@ -522,16 +576,16 @@ static int finish_output(FILE *out, const char *tmp, const struct learn_args *a,
 
 	if (!ok) {
 		unlink(tmp);
-		fprintf(stderr, "hutch learn: %s: the profile could not be written\n", a->output);
+		fprintf(stderr, "hutch learn: %s: the profile could not be written\n", ESC(a->output));
 		return EXIT_LAUNCHER;
 	}
 	if (status != 0)
 		fprintf(stderr,
 			"hutch learn: the command failed (exit status %d); the profile is written to %s "
 			"all the same, from what the run did until then\n",
-			status, a->output);
+			status, ESC(a->output));
 	else
-		fprintf(stderr, "hutch learn: the profile is written to %s\n", a->output);
+		fprintf(stderr, "hutch learn: the profile is written to %s\n", ESC(a->output));
 	return status;
 }
 
@@ -557,10 +611,17 @@ static int learn_run(struct learn_args *a, char **env)
 	}
 	if (r < 0 || f.stage[0])
 		learn_fail(&f);
+	if (r == 0 && rep.workspace_pending[0])
+		fprintf(
+		    stderr,
+		    "hutch learn: what the command changed in the current directory waits in workspace %s: "
+		    "hutch changes %s, then hutch apply or hutch discard\n",
+		    ESC(rep.workspace_pending), ESC(rep.workspace_pending));
 	if (r == 0)
 		r = finish_output(out, tmp, a, &col, &c, rep.status);
 	else
 		r = EXIT_LAUNCHER;
+	learn_scratch_remove(&c);
 	config_free(&c);
 	collector_free(&col);
 	return r;

@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config.h"
+#include "escape.h"
 #include "failure.h"
 #include "macro.h"
 #include "state.h"
@@ -107,22 +109,31 @@ static void format_age(long long secs, char *buf, size_t size)
 		snprintf(buf, size, "%lldd", secs / 86400);
 }
 
+/* One argument of the command line, quoted when it holds a space or is empty, so that the
+ * column reads as the words that were run. */
+static void print_arg(const char *a)
+{
+	bool quote = !a[0] || strpbrk(a, " '\"");
+
+	printf(quote ? " '%s'" : " %s", ESC(a));
+}
+
 static void print_table(const struct sandboxes *s, long long now)
 {
 	int w = 4;
 	char age[32];
 
 	for (size_t i = 0; i < s->n; i++)
-		if ((int)strlen(s->v[i].name) > w)
-			w = (int)strlen(s->v[i].name);
+		if ((int)strlen(ESC(s->v[i].name)) > w)
+			w = (int)strlen(ESC(s->v[i].name));
 	printf("%-*s %8s %8s %5s %-12s %s\n", w, "NAME", "LAUNCHER", "PID1", "AGE", "PROFILE", "COMMAND");
 	for (size_t i = 0; i < s->n; i++) {
 		const struct state_record *r = &s->v[i];
 		format_age(now - r->started, age, sizeof(age));
-		printf("%-*s %8d %8d %5s %-12s", w, r->name, (int)r->launcher_pid, (int)r->pid1, age,
-		       r->profile && r->profile[0] ? r->profile : "-");
+		printf("%-*s %8d %8d %5s %-12s", w, ESC(r->name), (int)r->launcher_pid, (int)r->pid1, age,
+		       r->profile && r->profile[0] ? ESC(r->profile) : "-");
 		for (char **a = r->command; a && *a; a++)
-			printf(" %s", *a);
+			print_arg(*a);
 		putchar('\n');
 	}
 }
@@ -181,9 +192,9 @@ int cmd_list(int argc, char **argv, char **env)
 	/* Without a runtime dir no launcher keeps a record: nothing to list, and no error. */
 	if (runtime_dir && collect_sandboxes(runtime_dir, &s, &f) < 0) {
 		failure_format(&f, line, sizeof(line));
-		fprintf(stderr, "hutch: %s\n", line);
+		fprintf(stderr, "hutch: %s\n", ESC(line));
 		sandboxes_free(&s);
-		return EXIT_FAILURE;
+		return EXIT_LAUNCHER;
 	}
 	/* The workspaces with changes under review: a table of their own, "workspaces" in JSON. */
 	long long now = (long long)time(NULL);
@@ -194,5 +205,5 @@ int cmd_list(int argc, char **argv, char **env)
 	if (!json)
 		cmd_list_workspaces(env, false, now, format_age);
 	sandboxes_free(&s);
-	return fflush(stdout) == 0 ? 0 : EXIT_FAILURE;
+	return fflush(stdout) == 0 ? 0 : EXIT_LAUNCHER;
 }

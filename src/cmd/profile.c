@@ -12,11 +12,12 @@
 #include <sys/stat.h>
 
 #include "config.h"
+#include "escape.h"
 #include "firejail/firejail.h"
 #include "profile.h"
 #include "strv.h"
 
-#define EXIT_PROFILE_ERROR 1
+#define EXIT_PROFILE_ERROR 1 /* check: a profile has errors (a finding, not a failure) */
 #define EXIT_USAGE	   2
 
 static const char usage[] = "usage: hutch profile show NAME|PATH\n"
@@ -29,14 +30,14 @@ static void print_failure(const struct failure *f)
 	char line[FAILURE_STAGE_MAX + FAILURE_DETAIL_MAX + 128];
 
 	failure_format(f, line, sizeof(line));
-	fprintf(stderr, "hutch: %s\n", line);
+	fprintf(stderr, "hutch: %s\n", ESC(line));
 }
 
 static void print_diags(const struct profile *p)
 {
 	for (size_t i = 0; i < p->n_diags; i++)
-		fprintf(stderr, "%s: %s: %s\n", p->diags[i].where,
-			p->diags[i].kind == PROFILE_ERROR ? "error" : "warning", p->diags[i].msg);
+		fprintf(stderr, "%s: %s: %s\n", ESC(p->diags[i].where),
+			p->diags[i].kind == PROFILE_ERROR ? "error" : "warning", ESC(p->diags[i].msg));
 }
 
 /* ---- firejail's profiles (src/firejail) --------------------------------------------------- */
@@ -166,7 +167,7 @@ static int show(const struct profile_env *e, const char *arg, char **host_env)
 		print_failure(&f);
 	profile_free(&p);
 	config_free(&c);
-	return r < 0 ? EXIT_PROFILE_ERROR : 0;
+	return r < 0 ? EXIT_LAUNCHER : 0;
 }
 
 /* What only the whole configuration can tell (e.g. hostname with share-uts), as a run would
@@ -190,7 +191,7 @@ static int check_whole(struct profile *p, const char *path, char **host_env)
 	if (r == 0 && (r = config_finish(&c, host_env, &f)) < 0) {
 		char line[FAILURE_STAGE_MAX + FAILURE_DETAIL_MAX + 128];
 		failure_format(&f, line, sizeof(line));
-		fprintf(stderr, "%s: error: %s\n", path, line);
+		fprintf(stderr, "%s: error: %s\n", ESC(path), ESC(line));
 	}
 	config_free(&c);
 	return r;
@@ -227,7 +228,8 @@ static int check_one(const struct profile_env *e, const char *arg, char **host_e
 		whole = check_whole(&p, path, host_env);
 	print_diags(&p);
 	if (r == 0 && whole == 0 && p.n_errors == 0)
-		printf("%s: ok (%zu directives from %zu files)\n", path, p.n_entries, strv_length(p.files));
+		printf("%s: ok (%zu directives from %zu files)\n", ESC(path), p.n_entries,
+		       strv_length(p.files));
 	r = r < 0 ? r : p.n_errors ? -EINVAL : whole;
 	profile_free(&p);
 	return r;
@@ -290,9 +292,10 @@ static void print_found(const struct profile_env *e, const struct found *v, size
 	const char *kind = kind_name(e->dirs[x->dir].kind);
 	bool local = strcmp(x->name + strlen(x->name) - 6, ".local") == 0;
 
-	printf("%-28s %-8s %s/%s", x->name, kind, e->dirs[x->dir].path, x->name);
+	printf("%-28s %-8s %s/%s", ESC(x->name), kind, ESC(e->dirs[x->dir].path), ESC(x->name));
 	if (local)
-		printf("  (override, read after %.*s.profile)", (int)(strlen(x->name) - 6), x->name);
+		printf("  (override, read after %.*s.profile)", (int)(strlen(ESC(x->name)) - 6),
+		       ESC(x->name));
 	else if (i > 0 && strcmp(v[i - 1].name, x->name) == 0)
 		printf("  (shadowed by the %s one)", kind_name(e->dirs[v[i - 1].dir].kind));
 	else if (i + 1 < n && strcmp(v[i + 1].name, x->name) == 0)
@@ -309,7 +312,8 @@ static int list(const struct profile_env *e)
 	printf("# searched in this order, the first found wins:\n");
 	for (size_t i = 0; i < e->n_dirs; i++) {
 		DIR *d = opendir(e->dirs[i].path);
-		printf("#   %s (%s)%s\n", e->dirs[i].path, kind_name(e->dirs[i].kind), d ? "" : " - absent");
+		printf("#   %s (%s)%s\n", ESC(e->dirs[i].path), kind_name(e->dirs[i].kind),
+		       d ? "" : " - absent");
 		if (d)
 			closedir(d);
 		if (r == 0)
@@ -324,7 +328,7 @@ static int list(const struct profile_env *e)
 	free(v);
 	if (r < 0)
 		fprintf(stderr, "hutch: profile list: %s\n", strerror(-r));
-	return r < 0 ? EXIT_PROFILE_ERROR : 0;
+	return r < 0 ? EXIT_LAUNCHER : 0;
 }
 
 int cmd_profile(int argc, char **argv, char **host_env)
@@ -349,7 +353,7 @@ int cmd_profile(int argc, char **argv, char **host_env)
 	}
 	if (profile_env_init(&e, host_env, &f) < 0) {
 		print_failure(&f);
-		return EXIT_PROFILE_ERROR;
+		return EXIT_LAUNCHER;
 	}
 	if (strcmp(verb, "show") == 0)
 		status = show(&e, argv[2], host_env);

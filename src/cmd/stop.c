@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config.h"
+#include "escape.h"
 #include "failure.h"
 #include "macro.h"
 #include "state.h"
@@ -185,14 +187,14 @@ int cmd_stop(int argc, char **argv, char **env)
 	r = stop_run(&s, &f);
 	if (r < 0) {
 		failure_format(&f, line, sizeof(line));
-		fprintf(stderr, "hutch: %s\n", line);
+		fprintf(stderr, "hutch: %s\n", ESC(line));
 	} else if (s.was_stale)
-		fprintf(stderr, "hutch: %s was not running; its stale record is removed\n", s.name);
+		fprintf(stderr, "hutch: %s was not running; its stale record is removed\n", ESC(s.name));
 	else if (s.killed)
-		fprintf(stderr, "hutch: %s did not end within %g s of SIGTERM; killed\n", s.name,
+		fprintf(stderr, "hutch: %s did not end within %g s of SIGTERM; killed\n", ESC(s.name),
 			s.timeout_ms / 1000.0);
 	state_record_free(&s.rec);
 	safe_close(s.launcher_fd);
 	safe_close(s.pid1_fd);
-	return r < 0 ? EXIT_FAILURE : 0;
+	return r < 0 ? EXIT_LAUNCHER : 0;
 }

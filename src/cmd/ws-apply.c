@@ -18,6 +18,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "failure.h"
 #include "macro.h"
 #include "strv.h"
@@ -381,7 +382,7 @@ static int host_parent(struct applier *a, const char *rel, const char **ret_name
 	return fd;
 }
 
-static bool beneath(const char *p, const char *dir)
+bool ws_beneath(const char *p, const char *dir)
 {
 	size_t n = strlen(dir);
 
@@ -393,8 +394,23 @@ static bool beneath(const char *p, const char *dir)
 static void refuse(struct applier *a, const char *rel, const char *why)
 {
 	a->refused++;
-	fprintf(a->o->log, "hutch: apply: %s%s%s: %s\n", a->o->shown_dir, strcmp(rel, ".") ? "/" : "",
-		strcmp(rel, ".") ? rel : "", why);
+	if (strstr(why, "changed on the host since the start")) {
+		const char *base = strrchr(rel, '/');
+		bool git_index = base && strcmp(base, "/index") == 0 && base - rel >= 4 &&
+				 strncmp(base - 4, ".git", 4) == 0 && (base - rel == 4 || base[-5] == '/');
+		fprintf(
+		    a->o->log,
+		    "hutch: apply: %s%s%s: %s; --overwrite %s takes the sandbox's, --drop %s keeps the host's%s\n",
+		    ESC(a->o->shown_dir), strcmp(rel, ".") ? "/" : "", strcmp(rel, ".") ? ESC(rel) : "", why,
+		    ESC(rel), ESC(rel),
+		    git_index ? " (git rewrites .git/index at every git status on the host, so this is "
+				"usually that: --overwrite keeps what was staged in the sandbox, and the "
+				"host's next git status refreshes the rest)"
+			      : "");
+		return;
+	}
+	fprintf(a->o->log, "hutch: apply: %s%s%s: %s\n", ESC(a->o->shown_dir), strcmp(rel, ".") ? "/" : "",
+		strcmp(rel, ".") ? ESC(rel) : "", why);
 }
 
 /* Whether the host's rel differs from the start record: a directory by its type only (its
@@ -413,6 +429,27 @@ static bool host_changed(const struct applier *a, const char *rel, const struct 
 	       s->mtime_ns != (int64_t)now->st_mtim.tv_sec * 1000000000 + now->st_mtim.tv_nsec ||
 	       s->ctime_ns != (int64_t)now->st_ctim.tv_sec * 1000000000 + now->st_ctim.tv_nsec ||
 	       (s->mode & 07777) != (now->st_mode & 07777);
+}
+
+static bool tree_unchanged(const struct applier *a, int dfd, const char *rel, char *bad, size_t badlen);
+
+bool ws_conflict(const char *dir, const struct ws_start *start, const struct ws_change *e)
+{
+	struct ws_apply_opts o = { .start = start };
+	struct applier a = { .o = &o };
+	char path[8192];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, e->path);
+	bool exists = lstat(path, &st) == 0;
+	if (strcmp(e->path, ".") == 0 || host_changed(&a, e->path, &st, exists))
+		return strcmp(e->path, ".") != 0;
+	/* a directory the sandbox removed or replaced: what the host changed inside it */
+	if (!exists || !S_ISDIR(st.st_mode) || (e->kind != 'D' && e->type == WS_DIR))
+		return false;
+	char bad[4096];
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	return fd < 0 || !tree_unchanged(&a, fd, e->path, bad, sizeof(bad));
 }
 
 /* Every entry of the host's directory rel unchanged since the start (before deleting it). */
@@ -589,18 +626,61 @@ static int apply_rename(struct applier *a, const struct ws_change *e, int pfd, c
 	return r;
 }
 
+static bool under_any(char **v, const char *rel)
+{
+	for (; v && *v; v++)
+		if (ws_beneath(rel, *v))
+			return true;
+	return false;
+}
+
+/* The paths of the command line, --overwrite's and --drop's alike: all when there are none. */
 static bool selected(const struct applier *a, const struct ws_change *e, bool *ret_ancestor)
 {
+	char **lists[] = { a->o->paths, a->o->overwrite, a->o->drop };
+
 	*ret_ancestor = false;
-	if (!a->o->paths)
+	if (!a->o->paths && !a->o->overwrite && !a->o->drop)
 		return true;
-	for (char **p = a->o->paths; *p; p++) {
-		if (beneath(e->path, *p))
-			return true;
-		if (e->type == WS_DIR && e->kind != 'D' && beneath(*p, e->path))
-			*ret_ancestor = true;
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(lists); i++)
+		for (char **p = lists[i]; p && *p; p++) {
+			if (ws_beneath(e->path, *p))
+				return true;
+			if (e->type == WS_DIR && e->kind != 'D' && ws_beneath(*p, e->path))
+				*ret_ancestor = true;
+		}
 	return *ret_ancestor;
+}
+
+static void say(const struct applier *a, const char *what, const struct ws_change *e)
+{
+	if (a->o->out)
+		fprintf(a->o->out, "%s %c %s%s%s\n", what, e->kind, ESC(a->o->shown_dir),
+			strcmp(e->path, ".") ? "/" : "", strcmp(e->path, ".") ? ESC(e->path) : "");
+}
+
+/* --drop: the sandbox's change leaves the upper; the host's object stays as it is. */
+static int drop_one(struct applier *a, const struct ws_change *e, bool *done)
+{
+	const char *slash = strrchr(e->path, '/');
+	char parent[4096];
+	int r = 0;
+
+	if (strcmp(e->path, ".") == 0)
+		return 0;
+	snprintf(parent, sizeof(parent), "%.*s", slash ? (int)(slash - e->path) : 1, slash ? e->path : ".");
+	_cleanup_close_ int pfd = open_beneath(a->uroot, parent, O_RDONLY | O_DIRECTORY);
+	if (pfd < 0)
+		return pfd == -ENOENT ? 0 : pfd;
+	if (e->type == WS_DIR && e->kind != 'D')
+		r = workspace_remove_tree(pfd, slash ? slash + 1 : e->path);
+	else if (unlinkat(pfd, slash ? slash + 1 : e->path, 0) < 0 && errno != ENOENT)
+		r = -errno;
+	if (r == 0) {
+		say(a, "dropped", e);
+		*done = true;
+	}
+	return r;
 }
 
 static bool strv_contains(char **v, const char *s)
@@ -614,7 +694,7 @@ static bool strv_contains(char **v, const char *s)
 static bool under_refused(const struct applier *a, const char *rel)
 {
 	for (char **d = a->refused_dirs; d && *d; d++)
-		if (beneath(rel, *d) && strcmp(rel, *d) != 0)
+		if (ws_beneath(rel, *d) && strcmp(rel, *d) != 0)
 			return true;
 	return false;
 }
@@ -622,7 +702,7 @@ static bool under_refused(const struct applier *a, const char *rel)
 static bool protected_path(const struct applier *a, const char *rel)
 {
 	for (char **p = a->o->protect; p && *p; p++)
-		if (beneath(rel, *p))
+		if (ws_beneath(rel, *p))
 			return true;
 	return false;
 }
@@ -637,6 +717,8 @@ static int apply_one(struct applier *a, const struct ws_change *e, bool *done)
 
 	if (!selected(a, e, &ancestor) || under_refused(a, e->path))
 		return 0;
+	if (!ancestor && under_any(a->o->drop, e->path))
+		return drop_one(a, e, done);
 	if (e->kind == 'D' && strv_contains(a->moved, e->path)) {
 		upper_remove(a, e);
 		*done = true;
@@ -656,11 +738,12 @@ static int apply_one(struct applier *a, const struct ws_change *e, bool *done)
 	if (pfd == a->root)
 		name = ".";
 	bool exists = fstatat(pfd, name, &hst, AT_SYMLINK_NOFOLLOW) == 0;
-	bool changed = host_changed(a, e->path, &hst, exists);
+	bool overwrite = under_any(a->o->overwrite, e->path);
+	bool changed = !overwrite && host_changed(a, e->path, &hst, exists);
 	/* The host's directory goes when the sandbox deleted or replaced it: only if nothing in it
 	 * changed on the host either. */
-	if (!changed && exists && S_ISDIR(hst.st_mode) && (e->kind == 'D' || e->type != WS_DIR) &&
-	    strcmp(name, ".")) {
+	if (!changed && !overwrite && exists && S_ISDIR(hst.st_mode) &&
+	    (e->kind == 'D' || e->type != WS_DIR) && strcmp(name, ".")) {
 		_cleanup_close_ int sub = open_beneath(pfd, name, O_RDONLY | O_DIRECTORY);
 		if (sub < 0 || !tree_unchanged(a, sub, e->path, bad, sizeof(bad))) {
 			snprintf(why, sizeof(why), "changed on the host since the start (%s): not applied",
@@ -686,6 +769,8 @@ static int apply_one(struct applier *a, const struct ws_change *e, bool *done)
 	if (r == 0 && e->kind == 'R' && (r = strv_extend(&a->moved, e->from)) < 0)
 		return r;
 	*done = r == 0 && !ancestor;
+	if (*done)
+		say(a, "applied", e);
 	if (r < 0) {
 		snprintf(why, sizeof(why), "%s: not applied",
 			 r == -ESTALE ? "its old place changed on the host" : strerror(-r));

@@ -43,12 +43,21 @@ int ws_collect(const char *lower, const char *upper, struct ws_changes *ret, str
 void ws_changes_free(struct ws_changes *c);
 
 struct ws_apply_opts {
-	char **paths;	/* only these paths (relative to the tree) and what is under them; NULL: all */
-	char **protect; /* refused: protected persistence points */
+	char **paths;	  /* only these paths (relative to the tree) and what is under them; NULL: all */
+	char **overwrite; /* applied although the host changed them too (--overwrite) */
+	char **drop;	  /* the sandbox's change removed, the host's kept (--drop) */
+	FILE *out;	  /* one line per path applied or dropped, when not NULL */
+	char **protect;	  /* refused: protected persistence points */
 	const struct ws_start *start;
 	FILE *log;	       /* one line per refused path */
 	const char *shown_dir; /* the tree's path, for the messages */
 };
+
+/* Whether a path under PATHS (relative) is at or beneath dir (relative, "." for the whole). */
+bool ws_beneath(const char *p, const char *dir);
+
+/* Whether the host's side of e changed since the start too (a conflict, `C` in changes). */
+bool ws_conflict(const char *dir, const struct ws_start *start, const struct ws_change *e);
 
 /* Apply the changes to dir; each change applied is removed from the upper. *ret_refused
  * counts the paths refused (changed on the host since the start, protected, special files). */

@@ -108,7 +108,7 @@ hutch_sub join nope true
 expect_exit 125 "join of no such sandbox: 125"
 like "$err" "no sandbox named nope" "join of no such sandbox: says so"
 hutch_sub join
-expect_exit 125 "join without a name: 125"
+expect_exit 2 "join without a name: a usage error, 2"
 like "$err" "usage: hutch join" "join without a name: the usage"
 
 # A sandbox whose launcher was SIGKILLed is not joined.

@@ -27,7 +27,8 @@ is "$(printf '%s\n' "$out" | awk '$1 == "alpha" { print $2, $3 }')" "${sb_pid[al
 is "$(printf '%s\n' "$out" | awk '$1 == "beta" { print $2, $3 }')" "${sb_pid[beta]} $b_pid1" \
 	"list: beta with its launcher pid and pid 1"
 is "$(printf '%s\n' "$out" | awk 'NR > 1 { print $1 }' | tr '\n' ' ')" "alpha beta " "list: in order of start"
-like "$(printf '%s\n' "$out" | awk '$1 == "alpha"')" "sh -c $SAY_READY; exec sleep 1000\$" "list: the command"
+like "$(printf '%s\n' "$out" | awk '$1 == "alpha"')" "sh -c '$SAY_READY; exec sleep 1000'\$" \
+	"list: the command, a word with spaces quoted"
 
 hutch_sub list --json
 expect_exit 0 "list --json: exit 0"

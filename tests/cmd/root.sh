@@ -46,7 +46,7 @@ XDG_RUNTIME_DIR=$USER_RUN hutch_sub join theirs touch /tmp/pwned
 expect_exit 125 "root cannot join $user's sandbox through $user's runtime dir"
 like "$err" "not yours" "and is told it is not root's"
 XDG_RUNTIME_DIR=$USER_RUN hutch_sub stop theirs
-expect_exit 1 "root cannot stop $user's sandbox through $user's runtime dir"
+expect_exit 125 "root cannot stop $user's sandbox through $user's runtime dir"
 
 # Root with a record of its own that names the user's sandbox as root's: refused at pid 1.
 mkdir -m 0700 "$STATE/theirs"
@@ -56,7 +56,7 @@ hutch_sub join theirs touch /tmp/pwned
 expect_exit 125 "root cannot join $user's sandbox through a forged record"
 like "$err" "runs as uid $uid, not as you" "refused on pid 1's credentials"
 hutch_sub stop theirs
-expect_exit 1 "root cannot stop $user's sandbox through a forged record"
+expect_exit 125 "root cannot stop $user's sandbox through a forged record"
 kill -0 "${sb_pid[theirs]}" 2>/dev/null && ok "$user's sandbox still runs" || not_ok "$user's sandbox still runs"
 _last_cmd="(as $user) $HUTCH join theirs test ! -e /tmp/pwned"
 as_user "$HUTCH" join theirs test ! -e /tmp/pwned </dev/null
@@ -76,7 +76,7 @@ like "$err" "runs as uid 0, not as you" "refused on pid 1's credentials"
 _last_cmd="(as $user) $HUTCH stop mine"
 err=$(as_user "$HUTCH" stop mine 2>&1 </dev/null)
 rc=$?
-expect_exit 1 "$user cannot stop root's sandbox through a forged record"
+expect_exit 125 "$user cannot stop root's sandbox through a forged record"
 kill -0 "${sb_pid[mine]}" 2>/dev/null && ok "root's sandbox still runs" || not_ok "root's sandbox still runs"
 hutch_sub join mine test ! -e /tmp/pwned
 expect_exit 0 "nothing of $user's ran in root's sandbox"

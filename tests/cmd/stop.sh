@@ -54,7 +54,7 @@ like "$err" "not running" "stop: says it was not running"
 [ ! -e "$STATE/st4" ] && ok "stop: its stale record is removed" || not_ok "stop: its stale record is removed"
 
 hutch_sub stop st4
-expect_exit 1 "stop of no such sandbox: exit 1"
+expect_exit 125 "stop of no such sandbox: exit 125"
 like "$err" "no sandbox named st4" "stop of no such sandbox: says so"
 hutch_sub stop
 expect_exit 2 "stop without a name: usage error, exit 2"

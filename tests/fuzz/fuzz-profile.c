@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -15,13 +16,54 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
 static struct profile_env env;
 
-/* Profile directories that exist and stay empty: a NAME include or a NAME.local finds nothing,
- * whatever is installed on the machine. */
-static char dir[4096];
+/* The profile directories: one of the fuzzer's own, the same whatever is installed on the
+ * machine, holding what an include or a NAME.local can find (issue 23: with empty directories
+ * the include and file-finding paths were never reached). The input is read as if it were
+ * dir/input.profile, so that a relative include is looked up beside it. */
+static char dir[4096], input_name[4200];
+
+static const struct {
+	const char *name, *text; /* text NULL: a directory; "|": a fifo */
+} files[] = {
+	{ "inc", NULL },
+	{ "inc/x.inc", "whitelist ~/x\nsetenv A=1\ninclude ../base.profile\n" },
+	{ "base.profile", "net none\nhostname base\n" },
+	{ "loop.inc", "include loop.inc\n" },
+	{ "input.local", "hostname local\n" },
+	{ "base.local", "ignore hostname\n" },
+	{ "fifo.inc", "|" },
+	{ "dir.inc", NULL },
+	{ "bad.inc", "no-such-directive x\n" },
+};
 
 static void remove_dir(void)
 {
+	char path[4200];
+
+	for (size_t i = sizeof(files) / sizeof(*files); i-- > 0;) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i].name);
+		if (files[i].text)
+			unlink(path);
+		else
+			rmdir(path);
+	}
 	rmdir(dir);
+}
+
+static void make_files(void)
+{
+	char path[4200];
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i].name);
+		FILE *out;
+		if (!files[i].text ? mkdir(path, 0700) < 0
+		    : strcmp(files[i].text, "|") == 0
+			? mkfifo(path, 0600) < 0
+			: !(out = fopen(path, "we")) || fputs(files[i].text, out) < 0 || fclose(out) != 0)
+			abort();
+	}
+	snprintf(input_name, sizeof(input_name), "%s/input.profile", dir);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -35,6 +77,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (!mkdtemp(dir))
 		abort();
 	atexit(remove_dir);
+	make_files();
 	snprintf(shipped, sizeof(shipped), "HUTCH_PROFILE_PATH=%s", dir);
 	snprintf(config, sizeof(config), "XDG_CONFIG_HOME=%s", dir);
 	if (profile_env_init(&env, host_env, &f) < 0)
@@ -92,8 +135,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	struct profile p = { 0 };
 	struct failure f = { 0 };
 	struct config c;
-	int r = profile_load_buffer(&env, "/fuzz/input.profile", (const char *)data, size, PROFILE_KEEP_GOING,
-				    &p, &f);
+	int r = profile_load_buffer(&env, input_name, (const char *)data, size, PROFILE_KEEP_GOING, &p, &f);
 
 	config_init(&c);
 	profile_apply(&p, &c, PROFILE_KEEP_GOING, &f);

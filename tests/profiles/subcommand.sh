@@ -72,11 +72,11 @@ is "$(printf '%s\n' "$out" | directive_lines)" "$(directive_lines <"$TEST_TMP/q2
 	"round trip with quotes, escapes, '#', '~' and UTF-8"
 
 run_profile show no-such-profile
-is "$rc" 1 "show of an unknown profile: exit 1"
+is "$rc" 125 "show of an unknown profile: exit 125 (issue 23: one rule for subcommands)"
 like "$err" "no profile named 'no-such-profile'" "… and says so"
 printf 'hostname "bad name"\n' >"$TEST_TMP/bad.profile"
 run_profile show "$TEST_TMP/bad.profile"
-is "$rc" 1 "show of a profile with a bad value: exit 1"
+is "$rc" 125 "show of a profile with a bad value: exit 125"
 like "$err" "bad\.profile:1:1: error: hostname: 'bad name' is not a valid host name" "… with its position"
 
 # ---- check

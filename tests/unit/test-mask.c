@@ -2,6 +2,7 @@
  * the mount plan (workspace.c, mountplan.c). No privileges. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "failure.h"
@@ -63,8 +64,15 @@ static void test_plan(void)
 {
 	struct config c;
 	struct failure f = { 0 };
-	char *env[] = { (char *)"HOME=/nonexistent-home", (char *)"XDG_STATE_HOME=/var/empty/state", NULL };
+	/* a named sandbox needs a runtime dir of the caller's (issue 23) */
+	char rt[64] = "/tmp/hutch-test-mask.XXXXXX", rt_env[96];
+	char *env[] = { (char *)"HOME=/nonexistent-home", (char *)"XDG_STATE_HOME=/var/empty/state", rt_env,
+			NULL };
 	char *argv[] = { (char *)"true", NULL };
+
+	if (!mkdtemp(rt))
+		strcpy(rt, "/nonexistent");
+	snprintf(rt_env, sizeof(rt_env), "XDG_RUNTIME_DIR=%s", rt);
 
 	config_init(&c);
 	c.argv = NULL;
@@ -92,6 +100,7 @@ static void test_plan(void)
 	TAP_STREQ(ov && ov->layers ? ov->layers[0] : NULL, "/tmp", "its lower is the directory");
 	TAP_STREQ(mountplan_op_name(MP_OVERLAY_AT), "overlay-at", "the op has a name");
 	config_free(&c);
+	rmdir(rt);
 }
 
 int main(void)

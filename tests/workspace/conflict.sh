@@ -35,5 +35,6 @@ is "$(cat "$W/nested/a/deep.txt") $(cat "$W/new.txt")" $'deep\nsandbox new' "the
 like "$(cat "$TEST_TMP/apply.err")" "$W/docs: changed on the host since the start \(docs/host-added.md\)" \
 	"a directory the sandbox deleted is kept when the host added to it, and named"
 check "with the host's new file" test -f "$W/docs/host-added.md"
-is "$(changes_list conf "$W")" "D dir docs
-M file text.txt" "the refused changes stay under review"
+is "$(changes_list conf "$W")" "C dir docs (deleted in the sandbox, changed on the host too)
+C file text.txt (modified in the sandbox, changed on the host too)" \
+	"the refused changes stay under review, marked C"

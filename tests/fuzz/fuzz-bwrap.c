@@ -1,0 +1,61 @@
+/* libFuzzer target for hutch-bwrap's command line (src/bwrap/bwrap-cli.c): any bytes split at
+ * NUL into an argv, parsed into a scratch config and freed. An argument naming an fd makes the
+ * parser take it (close-on-exec, closed with the config): the standard fds are put back after
+ * each input. Built and run by tests/fuzz/run, not by meson; no privileges. */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bwrap/bwrap.h"
+#include "config.h"
+#include "failure.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
+
+#define MAX_ARGS 256
+
+static int saved[3];
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	for (int i = 0; i < 3; i++)
+		if ((saved[i] = fcntl(i, F_DUPFD_CLOEXEC, 100)) < 0)
+			abort();
+	return 0;
+}
+
+static void restore_std_fds(void)
+{
+	for (int i = 0; i < 3; i++) {
+		if (fcntl(i, F_GETFD) < 0 || (fcntl(i, F_GETFD) & FD_CLOEXEC))
+			dup2(saved[i], i);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+{
+	char *buf = malloc(size + 1), *argv[MAX_ARGS + 2];
+	int argc = 0;
+	enum bwrap_action action;
+	struct failure f = { 0 };
+	struct config c;
+
+	if (!buf)
+		return 0;
+	memcpy(buf, data, size);
+	buf[size] = '\0';
+	argv[argc++] = "bwrap";
+	for (char *p = buf; p < buf + size && argc < MAX_ARGS; p += strlen(p) + 1)
+		argv[argc++] = p;
+	argv[argc] = NULL;
+	config_init(&c);
+	bwrap_parse(argc, argv, &c, &action, &f);
+	bwrap_config_free(c.bwrap); /* as hutch-bwrap's main does: config_free() leaves it */
+	c.bwrap = NULL;
+	config_free(&c);
+	free(buf);
+	restore_std_fds();
+	return 0;
+}
