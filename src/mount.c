@@ -221,6 +221,19 @@ static int bind_tree(const struct mount_ctx *m, const struct mp_entry *e, struct
 	return TAKE_FD(tree);
 }
 
+/* After an ELOOP from open_source(): a magic link when following every link gets further (a
+ * plain symlink loop fails the same way both times). */
+static bool through_magic_link(const struct mount_ctx *m, const char *src)
+{
+	int fd = openat(m->oldroot_fd, src + 1, O_PATH | O_CLOEXEC);
+
+	if (fd >= 0) {
+		close(fd);
+		return true;
+	}
+	return errno != ELOOP;
+}
+
 static int do_bind(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
 {
 	_cleanup_close_ int tree = take_pre(m, e);
@@ -237,7 +250,7 @@ static int do_bind(const struct mount_ctx *m, const struct mp_entry *e, struct f
 		return 0;
 	/* open_source() follows no /proc magic link (/proc/self/fd/N, /proc/PID/root): what one
 	 * names is the opener's, and pid 1 would bind its own, not the caller's */
-	if (tree == -ELOOP)
+	if (tree == -ELOOP && !(e->flags & MPF_COMPAT) && through_magic_link(m, e->src))
 		return failx(
 		    f, "bind",
 		    "%s: goes through a /proc magic link (an fd or a process's root), which hutch does "

@@ -120,7 +120,7 @@ static int import_firejail(const struct profile_env *e, char **host_env, int arg
 			"hutch: profile import: no firejail profile named '%s' in ~/.config/firejail "
 			"or %s\n",
 			arg, FJ_SYSTEM_DIR);
-		return EXIT_PROFILE_ERROR;
+		return EXIT_LAUNCHER;
 	}
 	if (r == 0)
 		r = fj_translate_checked(e, host_env, path, &res);
@@ -137,7 +137,7 @@ static int import_firejail(const struct profile_env *e, char **host_env, int arg
 		}
 	}
 	fj_result_free(&res);
-	return r < 0 ? EXIT_PROFILE_ERROR : 0;
+	return r < 0 ? EXIT_LAUNCHER : 0;
 }
 
 static int show(const struct profile_env *e, const char *arg, char **host_env)
@@ -151,7 +151,7 @@ static int show(const struct profile_env *e, const char *arg, char **host_env)
 	/* as a run picks it: hutch's own profile of that name first, else firejail's */
 	if (!strchr(arg, '/') && profile_find(e, arg, &path) == -ENOENT &&
 	    (r = show_firejail(e, host_env, arg)) != -ENOENT)
-		return r < 0 ? EXIT_PROFILE_ERROR : 0;
+		return r < 0 ? EXIT_LAUNCHER : 0;
 	free(TAKE_PTR(path));
 	config_init(&c);
 	r = profile_resolve(e, arg, &path, &f);

@@ -23,7 +23,8 @@ run_hutch -- sh -c 'exit 0'
 is "$err" "" "... nothing at all on stderr"
 
 if command -v mousepad >/dev/null; then
-	run_hutch -- mousepad --version
+	# no profile: firejail's mousepad profile (firejail-profiles) asks for a display itself
+	run_hutch --noprofile -- mousepad --version
 	like "$err" "^hutch: $hint" "mousepad (GTK) without a display gets the hint"
 else
 	skip "mousepad is not installed (Debian: mousepad)"

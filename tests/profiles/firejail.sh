@@ -123,7 +123,7 @@ printf '# mine\nfirejail-profiles off\n' >"$XDG_CONFIG_HOME/hutch/hutch.conf"
 run_hutch -v cat "$HOME/docs/a.txt"
 like "$err" "profile: $SHIPPED/default\.profile" "firejail-profiles off in hutch.conf: hutch's default"
 run_profile show cat
-expect_exit 1 "firejail-profiles off in hutch.conf: profile show does not offer firejail's either"
+expect_exit 125 "firejail-profiles off in hutch.conf: profile show does not offer firejail's either"
 run_hutch -v --firejail-profiles=strict cat "$HOME/docs/a.txt"
 like "$err" "profile: $FJ/cat\.profile" "the command line wins over hutch.conf"
 printf 'firejail-profiles sometimes\n' >"$XDG_CONFIG_HOME/hutch/hutch.conf"
@@ -180,6 +180,6 @@ expect_exit 0 "the imported profile passes hutch profile check"
 run_hutch --profile "$TEST_TMP/imported.profile" -- cat "$HOME/docs/b.txt"
 is "$out" kept "the imported profile runs as the translation did"
 run_profile import firejail nosuch
-expect_exit 1 "import of a missing firejail profile fails"
+expect_exit 125 "import of a missing firejail profile fails"
 
 done_testing
