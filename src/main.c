@@ -81,6 +81,10 @@ static int apply_profile(const struct config *cmdline, struct config *c, char **
 	}
 	if ((r = profile_env_init(&e, host_env, f)) < 0)
 		return r;
+	for (size_t i = 0; i < e.n_dirs; i++)
+		if (e.dirs[i].kind == PROFILE_DIR_SHIPPED)
+			log_verbose(cmdline->verbose, "profile: shipped profiles from %s%s", e.dirs[i].path,
+				    e.uninstalled ? " (this binary runs from its build directory)" : "");
 	r = profile_select(&e, cmdline->profile, cmdline->argv[0], &path, f);
 	log_verbose(cmdline->verbose, "profile: %s", path ? path : "none found");
 	if (r == 0 && path)
