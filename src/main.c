@@ -89,6 +89,10 @@ static int apply_profile(const struct config *cmdline, struct config *c, char **
 	}
 	if ((r = profile_env_init(&e, host_env, f)) < 0)
 		return r;
+	for (size_t i = 0; i < e.n_dirs; i++)
+		if (e.dirs[i].kind == PROFILE_DIR_SHIPPED)
+			log_verbose(cmdline->verbose, "profile: shipped profiles from %s%s", e.dirs[i].path,
+				    e.uninstalled ? " (this binary runs from its build directory)" : "");
 	r = apply_firejail(cmdline, c, host_env, &e, p, &fallback, f);
 	if (r != 0) {
 		profile_env_free(&e);

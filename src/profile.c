@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -102,8 +103,45 @@ static int env_add_dir(struct profile_env *e, const char *path, size_t len, enum
 	return 0;
 }
 
+/* Whether this binary is the one in the build directory it was built in (HUTCH_BUILD_DIR, from
+ * meson): such a binary was not installed, so its shipped profiles are the source tree's, not
+ * HUTCH_DATADIR's (absent or older). An installed binary lives elsewhere and never looks into a
+ * build tree. */
+static bool running_uninstalled(void)
+{
+#if defined(HUTCH_BUILD_DIR) && defined(HUTCH_SOURCE_DIR)
+	char exe[PATH_MAX], build[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return false;
+	exe[n] = '\0';
+	if (!(slash = strrchr(exe, '/')))
+		return false;
+	*slash = '\0';
+	/* /proc/self/exe is canonical; the build dir meson names may hold a symlink */
+	return strcmp(exe, HUTCH_BUILD_DIR) == 0 ||
+	       (realpath(HUTCH_BUILD_DIR, build) && strcmp(exe, build) == 0);
+#else
+	return false;
+#endif
+}
+
+static int env_add_shipped(struct profile_env *e)
+{
+	const char *dir = HUTCH_DATADIR "/profiles";
+
+#ifdef HUTCH_SOURCE_DIR
+	if ((e->uninstalled = running_uninstalled()))
+		dir = HUTCH_SOURCE_DIR "/profiles";
+#endif
+	return env_add_dir(e, dir, strlen(dir), PROFILE_DIR_SHIPPED);
+}
+
 /* user, then /etc, then the shipped set: $HUTCH_PROFILE_PATH (for tests and packagers: a
- * colon-separated list that stands in for the shipped directory) or HUTCH_DATADIR/profiles. */
+ * colon-separated list that stands in for the shipped directory) or HUTCH_DATADIR/profiles
+ * (the source tree's profiles/ for a binary run from its build directory). */
 static int env_fill_dirs(struct profile_env *e, char **host_env)
 {
 	const char *list = strv_env_get(host_env, "HUTCH_PROFILE_PATH");
@@ -116,8 +154,7 @@ static int env_fill_dirs(struct profile_env *e, char **host_env)
 	if (r == 0)
 		r = env_add_dir(e, SYSTEM_PROFILE_DIR, strlen(SYSTEM_PROFILE_DIR), PROFILE_DIR_SYSTEM);
 	if (r == 0 && !list)
-		return env_add_dir(e, HUTCH_DATADIR "/profiles", strlen(HUTCH_DATADIR "/profiles"),
-				   PROFILE_DIR_SHIPPED);
+		return env_add_shipped(e);
 	for (const char *p = list; r == 0 && p && *p;) {
 		size_t len = strcspn(p, ":");
 		if (p[0] == '/') /* a relative entry would depend on where hutch is started */

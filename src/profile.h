@@ -41,6 +41,7 @@ struct profile_env {
 	uid_t uid;
 	struct profile_dir *dirs; /* highest precedence first: user, system, shipped */
 	size_t n_dirs;
+	bool uninstalled; /* the shipped set is the source tree's: this binary runs from its build dir */
 };
 
 /* One directive line, its argument with quotes removed and macros filled. */

@@ -20,6 +20,16 @@
 set -u
 export LC_ALL=C
 
+# Each test starts with every signal at its default disposition, whatever its caller ignored
+# (nohup ignores SIGHUP; a shell's background jobs ignore SIGINT and SIGQUIT; meson passes
+# both on): a shell can neither trap nor reset a signal ignored on entry, and every command
+# inherits it, so the checks of signal delivery would test the caller instead of hutch. The
+# script is started again, once, under env --default-signal (coreutils 9).
+if [ -z "${_HUTCH_TEST_SIGNALS:-}" ] && ! grep -q '^SigIgn:[[:space:]]*0*$' "/proc/$$/status" 2>/dev/null; then
+	export _HUTCH_TEST_SIGNALS=1
+	exec env --default-signal "$BASH" "$0" "$@"
+fi
+
 # ---- TAP ------------------------------------------------------------------------------------
 
 _tap_n=0

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `meson install` (into a scratch DESTDIR) puts the binary, the man pages and the completions
-# where Debian's man-db, bash-completion, zsh and fish look for them, under the prefix.
+# where Debian's man-db, bash-completion, zsh and fish look for them.
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/lib-docs.sh"
 
@@ -51,8 +51,15 @@ else
 	not_installed "$(under "$bindir")/hutch-veth" "-Dveth_helper=false"
 fi
 installed "$(under "$datadir")/bash-completion/completions/hutch"
-installed "$(under "$datadir")/zsh/vendor-completions/_hutch"
-installed "$(under "$datadir")/fish/vendor_completions.d/hutch.fish"
+# Under /usr the shells' vendor directories; under another prefix the ones each shell reads
+# by itself there (tests/docs/stock-shells.sh runs them).
+if [ "$prefix" = /usr ]; then
+	installed "$(under "$datadir")/zsh/vendor-completions/_hutch"
+	installed "$(under "$datadir")/fish/vendor_completions.d/hutch.fish"
+else
+	installed "$(under "$datadir")/zsh/site-functions/_hutch"
+	installed /etc/fish/completions/hutch.fish
+fi
 if compgen -G "$BUILT_MAN/*.scd" >/dev/null; then
 	for scd in "$HUTCH_SRCDIR"/man/*.scd; do
 		page=$(basename "$scd" .scd)

@@ -71,8 +71,7 @@ read_line "$ready" 20
 sub apply busy
 one_line "apply of a workspace in use" 125 "busy is in use by a running sandbox"
 run_hutch --workspace "$W" --name busy -- true
-# the sandbox's record is found first where a runtime dir keeps records (always, since --name
-# needs one: issue 23)
+# The name is checked first (state_validate), the workspace's lock after it: either refuses.
 one_line "a second sandbox on a workspace in use" 125 "workspace busy is in use|a sandbox named busy is running already"
 kill -KILL "$hutch_pid"; wait "$hutch_pid" 2>/dev/null
 run_hutch --workspace "$W/docs" --name busy -- true

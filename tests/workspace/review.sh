@@ -19,12 +19,14 @@ if [ "${2:-}" = cross-fs ]; then
 	set -- "${1:-kernel}"
 fi
 plan 11
+# meson runs the three variants at once, under one XDG_RUNTIME_DIR: one sandbox name each.
+NAME=rev-$(printf '%s' "$driver" | tr -c 'a-z' -)
 
 W=$TEST_TMP/proj
 make_tree "$W"
 before=$(tree_hash "$W")
 
-run_hutch --overlay-driver "$1" --workspace "$W" --name rev -- sh -c '
+run_hutch --overlay-driver "$1" --workspace "$W" --name "$NAME" -- sh -c '
 	set -e
 	cd "$1"
 	echo new >new.txt
@@ -40,8 +42,8 @@ expect_exit 0 "[$driver] the sandbox ran its edits"
 merged=$out
 
 is "$(tree_hash "$W")" "$before" "[$driver] the host tree is byte-identical after the run"
-check "[$driver] the upper is kept in the state dir" test -d "$STATE/rev/0/upper"
-check "[$driver] the manifest names the tree" grep -qx "dir 0 $W $W" "$STATE/rev/manifest"
+check "[$driver] the upper is kept in the state dir" test -d "$STATE/$NAME/0/upper"
+check "[$driver] the manifest names the tree" grep -qx "dir 0 $W $W" "$STATE/$NAME/manifest"
 
 expected="A file new.txt
 D file bin.dat
@@ -54,19 +56,19 @@ D file nested/a/deep.txt
 A file nested/moved.txt
 M file script.sh
 M file text.txt"
-got=$(changes_list rev "$W")
+got=$(changes_list "$NAME" "$W")
 is "$(sort <<<"$got")" "$(sort <<<"$expected")" "[$driver] changes lists exactly the expected entries"
-like "$("$HUTCH" changes rev)" "M file +[0-9]+ $W/script.sh \(mode 0644 -> 0700\)" "[$driver] the mode change is shown"
+like "$("$HUTCH" changes "$NAME")" "M file +[0-9]+ $W/script.sh \(mode 0644 -> 0700\)" "[$driver] the mode change is shown"
 
-json=$("$HUTCH" changes rev --json)
+json=$("$HUTCH" changes "$NAME" --json)
 check "[$driver] changes --json is valid JSON with 11 entries" \
 	python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert len(d) == 11, d' "$json"
 
-diff=$("$HUTCH" changes rev --diff)
+diff=$("$HUTCH" changes "$NAME" --diff)
 like "$diff" $'\\+\\+\\+ b/text.txt' "[$driver] changes --diff shows a unified diff of text files"
 
-"$HUTCH" apply rev >"$TEST_TMP/apply.out" 2>&1
+"$HUTCH" apply "$NAME" >"$TEST_TMP/apply.out" 2>&1
 rc=$?
 is "$rc" 0 "[$driver] apply succeeds"
 is "$(tree_hash "$W")" "$merged" "[$driver] after apply the host tree equals the merged view"
-check "[$driver] a full apply removes the state" test ! -e "$STATE/rev"
+check "[$driver] a full apply removes the state" test ! -e "$STATE/$NAME"
