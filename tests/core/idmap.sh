@@ -147,8 +147,14 @@ if [ "${HUTCH_TEST_IDMAP:-auto}" != single ]; then
 	else
 		skip_n 2 "no helpers or ranges here"
 	fi
+	# the choice is made before the clone: a root image that cannot run anything still shows it
+	mkdir "$TEST_TMP/image"
+	run_hutch --verbose --rootfs-bind "$TEST_TMP/image" -- /no/such/command
+	like "$err" "id map: subordinate ranges \\(auto: a root file system image" "auto: --rootfs-bind asks for the ranges"
+	run_hutch --verbose --persist "$TEST_TMP/upper" --rootfs "$TEST_TMP/image" -- /no/such/command
+	like "$err" "id map: subordinate ranges \\(auto: " "auto: --rootfs with --persist asks for the ranges"
 else
-	skip_n 10 "explicit --idmap checks run where the test run does not force the single map"
+	skip_n 12 "explicit --idmap checks run where the test run does not force the single map"
 fi
 
 done_testing
