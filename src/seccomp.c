@@ -546,10 +546,11 @@ int seccomp_build_notify(const struct config *c, unsigned watch, struct bpf_prog
 		r = add_deny_list(ctx, c->seccomp_deny, notify, f);
 	if (r >= 0)
 		r = add_families(ctx, c->socket_families, notify, f);
-	if (r >= 0 && c->seccomp_native_only)
-		r = native_only(ctx, f);
 	if (r >= 0 && notify)
 		r = add_watches(ctx, watch, f);
+	/* Last: libseccomp 2.5 crashes adding a rule after an architecture was removed. */
+	if (r >= 0 && c->seccomp_native_only)
+		r = native_only(ctx, f);
 	if (r >= 0)
 		r = export_program(ctx, ret, f);
 	if (r >= 0)

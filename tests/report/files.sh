@@ -48,6 +48,13 @@ is "$(lines "$rep")" 0 "leave no line"
 report_in "$rep" -- sh -c 'echo x > /usr/report-test-file'
 is "$(lines "$rep")" 0 "without full, file operations are not reported"
 
+# firejail's build-systems-common.profile (make, cargo...) asks seccomp.block-secondary: the
+# watched calls were once added after the compat architectures were removed, and libseccomp
+# crashed hutch.
+report_in "$rep" --report=full --seccomp-native-only -- sh -c 'echo x > /usr/report-test-file'
+expect_exit 2 "--report=full with --seccomp-native-only runs the command"
+is "$(field "$rep" 1 detail)" /usr/report-test-file "and reports its file operations"
+
 # A path that is not UTF-8 (any byte but / and NUL is allowed) still makes a valid JSON line.
 bad=$home/$'bad\xffname'
 echo s >"$bad"
