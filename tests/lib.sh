@@ -138,6 +138,17 @@ unlike() {
 
 TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/tap.hutch.XXXXXX") || bail_out "cannot create a temp dir"
 chmod 755 "$TEST_TMP"
+# No shipped profile applies unless a test asks for the set (HUTCH_PROFILE_PATH, as
+# tests/profiles does): a binary run from its build directory would otherwise take the source
+# tree's, and a test of one option would meet default.profile or the command's own profile.
+# A session has a runtime dir (hutch keeps its records there; --name needs one): a test started
+# without one (runuser, cron, CI) gets its own.
+if [ -z "${XDG_RUNTIME_DIR:-}" ] || [ ! -d "$XDG_RUNTIME_DIR" ] || [ ! -w "$XDG_RUNTIME_DIR" ]; then
+	mkdir -m 0700 "$TEST_TMP/.run" && export XDG_RUNTIME_DIR=$TEST_TMP/.run
+fi
+if [ -z "${HUTCH_PROFILE_PATH+set}" ]; then
+	mkdir "$TEST_TMP/.no-shipped-profiles" && export HUTCH_PROFILE_PATH=$TEST_TMP/.no-shipped-profiles
+fi
 _pids=()
 _cleanups=()
 

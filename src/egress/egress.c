@@ -332,10 +332,14 @@ static int check_netns_policy(struct config *c, struct egress_config *e, struct 
 			return failx(f, "--allow-host-port", "needs --net slirp or --net pasta");
 		c->allow_host_loopback = true;
 	}
-	if (e->via && (e->allow_domain || e->deny_lan || e->n_host_ports || e->allow_udp))
+	/* every TCP connection goes to the upstream, which decides what it reaches: the LAN guard
+	 * of a network profile (inc/network.inc) has nothing left to guard */
+	if (e->via)
+		e->deny_lan = false;
+	if (e->via && (e->allow_domain || e->n_host_ports || e->allow_udp))
 		return failx(f, "--via",
 			     "sends all TCP through the upstream; it does not combine with --allow-domain, "
-			     "--deny-lan, --allow-host-port or --allow-udp");
+			     "--allow-host-port or --allow-udp");
 	e->netns_policy = true;
 	e->resolver = true;
 	return 0;

@@ -7,6 +7,8 @@ command -v python3 >/dev/null || skip_all "python3 is needed to read the JSON"
 
 # The records go below $XDG_RUNTIME_DIR/hutch, whatever (or nothing) the caller's session has.
 export XDG_RUNTIME_DIR=$TEST_TMP/run
+# and `hutch list` shows the workspaces of this test alone (others run at the same time)
+export XDG_STATE_HOME=$TEST_TMP/state
 mkdir -m 0700 "$XDG_RUNTIME_DIR" || bail_out "cannot make $XDG_RUNTIME_DIR"
 STATE=$XDG_RUNTIME_DIR/hutch
 

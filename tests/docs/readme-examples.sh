@@ -6,6 +6,8 @@
 # reason it cannot run on a test machine (a display, the internet, a server that never ends).
 # A line in neither list fails: a new example must be sorted into one of them.
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+# the examples run as a user runs them: the build's binary with the shipped profiles it finds
+unset HUTCH_PROFILE_PATH
 require_userns
 
 # The examples that need what a test cannot have, by their first words, with the reason.
