@@ -9,7 +9,7 @@ if [ -z "${HUTCH_EGRESS_ISOLATED:-}" ]; then
 fi
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/lib-egress.sh"
-plan 14
+plan 15
 
 egress_outside 192.0.2.11 || bail_out "cannot make the test's network"
 egress_servers 60 a.test=192.0.2.11 || bail_out "the test servers never said ready"
@@ -29,6 +29,9 @@ s.sendall(b\"GET / HTTP/1.0\r\n\r\n\"); print(s.recv(4096).decode().splitlines()
 is "$(grep -c 'hello from 192.0.2.11' <<<"$out")" 2 "socks5h: curl and a raw socket both reach a.test"
 is "$(grep -c '^socks5 a.test:80$' "$proxy_log")" 2 "the proxy saw the name a.test, twice"
 is "$(wc -l <"$dns_log")" 0 "no DNS query left the sandbox"
+# A network profile's --deny-lan (inc/network.inc) does not stop --via (f9983ce+issue 21: 125)
+run_hutch --deny-lan --net slirp --dns-upstream 127.0.0.1:5353 --via socks5h://127.0.0.1:1080 -- curl -sS -m 10 http://a.test/
+is "$out" "hello from 192.0.2.11" "--via with --deny-lan (a network profile's): relayed"
 
 : >"$proxy_log"
 run_hutch --net slirp --via socks5h://127.0.0.1:1080 -- sh -c 'python3 -c "$1" 127.0.0.1 1080; python3 -c "$1" 192.0.2.11 80' _ "$RAW_CONNECT"
