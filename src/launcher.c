@@ -417,6 +417,23 @@ static int launcher_direct_pid1(struct launcher *l, pid_t pid, struct failure *f
 	return launcher_pid1(l, pid, TAKE_FD(l->child_fd), f);
 }
 
+/* The back-end attaches to the tap made ahead (net.h): cloned by us, pid 1 made it and says
+ * so; else the first child made it before it sent PID1. */
+static int launcher_tap(struct launcher *l, struct failure *f)
+{
+	int32_t made = 0;
+	int r;
+
+	if (!l->direct || !net_makes_tap(l->c))
+		return 0;
+	if ((r = sync_expect(l->sync[0], SYNC_TAP, &made, NULL, NULL, f)) < 0)
+		return r;
+	if (made < 0)
+		log_verbose(l->c->verbose, "net: no tap made ahead (%s): the back-end makes its own",
+			    strerror(-made));
+	return 0;
+}
+
 /* pid 1 exists, so does its network namespace: the back-end joins it, and the command
  * (which waits for NET_READY) starts only on a configured network. */
 static int launcher_net(struct launcher *l, struct failure *f)
@@ -425,6 +442,8 @@ static int launcher_net(struct launcher *l, struct failure *f)
 
 	if (!net_needs_launcher(l->c))
 		return 0;
+	if ((r = launcher_tap(l, f)) < 0)
+		return r;
 	/* The policy is in force before the network is. */
 	if ((r = egress_start(l->c, l->sync[0], &l->loop, &l->events, &l->egress, f)) < 0)
 		return r;

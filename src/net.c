@@ -6,6 +6,7 @@
 #include "net.h"
 
 #include <arpa/inet.h>
+#include <linux/if_tun.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
@@ -362,7 +363,7 @@ static int slirp_spawn(const struct config *c, const char *bin, pid_t pid1, cons
 	argv[k++] = userns;
 	argv[k++] = "--netns-type=path";
 	argv[k++] = netns;
-	argv[k++] = "tap0";
+	argv[k++] = NET_TAP_NAME;
 	argv[k] = NULL;
 	return spawn(bin, argv, fds, ret);
 }
@@ -481,7 +482,7 @@ static int pasta_spawn(const struct config *c, const char *bin, pid_t pid1, cons
 {
 	char userns[64], netns[64];
 	_cleanup_free_ char(*specs)[80] = calloc(c->n_ports + 1, sizeof(*specs));
-	/* 40 covers every fixed option (36 with --ipv6 and no port); two per forward */
+	/* 40 covers every fixed option (38 with --ipv6 and no port); two per forward */
 	_cleanup_free_ char **argv = calloc(40 + 2 * c->n_ports, sizeof(char *));
 	size_t k = 0;
 
@@ -499,6 +500,9 @@ static int pasta_spawn(const struct config *c, const char *bin, pid_t pid1, cons
 	/* Only to stderr (our memfd), not to syslog. */
 	argv[k++] = "--log-file";
 	argv[k++] = "/dev/null";
+	/* the tap pid 1 made already (net_make_tap), not one named as the host's interface */
+	argv[k++] = "--ns-ifname";
+	argv[k++] = NET_TAP_NAME;
 	/* Started by root, pasta would switch to nobody, who may not join root's namespaces. */
 	if (geteuid() == 0) {
 		argv[k++] = "--runas";
@@ -819,6 +823,28 @@ int net_wait_ipv6(const struct config *c)
 		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len))
 			usable_ipv6(h, &found);
 	}
+	return 0;
+}
+
+bool net_makes_tap(const struct config *c)
+{
+	const struct net_backend *be = backend_of(c);
+
+	return be && be->needs_tun && !(c->share & SHARE_NET);
+}
+
+int net_make_tap(const struct config *c)
+{
+	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI };
+
+	if (!net_makes_tap(c))
+		return 0;
+	_cleanup_close_ int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return negative_errno();
+	strcpy(ifr.ifr_name, NET_TAP_NAME);
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0 || ioctl(fd, TUNSETPERSIST, 1) < 0)
+		return negative_errno();
 	return 0;
 }
 

@@ -50,3 +50,14 @@ int net_setup_child(const struct config *c, struct failure *f);
 #define NET_IPV6_WAIT_MS 5000
 void net_prepare_ipv6(const struct config *c);
 int net_wait_ipv6(const struct config *c);
+
+/* The user-mode back-ends' tap device (NET_TAP_NAME), made persistent in advance by the
+ * sandbox's first process in its new network namespace, before the back-end starts: the
+ * back-end attaches to it, and closing it when the back-end exits does not unregister the
+ * device there and then (several RCU grace periods, 15-30 ms, that the launcher would wait
+ * through reaping the back-end); the device goes with the network namespace, in the kernel's
+ * teardown after the launcher returned. Best effort: on an error (-errno) the back-end makes
+ * its own tap, as it would anyway. net_makes_tap is pure. */
+#define NET_TAP_NAME "tap0"
+bool net_makes_tap(const struct config *c);
+int net_make_tap(const struct config *c);
