@@ -434,9 +434,9 @@ static int launcher_tap(struct launcher *l, struct failure *f)
 	return 0;
 }
 
-/* pid 1 exists, so does its network namespace: the back-end joins it, and the command
- * (which waits for NET_READY) starts only on a configured network. */
-static int launcher_net(struct launcher *l, struct failure *f)
+/* pid 1 exists, so does its network namespace: the back-end joins it, and starts up while
+ * pid 1 mounts and the launcher installs the egress ruleset. */
+static int launcher_net_start(struct launcher *l, struct failure *f)
 {
 	int r;
 
@@ -444,10 +444,21 @@ static int launcher_net(struct launcher *l, struct failure *f)
 		return 0;
 	if ((r = launcher_tap(l, f)) < 0)
 		return r;
-	/* The policy is in force before the network is. */
+	return net_start(l->c, l->pid1, &l->net, f);
+}
+
+/* The command (which waits for NET_READY) starts only on a configured network with the
+ * policy in force: the ruleset installed and the back-end ready, in either order (nothing
+ * in the sandbox runs before the command). */
+static int launcher_net_ready(struct launcher *l, struct failure *f)
+{
+	int r;
+
+	if (!net_needs_launcher(l->c))
+		return 0;
 	if ((r = egress_start(l->c, l->sync[0], &l->loop, &l->events, &l->egress, f)) < 0)
 		return r;
-	if ((r = net_start(l->c, l->pid1, &l->net, f)) < 0)
+	if ((r = net_ready(l->c, &l->net, f)) < 0)
 		return r;
 	r = sync_send(l->sync[0], SYNC_NET_READY, 0, NULL, 0, NULL, 0);
 	return r < 0 && r != -EPIPE ? fail(f, r, "sync", "sending NET_READY") : 0;
@@ -693,9 +704,11 @@ static int launcher_full(struct launcher *l, struct failure *f)
 	if (r == 0)
 		r = launcher_map_ids(l, f);
 	if (r == 0)
+		r = launcher_net_start(l, f);
+	if (r == 0)
 		r = launcher_send_filter(l, f);
 	if (r == 0)
-		r = launcher_net(l, f);
+		r = launcher_net_ready(l, f);
 	if (r == 0)
 		r = launcher_loop(l, f);
 	if (r == 0 && l->child_failed) {

@@ -17,6 +17,7 @@ struct net_state {
 	const struct net_backend *backend; /* NULL when nothing runs */
 	pid_t pid;			   /* slirp4netns or pasta, -1 when none */
 	int exit_fd;			   /* slirp4netns exits when this closes */
+	int ready_fd, log_fd;		   /* its readiness pipe and its stderr, until it is ready */
 	int veth_ifindex;		   /* the host end of the veth pair, 0 when none */
 	char *veth_helper;		   /* hutch-veth, which removes the pair again; NULL as root */
 };
@@ -34,9 +35,12 @@ bool net_needs_launcher(const struct config *c);
 /* The resolv.conf the sandbox gets for this back-end, or NULL to keep the view's own. Pure. */
 const char *net_resolv_conf(const struct config *c);
 
-/* Launcher: start the back-end on pid1's namespaces, wait until it is ready, add the port
- * forwards. Child: lo up in the new network namespace. */
+/* Launcher: start the back-end on pid1's namespaces (net_start returns once it is spawned,
+ * so that its start-up overlaps with pid 1's mounts and the egress ruleset), then wait until
+ * it is ready and add the port forwards (net_ready). Child: lo up in the new network
+ * namespace. */
 int net_start(const struct config *c, pid_t pid1, struct net_state *st, struct failure *f);
+int net_ready(const struct config *c, struct net_state *st, struct failure *f);
 void net_stop(struct net_state *st);
 int net_setup_child(const struct config *c, struct failure *f);
 
