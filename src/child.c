@@ -125,6 +125,10 @@ _noreturn_ static void sandbox_main(const struct config *c, int sync_fd, bool wa
 		net_prepare_ipv6(c);
 	if (r == 0 && wait_maps)
 		mount_prefetch(&m);
+	/* Cloned by the launcher, pid 1 makes the tap and says so; else the first child made it. */
+	if (r == 0 && !wait_maps && net_makes_tap(c) &&
+	    (r = sync_send(sync_fd, SYNC_TAP, net_make_tap(c), NULL, 0, NULL, 0)) < 0)
+		fail(&f, r, "sync", "sending TAP");
 	/* The launcher acknowledges the id maps to us directly (the first child only waits). */
 	if (r == 0)
 		r = sync_expect(sync_fd, SYNC_USERMAP_ACK, NULL, NULL, NULL, &f);
@@ -181,6 +185,8 @@ void child_main(const struct config *c, int sync_fd, int launcher_fd)
 	if (unshare(child_unshare_flags(c)) < 0)
 		child_fail(sync_fd,
 			   (fail(&f, negative_errno(), "unshare", "mount, ipc, uts, net, cgroup, pid"), &f));
+	/* Before PID1, after which the launcher starts the network back-end (net.h). */
+	(void)net_make_tap(c);
 	pid = clone_process(CLONE_PARENT, 0, &pid1_fd, -1);
 	if (pid < 0)
 		child_fail(sync_fd, (fail(&f, pid, "clone", "pid 1"), &f));

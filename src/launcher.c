@@ -417,18 +417,48 @@ static int launcher_direct_pid1(struct launcher *l, pid_t pid, struct failure *f
 	return launcher_pid1(l, pid, TAKE_FD(l->child_fd), f);
 }
 
-/* pid 1 exists, so does its network namespace: the back-end joins it, and the command
- * (which waits for NET_READY) starts only on a configured network. */
-static int launcher_net(struct launcher *l, struct failure *f)
+/* The back-end attaches to the tap made ahead (net.h): cloned by us, pid 1 made it and says
+ * so; else the first child made it before it sent PID1. */
+static int launcher_tap(struct launcher *l, struct failure *f)
+{
+	int32_t made = 0;
+	int r;
+
+	if (!l->direct || !net_makes_tap(l->c))
+		return 0;
+	if ((r = sync_expect(l->sync[0], SYNC_TAP, &made, NULL, NULL, f)) < 0)
+		return r;
+	if (made < 0)
+		log_verbose(l->c->verbose, "net: no tap made ahead (%s): the back-end makes its own",
+			    strerror(-made));
+	return 0;
+}
+
+/* pid 1 exists, so does its network namespace: the back-end joins it, and starts up while
+ * pid 1 mounts and the launcher installs the egress ruleset. */
+static int launcher_net_start(struct launcher *l, struct failure *f)
 {
 	int r;
 
 	if (!net_needs_launcher(l->c))
 		return 0;
-	/* The policy is in force before the network is. */
+	if ((r = launcher_tap(l, f)) < 0)
+		return r;
+	return net_start(l->c, l->pid1, &l->net, f);
+}
+
+/* The command (which waits for NET_READY) starts only on a configured network with the
+ * policy in force: the ruleset installed and the back-end ready, in either order (nothing
+ * in the sandbox runs before the command). */
+static int launcher_net_ready(struct launcher *l, struct failure *f)
+{
+	int r;
+
+	if (!net_needs_launcher(l->c))
+		return 0;
 	if ((r = egress_start(l->c, l->sync[0], &l->loop, &l->events, &l->egress, f)) < 0)
 		return r;
-	if ((r = net_start(l->c, l->pid1, &l->net, f)) < 0)
+	if ((r = net_ready(l->c, &l->net, f)) < 0)
 		return r;
 	r = sync_send(l->sync[0], SYNC_NET_READY, 0, NULL, 0, NULL, 0);
 	return r < 0 && r != -EPIPE ? fail(f, r, "sync", "sending NET_READY") : 0;
@@ -674,9 +704,11 @@ static int launcher_full(struct launcher *l, struct failure *f)
 	if (r == 0)
 		r = launcher_map_ids(l, f);
 	if (r == 0)
+		r = launcher_net_start(l, f);
+	if (r == 0)
 		r = launcher_send_filter(l, f);
 	if (r == 0)
-		r = launcher_net(l, f);
+		r = launcher_net_ready(l, f);
 	if (r == 0)
 		r = launcher_loop(l, f);
 	if (r == 0 && l->child_failed) {

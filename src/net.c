@@ -6,6 +6,7 @@
 #include "net.h"
 
 #include <arpa/inet.h>
+#include <linux/if_tun.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
@@ -41,6 +42,8 @@ struct net_backend {
 	const char *resolv_conf; /* the sandbox's /etc/resolv.conf, or NULL for the view's own */
 	int (*validate)(const struct net_backend *be, const struct config *c, struct failure *f);
 	int (*start)(const struct config *c, pid_t pid1, struct net_state *st, struct failure *f);
+	/* after start, NULL when start is complete in itself: wait until the back-end is ready */
+	int (*ready)(const struct config *c, struct net_state *st, struct failure *f);
 	void (*stop)(struct net_state *st);
 };
 
@@ -254,6 +257,8 @@ static int ports_check_free(const struct config *c, struct failure *f)
 
 static void usermode_stop(struct net_state *st)
 {
+	st->ready_fd = safe_close(st->ready_fd);
+	st->log_fd = safe_close(st->log_fd);
 	st->exit_fd = safe_close(st->exit_fd);
 	/* slirp4netns ends when its exit fd closes, pasta on SIGTERM; SIGTERM to both, then wait
 	 * (both are our children). */
@@ -362,7 +367,7 @@ static int slirp_spawn(const struct config *c, const char *bin, pid_t pid1, cons
 	argv[k++] = userns;
 	argv[k++] = "--netns-type=path";
 	argv[k++] = netns;
-	argv[k++] = "tap0";
+	argv[k++] = NET_TAP_NAME;
 	argv[k] = NULL;
 	return spawn(bin, argv, fds, ret);
 }
@@ -385,7 +390,7 @@ static int slirp_wait_ready(int ready_fd, int log_fd, struct failure *f)
 static int slirp_start(const struct config *c, pid_t pid1, struct net_state *st, struct failure *f)
 {
 	_cleanup_free_ char *bin = path_find_executable("slirp4netns", c->search_path);
-	_cleanup_close_ int ready_r = -1, ready_w = -1, exit_r = -1;
+	_cleanup_close_ int ready_w = -1, exit_r = -1;
 	char sock[sizeof(((struct sockaddr_un *)0)->sun_path)] = "";
 	int p[2], r;
 
@@ -397,25 +402,34 @@ static int slirp_start(const struct config *c, pid_t pid1, struct net_state *st,
 		return fail(f, r, "net", "the runtime directory's path is too long for a socket");
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return fail(f, negative_errno(), "net", "pipe");
-	ready_r = p[0], ready_w = p[1];
+	st->ready_fd = p[0], ready_w = p[1];
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return fail(f, negative_errno(), "net", "pipe");
 	exit_r = p[0], st->exit_fd = p[1];
 	/* Its chatter goes to a memfd, read only to explain a failure: never to the user's
 	 * terminal, and never a pipe whose reader could go away. */
-	_cleanup_close_ int log_fd = memfd_create("slirp4netns-log", MFD_CLOEXEC);
-	if (log_fd < 0)
+	if ((st->log_fd = memfd_create("slirp4netns-log", MFD_CLOEXEC)) < 0)
 		return fail(f, negative_errno(), "net", "memfd");
-	struct spawn_fds fds = { .out = -1, .err = log_fd, .extra = { ready_w, exit_r }, .n_extra = 2 };
+	struct spawn_fds fds = { .out = -1, .err = st->log_fd, .extra = { ready_w, exit_r }, .n_extra = 2 };
 	if ((r = slirp_spawn(c, bin, pid1, &fds, sock, &st->pid)) < 0)
 		return fail(f, r, "net", "%s", bin);
-	ready_w = safe_close(ready_w);
-	if ((r = slirp_wait_ready(ready_r, log_fd, f)) < 0)
+	return 0;
+}
+
+static int slirp_ready(const struct config *c, struct net_state *st, struct failure *f)
+{
+	char sock[sizeof(((struct sockaddr_un *)0)->sun_path)] = "";
+	int r = slirp_wait_ready(st->ready_fd, st->log_fd, f);
+
+	if (r < 0)
 		return r;
 	log_verbose(c->verbose, "net: slirp4netns ready (pid %d)", (int)st->pid);
-	r = c->n_ports > 0 ? slirp_ports(c, sock, f) : 0;
-	if (c->n_ports > 0)
-		unlink(sock);
+	if (c->n_ports == 0)
+		return 0;
+	if ((r = slirp_sock_path(c, sock, sizeof(sock))) < 0)
+		return fail(f, r, "net", "the runtime directory's path is too long for a socket");
+	r = slirp_ports(c, sock, f);
+	unlink(sock);
 	return r;
 }
 
@@ -481,7 +495,7 @@ static int pasta_spawn(const struct config *c, const char *bin, pid_t pid1, cons
 {
 	char userns[64], netns[64];
 	_cleanup_free_ char(*specs)[80] = calloc(c->n_ports + 1, sizeof(*specs));
-	/* 40 covers every fixed option (36 with --ipv6 and no port); two per forward */
+	/* 40 covers every fixed option (38 with --ipv6 and no port); two per forward */
 	_cleanup_free_ char **argv = calloc(40 + 2 * c->n_ports, sizeof(char *));
 	size_t k = 0;
 
@@ -499,6 +513,9 @@ static int pasta_spawn(const struct config *c, const char *bin, pid_t pid1, cons
 	/* Only to stderr (our memfd), not to syslog. */
 	argv[k++] = "--log-file";
 	argv[k++] = "/dev/null";
+	/* the tap pid 1 made already (net_make_tap), not one named as the host's interface */
+	argv[k++] = "--ns-ifname";
+	argv[k++] = NET_TAP_NAME;
 	/* Started by root, pasta would switch to nobody, who may not join root's namespaces. */
 	if (geteuid() == 0) {
 		argv[k++] = "--runas";
@@ -520,8 +537,7 @@ static int pasta_spawn(const struct config *c, const char *bin, pid_t pid1, cons
 static int pasta_start(const struct config *c, pid_t pid1, struct net_state *st, struct failure *f)
 {
 	_cleanup_free_ char *bin = path_find_executable("pasta", c->search_path);
-	_cleanup_close_ int ready_r = -1, ready_w = -1;
-	char line[64], buf[1024];
+	_cleanup_close_ int ready_w = -1;
 	int p[2], r;
 
 	if (!bin)
@@ -530,19 +546,24 @@ static int pasta_start(const struct config *c, pid_t pid1, struct net_state *st,
 		return r;
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return fail(f, negative_errno(), "net", "pipe");
-	ready_r = p[0], ready_w = p[1];
-	_cleanup_close_ int log_fd = memfd_create("pasta-log", MFD_CLOEXEC);
-	if (log_fd < 0)
+	st->ready_fd = p[0], ready_w = p[1];
+	if ((st->log_fd = memfd_create("pasta-log", MFD_CLOEXEC)) < 0)
 		return fail(f, negative_errno(), "net", "memfd");
-	struct spawn_fds fds = { .out = -1, .err = log_fd, .extra = { ready_w }, .n_extra = 1 };
+	struct spawn_fds fds = { .out = -1, .err = st->log_fd, .extra = { ready_w }, .n_extra = 1 };
 	if ((r = pasta_spawn(c, bin, pid1, &fds, &st->pid)) < 0)
 		return fail(f, r, "net", "%s", bin);
-	ready_w = safe_close(ready_w);
-	if (read_line(ready_r, line, sizeof(line)) == 0) {
+	return 0;
+}
+
+static int pasta_ready(const struct config *c, struct net_state *st, struct failure *f)
+{
+	char line[64], buf[1024];
+
+	if (read_line(st->ready_fd, line, sizeof(line)) == 0) {
 		log_verbose(c->verbose, "net: pasta ready (pid %d)", (int)st->pid);
 		return 0;
 	}
-	const char *why = log_last_line(log_fd, buf, sizeof(buf));
+	const char *why = log_last_line(st->log_fd, buf, sizeof(buf));
 	return failx(f, "net", "pasta exited before it was ready: %s", why ? why : "no reason given");
 }
 
@@ -691,6 +712,7 @@ static const struct net_backend backends[] = {
 			.resolv_conf = USERMODE_RESOLV,
 			.validate = program_validate,
 			.start = slirp_start,
+			.ready = slirp_ready,
 			.stop = usermode_stop },
 	[NET_PASTA] = { .name = "pasta",
 			.program = "pasta",
@@ -698,6 +720,7 @@ static const struct net_backend backends[] = {
 			.resolv_conf = USERMODE_RESOLV,
 			.validate = program_validate,
 			.start = pasta_start,
+			.ready = pasta_ready,
 			.stop = usermode_stop },
 	[NET_VETH] = { .name = "veth", .validate = veth_validate, .start = veth_start, .stop = veth_stop },
 };
@@ -712,7 +735,7 @@ static const struct net_backend *backend_of(const struct config *c)
 
 void net_state_init(struct net_state *st)
 {
-	*st = (struct net_state){ .pid = -1, .exit_fd = -1 };
+	*st = (struct net_state){ .pid = -1, .exit_fd = -1, .ready_fd = -1, .log_fd = -1 };
 }
 
 int net_validate(const struct config *c, struct failure *f)
@@ -822,6 +845,28 @@ int net_wait_ipv6(const struct config *c)
 	return 0;
 }
 
+bool net_makes_tap(const struct config *c)
+{
+	const struct net_backend *be = backend_of(c);
+
+	return be && be->needs_tun && !(c->share & SHARE_NET);
+}
+
+int net_make_tap(const struct config *c)
+{
+	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI };
+
+	if (!net_makes_tap(c))
+		return 0;
+	_cleanup_close_ int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return negative_errno();
+	strcpy(ifr.ifr_name, NET_TAP_NAME);
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0 || ioctl(fd, TUNSETPERSIST, 1) < 0)
+		return negative_errno();
+	return 0;
+}
+
 int net_setup_child(const struct config *c, struct failure *f)
 {
 	if (c->share & SHARE_NET)
@@ -838,6 +883,15 @@ int net_start(const struct config *c, pid_t pid1, struct net_state *st, struct f
 	/* Recorded first: whatever the start leaves behind, net_stop undoes. */
 	st->backend = be;
 	return be->start(c, pid1, st, f);
+}
+
+int net_ready(const struct config *c, struct net_state *st, struct failure *f)
+{
+	int r = st->backend && st->backend->ready ? st->backend->ready(c, st, f) : 0;
+
+	st->ready_fd = safe_close(st->ready_fd);
+	st->log_fd = safe_close(st->log_fd);
+	return r;
 }
 
 void net_stop(struct net_state *st)

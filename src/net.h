@@ -17,6 +17,7 @@ struct net_state {
 	const struct net_backend *backend; /* NULL when nothing runs */
 	pid_t pid;			   /* slirp4netns or pasta, -1 when none */
 	int exit_fd;			   /* slirp4netns exits when this closes */
+	int ready_fd, log_fd;		   /* its readiness pipe and its stderr, until it is ready */
 	int veth_ifindex;		   /* the host end of the veth pair, 0 when none */
 	char *veth_helper;		   /* hutch-veth, which removes the pair again; NULL as root */
 };
@@ -34,9 +35,12 @@ bool net_needs_launcher(const struct config *c);
 /* The resolv.conf the sandbox gets for this back-end, or NULL to keep the view's own. Pure. */
 const char *net_resolv_conf(const struct config *c);
 
-/* Launcher: start the back-end on pid1's namespaces, wait until it is ready, add the port
- * forwards. Child: lo up in the new network namespace. */
+/* Launcher: start the back-end on pid1's namespaces (net_start returns once it is spawned,
+ * so that its start-up overlaps with pid 1's mounts and the egress ruleset), then wait until
+ * it is ready and add the port forwards (net_ready). Child: lo up in the new network
+ * namespace. */
 int net_start(const struct config *c, pid_t pid1, struct net_state *st, struct failure *f);
+int net_ready(const struct config *c, struct net_state *st, struct failure *f);
 void net_stop(struct net_state *st);
 int net_setup_child(const struct config *c, struct failure *f);
 
@@ -50,3 +54,14 @@ int net_setup_child(const struct config *c, struct failure *f);
 #define NET_IPV6_WAIT_MS 5000
 void net_prepare_ipv6(const struct config *c);
 int net_wait_ipv6(const struct config *c);
+
+/* The user-mode back-ends' tap device (NET_TAP_NAME), made persistent in advance by the
+ * sandbox's first process in its new network namespace, before the back-end starts: the
+ * back-end attaches to it, and closing it when the back-end exits does not unregister the
+ * device there and then (several RCU grace periods, 15-30 ms, that the launcher would wait
+ * through reaping the back-end); the device goes with the network namespace, in the kernel's
+ * teardown after the launcher returned. Best effort: on an error (-errno) the back-end makes
+ * its own tap, as it would anyway. net_makes_tap is pure. */
+#define NET_TAP_NAME "tap0"
+bool net_makes_tap(const struct config *c);
+int net_make_tap(const struct config *c);

@@ -23,6 +23,7 @@ const char *sync_type_name(uint32_t t)
 		[SYNC_INFO] = "INFO",
 		[SYNC_NOTIFY_FD] = "NOTIFY_FD",
 		[SYNC_EXIT] = "EXIT",
+		[SYNC_TAP] = "TAP",
 	};
 	return t < SYNC_TYPE_MAX ? names[t] : "unknown";
 }

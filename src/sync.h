@@ -21,6 +21,7 @@ enum sync_type {
 	SYNC_INFO,	  /* pid 1 or command → launcher: a note for --verbose (payload: text) */
 	SYNC_NOTIFY_FD,	  /* command → launcher: the seccomp filter's listener (SCM_RIGHTS) */
 	SYNC_EXIT,	  /* pid 1 → launcher: the command's exit code (value); the sandbox is empty */
+	SYNC_TAP,	  /* pid 1 → launcher (direct start): net_make_tap's result (value) */
 	SYNC_TYPE_MAX,
 };
 

@@ -3,7 +3,8 @@
 # layout (10.0.2.100 behind 10.0.2.2, resolver 10.0.2.3 in its resolv.conf), the sandbox's own
 # loopback not leading to the host's, a host port forwarded to a server inside, two sandboxes
 # forwarding different ports at once, a port in use refused before the command starts, and no
-# back-end left running when the launcher is SIGKILLed; with --ipv6, a global address and a
+# back-end left running when the launcher is SIGKILLed; the interface the persistent tap0 made
+# ahead; with --ipv6, a global address and a
 # default route already there when the command starts (no waiting in the command). Everything talks to the host's
 # loopback only; reaching the host's loopback through the gateway (and its refusal) is in
 # isolated.sh, where the back-ends' outside is a network namespace the test made.
@@ -11,7 +12,7 @@
 . "$(dirname "${BASH_SOURCE[0]}")/lib-net.sh"
 require_userns
 net_share
-CHECKS=15
+CHECKS=16
 plan $((2 * CHECKS))
 
 # sandbox_server NAME PORT COUNT OPTS...: a sandbox whose command is serve.py on 0.0.0.0:PORT,
@@ -51,6 +52,16 @@ test_backend() {
 
 	run_hutch "${opt[@]}" -- cat /proc/net/fib_trie
 	like "$out" '10\.0\.2\.100' "$b: the sandbox is 10.0.2.100"
+
+	# The tap is made ahead by the sandbox, persistent, so that the back-end's exit does not
+	# wait for its removal (net.h). Fails on 5d97cb8: pasta's was named as the host's
+	# interface, slirp4netns's tap0 was not persistent.
+	if command -v ip >/dev/null; then
+		run_hutch "${opt[@]}" -- ip -d link show tap0
+		like "$out" 'tun type tap .*persist on' "$b: the sandbox's interface is the persistent tap0"
+	else
+		skip "no ip(8) (iproute2)"
+	fi
 
 	run_hutch -v "${opt[@]}" -- true
 	like "$err" "net: $prog ready \\(pid [0-9]+\\)" "$b: -v says $prog is ready"
