@@ -142,8 +142,10 @@ chmod 755 "$TEST_TMP"
 # tests/profiles does): a binary run from its build directory would otherwise take the source
 # tree's, and a test of one option would meet default.profile or the command's own profile.
 # A session has a runtime dir (hutch keeps its records there; --name needs one): a test started
-# without one (runuser, cron, CI) gets its own.
-if [ -z "${XDG_RUNTIME_DIR:-}" ] || [ ! -d "$XDG_RUNTIME_DIR" ] || [ ! -w "$XDG_RUNTIME_DIR" ]; then
+# without one (runuser, cron, CI) gets its own. Not root's tests: they run hutch as a normal
+# user through runuser, which would inherit a directory of root's.
+if [ "$(id -u)" != 0 ] && { [ -z "${XDG_RUNTIME_DIR:-}" ] || [ ! -d "$XDG_RUNTIME_DIR" ] ||
+	[ ! -w "$XDG_RUNTIME_DIR" ]; }; then
 	mkdir -m 0700 "$TEST_TMP/.run" && export XDG_RUNTIME_DIR=$TEST_TMP/.run
 fi
 if [ -z "${HUTCH_PROFILE_PATH+set}" ]; then

@@ -71,7 +71,7 @@ if command -v fuse-overlayfs >/dev/null && [ -e /dev/fuse ] && command -v unshar
 			"$TEST_TMP/no-fuse" timeout -k 5 30 runuser -u "$user" -- env HOME="$home" "${HUTCH_CMD[@]}" \
 			-v --overlay-driver "$d" --rootfs "$img" -- true </dev/null >"$TEST_TMP/.out" 2>"$TEST_TMP/.err"
 		rc=$?
-		err=$(grep -v -e '^hutch: profile:' -e '^hutch: id map:' "$TEST_TMP/.err")
+		err=$(grep -v -e '^hutch: profile:' -e '^hutch: id map:' -e '^hutch: limits:' "$TEST_TMP/.err")
 		if [ "$d" = fuse ]; then
 			expect_exit 125 "[fuse] /dev/fuse not accessible: 125"
 			like "$err" '^hutch: [^:]+: /dev/fuse.*: Permission denied$' "[fuse] /dev/fuse not accessible: one clear error naming it"
