@@ -112,20 +112,6 @@ static int apply_profile(const struct config *cmdline, struct config *c, char **
 	return r;
 }
 
-static void print_size(const char *label, uint64_t bytes)
-{
-	static const char units[] = "KMGT";
-	double v = (double)bytes;
-	int u = -1;
-
-	while (v >= 1024 && u < 3)
-		v /= 1024, u++;
-	if (u < 0)
-		fprintf(stderr, "%s%llu", label, (unsigned long long)bytes);
-	else
-		fprintf(stderr, "%s%.1f%c", label, v, units[u]);
-}
-
 /* The out-of-memory kill, the time limit that ended the sandbox, and --stats. */
 static void report_limits(const struct config *c, const struct launch_report *rep, int *status)
 {
@@ -133,9 +119,11 @@ static void report_limits(const struct config *c, const struct launch_report *re
 	char line[512];
 
 	if (cg->oom_killed) {
-		fputs("hutch: command killed by the kernel out-of-memory killer (memory.max=", stderr);
-		print_size("", cg->memory_max);
-		fputs(")\n", stderr);
+		char max[32];
+
+		stats_size_text(cg->memory_max, max, sizeof(max));
+		fprintf(stderr, "hutch: command killed by the kernel out-of-memory killer (memory.max=%s)\n",
+			max);
 		*status = 137;
 	}
 	if (rep->time_limit && strcmp(rep->time_limit, "--cpu-time") == 0)

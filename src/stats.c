@@ -42,7 +42,7 @@ static void figures_read(const struct launch_report *rep, struct figures *g)
 	g->tasks_peak = cg->tasks_peak;
 }
 
-static void size_text(uint64_t bytes, char *buf, size_t size)
+void stats_size_text(uint64_t bytes, char *buf, size_t size)
 {
 	static const char units[] = "KMGT";
 	double v = (double)bytes;
@@ -77,8 +77,8 @@ static void format_text(const struct figures *g, char *buf, size_t size)
 	char rss[32], peak[32];
 	int n;
 
-	size_text(g->max_rss, rss, sizeof(rss));
-	size_text(g->memory_peak, peak, sizeof(peak));
+	stats_size_text(g->max_rss, rss, sizeof(rss));
+	stats_size_text(g->memory_peak, peak, sizeof(peak));
 	n = snprintf(buf, size,
 		     "stats: CPU time %.3f s (user %.3f s, system %.3f s), wall %.3f s, max RSS %s",
 		     (double)g->cpu_usec / 1e6, (double)g->user_usec / 1e6, (double)g->system_usec / 1e6,

@@ -6,9 +6,13 @@
 #pragma once
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct config;
 struct launch_report;
 
 /* The line, without "hutch: " and the newline; empty when --stats was not asked. */
 void stats_format(const struct config *c, const struct launch_report *rep, char *buf, size_t size);
+
+/* A byte count as people read it: 512, 1.5K, 33.2M, 2.0G (pure). */
+void stats_size_text(uint64_t bytes, char *buf, size_t size);
