@@ -32,9 +32,14 @@ run_both() {
 	for impl in real hutch; do
 		bin=$REAL_BWRAP
 		[ $impl = hutch ] && bin=$HUTCH_BWRAP
-		eval "with_timeout 20 env \"\$no_lsan\" \"\$bin\" $1 \"\${BASE[@]}\" --proc /proc sh -c \"\$see\"" \
-			</dev/null >"$D/$impl.out" 2>&1
+		# timeout(1) leads a process group of its own: what a bwrap leaves behind in it (Debian's
+		# 0.8 leaves its --userns2 child waiting for ever) is ended with it
+		eval "exec timeout -k 5 20 env \"\$no_lsan\" \"\$bin\" $1 \"\${BASE[@]}\" --proc /proc sh -c \"\$see\"" \
+			</dev/null >"$D/$impl.out" 2>&1 &
+		local tpid=$!
+		wait "$tpid"
 		echo "exit $?" >>"$D/$impl.out"
+		kill -KILL -- "-$tpid" 2>/dev/null
 		# the holder's namespaces by name, any other by what it is: new
 		sed -i -e "s/$(readlink "$ns_user")/user:[holder]/; s/$(readlink "$ns_pid")/pid:[holder]/" \
 			-e 's/user:\[[0-9]*\]/user:[other]/; s/pid:\[[0-9]*\]/pid:[other]/' "$D/$impl.out"
