@@ -1,7 +1,7 @@
 /* libFuzzer target for hutch-bwrap's command line (src/bwrap/bwrap-cli.c): any bytes split at
  * NUL into an argv, parsed into a scratch config and freed. An argument naming an fd makes the
  * parser take it (close-on-exec, closed with the config): the standard fds are put back after
- * each input. Built and run by tests/fuzz/run, not by meson; no privileges. */
+ * each input, and a number naming another open fd is replaced (hide_foreign_fds). Built and run by tests/fuzz/run, not by meson; no privileges. */
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +34,21 @@ static void restore_std_fds(void)
 	}
 }
 
+/* A number that names an fd open now names libFuzzer's, the sanitizer's or a saved standard
+ * fd (this input has opened none yet): the parser would read it (--args, --seccomp,
+ * --add-seccomp-fd), and a pipe of theirs blocks until -timeout. Such a word becomes a closed
+ * fd's number; 0, 1 and 2 stay (stdin is /dev/null under tests/fuzz/run). */
+static void hide_foreign_fds(char **argv)
+{
+	for (; *argv; argv++) {
+		char *end;
+		long fd = strtol(*argv, &end, 10);
+
+		if (**argv && !*end && fd > 2 && fd < 1 << 20 && fcntl((int)fd, F_GETFD) >= 0)
+			*argv = "1048575";
+	}
+}
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	char *buf = malloc(size + 1), *argv[MAX_ARGS + 2];
@@ -50,6 +65,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	for (char *p = buf; p < buf + size && argc < MAX_ARGS; p += strlen(p) + 1)
 		argv[argc++] = p;
 	argv[argc] = NULL;
+	hide_foreign_fds(argv + 1);
 	config_init(&c);
 	bwrap_parse(argc, argv, &c, &action, &f);
 	bwrap_config_free(c.bwrap); /* as hutch-bwrap's main does: config_free() leaves it */
