@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Prepare a man page's scdoc source for scdoc(1): replace @VERSION@ with the version and
-@SECCOMP_TABLE@ with the default system call filter, read from src/seccomp-table.h, the same
+@SECCOMP_TABLE@ with the default system call filter, read from src/command/seccomp-table.h, the same
 rows seccomp.c builds the filter from, so the page cannot drift from the code.
 
 usage: gen-page.py --version V [--seccomp-table FILE] INPUT.scd OUTPUT.scd

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2016,SC2088 # $ is for the sandbox's shell, ~ for hutch
-# Persistence points (issue 21, src/persist.c): whatever makes the home or a project writable
+# Persistence points (issue 21, src/front/persist.c): whatever makes the home or a project writable
 # (--home host, --whitelist ~, --bind ~, --bind ~:/elsewhere, --whitelist PROJECT), the points
 # stay read-only, missing ones cannot be created (not even by renaming a parent away), a
 # symlinked one keeps its target read-only, and the rest stays writable. --allow-persist makes

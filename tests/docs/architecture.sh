@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # docs/architecture.md, the project's design document, kept true where a machine can tell:
 # every src/ path it names exists, every file under src/ is named in it, every message of
-# src/sync.h has a row of its own in it, and the order of the confinement steps it gives is
-# the one src/confine.h gives (command.c is the authority; both texts must follow it).
+# src/lib/sync.h has a row of its own in it, and the order of the confinement steps it gives is
+# the one src/command/confine.h gives (command.c is the authority; both texts must follow it).
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
 doc=$HUTCH_SRCDIR/docs/architecture.md
@@ -26,9 +26,9 @@ done < <(find src -type f | sort)
 is "${unnamed[*]}" "" "every file under src/ is named in the document"
 
 # The messages: the enum's members but its bounds (SYNC_NONE is end of file, not a message).
-messages=$(sed -n '/^enum sync_type {/,/^};/p' src/sync.h | grep -oE '^[[:space:]]*SYNC_[A-Z0-9_]+' |
+messages=$(sed -n '/^enum sync_type {/,/^};/p' src/lib/sync.h | grep -oE '^[[:space:]]*SYNC_[A-Z0-9_]+' |
 	sed 's/^[[:space:]]*//' | grep -vxE 'SYNC_NONE|SYNC_TYPE_MAX' | tr '\n' ' ')
-[ -n "$messages" ] || bail_out "no message found in src/sync.h's enum sync_type"
+[ -n "$messages" ] || bail_out "no message found in src/lib/sync.h's enum sync_type"
 for m in $messages; do
 	if grep -qE "^\|.*\`$m\`" "$doc"; then
 		ok "sync message $m has a row in the document"
@@ -39,16 +39,16 @@ done
 # And the other way: no message the code no longer has.
 stale=()
 for m in $(grep -E '^\|' "$doc" | grep -oE '`SYNC_[A-Z0-9_]+`' | tr -d '`' | sort -u); do
-	grep -qE "^[[:space:]]*$m\b" src/sync.h || stale+=("$m")
+	grep -qE "^[[:space:]]*$m\b" src/lib/sync.h || stale+=("$m")
 done
-is "${stale[*]}" "" "every sync message in the document's tables is in src/sync.h"
+is "${stale[*]}" "" "every sync message in the document's tables is in src/lib/sync.h"
 
 # The confinement order: the line after the marker in the document, and the arrow lines of
 # confine.h's first comment, word for word.
 doc_order=$(sed -n '/<!-- confinement-order/{n;p;q}' "$doc" | tr -s ' ')
-header_order=$(sed -n '1,/\*\//p' src/confine.h | grep '→' | sed 's/^ \*[[:space:]]*//' | tr '\n' ' ' |
+header_order=$(sed -n '1,/\*\//p' src/command/confine.h | grep '→' | sed 's/^ \*[[:space:]]*//' | tr '\n' ' ' |
 	tr -s ' ' | sed 's/ $//')
 [ -n "$doc_order" ] || bail_out "the document has no confinement-order line"
-is "$header_order" "$doc_order" "src/confine.h and the document give the same confinement order"
+is "$header_order" "$doc_order" "src/command/confine.h and the document give the same confinement order"
 
 done_testing

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Each man page man/*.scd is built, and man(1) renders it at 80 columns without a warning;
-# hutch(1)'s SYSTEM CALL FILTER lists every row of src/seccomp-table.h.
+# hutch(1)'s SYSTEM CALL FILTER lists every row of src/command/seccomp-table.h.
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/lib-docs.sh"
 
@@ -23,9 +23,9 @@ done
 
 page=$(man_text hutch.1)
 section=$(printf '%s\n' "$page" | sed -n '/^SYSTEM CALL FILTER/,/^[A-Z]/p')
-mapfile -t calls < <(python3 "$HUTCH_SRCDIR/man/gen-page.py" --seccomp-table "$HUTCH_SRCDIR/src/seccomp-table.h" --list)
+mapfile -t calls < <(python3 "$HUTCH_SRCDIR/man/gen-page.py" --seccomp-table "$HUTCH_SRCDIR/src/command/seccomp-table.h" --list)
 [ "${#calls[@]}" -gt 0 ] && ok "the default seccomp table has ${#calls[@]} rows" ||
-	not_ok "gen-page.py reads the rows of src/seccomp-table.h"
+	not_ok "gen-page.py reads the rows of src/command/seccomp-table.h"
 missing=()
 for c in "${calls[@]}"; do
 	printf '%s\n' "$section" | grep -qE "^ +${c}( |:)" || missing+=("$c")

@@ -1,4 +1,4 @@
-/* libFuzzer target for hutch-bwrap's command line (src/bwrap/bwrap-cli.c): any bytes split at
+/* libFuzzer target for hutch-bwrap's command line (src/front/bwrap/bwrap-cli.c): any bytes split at
  * NUL into an argv, parsed into a scratch config and freed. An argument naming an fd makes the
  * parser take it (close-on-exec, closed with the config): the standard fds are put back after
  * each input, and a number naming another open fd is replaced (hide_foreign_fds). Built and run by tests/fuzz/run, not by meson; no privileges. */

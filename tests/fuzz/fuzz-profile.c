@@ -1,4 +1,4 @@
-/* libFuzzer target for the profile language (src/profile.c): any bytes as a profile, read with
+/* libFuzzer target for the profile language (src/front/profile/profile.c): any bytes as a profile, read with
  * every error kept going, applied to a scratch config; and when they read cleanly, what
  * `profile show` writes of them must read back to the same directives (a mismatch aborts, as a
  * crash would). Built and run by tests/fuzz/run, not by meson; no privileges. */

@@ -1,4 +1,4 @@
-/* libFuzzer target for --seccomp's rule file (src/seccomp.c): any bytes as the file, read and
+/* libFuzzer target for --seccomp's rule file (src/command/seccomp.c): any bytes as the file, read and
  * compiled by libseccomp as the launcher would (seccomp_build), and each line through the
  * notifier's own reader (seccomp_parse_line). Built and run by tests/fuzz/run, not by meson;
  * no privileges (nothing is loaded into the kernel). */

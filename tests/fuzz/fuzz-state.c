@@ -1,7 +1,7 @@
 /* libFuzzer target for the two readers of state written to disk by an earlier run, which a
  * process of the same user could have rewritten: a workspace's manifest and start record
- * (src/workspace-state.c: workspace_read, workspace_start_read) and a sandbox's record
- * (src/state.c: state_read, read by list, join and stop). The first byte picks the reader; the
+ * (src/workspace/workspace-state.c: workspace_read, workspace_start_read) and a sandbox's record
+ * (src/launcher/state.c: state_read, read by list, join and stop). The first byte picks the reader; the
  * rest is the file. Built and run by tests/fuzz/run, not by meson; no privileges. */
 #include <fcntl.h>
 #include <stdio.h>

@@ -2,7 +2,7 @@
 # shellcheck disable=SC2016 # $ is for the sandbox's shell
 # Every shipped profile, started from the home, from / and from a project directory (issue
 # 21): the sandbox cannot create or modify a persistence point on the host, existing or missing
-# (src/persist.c), and a profile that shows the working directory never shows the whole home
+# (src/front/persist.c), and a profile that shows the working directory never shows the whole home
 # because of where it was started (--workdir: the tools stop with the fix, the viewers start in
 # an empty directory). A refused start leaves the points as they were too.
 # Against f9983ce: from ~, npm, curl, dev, shell and every other inc/workdir.inc profile ran

@@ -1,4 +1,4 @@
-/* Unit tests of the profile language (src/profile.c): the lexer, every error with its position,
+/* Unit tests of the profile language (src/front/profile/profile.c): the lexer, every error with its position,
  * each macro, includes (search, depth, cycles), NAME.local, ignore, the precedence of the
  * profile directories, the round trip of `profile show`, and that the directives are exactly
  * the options that are not command-line only. No privileges: files in a temp directory only. */
