@@ -17,13 +17,13 @@
 #include <unistd.h>
 
 #include "cmd/ws-apply.h"
-#include "config.h"
-#include "escape.h"
-#include "failure.h"
-#include "macro.h"
-#include "state.h"
-#include "strv.h"
-#include "workspace.h"
+#include "front/config.h"
+#include "lib/escape.h"
+#include "lib/failure.h"
+#include "lib/macro.h"
+#include "launcher/state.h"
+#include "lib/strv.h"
+#include "workspace/workspace.h"
 
 #define EXIT_USAGE 2
 

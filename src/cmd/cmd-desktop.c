@@ -17,11 +17,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "failure.h"
-#include "macro.h"
-#include "path-util.h"
-#include "profile.h"
-#include "strv.h"
+#include "lib/failure.h"
+#include "lib/macro.h"
+#include "lib/path-util.h"
+#include "front/profile/profile.h"
+#include "lib/strv.h"
 
 #define EXIT_FAILED 1
 #define EXIT_USAGE  2

@@ -11,11 +11,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "config.h"
-#include "escape.h"
-#include "firejail/firejail.h"
-#include "profile.h"
-#include "strv.h"
+#include "front/config.h"
+#include "lib/escape.h"
+#include "front/firejail/firejail.h"
+#include "front/profile/profile.h"
+#include "lib/strv.h"
 
 #define EXIT_PROFILE_ERROR 1 /* check: a profile has errors (a finding, not a failure) */
 #define EXIT_USAGE	   2
@@ -40,7 +40,7 @@ static void print_diags(const struct profile *p)
 			p->diags[i].kind == PROFILE_ERROR ? "error" : "warning", ESC(p->diags[i].msg));
 }
 
-/* ---- firejail's profiles (src/firejail) --------------------------------------------------- */
+/* ---- firejail's profiles (src/front/firejail) --------------------------------------------------- */
 
 static void print_summary(const struct fj_result *res, const char *path, FILE *out)
 {

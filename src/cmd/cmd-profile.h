@@ -1,5 +1,5 @@
-/* `hutch profile show|check|list`: the profile subcommand (src/cmd/profile.c; this header is
- * named apart from src/profile.h, which that file includes too). Launcher side, the caller's
+/* `hutch profile show|check|list`: the profile subcommand (src/cmd/cmd-profile.c; this header is
+ * named apart from src/front/profile/profile.h, which that file includes too). Launcher side, the caller's
  * own privileges; runs no sandbox. */
 #pragma once
 

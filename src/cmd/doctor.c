@@ -35,15 +35,15 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "clone.h"
-#include "config.h"
-#include "escape.h"
-#include "idmap.h"
-#include "landlock.h"
-#include "macro.h"
-#include "path-util.h"
-#include "tier.h"
-#include "strv.h"
+#include "lib/clone.h"
+#include "front/config.h"
+#include "lib/escape.h"
+#include "launcher/idmap.h"
+#include "command/landlock.h"
+#include "lib/macro.h"
+#include "lib/path-util.h"
+#include "tier/tier.h"
+#include "lib/strv.h"
 
 #define EXIT_FULL_TIER_BROKEN 1
 #define EXIT_USAGE	      2

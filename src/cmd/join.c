@@ -28,18 +28,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "clone.h"
-#include "confine.h"
-#include "command.h"
-#include "config.h"
-#include "escape.h"
-#include "failure.h"
-#include "macro.h"
-#include "pid1.h"
-#include "profile.h"
-#include "state.h"
-#include "strv.h"
+#include "front/cli.h"
+#include "lib/clone.h"
+#include "command/confine.h"
+#include "command/command.h"
+#include "front/config.h"
+#include "lib/escape.h"
+#include "lib/failure.h"
+#include "lib/macro.h"
+#include "sandbox/pid1.h"
+#include "front/profile/profile.h"
+#include "launcher/state.h"
+#include "lib/strv.h"
 
 #define EXIT_USAGE 2
 

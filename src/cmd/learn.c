@@ -19,18 +19,18 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "config.h"
+#include "front/cli.h"
+#include "front/config.h"
 #include "egress/egress.h"
-#include "escape.h"
-#include "events.h"
-#include "failure.h"
-#include "launcher.h"
-#include "path-util.h"
-#include "report.h"
-#include "seccomp-table.h"
-#include "strv.h"
-#include "workspace.h"
+#include "lib/escape.h"
+#include "launcher/events.h"
+#include "lib/failure.h"
+#include "launcher/launcher.h"
+#include "lib/path-util.h"
+#include "launcher/report.h"
+#include "command/seccomp-table.h"
+#include "lib/strv.h"
+#include "workspace/workspace.h"
 
 #define EXIT_USAGE 2
 

@@ -13,12 +13,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "escape.h"
-#include "failure.h"
-#include "macro.h"
-#include "state.h"
-#include "strv.h"
+#include "front/config.h"
+#include "lib/escape.h"
+#include "lib/failure.h"
+#include "lib/macro.h"
+#include "launcher/state.h"
+#include "lib/strv.h"
 
 #define EXIT_USAGE 2
 

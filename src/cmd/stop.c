@@ -18,11 +18,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "escape.h"
-#include "failure.h"
-#include "macro.h"
-#include "state.h"
+#include "front/config.h"
+#include "lib/escape.h"
+#include "lib/failure.h"
+#include "lib/macro.h"
+#include "launcher/state.h"
 
 #define EXIT_USAGE 2
 /* After pid 1 has ended, the launcher only tears down: helpers, cgroup, the record. */

@@ -18,11 +18,11 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "escape.h"
-#include "failure.h"
-#include "macro.h"
-#include "strv.h"
-#include "workspace.h"
+#include "lib/escape.h"
+#include "lib/failure.h"
+#include "lib/macro.h"
+#include "lib/strv.h"
+#include "workspace/workspace.h"
 
 #define WH_PREFIX ".wh."
 #define WH_OPAQUE ".wh..wh..opq"

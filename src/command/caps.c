@@ -2,7 +2,7 @@
  * caps_drop() runs in the command process, which until then holds every capability of the
  * sandbox's user namespace, and leaves it only the --cap-add ones, on every set and across
  * execve, whatever its uid. */
-#include "confine.h"
+#include "command/confine.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -12,7 +12,7 @@
 #include <sys/capability.h>
 #include <sys/prctl.h>
 
-#include "config.h"
+#include "front/config.h"
 
 static void cap_freep(cap_t *c)
 {

@@ -1,7 +1,7 @@
 /* The command process (see command.h): the security steps in a fixed order, seccomp last
  * before execve, as bubblewrap and nsjail do it, so that no later step needs a system call
  * the filter refuses. Runs with the sandbox user namespace's capabilities until caps_drop. */
-#include "command.h"
+#include "command/command.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,12 +11,12 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "bwrap/bwrap.h"
-#include "config.h"
-#include "failure.h"
-#include "net.h"
-#include "strv.h"
-#include "sync.h"
+#include "front/bwrap/bwrap.h"
+#include "front/config.h"
+#include "lib/failure.h"
+#include "launcher/net/net.h"
+#include "lib/strv.h"
+#include "lib/sync.h"
 
 static int keep_fd_cmp(const void *a, const void *b)
 {

@@ -2,8 +2,8 @@
  * namespace after pivot_root, as the sandbox's pid 2 (pid 1 with --as-pid-1). */
 #pragma once
 
-#include "confine.h"
-#include "macro.h"
+#include "command/confine.h"
+#include "lib/macro.h"
 
 struct config;
 

@@ -6,8 +6,8 @@
  * - the restricted tier (landlock.h), which has no mount namespace: the ruleset is the whole
  *   file-system policy, built in the launcher from the same plan and enforced by the command
  *   process on itself. */
-#include "confine.h"
-#include "landlock.h"
+#include "command/confine.h"
+#include "command/landlock.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -20,7 +20,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "front/config.h"
 #include "egress/egress.h"
 
 #ifndef LANDLOCK_ACCESS_FS_REFER

@@ -19,11 +19,11 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "confine.h"
-#include "failure.h"
-#include "macro.h"
-#include "path-util.h"
+#include "front/config.h"
+#include "command/confine.h"
+#include "lib/failure.h"
+#include "lib/macro.h"
+#include "lib/path-util.h"
 
 #define CACHE_MAGIC	0x46504248u /* "HBPF" */
 #define CACHE_MAX_INSNS 4096

@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <stddef.h>
 
-#include "confine.h"
+#include "command/confine.h"
 
 /* How a row becomes rules; the plain kind is refused outright. */
 enum seccomp_row_kind {

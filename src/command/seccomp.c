@@ -14,7 +14,7 @@
  * does not know are not in the list and reach the kernel, which answers ENOSYS; clone3 is
  * answered ENOSYS on purpose (see the table). --seccomp-deny applies on top of the default, of a
  * file and of "none". */
-#include "confine.h"
+#include "command/confine.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -31,9 +31,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "path-util.h"
-#include "seccomp-table.h"
+#include "front/config.h"
+#include "lib/path-util.h"
+#include "command/seccomp-table.h"
 
 #define STAGE "seccomp"
 

@@ -1,6 +1,6 @@
 /* The DNS message codec (see dns.h). Pure; launcher side. Every read is bounds-checked: the
  * messages come from the sandbox and from the network. */
-#include "dns.h"
+#include "egress/dns.h"
 
 #include <ctype.h>
 #include <errno.h>

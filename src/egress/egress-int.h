@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#include "loop.h"
+#include "launcher/loop.h"
 
 struct config;
 struct egress_config;

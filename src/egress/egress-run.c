@@ -2,7 +2,7 @@
  * live in the sandbox's network namespace, with the capabilities it holds there before the
  * command drops them, and hands them to the launcher; the launcher installs the ruleset
  * through them and serves them from its event loop. pid 1 (child side) and launcher. */
-#include "egress.h"
+#include "egress/egress.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -14,13 +14,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "egress-int.h"
-#include "events.h"
-#include "failure.h"
-#include "log.h"
-#include "nft.h"
-#include "sync.h"
+#include "front/config.h"
+#include "egress/egress-int.h"
+#include "launcher/events.h"
+#include "lib/failure.h"
+#include "lib/log.h"
+#include "egress/nft.h"
+#include "lib/sync.h"
 
 /* ---- pid 1 -------------------------------------------------------------------------------- */
 

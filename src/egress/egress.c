@@ -1,7 +1,7 @@
 /* The egress options and their validation (see egress.h): launcher side, while the front ends
  * fill struct config and in config_finish(). Pure but for the Landlock ABI query, made only
  * when scoping is asked or implied, and a stat of each --allow-unix socket. */
-#include "egress.h"
+#include "egress/egress.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -13,11 +13,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "config.h"
-#include "failure.h"
-#include "landlock.h"
-#include "log.h"
-#include "strv.h"
+#include "front/config.h"
+#include "lib/failure.h"
+#include "command/landlock.h"
+#include "lib/log.h"
+#include "lib/strv.h"
 
 static struct egress_config *egress_get(struct config *c)
 {

@@ -14,10 +14,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "egress-int.h"
-#include "events.h"
-#include "failure.h"
-#include "nft.h"
+#include "egress/egress-int.h"
+#include "launcher/events.h"
+#include "lib/failure.h"
+#include "egress/nft.h"
 
 /* One NFULNL_MSG_CONFIG request with one attribute. */
 static int nflog_config(int fd, uint16_t attr, const void *data, uint16_t len)

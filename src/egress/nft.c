@@ -12,7 +12,7 @@
  *                                       logged to NFLOG group NFT_LOG_GROUP with its rule as
  *                                       the prefix, then "deny")
  *   chain nat (nat, output, -100)       --via: outbound TCP redirected to the relay on lo */
-#include "nft.h"
+#include "egress/nft.h"
 
 #include <arpa/inet.h>
 #include <dlfcn.h>
@@ -34,8 +34,8 @@
 #include <libnftnl/set.h>
 #include <libnftnl/table.h>
 
-#include "egress.h"
-#include "failure.h"
+#include "egress/egress.h"
+#include "lib/failure.h"
 
 /* nft's datatype numbers for the set keys (nftables src/datatype.h). */
 #define NFT_TYPE_IPADDR	 7

@@ -21,10 +21,10 @@
 #include <stdlib.h>
 #include <sys/epoll.h>
 
-#include "egress-int.h"
-#include "egress.h"
-#include "events.h"
-#include "failure.h"
+#include "egress/egress-int.h"
+#include "egress/egress.h"
+#include "launcher/events.h"
+#include "lib/failure.h"
 
 #define RELAY_CHECK_MS 3000
 

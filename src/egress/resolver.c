@@ -15,13 +15,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "dns.h"
-#include "egress-int.h"
-#include "egress.h"
-#include "events.h"
-#include "failure.h"
-#include "nft.h"
+#include "front/config.h"
+#include "egress/dns.h"
+#include "egress/egress-int.h"
+#include "egress/egress.h"
+#include "launcher/events.h"
+#include "lib/failure.h"
+#include "egress/nft.h"
 
 /* Whether names are checked and addresses learnt (otherwise every name resolves: --deny-lan
  * alone, or the record mode). */

@@ -9,9 +9,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "egress.h"
-#include "failure.h"
+#include "front/config.h"
+#include "egress/egress.h"
+#include "lib/failure.h"
 
 /* The ruleset attribute up to ABI 6's field; the build machine's header may predate it. */
 struct scope_attr {

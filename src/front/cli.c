@@ -1,20 +1,20 @@
 /* The command-line front end (see cli.h): the option table, its parser and --help.
  * Launcher side, no privileges; fills struct config and nothing else. */
-#include "cli.h"
+#include "front/cli.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "confine.h"
-#include "desktop.h"
+#include "command/confine.h"
+#include "launcher/desktop/desktop.h"
 #include "egress/egress.h"
-#include "persist.h"
-#include "report.h"
-#include "state.h"
-#include "strv.h"
-#include "workspace.h"
+#include "front/persist.h"
+#include "launcher/report.h"
+#include "launcher/state.h"
+#include "lib/strv.h"
+#include "workspace/workspace.h"
 
 static int parse_id(const char *arg, const char *opt, unsigned *ret, struct failure *f)
 {

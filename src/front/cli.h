@@ -4,7 +4,7 @@
 
 #include <stdio.h>
 
-#include "config.h"
+#include "front/config.h"
 
 enum cli_arg_kind {
 	CLI_NOARG,

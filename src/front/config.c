@@ -1,7 +1,7 @@
 /* The config struct: defaults, caller identity, validation, and the derived plan and
  * environment. Launcher side, the caller's own privileges; nothing after config_finish()
  * reads argv, the environment or a global. */
-#include "config.h"
+#include "front/config.h"
 
 #include <errno.h>
 #include <pwd.h>
@@ -10,17 +10,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "confine.h"
-#include "desktop.h"
+#include "command/confine.h"
+#include "launcher/desktop/desktop.h"
 #include "egress/egress.h"
-#include "report.h"
-#include "env.h"
-#include "net.h"
-#include "state.h"
-#include "path-util.h"
-#include "persist.h"
-#include "strv.h"
-#include "workspace.h"
+#include "launcher/report.h"
+#include "front/env.h"
+#include "launcher/net/net.h"
+#include "launcher/state.h"
+#include "lib/path-util.h"
+#include "front/persist.h"
+#include "lib/strv.h"
+#include "workspace/workspace.h"
 
 void config_init(struct config *c)
 {

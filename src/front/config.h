@@ -7,12 +7,12 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "cgroup.h"
-#include "failure.h"
-#include "rlimit.h"
-#include "mountplan.h"
-#include "strv.h"
-#include "workdir.h"
+#include "launcher/limits/cgroup.h"
+#include "lib/failure.h"
+#include "launcher/limits/rlimit.h"
+#include "front/mountplan.h"
+#include "lib/strv.h"
+#include "front/workdir.h"
 
 /* Exit codes, as podman and env(1) use them. */
 #define EXIT_LAUNCHER	 125
@@ -118,7 +118,7 @@ struct env_op {
 	char *value; /* ENV_SET only */
 };
 
-/* How the fallback to firejail's profiles behaves: --firejail-profiles MODE (src/firejail). */
+/* How the fallback to firejail's profiles behaves: --firejail-profiles MODE (src/front/firejail). */
 enum fj_mode {
 	FJ_MODE_STRICT = 0, /* a bad firejail profile stops the run (exit 125) */
 	FJ_MODE_LENIENT,    /* ... falls back to hutch's default profile, with its error on stderr */
@@ -222,7 +222,7 @@ struct config {
 	/* workspaces under review, masks, protected paths (issue 12): owned by workspace.c */
 	struct workspace_config *workspace;
 
-	/* the bwrap front end (issue 15): owned by src/bwrap; NULL for hutch's own */
+	/* the bwrap front end (issue 15): owned by src/front/bwrap; NULL for hutch's own */
 	struct bwrap_config *bwrap;
 	char *argv0;	  /* argv[0] the command gets, when not the program's name (--argv0) */
 	int userns_fd;	  /* join this user namespace instead of making one (bwrap's --userns), -1 */
@@ -244,7 +244,7 @@ struct config {
 	char *profile;
 	bool noprofile;
 	char *profile_path; /* the profile file that was applied (for the record) */
-	/* firejail's profiles (issue 26): src/firejail */
+	/* firejail's profiles (issue 26): src/front/firejail */
 	char *firejail_profile;	  /* --firejail-profile PATH */
 	int firejail_mode;	  /* enum fj_mode; -1: hutch.conf's setting decides */
 	uint64_t socket_families; /* --socket-family: bit n lets family n through; 0: no filter */

@@ -1,14 +1,14 @@
 /* The command's environment (see env.h). Pure; launcher side.
  * The scrub list holds variables that hand an untrusted app a door back into the user's
  * session outside the sandbox (agents, buses, keyrings, session managers, ticket caches). */
-#include "env.h"
+#include "front/env.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "strv.h"
+#include "front/config.h"
+#include "lib/strv.h"
 
 static const char *const scrubbed_names[] = {
 	"SSH_AUTH_SOCK", /* ssh-agent: sign as the user anywhere */

@@ -5,20 +5,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "front/cli.h"
 #include "cmd/cmd-profile.h"
 #include "cmd/cmd.h"
-#include "config.h"
-#include "desktop.h"
-#include "escape.h"
-#include "failure.h"
-#include "firejail/firejail.h"
-#include "launcher.h"
-#include "log.h"
-#include "profile.h"
-#include "report.h"
-#include "stats.h"
-#include "strv.h"
+#include "front/config.h"
+#include "launcher/desktop/desktop.h"
+#include "lib/escape.h"
+#include "lib/failure.h"
+#include "front/firejail/firejail.h"
+#include "launcher/launcher.h"
+#include "lib/log.h"
+#include "front/profile/profile.h"
+#include "launcher/report.h"
+#include "launcher/limits/stats.h"
+#include "lib/strv.h"
 
 static const struct subcommand {
 	const char *name;
@@ -51,7 +51,7 @@ static int report_profile(const struct profile *p, const struct failure *f)
 	return EXIT_LAUNCHER;
 }
 
-/* firejail's profile for the command when hutch has none (src/firejail): 1 when applied, 0 to
+/* firejail's profile for the command when hutch has none (src/front/firejail): 1 when applied, 0 to
  * go on with hutch's own choice (*fallback: hutch's default, after a bad one in lenient mode). */
 static int apply_firejail(const struct config *cmdline, struct config *c, char **host_env,
 			  const struct profile_env *e, struct profile *p, bool *fallback, struct failure *f)

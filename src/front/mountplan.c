@@ -1,19 +1,19 @@
 /* The mount plan (see mountplan.h): config → ordered array of operations. Pure: it makes no
  * system call, so it is unit-tested without privileges. Launcher side. */
-#include "mountplan.h"
+#include "front/mountplan.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "desktop.h"
-#include "failure.h"
-#include "net.h"
+#include "front/config.h"
+#include "launcher/desktop/desktop.h"
+#include "lib/failure.h"
+#include "launcher/net/net.h"
 #include "egress/egress.h"
-#include "strv.h"
-#include "workspace.h"
+#include "lib/strv.h"
+#include "workspace/workspace.h"
 
 static int plan_add(struct mountplan *p, enum mp_op op, unsigned flags, mode_t mode, const char *src,
 		    const char *dst)

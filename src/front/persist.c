@@ -1,7 +1,7 @@
 /* Persistence points (see persist.h): the list, the --allow-persist checks, and the plan pass
  * that keeps the points read-only in every writable host bind. Launcher side, the caller's
  * own privileges; it reads the host's directories (lstat, readdir) and writes nothing. */
-#include "persist.h"
+#include "front/persist.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -13,12 +13,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "failure.h"
-#include "macro.h"
-#include "mountplan.h"
-#include "path-util.h"
-#include "strv.h"
+#include "front/config.h"
+#include "lib/failure.h"
+#include "lib/macro.h"
+#include "front/mountplan.h"
+#include "lib/path-util.h"
+#include "lib/strv.h"
 
 /* Relative to the home: what a login, a shell, a desktop session, systemd --user, ssh or git
  * reads and runs (documented in hutch(1) and hutch.profile(5)). .xsession-errors is left out:

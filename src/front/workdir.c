@@ -1,17 +1,17 @@
 /* --workdir MODE (see workdir.h): a profile's `whitelist ${PWD}` or `read-only ${PWD}` started
  * from the home (a menu entry, a terminal's first directory) or from / must not show the whole
  * home. Launcher side, no privileges; it reads the config and the home's real path only. */
-#include "workdir.h"
+#include "front/workdir.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "failure.h"
-#include "log.h"
-#include "macro.h"
-#include "strv.h"
+#include "front/config.h"
+#include "lib/failure.h"
+#include "lib/log.h"
+#include "lib/macro.h"
+#include "lib/strv.h"
 
 int workdir_opt(struct config *c, const char *arg, struct failure *f)
 {

@@ -1,11 +1,11 @@
 /* The event stream (see events.h). */
-#include "events.h"
+#include "launcher/events.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
+#include "lib/log.h"
 
 static const char *const kind_names[EVENT_KIND_MAX] = {
 	[EVENT_SYSCALL] = "syscall", [EVENT_CONNECT] = "connect", [EVENT_DNS] = "dns",

@@ -1,7 +1,7 @@
 /* Id maps (see idmap.h): /etc/subuid parsing, keep-id map layout, the newuidmap/newgidmap
  * helpers run concurrently, and the single-id fallback. Launcher side, the caller's own
  * privileges (the helpers are setuid root and check the ranges themselves). */
-#include "idmap.h"
+#include "launcher/idmap.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,10 +14,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "failure.h"
-#include "macro.h"
-#include "path-util.h"
+#include "front/config.h"
+#include "lib/failure.h"
+#include "lib/macro.h"
+#include "lib/path-util.h"
 
 static bool parse_ulong(const char *s, size_t len, unsigned long *ret)
 {

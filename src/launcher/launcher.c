@@ -1,6 +1,6 @@
 /* The parent driver (see launcher.h). Host side, the caller's own privileges; the only
  * privileged step is the setuid newuidmap/newgidmap helpers it runs. */
-#include "launcher.h"
+#include "launcher/launcher.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,28 +18,28 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "bwrap/bwrap.h"
-#include "child.h"
-#include "clone.h"
-#include "confine.h"
-#include "config.h"
-#include "deadline.h"
-#include "failure.h"
-#include "idmap.h"
-#include "log.h"
-#include "desktop.h"
+#include "front/bwrap/bwrap.h"
+#include "sandbox/child.h"
+#include "lib/clone.h"
+#include "command/confine.h"
+#include "front/config.h"
+#include "launcher/limits/deadline.h"
+#include "lib/failure.h"
+#include "launcher/idmap.h"
+#include "lib/log.h"
+#include "launcher/desktop/desktop.h"
 #include "egress/egress.h"
-#include "events.h"
-#include "loop.h"
-#include "net.h"
-#include "notify.h"
-#include "report.h"
-#include "state.h"
-#include "pid1.h"
-#include "sync.h"
-#include "strv.h"
-#include "tier.h"
-#include "workspace.h"
+#include "launcher/events.h"
+#include "launcher/loop.h"
+#include "launcher/net/net.h"
+#include "launcher/notify.h"
+#include "launcher/report.h"
+#include "launcher/state.h"
+#include "sandbox/pid1.h"
+#include "lib/sync.h"
+#include "lib/strv.h"
+#include "tier/tier.h"
+#include "workspace/workspace.h"
 
 struct launcher {
 	const struct config *c;

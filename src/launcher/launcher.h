@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <sys/resource.h>
 
-#include "cgroup.h"
+#include "launcher/limits/cgroup.h"
 
 struct config;
 struct failure;

@@ -1,12 +1,12 @@
 /* The launcher's event loop (see loop.h). */
-#include "loop.h"
+#include "launcher/loop.h"
 
 #include <errno.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#include "failure.h"
-#include "macro.h"
+#include "lib/failure.h"
+#include "lib/macro.h"
 
 int loop_init(struct loop *lp)
 {

@@ -1,5 +1,5 @@
 /* The seccomp user-notification server (see notify.h). Launcher side. */
-#include "notify.h"
+#include "launcher/notify.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -20,13 +20,13 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "confine.h"
-#include "events.h"
-#include "failure.h"
-#include "path-util.h"
-#include "report.h"
-#include "seccomp-table.h"
+#include "front/config.h"
+#include "command/confine.h"
+#include "launcher/events.h"
+#include "lib/failure.h"
+#include "lib/path-util.h"
+#include "launcher/report.h"
+#include "command/seccomp-table.h"
 
 #define STAGE "--report"
 

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "loop.h"
+#include "launcher/loop.h"
 
 struct config;
 struct events;

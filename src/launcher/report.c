@@ -1,5 +1,5 @@
 /* The denial report (see report.h). Launcher side, the caller's own privileges. */
-#include "report.h"
+#include "launcher/report.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,12 +9,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "failure.h"
-#include "log.h"
-#include "path-util.h"
-#include "profile.h"
-#include "strv.h"
+#include "front/config.h"
+#include "lib/failure.h"
+#include "lib/log.h"
+#include "lib/path-util.h"
+#include "front/profile/profile.h"
+#include "lib/strv.h"
 
 static int report_config_get(struct config *c, struct report_config **ret)
 {

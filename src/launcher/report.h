@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "events.h"
+#include "launcher/events.h"
 
 struct config;
 struct failure;

@@ -1,7 +1,7 @@
 /* The running sandbox's record (see state.h): written by the launcher, read, and removed when
  * stale, by `hutch list/join/stop`. Launcher side and the subcommands, the caller's own
  * privileges; writes only below the caller's $XDG_RUNTIME_DIR and to the fds the caller named. */
-#include "state.h"
+#include "launcher/state.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -20,11 +20,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "escape.h"
-#include "failure.h"
-#include "macro.h"
-#include "strv.h"
+#include "front/config.h"
+#include "lib/escape.h"
+#include "lib/failure.h"
+#include "lib/macro.h"
+#include "lib/strv.h"
 
 const char *const state_ns_names[STATE_N_NS] = { "cgroup", "ipc", "mnt", "net", "pid", "user", "uts" };
 

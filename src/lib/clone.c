@@ -1,5 +1,5 @@
 /* clone3 with a clone(2) fallback (see clone.h). Any process. */
-#include "clone.h"
+#include "lib/clone.h"
 
 #include <errno.h>
 #include <linux/sched.h>
@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "macro.h"
+#include "lib/macro.h"
 
 pid_t clone_process(uint64_t flags, int exit_signal, int *ret_pidfd, int cgroup_fd)
 {

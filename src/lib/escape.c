@@ -2,7 +2,7 @@
  * reviewer reads `hutch changes` before applying what a sandboxed program wrote: a name with a
  * newline would add a line of its own choosing, an ESC would reach the terminal, and U+202E
  * would print the rest of the line backwards. */
-#include "escape.h"
+#include "lib/escape.h"
 
 #include <stdbool.h>
 #include <stdint.h>

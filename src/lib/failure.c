@@ -1,5 +1,5 @@
 /* The error carrier (see failure.h). Pure; used by the launcher and by every child process. */
-#include "failure.h"
+#include "lib/failure.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "macro.h"
+#include "lib/macro.h"
 
 #define FAILURE_STAGE_MAX  32
 #define FAILURE_DETAIL_MAX 480

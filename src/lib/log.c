@@ -1,7 +1,7 @@
 /* --verbose notes (see log.h). Launcher side. Each line is formatted first and written with
  * one write(2): the command shares our stderr, and a line written in pieces would interleave
  * with what it prints meanwhile. */
-#include "log.h"
+#include "lib/log.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "escape.h"
+#include "lib/escape.h"
 
 static void log_line(const char *prefix, const char *fmt, va_list ap)
 {

@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "macro.h"
+#include "lib/macro.h"
 
 void log_verbose(bool enabled, const char *fmt, ...) _printf_(2, 3);
 

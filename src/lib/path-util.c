@@ -1,5 +1,5 @@
 /* Path helpers (see path-util.h). Pure; launcher side. */
-#include "path-util.h"
+#include "lib/path-util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "macro.h"
+#include "lib/macro.h"
 
 void path_normalize(char *p)
 {

@@ -1,5 +1,5 @@
 /* NULL-terminated string vectors (see strv.h). Launcher side, no privileges. */
-#include "strv.h"
+#include "lib/strv.h"
 
 #include <errno.h>
 #include <stdbool.h>

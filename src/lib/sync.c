@@ -1,5 +1,5 @@
 /* The sync channel (see sync.h). Both sides: launcher and children. */
-#include "sync.h"
+#include "lib/sync.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -7,8 +7,8 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
-#include "failure.h"
-#include "macro.h"
+#include "lib/failure.h"
+#include "lib/macro.h"
 
 const char *sync_type_name(uint32_t t)
 {

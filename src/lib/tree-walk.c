@@ -1,5 +1,5 @@
 /* The tree walk (see tree-walk.h). */
-#include "tree-walk.h"
+#include "lib/tree-walk.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "macro.h"
+#include "lib/macro.h"
 
 struct walk {
 	dev_t dev;

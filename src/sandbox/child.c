@@ -1,6 +1,6 @@
 /* The children's drivers (see child.h). child_main runs in the new user namespace with its
  * full capabilities there and none outside; sandbox_main is the sandbox's pid 1. */
-#include "child.h"
+#include "sandbox/child.h"
 
 #include <errno.h>
 #include <linux/sched.h>
@@ -14,17 +14,17 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "bwrap/bwrap.h"
-#include "clone.h"
-#include "command.h"
-#include "config.h"
+#include "front/bwrap/bwrap.h"
+#include "lib/clone.h"
+#include "command/command.h"
+#include "front/config.h"
 #include "egress/egress.h"
-#include "failure.h"
-#include "mount.h"
-#include "net.h"
-#include "pid1.h"
-#include "rootfs.h"
-#include "sync.h"
+#include "lib/failure.h"
+#include "sandbox/mount/mount.h"
+#include "launcher/net/net.h"
+#include "sandbox/pid1.h"
+#include "sandbox/rootfs.h"
+#include "lib/sync.h"
 
 _noreturn_ static void child_fail(int sync_fd, const struct failure *f)
 {

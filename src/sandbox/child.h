@@ -8,7 +8,7 @@
  *     forks the command and becomes its init (or execs the command itself with --as-pid-1). */
 #pragma once
 
-#include "macro.h"
+#include "lib/macro.h"
 
 struct config;
 

@@ -1,6 +1,6 @@
 /* The sandbox's init (see pid1.h). Runs as pid 1 of the sandbox's pid namespace (or as the
  * command's parent and subreaper with --share-pid), after pivot_root. */
-#include "pid1.h"
+#include "sandbox/pid1.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sync.h"
+#include "lib/sync.h"
 
 void signals_forwarded(sigset_t *set)
 {

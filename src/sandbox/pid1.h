@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "macro.h"
+#include "lib/macro.h"
 
 /* The signals the launcher and pid 1 pass on to the command. */
 void signals_forwarded(sigset_t *set);

@@ -1,6 +1,6 @@
 /* pivot_root into the new root (see rootfs.h). Runs in the sandbox's pid 1 with the
  * capabilities of its user namespace. */
-#include "rootfs.h"
+#include "sandbox/rootfs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -8,8 +8,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "failure.h"
-#include "macro.h"
+#include "lib/failure.h"
+#include "lib/macro.h"
 
 int rootfs_enter(int newroot_fd, bool readonly, struct failure *f)
 {

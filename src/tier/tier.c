@@ -2,7 +2,7 @@
  * tier. The launcher runs all of this with the caller's own privileges; the restricted tier's
  * command process (forked here, no namespaces) confines itself in the order command.c uses:
  * setsid → chdir → fd sweep → capabilities → no_new_privs → Landlock → seccomp → execve. */
-#include "tier.h"
+#include "tier/tier.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,17 +23,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "clone.h"
-#include "command.h"
-#include "config.h"
+#include "lib/clone.h"
+#include "command/command.h"
+#include "front/config.h"
 #include "egress/egress.h"
-#include "confine.h"
-#include "failure.h"
-#include "landlock.h"
-#include "launcher.h"
-#include "log.h"
-#include "macro.h"
-#include "pid1.h"
+#include "command/confine.h"
+#include "lib/failure.h"
+#include "command/landlock.h"
+#include "launcher/launcher.h"
+#include "lib/log.h"
+#include "lib/macro.h"
+#include "sandbox/pid1.h"
 
 #define STAGE		   "tier"
 #define APPARMOR_PROFILE   "/etc/apparmor.d/hutch"

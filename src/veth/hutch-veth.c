@@ -24,10 +24,10 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
-#include "macro.h"
-#include "rtnl.h"
-#include "veth-conf.h"
-#include "veth-link.h"
+#include "lib/macro.h"
+#include "veth/rtnl.h"
+#include "veth/veth-conf.h"
+#include "veth/veth-link.h"
 
 #define EXIT_REFUSED 1
 #define EXIT_USAGE   2

@@ -1,6 +1,6 @@
 /* The rtnetlink client (see rtnl.h). Runs in hutch-veth (setuid root) or in a root launcher;
  * it decides nothing: what is allowed was checked by its caller before any request is built. */
-#include "rtnl.h"
+#include "veth/rtnl.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,7 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "macro.h"
+#include "lib/macro.h"
 
 int rtnl_open(int netns_fd)
 {

@@ -1,6 +1,6 @@
 /* The admin's policy for hutch-veth (see veth-conf.h). Runs in hutch-veth, setuid root, on a
  * file only root can write (the helper checks that before it reads). */
-#include "veth-conf.h"
+#include "veth/veth-conf.h"
 
 #include <errno.h>
 #include <stdlib.h>

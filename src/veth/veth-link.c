@@ -1,7 +1,7 @@
 /* veth pairs on a bridge (see veth-link.h). Runs with CAP_NET_ADMIN in the host's network
  * namespace: in hutch-veth (setuid root, after its policy checks) or in a launcher running as
  * root. It steps into the sandbox's network namespace only to open a netlink socket there. */
-#include "veth-link.h"
+#include "veth/veth-link.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -14,8 +14,8 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include "macro.h"
-#include "rtnl.h"
+#include "lib/macro.h"
+#include "veth/rtnl.h"
 
 int veth_lock(void)
 {

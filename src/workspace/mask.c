@@ -1,6 +1,6 @@
 /* Masks (see mask.h): glob matching with "**" and the walk that resolves masks at start.
  * Launcher side, the caller's own privileges; it only reads the host's trees. */
-#include "mask.h"
+#include "workspace/mask.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,10 +10,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "failure.h"
-#include "macro.h"
-#include "tree-walk.h"
-#include "workspace.h"
+#include "lib/failure.h"
+#include "lib/macro.h"
+#include "lib/tree-walk.h"
+#include "workspace/workspace.h"
 
 #define MASK_MAX_COMPONENTS 128
 #define MASK_MAX_DEPTH	    256

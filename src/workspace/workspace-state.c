@@ -14,13 +14,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "failure.h"
-#include "log.h"
-#include "macro.h"
-#include "strv.h"
-#include "tree-walk.h"
-#include "workspace.h"
+#include "front/config.h"
+#include "lib/failure.h"
+#include "lib/log.h"
+#include "lib/macro.h"
+#include "lib/strv.h"
+#include "lib/tree-walk.h"
+#include "workspace/workspace.h"
 
 void workspace_put_path(FILE *out, const char *p)
 {

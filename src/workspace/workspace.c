@@ -1,7 +1,7 @@
 /* Workspaces (see workspace.h): the options, their validation, the plan's additions and the
  * launcher's steps (state dir, lock, start record). Launcher side, the caller's own
  * privileges. The state's files are read and written by workspace-state.c. */
-#include "workspace.h"
+#include "workspace/workspace.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -17,15 +17,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "failure.h"
-#include "macro.h"
-#include "mask.h"
-#include "mountplan.h"
-#include "path-util.h"
-#include "persist.h"
-#include "strv.h"
-#include "tree-walk.h"
+#include "front/config.h"
+#include "lib/failure.h"
+#include "lib/macro.h"
+#include "workspace/mask.h"
+#include "front/mountplan.h"
+#include "lib/path-util.h"
+#include "front/persist.h"
+#include "lib/strv.h"
+#include "lib/tree-walk.h"
 
 /* Places of a project where a program plants what runs later outside the sandbox (direnv's,
  * an editor's tasks), read-only inside a workspace unless unprotected (documented in hutch(1));

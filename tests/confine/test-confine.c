@@ -16,9 +16,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "confine.h"
-#include "seccomp-table.h"
+#include "front/config.h"
+#include "command/confine.h"
+#include "command/seccomp-table.h"
 
 static int n_test;
 static int n_failed;

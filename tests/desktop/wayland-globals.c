@@ -2,7 +2,7 @@
  * prints, per NAME, "NAME yes", "NAME no" or "NAME error -ERRNO". Driven by security.sh. */
 #include <stdio.h>
 
-#include "desktop.h"
+#include "launcher/desktop/desktop.h"
 
 int main(int argc, char **argv)
 {

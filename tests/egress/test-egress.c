@@ -8,7 +8,7 @@
 #include <sys/socket.h>
 
 #include "../unit/tap.h"
-#include "config.h"
+#include "front/config.h"
 #include "egress/dns.h"
 #include "egress/egress.h"
 

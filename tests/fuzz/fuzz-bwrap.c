@@ -7,9 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bwrap/bwrap.h"
-#include "config.h"
-#include "failure.h"
+#include "front/bwrap/bwrap.h"
+#include "front/config.h"
+#include "lib/failure.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);

@@ -7,10 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "confine.h"
-#include "failure.h"
-#include "seccomp-table.h"
+#include "front/config.h"
+#include "command/confine.h"
+#include "lib/failure.h"
+#include "command/seccomp-table.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);

@@ -10,9 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "failure.h"
-#include "state.h"
-#include "workspace.h"
+#include "lib/failure.h"
+#include "launcher/state.h"
+#include "workspace/workspace.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);

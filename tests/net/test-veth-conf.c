@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "../unit/tap.h"
-#include "veth-conf.h"
-#include "veth-link.h"
+#include "veth/veth-conf.h"
+#include "veth/veth-link.h"
 
 static bool in_group(const char *group, void *arg)
 {

@@ -11,10 +11,10 @@
 #include <unistd.h>
 
 #include "../unit/tap.h"
-#include "cli.h"
-#include "config.h"
-#include "profile.h"
-#include "strv.h"
+#include "front/cli.h"
+#include "front/config.h"
+#include "front/profile/profile.h"
+#include "lib/strv.h"
 
 static char tmp[256];
 static struct profile_env env;

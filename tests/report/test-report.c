@@ -9,11 +9,11 @@
 #include <unistd.h>
 
 #include "../unit/tap.h"
-#include "config.h"
-#include "confine.h"
-#include "failure.h"
-#include "report.h"
-#include "strv.h"
+#include "front/config.h"
+#include "command/confine.h"
+#include "lib/failure.h"
+#include "launcher/report.h"
+#include "lib/strv.h"
 
 static void test_json(void)
 {

@@ -1,9 +1,9 @@
 /* Unit tests: the option parser (cli.c), config validation and the mount plan it yields. */
 #include <stdlib.h>
 
-#include "cli.h"
-#include "config.h"
-#include "path-util.h"
+#include "front/cli.h"
+#include "front/config.h"
+#include "lib/path-util.h"
 #include "tap.h"
 
 static int parse(struct config *c, struct failure *f, enum cli_action *a, char **argv)

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "escape.h"
+#include "lib/escape.h"
 #include "tap.h"
 
 /* Reverses the escaping; false when out holds something escape_into never writes. */

@@ -1,8 +1,8 @@
 /* Unit tests: /etc/subuid parsing and the keep-id map layout (idmap.c). */
 #include <errno.h>
 
-#include "config.h"
-#include "idmap.h"
+#include "front/config.h"
+#include "launcher/idmap.h"
 #include "tap.h"
 
 static void test_parse(void)

@@ -4,12 +4,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "failure.h"
-#include "mask.h"
-#include "mountplan.h"
+#include "front/config.h"
+#include "lib/failure.h"
+#include "workspace/mask.h"
+#include "front/mountplan.h"
 #include "tap.h"
-#include "workspace.h"
+#include "workspace/workspace.h"
 
 static void test_match(void)
 {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "strv.h"
+#include "lib/strv.h"
 #include "tap.h"
 
 /* strv_add: two vectors appended to in turn, one also grown behind its back, read back in order. */

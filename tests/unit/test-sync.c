@@ -10,8 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "failure.h"
-#include "sync.h"
+#include "lib/failure.h"
+#include "lib/sync.h"
 #include "tap.h"
 
 static int fd_is_cloexec(int fd)

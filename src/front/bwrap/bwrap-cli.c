@@ -2,7 +2,7 @@
  * its mount plan and struct bwrap_config. One option table feeds the parser and --help.
  * Launcher side (hutch-bwrap), the caller's own privileges; it reads the fds bwrap reads at
  * parse time (--args, --seccomp, --add-seccomp-fd) and nothing else. */
-#include "bwrap.h"
+#include "front/bwrap/bwrap.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,11 +14,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "failure.h"
-#include "mountplan.h"
-#include "path-util.h"
-#include "strv.h"
+#include "front/config.h"
+#include "lib/failure.h"
+#include "front/mountplan.h"
+#include "lib/path-util.h"
+#include "lib/strv.h"
 
 /* What the parser carries between options: bwrap's one-shot modifiers and the pending
  * overlay sources. */

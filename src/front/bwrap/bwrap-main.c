@@ -12,12 +12,12 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "bwrap.h"
-#include "config.h"
-#include "escape.h"
-#include "failure.h"
-#include "launcher.h"
-#include "strv.h"
+#include "front/bwrap/bwrap.h"
+#include "front/config.h"
+#include "lib/escape.h"
+#include "lib/failure.h"
+#include "launcher/launcher.h"
+#include "lib/strv.h"
 
 #define BWRAP_EXIT_SETUP 1
 

@@ -3,7 +3,7 @@
  * privileges); --lock-file, --block-fd, --disable-userns and its assertion (the sandbox's
  * pid 1 after pivot_root, capabilities of its user namespace); the raw seccomp programs and
  * $PWD (the command, last before execve). */
-#include "bwrap.h"
+#include "front/bwrap/bwrap.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,9 +17,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "failure.h"
-#include "strv.h"
+#include "front/config.h"
+#include "lib/failure.h"
+#include "lib/strv.h"
 
 /* bwrap's namespaces, in its key order; the user namespace is not among them. */
 static const struct {

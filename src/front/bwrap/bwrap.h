@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "confine.h"
+#include "command/confine.h"
 
 struct config;
 struct failure;

@@ -9,9 +9,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "config.h"
-#include "failure.h"
-#include "profile.h"
+#include "front/config.h"
+#include "lib/failure.h"
+#include "front/profile/profile.h"
 
 #define FJ_SYSTEM_DIR "/etc/firejail"
 

@@ -11,9 +11,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "fj-int.h"
-#include "macro.h"
-#include "strv.h"
+#include "front/firejail/fj-int.h"
+#include "lib/macro.h"
+#include "lib/strv.h"
 
 static bool under(const char *path, const char *dir)
 {

@@ -1,7 +1,7 @@
 /* Shared between the translator's files: the reader's and the mapper's state. Launcher side. */
 #pragma once
 
-#include "firejail.h"
+#include "front/firejail/firejail.h"
 
 #define FJ_MAX_DEPTH 16
 #define FJ_MAX_LINE  4096

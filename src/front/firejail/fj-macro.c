@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fj-int.h"
-#include "macro.h"
-#include "path-util.h"
-#include "strv.h"
+#include "front/firejail/fj-int.h"
+#include "lib/macro.h"
+#include "lib/path-util.h"
+#include "lib/strv.h"
 
 /* firejail's own list, not the caller's $PATH: a profile names the same files everywhere. */
 static const char *const bin_dirs[] = { "/usr/local/bin",   "/usr/bin",	       "/bin",	    "/usr/games",

@@ -16,10 +16,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "fj-int.h"
-#include "macro.h"
-#include "path-util.h"
-#include "strv.h"
+#include "front/firejail/fj-int.h"
+#include "lib/macro.h"
+#include "lib/path-util.h"
+#include "lib/strv.h"
 
 typedef int (*fj_handler)(struct fj_state *s, const struct fj_src *src, const char *arg);
 

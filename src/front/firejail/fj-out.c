@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fj-int.h"
-#include "macro.h"
-#include "strv.h"
+#include "front/firejail/fj-int.h"
+#include "lib/macro.h"
+#include "lib/strv.h"
 
 static int out_add(struct fj_result *r, const char *s, size_t n)
 {

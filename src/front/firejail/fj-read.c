@@ -10,10 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fj-int.h"
-#include "macro.h"
-#include "path-util.h"
-#include "strv.h"
+#include "front/firejail/fj-int.h"
+#include "lib/macro.h"
+#include "lib/path-util.h"
+#include "lib/strv.h"
 
 /* The conditions firejail 0.9.72 knows, with the value they have without firejail's command
  * line options (--appimage, --net, --nodbus, --nosound, --private, --x11) and with its stock

@@ -7,10 +7,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "fj-int.h"
-#include "macro.h"
-#include "path-util.h"
-#include "strv.h"
+#include "front/firejail/fj-int.h"
+#include "lib/macro.h"
+#include "lib/path-util.h"
+#include "lib/strv.h"
 
 #define SECRETS_INC "inc/hide-secrets.inc"
 

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fj-int.h"
-#include "log.h"
-#include "macro.h"
+#include "front/firejail/fj-int.h"
+#include "lib/log.h"
+#include "lib/macro.h"
 
 static int mode_of(const struct profile_env *e, const struct config *cmdline, enum fj_mode *ret,
 		   struct failure *f)

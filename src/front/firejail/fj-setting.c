@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fj-int.h"
-#include "macro.h"
-#include "path-util.h"
+#include "front/firejail/fj-int.h"
+#include "lib/macro.h"
+#include "lib/path-util.h"
 
 #define SYSTEM_CONF "/etc/hutch/hutch.conf"
 

@@ -3,7 +3,7 @@
  * settle `ignore`, then apply the directives — the command line's own option table — to the
  * config. Runs in the launcher (and in `hutch profile`), with the caller's own privileges; it
  * reads files and writes nothing. */
-#include "profile.h"
+#include "front/profile/profile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,9 +16,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "macro.h"
-#include "path-util.h"
-#include "strv.h"
+#include "lib/macro.h"
+#include "lib/path-util.h"
+#include "lib/strv.h"
 
 #define SYSTEM_PROFILE_DIR "/etc/hutch/profiles"
 

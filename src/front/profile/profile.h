@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "cli.h"
-#include "config.h"
-#include "failure.h"
+#include "front/cli.h"
+#include "front/config.h"
+#include "lib/failure.h"
 
 #define PROFILE_MAX_FILE  (1024 * 1024) /* bytes in one file */
 #define PROFILE_MAX_LINE  4096		/* bytes in one line, without its newline */

@@ -2,7 +2,7 @@
  * program starts without a display (desktop.c): its ELF file names a toolkit or display library
  * among its DT_NEEDED entries, or a .desktop entry in the XDG data directories starts it.
  * Runs in the launcher with the caller's own privileges; reads only, a few KiB per command. */
-#include "desktop.h"
+#include "launcher/desktop/desktop.h"
 
 #include <dirent.h>
 #include <elf.h>
@@ -15,7 +15,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "macro.h"
+#include "lib/macro.h"
 
 #define MAX_DYN	      512
 #define MAX_DYNSTR    (256 * 1024)

@@ -3,7 +3,7 @@
  * desktop_finish() reads what the host offers, desktop_plan() and desktop_env() turn that into
  * mounts and variables, desktop_start()/desktop_stop() run xdg-dbus-proxy for the sandbox's
  * life in a directory of ours under $XDG_RUNTIME_DIR/hutch-desktop/. */
-#include "desktop.h"
+#include "launcher/desktop/desktop.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -24,12 +24,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "failure.h"
-#include "log.h"
-#include "macro.h"
-#include "path-util.h"
-#include "strv.h"
+#include "front/config.h"
+#include "lib/failure.h"
+#include "lib/log.h"
+#include "lib/macro.h"
+#include "lib/path-util.h"
+#include "lib/strv.h"
 
 enum { BUS_USER, BUS_SYSTEM, N_BUS };
 

@@ -3,7 +3,7 @@
  * wl_callback.done. It tells whether the compositor has wp_security_context_manager_v1, through
  * which a sandbox's connection would be restricted (no screen copy, virtual keyboard or layer
  * shell). Runs in the launcher with the caller's own privileges, under --verbose only. */
-#include "desktop.h"
+#include "launcher/desktop/desktop.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -13,7 +13,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "macro.h"
+#include "lib/macro.h"
 
 #define PROBE_MS    1000
 #define PROBE_BUF   65536

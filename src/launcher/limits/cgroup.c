@@ -4,7 +4,7 @@
  * where neither is there, none. Both back-ends end in the same layout, GROUP/supervisor (the
  * launcher) and GROUP/sandbox (the leaf the sandbox is cloned into), because cgroup v2 lets no
  * inner cgroup with controllers hold processes. Launcher side, the caller's own privileges. */
-#include "cgroup.h"
+#include "launcher/limits/cgroup.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -20,9 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "failure.h"
-#include "macro.h"
+#include "front/config.h"
+#include "lib/failure.h"
+#include "lib/macro.h"
 
 #define CGROUP_ROOT	 "/sys/fs/cgroup"
 #define LIMIT_INFINITY	 (CGROUP_UNSET - 1) /* "max" */

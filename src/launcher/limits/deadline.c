@@ -1,7 +1,7 @@
 /* The launcher's timer for the time limits (see deadline.h): --timeout on the wall clock, and
  * --cpu-time, read from the sandbox's cgroup at the earliest moment the budget could be spent.
  * Launcher side, the caller's own privileges. */
-#include "deadline.h"
+#include "launcher/limits/deadline.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -9,10 +9,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cgroup.h"
-#include "config.h"
-#include "failure.h"
-#include "macro.h"
+#include "launcher/limits/cgroup.h"
+#include "front/config.h"
+#include "lib/failure.h"
+#include "lib/macro.h"
 
 static uint64_t now_usec(void)
 {

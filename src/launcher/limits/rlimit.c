@@ -2,7 +2,7 @@
  * rlimits set in the command process, and the lines that say what enforces each limit.
  * Launcher side with the caller's privileges, except rlimit_apply, which runs in the command
  * process (no capability needed: it only lowers limits). */
-#include "rlimit.h"
+#include "launcher/limits/rlimit.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -12,13 +12,13 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "cgroup.h"
-#include "config.h"
-#include "deadline.h"
-#include "events.h"
-#include "failure.h"
-#include "log.h"
-#include "macro.h"
+#include "launcher/limits/cgroup.h"
+#include "front/config.h"
+#include "launcher/limits/deadline.h"
+#include "launcher/events.h"
+#include "lib/failure.h"
+#include "lib/log.h"
+#include "lib/macro.h"
 
 enum rl_kind { KIND_SIZE, KIND_COUNT, KIND_SECONDS };
 

@@ -1,13 +1,13 @@
 /* The --stats line (see stats.h). Launcher side, pure: it formats what the launcher read. */
-#include "stats.h"
+#include "launcher/limits/stats.h"
 
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "config.h"
-#include "launcher.h"
+#include "front/config.h"
+#include "launcher/launcher.h"
 
 struct figures {
 	const char *source; /* "cgroup" or "rusage" */

@@ -3,7 +3,7 @@
  * with the caller's privileges (slirp4netns and pasta join the sandbox's user and network
  * namespaces, which the caller owns; for veth a normal user's launcher runs the setuid helper
  * hutch-veth, and a root launcher does the same itself through src/veth/veth-link.c). */
-#include "net.h"
+#include "launcher/net/net.h"
 
 #include <arpa/inet.h>
 #include <linux/if_tun.h>
@@ -26,11 +26,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "failure.h"
-#include "log.h"
-#include "macro.h"
-#include "path-util.h"
+#include "front/config.h"
+#include "lib/failure.h"
+#include "lib/log.h"
+#include "lib/macro.h"
+#include "lib/path-util.h"
 #include "veth/rtnl.h"
 #include "veth/veth-conf.h"
 #include "veth/veth-link.h"

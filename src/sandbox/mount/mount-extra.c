@@ -12,11 +12,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "failure.h"
-#include "macro.h"
-#include "mount.h"
-#include "mountplan.h"
-#include "strv.h"
+#include "lib/failure.h"
+#include "lib/macro.h"
+#include "sandbox/mount/mount.h"
+#include "front/mountplan.h"
+#include "lib/strv.h"
 
 #ifndef SYS_fchmodat2
 #define SYS_fchmodat2 452

@@ -1,6 +1,6 @@
 /* The mount plan's executor (see mount.h). Runs in the sandbox's pid 1, before pivot_root,
  * with the capabilities of the sandbox's own user namespace only. */
-#include "mount.h"
+#include "sandbox/mount/mount.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,11 +14,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "failure.h"
-#include "macro.h"
-#include "overlay.h"
-#include "sync.h"
+#include "front/config.h"
+#include "lib/failure.h"
+#include "lib/macro.h"
+#include "sandbox/mount/overlay.h"
+#include "lib/sync.h"
 
 int openat2_path(int dirfd, const char *path, uint64_t resolve)
 {

@@ -3,7 +3,7 @@
  * dies with it (also when the launcher is killed); it is chrooted into a small root of its
  * own under the staging area, which neither pivot_root moves, and it keeps capabilities the
  * command lacks, so the command cannot reach its /proc/PID/root. */
-#include "overlay.h"
+#include "sandbox/mount/overlay.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,11 +21,11 @@
 #include <linux/openat2.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "failure.h"
-#include "macro.h"
-#include "mount.h"
-#include "sync.h"
+#include "front/config.h"
+#include "lib/failure.h"
+#include "lib/macro.h"
+#include "sandbox/mount/mount.h"
+#include "lib/sync.h"
 
 struct overlay_paths {
 	char lower[4096]; /* top first, as overlayfs wants it */
