@@ -35,7 +35,6 @@
 #include "launcher/report.h"
 #include "launcher/state.h"
 #include "launcher/supervise.h"
-#include "sandbox/pid1.h"
 #include "lib/sync.h"
 #include "lib/strv.h"
 #include "tier/tier.h"
@@ -183,7 +182,7 @@ static int launcher_mkdirs(const struct config *c, char ***made, struct failure 
 	return 0;
 }
 
-/* SIGINT, SIGTERM or SIGHUP came during the start (they are blocked from launcher_signals()
+/* SIGINT, SIGTERM or SIGHUP came during the start (they are blocked from supervise_start()
  * on): it ends there, torn down as after an error, with the status a shell gives what such a
  * signal ended (130, 143, 129) and no message. */
 static bool launcher_stopped(struct launcher *l)
