@@ -94,7 +94,9 @@ static void print_text(const struct ws_tree *t, const struct ws_change *e, bool 
 	putchar('\n');
 }
 
-static void print_json(const struct ws_tree *t, const struct ws_change *e, bool conflict, bool first)
+/* start: for a conflict, what is known of the start content ("kept", "absent", "unknown");
+ * NULL for a path only the sandbox changed. */
+static void print_json(const struct ws_tree *t, const struct ws_change *e, const char *start, bool first)
 {
 	char path[8192], kind[2] = { e->kind, 0 };
 
@@ -124,8 +126,10 @@ static void print_json(const struct ws_tree *t, const struct ws_change *e, bool 
 	}
 	if (e->opaque)
 		fputs(", \"opaque\": true", stdout);
-	if (conflict)
-		fputs(", \"conflict\": true", stdout);
+	if (start) {
+		fputs(", \"conflict\": true, \"start\": ", stdout);
+		state_json_put_string(stdout, start);
+	}
 	fputc('}', stdout);
 }
 
@@ -140,40 +144,116 @@ static bool is_text(const char *path)
 	return fd < 0 ? errno == ENOENT : n >= 0 && !memchr(buf, 0, (size_t)n);
 }
 
-/* diff(1) -u of the host's file and the upper's, labelled a/PATH and b/PATH as git does. */
-static void print_diff(const struct ws_tree *t, const char *upper, const struct ws_change *e, bool conflict)
+/* diff(1) -u of old and new under labels (escaped here: diff prints them as they are), or one
+ * line for binary files. diff's status: 0 same, 1 different, else trouble. */
+static int run_diff(const char *old, const char *new, const char *la, const char *lb)
 {
-	char old[8192], new[8192], la[4200], lb[4200];
+	int status = 0;
 
-	if (e->type != WS_FILE || (e->old_type && e->old_type != WS_FILE) || e->meta_only)
-		return;
-	snprintf(old, sizeof(old), "%s/%s", t->dir, e->path);
-	snprintf(new, sizeof(new), "%s/%s", upper, e->path);
-	if (e->kind == 'A')
-		snprintf(old, sizeof(old), "/dev/null");
-	if (e->kind == 'D')
-		snprintf(new, sizeof(new), "/dev/null");
-	/* diff(1) prints the labels as they are: they are escaped here */
-	snprintf(la, sizeof(la), "a/%s", ESC(e->path));
-	snprintf(lb, sizeof(lb), "b/%s", ESC(e->path));
-	/* The start's content is not kept (only its metadata): for a conflict the host's file as
-	 * it is now is what the sandbox's is compared with, and the header says so. */
-	if (conflict)
-		printf("# C %s: changed on the host too since the start: the lines below compare the "
-		       "host's file as it is now (a/) with the sandbox's (b/)\n",
-		       ESC(e->path));
 	fflush(stdout);
 	if (!is_text(old) || !is_text(new)) {
 		printf("Binary files %s and %s differ\n", la, lb);
-		return;
+		return 1;
 	}
 	pid_t pid = fork();
 	if (pid == 0) {
 		execl("/usr/bin/diff", "diff", "-u", "--label", la, "--label", lb, old, new, (char *)NULL);
 		_exit(127);
 	}
-	if (pid > 0)
-		waitpid(pid, NULL, 0);
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		return 2;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 2;
+}
+
+/* Where the three sides of a path are: the start, the sandbox's and the host's. */
+struct sides {
+	char start[8192], sandbox[8192], host[8192];
+	bool start_known;
+};
+
+/* The start content of a conflict: none when the path did not exist (/dev/null), the kept copy
+ * (workspace-keep.c), else unknown. */
+static void find_sides(const struct ws_tree *t, const char *tdir, const struct ws_start *start,
+		       const struct ws_change *e, struct sides *s)
+{
+	const struct ws_stat *st = workspace_start_find(start, e->path);
+	struct stat hst;
+
+	snprintf(s->sandbox, sizeof(s->sandbox), "%s/upper/%s", tdir, e->path);
+	if (e->kind == 'D')
+		snprintf(s->sandbox, sizeof(s->sandbox), "/dev/null");
+	snprintf(s->host, sizeof(s->host), "%s/%s", t->dir, e->path);
+	if (lstat(s->host, &hst) < 0)
+		snprintf(s->host, sizeof(s->host), "/dev/null");
+	snprintf(s->start, sizeof(s->start), "%s/base/%s", tdir, e->path);
+	s->start_known = true;
+	if (!st)
+		snprintf(s->start, sizeof(s->start), "/dev/null");
+	else if (!S_ISREG(st->mode) || lstat(s->start, &hst) < 0 || !S_ISREG(hst.st_mode))
+		s->start_known = false;
+}
+
+static const char *start_word(const struct ws_tree *t, const char *tdir, const struct ws_start *start,
+			      const struct ws_change *e)
+{
+	struct sides s;
+
+	find_sides(t, tdir, start, e, &s);
+	return !s.start_known ? "unknown" : strcmp(s.start, "/dev/null") == 0 ? "absent" : "kept";
+}
+
+/* A path changed on both sides: the sandbox's change against the start, then the host's. */
+static void print_conflict(const char *name, const struct ws_tree *t, const char *tdir,
+			   const struct ws_start *start, const struct ws_change *e)
+{
+	char la[4200], lb[4200], lc[4200];
+	struct sides s;
+
+	find_sides(t, tdir, start, e, &s);
+	printf("# C %s: changed on the host too since the start; resolve it with hutch apply %s "
+	       "--overwrite %s (the sandbox's) or --drop %s (the host's)\n",
+	       ESC(e->path), ESC(name), ESC(e->path), ESC(e->path));
+	if (!s.start_known) {
+		printf("# %s: its start content is unknown (the host changed it before the sandbox "
+		       "first did, or it is over 64 MiB): the lines below compare the host's file as it "
+		       "is now (a/) with the sandbox's (b/)\n",
+		       ESC(e->path));
+		snprintf(la, sizeof(la), "a/%s", ESC(e->path));
+		snprintf(lb, sizeof(lb), "b/%s", ESC(e->path));
+		run_diff(s.host, s.sandbox, la, lb);
+		return;
+	}
+	snprintf(la, sizeof(la), "start/%s", ESC(e->path));
+	snprintf(lb, sizeof(lb), "sandbox/%s", ESC(e->path));
+	snprintf(lc, sizeof(lc), "host/%s", ESC(e->path));
+	printf("# %s: the sandbox's change since the start\n", ESC(e->path));
+	if (run_diff(s.start, s.sandbox, la, lb) == 0)
+		printf("# (none in its content)\n");
+	printf("# %s: the host's change since the start\n", ESC(e->path));
+	if (run_diff(s.start, s.host, la, lc) == 0)
+		printf("# (none in its content: only its times, mode or inode changed)\n");
+}
+
+/* diff(1) -u of the host's file (the start content, since the host did not change it) and the
+ * upper's, labelled a/PATH and b/PATH as git does. */
+static void print_diff(const char *name, const struct ws_tree *t, const char *tdir,
+		       const struct ws_start *start, const struct ws_change *e, bool conflict)
+{
+	char old[8192], new[8192], la[4200], lb[4200];
+
+	if (e->type != WS_FILE || (e->old_type && e->old_type != WS_FILE) || e->meta_only)
+		return;
+	if (conflict)
+		return print_conflict(name, t, tdir, start, e);
+	snprintf(old, sizeof(old), "%s/%s", t->dir, e->path);
+	snprintf(new, sizeof(new), "%s/upper/%s", tdir, e->path);
+	if (e->kind == 'A')
+		snprintf(old, sizeof(old), "/dev/null");
+	if (e->kind == 'D')
+		snprintf(new, sizeof(new), "/dev/null");
+	snprintf(la, sizeof(la), "a/%s", ESC(e->path));
+	snprintf(lb, sizeof(lb), "b/%s", ESC(e->path));
+	run_diff(old, new, la, lb);
 }
 
 static int run_changes(const struct ws_record *rec, bool diff, bool json, struct failure *f)
@@ -186,9 +266,10 @@ static int run_changes(const struct ws_record *rec, bool diff, bool json, struct
 	for (size_t i = 0; r == 0 && i < rec->n_trees; i++) {
 		struct ws_changes ch;
 		struct ws_start start = { 0 };
-		char upper[4096], sfile[4096];
-		snprintf(upper, sizeof(upper), "%s/%zu/upper", rec->dir, i);
-		snprintf(sfile, sizeof(sfile), "%s/%zu/start", rec->dir, i);
+		char tdir[4096], upper[4200], sfile[4200];
+		snprintf(tdir, sizeof(tdir), "%s/%zu", rec->dir, i);
+		snprintf(upper, sizeof(upper), "%s/upper", tdir);
+		snprintf(sfile, sizeof(sfile), "%s/start", tdir);
 		/* without the start record (an older hutch's state), no path is called a conflict */
 		bool have_start = workspace_start_read(sfile, &start) == 0;
 		if ((r = ws_collect(rec->trees[i].dir, upper, &ch, f)) < 0) {
@@ -198,13 +279,16 @@ static int run_changes(const struct ws_record *rec, bool diff, bool json, struct
 		for (size_t k = 0; k < ch.n; k++) {
 			bool conflict = have_start && ws_conflict(rec->trees[i].dir, &start, &ch.v[k]);
 			if (json)
-				print_json(&rec->trees[i], &ch.v[k], conflict, first);
+				print_json(&rec->trees[i], &ch.v[k],
+					   conflict ? start_word(&rec->trees[i], tdir, &start, &ch.v[k])
+						    : NULL,
+					   first);
 			else
 				print_text(&rec->trees[i], &ch.v[k], conflict);
 			first = false;
 		}
 		for (size_t k = 0; diff && !json && k < ch.n; k++)
-			print_diff(&rec->trees[i], upper, &ch.v[k],
+			print_diff(rec->name, &rec->trees[i], tdir, &start, &ch.v[k],
 				   have_start && ws_conflict(rec->trees[i].dir, &start, &ch.v[k]));
 		ws_changes_free(&ch);
 		workspace_start_free(&start);
@@ -294,7 +378,7 @@ static int apply_tree(const struct ws_record *rec, size_t i, const struct apply_
 	char ***rel[3] = { &rel0, &rel1, &rel2 };
 	struct ws_start start = { 0 };
 	struct ws_changes ch = { 0 };
-	char upper[4096], sfile[4096];
+	char upper[4096], sfile[4096], base[4096];
 	bool any_given = false;
 	int r;
 
@@ -307,6 +391,7 @@ static int apply_tree(const struct ws_record *rec, size_t i, const struct apply_
 		return 0; /* none of the paths is in this tree */
 	snprintf(upper, sizeof(upper), "%s/%zu/upper", rec->dir, i);
 	snprintf(sfile, sizeof(sfile), "%s/%zu/start", rec->dir, i);
+	snprintf(base, sizeof(base), "%s/%zu/base", rec->dir, i);
 	if ((r = workspace_start_read(sfile, &start)) < 0)
 		return fail(f, r, "apply", "%s", sfile);
 	struct ws_apply_opts o = { .paths = rel0,
@@ -316,7 +401,8 @@ static int apply_tree(const struct ws_record *rec, size_t i, const struct apply_
 				   .protect = t->protect,
 				   .start = &start,
 				   .log = stderr,
-				   .shown_dir = t->dir };
+				   .shown_dir = t->dir,
+				   .base = base };
 	r = ws_collect(t->dir, upper, &ch, f);
 	if (r == 0)
 		r = ws_apply(t->dir, upper, &ch, &o, refused, f);

@@ -343,6 +343,7 @@ struct applier {
 	const struct ws_apply_opts *o;
 	int root;  /* the tree's directory */
 	int uroot; /* the upper */
+	int base;  /* the kept start contents, -1 when there are none */
 	char cached[4096];
 	int cached_fd; /* the host directory `cached`, reused for siblings */
 	unsigned refused;
@@ -652,8 +653,12 @@ static bool selected(const struct applier *a, const struct ws_change *e, bool *r
 	return *ret_ancestor;
 }
 
+/* A path applied or dropped is no longer under review: its kept start content goes (a later
+ * run's first change keeps it again, from the host's file as it is then). */
 static void say(const struct applier *a, const char *what, const struct ws_change *e)
 {
+	if (a->base >= 0 && e->type != WS_DIR)
+		unlinkat(a->base, e->path, 0);
 	if (a->o->out)
 		fprintf(a->o->out, "%s %c %s%s%s\n", what, e->kind, ESC(a->o->shown_dir),
 			strcmp(e->path, ".") ? "/" : "", strcmp(e->path, ".") ? ESC(e->path) : "");
@@ -798,7 +803,7 @@ static void prune_upper(struct applier *a, const struct ws_changes *ch)
 int ws_apply(const char *dir, const char *upper, const struct ws_changes *ch, const struct ws_apply_opts *o,
 	     unsigned *ret_refused, struct failure *f)
 {
-	struct applier a = { .o = o, .cached_fd = -1 };
+	struct applier a = { .o = o, .cached_fd = -1, .base = -1 };
 	int r = 0;
 
 	a.root = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -809,6 +814,8 @@ int ws_apply(const char *dir, const char *upper, const struct ws_changes *ch, co
 		safe_close(a.root);
 		return fail(f, negative_errno(), "apply", "%s", upper);
 	}
+	if (o->base)
+		a.base = open(o->base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	struct stat rst, ust;
 	a.same_fs = fstat(a.root, &rst) == 0 && fstat(a.uroot, &ust) == 0 && rst.st_dev == ust.st_dev;
 	a.uid = getuid();
@@ -826,6 +833,7 @@ int ws_apply(const char *dir, const char *upper, const struct ws_changes *ch, co
 	safe_close(a.cached_fd);
 	safe_close(a.root);
 	safe_close(a.uroot);
+	safe_close(a.base);
 	strv_free(a.refused_dirs);
 	free(a.done);
 	strv_free(a.moved);

@@ -51,6 +51,7 @@ struct ws_apply_opts {
 	const struct ws_start *start;
 	FILE *log;	       /* one line per refused path */
 	const char *shown_dir; /* the tree's path, for the messages */
+	const char *base;      /* the kept start contents (I/base): a path applied or dropped leaves */
 };
 
 /* Whether a path under PATHS (relative) is at or beneath dir (relative, "." for the whole). */

@@ -586,7 +586,8 @@ int workspace_start(const struct config *c, struct workspace_state *ws, struct f
 	ws->unnamed = c->name_default;
 	log_verbose(c->verbose, "workspace: %s, %s (%s)", c->name, ws->fresh ? "new" : "continued",
 		    w->state_dir);
-	return ws->fresh ? create_state(c, w->state_dir, f) : check_resume(c, f);
+	r = ws->fresh ? create_state(c, w->state_dir, f) : check_resume(c, f);
+	return r < 0 ? r : workspace_keep_start(c, ws, f);
 }
 
 /* Whether an upper dir holds anything: what the sandbox wrote, deleted or renamed. */
@@ -612,6 +613,7 @@ void workspace_stop(struct workspace_state *ws, bool ran)
 {
 	if (!ws->dir)
 		return;
+	workspace_keep_stop(ws, ran);
 	ws->pending = ran && uppers_hold_changes(ws->dir);
 	if ((ws->fresh && !ran) || (ws->unnamed && ran && !ws->pending)) {
 		/* Nothing ran in it: nothing to review, nothing left behind. */
