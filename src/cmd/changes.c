@@ -41,7 +41,9 @@ static int usage(const char *cmd, FILE *out, int status)
 	if (strcmp(cmd, "changes") == 0)
 		fputs("usage: hutch changes NAME [--diff] [--json]\n", out);
 	else if (strcmp(cmd, "apply") == 0)
-		fputs("usage: hutch apply NAME [--overwrite PATH]... [--drop PATH]... [PATH...]\n", out);
+		fputs("usage: hutch apply NAME [--overwrite PATH]... [--drop PATH]... [--merge PATH]... "
+		      "[PATH...]\n",
+		      out);
 	else
 		fputs("usage: hutch discard NAME\n", out);
 	return status;
@@ -210,9 +212,11 @@ static void print_conflict(const char *name, const struct ws_tree *t, const char
 	struct sides s;
 
 	find_sides(t, tdir, start, e, &s);
+	bool merge = s.start_known && is_text(s.start) && is_text(s.sandbox) && is_text(s.host);
 	printf("# C %s: changed on the host too since the start; resolve it with hutch apply %s "
-	       "--overwrite %s (the sandbox's) or --drop %s (the host's)\n",
-	       ESC(e->path), ESC(name), ESC(e->path), ESC(e->path));
+	       "--overwrite %s (the sandbox's), --drop %s (the host's)%s%s%s\n",
+	       ESC(e->path), ESC(name), ESC(e->path), ESC(e->path), merge ? " or --merge " : "",
+	       merge ? ESC(e->path) : "", merge ? " (both, line by line)" : "");
 	if (!s.start_known) {
 		printf("# %s: its start content is unknown (the host changed it before the sandbox "
 		       "first did, or it is over 64 MiB): the lines below compare the host's file as it "
@@ -356,7 +360,7 @@ static char *relative_to(const struct ws_tree *t, const char *p)
 /* What apply was asked: the paths as given, and each list made relative to one tree. */
 struct apply_args {
 	const char *name;
-	char **given[3]; /* PATH..., --overwrite, --drop */
+	char **given[4]; /* PATH..., --overwrite, --drop, --merge */
 };
 
 static int relative_list(const struct ws_tree *t, char **given, char ***ret)
@@ -374,20 +378,20 @@ static int apply_tree(const struct ws_record *rec, size_t i, const struct apply_
 		      struct failure *f)
 {
 	const struct ws_tree *t = &rec->trees[i];
-	_cleanup_strv_free_ char **rel0 = NULL, **rel1 = NULL, **rel2 = NULL;
-	char ***rel[3] = { &rel0, &rel1, &rel2 };
+	_cleanup_strv_free_ char **rel0 = NULL, **rel1 = NULL, **rel2 = NULL, **rel3 = NULL;
+	char ***rel[4] = { &rel0, &rel1, &rel2, &rel3 };
 	struct ws_start start = { 0 };
 	struct ws_changes ch = { 0 };
 	char upper[4096], sfile[4096], base[4096];
 	bool any_given = false;
 	int r;
 
-	for (size_t k = 0; k < 3; k++) {
+	for (size_t k = 0; k < 4; k++) {
 		any_given = any_given || args->given[k];
 		if ((r = relative_list(t, args->given[k], rel[k])) < 0)
 			return fail(f, r, "apply", NULL);
 	}
-	if (any_given && !rel0 && !rel1 && !rel2)
+	if (any_given && !rel0 && !rel1 && !rel2 && !rel3)
 		return 0; /* none of the paths is in this tree */
 	snprintf(upper, sizeof(upper), "%s/%zu/upper", rec->dir, i);
 	snprintf(sfile, sizeof(sfile), "%s/%zu/start", rec->dir, i);
@@ -397,6 +401,7 @@ static int apply_tree(const struct ws_record *rec, size_t i, const struct apply_
 	struct ws_apply_opts o = { .paths = rel0,
 				   .overwrite = rel1,
 				   .drop = rel2,
+				   .merge = rel3,
 				   .out = stdout,
 				   .protect = t->protect,
 				   .start = &start,
@@ -456,19 +461,19 @@ static int remove_state(const struct ws_record *rec, struct failure *f)
 
 static void apply_args_free(struct apply_args *a)
 {
-	for (size_t k = 0; k < 3; k++)
+	for (size_t k = 0; k < 4; k++)
 		strv_free(a->given[k]);
 }
 
 /* NAME, then PATHs and --overwrite/--drop PATH in any order. An unknown option: one line. */
 static int parse_apply(int argc, char **argv, struct apply_args *a)
 {
-	static const char *const opts[] = { NULL, "--overwrite", "--drop" };
+	static const char *const opts[] = { NULL, "--overwrite", "--drop", "--merge" };
 	bool dashdash = false;
 
 	for (int i = 1; i < argc; i++) {
 		size_t k = 0;
-		for (size_t j = 1; !dashdash && j < 3; j++)
+		for (size_t j = 1; !dashdash && j < 4; j++)
 			if (strcmp(argv[i], opts[j]) == 0)
 				k = j;
 		if (k && ++i >= argc)
@@ -497,7 +502,7 @@ static size_t count_changes(const struct ws_record *rec);
 static int apply_checked(struct ws_record *rec, const struct apply_args *a, unsigned *refused,
 			 bool *ret_usage, bool *ret_emptied, struct failure *f)
 {
-	for (size_t k = 0; k < 3; k++)
+	for (size_t k = 0; k < 4; k++)
 		for (char **p = a->given[k]; p && *p; p++)
 			if (!names_a_change(rec, *p)) {
 				*ret_usage = true;
@@ -505,7 +510,7 @@ static int apply_checked(struct ws_record *rec, const struct apply_args *a, unsi
 					     rec->name);
 			}
 	int r = lock_record(rec, f);
-	bool all = !a->given[0] && !a->given[1] && !a->given[2];
+	bool all = !a->given[0] && !a->given[1] && !a->given[2] && !a->given[3];
 
 	for (size_t i = 0; r == 0 && i < rec->n_trees; i++)
 		r = apply_tree(rec, i, a, refused, f);

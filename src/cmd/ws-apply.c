@@ -392,26 +392,35 @@ bool ws_beneath(const char *p, const char *dir)
 	return strncmp(p, dir, n) == 0 && (p[n] == '/' || p[n] == '\0');
 }
 
+static bool is_git_index(const char *rel)
+{
+	const char *base = strrchr(rel, '/');
+
+	return base && strcmp(base, "/index") == 0 && base - rel >= 4 && strncmp(base - 4, ".git", 4) == 0 &&
+	       (base - rel == 4 || base[-5] == '/');
+}
+
+/* A conflict's line names the ways to resolve it: --merge only when it was not tried. */
 static void refuse(struct applier *a, const char *rel, const char *why)
 {
+	const char *slash = strcmp(rel, ".") ? "/" : "", *shown = strcmp(rel, ".") ? ESC(rel) : "";
+
 	a->refused++;
-	if (strstr(why, "changed on the host since the start")) {
-		const char *base = strrchr(rel, '/');
-		bool git_index = base && strcmp(base, "/index") == 0 && base - rel >= 4 &&
-				 strncmp(base - 4, ".git", 4) == 0 && (base - rel == 4 || base[-5] == '/');
-		fprintf(
-		    a->o->log,
-		    "hutch: apply: %s%s%s: %s; --overwrite %s takes the sandbox's, --drop %s keeps the host's%s\n",
-		    ESC(a->o->shown_dir), strcmp(rel, ".") ? "/" : "", strcmp(rel, ".") ? ESC(rel) : "", why,
-		    ESC(rel), ESC(rel),
-		    git_index ? " (git rewrites .git/index at every git status on the host, so this is "
-				"usually that: --overwrite keeps what was staged in the sandbox, and the "
-				"host's next git status refreshes the rest)"
-			      : "");
+	fprintf(a->o->log, "hutch: apply: %s%s%s: %s", ESC(a->o->shown_dir), slash, shown, why);
+	if (!strstr(why, "changed on the host since the start")) {
+		fputc('\n', a->o->log);
 		return;
 	}
-	fprintf(a->o->log, "hutch: apply: %s%s%s: %s\n", ESC(a->o->shown_dir), strcmp(rel, ".") ? "/" : "",
-		strcmp(rel, ".") ? ESC(rel) : "", why);
+	fprintf(a->o->log, "; --overwrite %s takes the sandbox's, --drop %s keeps the host's", ESC(rel),
+		ESC(rel));
+	if (!strstr(why, "not merged") && !is_git_index(rel))
+		fprintf(a->o->log, ", --merge %s merges both line by line", ESC(rel));
+	if (is_git_index(rel))
+		fputs(" (git rewrites .git/index at every git status on the host, so this is usually that: "
+		      "--overwrite keeps what was staged in the sandbox, and the host's next git status "
+		      "refreshes the rest)",
+		      a->o->log);
+	fputc('\n', a->o->log);
 }
 
 /* Whether the host's rel differs from the start record: a directory by its type only (its
@@ -638,10 +647,10 @@ static bool under_any(char **v, const char *rel)
 /* The paths of the command line, --overwrite's and --drop's alike: all when there are none. */
 static bool selected(const struct applier *a, const struct ws_change *e, bool *ret_ancestor)
 {
-	char **lists[] = { a->o->paths, a->o->overwrite, a->o->drop };
+	char **lists[] = { a->o->paths, a->o->overwrite, a->o->drop, a->o->merge };
 
 	*ret_ancestor = false;
-	if (!a->o->paths && !a->o->overwrite && !a->o->drop)
+	if (!a->o->paths && !a->o->overwrite && !a->o->drop && !a->o->merge)
 		return true;
 	for (size_t i = 0; i < ARRAY_SIZE(lists); i++)
 		for (char **p = lists[i]; p && *p; p++) {
@@ -712,6 +721,32 @@ static bool protected_path(const struct applier *a, const char *rel)
 	return false;
 }
 
+/* --merge of a file both sides changed: refused (and left) unless diff3 merges it cleanly. */
+static int merge_one(struct applier *a, const struct ws_change *e, int pfd, const char *name,
+		     const struct stat *hst, bool exists, bool *done)
+{
+	char why[512];
+	int r = -EMEDIUMTYPE;
+
+	if (e->kind == 'M' && e->type == WS_FILE && exists && S_ISREG(hst->st_mode))
+		r = ws_merge(pfd, name, a->uroot, a->base, e->path, e->mode);
+	if (r == 0) {
+		upper_remove(a, e);
+		say(a, "merged", e);
+		*done = true;
+		return 0;
+	}
+	snprintf(why, sizeof(why), "changed on the host since the start, and not merged: %s",
+		 r == -ENOENT	     ? "its start content is unknown"
+		 : r == -EMEDIUMTYPE ? "not a text file on both sides"
+		 : r == -EEXIST	     ? "both sides changed the same lines (hutch changes --diff shows them)"
+		 : r == -ESTALE	     ? "the host's file changed during the merge"
+		 : r == -ENOEXEC     ? "diff3 (diffutils) is not installed"
+				     : strerror(-r));
+	refuse(a, e->path, why);
+	return 0;
+}
+
 static int apply_one(struct applier *a, const struct ws_change *e, bool *done)
 {
 	const char *name;
@@ -757,6 +792,8 @@ static int apply_one(struct applier *a, const struct ws_change *e, bool *done)
 			return 0;
 		}
 	}
+	if (changed && under_any(a->o->merge, e->path))
+		return merge_one(a, e, pfd, name, &hst, exists, done);
 	if (changed) {
 		refuse(a, e->path, "changed on the host since the start: not applied");
 		return e->type == WS_DIR ? strv_extend(&a->refused_dirs, e->path) : 0;
