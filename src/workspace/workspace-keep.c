@@ -31,6 +31,9 @@
 #define KEEP_MAX   (64ULL << 20)
 #define WATCH_MASK (IN_CREATE | IN_MOVED_TO | IN_ONLYDIR)
 
+/* What a walk of the upper does: watch its directories, copy the start content of its files. */
+enum { KEEP_WATCH = 1, KEEP_COPY = 2 };
+
 struct keep_tree {
 	int lower, upper, base; /* the host tree, the upper dir, I/base */
 	char *dir;		/* I/ of the state dir */
@@ -162,9 +165,9 @@ static int watch_add(struct ws_keeper *k, size_t tree, int dfd, const char *rel)
 /* An entry that appeared in the upper (rel): a directory is watched and read (what was made in
  * it before the watch); anything else stands for the sandbox's change to the host's rel. */
 static int keep_entry(struct ws_keeper *k, size_t tree, int udir, const char *name, const char *rel,
-		      bool watch);
+		      unsigned how);
 
-static int keep_dir(struct ws_keeper *k, size_t tree, int udir, const char *rel, bool watch)
+static int keep_dir(struct ws_keeper *k, size_t tree, int udir, const char *rel, unsigned how)
 {
 	DIR *d = fdopendir(udir);
 	struct dirent *de;
@@ -174,7 +177,7 @@ static int keep_dir(struct ws_keeper *k, size_t tree, int udir, const char *rel,
 		safe_close(udir);
 		return -errno;
 	}
-	if (watch)
+	if (how & KEEP_WATCH)
 		r = watch_add(k, tree, dirfd(d), rel);
 	while (r >= 0 && (de = readdir(d))) {
 		char path[4096];
@@ -183,14 +186,14 @@ static int keep_dir(struct ws_keeper *k, size_t tree, int udir, const char *rel,
 		if (snprintf(path, sizeof(path), "%s%s%s", strcmp(rel, ".") ? rel : "",
 			     strcmp(rel, ".") ? "/" : "", de->d_name) >= (int)sizeof(path))
 			continue;
-		r = keep_entry(k, tree, dirfd(d), de->d_name, path, watch);
+		r = keep_entry(k, tree, dirfd(d), de->d_name, path, how);
 	}
 	closedir(d);
 	return r;
 }
 
 static int keep_entry(struct ws_keeper *k, size_t tree, int udir, const char *name, const char *rel,
-		      bool watch)
+		      unsigned how)
 {
 	struct stat st;
 
@@ -198,8 +201,10 @@ static int keep_entry(struct ws_keeper *k, size_t tree, int udir, const char *na
 		return 0;
 	if (S_ISDIR(st.st_mode)) {
 		int sub = openat(udir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		return sub < 0 ? 0 : keep_dir(k, tree, sub, rel, watch);
+		return sub < 0 ? 0 : keep_dir(k, tree, sub, rel, how);
 	}
+	if (!(how & KEEP_COPY))
+		return 0;
 	/* fuse-overlayfs's whiteout ".wh.NAME" stands for NAME (a kernel overlay's file of that
 	 * name is only itself: keeping NAME as well costs a copy, nothing more) */
 	if (strncmp(name, ".wh.", 4) == 0 && name[4] && strcmp(name, ".wh..wh..opq") != 0) {
@@ -293,7 +298,8 @@ static int keep_tree_open(struct keep_tree *t, const char *state_dir, size_t i, 
 }
 
 /* A resumed workspace's upper already holds directories: each is watched (their number is
- * that of the sandbox's changes, not the tree's). */
+ * that of the sandbox's changes, not the tree's); its files were looked at when its last run
+ * ended, and are again at this one's end: the start reads nothing of the start record. */
 int workspace_keep_start(const struct config *c, struct workspace_state *ws, struct failure *f)
 {
 	const struct workspace_config *w = c->workspace;
@@ -311,7 +317,7 @@ int workspace_keep_start(const struct config *c, struct workspace_state *ws, str
 		r = keep_tree_open(&k->trees[i], ws->dir, i, w->trees[i].dir);
 	for (size_t i = 0; r == 0 && i < k->n_trees; i++) {
 		int u = fcntl(k->trees[i].upper, F_DUPFD_CLOEXEC, 3);
-		r = u < 0 ? -errno : keep_dir(k, i, u, ".", true);
+		r = u < 0 ? -errno : keep_dir(k, i, u, ".", KEEP_WATCH);
 	}
 	if (r < 0) {
 		keeper_free(k);
@@ -348,7 +354,7 @@ void workspace_keep_events(struct workspace_state *ws)
 			_cleanup_close_ int udir =
 			    open_beneath(k->trees[tree].upper, wt->rel, O_RDONLY | O_DIRECTORY);
 			if (udir >= 0)
-				keep_entry(k, tree, udir, ev->name, rel, true);
+				keep_entry(k, tree, udir, ev->name, rel, KEEP_WATCH | KEEP_COPY);
 		}
 }
 
@@ -364,7 +370,7 @@ void workspace_keep_sweep(struct workspace_state *ws)
 	for (size_t i = 0; k && i < k->n_trees; i++) {
 		int u = fcntl(k->trees[i].upper, F_DUPFD_CLOEXEC, 3);
 		if (u >= 0)
-			keep_dir(k, i, u, ".", false);
+			keep_dir(k, i, u, ".", KEEP_COPY);
 	}
 }
 
