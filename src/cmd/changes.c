@@ -70,19 +70,36 @@ static void host_path(const struct ws_tree *t, const struct ws_change *e, char *
 }
 
 /* conflict: the host changed the path too since the start: C, and the sandbox's own kind after. */
-static void print_text(const struct ws_tree *t, const struct ws_change *e, bool conflict)
+/* What each side did to a conflict's path: the start record tells a file the sandbox wrote
+ * after the host deleted it (an addition to the overlay) from one both added. */
+static void print_sides(const char *path, const struct ws_start *start, const struct ws_change *e)
+{
+	struct stat st;
+	bool existed = workspace_start_find(start, e->path) != NULL;
+	bool there = lstat(path, &st) == 0 || errno != ENOENT;
+	const char *sandbox = e->kind == 'A' && existed ? "modified"
+			      : e->kind == 'A'		? "added"
+			      : e->kind == 'D'		? "deleted"
+			      : e->kind == 'R'		? "renamed"
+							: "modified";
+
+	printf(" (%s in the sandbox, %s)", sandbox,
+	       existed && !there   ? "deleted on the host"
+	       : !existed && there ? "added on the host too"
+				   : "changed on the host too");
+}
+
+/* start: the start record, for a conflict (NULL otherwise). */
+static void print_text(const struct ws_tree *t, const struct ws_change *e, const struct ws_start *start)
 {
 	char path[8192], size[32] = "-";
 
 	host_path(t, e, path, sizeof(path));
 	if (e->type == WS_FILE && e->kind != 'D')
 		snprintf(size, sizeof(size), "%llu", (unsigned long long)e->size);
-	printf("%c %-7s %10s %s", conflict ? 'C' : e->kind, type_word(e->type), size, ESC(path));
-	if (conflict)
-		printf(" (%s in the sandbox, changed on the host too)", e->kind == 'A'	 ? "added"
-									: e->kind == 'D' ? "deleted"
-									: e->kind == 'R' ? "renamed"
-											 : "modified");
+	printf("%c %-7s %10s %s", start ? 'C' : e->kind, type_word(e->type), size, ESC(path));
+	if (start)
+		print_sides(path, start, e);
 	if (e->target)
 		printf(" -> %s", ESC(e->target));
 	if (e->kind == 'R')
@@ -212,7 +229,8 @@ static void print_conflict(const char *name, const struct ws_tree *t, const char
 	struct sides s;
 
 	find_sides(t, tdir, start, e, &s);
-	bool merge = s.start_known && is_text(s.start) && is_text(s.sandbox) && is_text(s.host);
+	bool merge = s.start_known && e->kind == 'M' && strcmp(s.host, "/dev/null") != 0 &&
+		     is_text(s.start) && is_text(s.sandbox) && is_text(s.host);
 	printf("# C %s: changed on the host too since the start; resolve it with hutch apply %s "
 	       "--overwrite %s (the sandbox's), --drop %s (the host's)%s%s%s\n",
 	       ESC(e->path), ESC(name), ESC(e->path), ESC(e->path), merge ? " or --merge " : "",
@@ -288,7 +306,7 @@ static int run_changes(const struct ws_record *rec, bool diff, bool json, struct
 						    : NULL,
 					   first);
 			else
-				print_text(&rec->trees[i], &ch.v[k], conflict);
+				print_text(&rec->trees[i], &ch.v[k], conflict ? &start : NULL);
 			first = false;
 		}
 		for (size_t k = 0; diff && !json && k < ch.n; k++)

@@ -349,6 +349,7 @@ struct applier {
 	unsigned refused;
 	char **refused_dirs; /* nothing below these is applied */
 	bool same_fs;	     /* the upper and the tree are on one file system */
+	bool mergeable;	     /* the conflict being refused is a file both sides modified */
 	bool *done;	     /* per change: applied (its upper dir may go) */
 	char **moved;	     /* old places of directories renamed by 'R' (their whiteouts are done) */
 	uid_t uid;
@@ -413,7 +414,7 @@ static void refuse(struct applier *a, const char *rel, const char *why)
 	}
 	fprintf(a->o->log, "; --overwrite %s takes the sandbox's, --drop %s keeps the host's", ESC(rel),
 		ESC(rel));
-	if (!strstr(why, "not merged") && !is_git_index(rel))
+	if (a->mergeable && !strstr(why, "not merged") && !is_git_index(rel))
 		fprintf(a->o->log, ", --merge %s merges both line by line", ESC(rel));
 	if (is_git_index(rel))
 		fputs(" (git rewrites .git/index at every git status on the host, so this is usually that: "
@@ -795,7 +796,9 @@ static int apply_one(struct applier *a, const struct ws_change *e, bool *done)
 	if (changed && under_any(a->o->merge, e->path))
 		return merge_one(a, e, pfd, name, &hst, exists, done);
 	if (changed) {
+		a->mergeable = e->kind == 'M' && e->type == WS_FILE && exists && S_ISREG(hst.st_mode);
 		refuse(a, e->path, "changed on the host since the start: not applied");
+		a->mergeable = false;
 		return e->type == WS_DIR ? strv_extend(&a->refused_dirs, e->path) : 0;
 	}
 	if (e->kind == 'D')

@@ -14,7 +14,7 @@ driver=${1:-kernel}
 N=gitrev-$driver # one name per variant: sandbox names are shared by the runs of one user
 command -v git >/dev/null || skip_all "git is not installed"
 command -v diff3 >/dev/null || skip_all "diff3 (diffutils) is not installed"
-plan 21
+plan 24
 
 W=$TEST_TMP/repo
 CTL=$TEST_TMP/ctl
@@ -26,6 +26,7 @@ seq -f 'line %g' 1 12 >"$W/README.md"
 echo 'int main(void) { return 0; }' >"$W/main.c"
 echo notes >"$W/notes.txt"
 echo early >"$W/early.txt"
+printf 'a\nb\nc\n' >"$W/both.txt"
 git add . && git commit -qm start || bail_out "cannot make a git repository"
 
 fifo_open go1 "$CTL/go1" || bail_out "cannot make a fifo"
@@ -37,6 +38,7 @@ spawn_hutch --overlay-driver "$driver" --workspace "$W" --bind "$CTL:$CTL" --nam
 	read -r x <"$2/go1"
 	sed -i "s/^line 2\$/line 2 (sandbox)/" README.md
 	echo sandbox >>early.txt
+	sed -i "s/^b\$/b sandbox/" both.txt
 	git mv notes.txt notes.md
 	echo ready >"$2/ready"
 	read -r x <"$2/go2"' sh "$W" "$CTL"
@@ -52,6 +54,7 @@ for _ in $(seq 500); do
 	sleep 0.02
 done
 sed -i 's/^line 11$/line 11 (host)/' "$W/README.md"
+sed -i 's/^b$/b host/' "$W/both.txt"
 index_before=$(stat -c %i.%Y.%Z "$W/.git/index")
 touch -d '2001-01-01' "$W/main.c" # same content, new times: git status refreshes its index entry
 git status --porcelain >/dev/null
@@ -62,6 +65,7 @@ is "$rc" 0 "the sandbox ends"
 
 is "$(changes_list "$N" "$W" | grep -v '^M dir')" "C file .git/index (modified in the sandbox, changed on the host too)
 C file README.md (modified in the sandbox, changed on the host too)
+C file both.txt (modified in the sandbox, changed on the host too)
 C file early.txt (modified in the sandbox, changed on the host too)
 A file notes.md
 D file notes.txt" "changes: C for the paths both sides changed"
@@ -87,7 +91,7 @@ like "$(cat "$TEST_TMP/diff")" "Binary files start/\.git/index and sandbox/\.git
 	"--diff: .git/index, both sides against its kept start"
 "$HUTCH" changes "$N" --json >"$TEST_TMP/ch.json"
 is "$(python3 -c 'import json, sys; print(sorted((e["relative"], e["start"]) for e in json.load(open(sys.argv[1])) if e.get("conflict")))' "$TEST_TMP/ch.json")" \
-	"[('.git/index', 'kept'), ('README.md', 'kept'), ('early.txt', 'unknown')]" \
+	"[('.git/index', 'kept'), ('README.md', 'kept'), ('both.txt', 'kept'), ('early.txt', 'unknown')]" \
 	"changes --json: what is known of each conflict's start"
 
 "$HUTCH" apply "$N" >"$TEST_TMP/o" 2>"$TEST_TMP/e"
@@ -104,8 +108,15 @@ like "$(cat "$TEST_TMP/o")" "merged M $W/README\.md" "apply says what it merged"
 is "$(sed -n '2p;11p' "$W/README.md")" $'line 2 (sandbox)\nline 11 (host)' \
 	"the host's README.md holds both edits"
 is "$(git status --porcelain | sort)" " M README.md
+ M both.txt
  M early.txt
 R  notes.txt -> notes.md" "git on the host: the sandbox's staged rename, both edits unstaged"
+"$HUTCH" apply "$N" --merge both.txt >"$TEST_TMP/o" 2>"$TEST_TMP/e"
+is "$?:$(cat "$W/both.txt")" $'1:a\nb host\nc' "apply --merge of the same line changed on both sides: left, the host's kept"
+like "$(cat "$TEST_TMP/e")" "both\.txt: changed on the host since the start, and not merged: both sides changed the same lines" \
+	"apply --merge: overlapping changes are named"
+"$HUTCH" apply "$N" --overwrite both.txt >"$TEST_TMP/o" 2>"$TEST_TMP/e"
+is "$?:$(cat "$W/both.txt")" $'0:a\nb sandbox\nc' "apply --overwrite takes the sandbox's"
 "$HUTCH" apply "$N" --drop early.txt >"$TEST_TMP/o" 2>"$TEST_TMP/e"
 is "$?:$(cat "$W/early.txt")" $'0:early\nhost' "--drop keeps the host's early.txt"
 check "nothing is left: the workspace is removed" test ! -e "$STATE/$N"
