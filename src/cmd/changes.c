@@ -426,9 +426,17 @@ static int apply_tree(const struct ws_record *rec, size_t i, const struct apply_
 				   .log = stderr,
 				   .shown_dir = t->dir,
 				   .base = base };
+	_cleanup_strv_free_ char **settled = NULL;
+	o.settled = &settled;
 	r = ws_collect(t->dir, upper, &ch, f);
 	if (r == 0)
 		r = ws_apply(t->dir, upper, &ch, &o, refused, f);
+	/* a later run compares with what apply left (an error here costs only a false C later) */
+	if (settled && workspace_start_settle(sfile, &start, t->dir, settled) < 0)
+		fprintf(stderr,
+			"hutch: apply: %s: not updated: a later run may see a conflict on the "
+			"paths applied\n",
+			ESC(sfile));
 	ws_changes_free(&ch);
 	workspace_start_free(&start);
 	return r;

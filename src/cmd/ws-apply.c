@@ -870,6 +870,9 @@ int ws_apply(const char *dir, const char *upper, const struct ws_changes *ch, co
 				r = apply_one(&a, &ch->v[i], &a.done[i]);
 	if (r == 0)
 		prune_upper(&a, ch);
+	for (size_t i = 0; r == 0 && o->settled && i < ch->n; i++)
+		if (a.done[i] && (r = strv_extend(o->settled, ch->v[i].path)) == 0 && ch->v[i].from)
+			r = strv_extend(o->settled, ch->v[i].from);
 	safe_close(a.cached_fd);
 	safe_close(a.root);
 	safe_close(a.uroot);

@@ -53,6 +53,7 @@ struct ws_apply_opts {
 	FILE *log;	       /* one line per refused path */
 	const char *shown_dir; /* the tree's path, for the messages */
 	const char *base;      /* the kept start contents (I/base): a path applied or dropped leaves */
+	char ***settled;       /* when not NULL: the paths applied, dropped or merged are added */
 };
 
 /* Whether a path under PATHS (relative) is at or beneath dir (relative, "." for the whole). */

@@ -147,6 +147,9 @@ const struct ws_stat *workspace_start_find(const struct ws_start *s, const char 
  * inode, modification and change times. */
 bool workspace_start_matches(const struct ws_stat *s, const struct stat *st);
 void workspace_start_free(struct ws_start *s);
+/* After apply: the entries of the settled paths (relative, applied, dropped or merged) become
+ * the host's as they are now in dir, and s is written to path. */
+int workspace_start_settle(const char *path, struct ws_start *s, const char *dir, char **settled);
 
 /* %-escaping of paths in the state's files (%, tab, newline, CR, space). */
 void workspace_put_path(FILE *out, const char *p);
