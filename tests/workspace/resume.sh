@@ -25,10 +25,10 @@ C file c.txt (modified in the sandbox, changed on the host too)" \
 "$HUTCH" apply resume a.txt >"$TEST_TMP/o" 2>"$TEST_TMP/e"
 is "$?" 0 "apply of the file edited again: exit 0"
 is "$(cat "$W/a.txt")" $'a\none\ntwo' "it holds both runs' edits"
-like "$("$HUTCH" changes resume --diff)" "# c\.txt: the host's change since the start
---- start/c\.txt
-\+\+\+ host/c\.txt
-@@ -1,2 \+1,3 @@
+host_part=$("$HUTCH" changes resume --diff | awk '/^# c\.txt: the host.s change/ { on = 1; next } on && /^# / { exit } on')
+is "$host_part" "--- start/c.txt
++++ host/c.txt
+@@ -1,2 +1,3 @@
  c
  one
-\+host" "--diff: the host's change against what apply left"
++host" "--diff: the host's change against what apply left"
