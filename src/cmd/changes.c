@@ -1,6 +1,6 @@
-/* `hutch changes NAME [--diff] [--json]`, `hutch apply NAME [PATH...]`, `hutch discard NAME`
- * and the workspace part of `hutch list`: a workspace's state dir (workspace.h) read, applied
- * to the host (ws-apply.c) or removed. Subcommands: launcher side, the caller's own
+/* `hutch changes NAME [--diff] [--json]`, `hutch apply NAME [--overwrite|--drop|--merge PATH]...
+ * [PATH...]`, `hutch discard NAME` and the workspace part of `hutch list`: a workspace's state
+ * dir (workspace.h) read, applied to the host (ws-apply.c, ws-merge.c) or removed. Subcommands: launcher side, the caller's own
  * privileges. Exit status: 0; 1 when apply refused a path; 2 for a usage error; 125 when the
  * workspace cannot be read (unknown name, damaged state) or is in use. */
 #include "cmd/cmd.h"
