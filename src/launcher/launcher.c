@@ -45,7 +45,7 @@ struct launcher {
 	int sync[2];	       /* [0] ours, [1] the children's */
 	struct supervisor sup; /* signals to pid 1 once it is known */
 	struct loop loop;      /* every fd served while the sandbox runs */
-	struct loop_source src_sync, src_signal, src_child, src_pid1, src_deadline;
+	struct loop_source src_sync, src_signal, src_child, src_pid1, src_deadline, src_keep;
 	struct events events; /* what the policy refused, for --verbose and the report */
 	pid_t child;	      /* the user-namespace child */
 	int child_fd;	      /* its pidfd */
@@ -556,6 +556,15 @@ static int handle_deadline(struct loop_source *src, uint32_t events, struct fail
 	return 0;
 }
 
+/* The sandbox changed a workspace's file for the first time: its start content is kept. */
+static int handle_keep(struct loop_source *src, uint32_t events, struct failure *f)
+{
+	struct launcher *l = src->data;
+
+	workspace_keep_events(&l->workspace);
+	return 0;
+}
+
 /* The event loop's set, made before the clone: pid 1 is watched as soon as it is known. */
 static int launcher_events(struct launcher *l, struct failure *f)
 {
@@ -568,6 +577,9 @@ static int launcher_events(struct launcher *l, struct failure *f)
 	if ((r = loop_init(&l->loop)) < 0)
 		return fail(f, r, "epoll", NULL);
 	if ((r = loop_add(&l->loop, &l->src_sync)) < 0 || (r = loop_add(&l->loop, &l->src_signal)) < 0)
+		return fail(f, r, "epoll", NULL);
+	l->src_keep = (struct loop_source){ workspace_keep_fd(&l->workspace), handle_keep, l };
+	if (l->src_keep.fd >= 0 && (r = loop_add(&l->loop, &l->src_keep)) < 0)
 		return fail(f, r, "epoll", NULL);
 	if ((r = deadline_start(l->c, &l->deadline, f)) < 0 || l->deadline.fd < 0)
 		return r;
