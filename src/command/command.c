@@ -75,7 +75,8 @@ int command_deny_write_execute(const struct config *c, struct failure *f)
 	return 0;
 }
 
-int command_lock_down(const struct config *c, const struct bpf_program *bpf, struct failure *f)
+/* Everything but seccomp: what command_exec does while the network back-end starts. */
+static int command_restrict(const struct config *c, struct failure *f)
 {
 	int r = rlimit_apply(c, f);
 
@@ -88,16 +89,29 @@ int command_lock_down(const struct config *c, const struct bpf_program *bpf, str
 		return r;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return fail(f, negative_errno(), "prctl", "PR_SET_NO_NEW_PRIVS");
-	if ((r = landlock_apply(c, f)) < 0)
-		return r;
-	/* seccomp_install() returns the filter's listener fd, when it has one */
-	if ((r = seccomp_install(bpf, f)) < 0 || !c->bwrap)
+	return landlock_apply(c, f);
+}
+
+/* seccomp_install() returns the filter's listener fd, when it has one. */
+static int command_seccomp(const struct config *c, const struct bpf_program *bpf, struct failure *f)
+{
+	int r = seccomp_install(bpf, f);
+
+	if (r < 0 || !c->bwrap)
 		return r;
 	int b = bwrap_command_seccomp(c, f);
 	return b < 0 ? b : r;
 }
 
-static int confine(const struct config *c, const struct bpf_program *bpf, struct failure *f)
+int command_lock_down(const struct config *c, const struct bpf_program *bpf, struct failure *f)
+{
+	int r = command_restrict(c, f);
+
+	return r < 0 ? r : command_seccomp(c, bpf, f);
+}
+
+/* Up to Landlock: the seccomp filter comes after the wait for the network (command_exec). */
+static int confine(const struct config *c, struct failure *f)
 {
 	sigset_t none;
 	int r;
@@ -113,7 +127,7 @@ static int confine(const struct config *c, const struct bpf_program *bpf, struct
 		return r;
 	if ((r = command_sweep_fds(c, f)) < 0)
 		return r;
-	return command_lock_down(c, bpf, f);
+	return command_restrict(c, f);
 }
 
 /* The launcher compiles the filter while pid 1 sets up the mounts; it arrives here. */
@@ -162,6 +176,10 @@ void command_exec(const struct config *c, int sync_fd)
 	struct failure f = { 0 };
 	int r = receive_filter(sync_fd, &bpf, &f);
 
+	/* Confined up to Landlock while the network back-end starts up: these steps are off the
+	 * start's critical path. Nothing here needs the network or a capability. */
+	if (r == 0)
+		r = confine(c, &f);
 	/* With a user-mode back-end the network is configured before the command starts. */
 	if (r == 0 && net_needs_launcher(c))
 		r = sync_expect(sync_fd, SYNC_NET_READY, NULL, NULL, NULL, &f);
@@ -169,8 +187,10 @@ void command_exec(const struct config *c, int sync_fd)
 		static const char note[] = "net: no IPv6 address yet, starting without";
 		sync_send(sync_fd, SYNC_INFO, 0, note, sizeof(note), NULL, 0);
 	}
+	/* Last, as before: the filter may refuse the netlink socket the IPv6 wait uses (a
+	 * socket family list), and its listener (with a report) goes out right away. */
 	if (r == 0)
-		r = confine(c, &bpf, &f);
+		r = command_seccomp(c, &bpf, &f);
 	if (r > 0 && bpf.listener)
 		r = send_listener(sync_fd, r, &f);
 

@@ -1,6 +1,7 @@
 /* The command's confinement (issue 4): capabilities, seccomp, Landlock.
- * Built from the config; the order of application is fixed in command.c (confine(), then
- * command_lock_down()), seccomp last; docs/architecture.md says why each step is there:
+ * Built from the config; the order of application is fixed in command.c (confine(), then the
+ * wait for the network, then seccomp; command_lock_down() for join), seccomp last;
+ * docs/architecture.md says why each step is there:
  *   signal mask cleared → PDEATHSIG → setsid → chdir → fd sweep → rlimit_apply → caps_drop → no_new_privs →
  *   landlock_apply → seccomp_install → environment → execve
  * Parsing helpers run in the launcher; the apply and install steps run in the command process, inside all
