@@ -39,6 +39,8 @@ unsigned command_steps(enum command_kind kind, const struct config *c, bool hold
 		s &= ~COMMAND_STEP(COMMAND_CAPS);
 	if (c->mdwe)
 		s |= COMMAND_STEP(COMMAND_MDWE);
+	if (kind == COMMAND_SANDBOX)
+		s |= COMMAND_STEP(COMMAND_NET_WAIT);
 	return s;
 }
 
@@ -153,6 +155,22 @@ static int step_landlock(const struct command_spec *s, struct failure *f)
 	return landlock_apply(s->c, f);
 }
 
+/* A user-mode back-end configures the network while the steps before this one run, so that
+ * they are off the start's critical path; the command waits here before its filter, which may
+ * refuse the netlink socket the IPv6 wait uses (a socket family list). */
+static int step_net_wait(const struct command_spec *s, struct failure *f)
+{
+	int r = 0;
+
+	if (net_needs_launcher(s->c))
+		r = sync_expect(s->sync_fd, SYNC_NET_READY, NULL, NULL, NULL, f);
+	if (r == 0 && net_wait_ipv6(s->c) < 0) {
+		static const char note[] = "net: no IPv6 address yet, starting without";
+		sync_send(s->sync_fd, SYNC_INFO, 0, note, sizeof(note), NULL, 0);
+	}
+	return r;
+}
+
 /* With a report, the filter's listener goes to the launcher, which serves it (notify.c); the
  * command keeps no copy. */
 static int send_listener(int sync_fd, int fd, struct failure *f)
@@ -194,6 +212,7 @@ static const struct {
 	[COMMAND_MDWE] = { "PR_SET_MDWE", step_mdwe },
 	[COMMAND_NO_NEW_PRIVS] = { "no_new_privs", step_no_new_privs },
 	[COMMAND_LANDLOCK] = { "landlock_apply", step_landlock },
+	[COMMAND_NET_WAIT] = { "network wait", step_net_wait },
 	[COMMAND_SECCOMP] = { "seccomp_install", step_seccomp },
 };
 
@@ -277,13 +296,6 @@ void command_exec(const struct config *c, int sync_fd)
 		.bpf = &bpf,
 	};
 
-	/* With a user-mode back-end the network is configured before the command starts. */
-	if (r == 0 && net_needs_launcher(c))
-		r = sync_expect(sync_fd, SYNC_NET_READY, NULL, NULL, NULL, &f);
-	if (r == 0 && net_wait_ipv6(c) < 0) {
-		static const char note[] = "net: no IPv6 address yet, starting without";
-		sync_send(sync_fd, SYNC_INFO, 0, note, sizeof(note), NULL, 0);
-	}
 	if (r < 0) {
 		sync_send_error(sync_fd, &f);
 		_exit(EXIT_LAUNCHER);

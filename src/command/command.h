@@ -28,6 +28,7 @@ enum command_step {
 	COMMAND_MDWE,	      /* --memory-deny-write-execute (PR_SET_MDWE) */
 	COMMAND_NO_NEW_PRIVS, /* PR_SET_NO_NEW_PRIVS */
 	COMMAND_LANDLOCK,     /* landlock_apply, or the restricted tier's ruleset */
+	COMMAND_NET_WAIT,     /* the full sandbox's wait for a user-mode back-end (SYNC_NET_READY) */
 	COMMAND_SECCOMP,      /* seccomp_install, last; its listener sent as SYNC_NOTIFY_FD */
 	COMMAND_STEPS,
 };

@@ -3,7 +3,7 @@
  * (command_run(), for the full sandbox, the restricted tier and join alike), seccomp last;
  * docs/architecture.md says why each step is there:
  *   signal mask cleared → PDEATHSIG → setsid → chdir → fd sweep → rlimit_apply → caps_drop → PR_SET_MDWE →
- *   no_new_privs → landlock_apply → seccomp_install → environment → execve
+ *   no_new_privs → landlock_apply → network wait → seccomp_install → environment → execve
  * Parsing helpers run in the launcher; the apply and install steps run in the command process, inside all
  * namespaces, after pivot_root, with full capabilities of the sandbox's user namespace. */
 #pragma once

@@ -439,12 +439,12 @@ static int launcher_net_ready(struct launcher *l, struct failure *f)
 /* pid 1 tells the command's code once every other process of the sandbox is reaped (pid1.h);
  * the launcher returns it at once, leaving the kernel's teardown of the namespaces to run on
  * without it, unless what it stops at the end needs the sandbox gone: the cgroup (removed only
- * when empty), the network back-end, a workspace, the report's last events, desktop proxies. */
+ * when empty), a workspace, the report's last events, desktop proxies. The network back-end is
+ * not among them: every process that could use it is reaped already. */
 static bool launcher_waits_for_pid1(const struct launcher *l)
 {
-	return l->cgroup.leaf_fd >= 0 || l->c->stats || l->net.pid > 0 || l->egress || l->workspace.dir ||
-	       l->report.fd >= 0 || l->notify.src.fd >= 0 || l->desktop.proxy_pids[0] > 0 ||
-	       l->desktop.proxy_pids[1] > 0;
+	return l->cgroup.leaf_fd >= 0 || l->c->stats || l->workspace.dir || l->report.fd >= 0 ||
+	       l->notify.src.fd >= 0 || l->desktop.proxy_pids[0] > 0 || l->desktop.proxy_pids[1] > 0;
 }
 
 /* One message from a child; 0 at EOF (every child's end closed: all exec'd or gone). */
@@ -672,10 +672,13 @@ static int launcher_full(struct launcher *l, struct failure *f)
 		rlimit_announce(l->c, &l->cgroup, &l->events);
 	if (r == 0)
 		r = launcher_map_ids(l, f);
-	if (r == 0)
+	/* Cloned by us, pid 1 makes the tap the back-end needs while the filter is built. */
+	if (r == 0 && !l->direct)
 		r = launcher_net_start(l, f);
 	if (r == 0)
 		r = launcher_send_filter(l, f);
+	if (r == 0 && l->direct)
+		r = launcher_net_start(l, f);
 	if (r == 0)
 		r = launcher_net_ready(l, f);
 	if (r == 0)

@@ -100,8 +100,8 @@ like "$out" "dbus-user none
 # system call groups become their calls; an unknown group is reported as weaker
 printf 'seccomp.drop @swap,@reboot,@nosuch\n' >"$FJ/groups.profile"
 run_profile import firejail "$FJ/groups.profile"
-like "$out" "seccomp-deny swapon
-seccomp-deny swapoff" "seccomp.drop @swap: its calls denied"
+like "$out" "seccomp-deny swapoff
+seccomp-deny swapon" "seccomp.drop @swap: its calls denied"
 like "$out" "1 weaker than firejail" "an unknown group counts as weaker"
 like "$out" "# weaker: seccomp.drop @swap,@reboot,@nosuch - system call group @nosuch" "… and says which"
 run_hutch --firejail-profile "$FJ/groups.profile" -- true

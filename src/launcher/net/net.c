@@ -495,8 +495,9 @@ static int pasta_spawn(const struct config *c, const char *bin, pid_t pid1, cons
 {
 	char userns[64], netns[64];
 	_cleanup_free_ char(*specs)[80] = calloc(c->n_ports + 1, sizeof(*specs));
-	/* 40 covers every fixed option (38 with --ipv6 and no port); two per forward */
-	_cleanup_free_ char **argv = calloc(40 + 2 * c->n_ports, sizeof(char *));
+	/* 44 covers every fixed option and the NULL (41 as root with --ipv6 and no port); two
+	 * per forward */
+	_cleanup_free_ char **argv = calloc(44 + 2 * c->n_ports, sizeof(char *));
 	size_t k = 0;
 
 	if (!specs || !argv)
@@ -516,6 +517,10 @@ static int pasta_spawn(const struct config *c, const char *bin, pid_t pid1, cons
 	/* the tap pid 1 made already (net_make_tap), not one named as the host's interface */
 	argv[k++] = "--ns-ifname";
 	argv[k++] = NET_TAP_NAME;
+	/* Its watch for the namespace file's removal (inotify on /proc/PID/ns, where nothing is
+	 * ever removed) only made its exit wait for the inotify group's teardown, about 10 ms of
+	 * every start: it ends on our SIGTERM, or with us (PR_SET_PDEATHSIG). */
+	argv[k++] = "--no-netns-quit";
 	/* Started by root, pasta would switch to nobody, who may not join root's namespaces. */
 	if (geteuid() == 0) {
 		argv[k++] = "--runas";
