@@ -11,7 +11,6 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "front/bwrap/bwrap.h"
 #include "front/config.h"
 #include "lib/failure.h"
 #include "launcher/net/net.h"
@@ -91,10 +90,10 @@ int command_lock_down(const struct config *c, const struct bpf_program *bpf, str
 	if ((r = landlock_apply(c, f)) < 0)
 		return r;
 	/* seccomp_install() returns the filter's listener fd, when it has one */
-	if ((r = seccomp_install(bpf, f)) < 0 || !c->bwrap)
+	if ((r = seccomp_install(bpf, f)) < 0)
 		return r;
-	int b = bwrap_command_seccomp(c, f);
-	return b < 0 ? b : r;
+	int e = seccomp_install_extra(c, f);
+	return e < 0 ? e : r;
 }
 
 static int confine(const struct config *c, const struct bpf_program *bpf, struct failure *f)
@@ -155,6 +154,15 @@ static int send_listener(int sync_fd, int fd, struct failure *f)
 	return r < 0 ? fail(f, r, "sync", "sending the seccomp listener") : 0;
 }
 
+/* $PWD names the directory the command starts in (c->set_pwd), as a shell would set it. */
+static void command_set_pwd(void)
+{
+	char cwd[4096];
+
+	if (getcwd(cwd, sizeof(cwd)))
+		setenv("PWD", cwd, 1);
+}
+
 void command_exec(const struct config *c, int sync_fd)
 {
 	extern char **environ;
@@ -179,8 +187,8 @@ void command_exec(const struct config *c, int sync_fd)
 		_exit(EXIT_LAUNCHER);
 	}
 	environ = c->env; /* execvp searches the sandbox's PATH, not the launcher's */
-	if (c->bwrap)
-		bwrap_command_env(c);
+	if (c->set_pwd)
+		command_set_pwd();
 	execvp(c->argv[0], command_argv(c));
 	r = errno;
 	fail(&f, -r, "exec", "%s", c->argv[0]);
