@@ -299,6 +299,7 @@ struct config {
 void config_init(struct config *c);
 void config_free(struct config *c);
 
-/* Fill defaults that depend on the caller, validate, and derive the plan and environment.
+/* Fill defaults that depend on the caller, validate, and derive the plan and environment
+ * (unless the front end gave them: plan_given, env_given). Every front end calls it.
  * Returns 0, or -errno with f filled. */
 int config_finish(struct config *c, char **host_env, struct failure *f);
