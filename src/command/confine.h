@@ -1,8 +1,9 @@
 /* The command's confinement (issue 4): capabilities, seccomp, Landlock.
- * Built from the config; the order of application is fixed in command.c (confine(), then
- * command_lock_down()), seccomp last; docs/architecture.md says why each step is there:
- *   signal mask cleared → PDEATHSIG → setsid → chdir → fd sweep → rlimit_apply → caps_drop → no_new_privs →
- *   landlock_apply → seccomp_install → environment → execve
+ * Built from the config; the order of application is fixed in command.c's one step table
+ * (command_run(), for the full sandbox, the restricted tier and join alike), seccomp last;
+ * docs/architecture.md says why each step is there:
+ *   signal mask cleared → PDEATHSIG → setsid → chdir → fd sweep → rlimit_apply → caps_drop → PR_SET_MDWE →
+ *   no_new_privs → landlock_apply → seccomp_install → environment → execve
  * Parsing helpers run in the launcher; the apply and install steps run in the command process, inside all
  * namespaces, after pivot_root, with full capabilities of the sandbox's user namespace. */
 #pragma once
@@ -66,6 +67,10 @@ int seccomp_install(const struct bpf_program *p, struct failure *f);
 /* Then the front end's raw programs, c->extra_filters, in order (bwrap's --seccomp and
  * --add-seccomp-fd). Command process. */
 int seccomp_install_extra(const struct config *c, struct failure *f);
+
+/* A libseccomp filter (scmp_filter_ctx) exported as a program for seccomp_install: how the
+ * restricted tier's own socket and IPC rules travel to its command. Launcher side. */
+int seccomp_export(void *ctx, struct bpf_program *ret, struct failure *f);
 
 /* ---- landlock.c ---- */
 
