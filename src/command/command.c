@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "command/landlock.h"
-#include "front/bwrap/bwrap.h"
 #include "front/config.h"
 #include "lib/failure.h"
 #include "launcher/net/net.h"
@@ -188,14 +187,24 @@ static int step_seccomp(const struct command_spec *s, struct failure *f)
 	/* seccomp_install() returns the filter's listener fd, when it has one */
 	if (r == 0 && s->bpf)
 		r = seccomp_install(s->bpf, f);
-	if (r >= 0 && s->c->bwrap) {
-		int b = bwrap_command_seccomp(s->c, f);
-		if (b < 0) {
+	if (r >= 0) {
+		/* then the front end's raw programs (bwrap's --seccomp), stacked on it */
+		int e = seccomp_install_extra(s->c, f);
+		if (e < 0) {
 			safe_close(r > 0 ? r : -1);
-			return b;
+			return e;
 		}
 	}
 	return r > 0 ? send_listener(s->sync_fd, r, f) : r;
+}
+
+/* $PWD names the directory the command starts in (c->set_pwd), as a shell would set it. */
+static void command_set_pwd(void)
+{
+	char cwd[4096];
+
+	if (getcwd(cwd, sizeof(cwd)))
+		setenv("PWD", cwd, 1);
 }
 
 static const struct {
@@ -251,8 +260,8 @@ void command_run(const struct command_spec *s)
 		_exit(EXIT_LAUNCHER);
 	}
 	environ = s->c->env; /* execvp searches the sandbox's PATH, not the launcher's */
-	if (s->c->bwrap)
-		bwrap_command_env(s->c);
+	if (s->c->set_pwd)
+		command_set_pwd();
 	prog = s->argv ? s->argv[0] : s->c->argv[0];
 	execvp(prog, s->argv ? s->argv : command_argv(s->c));
 	if (errno == ENOENT && s->shell_fallback) /* the user's shell may not be in an image */

@@ -64,6 +64,9 @@ int seccomp_build_cached(const struct config *c, struct bpf_program *ret, struct
 /* prctl(PR_SET_SECCOMP) of the program, after no_new_privs. Command process. With
  * p->listener, seccomp(2) with SECCOMP_FILTER_FLAG_NEW_LISTENER: returns the listener fd. */
 int seccomp_install(const struct bpf_program *p, struct failure *f);
+/* Then the front end's raw programs, c->extra_filters, in order (bwrap's --seccomp and
+ * --add-seccomp-fd). Command process. */
+int seccomp_install_extra(const struct config *c, struct failure *f);
 
 /* A libseccomp filter (scmp_filter_ctx) exported as a program for seccomp_install: how the
  * restricted tier's own socket and IPC rules travel to its command. Launcher side. */

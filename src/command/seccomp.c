@@ -594,3 +594,15 @@ int seccomp_install(const struct bpf_program *p, struct failure *f)
 		return fail(f, negative_errno(), STAGE, "cannot install the filter");
 	return 0;
 }
+
+/* After hutch's own filter: each is stacked on it, so a call passes only if every one lets it. */
+int seccomp_install_extra(const struct config *c, struct failure *f)
+{
+	for (size_t i = 0; i < c->n_extra_filters; i++) {
+		struct sock_fprog prog = { .len = (unsigned short)c->extra_filters[i].n,
+					   .filter = c->extra_filters[i].insns };
+		if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
+			return fail(f, negative_errno(), STAGE, "program %zu", i + 1);
+	}
+	return 0;
+}

@@ -4,6 +4,7 @@
 #include "front/config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,10 @@ void config_init(struct config *c)
 		.json_status_fd = -1,
 		.userns_fd = -1,
 		.pidns_fd = -1,
+		.maps_block_fd = -1,
+		.userns2_fd = -1,
+		.block_fd = -1,
+		.proc_fd = -1,
 		.firejail_mode = -1,
 	};
 	cgroup_limits_init(&c->limits);
@@ -91,10 +96,21 @@ void config_free(struct config *c)
 	strv_free(c->blacklist);
 	strv_free(c->private_etc);
 	strv_free(c->mkdirs);
+	strv_free(c->lock_files);
+	for (size_t i = 0; i < c->n_extra_filters; i++)
+		bpf_program_free(&c->extra_filters[i]);
+	free(c->extra_filters);
+	safe_close(c->proc_fd);
 	strv_free(c->allow_persist);
 	strv_free(c->persist_points);
 	free(c->runtime_dir);
 	config_init(c);
+}
+
+/* The front end gave the home, and no id map needs the login name for /etc/subuid. */
+static bool config_identity_given(const struct config *c)
+{
+	return c->home && (c->idmap == IDMAP_SINGLE || c->idmap == IDMAP_NONE);
 }
 
 /* Who is calling: uid, gid, login name and home. $HOME wins over the passwd entry, as for
@@ -107,13 +123,14 @@ static int config_fill_identity(struct config *c, char **host_env, struct failur
 
 	c->host_uid = getuid();
 	c->host_gid = getgid();
-	if (getpwuid_r(c->host_uid, &pw, buf, sizeof(buf), &res) == 0 && res) {
+	/* A home the front end gave stays; the passwd entry is read only when needed. */
+	if (!config_identity_given(c) && getpwuid_r(c->host_uid, &pw, buf, sizeof(buf), &res) == 0 && res) {
 		c->user = strdup(pw.pw_name);
 		home = pw.pw_dir;
 	} else if (asprintf(&c->user, "%u", c->host_uid) < 0)
 		c->user = NULL;
 	for (char **e = host_env; e && *e; e++) {
-		if (strncmp(*e, "HOME=", 5) == 0 && (*e)[5] == '/')
+		if (strncmp(*e, "HOME=", 5) == 0 && (*e)[5] == '/' && !c->home)
 			home = *e + 5;
 		if (strncmp(*e, "PATH=", 5) == 0 && !c->search_path)
 			c->search_path = strdup(*e + 5);
@@ -122,10 +139,10 @@ static int config_fill_identity(struct config *c, char **host_env, struct failur
 	}
 	if (!c->search_path)
 		c->search_path = strdup("/usr/local/bin:/usr/bin:/bin");
-	c->home = strdup(home ? home : "/");
+	if (!c->home && (c->home = strdup(home ? home : "/")))
+		path_normalize(c->home);
 	if (!c->user || !c->home || !c->search_path)
 		return fail(f, -ENOMEM, "config", NULL);
-	path_normalize(c->home);
 	if (c->uid == (uid_t)-1)
 		c->uid = c->host_uid;
 	if (c->gid == (gid_t)-1)
@@ -341,6 +358,28 @@ static int config_check_net(struct config *c, struct failure *f)
 	return net_validate(c, f);
 }
 
+/* hutch's plan: the default view, the desktop's sockets, then the persistence guards. */
+static int config_build_plan(struct config *c, char **host_env, struct failure *f)
+{
+	int r = desktop_finish(c, host_env, f);
+
+	if (r == 0)
+		r = mountplan_build(c, &c->plan, f);
+	if (r == 0)
+		r = persist_plan(c, f);
+	return r;
+}
+
+/* The nested user namespace's maps are written by pid 1 through the host's /proc, which it
+ * no longer sees after pivot_root: opened here, where the launcher still does. */
+static int config_open_proc(struct config *c, struct failure *f)
+{
+	if (!c->nest_userns || c->proc_fd >= 0)
+		return 0;
+	c->proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return c->proc_fd < 0 ? fail(f, negative_errno(), "config", "cannot open /proc") : 0;
+}
+
 int config_finish(struct config *c, char **host_env, struct failure *f)
 {
 	int r;
@@ -350,8 +389,9 @@ int config_finish(struct config *c, char **host_env, struct failure *f)
 	r = config_fill_identity(c, host_env, f);
 	if (r < 0)
 		return r;
-	c->cwd = getcwd(NULL, 0); /* NULL (deleted cwd) just means: start at home */
-	if (!c->hostname && !(c->share & SHARE_UTS) && !(c->hostname = strdup("hutch")))
+	if (!c->cwd)
+		c->cwd = getcwd(NULL, 0); /* NULL (deleted cwd) just means: start at home */
+	if (!c->hostname && !(c->share & SHARE_UTS) && !c->keep_hostname && !(c->hostname = strdup("hutch")))
 		return fail(f, -ENOMEM, "config", NULL);
 	if (c->hostname && (c->share & SHARE_UTS))
 		return fail(f, -EINVAL, "hostname",
@@ -366,18 +406,19 @@ int config_finish(struct config *c, char **host_env, struct failure *f)
 	    (r = config_check_image(c, f)) < 0 || (r = config_check_mkdirs(c, f)) < 0 ||
 	    (r = config_resolve_blacklist(c, f)) < 0)
 		return r;
-	if ((r = state_validate(c, f)) < 0 || (r = persist_finish(c, host_env, f)) < 0 ||
+	/* the persistence points only guard hutch's own plan */
+	if ((!c->no_record && (r = state_validate(c, f)) < 0) ||
+	    (!c->plan_given && (r = persist_finish(c, host_env, f)) < 0) ||
 	    (r = workspace_finish(c, host_env, f)) < 0)
 		return r;
 	c->setsid_command =
 	    c->new_session == TRI_YES || (c->new_session == TRI_AUTO && !isatty(STDIN_FILENO));
-	if ((r = desktop_finish(c, host_env, f)) < 0)
+	if ((r = config_open_proc(c, f)) < 0)
 		return r;
-	r = mountplan_build(c, &c->plan, f);
-	if (r == 0)
-		r = persist_plan(c, f);
-	if (r < 0)
+	if (!c->plan_given && (r = config_build_plan(c, host_env, f)) < 0)
 		return r;
+	if (c->env_given)
+		return 0;
 	if ((r = env_build(c, host_env, &c->env, f)) < 0)
 		return r;
 	return desktop_env(c, &c->env, f);

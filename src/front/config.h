@@ -1,4 +1,4 @@
-/* The one config struct: filled by the front ends (command line, profiles, later bwrap's
+/* The one config struct: filled by the front ends (command line and profiles, bwrap's
  * command line), validated once, then read-only for every later step. Launcher side only. */
 #pragma once
 
@@ -13,6 +13,8 @@
 #include "front/mountplan.h"
 #include "lib/strv.h"
 #include "front/workdir.h"
+
+struct bpf_program;
 
 /* Exit codes, as podman and env(1) use them. */
 #define EXIT_LAUNCHER	 125
@@ -222,12 +224,45 @@ struct config {
 	/* workspaces under review, masks, protected paths (issue 12): owned by workspace.c */
 	struct workspace_config *workspace;
 
-	/* the bwrap front end (issue 15): owned by src/front/bwrap; NULL for hutch's own */
-	struct bwrap_config *bwrap;
+	/* what a front end may ask beyond hutch's own options (hutch-bwrap's, issue 15; OCI's) */
 	char *argv0;	  /* argv[0] the command gets, when not the program's name (--argv0) */
 	int userns_fd;	  /* join this user namespace instead of making one (bwrap's --userns), -1 */
 	int pidns_fd;	  /* the sandbox's pid namespace is this one or a child of it (--pidns), -1 */
 	bool inherit_fds; /* the command keeps every fd not close-on-exec (bwrap's way) */
+	/* given whole by the front end, so that config_finish() derives none of it: the plan
+	 * (c->plan as filled: no default plan, no persistence guards, no desktop), the
+	 * environment (c->env, c->home) */
+	bool plan_given;
+	bool env_given;
+	bool keep_hostname;   /* a new uts namespace keeps the name it starts with, not "hutch" */
+	bool no_record;	      /* no record under $XDG_RUNTIME_DIR/hutch: list, join, stop miss it */
+	bool set_pwd;	      /* $PWD is the directory the command starts in (command.c) */
+	bool keep_core_limit; /* RLIMIT_CORE stays the caller's unless asked (rlimit.c), not 0 */
+	bool dest_symlinks;   /* mount destinations resolve through symlinks that stay in the new
+			       * root, not through none (src/sandbox/mount/mount.c) */
+	/* raw classic-BPF programs the command installs after hutch's filter, in this order */
+	struct bpf_program *extra_filters;
+	size_t n_extra_filters;
+	/* pid 1, before the command starts (src/sandbox/gate.c, src/sandbox/nest.c) */
+	int maps_block_fd; /* another process writes the id maps: wait for a byte or EOF, -1 */
+	char **lock_files; /* paths inside, each read-locked (F_RDLCK) by pid 1 while it lives */
+	/* the command runs in a user namespace nested in the sandbox's, nest_uid and nest_gid
+	 * there mapped to uid and gid */
+	bool nest_userns;
+	uid_t nest_uid;
+	gid_t nest_gid;
+	bool nest_limit_userns; /* that nested one is the last: max_user_namespaces is 1 */
+	bool assert_no_userns;	/* pid 1 checks that the command cannot make a user namespace */
+	int userns2_fd;		/* pid 1 joins this user namespace last, -1 */
+	int block_fd;		/* then waits for a byte or EOF on this fd, -1 */
+	int proc_fd;		/* the host's /proc (config_finish opens it for nest_userns), -1 */
+	/* the JSON on --info-fd and --json-status-fd (src/launcher/info.c) */
+	unsigned info_namespaces; /* CLONE_NEW* it names; 0: every namespace of pid 1 */
+	bool info_spaced;	  /* bubblewrap's layout: an indented object on the info fd,
+				   * "{ … }" on the status fd */
+	bool info_close;	  /* the fds are the launcher's alone: pid 1 closes its copies, the
+				   * launcher each one once written (its reader waits for the end) */
+	bool info_exit_if_run;	  /* no "exit-code" for a command that never started */
 
 	/* where user namespaces are blocked (issue 14) */
 	enum tier tier;
@@ -264,6 +299,7 @@ struct config {
 void config_init(struct config *c);
 void config_free(struct config *c);
 
-/* Fill defaults that depend on the caller, validate, and derive the plan and environment.
+/* Fill defaults that depend on the caller, validate, and derive the plan and environment
+ * (unless the front end gave them: plan_given, env_given). Every front end calls it.
  * Returns 0, or -errno with f filled. */
 int config_finish(struct config *c, char **host_env, struct failure *f);

@@ -17,7 +17,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "front/bwrap/bwrap.h"
 #include "sandbox/child.h"
 #include "lib/clone.h"
 #include "command/confine.h"
@@ -25,6 +24,7 @@
 #include "launcher/limits/deadline.h"
 #include "lib/failure.h"
 #include "launcher/idmap.h"
+#include "launcher/info.h"
 #include "lib/log.h"
 #include "launcher/desktop/desktop.h"
 #include "egress/egress.h"
@@ -309,8 +309,8 @@ static int launcher_send_filter(struct launcher *l, struct failure *f)
 {
 	int r = state_publish(l->c, l->pid1, &l->state, f);
 
-	if (r == 0 && l->c->bwrap)
-		r = bwrap_started(l->c, l->pid1, f);
+	if (r == 0)
+		r = info_started(l->c, l->pid1, f);
 	if (r == 0 && l->notify.watch)
 		r = seccomp_build_notify(l->c, l->notify.watch, &l->bpf, f);
 	else if (r == 0)
@@ -756,8 +756,7 @@ int launcher_run(const struct config *c, struct launch_report *ret, struct failu
 	if (l.workspace.pending)
 		snprintf(ret->workspace_pending, sizeof(ret->workspace_pending), "%s", c->name);
 	cgroup_finish(c, &l.cgroup, &ret->cgroup);
-	state_finish(c, &l.state, r == 0 ? ret->status : -1);
-	if (c->bwrap)
-		bwrap_finished(c, r == 0 && !f->stage[0] ? ret->status : -1); /* not if it never ran */
+	state_finish(c, &l.state);
+	info_finished(c, r == 0 ? ret->status : -1, r == 0 && !f->stage[0]);
 	return r;
 }

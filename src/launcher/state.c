@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "front/config.h"
+#include "launcher/info.h"
 #include "lib/escape.h"
 #include "lib/failure.h"
 #include "lib/macro.h"
@@ -581,7 +582,7 @@ static int owner_from_proc(pid_t pid, struct proc_owner *ret)
 }
 
 /* The inode of /proc/PID/ns/NAME ("user:[4026531837]"), 0 when unreadable. */
-static unsigned long long ns_inode(pid_t pid, const char *name)
+unsigned long long state_ns_inode(pid_t pid, const char *name)
 {
 	char path[64], link[64];
 	ssize_t n;
@@ -608,7 +609,7 @@ static int check_pid1(const struct state_record *r, int pidfd, struct failure *f
 		return fail(f, -EPERM, "sandbox", "%s: pid %d is not the pid 1 of its launcher (%d)", r->name,
 			    (int)r->pid1, (int)r->launcher_pid);
 	for (size_t i = 0; i < STATE_N_NS; i++)
-		if (r->ns[i] && ns_inode(r->pid1, state_ns_names[i]) != r->ns[i])
+		if (r->ns[i] && state_ns_inode(r->pid1, state_ns_names[i]) != r->ns[i])
 			return fail(f, -EPERM, "sandbox", "%s: pid %d is not in the recorded %s namespace",
 				    r->name, (int)r->pid1, state_ns_names[i]);
 	return 0;
@@ -708,34 +709,6 @@ void state_json_put_strv(FILE *out, char **v)
 	fputc(']', out);
 }
 
-/* bwrap's keys: "child-pid" and "<ns>-namespace" for each namespace of pid 1. */
-static void json_pid_and_namespaces(FILE *out, pid_t pid1)
-{
-	fprintf(out, "\"child-pid\": %d", (int)pid1);
-	for (size_t i = 0; i < STATE_N_NS; i++) {
-		unsigned long long ino = ns_inode(pid1, state_ns_names[i]);
-		if (ino)
-			fprintf(out, ", \"%s-namespace\": %llu", state_ns_names[i], ino);
-	}
-}
-
-static int write_info_fd(int fd, pid_t pid1, bool newline)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&buf, &len);
-
-	if (!out)
-		return -ENOMEM;
-	fputc('{', out);
-	json_pid_and_namespaces(out, pid1);
-	fputs(newline ? "}\n" : "}", out);
-	fclose(out);
-	ssize_t n = buf ? write(fd, buf, len) : -1;
-	free(buf);
-	return n == (ssize_t)len ? 0 : negative_errno();
-}
-
 static int write_record(const struct config *c, int dir_fd, pid_t pid1)
 {
 	char tmp[128], path[128];
@@ -761,7 +734,7 @@ static int write_record(const struct config *c, int dir_fd, pid_t pid1)
 	fputs(", \"profile\": ", out);
 	state_json_put_string(out, c->profile_path ? c->profile_path : (c->profile ? c->profile : ""));
 	fputs(", ", out);
-	json_pid_and_namespaces(out, pid1);
+	info_put_pid_namespaces(out, pid1, 0, ", ");
 	fputs("}\n", out);
 	if (fclose(out) != 0)
 		return negative_errno();
@@ -809,25 +782,13 @@ static int publish_record(const struct config *c, pid_t pid1, struct state *st, 
 	return (st->dir = strdup(dir)) ? 0 : -ENOMEM;
 }
 
-/* The record first: a program that has read the info fd can rely on `hutch list` and
- * `hutch join` knowing the sandbox. */
 int state_publish(const struct config *c, pid_t pid1, struct state *st, struct failure *f)
 {
-	int r;
-
-	if (c->runtime_dir && (r = publish_record(c, pid1, st, f)) < 0)
-		return r;
-	if (c->info_fd >= 0 && (r = write_info_fd(c->info_fd, pid1, true)) < 0)
-		return fail(f, r, "--info-fd", "%d", c->info_fd);
-	if (c->json_status_fd >= 0 && (r = write_info_fd(c->json_status_fd, pid1, true)) < 0)
-		return fail(f, r, "--json-status-fd", "%d", c->json_status_fd);
-	return 0;
+	return c->runtime_dir && !c->no_record ? publish_record(c, pid1, st, f) : 0;
 }
 
-void state_finish(const struct config *c, struct state *st, int status)
+void state_finish(const struct config *c, struct state *st)
 {
-	if (c->json_status_fd >= 0 && status >= 0)
-		dprintf(c->json_status_fd, "{\"exit-code\": %d}\n", status);
 	if (st->dir) {
 		/* Our own record, so no lock: nobody else removes a live sandbox's directory. */
 		char path[PATH_MAX];

@@ -1,9 +1,8 @@
 /* The running sandbox's record, for `hutch list/join/stop` and programs that drive hutch:
  *   $XDG_RUNTIME_DIR/hutch/NAME/info.json — name, launcher pid and start time, the host pid of
- *     the sandbox's pid 1, uid, command, profile, hutch's own argv, namespace inodes;
- *   --info-fd N / --json-status-fd N — bwrap's JSON ({"child-pid": …, "*-namespace": …}, then
- *     {"exit-code": N} on the status fd).
- * Written by the launcher once pid 1 exists (while the child mounts), removed at exit; a
+ *     the sandbox's pid 1, uid, command, profile, hutch's own argv, namespace inodes (the JSON
+ *     on --info-fd N / --json-status-fd N is src/launcher/info.c's; this file parses the options).
+ * None with c->no_record. Written by the launcher once pid 1 exists (while the child mounts), removed at exit; a
  * record whose launcher is gone (SIGKILL) is stale: `hutch list` and `hutch stop` remove it,
  * and a new sandbox of that name replaces it. Creating and removing records happens under an
  * flock(2) of $XDG_RUNTIME_DIR/hutch, so that a cleanup never takes a record being born.
@@ -28,8 +27,10 @@ int state_parse_option(struct config *c, const char *name, const char *arg, stru
  * sandbox of the same name is an error. */
 int state_validate(struct config *c, struct failure *f);
 
+/* The record first (launcher.c writes --info-fd after it): a program that has read the info
+ * fd can rely on `hutch list` and `hutch join` knowing the sandbox. */
 int state_publish(const struct config *c, pid_t pid1, struct state *st, struct failure *f);
-void state_finish(const struct config *c, struct state *st, int status);
+void state_finish(const struct config *c, struct state *st);
 
 /* A process's start time (clock ticks since boot, /proc/PID/stat field 22): with the pid, it
  * tells a live launcher from a reused pid. 0 when unknown. */
@@ -40,6 +41,8 @@ unsigned long long state_start_time(pid_t pid);
 /* The namespaces of a record and of bwrap's JSON, in its key order ("cgroup-namespace", …). */
 #define STATE_N_NS 7
 extern const char *const state_ns_names[STATE_N_NS];
+/* The inode of /proc/PID/ns/NAME; 0 when unknown. */
+unsigned long long state_ns_inode(pid_t pid, const char *name);
 
 struct state_record {
 	char *name;

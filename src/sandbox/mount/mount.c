@@ -59,12 +59,13 @@ static int open_bind_source(const struct mount_ctx *m, const struct mp_entry *e)
 	return fd < 0 ? negative_errno() : fd;
 }
 
-/* How destinations resolve under the new root: hutch's own never through a symlink; bwrap's
- * through those that stay beneath it (the setup's own --symlink, a relative link in a bound
- * tree), never one that leaves it (absolute, or too many "..": EXDEV), as bwrap follows them. */
+/* How destinations resolve under the new root: hutch's own never through a symlink; with
+ * c->dest_symlinks (bwrap's) through those that stay beneath it (the setup's own --symlink, a
+ * relative link in a bound tree), never one that leaves it (absolute, or too many "..":
+ * EXDEV), as bwrap follows them. */
 static uint64_t dest_resolve(const struct mount_ctx *m)
 {
-	return m->c->bwrap ? RESOLVE_BENEATH : RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS;
+	return m->c->dest_symlinks ? RESOLVE_BENEATH : RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS;
 }
 
 /* One component under dirfd, created as kind when missing. */
