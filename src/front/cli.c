@@ -805,6 +805,8 @@ const struct cli_option cli_options[] = {
 	  opt_private_tmp, 0 },
 	{ "private-etc", 0, CLI_ARG, "FILES", NULL, "only these entries of the host's /etc (comma list)",
 	  opt_private_etc, 0 },
+	{ "private-bin", 0, CLI_ARG, "PROGS", NULL,
+	  "only these programs in /usr/bin, /usr/sbin... (comma list, as firejail's)", private_bin_opt, 0 },
 	{ "mkdir", 0, CLI_ARG, "PATH", NULL,
 	  "create this directory on the host first (home, /tmp, runtime dir)", opt_mkdir, 0 },
 	{ "allow-persist", 0, CLI_ARG, "PATH", NULL,

@@ -90,6 +90,8 @@ void config_free(struct config *c)
 	strv_free(c->read_only_try);
 	strv_free(c->blacklist);
 	strv_free(c->private_etc);
+	strv_free(c->private_bin);
+	private_bin_free(&c->private_bin_set);
 	strv_free(c->mkdirs);
 	strv_free(c->allow_persist);
 	strv_free(c->persist_points);
@@ -364,7 +366,7 @@ int config_finish(struct config *c, char **host_env, struct failure *f)
 	if ((r = egress_finish(c, f)) < 0 || (r = config_check_net(c, f)) < 0 ||
 	    (r = config_expand_paths(c, f)) < 0 || (r = workdir_finish(c, f)) < 0 ||
 	    (r = config_check_image(c, f)) < 0 || (r = config_check_mkdirs(c, f)) < 0 ||
-	    (r = config_resolve_blacklist(c, f)) < 0)
+	    (r = config_resolve_blacklist(c, f)) < 0 || (r = private_bin_finish(c, f)) < 0)
 		return r;
 	if ((r = state_validate(c, f)) < 0 || (r = persist_finish(c, host_env, f)) < 0 ||
 	    (r = workspace_finish(c, host_env, f)) < 0)

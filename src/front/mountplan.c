@@ -12,6 +12,7 @@
 #include "lib/failure.h"
 #include "launcher/net/net.h"
 #include "egress/egress.h"
+#include "front/private-bin.h"
 #include "lib/strv.h"
 #include "workspace/workspace.h"
 
@@ -174,6 +175,8 @@ static int plan_default(const struct config *c, struct mountplan *p)
 
 	if (r == 0 && host_view)
 		r = plan_host_system(c, p);
+	if (r == 0 && host_view)
+		r = private_bin_plan(c, p);
 	if (r == 0)
 		r = plan_common(c, p);
 	if (r == 0)
