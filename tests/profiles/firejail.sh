@@ -107,6 +107,28 @@ like "$out" "# weaker: seccomp.drop @swap,@reboot,@nosuch - system call group @n
 run_hutch --firejail-profile "$FJ/groups.profile" -- true
 expect_exit 0 "a sandbox with the groups' calls denied starts"
 
+# private-bin: hutch's own; a whitelist under /usr: a tmpfs over that directory showing only the
+# entries (even none); private-lib: dropped, as firejail's stock firejail.config ignores it
+printf 'private-bin sh,ls\nwhitelist /usr/share/doc\nwhitelist-ro /usr/share/misc\nwhitelist /usr/libexec/no-such\nprivate-lib\n' \
+	>"$FJ/narrow.profile"
+run_profile import firejail "$FJ/narrow.profile"
+like "$out" "^private-bin sh,ls$" "private-bin becomes hutch's private-bin"
+is "$(grep -E '^(tmpfs|ro-bind-try) /usr' <<<"$out")" "tmpfs /usr/share
+ro-bind-try /usr/share/doc
+ro-bind-try /usr/share/misc
+tmpfs /usr/libexec
+ro-bind-try /usr/libexec/no-such" "whitelists under /usr: a tmpfs over the directory, then each entry"
+like "$out" "# dropped: private-lib - firejail's stock firejail.config disables" "private-lib is dropped, and why"
+unlike "$out" "approximated: (private-bin|whitelist)" "neither private-bin nor a /usr whitelist is approximated"
+run_hutch --firejail-profile "$FJ/narrow.profile" -- sh -c 'ls /usr/bin; command -v cat || echo no-cat
+ls /usr/share; ls -A /usr/libexec; echo end'
+sh_real=$(readlink -f /usr/bin/sh)
+is "$out" "$(printf '%s\n' ls sh "${sh_real#/usr/bin/}" | sort -u)
+no-cat
+doc
+misc
+end" "the run shows only the named programs and the whitelisted /usr entries"
+
 # hutch's own profile for the command wins, in any of its directories
 printf 'hostname own\n' >"$USER_PROFILES/cat.profile"
 run_hutch -v cat /etc/hostname

@@ -149,34 +149,51 @@ static int white_one(struct fj_state *s, const char *path, bool ro)
 		return s->no_x11 ? 0 : fj_emit(s, "socket-try", "x11");
 	if (under(path, rt) && strcmp(path, rt) != 0)
 		return white_runtime(s, path, rt, ro);
-	/* /usr is read-only and whole in hutch's view already */
-	if (under(path, "/usr") || strcmp(path, s->env->home) == 0)
+	/* under /usr: shown on the tmpfs usr_top() put over its directory */
+	if (under(path, "/usr"))
+		return strcmp(path, "/usr") == 0 ? 0 : fj_emit(s, "ro-bind-try", path);
+	if (strcmp(path, s->env->home) == 0)
 		return 0;
 	if (under(path, s->env->home) && strv_extend(&s->home_white, path) < 0)
 		return -ENOMEM;
 	return fj_emit(s, ro ? "read-only-try" : "whitelist-try", path);
 }
 
+/* A whitelist under /usr/X makes /usr/X an empty tmpfs showing only what is whitelisted in
+ * it, even when nothing matches (firejail 0.9.72 does so for /usr/share, /usr/libexec...). The
+ * tmpfs comes before the binds: both are mounts in profile order. */
+static int usr_top(struct fj_state *s, const char *path)
+{
+	const char *end = path + strlen("/usr/");
+	_cleanup_free_ char *top = NULL;
+
+	if (!under(path, "/usr") || under(path, s->env->home) || strlen(path) <= strlen("/usr/"))
+		return 0;
+	end += strcspn(end, "/");
+	if (!(top = strndup(path, (size_t)(end - path))))
+		return -ENOMEM;
+	if (matches_any(top, top, s->usr_tops))
+		return 0;
+	int r = strv_extend(&s->usr_tops, top);
+	return r < 0 ? r : fj_emit(s, "tmpfs", top);
+}
+
 static int whitelist(struct fj_state *s, const struct fj_src *src, const char *arg, bool ro)
 {
 	_cleanup_strv_free_ char **w = NULL;
 	int r = expand(s, src, arg, &w);
-	bool narrowed = false;
 
 	for (char **p = w; r == 0 && *p; p++) {
 		_cleanup_strv_free_ char **m = NULL;
 		if (matches_any(*p, *p, s->nowhite))
 			continue;
+		if ((r = usr_top(s, *p)) < 0)
+			return r;
 		r = each_match(*p, &m);
 		for (char **x = m; r == 0 && x && *x; x++)
 			if (!matches_any(*x, *p, s->nowhite))
 				r = white_one(s, *x, ro);
-		narrowed = narrowed || (under(*p, "/usr") && !under(*p, s->env->home));
 	}
-	if (r == 0 && narrowed)
-		r = fj_note(s, src, FJ_APPROX,
-			    "hutch shows all of /usr read-only; firejail narrows it to "
-			    "the whitelisted entries (system files, no user data)");
 	return r;
 }
 
@@ -485,6 +502,7 @@ static const struct fj_directive table[] = {
 	{ "private", do_private, 0, NULL },
 	{ "private-tmp", do_private_tmp, 0, NULL },
 	{ "private-etc", do_same, 0, NULL },
+	{ "private-bin", do_same, 0, NULL },
 	{ "net", do_net, 0, NULL },
 	{ "x11", do_x11, 0, NULL },
 	{ "protocol", do_protocol, 0, NULL },
@@ -535,9 +553,8 @@ static const struct fj_directive table[] = {
 			   "firejail-default's AppArmor rules (no mount, no ptrace, no /proc/sys writes "
 			   "are hutch's defaults)"),
 	APPROX("apparmor-replace", "hutch loads no AppArmor profile"),
-	APPROX("private-bin", "hutch shows all of /usr/bin read-only; every program runs under the "
-			      "same confinement"),
-	APPROX("private-lib", "hutch shows all of /usr/lib read-only"),
+	DROP("private-lib", "firejail's stock firejail.config disables private-lib (`private-lib no`): "
+			    "firejail ignores the line too, with a warning"),
 	APPROX("private-opt", "hutch does not show /opt"),
 	APPROX("private-srv", "hutch does not show /srv"),
 	APPROX("private-cache", "hutch's home is private: ~/.cache is empty unless a whitelist shows "
