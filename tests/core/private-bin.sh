@@ -74,6 +74,15 @@ run_hutch --rootfs-bind "$TEST_TMP/root" --private-bin sh -- true
 expect_exit 125 "--private-bin with --rootfs-bind is refused"
 like "$err" "^hutch: --private-bin: applies to the host view" "… with one line saying why"
 
+# The restricted tier (Landlock only) cannot narrow /usr/bin: refused, or run with all of it
+# and a warning under --accept-weaker.
+run_hutch --tier restricted --private-bin sh,ls -- true
+expect_exit 125 "--tier restricted refuses --private-bin"
+like "$err" "^hutch: tier: .*cannot give private-bin: Landlock cannot narrow /usr/bin" "… naming private-bin"
+run_hutch --tier restricted --accept-weaker --private-bin sh,ls -- true
+expect_exit 0 "--accept-weaker runs it without"
+like "$err" "running without private-bin" "… and says so"
+
 # The same profile under firejail itself, when it runs here (setuid, as a normal user).
 if command -v firejail >/dev/null && [[ $(id -u) != 0 ]] &&
 	fj=$(firejail --quiet --profile="$TEST_TMP/pb.profile" ls /usr/bin 2>/dev/null) && [[ -n $fj ]]; then
