@@ -129,6 +129,20 @@ doc
 misc
 end" "the run shows only the named programs and the whitelisted /usr entries"
 
+# private-opt: an /opt of only the named entries (none: empty), as firejail shows it
+first_opt=$(ls -A /opt 2>/dev/null | head -1)
+printf 'private-opt none\n' >"$FJ/opt.profile"
+[ -n "$first_opt" ] && printf 'private-opt %s,no-such-entry\n' "$first_opt" >"$FJ/opt.profile"
+run_profile import firejail "$FJ/opt.profile"
+like "$out" "^tmpfs /opt$" "private-opt: /opt becomes a tmpfs"
+unlike "$out" "approximated: private-opt" "… and is not approximated"
+run_hutch --firejail-profile "$FJ/opt.profile" -- ls -A /opt
+is "$out" "$first_opt" "private-opt: /opt shows only the named entry (${first_opt:-none})"
+printf 'private-opt ../etc\n' >"$FJ/opt.profile"
+run_hutch --firejail-profile "$FJ/opt.profile" -- true
+expect_exit 125 "private-opt with a path is refused"
+like "$err" "^hutch: firejail: $FJ/opt\.profile:1: private-opt \.\./etc: '\.\./etc': expected names inside /opt" "… in one line"
+
 # hutch's own profile for the command wins, in any of its directories
 printf 'hostname own\n' >"$USER_PROFILES/cat.profile"
 run_hutch -v cat /etc/hostname

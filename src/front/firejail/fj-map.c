@@ -162,6 +162,19 @@ static int white_one(struct fj_state *s, const char *path, bool ro)
 /* A whitelist under /usr/X makes /usr/X an empty tmpfs showing only what is whitelisted in
  * it, even when nothing matches (firejail 0.9.72 does so for /usr/share, /usr/libexec...). The
  * tmpfs comes before the binds: both are mounts in profile order. */
+/* dir becomes an empty tmpfs, once, before the entries bound on it (both are mounts, kept in
+ * profile order). */
+static int tmpfs_once(struct fj_state *s, const char *dir)
+{
+	int r;
+
+	if (matches_any(dir, dir, s->tmpfs_dirs))
+		return 0;
+	if ((r = strv_extend(&s->tmpfs_dirs, dir)) < 0)
+		return r;
+	return fj_emit(s, "tmpfs", dir);
+}
+
 static int usr_top(struct fj_state *s, const char *path)
 {
 	const char *end = path + strlen("/usr/");
@@ -172,10 +185,7 @@ static int usr_top(struct fj_state *s, const char *path)
 	end += strcspn(end, "/");
 	if (!(top = strndup(path, (size_t)(end - path))))
 		return -ENOMEM;
-	if (matches_any(top, top, s->usr_tops))
-		return 0;
-	int r = strv_extend(&s->usr_tops, top);
-	return r < 0 ? r : fj_emit(s, "tmpfs", top);
+	return tmpfs_once(s, top);
 }
 
 static int whitelist(struct fj_state *s, const struct fj_src *src, const char *arg, bool ro)
@@ -274,6 +284,26 @@ static int do_flag(struct fj_state *s, const struct fj_src *src, const char *arg
 	s->no_3d |= strcmp(d, "no3d") == 0;
 	s->no_video |= strcmp(d, "novideo") == 0;
 	return 0;
+}
+
+/* private-opt NAME,...: firejail shows only these entries of /opt (none: an empty /opt). */
+static int do_private_opt(struct fj_state *s, const struct fj_src *src, const char *arg)
+{
+	_cleanup_strv_free_ char **names = NULL;
+	int r = strv_split_extend(&names, arg, ',');
+
+	for (char **n = names; r == 0 && n && *n; n++)
+		if (strchr(*n, '/') || strcmp(*n, "..") == 0 || strcmp(*n, ".") == 0)
+			return fj_error(s, src, "'%s': expected names inside /opt", *n);
+	if (r == 0)
+		r = tmpfs_once(s, "/opt");
+	for (char **n = names; r == 0 && n && *n; n++) {
+		_cleanup_free_ char *path = NULL;
+		if (strcmp(*n, "none") == 0)
+			continue;
+		r = asprintf(&path, "/opt/%s", *n) < 0 ? -ENOMEM : fj_emit(s, "ro-bind-try", path);
+	}
+	return r;
 }
 
 static int do_private(struct fj_state *s, const struct fj_src *src, const char *arg)
@@ -503,6 +533,7 @@ static const struct fj_directive table[] = {
 	{ "private-tmp", do_private_tmp, 0, NULL },
 	{ "private-etc", do_same, 0, NULL },
 	{ "private-bin", do_same, 0, NULL },
+	{ "private-opt", do_private_opt, 0, NULL },
 	{ "net", do_net, 0, NULL },
 	{ "x11", do_x11, 0, NULL },
 	{ "protocol", do_protocol, 0, NULL },
@@ -555,7 +586,6 @@ static const struct fj_directive table[] = {
 	APPROX("apparmor-replace", "hutch loads no AppArmor profile"),
 	DROP("private-lib", "firejail's stock firejail.config disables private-lib (`private-lib no`): "
 			    "firejail ignores the line too, with a warning"),
-	APPROX("private-opt", "hutch does not show /opt"),
 	APPROX("private-srv", "hutch does not show /srv"),
 	APPROX("private-cache", "hutch's home is private: ~/.cache is empty unless a whitelist shows "
 				"it"),
