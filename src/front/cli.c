@@ -683,6 +683,11 @@ static int opt_private_tmp(struct config *c, const char *arg, struct failure *f)
 	return set_bool(&c->private_tmp);
 }
 
+static int opt_private_cache(struct config *c, const char *arg, struct failure *f)
+{
+	return set_bool(&c->private_cache);
+}
+
 /* FILE,FILE,...: names inside /etc, no '/' at the start and no '..'. */
 static int opt_private_etc(struct config *c, const char *arg, struct failure *f)
 {
@@ -803,6 +808,8 @@ const struct cli_option cli_options[] = {
 	{ "noexec", 0, CLI_ARG, "PATH", NULL, "nothing under this path may be executed", opt_noexec, 0 },
 	{ "private-tmp", 0, CLI_NOARG, NULL, NULL, "an empty /tmp even where the root provides one",
 	  opt_private_tmp, 0 },
+	{ "private-cache", 0, CLI_NOARG, NULL, NULL, "an empty ~/.cache, even under a whitelist of the home",
+	  opt_private_cache, 0 },
 	{ "private-etc", 0, CLI_ARG, "FILES", NULL, "only these entries of the host's /etc (comma list)",
 	  opt_private_etc, 0 },
 	{ "private-bin", 0, CLI_ARG, "PROGS", NULL,

@@ -166,6 +166,16 @@ static int plan_home(const struct config *c, struct mountplan *p)
 	return -EINVAL;
 }
 
+/* --private-cache: after the whitelists, so that it hides what they show in ~/.cache; skipped
+ * where ~/.cache is missing (nothing is created in a visible home), as firejail skips it. */
+static int plan_private_cache(const struct config *c, struct mountplan *p)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/.cache", c->home);
+	return plan_add(p, MP_TMPFS, MPF_PRIVATE | MPF_TRY, 0700, NULL, path);
+}
+
 /* The default view, then home and the policy's paths; the user's mounts follow in order,
  * and hidden paths come last so that nothing mounted later uncovers them. */
 static int plan_default(const struct config *c, struct mountplan *p)
@@ -189,6 +199,8 @@ static int plan_default(const struct config *c, struct mountplan *p)
 		r = plan_add_all(p, MP_BIND, MPF_TRY, c->whitelist_try);
 	if (r == 0)
 		r = plan_add_all(p, MP_BIND, MPF_RO | MPF_TRY, c->read_only_try);
+	if (r == 0 && c->private_cache)
+		r = plan_private_cache(c, p);
 	return r;
 }
 

@@ -143,6 +143,15 @@ run_hutch --firejail-profile "$FJ/opt.profile" -- true
 expect_exit 125 "private-opt with a path is refused"
 like "$err" "^hutch: firejail: $FJ/opt\.profile:1: private-opt \.\./etc: '\.\./etc': expected names inside /opt" "… in one line"
 
+# private-cache: an empty ~/.cache that hides what a whitelist shows in it, as firejail does
+mkdir -p "$HOME/.cache/app"
+printf 'whitelist ${HOME}/.cache/app\nwhitelist ${HOME}/docs\nprivate-cache\n' >"$FJ/cache.profile"
+run_profile import firejail "$FJ/cache.profile"
+like "$out" "^private-cache$" "private-cache becomes hutch's private-cache"
+unlike "$out" "approximated: private-cache" "… and is not approximated"
+run_hutch --firejail-profile "$FJ/cache.profile" -- sh -c 'ls -A ~/.cache; echo end'
+is "$out" end "private-cache: ~/.cache is empty although a whitelist names a part of it"
+
 # hutch's own profile for the command wins, in any of its directories
 printf 'hostname own\n' >"$USER_PROFILES/cat.profile"
 run_hutch -v cat /etc/hostname

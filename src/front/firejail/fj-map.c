@@ -534,6 +534,7 @@ static const struct fj_directive table[] = {
 	{ "private-etc", do_same, 0, NULL },
 	{ "private-bin", do_same, 0, NULL },
 	{ "private-opt", do_private_opt, 0, NULL },
+	{ "private-cache", do_same, 0, NULL },
 	{ "net", do_net, 0, NULL },
 	{ "x11", do_x11, 0, NULL },
 	{ "protocol", do_protocol, 0, NULL },
@@ -587,8 +588,6 @@ static const struct fj_directive table[] = {
 	DROP("private-lib", "firejail's stock firejail.config disables private-lib (`private-lib no`): "
 			    "firejail ignores the line too, with a warning"),
 	APPROX("private-srv", "hutch does not show /srv"),
-	APPROX("private-cache", "hutch's home is private: ~/.cache is empty unless a whitelist shows "
-				"it"),
 	APPROX("private-cwd", "the working directory is hutch's choice (the directory started in, or /)"),
 	APPROX("machine-id", "the host's /etc/machine-id stays readable"),
 	APPROX("mkfile", "hutch creates directories only; a missing file stays missing"),
