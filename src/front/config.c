@@ -91,6 +91,7 @@ void config_free(struct config *c)
 	strv_free(c->blacklist);
 	strv_free(c->private_etc);
 	strv_free(c->private_bin);
+	free(c->machine_id);
 	private_bin_free(&c->private_bin_set);
 	strv_free(c->mkdirs);
 	strv_free(c->allow_persist);
@@ -278,6 +279,8 @@ static int config_check_image(struct config *c, struct failure *f)
 	if (c->private_etc && (image || c->rootfs_bind))
 		return failx(f, "--private-etc",
 			     "applies to the host view, not to --rootfs or --rootfs-bind");
+	if (c->machine_id && (image || c->rootfs_bind))
+		return failx(f, "--machine-id", "applies to the host view, not to --rootfs or --rootfs-bind");
 	if (!c->persist)
 		return 0;
 	if (strcmp(c->persist, "/") == 0)

@@ -181,6 +181,7 @@ struct config {
 	char **private_bin; /* NULL: all the host's programs; else only these (private-bin.h) */
 	struct private_bin_set private_bin_set; /* what they resolved to: private_bin_finish() */
 	bool private_tmp;
+	char *machine_id;	   /* --machine-id: the content of a random /etc/machine-id, or NULL */
 	bool private_cache;	   /* an empty ~/.cache over whatever a whitelist shows in it */
 	char **mkdirs;		   /* created on the host (under home, /tmp or the runtime dir) first */
 	char *runtime_dir;	   /* $XDG_RUNTIME_DIR at start, for ${XDG_RUNTIME_DIR} */

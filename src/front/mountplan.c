@@ -79,6 +79,14 @@ static int plan_root(const struct config *c, struct mountplan *p)
 	return 0;
 }
 
+static bool plan_etc_has(const struct config *c, const char *name)
+{
+	for (char **e = c->private_etc; e && *e; e++)
+		if (strcmp(*e, name) == 0)
+			return true;
+	return false;
+}
+
 /* The host's programs and libraries read-only: /usr, /bin and friends (the same symlinks on a
  * merged-/usr host), /etc (or only some of it), /opt. */
 static int plan_host_system(const struct config *c, struct mountplan *p)
@@ -99,6 +107,8 @@ static int plan_host_system(const struct config *c, struct mountplan *p)
 		snprintf(path, sizeof(path), "/etc/%s", *e);
 		r = plan_add(p, MP_BIND, MPF_RO | MPF_TRY, 0, path, path);
 	}
+	if (r == 0 && c->machine_id && (!c->private_etc || plan_etc_has(c, "machine-id")))
+		r = plan_add(p, MP_FILE, 0, 0444, c->machine_id, "/etc/machine-id");
 	if (r == 0)
 		r = plan_add(p, MP_BIND, MPF_RO | MPF_TRY, 0, "/opt", "/opt");
 	return r;

@@ -234,6 +234,12 @@ static bool need_private_tmp(const struct config *c, const struct tier_ctx *t, c
 	return c->private_tmp;
 }
 
+static bool need_machine_id(const struct config *c, const struct tier_ctx *t, char *what, size_t len)
+{
+	snprintf(what, len, "machine-id");
+	return c->machine_id;
+}
+
 static bool need_private_cache(const struct config *c, const struct tier_ctx *t, char *what, size_t len)
 {
 	snprintf(what, len, "private-cache");
@@ -350,6 +356,7 @@ static const struct tier_need tier_needs[] = {
 	  "would be refused" },
 	{ false, need_private_tmp,
 	  "a private /tmp needs a mount namespace (this tier keeps /tmp out of reach)" },
+	{ false, need_machine_id, "a random /etc/machine-id needs a mount namespace: the host's would show" },
 	{ false, need_private_cache,
 	  "an empty ~/.cache needs a mount namespace: what a whitelist shows in it would stay" },
 	{ false, need_private_bin,

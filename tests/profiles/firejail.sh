@@ -152,6 +152,18 @@ unlike "$out" "approximated: private-cache" "… and is not approximated"
 run_hutch --firejail-profile "$FJ/cache.profile" -- sh -c 'ls -A ~/.cache; echo end'
 is "$out" end "private-cache: ~/.cache is empty although a whitelist names a part of it"
 
+# machine-id: a random /etc/machine-id, not the host's
+if [ -s /etc/machine-id ]; then
+	printf 'machine-id\n' >"$FJ/mid.profile"
+	run_profile import firejail "$FJ/mid.profile"
+	like "$out" "^machine-id$" "machine-id becomes hutch's machine-id"
+	run_hutch --firejail-profile "$FJ/mid.profile" -- cat /etc/machine-id
+	[[ $out =~ ^[0-9a-f]{32}$ ]] && [ "$out" != "$(cat /etc/machine-id)" ] &&
+		ok "machine-id: the sandbox sees a random id" || not_ok "machine-id: the sandbox sees a random id" "$out"
+else
+	skip_n 2 "no /etc/machine-id here"
+fi
+
 # hutch's own profile for the command wins, in any of its directories
 printf 'hostname own\n' >"$USER_PROFILES/cat.profile"
 run_hutch -v cat /etc/hostname
