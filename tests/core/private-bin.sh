@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2016 # $ is for the sandbox's shell
+# shellcheck disable=SC2016,SC2088 # $ is for the sandbox's shell, ~ for hutch
 # --private-bin PROGS and the profile directive: the host's program directories show only the
 # named programs, read-only, each a symlink kept as a link to its real file with that file
 # (python3 -> python3.11, sh -> dash); a glob takes every match; a name installed nowhere is

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2016 # $ and ~ are for the sandbox's shell
+# shellcheck disable=SC2016,SC2088 # $ and ~ are for the sandbox's shell and for hutch
 # --private-cache and the profile directive: an empty ~/.cache of the sandbox's own, writable,
 # mounted after the whitelists so that it hides what they show in it (firejail's private-cache);
 # nothing reaches the host, and a missing ~/.cache is not created in a visible home.
