@@ -118,7 +118,7 @@ ro-bind-try /usr/share/doc
 ro-bind-try /usr/share/misc
 tmpfs /usr/libexec
 ro-bind-try /usr/libexec/no-such" "whitelists under /usr: a tmpfs over the directory, then each entry"
-like "$out" "# dropped: private-lib - firejail's stock firejail.config disables" "private-lib is dropped, and why"
+like "$out" "# dropped: private-lib - firejail's firejail.config disables private-lib" "private-lib is dropped, and why"
 unlike "$out" "approximated: (private-bin|whitelist)" "neither private-bin nor a /usr whitelist is approximated"
 run_hutch --firejail-profile "$FJ/narrow.profile" -- sh -c 'ls /usr/bin; command -v cat || echo no-cat
 ls /usr/share; ls -A /usr/libexec; echo end'
@@ -128,6 +128,13 @@ no-cat
 doc
 misc
 end" "the run shows only the named programs and the whitelisted /usr entries"
+
+printf '# a host that turned it on\nprivate-lib yes\n' >"$FJ/firejail.config"
+run_profile import firejail "$FJ/narrow.profile"
+like "$out" "# weaker: private-lib - this host's firejail.config enables private-lib" \
+	"private-lib where firejail.config enables it: reported as weaker"
+like "$out" ", 1 weaker than firejail" "… and counted"
+rm "$FJ/firejail.config"
 
 # private-opt: an /opt of only the named entries (none: empty), as firejail shows it
 first_opt=$(ls -A /opt 2>/dev/null | head -1)

@@ -12,6 +12,7 @@
 #include <fnmatch.h>
 #include <glob.h>
 #include <seccomp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -286,6 +287,40 @@ static int do_flag(struct fj_state *s, const struct fj_src *src, const char *arg
 	return 0;
 }
 
+/* KEY yes in firejail.config (the first one found where profiles are looked up). */
+static bool config_says_yes(const struct fj_state *s, const char *key)
+{
+	for (char **d = s->search; d && *d; d++) {
+		_cleanup_free_ char *path = NULL;
+		char line[512];
+		bool yes = false;
+		FILE *in = asprintf(&path, "%s/firejail.config", *d) < 0 ? NULL : fopen(path, "re");
+		if (!in)
+			continue;
+		while (fgets(line, sizeof(line), in)) {
+			size_t n = strlen(key);
+			if (strncmp(line, key, n) == 0 && (line[n] == ' ' || line[n] == '\t'))
+				yes = strncmp(line + n + strspn(line + n, " \t"), "yes", 3) == 0;
+		}
+		fclose(in);
+		return yes;
+	}
+	return false;
+}
+
+/* firejail applies private-lib only where its firejail.config enables it (Debian's does not);
+ * hutch has no counterpart, so there it is weaker. */
+static int do_private_lib(struct fj_state *s, const struct fj_src *src, const char *arg)
+{
+	if (config_says_yes(s, "private-lib"))
+		return fj_note(s, src, FJ_WEAKER,
+			       "this host's firejail.config enables private-lib: firejail narrows /usr/lib "
+			       "to what the programs need, hutch shows all of it read-only");
+	return fj_note(s, src, FJ_DROPPED,
+		       "firejail's firejail.config disables private-lib (`private-lib no`, Debian's "
+		       "default): firejail ignores the line too, with a warning");
+}
+
 /* private-opt NAME,...: firejail shows only these entries of /opt (none: an empty /opt). */
 static int do_private_opt(struct fj_state *s, const struct fj_src *src, const char *arg)
 {
@@ -536,6 +571,7 @@ static const struct fj_directive table[] = {
 	{ "private-opt", do_private_opt, 0, NULL },
 	{ "private-cache", do_same, 0, NULL },
 	{ "machine-id", do_same, 0, NULL },
+	{ "private-lib", do_private_lib, 0, NULL },
 	{ "net", do_net, 0, NULL },
 	{ "x11", do_x11, 0, NULL },
 	{ "protocol", do_protocol, 0, NULL },
@@ -586,8 +622,6 @@ static const struct fj_directive table[] = {
 			   "firejail-default's AppArmor rules (no mount, no ptrace, no /proc/sys writes "
 			   "are hutch's defaults)"),
 	APPROX("apparmor-replace", "hutch loads no AppArmor profile"),
-	DROP("private-lib", "firejail's stock firejail.config disables private-lib (`private-lib no`): "
-			    "firejail ignores the line too, with a warning"),
 	APPROX("private-srv", "hutch does not show /srv"),
 	APPROX("private-cwd", "the working directory is hutch's choice (the directory started in, or /)"),
 	APPROX("mkfile", "hutch creates directories only; a missing file stays missing"),
