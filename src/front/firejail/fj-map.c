@@ -287,25 +287,25 @@ static int do_flag(struct fj_state *s, const struct fj_src *src, const char *arg
 	return 0;
 }
 
-/* KEY yes in firejail.config (the first one found where profiles are looked up). */
+/* KEY yes in firejail.config. firejail reads only the system's (/etc/firejail, the last
+ * directory profiles are looked up in), never one in ~/.config/firejail. */
 static bool config_says_yes(const struct fj_state *s, const char *key)
 {
-	for (char **d = s->search; d && *d; d++) {
-		_cleanup_free_ char *path = NULL;
-		char line[512];
-		bool yes = false;
-		FILE *in = asprintf(&path, "%s/firejail.config", *d) < 0 ? NULL : fopen(path, "re");
-		if (!in)
-			continue;
-		while (fgets(line, sizeof(line), in)) {
-			size_t n = strlen(key);
-			if (strncmp(line, key, n) == 0 && (line[n] == ' ' || line[n] == '\t'))
-				yes = strncmp(line + n + strspn(line + n, " \t"), "yes", 3) == 0;
-		}
-		fclose(in);
-		return yes;
-	}
-	return false;
+	size_t n_dirs = strv_length(s->search), n = strlen(key);
+	_cleanup_free_ char *path = NULL;
+	char line[512];
+	bool yes = false;
+	FILE *in;
+
+	if (!n_dirs || asprintf(&path, "%s/firejail.config", s->search[n_dirs - 1]) < 0)
+		return false;
+	if (!(in = fopen(path, "re")))
+		return false;
+	while (fgets(line, sizeof(line), in))
+		if (strncmp(line, key, n) == 0 && (line[n] == ' ' || line[n] == '\t'))
+			yes = strncmp(line + n + strspn(line + n, " \t"), "yes", 3) == 0;
+	fclose(in);
+	return yes;
 }
 
 /* firejail applies private-lib only where its firejail.config enables it (Debian's does not);
