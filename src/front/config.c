@@ -95,6 +95,9 @@ void config_free(struct config *c)
 	strv_free(c->read_only_try);
 	strv_free(c->blacklist);
 	strv_free(c->private_etc);
+	strv_free(c->private_bin);
+	free(c->machine_id);
+	private_bin_free(&c->private_bin_set);
 	strv_free(c->mkdirs);
 	strv_free(c->lock_files);
 	for (size_t i = 0; i < c->n_extra_filters; i++)
@@ -293,6 +296,8 @@ static int config_check_image(struct config *c, struct failure *f)
 	if (c->private_etc && (image || c->rootfs_bind))
 		return failx(f, "--private-etc",
 			     "applies to the host view, not to --rootfs or --rootfs-bind");
+	if (c->machine_id && (image || c->rootfs_bind))
+		return failx(f, "--machine-id", "applies to the host view, not to --rootfs or --rootfs-bind");
 	if (!c->persist)
 		return 0;
 	if (strcmp(c->persist, "/") == 0)
@@ -404,7 +409,7 @@ int config_finish(struct config *c, char **host_env, struct failure *f)
 	if ((r = egress_finish(c, f)) < 0 || (r = config_check_net(c, f)) < 0 ||
 	    (r = config_expand_paths(c, f)) < 0 || (r = workdir_finish(c, f)) < 0 ||
 	    (r = config_check_image(c, f)) < 0 || (r = config_check_mkdirs(c, f)) < 0 ||
-	    (r = config_resolve_blacklist(c, f)) < 0)
+	    (r = config_resolve_blacklist(c, f)) < 0 || (r = private_bin_finish(c, f)) < 0)
 		return r;
 	/* the persistence points only guard hutch's own plan */
 	if ((!c->no_record && (r = state_validate(c, f)) < 0) ||

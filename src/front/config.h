@@ -11,6 +11,7 @@
 #include "lib/failure.h"
 #include "launcher/limits/rlimit.h"
 #include "front/mountplan.h"
+#include "front/private-bin.h"
 #include "lib/strv.h"
 #include "front/workdir.h"
 
@@ -179,7 +180,11 @@ struct config {
 	char **blacklist;   /* paths hidden under an empty read-only file or directory */
 	char **noexec;	    /* paths (and the mounts below) where nothing may be executed */
 	char **private_etc; /* NULL: all of /etc; else only these entries of it */
+	char **private_bin; /* NULL: all the host's programs; else only these (private-bin.h) */
+	struct private_bin_set private_bin_set; /* what they resolved to: private_bin_finish() */
 	bool private_tmp;
+	char *machine_id;	   /* --machine-id: the content of a random /etc/machine-id, or NULL */
+	bool private_cache;	   /* an empty ~/.cache over whatever a whitelist shows in it */
 	char **mkdirs;		   /* created on the host (under home, /tmp or the runtime dir) first */
 	char *runtime_dir;	   /* $XDG_RUNTIME_DIR at start, for ${XDG_RUNTIME_DIR} */
 	char **allow_persist;	   /* --allow-persist PATH: points left writable (persist.h) */

@@ -12,6 +12,7 @@
 #include "lib/failure.h"
 #include "launcher/net/net.h"
 #include "egress/egress.h"
+#include "front/private-bin.h"
 #include "lib/strv.h"
 #include "workspace/workspace.h"
 
@@ -78,6 +79,14 @@ static int plan_root(const struct config *c, struct mountplan *p)
 	return 0;
 }
 
+static bool plan_etc_has(const struct config *c, const char *name)
+{
+	for (char **e = c->private_etc; e && *e; e++)
+		if (strcmp(*e, name) == 0)
+			return true;
+	return false;
+}
+
 /* The host's programs and libraries read-only: /usr, /bin and friends (the same symlinks on a
  * merged-/usr host), /etc (or only some of it), /opt. */
 static int plan_host_system(const struct config *c, struct mountplan *p)
@@ -98,6 +107,8 @@ static int plan_host_system(const struct config *c, struct mountplan *p)
 		snprintf(path, sizeof(path), "/etc/%s", *e);
 		r = plan_add(p, MP_BIND, MPF_RO | MPF_TRY, 0, path, path);
 	}
+	if (r == 0 && c->machine_id && (!c->private_etc || plan_etc_has(c, "machine-id")))
+		r = plan_add(p, MP_FILE, 0, 0444, c->machine_id, "/etc/machine-id");
 	if (r == 0)
 		r = plan_add(p, MP_BIND, MPF_RO | MPF_TRY, 0, "/opt", "/opt");
 	return r;
@@ -165,6 +176,16 @@ static int plan_home(const struct config *c, struct mountplan *p)
 	return -EINVAL;
 }
 
+/* --private-cache: after the whitelists, so that it hides what they show in ~/.cache; skipped
+ * where ~/.cache is missing (nothing is created in a visible home), as firejail skips it. */
+static int plan_private_cache(const struct config *c, struct mountplan *p)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/.cache", c->home);
+	return plan_add(p, MP_TMPFS, MPF_PRIVATE | MPF_TRY, 0700, NULL, path);
+}
+
 /* The default view, then home and the policy's paths; the user's mounts follow in order,
  * and hidden paths come last so that nothing mounted later uncovers them. */
 static int plan_default(const struct config *c, struct mountplan *p)
@@ -174,6 +195,8 @@ static int plan_default(const struct config *c, struct mountplan *p)
 
 	if (r == 0 && host_view)
 		r = plan_host_system(c, p);
+	if (r == 0 && host_view)
+		r = private_bin_plan(c, p);
 	if (r == 0)
 		r = plan_common(c, p);
 	if (r == 0)
@@ -186,6 +209,8 @@ static int plan_default(const struct config *c, struct mountplan *p)
 		r = plan_add_all(p, MP_BIND, MPF_TRY, c->whitelist_try);
 	if (r == 0)
 		r = plan_add_all(p, MP_BIND, MPF_RO | MPF_TRY, c->read_only_try);
+	if (r == 0 && c->private_cache)
+		r = plan_private_cache(c, p);
 	return r;
 }
 

@@ -202,11 +202,20 @@ static bool need_landlock_off(const struct config *c, const struct tier_ctx *t, 
 	return c->landlock == LANDLOCK_OFF;
 }
 
+/* --private-bin's own binds (python3.11 into /usr/sbin too) are need_private_bin()'s. */
+static bool in_private_bin(const struct config *c, const char *dst)
+{
+	for (char **d = c->private_bin ? c->private_bin_set.dirs : NULL; d && *d; d++)
+		if (strncmp(dst, *d, strlen(*d)) == 0 && dst[strlen(*d)] == '/')
+			return true;
+	return false;
+}
+
 static bool need_moved_path(const struct config *c, const struct tier_ctx *t, char *what, size_t len)
 {
 	for (size_t i = 0; i < c->plan.n; i++) {
 		const struct mp_entry *e = &c->plan.ops[i];
-		if (e->op != MP_BIND || !e->src || strcmp(e->src, e->dst) == 0)
+		if (e->op != MP_BIND || !e->src || strcmp(e->src, e->dst) == 0 || in_private_bin(c, e->dst))
 			continue;
 		snprintf(what, len, "%s %s:%s",
 			 e->flags & MPF_DEV  ? "dev-bind"
@@ -222,6 +231,24 @@ static bool need_private_tmp(const struct config *c, const struct tier_ctx *t, c
 {
 	snprintf(what, len, "private-tmp");
 	return c->private_tmp;
+}
+
+static bool need_machine_id(const struct config *c, const struct tier_ctx *t, char *what, size_t len)
+{
+	snprintf(what, len, "machine-id");
+	return c->machine_id;
+}
+
+static bool need_private_cache(const struct config *c, const struct tier_ctx *t, char *what, size_t len)
+{
+	snprintf(what, len, "private-cache");
+	return c->private_cache;
+}
+
+static bool need_private_bin(const struct config *c, const struct tier_ctx *t, char *what, size_t len)
+{
+	snprintf(what, len, "private-bin");
+	return c->private_bin;
 }
 
 static bool need_created_path(const struct config *c, const struct tier_ctx *t, char *what, size_t len)
@@ -328,6 +355,11 @@ static const struct tier_need tier_needs[] = {
 	  "would be refused" },
 	{ false, need_private_tmp,
 	  "a private /tmp needs a mount namespace (this tier keeps /tmp out of reach)" },
+	{ false, need_machine_id, "a random /etc/machine-id needs a mount namespace: the host's would show" },
+	{ false, need_private_cache,
+	  "an empty ~/.cache needs a mount namespace: what a whitelist shows in it would stay" },
+	{ false, need_private_bin,
+	  "Landlock cannot narrow /usr/bin to some programs: every program would stay runnable" },
 	{ false, need_created_path,
 	  "creating a path inside needs a mount namespace (it would stay out of reach)" },
 	{ false, need_hidden_path,

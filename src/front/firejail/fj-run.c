@@ -121,6 +121,7 @@ static void state_free(struct fj_state *s)
 	strv_free(s->nowhite);
 	strv_free(s->home_white);
 	strv_free(s->read_only);
+	strv_free(s->tmpfs_dirs);
 }
 
 int fj_translate(const struct profile_env *e, char **host_env, const char *path, struct fj_result *res)
