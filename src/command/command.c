@@ -91,10 +91,36 @@ int command_lock_down(const struct config *c, const struct bpf_program *bpf, str
 	if ((r = landlock_apply(c, f)) < 0)
 		return r;
 	/* seccomp_install() returns the filter's listener fd, when it has one */
-	if ((r = seccomp_install(bpf, f)) < 0 || !c->bwrap)
+	if ((r = seccomp_install(bpf, f)) < 0)
+		return r;
+	for (size_t i = 0; i < c->n_extra_filters; i++) {
+		int e = seccomp_install(&c->extra_filters[i], f);
+		if (e < 0)
+			return e;
+	}
+	if (!c->bwrap)
 		return r;
 	int b = bwrap_command_seccomp(c, f);
 	return b < 0 ? b : r;
+}
+
+/* hutch-oci's create: everything but the lock-down is done; say so and wait for its start
+ * (the runtime's `start` writes the byte; the container's state is "created" meanwhile). */
+static int command_wait_start(const struct config *c, struct failure *f)
+{
+	char b = 0;
+	ssize_t n;
+
+	if (c->start_gate_fd < 0)
+		return 0;
+	if (write(c->start_ready_fd, "r", 1) != 1)
+		return fail(f, negative_errno(), "start", "telling the runtime the container is created");
+	do
+		n = read(c->start_gate_fd, &b, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		return fail(f, n < 0 ? negative_errno() : -EPIPE, "start", "waiting for the start");
+	return 0;
 }
 
 static int confine(const struct config *c, const struct bpf_program *bpf, struct failure *f)
@@ -112,6 +138,8 @@ static int confine(const struct config *c, const struct bpf_program *bpf, struct
 	if ((r = command_enter_cwd(c, f)) < 0)
 		return r;
 	if ((r = command_sweep_fds(c, f)) < 0)
+		return r;
+	if ((r = command_wait_start(c, f)) < 0)
 		return r;
 	return command_lock_down(c, bpf, f);
 }

@@ -36,6 +36,8 @@ void config_init(struct config *c)
 		.userns_fd = -1,
 		.pidns_fd = -1,
 		.firejail_mode = -1,
+		.start_ready_fd = -1,
+		.start_gate_fd = -1,
 	};
 	cgroup_limits_init(&c->limits);
 	rlimit_config_init(&c->rlimits);
@@ -66,6 +68,9 @@ void config_free(struct config *c)
 	free(c->seccomp_file);
 	strv_free(c->seccomp_deny);
 	free(c->keep_fds);
+	for (size_t i = 0; i < c->n_extra_filters; i++)
+		bpf_program_free(&c->extra_filters[i]);
+	free(c->extra_filters);
 	mountplan_free(&c->plan);
 	strv_free(c->env);
 	free(c->cwd);

@@ -229,6 +229,15 @@ struct config {
 	int pidns_fd;	  /* the sandbox's pid namespace is this one or a child of it (--pidns), -1 */
 	bool inherit_fds; /* the command keeps every fd not close-on-exec (bwrap's way) */
 
+	/* Held before exec (hutch-oci's create and start, issue 29): once set up, the command
+	 * writes one byte to start_ready_fd and execs only after reading one from start_gate_fd
+	 * (command.c: command_wait_start). -1: not held. */
+	int start_ready_fd;
+	int start_gate_fd;
+	/* raw seccomp programs installed right after hutch's own (hutch-oci: config.json's) */
+	struct bpf_program *extra_filters;
+	size_t n_extra_filters;
+
 	/* where user namespaces are blocked (issue 14) */
 	enum tier tier;
 	bool accept_weaker; /* run a profile in the restricted tier although it asks for more */

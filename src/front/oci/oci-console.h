@@ -1,0 +1,8 @@
+/* hutch-oci: the container's terminal (oci-console.c). Launcher side. */
+#pragma once
+
+struct failure;
+
+/* A new pseudo-terminal: its controller end sent over socket_path (SCM_RIGHTS), its other end
+ * made this process's controlling terminal (a new session) and fds 0, 1 and 2. */
+int oci_console_setup(const char *socket_path, struct failure *f);
