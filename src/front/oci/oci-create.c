@@ -344,7 +344,7 @@ int oci_cmd_start(const struct oci_opts *o, int argc, char **argv, struct failur
 
 /* run in the foreground: the container's status, with SIGINT, SIGTERM, SIGHUP and SIGQUIT
  * passed on to it. */
-static int run_wait(pid_t pid, struct failure *f)
+int oci_wait_child(pid_t pid, struct failure *f)
 {
 	_cleanup_close_ int pidfd = pidfd_open_(pid), sfd = -1;
 	sigset_t set;
@@ -381,7 +381,7 @@ int oci_cmd_run(const struct oci_opts *o, int argc, char **argv, struct failure 
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 	} else if (!a.detach)
-		r = run_wait(pid, f);
+		r = oci_wait_child(pid, f);
 	if (r < 0 || !a.detach)
 		oci_state_remove(o, a.id, &(struct failure){ 0 });
 	return r;

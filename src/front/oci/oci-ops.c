@@ -55,24 +55,6 @@ static int parse_signal(const char *s, int *ret)
 	return -EINVAL;
 }
 
-/* A pidfd on the container's process, or -ESRCH when it is gone (or its pid reused). */
-static int container_pidfd(const struct oci_state *st)
-{
-	int fd;
-
-	if (st->pid <= 0)
-		return -ESRCH;
-	fd = (int)syscall(SYS_pidfd_open, st->pid, 0);
-	if (fd < 0)
-		return negative_errno();
-	/* checked after the open: a pid reused before it fails here, after it the fd is safe */
-	if (oci_proc_start_time(st->pid) != st->start_time) {
-		close(fd);
-		return -ESRCH;
-	}
-	return fd;
-}
-
 int oci_cmd_kill(const struct oci_opts *o, int argc, char **argv, struct failure *f)
 {
 	static const struct option opts[] = { { "all", no_argument, NULL, 'a' }, { NULL, 0, NULL, 0 } };
@@ -90,7 +72,7 @@ int oci_cmd_kill(const struct oci_opts *o, int argc, char **argv, struct failure
 		return failx(f, "kill", "unknown signal %s", argv[optind + 1]);
 	if ((r = oci_state_read(o, argv[optind], &st, f)) < 0)
 		return r;
-	_cleanup_close_ int fd = container_pidfd(&st);
+	_cleanup_close_ int fd = oci_state_pidfd(&st);
 	if (fd < 0)
 		r = failx(f, "kill", "container %s is not running", st.id);
 	else if (syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0) < 0)
@@ -102,7 +84,7 @@ int oci_cmd_kill(const struct oci_opts *o, int argc, char **argv, struct failure
 /* SIGKILL, then wait for the process's end (its pidfd turns readable when it exits). */
 static int kill_and_wait(const struct oci_state *st, struct failure *f)
 {
-	_cleanup_close_ int fd = container_pidfd(st);
+	_cleanup_close_ int fd = oci_state_pidfd(st);
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 
 	if (fd == -ESRCH)
@@ -219,18 +201,12 @@ int oci_cmd_list(const struct oci_opts *o, int argc, char **argv, struct failure
 /* The pid namespace of the sandbox's pid 1, the container process's child. */
 static int sandbox_pidns(pid_t launcher, char *ns, size_t size)
 {
-	char path[64], buf[256];
-	FILE *in;
-	int pid1 = 0;
+	char path[64];
+	pid_t pid1 = oci_pid1(launcher);
+	ssize_t n;
 
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)launcher, (int)launcher);
-	if (!(in = fopen(path, "re")))
-		return negative_errno();
-	if (!fgets(buf, sizeof(buf), in) || sscanf(buf, "%d", &pid1) != 1)
-		pid1 = 0;
-	fclose(in);
-	snprintf(path, sizeof(path), "/proc/%d/ns/pid", pid1);
-	ssize_t n = pid1 > 0 ? readlink(path, ns, size - 1) : -1;
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pid1);
+	n = pid1 > 0 ? readlink(path, ns, size - 1) : -1;
 	if (n < 0)
 		return -ESRCH;
 	ns[n] = '\0';
@@ -250,7 +226,7 @@ int oci_cmd_ps(const struct oci_opts *o, int argc, char **argv, struct failure *
 
 	if ((r = oci_state_read(o, argv[argc - 1], &st, f)) < 0)
 		return r;
-	_cleanup_close_ int fd = container_pidfd(&st);
+	_cleanup_close_ int fd = oci_state_pidfd(&st);
 	r = fd < 0 ? -ESRCH : sandbox_pidns(st.pid, ns, sizeof(ns));
 	oci_state_free(&st);
 	if (r < 0)

@@ -53,7 +53,7 @@ static int read_text(const char *path, char **ret, size_t *ret_len, struct failu
 }
 
 /* A file's JSON, errors as FILE:LINE:COLUMN. */
-static int parse_file(const char *path, struct json_value **ret, struct failure *f)
+int oci_spec_read(const char *path, struct json_value **ret, struct failure *f)
 {
 	_cleanup_free_ char *text = NULL;
 	struct json_error err;
@@ -559,7 +559,7 @@ int oci_spec_load(const char *bundle_dir, struct config *c, struct oci_bundle *b
 	if (path_make_absolute(bundle_dir, "/", &b->bundle) < 0 ||
 	    !(path = path_join(b->bundle, "config.json")))
 		return fail(f, -ENOMEM, "config", NULL);
-	if ((r = parse_file(path, &spec, f)) < 0)
+	if ((r = oci_spec_read(path, &spec, f)) < 0)
 		return r;
 	if (spec->type != JSON_OBJECT)
 		r = failx(f, "config", "%s: not a JSON object", path);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "front/oci/oci.h"
@@ -257,4 +258,36 @@ int oci_state_remove(const struct oci_opts *o, const char *id, struct failure *f
 	if ((r = remove_dir_files(dfd)) < 0 || (rmdir(dir) < 0 && errno != ENOENT))
 		return fail(f, r < 0 ? r : negative_errno(), "delete", "%s", dir);
 	return 0;
+}
+
+int oci_state_pidfd(const struct oci_state *st)
+{
+	int fd;
+
+	if (st->pid <= 0)
+		return -ESRCH;
+	fd = (int)syscall(SYS_pidfd_open, st->pid, 0);
+	if (fd < 0)
+		return negative_errno();
+	/* checked after the open: a pid reused before it fails here, after it the fd is safe */
+	if (oci_proc_start_time(st->pid) != st->start_time) {
+		close(fd);
+		return -ESRCH;
+	}
+	return fd;
+}
+
+pid_t oci_pid1(pid_t launcher)
+{
+	char path[64], buf[64];
+	FILE *in;
+	int pid1 = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)launcher, (int)launcher);
+	if (!(in = fopen(path, "re")))
+		return -ESRCH;
+	if (!fgets(buf, sizeof(buf), in) || sscanf(buf, "%d", &pid1) != 1)
+		pid1 = -ESRCH;
+	fclose(in);
+	return pid1;
 }

@@ -38,6 +38,7 @@ struct oci_bundle {
 
 /* oci-spec.c: the bundle's config.json into c (argv, env, identity, root, mounts,
  * namespaces, limits, seccomp) and b. Every error names config.json's field and line. */
+int oci_spec_read(const char *path, struct json_value **ret, struct failure *f);
 int oci_spec_load(const char *bundle_dir, struct config *c, struct oci_bundle *b, struct failure *f);
 void oci_bundle_free(struct oci_bundle *b);
 /* process (config.json's, or exec's --process file) into c: args, env, cwd, user, caps,
@@ -82,6 +83,10 @@ const char *oci_status_name(enum oci_status s);
 unsigned long long oci_proc_start_time(pid_t pid);
 /* runc's state JSON of st on stdout. */
 int oci_state_print(const struct oci_opts *o, const struct oci_state *st);
+/* A pidfd on the container's process, or -ESRCH when it is gone (or its pid reused). */
+int oci_state_pidfd(const struct oci_state *st);
+/* The sandbox's pid 1: the first child of the container's process (hutch's launcher). */
+pid_t oci_pid1(pid_t launcher);
 /* Removes ROOT/ID and what is in it. */
 int oci_state_remove(const struct oci_opts *o, const char *id, struct failure *f);
 
@@ -97,6 +102,10 @@ int oci_cmd_list(const struct oci_opts *o, int argc, char **argv, struct failure
 int oci_cmd_features(const struct oci_opts *o, int argc, char **argv, struct failure *f);
 int oci_cmd_ps(const struct oci_opts *o, int argc, char **argv, struct failure *f);
 int oci_cmd_exec(const struct oci_opts *o, int argc, char **argv, struct failure *f);
+
+/* oci-create.c: wait for a child, passing SIGINT, SIGTERM, SIGHUP and SIGQUIT on; its exit
+ * status (128+N for signal N). */
+int oci_wait_child(pid_t pid, struct failure *f);
 
 /* oci-main.c: a line for --log (and stderr when to_stderr). */
 void oci_log(const struct oci_opts *o, const char *level, bool to_stderr, const char *fmt, ...)
