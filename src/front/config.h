@@ -25,6 +25,9 @@ enum idmap_mode {
 	IDMAP_SINGLE, /* only the caller's own id, written directly */
 	IDMAP_NONE,   /* none written by us: a joined namespace (userns_fd), or another process
 			 writes them (bwrap's --userns-block-fd) */
+	IDMAP_LINES,  /* c->uid_lines and c->gid_lines, written directly: the launcher holds
+			 CAP_SETUID and CAP_SETGID over every id in them (the root of an engine's
+			 user namespace, hutch-oci); setgroups(2) stays allowed */
 };
 
 enum seccomp_mode {
@@ -234,6 +237,9 @@ struct config {
 	 * (command.c: command_wait_start). -1: not held. */
 	int start_ready_fd;
 	int start_gate_fd;
+	/* IDMAP_LINES's maps (struct idmap_line: inside, outside, count) */
+	struct idmap_line *uid_lines, *gid_lines;
+	size_t n_uid_lines, n_gid_lines;
 	/* raw seccomp programs installed right after hutch's own (hutch-oci: config.json's) */
 	struct bpf_program *extra_filters;
 	size_t n_extra_filters;

@@ -15,7 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -134,7 +137,7 @@ static int write_sysctls(char **sysctl, bool joined, struct failure *f)
 		const char *eq = strchr(sysctl[i], '=');
 		if (!joined)
 			return failx(f, "sysctl",
-				     "%.*s: hutch-oci sets net.* only in a network namespace given by path",
+				     "%.*s: hutch-oci sets net.* only in a network namespace it made or joined (as the root of an engine's user namespace)",
 				     (int)(eq - sysctl[i]), sysctl[i]);
 		snprintf(path, sizeof(path), "/proc/sys/%.*s", (int)(eq - sysctl[i]), sysctl[i]);
 		for (char *p = path + 10; *p; p++)
@@ -146,19 +149,41 @@ static int write_sysctls(char **sysctl, bool joined, struct failure *f)
 	return 0;
 }
 
+/* A new network namespace made here, where we are the root of the engine's user namespace:
+ * owned by that namespace, as runc's is (its sysctls are ours to write), with lo up. */
+static int new_netns(struct failure *f)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	_cleanup_close_ int s = -1;
+
+	if (unshare(CLONE_NEWNET) < 0)
+		return fail(f, negative_errno(), "unshare", "network namespace");
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+		return fail(f, negative_errno(), "network", "lo");
+	ifr.ifr_flags |= IFF_UP;
+	return ioctl(s, SIOCSIFFLAGS, &ifr) < 0 ? fail(f, negative_errno(), "network", "lo up") : 0;
+}
+
 /* In the container's process, before the launcher: what config.json asks of the process the
  * sandbox is made from, each inherited by pid 1 and the command. */
-static int container_prepare(const struct config *c, const struct oci_bundle *b, const struct create_args *a,
+static int container_prepare(struct config *c, const struct oci_bundle *b, const struct create_args *a,
 			     struct failure *f)
 {
+	bool own_net = b->netns_path != NULL;
 	int r;
 
 	if (b->netns_path) {
 		_cleanup_close_ int fd = open(b->netns_path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0 || setns(fd, CLONE_NEWNET) < 0)
 			return fail(f, negative_errno(), "setns", "network namespace %s", b->netns_path);
+	} else if (b->new_netns && geteuid() == 0) {
+		if ((r = new_netns(f)) < 0)
+			return r;
+		c->share |= SHARE_NET;
+		own_net = true;
 	}
-	if ((r = write_sysctls(b->sysctl, b->netns_path != NULL, f)) < 0)
+	if ((r = write_sysctls(b->sysctl, own_net, f)) < 0)
 		return r;
 	if (b->has_oom_score) {
 		_cleanup_close_ int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);

@@ -191,7 +191,9 @@ int oci_mounts_plan(const struct json_value *spec, struct config *c, const struc
 		    struct failure *f)
 {
 	const struct json_value *mounts = json_get(spec, "mounts"), *linux_ = json_get(spec, "linux");
-	int r = add(c, MP_ROOT_BIND, c->plan.root_readonly ? MPF_RO : 0, 0, b->rootfs, "/", f);
+	/* root.readonly: made read-only once everything is mounted (rootfs_enter), so that the
+	 * mount points config.json needs can still be made in it, as runc does */
+	int r = add(c, MP_ROOT_BIND, 0, 0, b->rootfs, "/", f);
 
 	if (mounts && mounts->type != JSON_ARRAY)
 		return failx(f, "config", "line %u: mounts: expected an array", mounts->line);

@@ -356,6 +356,7 @@ static int spec_namespace(const struct json_value *ns, struct config *c, struct 
 		    path->line, type->text);
 	if (path && path->text[0] && !(b->netns_path = strdup(path->text)))
 		return fail(f, -ENOMEM, "config", NULL);
+	b->new_netns |= types[i].share == SHARE_NET && !b->netns_path;
 	return 0;
 }
 
@@ -504,13 +505,58 @@ static int spec_hooks(const struct json_value *spec, struct failure *f)
 	return 0;
 }
 
+/* Our own map (/proc/self/uid_map or gid_map) as an identity for the sandbox's: every id the
+ * runtime's user namespace has keeps its number inside. */
+static int identity_lines(const char *file, struct idmap_line **ret, size_t *ret_n)
+{
+	FILE *in = fopen(file, "re");
+	unsigned long inside, outside, count;
+	struct idmap_line *lines = NULL;
+	size_t n = 0;
+
+	if (!in)
+		return negative_errno();
+	while (n < IDMAP_MAX_LINES && fscanf(in, "%lu %lu %lu", &inside, &outside, &count) == 3) {
+		struct idmap_line *nl = realloc(lines, (n + 1) * sizeof(*nl));
+		if (!nl) {
+			free(lines);
+			fclose(in);
+			return -ENOMEM;
+		}
+		lines = nl;
+		lines[n++] = (struct idmap_line){ inside, inside, count };
+	}
+	fclose(in);
+	*ret = lines;
+	*ret_n = n;
+	return n > 0 ? 0 : -EINVAL;
+}
+
+/* Under an engine (podman runs its runtime as root of its own user namespace, with its
+ * subordinate ids mapped), the container's ids are the engine's: the sandbox's user namespace
+ * maps every one of them to itself, written directly (no newuidmap). A normal user gets the
+ * single map, as hutch does: uid 0 inside is the caller. */
+static int spec_idmap(struct config *c, struct failure *f)
+{
+	int r;
+
+	if (getuid() != 0 || getgid() != 0) {
+		c->idmap = IDMAP_SINGLE;
+		return 0;
+	}
+	c->idmap = IDMAP_LINES;
+	if ((r = identity_lines("/proc/self/uid_map", &c->uid_lines, &c->n_uid_lines)) < 0 ||
+	    (r = identity_lines("/proc/self/gid_map", &c->gid_lines, &c->n_gid_lines)) < 0)
+		return fail(f, r, "id map", "reading this process's own maps");
+	return 0;
+}
+
 /* What hutch itself is asked: the identity, its own policy off (config.json is the policy),
- * the maps, the command's session. */
+ * the command's session. */
 static void spec_defaults(struct config *c, const struct oci_bundle *b)
 {
 	c->host_uid = getuid();
 	c->host_gid = getgid();
-	c->idmap = IDMAP_SINGLE;
 	c->seccomp = SECCOMP_NONE;
 	c->landlock = LANDLOCK_OFF;
 	c->tier = TIER_FULL;
@@ -577,6 +623,8 @@ int oci_spec_load(const char *bundle_dir, struct config *c, struct oci_bundle *b
 		r = spec_linux(spec, c, b, f);
 	if (r == 0)
 		r = spec_hostname(spec, c, f);
+	if (r == 0)
+		r = spec_idmap(c, f);
 	if (r == 0) {
 		spec_defaults(c, b);
 		c->plan.root_readonly = ro;

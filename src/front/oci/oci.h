@@ -27,6 +27,7 @@ struct oci_bundle {
 	char *bundle;	    /* the bundle's absolute path */
 	char *rootfs;	    /* root.path, absolute */
 	char *netns_path;   /* linux.namespaces' network path to join, or NULL */
+	bool new_netns;	    /* a new network namespace (no path) */
 	char **sysctl;	    /* "name=value" pairs of linux.sysctl */
 	char **annotations; /* "name=value" pairs, for `state` */
 	bool terminal;	    /* process.terminal */

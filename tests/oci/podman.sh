@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Rootless podman (Debian 12's 4.3) with --runtime hutch-oci, each command beside the same one
+# with runc (issue 29): run and exit codes, kill, stop, rm -f, exec, logs, a terminal, the
+# network modes, --read-only, --cap-drop, a seccomp profile. Its own storage, runtime dir and
+# home in $TEST_TMP: nothing is left in the user's home; podman's pause process is ended.
+. "$HUTCH_TESTS/oci/lib-oci.sh"
+require_userns
+
+command -v podman >/dev/null || skip_all "needs podman"
+RUNC=$(command -v runc || echo /usr/sbin/runc)
+[ -x "$RUNC" ] || skip_all "needs runc to compare with"
+grep -q "^$(id -un):" /etc/subuid || skip_all "needs a range of $(id -un) in /etc/subuid (podman's rootless mode)"
+
+export HOME=$TEST_TMP/home XDG_RUNTIME_DIR=$TEST_TMP/run XDG_CONFIG_HOME=$TEST_TMP/home/.config
+export XDG_DATA_HOME=$TEST_TMP/home/.local/share
+mkdir -p "$HOME" "$XDG_CONFIG_HOME" && mkdir -m 700 "$XDG_RUNTIME_DIR"
+PODMAN=(podman --cgroup-manager=cgroupfs --events-backend=file --storage-driver=vfs
+	--root "$TEST_TMP/storage" --runroot "$TEST_TMP/runroot" --tmpdir "$TEST_TMP/ptmp")
+# the storage holds files of the user namespace's other ids: removed from inside it
+defer '"${PODMAN[@]}" rm -af -t 0 >/dev/null 2>&1; "${PODMAN[@]}" unshare rm -rf "$TEST_TMP/storage" "$TEST_TMP/runroot" 2>/dev/null'
+defer 'p=$(cat "$XDG_RUNTIME_DIR/libpod/tmp/pause.pid" 2>/dev/null) && kill -KILL "$p" 2>/dev/null'
+
+tar -C "$ROOTFS" -cf "$TEST_TMP/img.tar" . || bail_out "cannot pack the root"
+"${PODMAN[@]}" import "$TEST_TMP/img.tar" localhost/hutch-oci-test >/dev/null 2>"$TEST_TMP/import.err" ||
+	skip_all "podman cannot import an image here: $(tail -1 "$TEST_TMP/import.err")"
+IMG=localhost/hutch-oci-test
+
+# pm RUNTIME ARGS...: podman with that runtime; sets $out, $rc (stderr in $err)
+pm() {
+	local rt=$1
+	shift
+	out=$(with_timeout 60 "${PODMAN[@]}" --runtime "$rt" "$@" 2>"$TEST_TMP/.pm-err" </dev/null)
+	rc=$?
+	err=$(cat "$TEST_TMP/.pm-err")
+}
+
+# both DESC ARGS...: the same podman command with runc and with hutch-oci: same output and
+# exit status; hutch-oci's are in $out and $rc after.
+both() {
+	local desc=$1 rout rrc
+	shift
+	pm "$RUNC" "$@"
+	rout=$out rrc=$rc
+	pm "$HUTCH_OCI" "$@"
+	if [ "$out|$rc" = "$rout|$rrc" ]; then
+		ok "$desc: as runc ($(printf %s "$out" | head -c 60 | tr '\n' ' ')| $rc)"
+	else
+		not_ok "$desc: as runc" "runc:      $rout | $rrc" "hutch-oci: $out | $rc" "stderr: $err"
+	fi
+}
+
+pm "$HUTCH_OCI" run --rm "$IMG" echo hi
+is "$out|$rc" "hi|0" "run --rm echo: output and exit 0"
+[ "$rc" = 0 ] || diag "$err"
+both "exit 7" run --rm "$IMG" sh -c 'exit 7'
+both "a command that does not exist" run --rm "$IMG" nonexistent
+both "environment, working directory, host name" run --rm -e FOO=bar -w /tmp --hostname hh "$IMG" \
+	sh -c 'echo $FOO $(pwd) $(hostname) $(id -u)'
+both "config.json's default seccomp filter" run --rm "$IMG" sh -c 'grep Seccomp: /proc/self/status'
+both "--network none: only lo" run --rm --network none "$IMG" sh -c 'grep -c : /proc/net/dev'
+both "slirp4netns: its tap" run --rm --network slirp4netns "$IMG" sh -c 'grep -o tap0 /proc/net/dev'
+both "--read-only" run --rm --read-only "$IMG" sh -c 'touch /x 2>/dev/null; echo $?'
+both "--cap-drop all" run --rm --cap-drop all "$IMG" sh -c 'grep CapEff /proc/self/status'
+printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]}' \
+	>"$TEST_TMP/seccomp.json"
+both "--security-opt seccomp=FILE" run --rm --security-opt seccomp="$TEST_TMP/seccomp.json" "$IMG" \
+	sh -c 'mkdir /tmp/d 2>&1; echo $?'
+
+# a detached container: exec, kill (137), logs, rm
+pm "$HUTCH_OCI" run -d --name k1 "$IMG" sh -c 'echo logged; exec sleep 1000'
+is "$rc" 0 "run -d"
+pm "$HUTCH_OCI" exec k1 sh -c 'echo in; exit 9'
+is "$out|$rc" "in|9" "exec: output and exit status"
+pm "$HUTCH_OCI" kill k1
+pm "$HUTCH_OCI" wait k1
+is "$out" 137 "kill: the container ends with 137"
+pm "$HUTCH_OCI" logs k1
+is "$out" logged "logs: the container's output"
+pm "$HUTCH_OCI" rm k1
+is "$rc" 0 "rm of the stopped container"
+
+# stop: SIGTERM reaches the command
+pm "$HUTCH_OCI" run -d --name s1 "$IMG" sh -c 'trap "exit 0" TERM; sleep 1000 & wait'
+pm "$HUTCH_OCI" stop -t 20 s1
+pm "$HUTCH_OCI" inspect s1 --format '{{.State.ExitCode}}'
+is "$out" 0 "stop: the command's TERM trap ran (exit 0)"
+pm "$HUTCH_OCI" rm s1
+
+# rm -f of a running container: nothing of it left
+pm "$HUTCH_OCI" run -d --name f1 "$IMG" sleep 1000
+pm "$HUTCH_OCI" rm -f f1
+is "$rc" 0 "rm -f of a running container"
+is "$(pgrep -f -- "$XDG_RUNTIME_DIR/hutch-oci" | tr '\n' ' ')$(ls "$XDG_RUNTIME_DIR/hutch-oci")" "" \
+	"rm -f: no process and no state left"
+
+# -it: the command's standard streams are a terminal (script(1) gives podman one)
+if command -v script >/dev/null; then
+	out=$(with_timeout 60 script -qec "$(printf '%q ' "${PODMAN[@]}" --runtime "$HUTCH_OCI" run --rm -it "$IMG" \
+		sh -c '[ -t 0 ] && [ -t 1 ] && echo terminal; exit 5')" /dev/null </dev/null | tr -d '\r')
+	like "$out" terminal "-it: stdin and stdout are a terminal"
+else
+	skip "-it needs script(1) (bsdutils)"
+fi
+done_testing
