@@ -23,7 +23,8 @@ int caps_parse_list(const char *list, uint64_t *ret_mask, struct failure *f);
 
 /* Empty effective/permitted/inheritable/ambient sets and a cleared bounding set, except the
  * capabilities in c->cap_add, which stay effective, permitted, inheritable and ambient so they
- * survive execve whatever the uid inside. Command process. */
+ * survive execve whatever the uid inside. With c->set_ids, first the switch to c->uid, c->gid
+ * and c->groups. Command process. */
 int caps_drop(const struct config *c, struct failure *f);
 
 /* ---- seccomp.c (libseccomp) ---- */

@@ -71,6 +71,7 @@ void config_free(struct config *c)
 	for (size_t i = 0; i < c->n_extra_filters; i++)
 		bpf_program_free(&c->extra_filters[i]);
 	free(c->extra_filters);
+	free(c->groups);
 	free(c->uid_lines);
 	free(c->gid_lines);
 	mountplan_free(&c->plan);

@@ -237,6 +237,11 @@ struct config {
 	 * (command.c: command_wait_start). -1: not held. */
 	int start_ready_fd;
 	int start_gate_fd;
+	/* the command switches to uid, gid and these groups itself, before caps_drop (hutch-oci's
+	 * process.user: the maps hold every id); else it is the id its map gives it */
+	bool set_ids;
+	gid_t *groups;
+	size_t n_groups;
 	/* IDMAP_LINES's maps (struct idmap_line: inside, outside, count) */
 	struct idmap_line *uid_lines, *gid_lines;
 	size_t n_uid_lines, n_gid_lines;

@@ -60,6 +60,10 @@ both "config.json's default seccomp filter" run --rm "$IMG" sh -c 'grep Seccomp:
 both "--network none: only lo" run --rm --network none "$IMG" sh -c 'grep -c : /proc/net/dev'
 both "slirp4netns: its tap" run --rm --network slirp4netns "$IMG" sh -c 'grep -o tap0 /proc/net/dev'
 both "--read-only" run --rm --read-only "$IMG" sh -c 'touch /x 2>/dev/null; echo $?'
+both "--user with --group-add: ids, no capability left" run --rm --user 1000:1000 --group-add 5 "$IMG" \
+	sh -c 'id; grep CapEff /proc/self/status'
+both "--userns keep-id: the maps and the caller's id" run --rm --userns keep-id "$IMG" sh -c 'id; cat /proc/self/uid_map'
+both "umask" run --rm "$IMG" sh -c umask
 both "--cap-drop all" run --rm --cap-drop all "$IMG" sh -c 'grep CapEff /proc/self/status'
 printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]}' \
 	>"$TEST_TMP/seccomp.json"

@@ -136,9 +136,10 @@ static int write_sysctls(char **sysctl, bool joined, struct failure *f)
 		char path[512];
 		const char *eq = strchr(sysctl[i], '=');
 		if (!joined)
-			return failx(f, "sysctl",
-				     "%.*s: hutch-oci sets net.* only in a network namespace it made or joined (as the root of an engine's user namespace)",
-				     (int)(eq - sysctl[i]), sysctl[i]);
+			return failx(
+			    f, "sysctl",
+			    "%.*s: hutch-oci sets net.* only in a network namespace it made or joined (as the root of an engine's user namespace)",
+			    (int)(eq - sysctl[i]), sysctl[i]);
 		snprintf(path, sizeof(path), "/proc/sys/%.*s", (int)(eq - sysctl[i]), sysctl[i]);
 		for (char *p = path + 10; *p; p++)
 			*p = *p == '.' ? '/' : *p;

@@ -132,7 +132,26 @@ static int u32_member(const struct json_value *obj, const char *key, uint32_t *r
 	return 0;
 }
 
-/* process.user: the ids inside; additional groups are not honoured yet. */
+static int groups_from_json(const struct json_value *g, struct config *c, struct failure *f)
+{
+	free(c->groups);
+	c->groups = NULL;
+	c->n_groups = 0;
+	if (!g || g->n == 0)
+		return 0;
+	if (!(c->groups = calloc(g->n, sizeof(gid_t))))
+		return fail(f, -ENOMEM, "config", NULL);
+	for (size_t i = 0; i < g->n; i++) {
+		uint64_t v;
+		if (json_u64(&g->items[i], &v) < 0 || v > UINT32_MAX)
+			return failx(f, "config", "line %u: process.user.additionalGids: not a gid",
+				     g->items[i].line);
+		c->groups[c->n_groups++] = (gid_t)v;
+	}
+	return 0;
+}
+
+/* process.user: the ids inside, which the command takes itself (c->set_ids). */
 static int spec_user(const struct json_value *p, struct config *c, struct oci_bundle *b, struct failure *f)
 {
 	static const char *const keys[] = { "uid", "gid", "umask", "additionalGids", "username", NULL };
@@ -150,18 +169,17 @@ static int spec_user(const struct json_value *p, struct config *c, struct oci_bu
 		b->umask = (mode_t)(mask & 0777);
 		b->has_umask = true;
 	}
-	if ((r = member(u, "additionalGids", JSON_ARRAY, &g, f)) < 0)
+	if ((r = member(u, "additionalGids", JSON_ARRAY, &g, f)) < 0 || (r = groups_from_json(g, c, f)) < 0)
 		return r;
-	if (g && g->n > 0)
-		return failx(f, "config",
-			     "line %u: process.user.additionalGids is not supported by hutch-oci", g->line);
 	c->uid = uid;
 	c->gid = gid;
+	c->set_ids = true;
 	return 0;
 }
 
 /* process.capabilities: hutch keeps one set (effective, permitted, inheritable and ambient
- * alike): the effective one, which bounds what the others may hold. */
+ * alike): for uid 0 the effective one; for another uid the ambient one, the only set that
+ * survives its execve (podman gives a non-root user only a bounding set: none, as with runc). */
 static int spec_caps(const struct json_value *p, struct config *c, struct failure *f)
 {
 	static const char *const keys[] = { "bounding",	 "effective", "inheritable",
@@ -174,7 +192,7 @@ static int spec_caps(const struct json_value *p, struct config *c, struct failur
 	c->cap_add = 0;
 	if (r < 0 || !caps || (r = oci_spec_known(caps, "process.capabilities", keys, f)) < 0)
 		return r;
-	if ((r = member(caps, "effective", JSON_ARRAY, &eff, f)) < 0 || !eff)
+	if ((r = member(caps, c->uid == 0 ? "effective" : "ambient", JSON_ARRAY, &eff, f)) < 0 || !eff)
 		return r;
 	for (size_t i = 0; i < eff->n; i++) {
 		const struct json_value *v = &eff->items[i];
@@ -357,6 +375,7 @@ static int spec_namespace(const struct json_value *ns, struct config *c, struct 
 	if (path && path->text[0] && !(b->netns_path = strdup(path->text)))
 		return fail(f, -ENOMEM, "config", NULL);
 	b->new_netns |= types[i].share == SHARE_NET && !b->netns_path;
+	b->new_userns |= strcmp(types[i].type, "user") == 0;
 	return 0;
 }
 
@@ -410,7 +429,7 @@ static int spec_sysctl(const struct json_value *linux_, struct oci_bundle *b, st
  * ignores them there too). */
 static int spec_linux_rest(const struct json_value *linux_, struct failure *f)
 {
-	static const char *const empty[] = { "devices", "uidMappings", "gidMappings", "mountLabel", NULL };
+	static const char *const empty[] = { "devices", "mountLabel", NULL };
 	const struct json_value *v;
 	int r;
 
@@ -536,10 +555,49 @@ static int identity_lines(const char *file, struct idmap_line **ret, size_t *ret
  * subordinate ids mapped), the container's ids are the engine's: the sandbox's user namespace
  * maps every one of them to itself, written directly (no newuidmap). A normal user gets the
  * single map, as hutch does: uid 0 inside is the caller. */
-static int spec_idmap(struct config *c, struct failure *f)
+static int mapping_lines(const struct json_value *a, const char *what, struct idmap_line **ret, size_t *ret_n,
+			 struct failure *f)
 {
+	if (!a || a->type != JSON_ARRAY || a->n == 0 || a->n > IDMAP_MAX_LINES)
+		return failx(f, "config", "linux.%s: 1 to %d entries needed with a user namespace", what,
+			     IDMAP_MAX_LINES);
+	if (!(*ret = calloc(a->n, sizeof(**ret))))
+		return fail(f, -ENOMEM, "config", NULL);
+	for (size_t i = 0; i < a->n; i++) {
+		uint64_t in, out, n;
+		if (json_u64(json_get(&a->items[i], "containerID"), &in) < 0 ||
+		    json_u64(json_get(&a->items[i], "hostID"), &out) < 0 ||
+		    json_u64(json_get(&a->items[i], "size"), &n) < 0 || in > UINT32_MAX || out > UINT32_MAX ||
+		    n == 0 || n > UINT32_MAX)
+			return failx(f, "config", "line %u: linux.%s: containerID, hostID and size",
+				     a->items[i].line, what);
+		(*ret)[i] = (struct idmap_line){ in, out, n };
+	}
+	*ret_n = a->n;
+	return 0;
+}
+
+static int spec_idmap(const struct json_value *spec, struct config *c, const struct oci_bundle *b,
+		      struct failure *f)
+{
+	const struct json_value *linux_ = json_get(spec, "linux");
 	int r;
 
+	if (b->new_userns) {
+		/* linux.uidMappings (podman's --userns keep-id): written as given, by us */
+		if (getuid() != 0)
+			return failx(
+			    f, "config",
+			    "linux.uidMappings: hutch-oci writes them as the root of an engine's user namespace only");
+		c->idmap = IDMAP_LINES;
+		if ((r = mapping_lines(json_get(linux_, "uidMappings"), "uidMappings", &c->uid_lines,
+				       &c->n_uid_lines, f)) < 0)
+			return r;
+		return mapping_lines(json_get(linux_, "gidMappings"), "gidMappings", &c->gid_lines,
+				     &c->n_gid_lines, f);
+	}
+	if (json_get(linux_, "uidMappings") || json_get(linux_, "gidMappings"))
+		return failx(f, "config", "linux.uidMappings: given without a user namespace");
 	if (getuid() != 0 || getgid() != 0) {
 		c->idmap = IDMAP_SINGLE;
 		return 0;
@@ -624,7 +682,7 @@ int oci_spec_load(const char *bundle_dir, struct config *c, struct oci_bundle *b
 	if (r == 0)
 		r = spec_hostname(spec, c, f);
 	if (r == 0)
-		r = spec_idmap(c, f);
+		r = spec_idmap(spec, c, b, f);
 	if (r == 0) {
 		spec_defaults(c, b);
 		c->plan.root_readonly = ro;

@@ -28,6 +28,7 @@ struct oci_bundle {
 	char *rootfs;	    /* root.path, absolute */
 	char *netns_path;   /* linux.namespaces' network path to join, or NULL */
 	bool new_netns;	    /* a new network namespace (no path) */
+	bool new_userns;    /* a user namespace with linux.uidMappings and gidMappings */
 	char **sysctl;	    /* "name=value" pairs of linux.sysctl */
 	char **annotations; /* "name=value" pairs, for `state` */
 	bool terminal;	    /* process.terminal */
