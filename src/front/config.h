@@ -83,13 +83,16 @@ enum tristate {
 	TRI_YES = 1,
 };
 
-/* Namespaces the sandbox may keep from the host (user and mount are always new). */
+/* Namespaces the sandbox may keep from the host (mount is always new; user too, but with
+ * SHARE_USER). */
 enum share_flags {
 	SHARE_NET = 1u << 0,
 	SHARE_IPC = 1u << 1,
 	SHARE_PID = 1u << 2,
 	SHARE_UTS = 1u << 3,
 	SHARE_CGROUP = 1u << 4,
+	SHARE_USER = 1u << 5, /* no new user namespace: the launcher's own, whose root it is
+				 (hutch-oci under an engine, as runc runs there); no id map */
 };
 
 /* One user-requested mount, in command-line order. */

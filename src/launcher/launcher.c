@@ -231,6 +231,8 @@ static int launcher_join_namespaces(const struct config *c, uint64_t *flags, str
 	}
 	if (c->pidns_fd >= 0 && setns(c->pidns_fd, CLONE_NEWPID) < 0)
 		return fail(f, negative_errno(), "setns", "pid namespace");
+	if (c->share & SHARE_USER)
+		*flags &= ~(uint64_t)CLONE_NEWUSER;
 	return 0;
 }
 

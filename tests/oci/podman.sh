@@ -70,6 +70,24 @@ printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat
 both "--security-opt seccomp=FILE" run --rm --security-opt seccomp="$TEST_TMP/seccomp.json" "$IMG" \
 	sh -c 'mkdir /tmp/d 2>&1; echo $?'
 
+# slirp4netns with -p: busybox's httpd on port 80 inside (a port below 1024: the container's
+# root holds CAP_NET_BIND_SERVICE over the engine's network namespace, as with runc), reached
+# from the host. The server's start is not announced on any fd: fetched again every 0.2 s, at
+# most 10 s.
+mkdir -p "$TEST_TMP/www" && echo page >"$TEST_TMP/www/index.html"
+port=$((20000 + $$ % 20000))
+for rt in "$RUNC" "$HUTCH_OCI"; do
+	pm "$rt" run -d --name web --network slirp4netns -p "127.0.0.1:$port:80" -v "$TEST_TMP/www:/www" "$IMG" \
+		httpd -f -p 80 -h /www
+	page=
+	for ((i = 0; i < 50; i++)); do
+		page=$("$BUSYBOX" wget -q -O - "http://127.0.0.1:$port/" 2>/dev/null) && break
+		sleep 0.2
+	done
+	is "$page" page "slirp4netns -p $port:80: the page from the container ($(basename "$rt"))"
+	pm "$rt" rm -f -t 0 web
+done
+
 # a detached container: exec, kill (137), logs, rm
 pm "$HUTCH_OCI" run -d --name k1 "$IMG" sh -c 'echo logged; exec sleep 1000'
 is "$rc" 0 "run -d"

@@ -524,37 +524,6 @@ static int spec_hooks(const struct json_value *spec, struct failure *f)
 	return 0;
 }
 
-/* Our own map (/proc/self/uid_map or gid_map) as an identity for the sandbox's: every id the
- * runtime's user namespace has keeps its number inside. */
-static int identity_lines(const char *file, struct idmap_line **ret, size_t *ret_n)
-{
-	FILE *in = fopen(file, "re");
-	unsigned long inside, outside, count;
-	struct idmap_line *lines = NULL;
-	size_t n = 0;
-
-	if (!in)
-		return negative_errno();
-	while (n < IDMAP_MAX_LINES && fscanf(in, "%lu %lu %lu", &inside, &outside, &count) == 3) {
-		struct idmap_line *nl = realloc(lines, (n + 1) * sizeof(*nl));
-		if (!nl) {
-			free(lines);
-			fclose(in);
-			return -ENOMEM;
-		}
-		lines = nl;
-		lines[n++] = (struct idmap_line){ inside, inside, count };
-	}
-	fclose(in);
-	*ret = lines;
-	*ret_n = n;
-	return n > 0 ? 0 : -EINVAL;
-}
-
-/* Under an engine (podman runs its runtime as root of its own user namespace, with its
- * subordinate ids mapped), the container's ids are the engine's: the sandbox's user namespace
- * maps every one of them to itself, written directly (no newuidmap). A normal user gets the
- * single map, as hutch does: uid 0 inside is the caller. */
 static int mapping_lines(const struct json_value *a, const char *what, struct idmap_line **ret, size_t *ret_n,
 			 struct failure *f)
 {
@@ -577,6 +546,12 @@ static int mapping_lines(const struct json_value *a, const char *what, struct id
 	return 0;
 }
 
+/* Without a user namespace in config.json the container shares the runtime's, as runc
+ * runs it: under an engine (podman runs its runtime as root of its own user namespace) hutch
+ * makes none either (SHARE_USER), so that the container's root holds the capabilities runc's
+ * does (over the engine's network namespace: ports below 1024; over every file of the image).
+ * A normal user gets the single map, as hutch does: uid 0 inside is the caller.
+ * With linux.uidMappings (podman's --userns keep-id) the maps are written as given. */
 static int spec_idmap(const struct json_value *spec, struct config *c, const struct oci_bundle *b,
 		      struct failure *f)
 {
@@ -602,10 +577,8 @@ static int spec_idmap(const struct json_value *spec, struct config *c, const str
 		c->idmap = IDMAP_SINGLE;
 		return 0;
 	}
-	c->idmap = IDMAP_LINES;
-	if ((r = identity_lines("/proc/self/uid_map", &c->uid_lines, &c->n_uid_lines)) < 0 ||
-	    (r = identity_lines("/proc/self/gid_map", &c->gid_lines, &c->n_gid_lines)) < 0)
-		return fail(f, r, "id map", "reading this process's own maps");
+	c->idmap = IDMAP_NONE;
+	c->share |= SHARE_USER;
 	return 0;
 }
 
