@@ -11,6 +11,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "egress/egress.h"
 #include "front/bwrap/bwrap.h"
 #include "front/config.h"
 #include "lib/failure.h"
@@ -191,7 +192,7 @@ void command_exec(const struct config *c, int sync_fd)
 	int r = receive_filter(sync_fd, &bpf, &f);
 
 	/* With a user-mode back-end the network is configured before the command starts. */
-	if (r == 0 && net_needs_launcher(c))
+	if (r == 0 && (net_needs_launcher(c) || egress_netns_policy(c)))
 		r = sync_expect(sync_fd, SYNC_NET_READY, NULL, NULL, NULL, &f);
 	if (r == 0 && net_wait_ipv6(c) < 0) {
 		static const char note[] = "net: no IPv6 address yet, starting without";

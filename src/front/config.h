@@ -245,6 +245,9 @@ struct config {
 	bool set_ids;
 	gid_t *groups;
 	size_t n_groups;
+	/* the shared network namespace (SHARE_NET) is the sandbox's alone (an engine made it for
+	 * this one container): an egress policy may go into it, and no back-end is started */
+	bool net_private;
 	/* IDMAP_LINES's maps (struct idmap_line: inside, outside, count) */
 	struct idmap_line *uid_lines, *gid_lines;
 	size_t n_uid_lines, n_gid_lines;

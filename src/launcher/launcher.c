@@ -456,11 +456,12 @@ static int launcher_net_ready(struct launcher *l, struct failure *f)
 {
 	int r;
 
-	if (!net_needs_launcher(l->c))
+	/* (a policy in an engine's network namespace, net_private, has no back-end to wait for) */
+	if (!net_needs_launcher(l->c) && !egress_netns_policy(l->c))
 		return 0;
 	if ((r = egress_start(l->c, l->sync[0], &l->loop, &l->events, &l->egress, f)) < 0)
 		return r;
-	if ((r = net_ready(l->c, &l->net, f)) < 0)
+	if (net_needs_launcher(l->c) && (r = net_ready(l->c, &l->net, f)) < 0)
 		return r;
 	r = sync_send(l->sync[0], SYNC_NET_READY, 0, NULL, 0, NULL, 0);
 	return r < 0 && r != -EPIPE ? fail(f, r, "sync", "sending NET_READY") : 0;

@@ -88,6 +88,25 @@ for rt in "$RUNC" "$HUTCH_OCI"; do
 	pm "$rt" rm -f -t 0 web
 done
 
+# hutch's extras through annotations (run.hutch.*)
+pm "$HUTCH_OCI" run --rm --annotation run.hutch.seccomp=default --annotation "run.hutch.report=$TEST_TMP/report" \
+	"$IMG" sh -c 'unshare -U true 2>/dev/null; echo $?'
+is "$out" 1 "run.hutch.seccomp=default: hutch's filter refuses a nested user namespace"
+like "$(cat "$TEST_TMP/report" 2>/dev/null)" '"comm":"unshare".*"action":"denied","result":"EPERM"' \
+	"run.hutch.report=PATH: the refusal in the report"
+"$BUSYBOX" httpd -f -p "127.0.0.1:$port" -h "$TEST_TMP/www" &
+track_pid $!
+get='printf "GET /index.html HTTP/1.0\r\n\r\n" | nc -w 5 10.0.2.2 '$port' 2>&1 | tail -1'
+pm "$HUTCH_OCI" run --rm --network slirp4netns:allow_host_loopback=true "$IMG" sh -c "$get"
+is "$out" page "the host's loopback through slirp4netns, without a policy"
+pm "$HUTCH_OCI" run --rm --network slirp4netns:allow_host_loopback=true --annotation run.hutch.allow-domain=example.org \
+	"$IMG" sh -c "$get; grep nameserver /etc/resolv.conf; nslookup example.com 2>&1"
+like "$out" "Connection refused" "run.hutch.allow-domain: an address outside the allowlist is refused"
+like "$out" "nameserver 127.0.0.53" "run.hutch.allow-domain: the sandbox's resolver answers"
+like "$out" "NXDOMAIN" "run.hutch.allow-domain: a name outside the allowlist does not resolve"
+pm "$HUTCH_OCI" run --rm --annotation run.hutch.bogus=1 "$IMG" true
+like "$err" "annotation: run.hutch.bogus: unknown" "an unknown run.hutch annotation is named"
+
 # a detached container: exec, kill (137), logs, rm
 pm "$HUTCH_OCI" run -d --name k1 "$IMG" sh -c 'echo logged; exec sleep 1000'
 is "$rc" 0 "run -d"

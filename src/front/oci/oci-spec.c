@@ -661,6 +661,8 @@ int oci_spec_load(const char *bundle_dir, struct config *c, struct oci_bundle *b
 		c->plan.root_readonly = ro;
 		r = oci_mounts_plan(spec, c, b, f);
 	}
+	if (r == 0)
+		r = oci_annotations_apply(c, b, f);
 	json_free(spec);
 	return r;
 }

@@ -54,6 +54,10 @@ int oci_spec_known(const struct json_value *obj, const char *where, const char *
 int oci_mounts_plan(const struct json_value *spec, struct config *c, const struct oci_bundle *b,
 		    struct failure *f);
 
+/* oci-annot.c: the run.hutch.* annotations (hutch's own extras) into c, once the plan is
+ * built. */
+int oci_annotations_apply(struct config *c, const struct oci_bundle *b, struct failure *f);
+
 /* oci-seccomp.c: linux.seccomp compiled with libseccomp into one raw program on c. */
 int oci_seccomp_load(const struct json_value *seccomp, struct config *c, struct failure *f);
 
