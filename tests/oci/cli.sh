@@ -88,6 +88,21 @@ bad "SCMP_ACT_NOTIFY" "SCMP_ACT_NOTIFY is not supported"
 oci --log "$TEST_TMP/log" --log-format json run -b "$B" bad
 like "$(cat "$TEST_TMP/log")" '^\{"level":"error","msg":"config: line [0-9]+: linux.seccomp: SCMP_ACT_NOTIFY' "--log-format json: the error in the log as JSON"
 
+# cgroup resources: ignored without a cgroup, as runc does rootless, and said in the log
+make_bundle "$B" '["true"]' ', "resources": {"memory": {"limit": 100000000}}, "cgroupsPath": "/x/y"'
+oci --log "$TEST_TMP/log2" run -b "$B" c5
+is "$rc" 0 "linux.resources without a cgroup: the container runs"
+like "$(cat "$TEST_TMP/log2")" 'level=warning msg="line [0-9]+: linux.resources ignored: hutch-oci makes no cgroup' \
+	"linux.resources: ignored, said in the log"
+oci pause c5
+like "$err" "pause: needs the container's cgroup, and hutch-oci makes none" "pause: refused with the reason"
+
+# process.user: the command takes the ids and groups itself
+make_bundle "$B" '["id"]'
+sed -i 's/"cwd": "\/",/"cwd": "\/", "user": {"uid": 0, "gid": 0, "umask": 63},/' "$B/config.json"
+oci run -b "$B" c6
+is "$out" "uid=0(root) gid=0(root) groups=0(root)" "process.user: uid 0 and no other group (a single map allows no setgroups)"
+
 oci features
 like "$out" '"ociVersionMax":"1.2.0"' "features: JSON with the spec's version"
 oci --version

@@ -424,9 +424,29 @@ static int spec_sysctl(const struct json_value *linux_, struct oci_bundle *b, st
 	return r;
 }
 
-/* Fields that are empty in a plain rootless container; anything in them is refused, but
- * cgroup resources, which a rootless runtime without a delegated cgroup cannot apply (runc
- * ignores them there too). */
+/* cgroup resources: a rootless runtime without a delegated cgroup cannot apply them, and
+ * runc ignores them there too; hutch-oci makes no cgroup at all. Said in the log. */
+static int spec_cgroup_notes(const struct json_value *linux_, struct oci_bundle *b, struct failure *f)
+{
+	const struct json_value *res = json_get(linux_, "resources"), *path = json_get(linux_, "cgroupsPath");
+	char *note = NULL;
+
+	if (res && res->type == JSON_OBJECT && res->n > 0 &&
+	    (asprintf(&note,
+		      "line %u: linux.resources ignored: hutch-oci makes no cgroup (rootless, as runc "
+		      "without a delegated cgroup)",
+		      res->line) < 0 ||
+	     strv_consume(&b->notes, note) < 0))
+		return fail(f, -ENOMEM, "config", NULL);
+	if (path && path->type == JSON_STRING && path->text[0] &&
+	    (asprintf(&note, "line %u: linux.cgroupsPath %s ignored: hutch-oci makes no cgroup", path->line,
+		      path->text) < 0 ||
+	     strv_consume(&b->notes, note) < 0))
+		return fail(f, -ENOMEM, "config", NULL);
+	return 0;
+}
+
+/* Fields that are empty in a plain rootless container; anything in them is refused. */
 static int spec_linux_rest(const struct json_value *linux_, struct failure *f)
 {
 	static const char *const empty[] = { "devices", "mountLabel", NULL };
@@ -464,7 +484,7 @@ static int spec_linux(const struct json_value *spec, struct config *c, struct oc
 		return failx(f, "config", "linux: missing (hutch-oci runs Linux containers)");
 	if ((r = oci_spec_known(linux_, "linux", keys, f)) < 0 ||
 	    (r = spec_namespaces(linux_, c, b, f)) < 0 || (r = spec_sysctl(linux_, b, f)) < 0 ||
-	    (r = spec_linux_rest(linux_, f)) < 0)
+	    (r = spec_linux_rest(linux_, f)) < 0 || (r = spec_cgroup_notes(linux_, b, f)) < 0)
 		return r;
 	if ((r = member(linux_, "seccomp", JSON_OBJECT, &seccomp, f)) < 0)
 		return r;
@@ -674,4 +694,5 @@ void oci_bundle_free(struct oci_bundle *b)
 	free(b->netns_path);
 	strv_free(b->sysctl);
 	strv_free(b->annotations);
+	strv_free(b->notes);
 }

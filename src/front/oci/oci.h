@@ -31,6 +31,7 @@ struct oci_bundle {
 	bool new_userns;    /* a user namespace with linux.uidMappings and gidMappings */
 	char **sysctl;	    /* "name=value" pairs of linux.sysctl */
 	char **annotations; /* "name=value" pairs, for `state` */
+	char **notes;	    /* what was ignored, and why: written to --log as warnings */
 	bool terminal;	    /* process.terminal */
 	bool has_oom_score;
 	int oom_score_adj;
