@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "front/config.h"
 #include "front/mountplan.h"
@@ -19,6 +20,7 @@
 struct mount_opts {
 	unsigned flags; /* MPF_RO, MPF_DEV */
 	bool bind;
+	bool nodev, noexec;
 	mode_t mode;
 	unsigned long long size;
 };
@@ -82,6 +84,10 @@ static int parse_option(const struct json_value *o, struct mount_opts *m, struct
 		m->flags |= MPF_RO;
 	else if (strcmp(o->text, "dev") == 0)
 		m->flags |= MPF_DEV;
+	else if (strcmp(o->text, "nodev") == 0)
+		m->nodev = true;
+	else if (strcmp(o->text, "noexec") == 0)
+		m->noexec = true;
 	else if (strcmp(o->text, "bind") == 0 || strcmp(o->text, "rbind") == 0)
 		m->bind = true;
 	else if (strncmp(o->text, "mode=", 5) == 0) {
@@ -146,7 +152,11 @@ static int mount_one(const struct json_value *m, struct config *c, const struct 
 	if (o.bind || strcmp(t, "bind") == 0) {
 		if (!src || path_make_absolute(src->text, b->bundle, &source) < 0)
 			return failx(f, "config", "line %u: mounts: a bind of %s needs a source", m->line, d);
-		return add(c, MP_BIND, o.flags, 0, source, d, f);
+		/* a bind keeps its device nodes usable unless nodev is asked (podman binds the
+		 * nodes of --device so, rootless) */
+		if ((r = add(c, MP_BIND, o.flags | (o.nodev ? 0 : MPF_DEV), 0, source, d, f)) < 0)
+			return r;
+		return o.noexec ? add(c, MP_NOEXEC, o.nodev ? 0 : MPF_DEV, 0, NULL, d, f) : 0;
 	}
 	if (strcmp(t, "proc") == 0)
 		return add(c, MP_PROC, 0, 0, NULL, d, f);
@@ -155,7 +165,7 @@ static int mount_one(const struct json_value *m, struct config *c, const struct 
 	if (strcmp(t, "tmpfs") == 0) {
 		if ((r = add(c, MP_TMPFS, o.flags, o.mode, NULL, d, f)) == 0)
 			last_op(c)->size = o.size;
-		return r;
+		return r == 0 && o.noexec ? add(c, MP_NOEXEC, 0, 0, NULL, d, f) : r;
 	}
 	if (strcmp(t, "devpts") == 0 && strcmp(d, "/dev/pts") == 0 && has_dev_at(c, "/dev"))
 		return 0; /* hutch's /dev has its own devpts instance (newinstance, ptmxmode=0666) */
@@ -167,6 +177,31 @@ static int mount_one(const struct json_value *m, struct config *c, const struct 
 		return add(c, MP_BIND, MPF_RO | MPF_TRY, 0, "/sys/fs/cgroup", d, f);
 	return failx(f, "config", "line %u: mounts: type %s (at %s) is not supported by hutch-oci", m->line,
 		     t[0] ? t : "(none)", d);
+}
+
+/* linux.devices: a user namespace may not mknod, so each node is the host's own, bound at
+ * its path (as runc does rootless); it must be there with the type and numbers asked. */
+static int device_one(const struct json_value *d, struct config *c, struct failure *f)
+{
+	const struct json_value *path = json_get(d, "path"), *type = json_get(d, "type");
+	uint64_t major = 0, minor = 0;
+	struct stat st;
+
+	if (!path || path->type != JSON_STRING || path->text[0] != '/' || !type ||
+	    type->type != JSON_STRING || json_u64(json_get(d, "major"), &major) < 0 ||
+	    json_u64(json_get(d, "minor"), &minor) < 0)
+		return failx(f, "config", "line %u: linux.devices: path, type, major and minor", d->line);
+	if (stat(path->text, &st) < 0)
+		return fail(f, negative_errno(), "config",
+			    "line %u: linux.devices: %s (hutch-oci binds the host's node)", d->line,
+			    path->text);
+	bool type_ok =
+	    type->text[0] == 'b' ? S_ISBLK(st.st_mode) : S_ISCHR(st.st_mode) && strchr("cu", type->text[0]);
+	if (!type_ok || major(st.st_rdev) != major || minor(st.st_rdev) != minor)
+		return failx(f, "config", "line %u: linux.devices: %s is not the host's %s %llu:%llu",
+			     d->line, path->text, type->text, (unsigned long long)major,
+			     (unsigned long long)minor);
+	return add(c, MP_BIND, MPF_DEV, 0, path->text, path->text, f);
 }
 
 static int paths_plan(const struct json_value *linux_, const char *key, enum mp_op op, unsigned flags,
@@ -201,6 +236,9 @@ int oci_mounts_plan(const struct json_value *spec, struct config *c, const struc
 		r = mounts->items[i].type == JSON_OBJECT
 			? mount_one(&mounts->items[i], c, b, f)
 			: failx(f, "config", "line %u: mounts: expected objects", mounts->items[i].line);
+	const struct json_value *devices = json_get(linux_, "devices");
+	for (size_t i = 0; r == 0 && devices && devices->type == JSON_ARRAY && i < devices->n; i++)
+		r = device_one(&devices->items[i], c, f);
 	if (r == 0)
 		r = paths_plan(linux_, "maskedPaths", MP_COVER, MPF_TRY, c, f);
 	if (r == 0)

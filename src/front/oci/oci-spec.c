@@ -449,7 +449,7 @@ static int spec_cgroup_notes(const struct json_value *linux_, struct oci_bundle 
 /* Fields that are empty in a plain rootless container; anything in them is refused. */
 static int spec_linux_rest(const struct json_value *linux_, struct failure *f)
 {
-	static const char *const empty[] = { "devices", "mountLabel", NULL };
+	static const char *const empty[] = { "mountLabel", NULL };
 	const struct json_value *v;
 	int r;
 
