@@ -103,6 +103,35 @@ sed -i 's/"cwd": "\/",/"cwd": "\/", "user": {"uid": 0, "gid": 0, "umask": 63},/'
 oci run -b "$B" c6
 is "$out" "uid=0(root) gid=0(root) groups=0(root)" "process.user: uid 0 and no other group (a single map allows no setgroups)"
 
+# hooks: each kind at its point, the state on stdin; createContainer and startContainer in the
+# container's namespaces (the static busybox runs there too)
+H=$TEST_TMP/hooks
+mkdir -p "$H"
+hook() { # PATH-IN-JSON SCRIPT
+	printf '{"path": "%s", "args": ["busybox", "sh", "-c", "%s"]}' "$BUSYBOX" "$1"
+}
+make_bundle "$B" '["sh", "-c", "cat /tmp/hc; sleep 1000"]' '' ", \"hooks\": {
+  \"createRuntime\": [$(hook "cat > $H/createRuntime")],
+  \"createContainer\": [$(hook 'echo container $(hostname) > /tmp/hc')],
+  \"startContainer\": [$(hook 'echo start >> /tmp/hc')],
+  \"poststart\": [$(hook "cat > $H/poststart")],
+  \"poststop\": [$(hook "cat > $H/poststop")]}"
+oci create -b "$B" c7
+is "$rc" 0 "hooks: create"
+like "$(cat "$H/createRuntime" 2>/dev/null)" '"id":"c7","pid":[0-9]+,"status":"created"' "createRuntime: the state on its stdin"
+oci start c7
+like "$(cat "$H/poststart" 2>/dev/null)" '"id":"c7",.*"status":"running"' "poststart: after start, status running"
+oci exec c7 cat /tmp/hc
+is "$out" "container oci-test
+start" "createContainer and startContainer ran in the container (its host name, its /tmp)"
+oci delete --force c7
+like "$(cat "$H/poststop" 2>/dev/null)" '"id":"c7",.*"status":"stopped"' "poststop: by delete"
+make_bundle "$B" '["true"]' '' ", \"hooks\": {\"createRuntime\": [{\"path\": \"/bin/false\"}]}"
+oci create -b "$B" c8
+like "$err" "hook: /bin/false exited with status 1" "a failing createRuntime hook: named"
+is "$rc" 1 "a failing createRuntime hook: create exits 1"
+is "$(ls "$OCI_ROOT")$(pgrep -f -- "$OCI_ROOT" | tr '\n' ' ')" "" "a failing createRuntime hook: nothing left"
+
 oci features
 like "$out" '"ociVersionMax":"1.2.0"' "features: JSON with the spec's version"
 oci --version

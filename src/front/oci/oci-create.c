@@ -283,6 +283,20 @@ static int publish(const struct oci_opts *o, const struct create_args *a, const 
 	return a->pid_file ? write_text_atomic(a->pid_file, text, f) : 0;
 }
 
+/* The hooks of create, once the container is set up: prestart and createRuntime in the
+ * runtime's namespaces, createContainer in the container's. */
+static int create_hooks(const struct oci_opts *o, const char *id, struct failure *f)
+{
+	static const char *const kinds[] = { "prestart", "createRuntime", "createContainer" };
+	struct oci_state st;
+	int r = oci_state_read(o, id, &st, f);
+
+	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(kinds); i++)
+		r = oci_hooks_run(o, &st, kinds[i], "created", f);
+	oci_state_free(&st);
+	return r;
+}
+
 /* Everything of create: returns the container's pid, or a status (> 0) / -errno when it
  * failed (the state directory is removed then). */
 static int create_container(const struct oci_opts *o, const struct create_args *a, pid_t *ret_pid,
@@ -303,6 +317,8 @@ static int create_container(const struct oci_opts *o, const struct create_args *
 		c.keep_fds[c.n_keep_fds++] = 3 + (int)i;
 	if (r == 0 && (r = make_state_dir(o, a->id, &fifo, f)) == 0)
 		made = true;
+	if (r == 0 && b.has_hooks)
+		r = oci_hooks_save(o, a->id, b.bundle, f);
 	if (r == 0 && pipe2(ready, O_CLOEXEC) < 0)
 		r = fail(f, negative_errno(), "create", "pipe");
 	if (r == 0 && (pid = fork()) < 0)
@@ -314,6 +330,8 @@ static int create_container(const struct oci_opts *o, const struct create_args *
 	safe_close(ready[1]);
 	if (r == 0 && (r = wait_ready(pid, ready[0], f)) == 0)
 		r = publish(o, a, &b, pid, f);
+	if (r == 0 && b.has_hooks)
+		r = create_hooks(o, a->id, f);
 	if (r < 0 && pid > 0)
 		kill(pid, SIGKILL);
 	safe_close(ready[0]);
@@ -362,10 +380,21 @@ int oci_cmd_start(const struct oci_opts *o, int argc, char **argv, struct failur
 	if ((r = oci_state_read(o, argv[1], &st, f)) < 0)
 		return r;
 	s = oci_state_status(o, &st);
-	if (s == OCI_CREATED)
-		r = open_gate(o, st.id, f);
-	else
+	if (s != OCI_CREATED)
 		r = failx(f, "start", "cannot start a container in the %s state", oci_status_name(s));
+	/* startContainer in the container before its command runs; a failure ends it */
+	if (r == 0 && (r = oci_hooks_run(o, &st, "startContainer", "created", f)) < 0)
+		kill(st.pid, SIGKILL);
+	if (r == 0)
+		r = open_gate(o, st.id, f);
+	if (r == 0) {
+		struct failure hf = { 0 };
+		char msg[FAILURE_STAGE_MAX + FAILURE_DETAIL_MAX + 64];
+		if (oci_hooks_run(o, &st, "poststart", "running", &hf) < 0) {
+			failure_format(&hf, msg, sizeof(msg));
+			oci_log(o, "warning", true, "poststart: %s", msg);
+		}
+	}
 	oci_state_free(&st);
 	return r;
 }

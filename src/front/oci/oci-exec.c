@@ -151,6 +151,7 @@ static bool same_ns(pid_t a, pid_t b, const char *name)
  * entered while we hold its capabilities), then the sandbox's own, user namespace first. */
 static int join(pid_t launcher, int launcher_fd, pid_t pid1, int pid1_fd, struct failure *f)
 {
+	/* (also oci_exec_join's, for the hooks that run in the container) */
 	int outer = 0, inner = 0;
 
 	for (size_t i = 0; i < ARRAY_SIZE(ns_types); i++) {
@@ -226,6 +227,18 @@ static pid_t spawn(const struct config *c, const struct oci_bundle *b, struct fa
 		return f->err ? -f->err : -EIO;
 	}
 	return pid;
+}
+
+int oci_exec_join(const struct oci_state *st, struct failure *f)
+{
+	_cleanup_close_ int lfd = oci_state_pidfd(st), pfd = -1;
+	pid_t pid1 = lfd < 0 ? -ESRCH : oci_pid1(st->pid);
+
+	if (pid1 > 0)
+		pfd = (int)syscall(SYS_pidfd_open, pid1, 0);
+	if (lfd < 0 || pid1 <= 0 || pfd < 0)
+		return failx(f, "hook", "container %s is not running", st->id);
+	return join(st->pid, lfd, pid1, pfd, f);
 }
 
 /* The joiner: terminal, namespaces, the command; returns its pid in the sandbox. */

@@ -123,8 +123,15 @@ int oci_cmd_delete(const struct oci_opts *o, int argc, char **argv, struct failu
 			  oci_status_name(s));
 	else if (s != OCI_STOPPED)
 		r = kill_and_wait(&st, f);
-	if (r == 0)
+	if (r == 0) {
+		struct failure hf = { 0 };
+		char msg[FAILURE_STAGE_MAX + FAILURE_DETAIL_MAX + 64];
+		if (oci_hooks_run(o, &st, "poststop", "stopped", &hf) < 0) {
+			failure_format(&hf, msg, sizeof(msg));
+			oci_log(o, "warning", true, "poststop: %s", msg);
+		}
 		r = oci_state_remove(o, st.id, f);
+	}
 	oci_state_free(&st);
 	return r;
 }
@@ -254,7 +261,7 @@ int oci_cmd_ps(const struct oci_opts *o, int argc, char **argv, struct failure *
 int oci_cmd_features(const struct oci_opts *o, int argc, char **argv, struct failure *f)
 {
 	fputs(
-	    "{\"ociVersionMin\":\"1.0.0\",\"ociVersionMax\":\"1.2.0\",\"hooks\":[],"
+	    "{\"ociVersionMin\":\"1.0.0\",\"ociVersionMax\":\"1.2.0\",\"hooks\":[\"prestart\",\"createRuntime\",\"createContainer\",\"startContainer\",\"poststart\",\"poststop\"],"
 	    "\"mountOptions\":[\"bind\",\"rbind\",\"ro\",\"rw\",\"nosuid\",\"nodev\",\"noexec\",\"dev\","
 	    "\"mode\",\"size\",\"private\",\"rprivate\",\"slave\",\"rslave\",\"shared\",\"rshared\"],"
 	    "\"linux\":{\"namespaces\":[\"pid\",\"network\",\"ipc\",\"uts\",\"mount\",\"cgroup\",\"user\"],"

@@ -532,15 +532,16 @@ static int spec_annotations(const struct json_value *spec, struct oci_bundle *b,
 	return r;
 }
 
-/* Hooks run programs at points of the container's life; not honoured yet, so refused. */
-static int spec_hooks(const struct json_value *spec, struct failure *f)
+/* Hooks are checked here and run from the state directory's copy (oci-hooks.c). */
+static int spec_hooks(const struct json_value *spec, struct oci_bundle *b, struct failure *f)
 {
-	const struct json_value *h = json_get(spec, "hooks");
+	const struct json_value *h;
+	int r = member(spec, "hooks", JSON_OBJECT, &h, f);
 
-	for (size_t i = 0; h && h->type == JSON_OBJECT && i < h->n; i++)
-		if (h->items[i].n > 0)
-			return failx(f, "config", "line %u: hooks.%s is not supported by hutch-oci",
-				     h->items[i].line, h->keys[i]);
+	if (r < 0 || !h || (r = oci_hooks_check(h, f)) < 0)
+		return r;
+	for (size_t i = 0; i < h->n; i++)
+		b->has_hooks |= h->items[i].n > 0;
 	return 0;
 }
 
@@ -615,7 +616,7 @@ static void spec_defaults(struct config *c, const struct oci_bundle *b)
 	c->new_session = b->terminal ? TRI_NO : TRI_YES;
 }
 
-static int spec_top(const struct json_value *spec, struct failure *f)
+static int spec_top(const struct json_value *spec, struct oci_bundle *b, struct failure *f)
 {
 	static const char *const keys[] = { "ociVersion", "process", "root",	    "hostname", "domainname",
 					    "mounts",	  "hooks",   "annotations", "linux",	NULL };
@@ -630,7 +631,7 @@ static int spec_top(const struct json_value *spec, struct failure *f)
 		return r;
 	if (v && v->text[0])
 		return failx(f, "config", "line %u: domainname is not supported by hutch-oci", v->line);
-	return spec_hooks(spec, f);
+	return spec_hooks(spec, b, f);
 }
 
 static int spec_hostname(const struct json_value *spec, struct config *c, struct failure *f)
@@ -661,7 +662,7 @@ int oci_spec_load(const char *bundle_dir, struct config *c, struct oci_bundle *b
 	if (spec->type != JSON_OBJECT)
 		r = failx(f, "config", "%s: not a JSON object", path);
 	if (r == 0)
-		r = spec_top(spec, f);
+		r = spec_top(spec, b, f);
 	if (r == 0 && (r = member(spec, "process", JSON_OBJECT, &p, f)) == 0 && !p)
 		r = failx(f, "config", "process: missing");
 	if (r == 0)

@@ -66,7 +66,7 @@ static void put_pairs(FILE *out, char **pairs)
 	fputc('}', out);
 }
 
-static void put_state(FILE *out, const struct oci_state *st, const char *status)
+void oci_state_format(FILE *out, const struct oci_state *st, const char *status)
 {
 	fputs("{\"ociVersion\":\"1.2.0\",\"id\":", out);
 	put_string(out, st->id);
@@ -91,7 +91,7 @@ int oci_state_write(const struct oci_opts *o, const struct oci_state *st, struct
 		return fail(f, r < 0 ? r : -ENOMEM, "state", "%s", st->id);
 	if (!(out = fopen(tmp, "we")))
 		return fail(f, negative_errno(), "state", "%s", tmp);
-	put_state(out, st, "created");
+	oci_state_format(out, st, "created");
 	fprintf(out, ",\"starttime\":%llu}\n", st->start_time);
 	if (fclose(out) != 0)
 		return fail(f, negative_errno(), "state", "%s", tmp);
@@ -223,7 +223,7 @@ int oci_state_print(const struct oci_opts *o, const struct oci_state *st)
 
 	if (s == OCI_STOPPED || s == OCI_CREATING)
 		shown.pid = 0; /* as runc: no pid for a container that has none */
-	put_state(stdout, &shown, oci_status_name(s));
+	oci_state_format(stdout, &shown, oci_status_name(s));
 	fputs("}\n", stdout);
 	return fflush(stdout) == 0 ? 0 : -EIO;
 }

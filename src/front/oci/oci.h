@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 struct config;
@@ -29,6 +30,7 @@ struct oci_bundle {
 	char *netns_path;   /* linux.namespaces' network path to join, or NULL */
 	bool new_netns;	    /* a new network namespace (no path) */
 	bool new_userns;    /* a user namespace with linux.uidMappings and gidMappings */
+	bool has_hooks;	    /* config.json has hooks: create keeps a copy of it */
 	char **sysctl;	    /* "name=value" pairs of linux.sysctl */
 	char **annotations; /* "name=value" pairs, for `state` */
 	char **notes;	    /* what was ignored, and why: written to --log as warnings */
@@ -90,6 +92,8 @@ const char *oci_status_name(enum oci_status s);
 unsigned long long oci_proc_start_time(pid_t pid);
 /* runc's state JSON of st on stdout. */
 int oci_state_print(const struct oci_opts *o, const struct oci_state *st);
+/* The JSON object of st with status (without the closing brace's newline: "}" follows). */
+void oci_state_format(FILE *out, const struct oci_state *st, const char *status);
 /* A pidfd on the container's process, or -ESRCH when it is gone (or its pid reused). */
 int oci_state_pidfd(const struct oci_state *st);
 /* The sandbox's pid 1: the first child of the container's process (hutch's launcher). */
@@ -109,6 +113,19 @@ int oci_cmd_list(const struct oci_opts *o, int argc, char **argv, struct failure
 int oci_cmd_features(const struct oci_opts *o, int argc, char **argv, struct failure *f);
 int oci_cmd_ps(const struct oci_opts *o, int argc, char **argv, struct failure *f);
 int oci_cmd_exec(const struct oci_opts *o, int argc, char **argv, struct failure *f);
+
+/* oci-exec.c: this process into the running container's namespaces (pid namespace: for its
+ * children), as exec's joiner enters them. */
+int oci_exec_join(const struct oci_state *st, struct failure *f);
+
+/* oci-hooks.c: config.json's hooks. oci_hooks_check validates them when the bundle is read;
+ * oci_hooks_run runs those of one kind from the state directory's copy of config.json, the
+ * state on their stdin (status as given), in the runtime's namespaces or, for
+ * createContainer and startContainer, in the container's. */
+int oci_hooks_check(const struct json_value *hooks, struct failure *f);
+int oci_hooks_save(const struct oci_opts *o, const char *id, const char *bundle, struct failure *f);
+int oci_hooks_run(const struct oci_opts *o, const struct oci_state *st, const char *kind, const char *status,
+		  struct failure *f);
 
 /* oci-create.c: wait for a child, passing SIGINT, SIGTERM, SIGHUP and SIGQUIT on; its exit
  * status (128+N for signal N). */
