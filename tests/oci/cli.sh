@@ -103,6 +103,16 @@ sed -i 's/"cwd": "\/",/"cwd": "\/", "user": {"uid": 0, "gid": 0, "umask": 63},/'
 oci run -b "$B" c6
 is "$out" "uid=0(root) gid=0(root) groups=0(root)" "process.user: uid 0 and no other group (a single map allows no setgroups)"
 
+# --preserve-fds: fd 3 reaches the command only when asked
+echo passed >"$TEST_TMP/fd3"
+make_bundle "$B" '["sh", "-c", "cat <&3 2>/dev/null || echo closed"]'
+exec 3<"$TEST_TMP/fd3"
+oci run --preserve-fds 1 -b "$B" c9
+is "$out" passed "--preserve-fds 1: fd 3 reaches the command"
+oci run -b "$B" c9
+is "$out" closed "without --preserve-fds: fd 3 does not"
+exec 3<&-
+
 # hooks: each kind at its point, the state on stdin; createContainer and startContainer in the
 # container's namespaces (the static busybox runs there too)
 H=$TEST_TMP/hooks

@@ -73,6 +73,8 @@ both "--user with --group-add: ids, no capability left" run --rm --user 1000:100
 	sh -c 'id; grep CapEff /proc/self/status'
 both "--userns keep-id: the maps and the caller's id" run --rm --userns keep-id "$IMG" sh -c 'id; cat /proc/self/uid_map'
 both "umask" run --rm "$IMG" sh -c umask
+both "--ulimit nofile and nproc" run --rm --ulimit nofile=1000:1000 --ulimit nproc=500:500 "$IMG" \
+	sh -c 'ulimit -n; ulimit -Hn; ulimit -u'
 both "--device /dev/fuse: the host's node, usable" run --rm --device /dev/fuse "$IMG" sh -c 'cat /dev/fuse 2>&1'
 both "/dev/shm is noexec" run --rm "$IMG" sh -c 'cp /bin/busybox /dev/shm/b && /dev/shm/b true 2>/dev/null; echo $?'
 both "--cap-drop all" run --rm --cap-drop all "$IMG" sh -c 'grep CapEff /proc/self/status'
@@ -150,7 +152,12 @@ if command -v script >/dev/null; then
 	out=$(with_timeout 60 script -qec "$(printf '%q ' "${PODMAN[@]}" --runtime "$HUTCH_OCI" run --rm -it "$IMG" \
 		sh -c '[ -t 0 ] && [ -t 1 ] && echo terminal; exit 5')" /dev/null </dev/null | tr -d '\r')
 	like "$out" terminal "-it: stdin and stdout are a terminal"
+	pm "$HUTCH_OCI" run -d --name t1 "$IMG" sleep 1000
+	out=$(with_timeout 60 script -qec "$(printf '%q ' "${PODMAN[@]}" --runtime "$HUTCH_OCI" exec -it t1 \
+		sh -c '[ -t 0 ] && [ -t 1 ] && echo terminal')" /dev/null </dev/null | tr -d '\r')
+	like "$out" terminal "exec -it: a terminal for the process"
+	pm "$HUTCH_OCI" rm -f -t 0 t1
 else
-	skip "-it needs script(1) (bsdutils)"
+	skip_n 2 "-it needs script(1) (bsdutils)"
 fi
 done_testing

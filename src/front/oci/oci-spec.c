@@ -438,6 +438,12 @@ static int spec_cgroup_notes(const struct json_value *linux_, struct oci_bundle 
 		      res->line) < 0 ||
 	     strv_consume(&b->notes, note) < 0))
 		return fail(f, -ENOMEM, "config", NULL);
+	const struct json_value *prop = json_get(linux_, "rootfsPropagation");
+	if (prop && prop->type == JSON_STRING && strstr(prop->text, "shared") &&
+	    (asprintf(&note, "line %u: linux.rootfsPropagation %s: hutch's root stays private to the sandbox",
+		      prop->line, prop->text) < 0 ||
+	     strv_consume(&b->notes, note) < 0))
+		return fail(f, -ENOMEM, "config", NULL);
 	if (path && path->type == JSON_STRING && path->text[0] &&
 	    (asprintf(&note, "line %u: linux.cgroupsPath %s ignored: hutch-oci makes no cgroup", path->line,
 		      path->text) < 0 ||
