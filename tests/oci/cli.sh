@@ -13,7 +13,7 @@ is "$rc" 3 "run: the command's exit status"
 is "$(ls "$OCI_ROOT")" "" "run: the state is gone after the run"
 
 # create ... start: the command runs only once started
-make_bundle "$B" '["sh", "-c", "echo started > /tmp/x; cat /tmp/x; exec sleep 1000"]'
+make_bundle "$B" '["sh", "-c", "echo started > /tmp/x; cat /tmp/x; trap \"\" USR1; exec sleep 1000"]'
 oci create -b "$B" --pid-file "$TEST_TMP/pid" c2
 is "$rc" 0 "create: exit 0"
 is "$(oci_status c2)" created "state after create: created"
@@ -33,6 +33,12 @@ is "$out" "in oci-test" "exec: runs in the container's namespaces"
 is "$rc" 4 "exec: the process's exit status"
 oci delete c2
 like "$err" "cannot delete container c2 that is not stopped: running" "delete of a running container: refused"
+# (the process says it is ready in a file; the container gives no fd to wait on)
+oci exec --detach c2 sh -c 'trap "echo usr1 > /tmp/got" USR1; touch /tmp/ready; while :; do sleep 0.1; done'
+oci exec c2 sh -c 'while [ ! -e /tmp/ready ]; do sleep 0.05; done'
+oci kill --all c2 USR1
+oci exec c2 sh -c 'while [ ! -s /tmp/got ]; do sleep 0.05; done; cat /tmp/got'
+is "$out" usr1 "kill --all: a process beside the command gets the signal too"
 oci kill c2 TERM
 is "$rc" 0 "kill TERM: exit 0"
 wait_status c2 stopped

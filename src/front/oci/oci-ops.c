@@ -55,17 +55,23 @@ static int parse_signal(const char *s, int *ret)
 	return -EINVAL;
 }
 
+static int kill_all(const struct oci_state *st, int sig, struct failure *f);
+
 int oci_cmd_kill(const struct oci_opts *o, int argc, char **argv, struct failure *f)
 {
 	static const struct option opts[] = { { "all", no_argument, NULL, 'a' }, { NULL, 0, NULL, 0 } };
 	struct oci_state st;
 	int sig = SIGTERM, ch, r;
 
+	bool all = false;
+
 	optind = 1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+a", opts, NULL)) != -1)
-		if (ch != 'a') /* --all: the launcher's end takes every process of the sandbox along */
+	while ((ch = getopt_long(argc, argv, "+a", opts, NULL)) != -1) {
+		if (ch != 'a')
 			return failx(f, "kill", "unknown option %s", argv[optind - 1]);
+		all = true;
+	}
 	if (optind >= argc || argc - optind > 2)
 		return failx(f, "kill", "usage: kill [--all] ID [SIGNAL]");
 	if (argc - optind == 2 && parse_signal(argv[optind + 1], &sig) < 0)
@@ -75,6 +81,8 @@ int oci_cmd_kill(const struct oci_opts *o, int argc, char **argv, struct failure
 	_cleanup_close_ int fd = oci_state_pidfd(&st);
 	if (fd < 0)
 		r = failx(f, "kill", "container %s is not running", st.id);
+	else if (all && sig != SIGKILL) /* SIGKILL to the container's process ends them all */
+		r = kill_all(&st, sig, f);
 	else if (syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0) < 0)
 		r = fail(f, negative_errno(), "kill", "%s", st.id);
 	oci_state_free(&st);
@@ -220,27 +228,21 @@ static int sandbox_pidns(pid_t launcher, char *ns, size_t size)
 	return 0;
 }
 
-int oci_cmd_ps(const struct oci_opts *o, int argc, char **argv, struct failure *f)
+/* The pids of the sandbox's pid namespace (the container's process's first child's), in
+ * /proc's order; -ESRCH when the container is not running. */
+static int sandbox_pids(const struct oci_state *st, pid_t **ret, size_t *ret_n)
 {
-	struct oci_state st;
+	_cleanup_close_ int fd = oci_state_pidfd(st);
 	char ns[128], other[128], path[300];
-	bool json =
-	    argc >= 3 && (strcmp(argv[1], "--format=json") == 0 ||
-			  (strcmp(argv[1], "--format") == 0 && argc >= 4 && strcmp(argv[2], "json") == 0));
-	DIR *d;
+	pid_t *pids = NULL;
+	size_t n = 0;
 	struct dirent *e;
-	int r, n = 0;
+	DIR *d;
 
-	if ((r = oci_state_read(o, argv[argc - 1], &st, f)) < 0)
-		return r;
-	_cleanup_close_ int fd = oci_state_pidfd(&st);
-	r = fd < 0 ? -ESRCH : sandbox_pidns(st.pid, ns, sizeof(ns));
-	oci_state_free(&st);
-	if (r < 0)
-		return failx(f, "ps", "container %s is not running", argv[argc - 1]);
+	if (fd < 0 || sandbox_pidns(st->pid, ns, sizeof(ns)) < 0)
+		return -ESRCH;
 	if (!(d = opendir("/proc")))
-		return fail(f, negative_errno(), "ps", "/proc");
-	fputs(json ? "[" : "PID\n", stdout);
+		return negative_errno();
 	while ((e = readdir(d))) {
 		snprintf(path, sizeof(path), "/proc/%s/ns/pid", e->d_name);
 		ssize_t k = e->d_name[0] >= '1' && e->d_name[0] <= '9'
@@ -248,13 +250,65 @@ int oci_cmd_ps(const struct oci_opts *o, int argc, char **argv, struct failure *
 				: -1;
 		if (k < 0 || (other[k] = '\0', strcmp(other, ns) != 0))
 			continue;
-		if (json)
-			printf("%s%s", n++ ? "," : "", e->d_name);
-		else
-			printf("%s\n", e->d_name);
+		pid_t *np = realloc(pids, (n + 1) * sizeof(*np));
+		if (!np) {
+			free(pids);
+			closedir(d);
+			return -ENOMEM;
+		}
+		pids = np;
+		pids[n++] = (pid_t)atoi(e->d_name);
 	}
 	closedir(d);
+	*ret = pids;
+	*ret_n = n;
+	return 0;
+}
+
+int oci_cmd_ps(const struct oci_opts *o, int argc, char **argv, struct failure *f)
+{
+	struct oci_state st;
+	bool json =
+	    argc >= 3 && (strcmp(argv[1], "--format=json") == 0 ||
+			  (strcmp(argv[1], "--format") == 0 && argc >= 4 && strcmp(argv[2], "json") == 0));
+	_cleanup_free_ pid_t *pids = NULL;
+	size_t n = 0;
+	int r;
+
+	if ((r = oci_state_read(o, argv[argc - 1], &st, f)) < 0)
+		return r;
+	r = sandbox_pids(&st, &pids, &n);
+	oci_state_free(&st);
+	if (r == -ESRCH)
+		return failx(f, "ps", "container %s is not running", argv[argc - 1]);
+	if (r < 0)
+		return fail(f, r, "ps", "/proc");
+	fputs(json ? "[" : "PID\n", stdout);
+	for (size_t i = 0; i < n; i++)
+		printf(json ? "%s%d" : "%s%d\n", json && i ? "," : "", (int)pids[i]);
 	fputs(json ? "]\n" : "", stdout);
+	return 0;
+}
+
+/* kill --all: every process of the sandbox but its pid 1 (hutch's, which would pass the
+ * signal on to the command a second time) gets it, each through a pidfd. */
+static int kill_all(const struct oci_state *st, int sig, struct failure *f)
+{
+	_cleanup_free_ pid_t *pids = NULL;
+	pid_t pid1 = oci_pid1(st->pid);
+	size_t n = 0;
+	int r = sandbox_pids(st, &pids, &n);
+
+	if (r < 0)
+		return r == -ESRCH ? failx(f, "kill", "container %s is not running", st->id)
+				   : fail(f, r, "kill", "/proc");
+	for (size_t i = 0; i < n; i++) {
+		if (pids[i] == pid1)
+			continue;
+		_cleanup_close_ int fd = (int)syscall(SYS_pidfd_open, pids[i], 0);
+		if (fd >= 0)
+			syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0);
+	}
 	return 0;
 }
 
