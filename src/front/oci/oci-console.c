@@ -5,6 +5,7 @@
  * caller's privileges. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -43,7 +44,7 @@ static int send_fd(const char *socket_path, int fd, const char *name, struct fai
 	return 0;
 }
 
-int oci_console_setup(const char *socket_path, struct failure *f)
+int oci_console_setup(const char *socket_path, char *ret_name, size_t size, struct failure *f)
 {
 	_cleanup_close_ int ptm = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC), pts = -1;
 	char name[128];
@@ -65,5 +66,6 @@ int oci_console_setup(const char *socket_path, struct failure *f)
 	for (int fd = 0; fd <= 2; fd++)
 		if (dup2(pts, fd) < 0)
 			return fail(f, negative_errno(), "console-socket", "dup2");
+	snprintf(ret_name, size, "%s", name);
 	return 0;
 }

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "front/config.h"
+#include "front/mountplan.h"
 #include "front/oci/oci-console.h"
 #include "front/oci/oci.h"
 #include "launcher/launcher.h"
@@ -193,8 +194,15 @@ static int container_prepare(struct config *c, const struct oci_bundle *b, const
 	}
 	if (b->has_umask)
 		umask(b->umask);
-	if (b->terminal)
-		return oci_console_setup(a->console_socket, f);
+	if (b->terminal) {
+		/* the terminal is also the container's /dev/console, as runc makes it: ttyname()
+		 * finds it there (its own name is the runtime's /dev/pts's, not the container's) */
+		char tty[128];
+		if ((r = oci_console_setup(a->console_socket, tty, sizeof(tty), f)) < 0)
+			return r;
+		if ((r = mountplan_add(&c->plan, MP_BIND, MPF_DEV, 0, tty, "/dev/console")) < 0)
+			return fail(f, r, "console-socket", "/dev/console");
+	}
 	return 0;
 }
 

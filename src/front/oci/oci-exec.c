@@ -253,7 +253,9 @@ static pid_t joiner(const struct oci_state *st, const struct config *c, const st
 		pfd = (int)syscall(SYS_pidfd_open, pid1, 0);
 	if (lfd < 0 || pid1 <= 0 || pfd < 0)
 		return failx(f, "exec", "container %s is not running", st->id);
-	if (b->terminal && (r = oci_console_setup(a->console_socket, f)) < 0)
+	char tty[128];
+
+	if (b->terminal && (r = oci_console_setup(a->console_socket, tty, sizeof(tty), f)) < 0)
 		return r;
 	if ((r = join(st->pid, lfd, pid1, pfd, f)) < 0)
 		return r;
