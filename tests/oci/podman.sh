@@ -68,6 +68,8 @@ both "environment, working directory, host name" run --rm -e FOO=bar -w /tmp --h
 both "config.json's default seccomp filter" run --rm "$IMG" sh -c 'grep Seccomp: /proc/self/status'
 both "--network none: only lo" run --rm --network none "$IMG" sh -c 'grep -c : /proc/net/dev'
 both "slirp4netns: its tap" run --rm --network slirp4netns "$IMG" sh -c 'grep -o tap0 /proc/net/dev'
+both "--pid=host: the runtime's pid namespace" run --rm --pid=host "$IMG" sh -c 'readlink /proc/self/ns/pid; [ -d /proc/1 ] && echo has-1'
+both "--network=host: the runtime's network namespace" run --rm --network=host "$IMG" readlink /proc/self/ns/net
 both "--read-only" run --rm --read-only "$IMG" sh -c 'touch /x 2>/dev/null; echo $?'
 both "--user with --group-add: ids, no capability left" run --rm --user 1000:1000 --group-add 5 "$IMG" \
 	sh -c 'id; grep CapEff /proc/self/status'
