@@ -194,6 +194,8 @@ static int container_prepare(struct config *c, const struct oci_bundle *b, const
 	}
 	if (b->has_umask)
 		umask(b->umask);
+	if (b->terminal && !a->console_socket && isatty(STDIN_FILENO))
+		return 0; /* run in a terminal without a socket: that terminal, as runc does */
 	if (b->terminal) {
 		/* the terminal is also the container's /dev/console, as runc makes it: ttyname()
 		 * finds it there (its own name is the runtime's /dev/pts's, not the container's) */

@@ -37,6 +37,7 @@ struct exec_args {
 	const char *console_socket;
 	const char *pid_file;
 	const char *cwd;
+	const char *user; /* --user UID[:GID] */
 	char **env;
 	char **argv;
 	unsigned preserve_fds;
@@ -55,13 +56,14 @@ static int parse_exec(int argc, char **argv, struct exec_args *a, struct failure
 		{ "env", required_argument, NULL, 'e' },
 		{ "preserve-fds", required_argument, NULL, 'f' },
 		{ "no-new-privs", no_argument, NULL, 'n' },
+		{ "user", required_argument, NULL, 'u' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
 
 	optind = 1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+p:dte:", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+p:dte:u:", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'p':
 			a->process = optarg;
@@ -80,6 +82,9 @@ static int parse_exec(int argc, char **argv, struct exec_args *a, struct failure
 			break;
 		case 'w':
 			a->cwd = optarg;
+			break;
+		case 'u':
+			a->user = optarg;
 			break;
 		case 'n':
 			break; /* hutch always sets no_new_privs */
@@ -100,6 +105,31 @@ static int parse_exec(int argc, char **argv, struct exec_args *a, struct failure
 	a->argv = argv + optind + 1;
 	if (!a->process && !a->argv[0])
 		return failx(f, "exec", "needs --process or a command");
+	return 0;
+}
+
+/* --user UID[:GID]: numeric ids, as runc takes them. */
+static int exec_user(const char *spec, struct config *c, struct failure *f)
+{
+	char *end;
+	unsigned long uid = strtoul(spec, &end, 10), gid = 0;
+
+	if (end == spec || (*end && *end != ':'))
+		return failx(f, "exec", "--user %s: UID[:GID], numeric", spec);
+	if (*end == ':') {
+		char *g = end + 1;
+		gid = strtoul(g, &end, 10);
+		if (end == g || *end)
+			return failx(f, "exec", "--user %s: UID[:GID], numeric", spec);
+	}
+	c->uid = (uid_t)uid;
+	c->gid = (gid_t)gid;
+	c->set_ids = true;
+	free(c->groups);
+	c->groups = NULL;
+	c->n_groups = 0;
+	if (uid != 0)
+		c->cap_add = 0; /* podman's non-root user holds none either (no ambient set) */
 	return 0;
 }
 
@@ -127,7 +157,7 @@ static int exec_process(const struct exec_args *a, struct config *c, struct oci_
 		return fail(f, -ENOMEM, "exec", NULL);
 	b->terminal = a->tty;
 	c->setsid_command = !a->tty;
-	return 0;
+	return a->user ? exec_user(a->user, c, f) : 0;
 }
 
 static const struct {
