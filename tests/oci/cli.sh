@@ -109,6 +109,21 @@ sed -i 's/"cwd": "\/",/"cwd": "\/", "user": {"uid": 0, "gid": 0, "umask": 63},/'
 oci run -b "$B" c6
 is "$out" "uid=0(root) gid=0(root) groups=0(root)" "process.user: uid 0 and no other group (a single map allows no setgroups)"
 
+# process.terminal without --console-socket: the terminal run was started in (script(1) gives
+# one), and an error without any
+make_bundle "$B" '["sh", "-c", "[ -t 0 ] \u0026\u0026 [ -t 1 ] \u0026\u0026 echo terminal; exit 6"]'
+sed -i 's/"cwd": "\/",/"cwd": "\/", "terminal": true,/' "$B/config.json"
+if command -v script >/dev/null; then
+	out=$(with_timeout 30 script -qec "$(printf '%q ' "$HUTCH_OCI" --root "$OCI_ROOT" run -b "$B" t1); echo rc=\$?" /dev/null \
+		</dev/null | tr -d '\r')
+	is "$out" "terminal
+rc=6" "process.terminal in a terminal, no --console-socket: that terminal"
+else
+	skip "process.terminal in a terminal needs script(1) (bsdutils)"
+fi
+oci run -b "$B" t2
+like "$err" "process.terminal needs --console-socket" "process.terminal with no terminal and no socket: named"
+
 # --preserve-fds: fd 3 reaches the command only when asked
 echo passed >"$TEST_TMP/fd3"
 make_bundle "$B" '["sh", "-c", "cat <&3 2>/dev/null || echo closed"]'
