@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "command/landlock.h"
+#include "egress/egress.h"
 #include "front/config.h"
 #include "lib/failure.h"
 #include "launcher/net/net.h"
@@ -40,6 +41,8 @@ unsigned command_steps(enum command_kind kind, const struct config *c, bool hold
 		s |= COMMAND_STEP(COMMAND_MDWE);
 	if (kind == COMMAND_SANDBOX)
 		s |= COMMAND_STEP(COMMAND_NET_WAIT);
+	if (kind == COMMAND_SANDBOX && c->start_gate_fd >= 0)
+		s |= COMMAND_STEP(COMMAND_START_GATE);
 	return s;
 }
 
@@ -116,6 +119,23 @@ static int step_fd_sweep(const struct command_spec *s, struct failure *f)
 	return 0;
 }
 
+/* Held before the lock-down (hutch-oci's create): say the command is set up, then wait for
+ * the runtime's `start` to write its byte (the container's state is "created" meanwhile). */
+static int step_start_gate(const struct command_spec *s, struct failure *f)
+{
+	char b = 0;
+	ssize_t n;
+
+	if (write(s->c->start_ready_fd, "r", 1) != 1)
+		return fail(f, negative_errno(), "start", "telling the runtime the container is created");
+	do
+		n = read(s->c->start_gate_fd, &b, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		return fail(f, n < 0 ? negative_errno() : -EPIPE, "start", "waiting for the start");
+	return 0;
+}
+
 static int step_rlimit(const struct command_spec *s, struct failure *f)
 {
 	return rlimit_apply(s->c, f);
@@ -161,7 +181,7 @@ static int step_net_wait(const struct command_spec *s, struct failure *f)
 {
 	int r = 0;
 
-	if (net_needs_launcher(s->c))
+	if (net_needs_launcher(s->c) || egress_netns_policy(s->c))
 		r = sync_expect(s->sync_fd, SYNC_NET_READY, NULL, NULL, NULL, f);
 	if (r == 0 && net_wait_ipv6(s->c) < 0) {
 		static const char note[] = "net: no IPv6 address yet, starting without";
@@ -216,6 +236,7 @@ static const struct {
 	[COMMAND_SETSID] = { "setsid", step_setsid },
 	[COMMAND_CHDIR] = { "chdir", step_chdir },
 	[COMMAND_FD_SWEEP] = { "fd sweep", step_fd_sweep },
+	[COMMAND_START_GATE] = { "start gate", step_start_gate },
 	[COMMAND_RLIMIT] = { "rlimit_apply", step_rlimit },
 	[COMMAND_CAPS] = { "caps_drop", step_caps },
 	[COMMAND_MDWE] = { "PR_SET_MDWE", step_mdwe },

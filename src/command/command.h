@@ -23,6 +23,7 @@ enum command_step {
 	COMMAND_SETSID,	      /* a session of its own (--new-session) */
 	COMMAND_CHDIR,	      /* --chdir, else the caller's directory, else home, else / */
 	COMMAND_FD_SWEEP,     /* every fd from 3 up close-on-exec but the spec's keep list */
+	COMMAND_START_GATE,   /* held until the runtime's start (hutch-oci's create), c->start_gate_fd */
 	COMMAND_RLIMIT,	      /* rlimit_apply, while CAP_SYS_RESOURCE is still held */
 	COMMAND_CAPS,	      /* caps_drop */
 	COMMAND_MDWE,	      /* --memory-deny-write-execute (PR_SET_MDWE) */

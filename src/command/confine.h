@@ -2,7 +2,7 @@
  * Built from the config; the order of application is fixed in command.c's one step table
  * (command_run(), for the full sandbox, the restricted tier and join alike), seccomp last;
  * docs/architecture.md says why each step is there:
- *   signal mask cleared → PDEATHSIG → setsid → chdir → fd sweep → rlimit_apply → caps_drop → PR_SET_MDWE →
+ *   signal mask cleared → PDEATHSIG → setsid → chdir → fd sweep → start gate → rlimit_apply → caps_drop → PR_SET_MDWE →
  *   no_new_privs → landlock_apply → network wait → seccomp_install → environment → execve
  * Parsing helpers run in the launcher; the apply and install steps run in the command process, inside all
  * namespaces, after pivot_root, with full capabilities of the sandbox's user namespace. */
@@ -24,7 +24,8 @@ int caps_parse_list(const char *list, uint64_t *ret_mask, struct failure *f);
 
 /* Empty effective/permitted/inheritable/ambient sets and a cleared bounding set, except the
  * capabilities in c->cap_add, which stay effective, permitted, inheritable and ambient so they
- * survive execve whatever the uid inside. Command process. */
+ * survive execve whatever the uid inside. With c->set_ids, first the switch to c->uid, c->gid
+ * and c->groups. Command process. */
 int caps_drop(const struct config *c, struct failure *f);
 
 /* ---- seccomp.c (libseccomp) ---- */

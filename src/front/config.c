@@ -41,6 +41,8 @@ void config_init(struct config *c)
 		.block_fd = -1,
 		.proc_fd = -1,
 		.firejail_mode = -1,
+		.start_ready_fd = -1,
+		.start_gate_fd = -1,
 	};
 	cgroup_limits_init(&c->limits);
 	rlimit_config_init(&c->rlimits);
@@ -71,6 +73,9 @@ void config_free(struct config *c)
 	free(c->seccomp_file);
 	strv_free(c->seccomp_deny);
 	free(c->keep_fds);
+	free(c->groups);
+	free(c->uid_lines);
+	free(c->gid_lines);
 	mountplan_free(&c->plan);
 	strv_free(c->env);
 	free(c->cwd);

@@ -28,6 +28,9 @@ enum idmap_mode {
 	IDMAP_SINGLE, /* only the caller's own id, written directly */
 	IDMAP_NONE,   /* none written by us: a joined namespace (userns_fd), or another process
 			 writes them (bwrap's --userns-block-fd) */
+	IDMAP_LINES,  /* c->uid_lines and c->gid_lines, written directly: the launcher holds
+			 CAP_SETUID and CAP_SETGID over every id in them (the root of an engine's
+			 user namespace, hutch-oci); setgroups(2) stays allowed */
 };
 
 enum seccomp_mode {
@@ -83,13 +86,16 @@ enum tristate {
 	TRI_YES = 1,
 };
 
-/* Namespaces the sandbox may keep from the host (user and mount are always new). */
+/* Namespaces the sandbox may keep from the host (mount is always new; user too, but with
+ * SHARE_USER). */
 enum share_flags {
 	SHARE_NET = 1u << 0,
 	SHARE_IPC = 1u << 1,
 	SHARE_PID = 1u << 2,
 	SHARE_UTS = 1u << 3,
 	SHARE_CGROUP = 1u << 4,
+	SHARE_USER = 1u << 5, /* no new user namespace: the launcher's own, whose root it is
+				 (hutch-oci under an engine, as runc runs there); no id map */
 };
 
 /* One user-requested mount, in command-line order. */
@@ -245,7 +251,8 @@ struct config {
 	bool keep_core_limit; /* RLIMIT_CORE stays the caller's unless asked (rlimit.c), not 0 */
 	bool dest_symlinks;   /* mount destinations resolve through symlinks that stay in the new
 			       * root, not through none (src/sandbox/mount/mount.c) */
-	/* raw classic-BPF programs the command installs after hutch's filter, in this order */
+	/* raw classic-BPF programs the command installs after hutch's filter, in this order
+	 * (hutch-bwrap's --seccomp/--add-seccomp-fd, hutch-oci's config.json filter) */
 	struct bpf_program *extra_filters;
 	size_t n_extra_filters;
 	/* pid 1, before the command starts (src/sandbox/gate.c, src/sandbox/nest.c) */
@@ -268,6 +275,23 @@ struct config {
 	bool info_close;	  /* the fds are the launcher's alone: pid 1 closes its copies, the
 				   * launcher each one once written (its reader waits for the end) */
 	bool info_exit_if_run;	  /* no "exit-code" for a command that never started */
+
+	/* Held before exec (hutch-oci's create and start, issue 29): once set up, the command
+	 * writes one byte to start_ready_fd and execs only after reading one from start_gate_fd
+	 * (command.c: command_wait_start). -1: not held. */
+	int start_ready_fd;
+	int start_gate_fd;
+	/* the command switches to uid, gid and these groups itself, before caps_drop (hutch-oci's
+	 * process.user: the maps hold every id); else it is the id its map gives it */
+	bool set_ids;
+	gid_t *groups;
+	size_t n_groups;
+	/* the shared network namespace (SHARE_NET) is the sandbox's alone (an engine made it for
+	 * this one container): an egress policy may go into it, and no back-end is started */
+	bool net_private;
+	/* IDMAP_LINES's maps (struct idmap_line: inside, outside, count) */
+	struct idmap_line *uid_lines, *gid_lines;
+	size_t n_uid_lines, n_gid_lines;
 
 	/* where user namespaces are blocked (issue 14) */
 	enum tier tier;

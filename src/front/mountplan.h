@@ -30,7 +30,7 @@ enum mp_op {
 	MP_MQUEUE,	 /* a new mqueue file system at dst */
 	MP_DATA_FD,	 /* a file at dst with mode, its content read from fd (MPF_MOUNTED: bound on dst) */
 	MP_BIND_FD,	 /* the directory or file open as fd bound on dst */
-	MP_NOEXEC,	 /* dst and every mount below it made noexec (--noexec) */
+	MP_NOEXEC,	 /* dst and every mount below it made noexec (--noexec); MPF_DEV: nodes stay usable */
 };
 
 enum mp_flags {

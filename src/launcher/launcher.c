@@ -214,6 +214,8 @@ static int launcher_join_namespaces(const struct config *c, uint64_t *flags, str
 	}
 	if (c->pidns_fd >= 0 && setns(c->pidns_fd, CLONE_NEWPID) < 0)
 		return fail(f, negative_errno(), "setns", "pid namespace");
+	if (c->share & SHARE_USER)
+		*flags &= ~(uint64_t)CLONE_NEWUSER;
 	return 0;
 }
 
@@ -426,11 +428,12 @@ static int launcher_net_ready(struct launcher *l, struct failure *f)
 {
 	int r;
 
-	if (!net_needs_launcher(l->c))
+	/* (a policy in an engine's network namespace, net_private, has no back-end to wait for) */
+	if (!net_needs_launcher(l->c) && !egress_netns_policy(l->c))
 		return 0;
 	if ((r = egress_start(l->c, l->sync[0], &l->loop, &l->events, &l->egress, f)) < 0)
 		return r;
-	if ((r = net_ready(l->c, &l->net, f)) < 0)
+	if (net_needs_launcher(l->c) && (r = net_ready(l->c, &l->net, f)) < 0)
 		return r;
 	r = sync_send(l->sync[0], SYNC_NET_READY, 0, NULL, 0, NULL, 0);
 	return r < 0 && r != -EPIPE ? fail(f, r, "sync", "sending NET_READY") : 0;

@@ -180,7 +180,10 @@ static int do_noexec(const struct mount_ctx *m, const struct mp_entry *e, struct
 	tree = open_tree(dfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
 	if (tree < 0)
 		return fail(f, negative_errno(), "noexec", "%s", e->dst);
-	if ((r = set_attr(tree, MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, true)) < 0)
+	/* MPF_DEV: device nodes stay usable (hutch-oci's noexec bind of a --device node) */
+	if ((r = set_attr(
+		 tree, MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NOSUID | ((e->flags & MPF_DEV) ? 0 : MOUNT_ATTR_NODEV),
+		 true)) < 0)
 		return fail(f, r, "noexec", "%s", e->dst);
 	if (move_mount(tree, "", dfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return fail(f, negative_errno(), "noexec", "%s", e->dst);
