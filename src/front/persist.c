@@ -131,14 +131,15 @@ int persist_finish(struct config *c, char **host_env, struct failure *f)
 /* ---- the list ------------------------------------------------------------------------------- */
 
 /* The point's real place too, when a symlink on the way leads elsewhere: the resolved longest
- * existing prefix, and the rest as given. */
+ * existing prefix, and the rest as given. (access() first: realpath() of a missing path reads
+ * every component's link before it fails.) */
 static char *resolve_prefix(const char *p)
 {
 	_cleanup_free_ char *head = strdup(p);
 	char *cut = NULL, *r = NULL;
 
 	while (head && head[0]) {
-		if ((r = realpath(head, NULL)))
+		if (access(head, F_OK) == 0 && (r = realpath(head, NULL)))
 			break;
 		char *slash = strrchr(head, '/');
 		if (cut)
