@@ -178,13 +178,14 @@ static int tmpfs_once(struct fj_state *s, const char *dir)
 
 static int usr_top(struct fj_state *s, const char *path)
 {
-	const char *end = path + strlen("/usr/");
 	_cleanup_free_ char *top = NULL;
+	size_t n = strlen(path), i = strlen("/usr/");
 
-	if (!under(path, "/usr") || under(path, s->env->home) || strlen(path) <= strlen("/usr/"))
+	if (!under(path, "/usr") || under(path, s->env->home) || n <= i)
 		return 0;
-	end += strcspn(end, "/");
-	if (!(top = strndup(path, (size_t)(end - path))))
+	while (i < n && path[i] != '/') /* /usr/TOP: its first component */
+		i++;
+	if (!(top = strndup(path, i)))
 		return -ENOMEM;
 	return tmpfs_once(s, top);
 }
