@@ -66,6 +66,7 @@ void config_free(struct config *c)
 	free(c->seccomp_file);
 	strv_free(c->seccomp_deny);
 	free(c->keep_fds);
+	mountplan_input_free(&c->plan_input);
 	mountplan_free(&c->plan);
 	strv_free(c->env);
 	free(c->cwd);
@@ -341,6 +342,20 @@ static int config_check_net(struct config *c, struct failure *f)
 	return net_validate(c, f);
 }
 
+/* The features add their mounts here, once each has finished; mountplan_build only places
+ * them (the plan calls no feature). */
+static int config_plan_input(struct config *c, struct failure *f)
+{
+	struct mountplan_input *in = &c->plan_input;
+	int r;
+
+	in->resolv_conf = egress_resolv_conf(c) ? egress_resolv_conf(c) : net_resolv_conf(c);
+	in->cgroup = (cgroup_limits_any(&c->limits) || c->stats) && !(c->share & SHARE_CGROUP);
+	if ((r = desktop_plan(c, &in->desktop, f)) < 0 || (r = workspace_plan(c, &in->workspace, f)) < 0)
+		return r;
+	return workspace_plan_last(c, &in->workspace, f);
+}
+
 int config_finish(struct config *c, char **host_env, struct failure *f)
 {
 	int r;
@@ -371,7 +386,7 @@ int config_finish(struct config *c, char **host_env, struct failure *f)
 		return r;
 	c->setsid_command =
 	    c->new_session == TRI_YES || (c->new_session == TRI_AUTO && !isatty(STDIN_FILENO));
-	if ((r = desktop_finish(c, host_env, f)) < 0)
+	if ((r = desktop_finish(c, host_env, f)) < 0 || (r = config_plan_input(c, f)) < 0)
 		return r;
 	r = mountplan_build(c, &c->plan, f);
 	if (r == 0)
