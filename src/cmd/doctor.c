@@ -5,7 +5,9 @@
  * kernel overlay inside and creates an nftables table in a fresh network namespace; another
  * child installs a seccomp filter. Launcher side, the caller's own privileges; nothing on the
  * host changes. Exit status: 0 when the full tier works, 1 when it does not, 2 for a usage
- * error. */
+ * error.
+ * Over 600 lines: one short probe per capability and the report that orders them; they share the
+ * probe child's context, so they stay together. */
 #include "cmd/cmd.h"
 
 #include <errno.h>

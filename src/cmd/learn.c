@@ -5,7 +5,9 @@
  * from its event stream, and write a profile that lets the same run pass. The collapse rules
  * are documented in hutch.profile(5), LEARNED PROFILES. Launcher side, the caller's own
  * privileges. Exit status: the command's (the profile is written whatever it is), 125 when
- * the sandbox could not run, 2 for a usage error. */
+ * the sandbox could not run, 2 for a usage error.
+ * Over 600 lines: the run, the collection of its events and the collapse rules that turn them into
+ * profile lines are one pipeline of short steps. */
 #include "cmd/cmd.h"
 
 #include <errno.h>

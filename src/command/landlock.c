@@ -65,23 +65,6 @@ struct ll_ruleset_attr {
 #define DEVICE_RIGHTS \
 	(LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_IOCTL_DEV)
 
-int landlock_abi(void)
-{
-	long v = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
-
-	return v < 0 ? negative_errno() : (int)v;
-}
-
-const char *landlock_unavailable_reason(int err)
-{
-	if (err == -ENOSYS)
-		return "this kernel has no Landlock (CONFIG_SECURITY_LANDLOCK, Linux 5.13 or later)";
-	if (err == -EOPNOTSUPP)
-		return "Landlock is built in but not enabled: add landlock to the kernel's lsm= boot "
-		       "parameter (cat /sys/kernel/security/lsm shows the current list)";
-	return "the Landlock ABI query failed";
-}
-
 static uint64_t write_rights(int abi)
 {
 	uint64_t r = WRITE_RIGHTS_V1;

@@ -13,7 +13,6 @@
 #include "lib/failure.h"
 #include "lib/log.h"
 #include "lib/path-util.h"
-#include "front/profile/profile.h"
 #include "lib/strv.h"
 
 static int report_config_get(struct config *c, struct report_config **ret)
@@ -68,34 +67,16 @@ bool report_wanted(const struct config *c)
 	return c->report && (c->report->path || c->report->learn);
 }
 
-static int note(struct config *c, const char *directive, const char *arg, const struct profile_entry *e)
+int report_note_origin(struct config *c, const char *directive, const char *arg, const char *file,
+		       unsigned line)
 {
 	char *s;
 
-	if (asprintf(&s, "%s %s\tprofile %s:%u", directive, arg, e->file, e->line) < 0)
+	if (!c->report)
+		return 0;
+	if (asprintf(&s, "%s %s\tprofile %s:%u", directive, arg, file, line) < 0)
 		return -ENOMEM;
 	return strv_consume(&c->report->deny_origins, s);
-}
-
-/* The lines that refuse something: each seccomp-deny name and each blacklist path. */
-int report_note_profile(struct config *c, const struct profile *p, struct failure *f)
-{
-	for (size_t i = 0; c->report && i < p->n_entries; i++) {
-		const struct profile_entry *e = &p->entries[i];
-		_cleanup_strv_free_ char **names = NULL;
-		int r = 0;
-		if (e->ignored_by || !e->arg)
-			continue;
-		if (strcmp(e->opt->name, "blacklist") == 0)
-			r = note(c, "blacklist", e->arg, e);
-		else if (strcmp(e->opt->name, "seccomp-deny") == 0)
-			r = strv_split_extend(&names, e->arg, ',');
-		for (char **n = names; r == 0 && n && *n; n++)
-			r = note(c, "seccomp-deny", *n, e);
-		if (r < 0)
-			return fail(f, -ENOMEM, "--report", NULL);
-	}
-	return 0;
 }
 
 const char *report_origin(const struct config *c, const char *directive, const char *arg)

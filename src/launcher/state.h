@@ -55,6 +55,9 @@ struct state_record {
 };
 
 void state_record_free(struct state_record *r);
+/* Parse a record's JSON text into *r (state-read.c; pure); -EBADMSG for anything but a
+ * well-formed record with a name, pids and a start time. */
+int state_record_parse(const char *text, struct state_record *r);
 
 /* $XDG_RUNTIME_DIR in env (an absolute path), or NULL. */
 const char *state_runtime_dir(char **env);

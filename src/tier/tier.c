@@ -1,7 +1,9 @@
 /* Where user namespaces are blocked (see tier.h): why the clone was refused, and the restricted
  * tier. The launcher runs all of this with the caller's own privileges; the restricted tier's
  * command process (forked here, no namespaces) confines itself in the order command.c uses:
- * setsid → chdir → fd sweep → capabilities → no_new_privs → Landlock → seccomp → execve. */
+ * setsid → chdir → fd sweep → capabilities → no_new_privs → Landlock → seccomp → execve.
+ * Over 600 lines: why the clone was refused, and the restricted tier's runner; issue 28 item 2
+ * moves the runner into the one command runner. */
 #include "tier/tier.h"
 
 #include <errno.h>
@@ -30,7 +32,7 @@
 #include "command/confine.h"
 #include "lib/failure.h"
 #include "command/landlock.h"
-#include "launcher/launcher.h"
+#include "launcher/launch-report.h"
 #include "lib/log.h"
 #include "lib/macro.h"
 #include "sandbox/pid1.h"

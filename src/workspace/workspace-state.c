@@ -1,7 +1,9 @@
 /* A workspace's state dir (see workspace.h): created with its start record and manifest by
  * the launcher before the sandbox starts, locked while a sandbox or a subcommand uses it, read
  * back by `hutch changes|apply|discard|list`. Launcher side and the subcommands, the caller's
- * own privileges; it writes only below $XDG_STATE_HOME/hutch/workspaces. */
+ * own privileges; it writes only below $XDG_STATE_HOME/hutch/workspaces.
+ * Over 600 lines: the start record, the manifest and the lock are one state directory's format,
+ * each read and written here. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -33,10 +33,7 @@ struct ws_tree {
 	char **pending; /* protected paths that do not exist yet: apply refuses them */
 };
 
-struct ws_mask_hit {
-	char *dst; /* the sandbox path covered */
-	bool dir;
-};
+struct ws_mask_hit; /* mask.h */
 
 struct workspace_config {
 	struct ws_tree *trees;

@@ -2,7 +2,9 @@
  * device groups a sandbox may be given. Runs in the launcher with the caller's own privileges:
  * desktop_finish() reads what the host offers, desktop_plan() and desktop_env() turn that into
  * mounts and variables, desktop_start()/desktop_stop() run xdg-dbus-proxy for the sandbox's
- * life in a directory of ours under $XDG_RUNTIME_DIR/hutch-desktop/. */
+ * life in a directory of ours under $XDG_RUNTIME_DIR/hutch-desktop/.
+ * Over 600 lines: display, sound, buses and devices each resolve, plan and set the environment
+ * over one struct desktop_config; a file per socket kind is the next split. */
 #include "launcher/desktop/desktop.h"
 
 #include <dirent.h>
@@ -25,6 +27,7 @@
 #include <unistd.h>
 
 #include "front/config.h"
+#include "front/mountplan.h"
 #include "lib/failure.h"
 #include "lib/log.h"
 #include "lib/macro.h"

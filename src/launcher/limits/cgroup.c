@@ -3,7 +3,9 @@
  * dlopen() only when limits are asked), then a delegated cgroupfs subtree written directly;
  * where neither is there, none. Both back-ends end in the same layout, GROUP/supervisor (the
  * launcher) and GROUP/sandbox (the leaf the sandbox is cloned into), because cgroup v2 lets no
- * inner cgroup with controllers hold processes. Launcher side, the caller's own privileges. */
+ * inner cgroup with controllers hold processes. Launcher side, the caller's own privileges.
+ * Over 600 lines: the limit options and two back-ends behind one ops table (systemd scope over sd-
+ * bus, delegated cgroupfs); a file per back-end is the next split. */
 #include "launcher/limits/cgroup.h"
 
 #include <ctype.h>
