@@ -23,6 +23,7 @@
 #include "lib/escape.h"
 #include "lib/failure.h"
 #include "lib/macro.h"
+#include "lib/path-util.h"
 #include "lib/strv.h"
 #include "workspace/workspace.h"
 
@@ -386,11 +387,7 @@ static int host_parent(struct applier *a, const char *rel, const char **ret_name
 
 bool ws_beneath(const char *p, const char *dir)
 {
-	size_t n = strlen(dir);
-
-	if (strcmp(dir, ".") == 0)
-		return true;
-	return strncmp(p, dir, n) == 0 && (p[n] == '/' || p[n] == '\0');
+	return strcmp(dir, ".") == 0 || path_is_beneath(p, dir);
 }
 
 static void refuse(struct applier *a, const char *rel, const char *why)

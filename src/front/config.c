@@ -224,14 +224,6 @@ static int config_expand_paths(struct config *c, struct failure *f)
 	return r;
 }
 
-static bool path_is_beneath(const char *p, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	return dir[0] && strncmp(p, dir, n) == 0 &&
-	       (p[n] == '/' || p[n] == '\0' || (n == 1 && dir[0] == '/'));
-}
-
 /* A hidden path is hidden at its real place too, so that a symlink to it shows nothing. */
 static int config_resolve_blacklist(struct config *c, struct failure *f)
 {

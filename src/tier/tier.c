@@ -36,6 +36,7 @@
 #include "lib/log.h"
 #include "lib/macro.h"
 #include "sandbox/pid1.h"
+#include "lib/path-util.h"
 
 #define STAGE		   "tier"
 #define APPARMOR_PROFILE   "/etc/apparmor.d/hutch"
@@ -243,13 +244,6 @@ static bool need_created_path(const struct config *c, const struct tier_ctx *t, 
 	return false;
 }
 
-static bool path_beneath(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	return strcmp(dir, "/") == 0 || (strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0'));
-}
-
 /* The host path a plan entry lets the command reach (see landlock.c's entry_rights). */
 static const char *entry_allowed(const struct mp_entry *e)
 {
@@ -268,7 +262,7 @@ static bool cover_inside_allowed(const struct config *c, const char *cover)
 	for (size_t i = 0; real && i < c->plan.n; i++) {
 		const char *allowed = entry_allowed(&c->plan.ops[i]);
 		_cleanup_free_ char *dir = allowed ? realpath(allowed, NULL) : NULL;
-		if (dir && path_beneath(real, dir))
+		if (dir && path_is_beneath(real, dir))
 			return true;
 	}
 	return false;

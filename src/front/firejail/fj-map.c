@@ -33,17 +33,10 @@ struct fj_directive {
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
-static bool under(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/' || (n == 1 && dir[0] == '/'));
-}
-
 static bool under_any(const char *path, char **dirs)
 {
 	for (char **d = dirs; d && *d; d++)
-		if (under(path, *d))
+		if (path_is_beneath(path, *d))
 			return true;
 	return false;
 }
@@ -145,14 +138,14 @@ static int white_one(struct fj_state *s, const char *path, bool ro)
 	char rt[64];
 
 	snprintf(rt, sizeof(rt), "/run/user/%u", (unsigned)s->env->uid);
-	if (under(path, "/tmp/.X11-unix"))
+	if (path_is_beneath(path, "/tmp/.X11-unix"))
 		return s->no_x11 ? 0 : fj_emit(s, "socket-try", "x11");
-	if (under(path, rt) && strcmp(path, rt) != 0)
+	if (path_is_beneath(path, rt) && strcmp(path, rt) != 0)
 		return white_runtime(s, path, rt, ro);
 	/* /usr is read-only and whole in hutch's view already */
-	if (under(path, "/usr") || strcmp(path, s->env->home) == 0)
+	if (path_is_beneath(path, "/usr") || strcmp(path, s->env->home) == 0)
 		return 0;
-	if (under(path, s->env->home) && strv_extend(&s->home_white, path) < 0)
+	if (path_is_beneath(path, s->env->home) && strv_extend(&s->home_white, path) < 0)
 		return -ENOMEM;
 	return fj_emit(s, ro ? "read-only-try" : "whitelist-try", path);
 }
@@ -171,7 +164,7 @@ static int whitelist(struct fj_state *s, const struct fj_src *src, const char *a
 		for (char **x = m; r == 0 && x && *x; x++)
 			if (!matches_any(*x, *p, s->nowhite))
 				r = white_one(s, *x, ro);
-		narrowed = narrowed || (under(*p, "/usr") && !under(*p, s->env->home));
+		narrowed = narrowed || (path_is_beneath(*p, "/usr") && !path_is_beneath(*p, s->env->home));
 	}
 	if (r == 0 && narrowed)
 		r = fj_note(s, src, FJ_APPROX,
@@ -231,7 +224,8 @@ static int do_mkdir(struct fj_state *s, const struct fj_src *src, const char *ar
 
 	snprintf(rt, sizeof(rt), "/run/user/%u", (unsigned)s->env->uid);
 	for (char **p = w; r == 0 && *p; p++) {
-		if (under(*p, s->env->home) || under(*p, rt) || under(*p, "/tmp"))
+		if (path_is_beneath(*p, s->env->home) || path_is_beneath(*p, rt) ||
+		    path_is_beneath(*p, "/tmp"))
 			r = fj_emit(s, "mkdir", *p);
 		else
 			r = fj_note(s, src, FJ_DROPPED,
