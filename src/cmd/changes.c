@@ -20,6 +20,7 @@
 #include "front/config.h"
 #include "lib/escape.h"
 #include "lib/failure.h"
+#include "lib/json-write.h"
 #include "lib/macro.h"
 #include "launcher/state.h"
 #include "lib/strv.h"
@@ -100,13 +101,13 @@ static void print_json(const struct ws_tree *t, const struct ws_change *e, bool 
 
 	host_path(t, e, path, sizeof(path));
 	fputs(first ? "\n  {\"change\": " : ",\n  {\"change\": ", stdout);
-	state_json_put_string(stdout, kind);
+	json_write_string(stdout, kind);
 	fputs(", \"type\": ", stdout);
-	state_json_put_string(stdout, type_word(e->type));
+	json_write_string(stdout, type_word(e->type));
 	fputs(", \"path\": ", stdout);
-	state_json_put_string(stdout, path);
+	json_write_string(stdout, path);
 	fputs(", \"relative\": ", stdout);
-	state_json_put_string(stdout, e->path);
+	json_write_string(stdout, e->path);
 	if (e->kind != 'D')
 		printf(", \"mode\": \"%04o\"", (unsigned)(e->mode & 07777));
 	if (e->old_type)
@@ -116,11 +117,11 @@ static void print_json(const struct ws_tree *t, const struct ws_change *e, bool 
 		printf(", \"size\": %llu", (unsigned long long)e->size);
 	if (e->target) {
 		fputs(", \"target\": ", stdout);
-		state_json_put_string(stdout, e->target);
+		json_write_string(stdout, e->target);
 	}
 	if (e->from) {
 		fputs(", \"from\": ", stdout);
-		state_json_put_string(stdout, e->from);
+		json_write_string(stdout, e->from);
 	}
 	if (e->opaque)
 		fputs(", \"opaque\": true", stdout);
@@ -530,12 +531,12 @@ static void list_one(const struct ws_record *rec, bool json, bool first, long lo
 
 	if (json) {
 		fputs(first ? "\n  {\"name\": " : ",\n  {\"name\": ", stdout);
-		state_json_put_string(stdout, rec->name);
+		json_write_string(stdout, rec->name);
 		printf(", \"started\": %lld, \"age\": %lld, \"changes\": %zu, \"running\": %s, \"dirs\": [",
 		       rec->started, now - rec->started, n, running ? "true" : "false");
 		for (size_t i = 0; i < rec->n_trees; i++) {
 			fputs(i ? ", " : "", stdout);
-			state_json_put_string(stdout, rec->trees[i].dir);
+			json_write_string(stdout, rec->trees[i].dir);
 		}
 		fputs("]}", stdout);
 		return;

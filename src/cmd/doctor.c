@@ -39,9 +39,10 @@
 
 #include "lib/clone.h"
 #include "front/config.h"
-#include "lib/escape.h"
 #include "launcher/idmap.h"
 #include "command/landlock.h"
+#include "lib/escape.h"
+#include "lib/json-write.h"
 #include "lib/macro.h"
 #include "lib/path-util.h"
 #include "tier/tier.h"
@@ -652,38 +653,31 @@ static void print_text(const struct doctor *d)
 		printf("  - %s\n", *c);
 }
 
-static void json_string(const char *s)
-{
-	putchar('"');
-	escape_json_fputs(s, stdout);
-	putchar('"');
-}
-
 static void print_json(const struct doctor *d)
 {
 	printf("{\"version\":");
-	json_string(HUTCH_VERSION);
+	json_write_string(stdout, HUTCH_VERSION);
 	printf(",\"full_tier\":%s,\"restricted_tier\":%s,\"landlock_abi\":%d,\"checks\":[",
 	       full_tier(d) ? "true" : "false", d->landlock_abi > 0 ? "true" : "false",
 	       d->landlock_abi > 0 ? d->landlock_abi : 0);
 	for (size_t i = 0; i < d->n; i++) {
 		const struct check *k = &d->checks[i];
 		printf("%s{\"id\":\"%s\",\"name\":", i ? "," : "", k->id);
-		json_string(k->name);
+		json_write_string(stdout, k->name);
 		printf(",\"ok\":%s,\"required\":%s,\"detail\":", k->ok ? "true" : "false",
 		       k->required ? "true" : "false");
-		json_string(k->detail);
+		json_write_string(stdout, k->detail);
 		printf(",\"fix\":");
 		if (k->ok)
 			printf("null");
 		else
-			json_string(k->fix);
+			json_write_string(stdout, k->fix);
 		putchar('}');
 	}
 	printf("],\"restricted_cannot\":[");
 	for (const char *const *c = tier_restricted_cannot; *c; c++) {
 		printf("%s", c == tier_restricted_cannot ? "" : ",");
-		json_string(*c);
+		json_write_string(stdout, *c);
 	}
 	printf("]}\n");
 }

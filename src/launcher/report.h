@@ -58,6 +58,3 @@ int report_open(const struct config *c, struct report_writer *w, struct failure 
 
 /* Close the file; with --verbose, one summary line per kind that had denials. */
 void report_finish(struct report_writer *w, const struct events *ev);
-
-/* JSON string escaping into buf (always terminated); for the writer and learn. */
-void report_json_string(char *buf, size_t size, const char *s);

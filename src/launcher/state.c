@@ -21,8 +21,8 @@
 #include <unistd.h>
 
 #include "front/config.h"
-#include "lib/escape.h"
 #include "lib/failure.h"
+#include "lib/json-write.h"
 #include "lib/macro.h"
 #include "lib/strv.h"
 
@@ -414,24 +414,6 @@ int state_validate(struct config *c, struct failure *f)
 	return alive ? failx(f, "--name", "a sandbox named %s is running already", c->name) : 0;
 }
 
-void state_json_put_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	escape_json_fputs(s, out);
-	fputc('"', out);
-}
-
-void state_json_put_strv(FILE *out, char **v)
-{
-	fputc('[', out);
-	for (size_t i = 0; v && v[i]; i++) {
-		if (i)
-			fputs(", ", out);
-		state_json_put_string(out, v[i]);
-	}
-	fputc(']', out);
-}
-
 /* bwrap's keys: "child-pid" and "<ns>-namespace" for each namespace of pid 1. */
 static void json_pid_and_namespaces(FILE *out, pid_t pid1)
 {
@@ -472,18 +454,18 @@ static int write_record(const struct config *c, int dir_fd, pid_t pid1)
 	if (!out)
 		return negative_errno();
 	fputs("{\"name\": ", out);
-	state_json_put_string(out, c->name);
+	json_write_string(out, c->name);
 	fprintf(
 	    out,
 	    ", \"launcher-pid\": %d, \"launcher-start-time\": %llu, \"pid1\": %d, \"uid\": %u, \"started\": %lld, ",
 	    (int)getpid(), state_start_time(getpid()), (int)pid1, (unsigned)c->host_uid,
 	    (long long)time(NULL));
 	fputs("\"command\": ", out);
-	state_json_put_strv(out, c->argv);
+	json_write_strv(out, c->argv);
 	fputs(", \"hutch-argv\": ", out);
-	state_json_put_strv(out, c->launch_argv);
+	json_write_strv(out, c->launch_argv);
 	fputs(", \"profile\": ", out);
-	state_json_put_string(out, c->profile_path ? c->profile_path : (c->profile ? c->profile : ""));
+	json_write_string(out, c->profile_path ? c->profile_path : (c->profile ? c->profile : ""));
 	fputs(", ", out);
 	json_pid_and_namespaces(out, pid1);
 	fputs("}\n", out);

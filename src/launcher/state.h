@@ -83,7 +83,3 @@ int state_remove_stale(int locked_dir_fd, const char *name);
  * /proc), a child of the record's live launcher, and in the recorded namespaces. -ESRCH when
  * it has ended; -EPERM when it is not the caller's sandbox. */
 int state_open_pid1(const struct state_record *r, int *ret_pidfd, struct failure *f);
-
-/* JSON string and string-array values, escaped as the record writes them. */
-void state_json_put_string(FILE *out, const char *s);
-void state_json_put_strv(FILE *out, char **v);
