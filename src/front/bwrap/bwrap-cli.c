@@ -465,10 +465,7 @@ static int o_hostname(struct bw_parse *p, char **a, struct failure *f)
 
 static int o_setenv(struct bw_parse *p, char **a, struct failure *f)
 {
-	char *s = NULL;
-
-	strv_env_unset(p->env, a[0]);
-	if (asprintf(&s, "%s=%s", a[0], a[1]) < 0 || strv_consume(&p->env, s) < 0)
+	if (strv_env_set(&p->env, a[0], a[1]) < 0)
 		return fail(f, -ENOMEM, "bwrap", NULL);
 	return 0;
 }

@@ -951,22 +951,6 @@ int desktop_plan(const struct config *c, struct mountplan *p, struct failure *f)
 	return r < 0 ? fail(f, r, "desktop", "mount plan") : 0;
 }
 
-static int env_put(char ***env, const char *name, const char *value)
-{
-	size_t n = strlen(name);
-	char *s;
-
-	for (char **e = *env; e && *e; e++)
-		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=') {
-			if (asprintf(&s, "%s=%s", name, value) < 0)
-				return -ENOMEM;
-			free(*e);
-			*e = s;
-			return 0;
-		}
-	return asprintf(&s, "%s=%s", name, value) < 0 ? -ENOMEM : strv_consume(env, s);
-}
-
 /* Given one display, the other display's variable goes: toolkits try it first otherwise. */
 static int env_display(const struct desktop_config *d, char ***env)
 {
@@ -978,11 +962,11 @@ static int env_display(const struct desktop_config *d, char ***env)
 	if (d->x11 && !d->wayland)
 		strv_env_unset(*env, "WAYLAND_DISPLAY");
 	if (d->wayland)
-		r = env_put(env, "WAYLAND_DISPLAY", "wayland-0");
+		r = strv_env_set(env, "WAYLAND_DISPLAY", "wayland-0");
 	if (r == 0 && d->x11)
-		r = env_put(env, "DISPLAY", d->display);
+		r = strv_env_set(env, "DISPLAY", d->display);
 	if (r == 0 && d->x11 && d->xauth_len)
-		r = xauth ? env_put(env, "XAUTHORITY", xauth) : -ENOMEM;
+		r = xauth ? strv_env_set(env, "XAUTHORITY", xauth) : -ENOMEM;
 	return r;
 }
 
@@ -994,16 +978,16 @@ static int env_sound_bus(const struct desktop_config *d, char ***env)
 	if (d->pulse && (asprintf(&pulse, "unix:%s/pulse/native", d->run_dir) < 0 ||
 			 asprintf(&conf, "%s/pulse/client.conf", d->run_dir) < 0))
 		return -ENOMEM;
-	if (pulse && (r = env_put(env, "PULSE_SERVER", pulse)) == 0)
-		r = env_put(env, "PULSE_CLIENTCONFIG", conf);
+	if (pulse && (r = strv_env_set(env, "PULSE_SERVER", pulse)) == 0)
+		r = strv_env_set(env, "PULSE_CLIENTCONFIG", conf);
 	if (r == 0 && d->pipewire)
-		r = env_put(env, "PIPEWIRE_REMOTE", "pipewire-0");
+		r = strv_env_set(env, "PIPEWIRE_REMOTE", "pipewire-0");
 	if (r == 0 && d->bus[BUS_USER])
 		r = asprintf(&bus, "unix:path=%s/bus", d->run_dir) < 0
 			? -ENOMEM
-			: env_put(env, "DBUS_SESSION_BUS_ADDRESS", bus);
+			: strv_env_set(env, "DBUS_SESSION_BUS_ADDRESS", bus);
 	if (r == 0 && d->bus[BUS_SYSTEM])
-		r = env_put(env, "DBUS_SYSTEM_BUS_ADDRESS", "unix:path=" SYSTEM_BUS_IN);
+		r = strv_env_set(env, "DBUS_SYSTEM_BUS_ADDRESS", "unix:path=" SYSTEM_BUS_IN);
 	return r;
 }
 
@@ -1014,7 +998,7 @@ int desktop_env(const struct config *c, char ***env, struct failure *f)
 
 	if (!d || !d->run_dir)
 		return 0;
-	r = env_put(env, "XDG_RUNTIME_DIR", d->run_dir);
+	r = strv_env_set(env, "XDG_RUNTIME_DIR", d->run_dir);
 	if (r == 0)
 		r = env_display(d, env);
 	if (r == 0)
