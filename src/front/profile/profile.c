@@ -21,32 +21,12 @@
 #include "launcher/report.h"
 #include "lib/macro.h"
 #include "lib/path-util.h"
+#include "lib/strbuf.h"
 #include "lib/strv.h"
 
 #define SYSTEM_PROFILE_DIR "/etc/hutch/profiles"
 
 /* ---- small helpers ------------------------------------------------------------------------ */
-
-struct sbuf {
-	char *s;
-	size_t len, cap;
-};
-
-static int sbuf_add(struct sbuf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = (b->len + n + 1) * 2;
-		char *ns = realloc(b->s, cap);
-		if (!ns)
-			return -ENOMEM;
-		b->s = ns;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-	return 0;
-}
 
 static bool ends_with(const char *s, const char *suffix)
 {
@@ -531,7 +511,7 @@ static int macro_value(const struct profile_env *e, const char *name, size_t len
 }
 
 /* ${NAME} at lx->i. */
-static int lex_macro(struct lexer *lx, struct sbuf *b)
+static int lex_macro(struct lexer *lx, struct strbuf *b)
 {
 	const char *name = lx->s + lx->i + 2, *end = memchr(name, '}', lx->len - lx->i - 2), *v = NULL;
 	char uid[16];
@@ -545,11 +525,11 @@ static int lex_macro(struct lexer *lx, struct sbuf *b)
 	if (r < 0)
 		return lex_error(lx, lx->i, "${PWD}: the current directory is gone");
 	lx->i = (size_t)(end - lx->s) + 1;
-	return sbuf_add(b, v, strlen(v));
+	return strbuf_add(b, v, strlen(v));
 }
 
 /* "..." at lx->i: \" \\ \$ are the only escapes; ${VAR} is filled, ~ is not. */
-static int lex_quoted(struct lexer *lx, struct sbuf *b)
+static int lex_quoted(struct lexer *lx, struct strbuf *b)
 {
 	size_t open = lx->i++;
 	int r = 0;
@@ -566,12 +546,12 @@ static int lex_quoted(struct lexer *lx, struct sbuf *b)
 			char n = lx->i + 1 < lx->len ? lx->s[lx->i + 1] : '\0';
 			if (n != '"' && n != '\\' && n != '$')
 				return lex_error(lx, lx->i, "unknown escape (only \\\", \\\\ and \\$)");
-			r = sbuf_add(b, &n, 1);
+			r = strbuf_add(b, &n, 1);
 			lx->i += 2;
 		} else if (c == '$' && lx->i + 1 < lx->len && lx->s[lx->i + 1] == '{')
 			r = lex_macro(lx, b);
 		else {
-			r = sbuf_add(b, &c, 1);
+			r = strbuf_add(b, &c, 1);
 			lx->i++;
 		}
 	}
@@ -590,10 +570,10 @@ static bool at_tilde(const struct lexer *lx, size_t start, bool after_colon)
 
 static int lex_word(struct lexer *lx, struct token *ret)
 {
-	struct sbuf b = { 0 };
+	struct strbuf b = { 0 };
 	size_t start = lx->i;
 	bool after_colon = false, quoted = false;
-	int r = sbuf_add(&b, "", 0);
+	int r = strbuf_add(&b, "", 0);
 
 	while (r == 0 && lx->i < lx->len && !is_blank(lx->s[lx->i])) {
 		char c = lx->s[lx->i];
@@ -606,11 +586,11 @@ static int lex_word(struct lexer *lx, struct token *ret)
 		else if (c == '$' && lx->i + 1 < lx->len && lx->s[lx->i + 1] == '{')
 			r = lex_macro(lx, &b);
 		else if (at_tilde(lx, start, after_colon)) {
-			r = sbuf_add(&b, lx->ld->env->home, strlen(lx->ld->env->home));
+			r = strbuf_add(&b, lx->ld->env->home, strlen(lx->ld->env->home));
 			lx->i++;
 		} else {
 			colon = c == ':';
-			r = sbuf_add(&b, &c, 1);
+			r = strbuf_add(&b, &c, 1);
 			lx->i++;
 		}
 		after_colon = colon;
@@ -982,16 +962,16 @@ static int parse_text(struct loader *ld, const char *file, const char *data, siz
 
 static int cycle_error(struct loader *ld, const struct pos *from, const char *path)
 {
-	struct sbuf b = { 0 };
+	struct strbuf b = { 0 };
 	int r = 0;
 
 	for (size_t i = 0; r == 0 && i < ld->depth; i++) {
-		r = sbuf_add(&b, ld->stack[i], strlen(ld->stack[i]));
+		r = strbuf_add(&b, ld->stack[i], strlen(ld->stack[i]));
 		if (r == 0)
-			r = sbuf_add(&b, " -> ", 4);
+			r = strbuf_add(&b, " -> ", 4);
 	}
 	if (r == 0)
-		r = sbuf_add(&b, path, strlen(path));
+		r = strbuf_add(&b, path, strlen(path));
 	if (r == 0)
 		r = profile_error(ld->p, ld->f, from, "include cycle: %s", b.s);
 	free(b.s);
