@@ -11,6 +11,7 @@
 
 #include "front/config.h"
 #include "lib/failure.h"
+#include "lib/fileio.h"
 #include "lib/json-write.h"
 #include "lib/log.h"
 #include "lib/path-util.h"
@@ -110,13 +111,8 @@ static void proc_read(pid_t pid, const char *what, char *buf, size_t size)
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
 	if (strcmp(what, "exe") == 0)
 		n = readlink(path, buf, size - 1);
-	else {
-		_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd >= 0)
-			n = read(fd, buf, size - 1);
-		if (n > 0 && buf[n - 1] == '\n')
-			n--;
-	}
+	else if ((n = fileio_read_small_at(AT_FDCWD, path, buf, size)) > 0 && buf[n - 1] == '\n')
+		n--;
 	buf[n > 0 ? n : 0] = '\0';
 }
 

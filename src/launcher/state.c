@@ -22,6 +22,7 @@
 
 #include "front/config.h"
 #include "lib/failure.h"
+#include "lib/fileio.h"
 #include "lib/json-write.h"
 #include "lib/macro.h"
 #include "lib/strv.h"
@@ -70,14 +71,10 @@ int state_parse_option(struct config *c, const char *name, const char *arg, stru
 static bool proc_stat(pid_t pid, char *ret_state, unsigned long long *ret_start)
 {
 	char path[64], buf[1024];
-	ssize_t n;
-	_cleanup_close_ int fd = -1;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
+	if (fileio_read_small_at(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
 		return false;
-	buf[n] = '\0';
 	/* After the command name in parentheses (which may hold anything), fields 3 and 22. */
 	char *p = strrchr(buf, ')');
 	if (!p || p[1] != ' ' || !p[2])
@@ -188,7 +185,7 @@ static int read_record_file(int dir_fd, const char *name, char **ret)
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *buf = NULL;
 	size_t len = 0;
-	ssize_t n;
+	int r;
 
 	snprintf(path, sizeof(path), "%s/info.json", name);
 	if ((fd = openat(dir_fd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)) < 0)
@@ -197,11 +194,12 @@ static int read_record_file(int dir_fd, const char *name, char **ret)
 		return negative_errno();
 	if (!S_ISREG(st.st_mode) || st.st_uid != getuid())
 		return -EPERM;
-	if (st.st_size > RECORD_MAX || !(buf = malloc((size_t)st.st_size + 1)))
-		return st.st_size > RECORD_MAX ? -EFBIG : -ENOMEM;
-	while (len < (size_t)st.st_size && (n = read(fd, buf + len, (size_t)st.st_size - len)) > 0)
-		len += (size_t)n;
-	buf[len] = '\0';
+	if (st.st_size > RECORD_MAX)
+		return -EFBIG;
+	if ((r = fileio_read_fd(fd, RECORD_MAX, &buf, &len)) < 0)
+		return r;
+	if (len > RECORD_MAX)
+		return -EFBIG;
 	if (strlen(buf) != len)
 		return -EBADMSG;
 	*ret = TAKE_PTR(buf);

@@ -18,6 +18,7 @@
 
 #include "front/config.h"
 #include "lib/failure.h"
+#include "lib/fileio.h"
 #include "lib/log.h"
 #include "lib/macro.h"
 #include "lib/strv.h"
@@ -73,17 +74,10 @@ static bool proc_alive(pid_t pid, unsigned long long start)
 	char path[64], buf[1024], *p;
 	unsigned long long t = 0;
 	char st = 0;
-	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (pid <= 0 || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	if (pid <= 0 || fileio_read_small_at(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
 		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	safe_close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
 	if (!(p = strrchr(buf, ')')))
 		return false;
 	if (sscanf(p + 1, " %c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu",
@@ -96,13 +90,9 @@ static unsigned long long self_start(void)
 {
 	char buf[1024], *p;
 	unsigned long long t = 0;
-	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
 
-	safe_close(fd);
-	if (n <= 0)
+	if (fileio_read_small_at(AT_FDCWD, "/proc/self/stat", buf, sizeof(buf)) <= 0)
 		return 0;
-	buf[n] = '\0';
 	if ((p = strrchr(buf, ')')))
 		sscanf(p + 1,
 		       " %*c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu",

@@ -19,6 +19,7 @@
 
 #include "front/config.h"
 #include "lib/failure.h"
+#include "lib/fileio.h"
 #include "lib/strv.h"
 
 /* bwrap's namespaces, in its key order; the user namespace is not among them. */
@@ -29,20 +30,6 @@ static const struct {
 	{ CLONE_NEWCGROUP, "cgroup" }, { CLONE_NEWIPC, "ipc" }, { CLONE_NEWNS, "mnt" },
 	{ CLONE_NEWNET, "net" },       { CLONE_NEWPID, "pid" }, { CLONE_NEWUTS, "uts" },
 };
-
-static int write_all(int fd, const char *s, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, s, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return negative_errno();
-		s += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 /* {"child-pid": N, "<ns>-namespace": inode...}: indented for --info-fd, one line for
  * --json-status-fd, as bwrap writes them. */
@@ -74,14 +61,14 @@ int bwrap_started(const struct config *c, pid_t pid, struct failure *f)
 
 	if (b->info_fd >= 0) {
 		if ((n = format_info(b, pid, true, buf, sizeof(buf))) < 0 ||
-		    (r = write_all(b->info_fd, buf, (size_t)n)) < 0)
+		    (r = fileio_write_all(b->info_fd, buf, (size_t)n)) < 0)
 			return fail(f, n < 0 ? n : r, "info-fd", "%d", b->info_fd);
 		/* its reader waits for the end of file */
 		close(b->info_fd);
 	}
 	if (b->json_status_fd >= 0) {
 		if ((n = format_info(b, pid, false, buf, sizeof(buf))) < 0 ||
-		    (r = write_all(b->json_status_fd, buf, (size_t)n)) < 0)
+		    (r = fileio_write_all(b->json_status_fd, buf, (size_t)n)) < 0)
 			return fail(f, n < 0 ? n : r, "json-status-fd", "%d", b->json_status_fd);
 	}
 	return 0;
@@ -128,7 +115,7 @@ static int write_at(int dirfd, const char *path, const char *text)
 
 	if (fd < 0)
 		return negative_errno();
-	r = write_all(fd, text, strlen(text));
+	r = fileio_write_all(fd, text, strlen(text));
 	close(fd);
 	return r;
 }

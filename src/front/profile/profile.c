@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "launcher/report.h"
+#include "lib/fileio.h"
 #include "lib/macro.h"
 #include "lib/path-util.h"
 #include "lib/strbuf.h"
@@ -402,35 +403,6 @@ static int check_text(struct loader *ld, const char *file, const char *data, siz
 
 /* ---- reading a file ----------------------------------------------------------------------- */
 
-/* Read at most PROFILE_MAX_FILE + 1 bytes: enough to tell that a file is too large. */
-static int read_fd(int fd, char **ret, size_t *ret_len)
-{
-	size_t cap = 4096, len = 0;
-	_cleanup_free_ char *buf = malloc(cap);
-
-	while (buf) {
-		if (len == cap) {
-			char *nb = realloc(buf, cap * 2);
-			if (!nb)
-				return -ENOMEM;
-			buf = nb;
-			cap *= 2;
-		}
-		ssize_t n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return negative_errno();
-		if (n == 0 || (len += (size_t)n) > PROFILE_MAX_FILE)
-			break;
-	}
-	if (!buf)
-		return -ENOMEM;
-	*ret = TAKE_PTR(buf);
-	*ret_len = len;
-	return 0;
-}
-
 /* A profile is a regular file; O_NONBLOCK so that a fifo named like one cannot hang us. */
 static int read_file(const char *path, char **ret, size_t *ret_len, struct file_id *ret_id)
 {
@@ -446,7 +418,7 @@ static int read_file(const char *path, char **ret, size_t *ret_len, struct file_
 	if (!S_ISREG(st.st_mode))
 		return -EBADFD;
 	*ret_id = (struct file_id){ .dev = st.st_dev, .ino = st.st_ino };
-	return read_fd(fd, ret, ret_len);
+	return fileio_read_fd(fd, PROFILE_MAX_FILE, ret, ret_len);
 }
 
 static const char *read_error(int r)

@@ -29,6 +29,7 @@
 #include "front/config.h"
 #include "front/mountplan.h"
 #include "lib/failure.h"
+#include "lib/fileio.h"
 #include "lib/log.h"
 #include "lib/macro.h"
 #include "lib/path-util.h"
@@ -338,28 +339,6 @@ static void xauth_write(FILE *m, const struct xfield fl[4], const char *num)
 	}
 }
 
-static int read_small_file(const char *path, size_t max, unsigned char **ret, size_t *ret_len)
-{
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	_cleanup_free_ unsigned char *buf = NULL;
-	size_t len = 0;
-	ssize_t n;
-
-	if (fd < 0)
-		return negative_errno();
-	if (!(buf = malloc(max + 1)))
-		return -ENOMEM;
-	while ((n = read(fd, buf + len, max + 1 - len)) > 0 && (len += (size_t)n) <= max)
-		;
-	if (n < 0)
-		return negative_errno();
-	if (len > max)
-		return -EFBIG;
-	*ret = TAKE_PTR(buf);
-	*ret_len = len;
-	return 0;
-}
-
 /* The entries of display `num`, written for display `in` (the number the client inside uses). */
 static int xauth_filter(struct desktop_config *d, const struct config *c, char **env, unsigned num,
 			unsigned in, struct failure *f)
@@ -374,7 +353,7 @@ static int xauth_filter(struct desktop_config *d, const struct config *c, char *
 	int r;
 
 	file = dflt ? dflt : file;
-	r = file ? read_small_file(file, XAUTH_MAX, &buf, &len) : -ENOMEM;
+	r = file ? fileio_read_file_at(AT_FDCWD, file, XAUTH_MAX, (char **)&buf, &len) : -ENOMEM;
 	if (r == -ENOENT)
 		return 0; /* no cookies: a server without access control, or none to pass */
 	if (r < 0)
