@@ -42,6 +42,7 @@
 #include "launcher/idmap.h"
 #include "command/landlock.h"
 #include "lib/escape.h"
+#include "lib/fileio.h"
 #include "lib/json-write.h"
 #include "lib/macro.h"
 #include "lib/path-util.h"
@@ -288,13 +289,10 @@ static void subid_text(const struct doctor *d, const char *file, char *buf, size
 {
 	char text[8192];
 	struct idrange r[4];
-	_cleanup_close_ int fd = open(file, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof(text) - 1);
 
 	buf[0] = '\0';
-	if (n <= 0)
+	if (fileio_read_small_at(AT_FDCWD, file, text, sizeof(text)) <= 0)
 		return;
-	text[n] = '\0';
 	if (idmap_parse_subid(text, d->user, d->uid, r, ARRAY_SIZE(r)) > 0)
 		snprintf(buf, len, "%lu+%lu", r[0].start, r[0].count);
 }
@@ -452,12 +450,9 @@ static void check_usermode_net(struct doctor *d)
 static bool own_cgroup(char *buf, size_t len)
 {
 	char text[4096], *line;
-	_cleanup_close_ int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof(text) - 1);
 
-	if (n <= 0)
+	if (fileio_read_small_at(AT_FDCWD, "/proc/self/cgroup", text, sizeof(text)) <= 0)
 		return false;
-	text[n] = '\0';
 	line = strstr(text, "0::");
 	if (!line)
 		return false;
@@ -470,13 +465,9 @@ static bool own_cgroup(char *buf, size_t len)
 static void controllers(const char *dir, char *buf, size_t len)
 {
 	char path[4200];
-	_cleanup_close_ int fd = -1;
-	ssize_t n;
 
 	snprintf(path, sizeof(path), "%s/cgroup.controllers", dir);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	n = fd < 0 ? -1 : read(fd, buf, len - 1);
-	buf[n > 0 ? n : 0] = '\0';
+	fileio_read_small_at(AT_FDCWD, path, buf, len);
 	buf[strcspn(buf, "\n")] = '\0';
 	if (!buf[0])
 		snprintf(buf, len, "none");
@@ -601,11 +592,9 @@ static void check_apparmor(struct doctor *d)
 {
 	struct check *k = add(d, "apparmor", "AppArmor userns", false);
 	char v[32] = "";
-	int fd = open("/proc/sys/kernel/apparmor_restrict_unprivileged_userns", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, v, sizeof(v) - 1);
+	int n = fileio_read_small_at(AT_FDCWD, "/proc/sys/kernel/apparmor_restrict_unprivileged_userns", v,
+				     sizeof(v));
 
-	safe_close(fd);
-	v[n > 0 ? n : 0] = '\0';
 	v[strcspn(v, "\n")] = '\0';
 	k->ok = !tier_apparmor_blocks(k->fix, TEXT_MAX);
 	if (!k->ok)
