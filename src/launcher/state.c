@@ -25,6 +25,7 @@
 #include "lib/fileio.h"
 #include "lib/json-write.h"
 #include "lib/macro.h"
+#include "lib/proc.h"
 #include "lib/strv.h"
 
 const char *const state_ns_names[STATE_N_NS] = { "cgroup", "ipc", "mnt", "net", "pid", "user", "uts" };
@@ -68,41 +69,14 @@ int state_parse_option(struct config *c, const char *name, const char *arg, stru
 }
 
 /* The state letter (field 3) and start time (field 22) of /proc/PID/stat; false when gone. */
-static bool proc_stat(pid_t pid, char *ret_state, unsigned long long *ret_start)
-{
-	char path[64], buf[1024];
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (fileio_read_small_at(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
-		return false;
-	/* After the command name in parentheses (which may hold anything), fields 3 and 22. */
-	char *p = strrchr(buf, ')');
-	if (!p || p[1] != ' ' || !p[2])
-		return false;
-	*ret_state = p[2];
-	for (int field = 2; p && field < 22; field++)
-		p = strchr(p + 1, ' ');
-	*ret_start = p ? strtoull(p + 1, NULL, 10) : 0;
-	return true;
-}
-
 unsigned long long state_start_time(pid_t pid)
 {
-	unsigned long long t = 0;
-	char st;
-
-	return proc_stat(pid, &st, &t) ? t : 0;
+	return proc_start_time(pid);
 }
 
 bool state_record_alive(const struct state_record *r)
 {
-	unsigned long long t;
-	char st;
-
-	/* A zombie launcher (SIGKILLed, not yet reaped by its parent) keeps its pid and start
-	 * time, but nothing of the sandbox is left. */
-	return r->launcher_pid > 0 && proc_stat(r->launcher_pid, &st, &t) && st != 'Z' && st != 'X' &&
-	       t == r->launcher_start_time;
+	return proc_alive(r->launcher_pid, r->launcher_start_time);
 }
 
 const char *state_runtime_dir(char **env)

@@ -18,9 +18,9 @@
 
 #include "front/config.h"
 #include "lib/failure.h"
-#include "lib/fileio.h"
 #include "lib/log.h"
 #include "lib/macro.h"
+#include "lib/proc.h"
 #include "lib/strv.h"
 #include "lib/tree-walk.h"
 #include "workspace/workspace.h"
@@ -68,38 +68,6 @@ int workspace_unescape(char *s)
 
 /* ---- the lock ---- */
 
-/* /proc/PID/stat: state (field 3) and start time (field 22). */
-static bool proc_alive(pid_t pid, unsigned long long start)
-{
-	char path[64], buf[1024], *p;
-	unsigned long long t = 0;
-	char st = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (pid <= 0 || fileio_read_small_at(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
-		return false;
-	if (!(p = strrchr(buf, ')')))
-		return false;
-	if (sscanf(p + 1, " %c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu",
-		   &st, &t) != 2)
-		return false;
-	return st != 'Z' && st != 'X' && t == start;
-}
-
-static unsigned long long self_start(void)
-{
-	char buf[1024], *p;
-	unsigned long long t = 0;
-
-	if (fileio_read_small_at(AT_FDCWD, "/proc/self/stat", buf, sizeof(buf)) <= 0)
-		return 0;
-	if ((p = strrchr(buf, ')')))
-		sscanf(p + 1,
-		       " %*c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu",
-		       &t);
-	return t;
-}
-
 static bool lock_holder(const char *lock, pid_t *ret_pid)
 {
 	FILE *in = fopen(lock, "re");
@@ -139,7 +107,7 @@ int workspace_lock(const char *state_dir, pid_t *ret_holder)
 		return -EBUSY;
 	if (!(out = fopen(tmp, "we")))
 		return negative_errno();
-	fprintf(out, "%d %llu\n", (int)getpid(), self_start());
+	fprintf(out, "%d %llu\n", (int)getpid(), proc_start_time(getpid()));
 	if (fflush(out) != 0 || fsync(fileno(out)) < 0)
 		r = negative_errno();
 	fclose(out);
