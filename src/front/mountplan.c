@@ -127,6 +127,8 @@ static int plan_common(const struct config *c, struct mountplan *p)
 	const char *resolv = egress_resolv_conf(c) ? egress_resolv_conf(c) : net_resolv_conf(c);
 	if (r == 0 && resolv)
 		r = plan_add(p, MP_FILE, 0, 0644, resolv, "/etc/resolv.conf");
+	if (r == 0 && c->hosts)
+		r = plan_add(p, MP_FILE, 0, 0644, c->hosts, "/etc/hosts");
 	return r;
 }
 
