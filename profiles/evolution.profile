@@ -12,6 +12,9 @@ dbus-user.talk org.freedesktop.portal.*
 dbus-user.talk org.gnome.evolution.dataserver.*
 dbus-user.talk org.freedesktop.Notifications
 
+# hide-secrets.inc hides its store from every other app: this one is its own
+ignore blacklist ~/.config/evolution
+ignore blacklist ~/.local/share/evolution
 mkdir ~/.config/evolution
 whitelist ~/.config/evolution
 mkdir ${XDG_DATA_HOME}/evolution

@@ -13,6 +13,9 @@ gpu
 dbus-user.talk org.freedesktop.portal.*
 dbus-user.talk org.freedesktop.Notifications
 
+# QtWebEngine's renderer sandbox (Chromium's) uses user namespaces
+allow-userns
+
 mkdir ~/.config/falkon
 whitelist ~/.config/falkon
 mkdir ${XDG_CACHE_HOME}/falkon
