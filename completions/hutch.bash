@@ -245,7 +245,7 @@ _hutch_subcommand() {
 		elif [[ ${words[1]} == changes ]]; then
 			_hutch_reply "" --diff --json
 		elif [[ ${words[1]} == apply && $cur == -* ]]; then
-			_hutch_reply "" --overwrite --drop
+			_hutch_reply "" --overwrite --drop --merge
 		elif [[ ${words[1]} == apply ]]; then
 			_hutch_files "" "$cur"
 		fi

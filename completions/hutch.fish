@@ -103,7 +103,7 @@ function __hutch_complete_command
                 else if test $words[1] = changes
                     printf '%s\n' --diff --json
                 else if test $words[1] = apply
-                    string match -q -- '-*' (commandline -ct); and printf '%s\n' --overwrite --drop
+                    string match -q -- '-*' (commandline -ct); and printf '%s\n' --overwrite --drop --merge
                     __fish_complete_path (commandline -ct)
                 end
                 return

@@ -1,6 +1,6 @@
-/* `hutch changes NAME [--diff] [--json]`, `hutch apply NAME [PATH...]`, `hutch discard NAME`
- * and the workspace part of `hutch list`: a workspace's state dir (workspace.h) read, applied
- * to the host (ws-apply.c) or removed. Subcommands: launcher side, the caller's own
+/* `hutch changes NAME [--diff] [--json]`, `hutch apply NAME [--overwrite|--drop|--merge PATH]...
+ * [PATH...]`, `hutch discard NAME` and the workspace part of `hutch list`: a workspace's state
+ * dir (workspace.h) read, applied to the host (ws-apply.c, ws-merge.c) or removed. Subcommands: launcher side, the caller's own
  * privileges. Exit status: 0; 1 when apply refused a path; 2 for a usage error; 125 when the
  * workspace cannot be read (unknown name, damaged state) or is in use. */
 #include "cmd/cmd.h"
@@ -41,7 +41,9 @@ static int usage(const char *cmd, FILE *out, int status)
 	if (strcmp(cmd, "changes") == 0)
 		fputs("usage: hutch changes NAME [--diff] [--json]\n", out);
 	else if (strcmp(cmd, "apply") == 0)
-		fputs("usage: hutch apply NAME [--overwrite PATH]... [--drop PATH]... [PATH...]\n", out);
+		fputs("usage: hutch apply NAME [--overwrite PATH]... [--drop PATH]... [--merge PATH]... "
+		      "[PATH...]\n",
+		      out);
 	else
 		fputs("usage: hutch discard NAME\n", out);
 	return status;
@@ -68,19 +70,36 @@ static void host_path(const struct ws_tree *t, const struct ws_change *e, char *
 }
 
 /* conflict: the host changed the path too since the start: C, and the sandbox's own kind after. */
-static void print_text(const struct ws_tree *t, const struct ws_change *e, bool conflict)
+/* What each side did to a conflict's path: the start record tells a file the sandbox wrote
+ * after the host deleted it (an addition to the overlay) from one both added. */
+static void print_sides(const char *path, const struct ws_start *start, const struct ws_change *e)
+{
+	struct stat st;
+	bool existed = workspace_start_find(start, e->path) != NULL;
+	bool there = lstat(path, &st) == 0 || errno != ENOENT;
+	const char *sandbox = e->kind == 'A' && existed ? "modified"
+			      : e->kind == 'A'		? "added"
+			      : e->kind == 'D'		? "deleted"
+			      : e->kind == 'R'		? "renamed"
+							: "modified";
+
+	printf(" (%s in the sandbox, %s)", sandbox,
+	       existed && !there   ? "deleted on the host"
+	       : !existed && there ? "added on the host too"
+				   : "changed on the host too");
+}
+
+/* start: the start record, for a conflict (NULL otherwise). */
+static void print_text(const struct ws_tree *t, const struct ws_change *e, const struct ws_start *start)
 {
 	char path[8192], size[32] = "-";
 
 	host_path(t, e, path, sizeof(path));
 	if (e->type == WS_FILE && e->kind != 'D')
 		snprintf(size, sizeof(size), "%llu", (unsigned long long)e->size);
-	printf("%c %-7s %10s %s", conflict ? 'C' : e->kind, type_word(e->type), size, ESC(path));
-	if (conflict)
-		printf(" (%s in the sandbox, changed on the host too)", e->kind == 'A'	 ? "added"
-									: e->kind == 'D' ? "deleted"
-									: e->kind == 'R' ? "renamed"
-											 : "modified");
+	printf("%c %-7s %10s %s", start ? 'C' : e->kind, type_word(e->type), size, ESC(path));
+	if (start)
+		print_sides(path, start, e);
 	if (e->target)
 		printf(" -> %s", ESC(e->target));
 	if (e->kind == 'R')
@@ -94,7 +113,9 @@ static void print_text(const struct ws_tree *t, const struct ws_change *e, bool 
 	putchar('\n');
 }
 
-static void print_json(const struct ws_tree *t, const struct ws_change *e, bool conflict, bool first)
+/* start: for a conflict, what is known of the start content ("kept", "absent", "unknown");
+ * NULL for a path only the sandbox changed. */
+static void print_json(const struct ws_tree *t, const struct ws_change *e, const char *start, bool first)
 {
 	char path[8192], kind[2] = { e->kind, 0 };
 
@@ -124,8 +145,10 @@ static void print_json(const struct ws_tree *t, const struct ws_change *e, bool 
 	}
 	if (e->opaque)
 		fputs(", \"opaque\": true", stdout);
-	if (conflict)
-		fputs(", \"conflict\": true", stdout);
+	if (start) {
+		fputs(", \"conflict\": true, \"start\": ", stdout);
+		state_json_put_string(stdout, start);
+	}
 	fputc('}', stdout);
 }
 
@@ -140,40 +163,119 @@ static bool is_text(const char *path)
 	return fd < 0 ? errno == ENOENT : n >= 0 && !memchr(buf, 0, (size_t)n);
 }
 
-/* diff(1) -u of the host's file and the upper's, labelled a/PATH and b/PATH as git does. */
-static void print_diff(const struct ws_tree *t, const char *upper, const struct ws_change *e, bool conflict)
+/* diff(1) -u of old and new under labels (escaped here: diff prints them as they are), or one
+ * line for binary files. diff's status: 0 same, 1 different, else trouble. */
+static int run_diff(const char *old, const char *new, const char *la, const char *lb)
 {
-	char old[8192], new[8192], la[4200], lb[4200];
+	int status = 0;
 
-	if (e->type != WS_FILE || (e->old_type && e->old_type != WS_FILE) || e->meta_only)
-		return;
-	snprintf(old, sizeof(old), "%s/%s", t->dir, e->path);
-	snprintf(new, sizeof(new), "%s/%s", upper, e->path);
-	if (e->kind == 'A')
-		snprintf(old, sizeof(old), "/dev/null");
-	if (e->kind == 'D')
-		snprintf(new, sizeof(new), "/dev/null");
-	/* diff(1) prints the labels as they are: they are escaped here */
-	snprintf(la, sizeof(la), "a/%s", ESC(e->path));
-	snprintf(lb, sizeof(lb), "b/%s", ESC(e->path));
-	/* The start's content is not kept (only its metadata): for a conflict the host's file as
-	 * it is now is what the sandbox's is compared with, and the header says so. */
-	if (conflict)
-		printf("# C %s: changed on the host too since the start: the lines below compare the "
-		       "host's file as it is now (a/) with the sandbox's (b/)\n",
-		       ESC(e->path));
 	fflush(stdout);
 	if (!is_text(old) || !is_text(new)) {
 		printf("Binary files %s and %s differ\n", la, lb);
-		return;
+		return 1;
 	}
 	pid_t pid = fork();
 	if (pid == 0) {
 		execl("/usr/bin/diff", "diff", "-u", "--label", la, "--label", lb, old, new, (char *)NULL);
 		_exit(127);
 	}
-	if (pid > 0)
-		waitpid(pid, NULL, 0);
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		return 2;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 2;
+}
+
+/* Where the three sides of a path are: the start, the sandbox's and the host's. */
+struct sides {
+	char start[8192], sandbox[8192], host[8192];
+	bool start_known;
+};
+
+/* The start content of a conflict: none when the path did not exist (/dev/null), the kept copy
+ * (workspace-keep.c), else unknown. */
+static void find_sides(const struct ws_tree *t, const char *tdir, const struct ws_start *start,
+		       const struct ws_change *e, struct sides *s)
+{
+	const struct ws_stat *st = workspace_start_find(start, e->path);
+	struct stat hst;
+
+	snprintf(s->sandbox, sizeof(s->sandbox), "%s/upper/%s", tdir, e->path);
+	if (e->kind == 'D')
+		snprintf(s->sandbox, sizeof(s->sandbox), "/dev/null");
+	snprintf(s->host, sizeof(s->host), "%s/%s", t->dir, e->path);
+	if (lstat(s->host, &hst) < 0)
+		snprintf(s->host, sizeof(s->host), "/dev/null");
+	snprintf(s->start, sizeof(s->start), "%s/base/%s", tdir, e->path);
+	s->start_known = true;
+	if (!st)
+		snprintf(s->start, sizeof(s->start), "/dev/null");
+	else if (!S_ISREG(st->mode) || lstat(s->start, &hst) < 0 || !S_ISREG(hst.st_mode))
+		s->start_known = false;
+}
+
+static const char *start_word(const struct ws_tree *t, const char *tdir, const struct ws_start *start,
+			      const struct ws_change *e)
+{
+	struct sides s;
+
+	find_sides(t, tdir, start, e, &s);
+	return !s.start_known ? "unknown" : strcmp(s.start, "/dev/null") == 0 ? "absent" : "kept";
+}
+
+/* A path changed on both sides: the sandbox's change against the start, then the host's. */
+static void print_conflict(const char *name, const struct ws_tree *t, const char *tdir,
+			   const struct ws_start *start, const struct ws_change *e)
+{
+	char la[4200], lb[4200], lc[4200];
+	struct sides s;
+
+	find_sides(t, tdir, start, e, &s);
+	bool merge = s.start_known && e->kind == 'M' && strcmp(s.host, "/dev/null") != 0 &&
+		     is_text(s.start) && is_text(s.sandbox) && is_text(s.host);
+	printf("# C %s: changed on the host too since the start; resolve it with hutch apply %s "
+	       "--overwrite %s (the sandbox's), --drop %s (the host's)%s%s%s\n",
+	       ESC(e->path), ESC(name), ESC(e->path), ESC(e->path), merge ? " or --merge " : "",
+	       merge ? ESC(e->path) : "", merge ? " (both, line by line)" : "");
+	if (!s.start_known) {
+		printf("# %s: its start content is unknown (the host changed it before the sandbox "
+		       "first did, or it is over 64 MiB): the lines below compare the host's file as it "
+		       "is now (a/) with the sandbox's (b/)\n",
+		       ESC(e->path));
+		snprintf(la, sizeof(la), "a/%s", ESC(e->path));
+		snprintf(lb, sizeof(lb), "b/%s", ESC(e->path));
+		run_diff(s.host, s.sandbox, la, lb);
+		return;
+	}
+	snprintf(la, sizeof(la), "start/%s", ESC(e->path));
+	snprintf(lb, sizeof(lb), "sandbox/%s", ESC(e->path));
+	snprintf(lc, sizeof(lc), "host/%s", ESC(e->path));
+	printf("# %s: the sandbox's change since the start\n", ESC(e->path));
+	if (run_diff(s.start, s.sandbox, la, lb) == 0)
+		printf("# (none in its content)\n");
+	printf("# %s: the host's change since the start\n", ESC(e->path));
+	if (run_diff(s.start, s.host, la, lc) == 0)
+		printf("# (none in its content: only its times, mode or inode changed)\n");
+}
+
+/* diff(1) -u of the host's file (the start content, since the host did not change it) and the
+ * upper's, labelled a/PATH and b/PATH as git does. */
+static void print_diff(const char *name, const struct ws_tree *t, const char *tdir,
+		       const struct ws_start *start, const struct ws_change *e, bool conflict)
+{
+	char old[8192], new[8192], la[4200], lb[4200];
+
+	if (e->type != WS_FILE || (e->old_type && e->old_type != WS_FILE) || e->meta_only)
+		return;
+	if (conflict)
+		return print_conflict(name, t, tdir, start, e);
+	snprintf(old, sizeof(old), "%s/%s", t->dir, e->path);
+	snprintf(new, sizeof(new), "%s/upper/%s", tdir, e->path);
+	if (e->kind == 'A')
+		snprintf(old, sizeof(old), "/dev/null");
+	if (e->kind == 'D')
+		snprintf(new, sizeof(new), "/dev/null");
+	snprintf(la, sizeof(la), "a/%s", ESC(e->path));
+	snprintf(lb, sizeof(lb), "b/%s", ESC(e->path));
+	run_diff(old, new, la, lb);
 }
 
 static int run_changes(const struct ws_record *rec, bool diff, bool json, struct failure *f)
@@ -186,9 +288,10 @@ static int run_changes(const struct ws_record *rec, bool diff, bool json, struct
 	for (size_t i = 0; r == 0 && i < rec->n_trees; i++) {
 		struct ws_changes ch;
 		struct ws_start start = { 0 };
-		char upper[4096], sfile[4096];
-		snprintf(upper, sizeof(upper), "%s/%zu/upper", rec->dir, i);
-		snprintf(sfile, sizeof(sfile), "%s/%zu/start", rec->dir, i);
+		char tdir[4096], upper[4200], sfile[4200];
+		snprintf(tdir, sizeof(tdir), "%s/%zu", rec->dir, i);
+		snprintf(upper, sizeof(upper), "%s/upper", tdir);
+		snprintf(sfile, sizeof(sfile), "%s/start", tdir);
 		/* without the start record (an older hutch's state), no path is called a conflict */
 		bool have_start = workspace_start_read(sfile, &start) == 0;
 		if ((r = ws_collect(rec->trees[i].dir, upper, &ch, f)) < 0) {
@@ -198,13 +301,16 @@ static int run_changes(const struct ws_record *rec, bool diff, bool json, struct
 		for (size_t k = 0; k < ch.n; k++) {
 			bool conflict = have_start && ws_conflict(rec->trees[i].dir, &start, &ch.v[k]);
 			if (json)
-				print_json(&rec->trees[i], &ch.v[k], conflict, first);
+				print_json(&rec->trees[i], &ch.v[k],
+					   conflict ? start_word(&rec->trees[i], tdir, &start, &ch.v[k])
+						    : NULL,
+					   first);
 			else
-				print_text(&rec->trees[i], &ch.v[k], conflict);
+				print_text(&rec->trees[i], &ch.v[k], conflict ? &start : NULL);
 			first = false;
 		}
 		for (size_t k = 0; diff && !json && k < ch.n; k++)
-			print_diff(&rec->trees[i], upper, &ch.v[k],
+			print_diff(rec->name, &rec->trees[i], tdir, &start, &ch.v[k],
 				   have_start && ws_conflict(rec->trees[i].dir, &start, &ch.v[k]));
 		ws_changes_free(&ch);
 		workspace_start_free(&start);
@@ -272,7 +378,7 @@ static char *relative_to(const struct ws_tree *t, const char *p)
 /* What apply was asked: the paths as given, and each list made relative to one tree. */
 struct apply_args {
 	const char *name;
-	char **given[3]; /* PATH..., --overwrite, --drop */
+	char **given[4]; /* PATH..., --overwrite, --drop, --merge */
 };
 
 static int relative_list(const struct ws_tree *t, char **given, char ***ret)
@@ -290,36 +396,47 @@ static int apply_tree(const struct ws_record *rec, size_t i, const struct apply_
 		      struct failure *f)
 {
 	const struct ws_tree *t = &rec->trees[i];
-	_cleanup_strv_free_ char **rel0 = NULL, **rel1 = NULL, **rel2 = NULL;
-	char ***rel[3] = { &rel0, &rel1, &rel2 };
+	_cleanup_strv_free_ char **rel0 = NULL, **rel1 = NULL, **rel2 = NULL, **rel3 = NULL;
+	char ***rel[4] = { &rel0, &rel1, &rel2, &rel3 };
 	struct ws_start start = { 0 };
 	struct ws_changes ch = { 0 };
-	char upper[4096], sfile[4096];
+	char upper[4096], sfile[4096], base[4096];
 	bool any_given = false;
 	int r;
 
-	for (size_t k = 0; k < 3; k++) {
+	for (size_t k = 0; k < 4; k++) {
 		any_given = any_given || args->given[k];
 		if ((r = relative_list(t, args->given[k], rel[k])) < 0)
 			return fail(f, r, "apply", NULL);
 	}
-	if (any_given && !rel0 && !rel1 && !rel2)
+	if (any_given && !rel0 && !rel1 && !rel2 && !rel3)
 		return 0; /* none of the paths is in this tree */
 	snprintf(upper, sizeof(upper), "%s/%zu/upper", rec->dir, i);
 	snprintf(sfile, sizeof(sfile), "%s/%zu/start", rec->dir, i);
+	snprintf(base, sizeof(base), "%s/%zu/base", rec->dir, i);
 	if ((r = workspace_start_read(sfile, &start)) < 0)
 		return fail(f, r, "apply", "%s", sfile);
 	struct ws_apply_opts o = { .paths = rel0,
 				   .overwrite = rel1,
 				   .drop = rel2,
+				   .merge = rel3,
 				   .out = stdout,
 				   .protect = t->protect,
 				   .start = &start,
 				   .log = stderr,
-				   .shown_dir = t->dir };
+				   .shown_dir = t->dir,
+				   .base = base };
+	_cleanup_strv_free_ char **settled = NULL;
+	o.settled = &settled;
 	r = ws_collect(t->dir, upper, &ch, f);
 	if (r == 0)
 		r = ws_apply(t->dir, upper, &ch, &o, refused, f);
+	/* a later run compares with what apply left (an error here costs only a false C later) */
+	if (settled && workspace_start_settle(sfile, &start, t->dir, settled) < 0)
+		fprintf(stderr,
+			"hutch: apply: %s: not updated: a later run may see a conflict on the "
+			"paths applied\n",
+			ESC(sfile));
 	ws_changes_free(&ch);
 	workspace_start_free(&start);
 	return r;
@@ -370,19 +487,19 @@ static int remove_state(const struct ws_record *rec, struct failure *f)
 
 static void apply_args_free(struct apply_args *a)
 {
-	for (size_t k = 0; k < 3; k++)
+	for (size_t k = 0; k < 4; k++)
 		strv_free(a->given[k]);
 }
 
 /* NAME, then PATHs and --overwrite/--drop PATH in any order. An unknown option: one line. */
 static int parse_apply(int argc, char **argv, struct apply_args *a)
 {
-	static const char *const opts[] = { NULL, "--overwrite", "--drop" };
+	static const char *const opts[] = { NULL, "--overwrite", "--drop", "--merge" };
 	bool dashdash = false;
 
 	for (int i = 1; i < argc; i++) {
 		size_t k = 0;
-		for (size_t j = 1; !dashdash && j < 3; j++)
+		for (size_t j = 1; !dashdash && j < 4; j++)
 			if (strcmp(argv[i], opts[j]) == 0)
 				k = j;
 		if (k && ++i >= argc)
@@ -411,7 +528,7 @@ static size_t count_changes(const struct ws_record *rec);
 static int apply_checked(struct ws_record *rec, const struct apply_args *a, unsigned *refused,
 			 bool *ret_usage, bool *ret_emptied, struct failure *f)
 {
-	for (size_t k = 0; k < 3; k++)
+	for (size_t k = 0; k < 4; k++)
 		for (char **p = a->given[k]; p && *p; p++)
 			if (!names_a_change(rec, *p)) {
 				*ret_usage = true;
@@ -419,7 +536,7 @@ static int apply_checked(struct ws_record *rec, const struct apply_args *a, unsi
 					     rec->name);
 			}
 	int r = lock_record(rec, f);
-	bool all = !a->given[0] && !a->given[1] && !a->given[2];
+	bool all = !a->given[0] && !a->given[1] && !a->given[2] && !a->given[3];
 
 	for (size_t i = 0; r == 0 && i < rec->n_trees; i++)
 		r = apply_tree(rec, i, a, refused, f);

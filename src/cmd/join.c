@@ -4,9 +4,10 @@
  * parentage and namespaces: state_open_pid1), rebuilds the sandbox's config from the record's
  * hutch argv with the launcher's environment and directory (the same front end as main.c),
  * and starts a short-lived process that enters every namespace of pid 1 with one setns() on
- * its pidfd and creates the command in the pid namespace; the command then takes the steps of
- * command.c in the same order, seccomp last. The joiner waits, forwards signals, and exits
- * with the command's status.
+ * its pidfd and creates the command in the pid namespace; the command is command.c's, with a
+ * spec of its own (command_run), seccomp last. The joiner is its supervisor (supervise.c): it
+ * reads the sync channel until the command's execve, waits, forwards signals, and exits with
+ * the command's status.
  * A subcommand: the joiner stays on the host with the caller's privileges; the entering
  * process holds the capabilities of the sandbox's user namespace (as its owner), the command
  * none. */
@@ -14,18 +15,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "front/cli.h"
@@ -36,9 +33,10 @@
 #include "lib/escape.h"
 #include "lib/failure.h"
 #include "lib/macro.h"
-#include "sandbox/pid1.h"
 #include "front/profile/profile.h"
 #include "launcher/state.h"
+#include "launcher/supervise.h"
+#include "lib/sync.h"
 #include "lib/strv.h"
 
 #define EXIT_USAGE 2
@@ -54,26 +52,10 @@ struct join {
 	const char *cgroup_note; /* why the command runs outside the sandbox's cgroup, or NULL */
 	char **launcher_env;	 /* the launcher's initial environment */
 	bool default_cmd;	 /* no command given: the shell, else /bin/sh */
-	struct failure warning;	 /* from the command process: it runs, but outside the cgroup */
-	int exec_status;	 /* 126 or 127 when the command could not be started */
+	char *warning;		 /* from the command process: it runs, but outside the cgroup */
+	int exec_status;	 /* the command's status when it could not be started (125-127) */
 	int child_fd;		 /* pidfd of the command */
-	int sig_fd;		 /* the forwarded signals */
-	sigset_t oldmask;
-	bool mask_saved;
-};
-
-/* What the entering process and the command tell the joiner (the pipe closes when the one
- * exits and the other execs). */
-enum join_msg_kind {
-	MSG_PID,     /* the command's pid: entering is done */
-	MSG_WARNING, /* the command goes on: it could not join the cgroup */
-	MSG_FATAL,   /* entering or confining failed, or exec */
-};
-
-struct join_msg {
-	enum join_msg_kind kind;
-	pid_t pid;
-	struct failure f;
+	struct supervisor sup;	 /* the forwarded signals */
 };
 
 static void join_free(struct join *j)
@@ -84,11 +66,10 @@ static void join_free(struct join *j)
 	safe_close(j->pid1_fd);
 	safe_close(j->cgroup_fd);
 	safe_close(j->child_fd);
-	safe_close(j->sig_fd);
+	free(j->warning);
 	strv_free(j->launcher_env);
 	strv_free(j->cmd);
-	if (j->mask_saved)
-		sigprocmask(SIG_SETMASK, &j->oldmask, NULL);
+	supervise_done(&j->sup);
 }
 
 static void print_failure(const struct failure *f, const char *prefix)
@@ -316,73 +297,29 @@ static void join_cgroup_open(struct join *j)
 
 /* ---- the command process ------------------------------------------------------------------- */
 
-/* Die with the joiner, as the sandbox's command dies with its launcher; self_fd (the joiner's
- * pidfd) turns readable if it went before PR_SET_PDEATHSIG took effect. */
-static int join_tie(int self_fd, struct failure *f)
+/* The cgroup first (a failure there is a warning: the command goes on), then command.c's
+ * steps, every one of them: nothing of the joiner's beyond stdin, stdout and stderr reaches
+ * the command (no keep list). */
+_noreturn_ static void join_command(const struct join *j, int sync_fd)
 {
-	struct pollfd p = { .fd = self_fd, .events = POLLIN };
-
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
-		return fail(f, negative_errno(), "prctl", "PR_SET_PDEATHSIG");
-	if (poll(&p, 1, 0) > 0)
-		_exit(EXIT_LAUNCHER);
-	return 0;
-}
-
-/* command.c's steps, in its order, seccomp last. */
-static int join_confine(const struct join *j, int self_fd, struct failure *f)
-{
-	const struct config *c = &j->c;
-	sigset_t none;
-	int r;
-
-	sigemptyset(&none);
-	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
-		return fail(f, negative_errno(), "signals", NULL);
-	if ((r = join_tie(self_fd, f)) < 0)
-		return r;
-	if (c->setsid_command && setsid() < 0)
-		return fail(f, negative_errno(), "setsid", NULL);
-	if ((r = command_enter_cwd(c, f)) < 0)
-		return r;
-	/* Nothing of the joiner's beyond stdin, stdout and stderr reaches the command. */
-	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-		return fail(f, negative_errno(), "fd sweep", NULL);
-	return command_lock_down(c, &j->bpf, f);
-}
-
-static void send_msg(int fd, enum join_msg_kind kind, pid_t pid, const struct failure *f)
-{
-	struct join_msg m = { .kind = kind, .pid = pid };
-
-	if (f)
-		m.f = *f;
-	if (write(fd, &m, sizeof(m)) < 0)
-		return; /* the joiner is gone; PR_SET_PDEATHSIG ends us */
-}
-
-_noreturn_ static void join_command(const struct join *j, int msg_fd, int self_fd)
-{
-	extern char **environ;
+	struct command_spec spec = {
+		.c = &j->c,
+		.steps = command_steps(COMMAND_JOIN, &j->c, true),
+		.sync_fd = sync_fd,
+		.argv = j->cmd,
+		.shell_fallback = j->default_cmd,
+		.landlock_fd = -1,
+		.bpf = &j->bpf,
+	};
 	struct failure f = { 0 };
-	int r;
+	char line[FAILURE_STAGE_MAX + FAILURE_DETAIL_MAX + 128];
 
 	if (j->cgroup_fd >= 0 && write(j->cgroup_fd, "0", 1) < 0) {
 		fail(&f, negative_errno(), "cgroup", "%s", j->cgroup_path);
-		send_msg(msg_fd, MSG_WARNING, 0, &f);
+		failure_format(&f, line, sizeof(line));
+		sync_send(sync_fd, SYNC_INFO, 0, line, strlen(line) + 1, NULL, 0);
 	}
-	if ((r = join_confine(j, self_fd, &f)) < 0) {
-		send_msg(msg_fd, MSG_FATAL, 0, &f);
-		_exit(EXIT_LAUNCHER);
-	}
-	environ = j->c.env; /* execvp searches the sandbox's PATH */
-	execvp(j->cmd[0], j->cmd);
-	if (errno == ENOENT && j->default_cmd) /* the user's shell may not be in an image */
-		execv("/bin/sh", (char *[]){ "/bin/sh", NULL });
-	r = errno;
-	fail(&f, -r, "exec", "%s", j->cmd[0]);
-	send_msg(msg_fd, MSG_FATAL, 0, &f);
-	_exit(r == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
+	command_run(&spec);
 }
 
 /* ---- entering ------------------------------------------------------------------------------ */
@@ -422,118 +359,78 @@ static int join_setns(const struct join *j, struct failure *f)
 /* The entering process: setns() into the sandbox, then the command as a sibling (CLONE_PARENT,
  * as child.c creates pid 1): born into the sandbox's pid namespace, yet the joiner's child, so
  * that the joiner itself never enters the sandbox and still waits for the command. */
-_noreturn_ static void join_enter(const struct join *j, int msg_fd, int self_fd)
+_noreturn_ static void join_enter(const struct join *j, int sync_fd)
 {
 	struct failure f = { 0 };
-	int r = join_setns(j, &f);
+	int pidfd = -1, r = join_setns(j, &f);
+	pid_t pid = r < 0 ? r : clone_process(CLONE_PARENT, 0, &pidfd, -1); /* clone3: exit_signal 0 */
 
-	if (r < 0) {
-		send_msg(msg_fd, MSG_FATAL, 0, &f);
-		_exit(EXIT_LAUNCHER);
-	}
-	pid_t pid = clone_process(CLONE_PARENT, 0, NULL, -1); /* clone3: exit_signal must be 0 */
 	if (pid == 0)
-		join_command(j, msg_fd, self_fd);
-	if (pid < 0) {
+		join_command(j, sync_fd);
+	if (r == 0 && pid < 0)
 		fail(&f, pid, "join", "fork into the sandbox's pid namespace");
-		send_msg(msg_fd, MSG_FATAL, 0, &f);
+	if (pid < 0) {
+		sync_send_error(sync_fd, &f);
 		_exit(EXIT_LAUNCHER);
 	}
-	send_msg(msg_fd, MSG_PID, pid, NULL);
+	/* the joiner dies with a hung-up channel, and PR_SET_PDEATHSIG ends the command then */
+	sync_send(sync_fd, SYNC_COMMAND_PID, pid, NULL, 0, &pidfd, 1);
 	_exit(0);
 }
 
 /* ---- the joiner: on the host, the caller's privileges ------------------------------------- */
 
-/* The command is our child (CLONE_PARENT): no other process can reap it and free its pid. */
-static int on_msg_pid(struct join *j, pid_t pid, struct failure *f)
+/* What the entering process and the command send besides a failure: the command's pid and
+ * pidfd (it is our child, CLONE_PARENT: no other process can reap it and free its pid), and
+ * the warning that it runs outside the cgroup. */
+static int join_on_msg(void *data, const struct sync_msg *m, const void *payload, const int *fds, size_t nfds,
+		       struct failure *f)
 {
-	if (j->child_fd >= 0 || pid <= 0)
-		return failx(f, "join", "unexpected pid %d from the entering process", (int)pid);
-	j->child_fd = (int)syscall(SYS_pidfd_open, pid, 0);
-	return j->child_fd < 0 ? fail(f, negative_errno(), "pidfd_open", "%d", (int)pid) : 0;
-}
+	struct join *j = data;
 
-/* Messages until both ends of the pipe close: the entering process exited, the command exec'd
- * (or exited). A warning goes to j->warning, a failure to f with its exit status in
- * j->exec_status. */
-static int join_messages(struct join *j, int fd, struct failure *f)
-{
-	struct join_msg m;
-	struct failure ignored = { 0 };
-	int r = 0;
-
-	while (read(fd, &m, sizeof(m)) == (ssize_t)sizeof(m)) {
-		m.f.stage[FAILURE_STAGE_MAX - 1] = m.f.detail[FAILURE_DETAIL_MAX - 1] = '\0';
-		if (m.kind == MSG_PID) {
-			/* Even after a failure: the command is ours to reap. */
-			int e = on_msg_pid(j, m.pid, r < 0 ? &ignored : f);
-			r = r < 0 ? r : e;
-		} else if (m.kind == MSG_WARNING)
-			j->warning = m.f;
-		else if (m.kind == MSG_FATAL && r == 0) {
-			*f = m.f;
-			r = m.f.err ? -m.f.err : -EIO;
-			j->exec_status = strcmp(m.f.stage, "exec") != 0 ? EXIT_LAUNCHER
-					 : m.f.err == ENOENT		? EXIT_NOT_FOUND
-									: EXIT_CANNOT_EXEC;
-		}
+	if (m->type == SYNC_COMMAND_PID && nfds == 1 && j->child_fd < 0 && m->value > 0) {
+		j->child_fd = fds[0];
+		return 0;
 	}
-	return r;
-}
-
-/* Signals sent to the joiner go on to the command, until it exits; a terminal's reached it
- * already unless it has a session of its own (as the launcher does it). */
-static int join_wait(struct join *j)
-{
-	struct pollfd p[2] = { { .fd = j->child_fd, .events = POLLIN },
-			       { .fd = j->sig_fd, .events = POLLIN } };
-	struct signalfd_siginfo si;
-
-	for (;;) {
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
-			break;
-		if (p[0].revents)
-			break;
-		while (read(j->sig_fd, &si, sizeof(si)) == sizeof(si))
-			if ((int)si.ssi_code != SI_KERNEL || j->c.setsid_command)
-				syscall(SYS_pidfd_send_signal, j->child_fd, (int)si.ssi_signo, NULL, 0);
+	for (size_t i = 0; i < nfds; i++)
+		safe_close(fds[i]);
+	if (m->type == SYNC_INFO && m->len > 0 && !j->warning) {
+		j->warning = strndup(payload, m->len - 1);
+		return 0;
 	}
-	return pidfd_exit_code(j->child_fd);
+	if (m->type == SYNC_COMMAND_PID)
+		return failx(f, "join", "unexpected pid %d from the entering process", (int)m->value);
+	return failx(f, "sync", "unexpected %s from the entering process", sync_type_name(m->type));
 }
 
 /* Starts the entering process and returns once the command has exec'd (or failed: then it is
- * reaped already). */
+ * reaped already, its status in j->exec_status). */
 static int join_start(struct join *j, struct failure *f)
 {
-	int msg[2] = { -1, -1 }, r;
-	sigset_t set;
-	_cleanup_close_ int self_fd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	int sync[2] = { -1, -1 }, r;
 	_cleanup_close_ int enter_fd = -1;
 
-	signals_forwarded(&set);
-	if (self_fd < 0 || sigprocmask(SIG_BLOCK, &set, &j->oldmask) < 0)
-		return fail(f, negative_errno(), "join", "pidfd of self, signals");
-	j->mask_saved = true;
-	if ((j->sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) < 0 || pipe2(msg, O_CLOEXEC) < 0)
-		return fail(f, negative_errno(), "join", "signalfd, pipe");
+	if ((r = supervise_start(&j->sup, j->c.setsid_command, f)) < 0)
+		return r;
+	if ((r = sync_pair(sync)) < 0)
+		return fail(f, r, "join", "socketpair");
 	pid_t pid = clone_process(0, SIGCHLD, &enter_fd, -1);
 	if (pid == 0) {
-		safe_close(msg[0]);
-		join_enter(j, msg[1], self_fd);
+		safe_close(sync[0]);
+		join_enter(j, sync[1]);
 	}
-	safe_close(msg[1]);
+	safe_close(sync[1]);
 	if (pid < 0) {
-		safe_close(msg[0]);
+		safe_close(sync[0]);
 		return fail(f, pid, "join", "fork");
 	}
-	r = join_messages(j, msg[0], f);
-	safe_close(msg[0]);
+	r = supervise_exec(sync[0], join_on_msg, j, f);
+	safe_close(sync[0]);
 	pidfd_exit_code(enter_fd);
 	if (r == 0 && j->child_fd < 0)
 		r = failx(f, "join", "the entering process ended without starting the command");
 	if (r < 0 && j->child_fd >= 0)
-		pidfd_exit_code(j->child_fd);
+		j->exec_status = pidfd_exit_code(j->child_fd);
 	return r;
 }
 
@@ -594,7 +491,7 @@ static int join_prepare(struct join *j, const char *name, char **cmd, char **env
 
 int cmd_join(int argc, char **argv, char **env)
 {
-	struct join j = { .pid1_fd = -1, .cgroup_fd = -1, .child_fd = -1, .sig_fd = -1 };
+	struct join j = { .pid1_fd = -1, .cgroup_fd = -1, .child_fd = -1, .sup = SUPERVISOR_INIT };
 	struct failure f = { 0 };
 	int r, status = EXIT_LAUNCHER;
 
@@ -611,13 +508,16 @@ int cmd_join(int argc, char **argv, char **env)
 		    argv[1], j.cgroup_path, j.cgroup_note);
 	if (r == 0)
 		r = join_start(&j, &f);
-	if (j.warning.stage[0])
-		print_failure(&j.warning, "warning: the command runs outside the sandbox's cgroup: ");
-	if (r == 0)
-		status = join_wait(&j);
-	else {
+	if (j.warning)
+		fprintf(stderr, "hutch: warning: the command runs outside the sandbox's cgroup: %s\n",
+			ESC(j.warning));
+	if (r == 0) {
+		supervise_target(&j.sup, j.child_fd);
+		status = supervise_wait(&j.sup);
+	} else {
 		print_failure(&f, "");
-		status = j.exec_status ? j.exec_status : EXIT_LAUNCHER;
+		/* execve's failure carries the command's own status (126, 127) */
+		status = supervise_failure(&f) == 0 && j.exec_status ? j.exec_status : EXIT_LAUNCHER;
 	}
 	join_free(&j);
 	return status;

@@ -343,11 +343,13 @@ struct applier {
 	const struct ws_apply_opts *o;
 	int root;  /* the tree's directory */
 	int uroot; /* the upper */
+	int base;  /* the kept start contents, -1 when there are none */
 	char cached[4096];
 	int cached_fd; /* the host directory `cached`, reused for siblings */
 	unsigned refused;
 	char **refused_dirs; /* nothing below these is applied */
 	bool same_fs;	     /* the upper and the tree are on one file system */
+	bool mergeable;	     /* the conflict being refused is a file both sides modified */
 	bool *done;	     /* per change: applied (its upper dir may go) */
 	char **moved;	     /* old places of directories renamed by 'R' (their whiteouts are done) */
 	uid_t uid;
@@ -391,26 +393,35 @@ bool ws_beneath(const char *p, const char *dir)
 	return strncmp(p, dir, n) == 0 && (p[n] == '/' || p[n] == '\0');
 }
 
+static bool is_git_index(const char *rel)
+{
+	const char *base = strrchr(rel, '/');
+
+	return base && strcmp(base, "/index") == 0 && base - rel >= 4 && strncmp(base - 4, ".git", 4) == 0 &&
+	       (base - rel == 4 || base[-5] == '/');
+}
+
+/* A conflict's line names the ways to resolve it: --merge only when it was not tried. */
 static void refuse(struct applier *a, const char *rel, const char *why)
 {
+	const char *slash = strcmp(rel, ".") ? "/" : "", *shown = strcmp(rel, ".") ? ESC(rel) : "";
+
 	a->refused++;
-	if (strstr(why, "changed on the host since the start")) {
-		const char *base = strrchr(rel, '/');
-		bool git_index = base && strcmp(base, "/index") == 0 && base - rel >= 4 &&
-				 strncmp(base - 4, ".git", 4) == 0 && (base - rel == 4 || base[-5] == '/');
-		fprintf(
-		    a->o->log,
-		    "hutch: apply: %s%s%s: %s; --overwrite %s takes the sandbox's, --drop %s keeps the host's%s\n",
-		    ESC(a->o->shown_dir), strcmp(rel, ".") ? "/" : "", strcmp(rel, ".") ? ESC(rel) : "", why,
-		    ESC(rel), ESC(rel),
-		    git_index ? " (git rewrites .git/index at every git status on the host, so this is "
-				"usually that: --overwrite keeps what was staged in the sandbox, and the "
-				"host's next git status refreshes the rest)"
-			      : "");
+	fprintf(a->o->log, "hutch: apply: %s%s%s: %s", ESC(a->o->shown_dir), slash, shown, why);
+	if (!strstr(why, "changed on the host since the start")) {
+		fputc('\n', a->o->log);
 		return;
 	}
-	fprintf(a->o->log, "hutch: apply: %s%s%s: %s\n", ESC(a->o->shown_dir), strcmp(rel, ".") ? "/" : "",
-		strcmp(rel, ".") ? ESC(rel) : "", why);
+	fprintf(a->o->log, "; --overwrite %s takes the sandbox's, --drop %s keeps the host's", ESC(rel),
+		ESC(rel));
+	if (a->mergeable && !strstr(why, "not merged") && !is_git_index(rel))
+		fprintf(a->o->log, ", --merge %s merges both line by line", ESC(rel));
+	if (is_git_index(rel))
+		fputs(" (git rewrites .git/index at every git status on the host, so this is usually that: "
+		      "--overwrite keeps what was staged in the sandbox, and the host's next git status "
+		      "refreshes the rest)",
+		      a->o->log);
+	fputc('\n', a->o->log);
 }
 
 /* Whether the host's rel differs from the start record: a directory by its type only (its
@@ -637,10 +648,10 @@ static bool under_any(char **v, const char *rel)
 /* The paths of the command line, --overwrite's and --drop's alike: all when there are none. */
 static bool selected(const struct applier *a, const struct ws_change *e, bool *ret_ancestor)
 {
-	char **lists[] = { a->o->paths, a->o->overwrite, a->o->drop };
+	char **lists[] = { a->o->paths, a->o->overwrite, a->o->drop, a->o->merge };
 
 	*ret_ancestor = false;
-	if (!a->o->paths && !a->o->overwrite && !a->o->drop)
+	if (!a->o->paths && !a->o->overwrite && !a->o->drop && !a->o->merge)
 		return true;
 	for (size_t i = 0; i < ARRAY_SIZE(lists); i++)
 		for (char **p = lists[i]; p && *p; p++) {
@@ -652,8 +663,12 @@ static bool selected(const struct applier *a, const struct ws_change *e, bool *r
 	return *ret_ancestor;
 }
 
+/* A path applied or dropped is no longer under review: its kept start content goes (a later
+ * run's first change keeps it again, from the host's file as it is then). */
 static void say(const struct applier *a, const char *what, const struct ws_change *e)
 {
+	if (a->base >= 0 && e->type != WS_DIR)
+		unlinkat(a->base, e->path, 0);
 	if (a->o->out)
 		fprintf(a->o->out, "%s %c %s%s%s\n", what, e->kind, ESC(a->o->shown_dir),
 			strcmp(e->path, ".") ? "/" : "", strcmp(e->path, ".") ? ESC(e->path) : "");
@@ -707,6 +722,32 @@ static bool protected_path(const struct applier *a, const char *rel)
 	return false;
 }
 
+/* --merge of a file both sides changed: refused (and left) unless diff3 merges it cleanly. */
+static int merge_one(struct applier *a, const struct ws_change *e, int pfd, const char *name,
+		     const struct stat *hst, bool exists, bool *done)
+{
+	char why[512];
+	int r = -EMEDIUMTYPE;
+
+	if (e->kind == 'M' && e->type == WS_FILE && exists && S_ISREG(hst->st_mode))
+		r = ws_merge(pfd, name, a->uroot, a->base, e->path, e->mode);
+	if (r == 0) {
+		upper_remove(a, e);
+		say(a, "merged", e);
+		*done = true;
+		return 0;
+	}
+	snprintf(why, sizeof(why), "changed on the host since the start, and not merged: %s",
+		 r == -ENOENT	     ? "its start content is unknown"
+		 : r == -EMEDIUMTYPE ? "not a text file on both sides"
+		 : r == -EEXIST	     ? "both sides changed the same lines (hutch changes --diff shows them)"
+		 : r == -ESTALE	     ? "the host's file changed during the merge"
+		 : r == -ENOEXEC     ? "diff3 (diffutils) is not installed"
+				     : strerror(-r));
+	refuse(a, e->path, why);
+	return 0;
+}
+
 static int apply_one(struct applier *a, const struct ws_change *e, bool *done)
 {
 	const char *name;
@@ -752,8 +793,12 @@ static int apply_one(struct applier *a, const struct ws_change *e, bool *done)
 			return 0;
 		}
 	}
+	if (changed && under_any(a->o->merge, e->path))
+		return merge_one(a, e, pfd, name, &hst, exists, done);
 	if (changed) {
+		a->mergeable = e->kind == 'M' && e->type == WS_FILE && exists && S_ISREG(hst.st_mode);
 		refuse(a, e->path, "changed on the host since the start: not applied");
+		a->mergeable = false;
 		return e->type == WS_DIR ? strv_extend(&a->refused_dirs, e->path) : 0;
 	}
 	if (e->kind == 'D')
@@ -798,7 +843,7 @@ static void prune_upper(struct applier *a, const struct ws_changes *ch)
 int ws_apply(const char *dir, const char *upper, const struct ws_changes *ch, const struct ws_apply_opts *o,
 	     unsigned *ret_refused, struct failure *f)
 {
-	struct applier a = { .o = o, .cached_fd = -1 };
+	struct applier a = { .o = o, .cached_fd = -1, .base = -1 };
 	int r = 0;
 
 	a.root = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -809,6 +854,8 @@ int ws_apply(const char *dir, const char *upper, const struct ws_changes *ch, co
 		safe_close(a.root);
 		return fail(f, negative_errno(), "apply", "%s", upper);
 	}
+	if (o->base)
+		a.base = open(o->base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	struct stat rst, ust;
 	a.same_fs = fstat(a.root, &rst) == 0 && fstat(a.uroot, &ust) == 0 && rst.st_dev == ust.st_dev;
 	a.uid = getuid();
@@ -823,9 +870,13 @@ int ws_apply(const char *dir, const char *upper, const struct ws_changes *ch, co
 				r = apply_one(&a, &ch->v[i], &a.done[i]);
 	if (r == 0)
 		prune_upper(&a, ch);
+	for (size_t i = 0; r == 0 && o->settled && i < ch->n; i++)
+		if (a.done[i] && (r = strv_extend(o->settled, ch->v[i].path)) == 0 && ch->v[i].from)
+			r = strv_extend(o->settled, ch->v[i].from);
 	safe_close(a.cached_fd);
 	safe_close(a.root);
 	safe_close(a.uroot);
+	safe_close(a.base);
 	strv_free(a.refused_dirs);
 	free(a.done);
 	strv_free(a.moved);

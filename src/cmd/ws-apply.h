@@ -46,11 +46,14 @@ struct ws_apply_opts {
 	char **paths;	  /* only these paths (relative to the tree) and what is under them; NULL: all */
 	char **overwrite; /* applied although the host changed them too (--overwrite) */
 	char **drop;	  /* the sandbox's change removed, the host's kept (--drop) */
+	char **merge;	  /* both sides' changes merged against the kept start content (--merge) */
 	FILE *out;	  /* one line per path applied or dropped, when not NULL */
 	char **protect;	  /* refused: protected persistence points */
 	const struct ws_start *start;
 	FILE *log;	       /* one line per refused path */
 	const char *shown_dir; /* the tree's path, for the messages */
+	const char *base;      /* the kept start contents (I/base): a path applied or dropped leaves */
+	char ***settled;       /* when not NULL: the paths applied, dropped or merged are added */
 };
 
 /* Whether a path under PATHS (relative) is at or beneath dir (relative, "." for the whole). */
@@ -63,3 +66,9 @@ bool ws_conflict(const char *dir, const struct ws_start *start, const struct ws_
  * counts the paths refused (changed on the host since the start, protected, special files). */
 int ws_apply(const char *dir, const char *upper, const struct ws_changes *ch, const struct ws_apply_opts *o,
 	     unsigned *ret_refused, struct failure *f);
+
+/* ws-merge.c: the host's name (in directory pfd) replaced by the line merge of the sandbox's rel
+ * (in uroot) and the host's against the start's (in base), made with the given mode. -ENOENT:
+ * no start content kept; -EMEDIUMTYPE: not text; -EEXIST: both changed the same lines;
+ * -ESTALE: the host's file changed during the merge; -ENOEXEC: no diff3. */
+int ws_merge(int pfd, const char *name, int uroot, int base, const char *rel, mode_t mode);

@@ -1,16 +1,20 @@
 /* The command process (see command.h): the security steps in a fixed order, seccomp last
  * before execve, as bubblewrap and nsjail do it, so that no later step needs a system call
- * the filter refuses. Runs with the sandbox user namespace's capabilities until caps_drop. */
+ * the filter refuses. One table holds the order; a spec's mask only leaves steps out. Runs
+ * with the capabilities its supervisor gave it (the sandbox user namespace's, in the full
+ * sandbox and join) until caps_drop. */
 #include "command/command.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "command/landlock.h"
 #include "front/bwrap/bwrap.h"
 #include "front/config.h"
 #include "lib/failure.h"
@@ -18,21 +22,82 @@
 #include "lib/strv.h"
 #include "lib/sync.h"
 
+unsigned command_steps(enum command_kind kind, const struct config *c, bool holds_caps)
+{
+	unsigned s = COMMAND_STEP(COMMAND_SIGMASK) | COMMAND_STEP(COMMAND_CHDIR) |
+		     COMMAND_STEP(COMMAND_RLIMIT) | COMMAND_STEP(COMMAND_CAPS) |
+		     COMMAND_STEP(COMMAND_NO_NEW_PRIVS) | COMMAND_STEP(COMMAND_LANDLOCK) |
+		     COMMAND_STEP(COMMAND_SECCOMP);
+
+	if (kind != COMMAND_SANDBOX || !c->as_pid1)
+		s |= COMMAND_STEP(COMMAND_TIE);
+	if (c->setsid_command)
+		s |= COMMAND_STEP(COMMAND_SETSID);
+	if (kind == COMMAND_JOIN || !c->inherit_fds)
+		s |= COMMAND_STEP(COMMAND_FD_SWEEP);
+	if (kind == COMMAND_RESTRICTED && !holds_caps)
+		s &= ~COMMAND_STEP(COMMAND_CAPS);
+	if (c->mdwe)
+		s |= COMMAND_STEP(COMMAND_MDWE);
+	return s;
+}
+
+/* ---- the steps ---- */
+
+static int step_sigmask(const struct command_spec *s, struct failure *f)
+{
+	sigset_t none;
+
+	sigemptyset(&none);
+	return sigprocmask(SIG_SETMASK, &none, NULL) < 0 ? fail(f, negative_errno(), "signals", NULL) : 0;
+}
+
+/* Die with the parent (pid 1, or the restricted tier's launcher, or the joiner), then make
+ * sure the supervisor did not go before that took effect: its end of the channel hangs up
+ * when it goes. */
+static int step_tie(const struct command_spec *s, struct failure *f)
+{
+	struct pollfd p = { .fd = s->sync_fd, .events = POLLIN };
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		return fail(f, negative_errno(), "prctl", "PR_SET_PDEATHSIG");
+	if (poll(&p, 1, 0) > 0 && (p.revents & POLLHUP))
+		_exit(EXIT_LAUNCHER);
+	return 0;
+}
+
+static int step_setsid(const struct command_spec *s, struct failure *f)
+{
+	return setsid() < 0 ? fail(f, negative_errno(), "setsid", NULL) : 0;
+}
+
+static int step_chdir(const struct command_spec *s, struct failure *f)
+{
+	const struct config *c = s->c;
+
+	if (c->chdir)
+		return chdir(c->chdir) < 0 ? fail(f, negative_errno(), "chdir", "%s", c->chdir) : 0;
+	if (c->cwd && chdir(c->cwd) == 0)
+		return 0;
+	if (chdir(c->home) == 0 || chdir("/") == 0)
+		return 0;
+	return fail(f, negative_errno(), "chdir", "/");
+}
+
 static int keep_fd_cmp(const void *a, const void *b)
 {
 	return *(const int *)a - *(const int *)b;
 }
 
-int command_sweep_fds(const struct config *c, struct failure *f)
+/* Every fd from 3 up close-on-exec, except the keep list's (checked to be open). */
+static int step_fd_sweep(const struct command_spec *s, struct failure *f)
 {
 	int keep[64];
-	size_t n = c->n_keep_fds < ARRAY_SIZE(keep) ? c->n_keep_fds : ARRAY_SIZE(keep);
+	size_t n = s->n_keep_fds < ARRAY_SIZE(keep) ? s->n_keep_fds : ARRAY_SIZE(keep);
 	unsigned from = 3;
 
-	if (c->inherit_fds)
-		return 0;
 	if (n > 0)
-		memcpy(keep, c->keep_fds, n * sizeof(int));
+		memcpy(keep, s->keep_fds, n * sizeof(int));
 	qsort(keep, n, sizeof(int), keep_fd_cmp);
 	for (size_t i = 0; i < n; i++) {
 		if (keep[i] < 3)
@@ -50,71 +115,136 @@ int command_sweep_fds(const struct config *c, struct failure *f)
 	return 0;
 }
 
-int command_enter_cwd(const struct config *c, struct failure *f)
+static int step_rlimit(const struct command_spec *s, struct failure *f)
 {
-	if (c->chdir)
-		return chdir(c->chdir) < 0 ? fail(f, negative_errno(), "chdir", "%s", c->chdir) : 0;
-	if (c->cwd && chdir(c->cwd) == 0)
-		return 0;
-	if (chdir(c->home) == 0 || chdir("/") == 0)
-		return 0;
-	return fail(f, negative_errno(), "chdir", "/");
+	return rlimit_apply(s->c, f);
+}
+
+static int step_caps(const struct command_spec *s, struct failure *f)
+{
+	return caps_drop(s->c, f);
 }
 
 /* --memory-deny-write-execute: the kernel's own rule (Linux 6.3), inherited across fork and
  * execve and never lifted: no mapping is writable and executable, none gains execute. */
-int command_deny_write_execute(const struct config *c, struct failure *f)
+static int step_mdwe(const struct command_spec *s, struct failure *f)
 {
 #ifndef PR_SET_MDWE
 #define PR_SET_MDWE		 65
 #define PR_MDWE_REFUSE_EXEC_GAIN 1
 #endif
-	if (c->mdwe && prctl(PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN, 0, 0, 0) < 0)
+	if (prctl(PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN, 0, 0, 0) < 0)
 		return fail(f, negative_errno(), "memory-deny-write-execute",
 			    "prctl(PR_SET_MDWE) (Linux 6.3 or later)");
 	return 0;
 }
 
-int command_lock_down(const struct config *c, const struct bpf_program *bpf, struct failure *f)
+static int step_no_new_privs(const struct command_spec *s, struct failure *f)
 {
-	int r = rlimit_apply(c, f);
-
-	if (r == 0)
-		r = caps_drop(c, f);
-
-	if (r < 0)
-		return r;
-	if ((r = command_deny_write_execute(c, f)) < 0)
-		return r;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return fail(f, negative_errno(), "prctl", "PR_SET_NO_NEW_PRIVS");
-	if ((r = landlock_apply(c, f)) < 0)
-		return r;
-	/* seccomp_install() returns the filter's listener fd, when it has one */
-	if ((r = seccomp_install(bpf, f)) < 0 || !c->bwrap)
-		return r;
-	int b = bwrap_command_seccomp(c, f);
-	return b < 0 ? b : r;
+	return 0;
 }
 
-static int confine(const struct config *c, const struct bpf_program *bpf, struct failure *f)
+static int step_landlock(const struct command_spec *s, struct failure *f)
 {
-	sigset_t none;
-	int r;
-
-	sigemptyset(&none);
-	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
-		return fail(f, negative_errno(), "signals", NULL);
-	if (!c->as_pid1 && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
-		return fail(f, negative_errno(), "prctl", "PR_SET_PDEATHSIG");
-	if (c->setsid_command && setsid() < 0)
-		return fail(f, negative_errno(), "setsid", NULL);
-	if ((r = command_enter_cwd(c, f)) < 0)
-		return r;
-	if ((r = command_sweep_fds(c, f)) < 0)
-		return r;
-	return command_lock_down(c, bpf, f);
+	if (s->landlock_fd >= 0)
+		return landlock_restricted_enforce(s->landlock_fd, f);
+	return landlock_apply(s->c, f);
 }
+
+/* With a report, the filter's listener goes to the launcher, which serves it (notify.c); the
+ * command keeps no copy. */
+static int send_listener(int sync_fd, int fd, struct failure *f)
+{
+	int r = sync_send(sync_fd, SYNC_NOTIFY_FD, 0, NULL, 0, &fd, 1);
+
+	safe_close(fd);
+	return r < 0 ? fail(f, r, "sync", "sending the seccomp listener") : 0;
+}
+
+static int step_seccomp(const struct command_spec *s, struct failure *f)
+{
+	int r = s->pre_bpf ? seccomp_install(s->pre_bpf, f) : 0;
+
+	/* seccomp_install() returns the filter's listener fd, when it has one */
+	if (r == 0 && s->bpf)
+		r = seccomp_install(s->bpf, f);
+	if (r >= 0 && s->c->bwrap) {
+		int b = bwrap_command_seccomp(s->c, f);
+		if (b < 0) {
+			safe_close(r > 0 ? r : -1);
+			return b;
+		}
+	}
+	return r > 0 ? send_listener(s->sync_fd, r, f) : r;
+}
+
+static const struct {
+	const char *name; /* as confine.h's first comment names it */
+	int (*run)(const struct command_spec *s, struct failure *f);
+} command_table[COMMAND_STEPS] = {
+	[COMMAND_SIGMASK] = { "signal mask cleared", step_sigmask },
+	[COMMAND_TIE] = { "PDEATHSIG", step_tie },
+	[COMMAND_SETSID] = { "setsid", step_setsid },
+	[COMMAND_CHDIR] = { "chdir", step_chdir },
+	[COMMAND_FD_SWEEP] = { "fd sweep", step_fd_sweep },
+	[COMMAND_RLIMIT] = { "rlimit_apply", step_rlimit },
+	[COMMAND_CAPS] = { "caps_drop", step_caps },
+	[COMMAND_MDWE] = { "PR_SET_MDWE", step_mdwe },
+	[COMMAND_NO_NEW_PRIVS] = { "no_new_privs", step_no_new_privs },
+	[COMMAND_LANDLOCK] = { "landlock_apply", step_landlock },
+	[COMMAND_SECCOMP] = { "seccomp_install", step_seccomp },
+};
+
+const char *command_step_name(enum command_step s)
+{
+	return (unsigned)s < COMMAND_STEPS ? command_table[s].name : NULL;
+}
+
+/* ---- the run ---- */
+
+/* argv with --argv0's name in place of the program's (the copy is the exec's to drop). */
+static char **command_argv(const struct config *c)
+{
+	size_t n = strv_length(c->argv);
+	char **argv = c->argv0 ? calloc(n + 1, sizeof(char *)) : NULL;
+
+	if (!argv)
+		return c->argv;
+	memcpy(argv, c->argv, n * sizeof(char *));
+	argv[0] = c->argv0;
+	return argv;
+}
+
+void command_run(const struct command_spec *s)
+{
+	extern char **environ;
+	struct failure f = { 0 };
+	const char *prog;
+	int r = 0;
+
+	for (unsigned i = 0; r == 0 && i < COMMAND_STEPS; i++)
+		if (s->steps & COMMAND_STEP(i))
+			r = command_table[i].run(s, &f);
+	if (r < 0) {
+		sync_send_error(s->sync_fd, &f);
+		_exit(EXIT_LAUNCHER);
+	}
+	environ = s->c->env; /* execvp searches the sandbox's PATH, not the launcher's */
+	if (s->c->bwrap)
+		bwrap_command_env(s->c);
+	prog = s->argv ? s->argv[0] : s->c->argv[0];
+	execvp(prog, s->argv ? s->argv : command_argv(s->c));
+	if (errno == ENOENT && s->shell_fallback) /* the user's shell may not be in an image */
+		execv("/bin/sh", (char *[]){ "/bin/sh", NULL });
+	r = errno;
+	fail(&f, -r, "exec", "%s", prog);
+	sync_send_error(s->sync_fd, &f);
+	_exit(r == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
+}
+
+/* ---- the full sandbox's command ---- */
 
 /* The launcher compiles the filter while pid 1 sets up the mounts; it arrives here. */
 static int receive_filter(int sync_fd, struct bpf_program *bpf, struct failure *f)
@@ -132,35 +262,20 @@ static int receive_filter(int sync_fd, struct bpf_program *bpf, struct failure *
 	return 0;
 }
 
-/* argv with --argv0's name in place of the program's (the copy is the exec's to drop). */
-static char **command_argv(const struct config *c)
-{
-	size_t n = strv_length(c->argv);
-	char **argv = c->argv0 ? calloc(n + 1, sizeof(char *)) : NULL;
-
-	if (!argv)
-		return c->argv;
-	memcpy(argv, c->argv, n * sizeof(char *));
-	argv[0] = c->argv0;
-	return argv;
-}
-
-/* With a report, the filter's listener goes to the launcher, which serves it (notify.c); the
- * command keeps no copy. */
-static int send_listener(int sync_fd, int fd, struct failure *f)
-{
-	int r = sync_send(sync_fd, SYNC_NOTIFY_FD, 0, NULL, 0, &fd, 1);
-
-	safe_close(fd);
-	return r < 0 ? fail(f, r, "sync", "sending the seccomp listener") : 0;
-}
-
 void command_exec(const struct config *c, int sync_fd)
 {
-	extern char **environ;
 	struct bpf_program bpf = { 0 };
 	struct failure f = { 0 };
 	int r = receive_filter(sync_fd, &bpf, &f);
+	struct command_spec s = {
+		.c = c,
+		.steps = command_steps(COMMAND_SANDBOX, c, true),
+		.sync_fd = sync_fd,
+		.keep_fds = c->keep_fds,
+		.n_keep_fds = c->n_keep_fds,
+		.landlock_fd = -1,
+		.bpf = &bpf,
+	};
 
 	/* With a user-mode back-end the network is configured before the command starts. */
 	if (r == 0 && net_needs_launcher(c))
@@ -169,21 +284,9 @@ void command_exec(const struct config *c, int sync_fd)
 		static const char note[] = "net: no IPv6 address yet, starting without";
 		sync_send(sync_fd, SYNC_INFO, 0, note, sizeof(note), NULL, 0);
 	}
-	if (r == 0)
-		r = confine(c, &bpf, &f);
-	if (r > 0 && bpf.listener)
-		r = send_listener(sync_fd, r, &f);
-
 	if (r < 0) {
 		sync_send_error(sync_fd, &f);
 		_exit(EXIT_LAUNCHER);
 	}
-	environ = c->env; /* execvp searches the sandbox's PATH, not the launcher's */
-	if (c->bwrap)
-		bwrap_command_env(c);
-	execvp(c->argv[0], command_argv(c));
-	r = errno;
-	fail(&f, -r, "exec", "%s", c->argv[0]);
-	sync_send_error(sync_fd, &f);
-	_exit(r == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
+	command_run(&s);
 }

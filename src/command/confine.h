@@ -1,8 +1,9 @@
 /* The command's confinement (issue 4): capabilities, seccomp, Landlock.
- * Built from the config; the order of application is fixed in command.c (confine(), then
- * command_lock_down()), seccomp last; docs/architecture.md says why each step is there:
- *   signal mask cleared → PDEATHSIG → setsid → chdir → fd sweep → rlimit_apply → caps_drop → no_new_privs →
- *   landlock_apply → seccomp_install → environment → execve
+ * Built from the config; the order of application is fixed in command.c's one step table
+ * (command_run(), for the full sandbox, the restricted tier and join alike), seccomp last;
+ * docs/architecture.md says why each step is there:
+ *   signal mask cleared → PDEATHSIG → setsid → chdir → fd sweep → rlimit_apply → caps_drop → PR_SET_MDWE →
+ *   no_new_privs → landlock_apply → seccomp_install → environment → execve
  * Parsing helpers run in the launcher; the apply and install steps run in the command process, inside all
  * namespaces, after pivot_root, with full capabilities of the sandbox's user namespace. */
 #pragma once
@@ -63,6 +64,10 @@ int seccomp_build_cached(const struct config *c, struct bpf_program *ret, struct
 /* prctl(PR_SET_SECCOMP) of the program, after no_new_privs. Command process. With
  * p->listener, seccomp(2) with SECCOMP_FILTER_FLAG_NEW_LISTENER: returns the listener fd. */
 int seccomp_install(const struct bpf_program *p, struct failure *f);
+
+/* A libseccomp filter (scmp_filter_ctx) exported as a program for seccomp_install: how the
+ * restricted tier's own socket and IPC rules travel to its command. Launcher side. */
+int seccomp_export(void *ctx, struct bpf_program *ret, struct failure *f);
 
 /* ---- landlock.c ---- */
 

@@ -569,6 +569,12 @@ void bpf_program_free(struct bpf_program *p)
 	*p = (struct bpf_program){ 0 };
 }
 
+int seccomp_export(void *ctx, struct bpf_program *ret, struct failure *f)
+{
+	*ret = (struct bpf_program){ 0 };
+	return export_program(ctx, ret, f);
+}
+
 int seccomp_install(const struct bpf_program *p, struct failure *f)
 {
 	struct sock_fprog prog = { .len = (unsigned short)p->n, .filter = p->insns };

@@ -87,7 +87,7 @@ static int receive_fds(struct egress_state *st, int sync_fd, struct failure *f)
 		_cleanup_free_ void *payload = NULL;
 		int fds[SYNC_MAX_FDS];
 		size_t n = 0;
-		int t = sync_recv(sync_fd, &m, &payload, fds, &n);
+		int t = sync_recv(sync_fd, &m, &payload, fds, &n), r;
 
 		if (t == SYNC_FDS && n == (size_t)(st->e->via ? FD_MAX : FD_RELAY)) {
 			memcpy(st->fds, fds, n * sizeof(int));
@@ -100,11 +100,8 @@ static int receive_fds(struct egress_state *st, int sync_fd, struct failure *f)
 			log_verbose(st->c->verbose, "%s", (char *)payload);
 			continue;
 		}
-		if (t == SYNC_ERROR && m.len == sizeof(struct failure)) {
-			memcpy(f, payload, sizeof(*f));
-			f->stage[sizeof(f->stage) - 1] = f->detail[sizeof(f->detail) - 1] = '\0';
-			return f->err ? -f->err : -EIO;
-		}
+		if (t > 0 && (r = sync_failure(&m, payload, f)) < 0)
+			return r;
 		if (t <= 0)
 			return fail(f, t < 0 ? t : -EPIPE, "sync", "waiting for the egress sockets");
 		return failx(f, "sync", "expected FDS, got %s", sync_type_name((uint32_t)t));

@@ -12,7 +12,6 @@
 #include <stdbool.h>
 #include <string.h>
 #include <stdio.h>
-#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -35,7 +34,7 @@
 #include "launcher/notify.h"
 #include "launcher/report.h"
 #include "launcher/state.h"
-#include "sandbox/pid1.h"
+#include "launcher/supervise.h"
 #include "lib/sync.h"
 #include "lib/strv.h"
 #include "tier/tier.h"
@@ -43,16 +42,15 @@
 
 struct launcher {
 	const struct config *c;
-	int sync[2]; /* [0] ours, [1] the children's */
-	int sig_fd;
-	struct loop loop; /* every fd served while the sandbox runs */
-	struct loop_source src_sync, src_signal, src_child, src_pid1, src_deadline;
+	int sync[2];	       /* [0] ours, [1] the children's */
+	struct supervisor sup; /* signals to pid 1 once it is known */
+	struct loop loop;      /* every fd served while the sandbox runs */
+	struct loop_source src_sync, src_signal, src_child, src_pid1, src_deadline, src_keep;
 	struct events events; /* what the policy refused, for --verbose and the report */
 	pid_t child;	      /* the user-namespace child */
 	int child_fd;	      /* its pidfd */
 	pid_t pid1;
 	int pid1_fd;
-	int pending_sig; /* arrived before pid 1 existed */
 	struct idmap uid, gid;
 	struct idmap_job jobs[2];
 	struct bpf_program bpf;
@@ -66,8 +64,7 @@ struct launcher {
 	struct report_writer report; /* --report: the JSON-lines sink on events */
 	struct notify notify;	     /* the seccomp listener, with --report and in learn */
 	struct workspace_state workspace;
-	sigset_t oldmask;
-	bool mask_saved, child_failed;
+	bool child_failed;
 	char **made_dirs; /* the --mkdir directories this start created, parents first */
 	int stop_sig;	  /* SIGINT/SIGTERM/SIGHUP during the start (launcher_stopped()) */
 	bool restricted;  /* user namespaces refused: run in the restricted tier instead */
@@ -106,7 +103,6 @@ static void launcher_teardown(struct launcher *l)
 	egress_stop(l->egress); /* its last refusals still reach the event stream */
 	safe_close(l->sync[0]);
 	safe_close(l->sync[1]);
-	safe_close(l->sig_fd);
 	notify_stop(&l->notify);
 	loop_done(&l->loop);
 	report_finish(&l->report, &l->events);
@@ -121,8 +117,7 @@ static void launcher_teardown(struct launcher *l)
 	idmap_free(&l->uid);
 	idmap_free(&l->gid);
 	bpf_program_free(&l->bpf);
-	if (l->mask_saved)
-		sigprocmask(SIG_SETMASK, &l->oldmask, NULL);
+	supervise_done(&l->sup); /* last: a signal still queued ends us now */
 	launcher_undo_mkdirs(l, l->status < 0 || l->child_failed);
 }
 
@@ -187,19 +182,7 @@ static int launcher_mkdirs(const struct config *c, char ***made, struct failure 
 	return 0;
 }
 
-static int launcher_signals(struct launcher *l, struct failure *f)
-{
-	sigset_t set;
-
-	signals_forwarded(&set);
-	if (sigprocmask(SIG_BLOCK, &set, &l->oldmask) < 0)
-		return fail(f, negative_errno(), "signals", NULL);
-	l->mask_saved = true;
-	l->sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	return l->sig_fd < 0 ? fail(f, negative_errno(), "signalfd", NULL) : 0;
-}
-
-/* SIGINT, SIGTERM or SIGHUP came during the start (they are blocked from launcher_signals()
+/* SIGINT, SIGTERM or SIGHUP came during the start (they are blocked from supervise_start()
  * on): it ends there, torn down as after an error, with the status a shell gives what such a
  * signal ended (130, 143, 129) and no message. */
 static bool launcher_stopped(struct launcher *l)
@@ -207,7 +190,7 @@ static bool launcher_stopped(struct launcher *l)
 	static const int stop[] = { SIGINT, SIGTERM, SIGHUP };
 	sigset_t pending;
 
-	if (!l->mask_saved || sigpending(&pending) < 0)
+	if (!l->sup.mask_saved || sigpending(&pending) < 0)
 		return false;
 	for (size_t i = 0; i < ARRAY_SIZE(stop); i++)
 		if (sigismember(&pending, stop[i]) == 1) {
@@ -260,7 +243,7 @@ static int launcher_clone(struct launcher *l, struct failure *f)
 	if (pid == 0) {
 		/* pid 1 never execs: the launcher's own fds must not live on in it (CLOEXEC
 		 * does not apply). The sync socket's other end goes in child_main. */
-		safe_close(l->sig_fd);
+		safe_close(l->sup.sig_fd);
 		loop_done(&l->loop);
 		safe_close(l->cgroup.leaf_fd);
 		if (l->direct)
@@ -340,14 +323,6 @@ static int launcher_send_filter(struct launcher *l, struct failure *f)
 	return r < 0 && r != -EPIPE ? fail(f, r, "sync", "sending the seccomp filter") : 0;
 }
 
-static void send_to_pid1(struct launcher *l, int sig)
-{
-	if (l->pid1_fd >= 0)
-		syscall(SYS_pidfd_send_signal, l->pid1_fd, sig, NULL, 0);
-	else
-		l->pending_sig = sig;
-}
-
 /* pid 1 is known (before the id maps are acknowledged): watched through its pidfd (taken),
  * and sent what signal came early. It is our own child (CLONE_PARENT, or cloned by us): its
  * pid cannot be reused before we reap it. */
@@ -362,8 +337,7 @@ static int launcher_pid1(struct launcher *l, pid_t pid, int pidfd, struct failur
 	l->src_pid1.fd = l->pid1_fd;
 	if ((r = loop_add(&l->loop, &l->src_pid1)) < 0)
 		return fail(f, r, "epoll", NULL);
-	if (l->pending_sig)
-		send_to_pid1(l, l->pending_sig);
+	supervise_target(&l->sup, l->pid1_fd);
 	return 0;
 }
 
@@ -392,15 +366,13 @@ static int launcher_recv_pid1(struct launcher *l, struct failure *f)
 	_cleanup_free_ void *payload = NULL;
 	int fds[SYNC_MAX_FDS];
 	size_t n = 0;
-	int t = sync_recv(l->sync[0], &m, &payload, fds, &n);
+	int t = sync_recv(l->sync[0], &m, &payload, fds, &n), r;
 
 	for (size_t i = 1; i < n; i++)
 		safe_close(fds[i]);
-	if (t == SYNC_ERROR && m.len == sizeof(struct failure)) {
+	if (t > 0 && (r = sync_failure(&m, payload, f)) < 0) {
 		safe_close(n ? fds[0] : -1);
-		memcpy(f, payload, sizeof(*f));
-		f->stage[FAILURE_STAGE_MAX - 1] = f->detail[FAILURE_DETAIL_MAX - 1] = '\0';
-		return f->err ? -f->err : -EIO;
+		return r;
 	}
 	if (t != SYNC_PID1 || n == 0) {
 		safe_close(n ? fds[0] : -1);
@@ -500,13 +472,9 @@ static int on_sync(struct launcher *l, struct failure *f)
 	}
 	if (t < 0)
 		return fail(f, t, "sync", "receiving");
-	if (t == SYNC_ERROR && m.len == sizeof(struct failure) && !l->child_failed) {
-		memcpy(&l->child_failure, payload, sizeof(struct failure));
-		l->child_failure.stage[FAILURE_STAGE_MAX - 1] = '\0';
-		l->child_failure.detail[FAILURE_DETAIL_MAX - 1] = '\0';
-		l->child_failed = true;
-		return 1;
-	}
+	/* the first failure is the one to report; the rest follow from it */
+	if (t == SYNC_ERROR && !l->child_failed)
+		l->child_failed = sync_failure(&m, payload, &l->child_failure) < 0;
 	if (t == SYNC_ERROR)
 		return 1;
 	if (t == SYNC_EXIT) {
@@ -530,19 +498,6 @@ static void drain_sync(struct launcher *l, struct failure *f)
 	while (poll(&p, 1, 0) > 0 && (p.revents & POLLIN))
 		if (on_sync(l, f) <= 0)
 			break;
-}
-
-static void on_signal(struct launcher *l)
-{
-	struct signalfd_siginfo si;
-
-	while (read(l->sig_fd, &si, sizeof(si)) == sizeof(si)) {
-		/* A terminal's signal reached the command already when it shares our process
-		 * group; pass on only what was sent to us, or everything when it has its own. */
-		if ((int)si.ssi_code == SI_KERNEL && !l->c->setsid_command)
-			continue;
-		send_to_pid1(l, (int)si.ssi_signo);
-	}
 }
 
 static int on_exit_event(struct launcher *l, bool is_pid1, struct failure *f)
@@ -571,7 +526,9 @@ static int handle_sync(struct loop_source *src, uint32_t events, struct failure 
 
 static int handle_signal(struct loop_source *src, uint32_t events, struct failure *f)
 {
-	on_signal(src->data);
+	struct launcher *l = src->data;
+
+	supervise_forward(&l->sup);
 	return 0;
 }
 
@@ -595,7 +552,16 @@ static int handle_deadline(struct loop_source *src, uint32_t events, struct fail
 	if (sig == SIGKILL && l->child_fd >= 0)
 		syscall(SYS_pidfd_send_signal, l->child_fd, SIGKILL, NULL, 0);
 	if (sig)
-		send_to_pid1(l, sig);
+		supervise_signal(&l->sup, sig);
+	return 0;
+}
+
+/* The sandbox changed a workspace's file for the first time: its start content is kept. */
+static int handle_keep(struct loop_source *src, uint32_t events, struct failure *f)
+{
+	struct launcher *l = src->data;
+
+	workspace_keep_events(&l->workspace);
 	return 0;
 }
 
@@ -605,12 +571,15 @@ static int launcher_events(struct launcher *l, struct failure *f)
 	int r;
 
 	l->src_sync = (struct loop_source){ l->sync[0], handle_sync, l };
-	l->src_signal = (struct loop_source){ l->sig_fd, handle_signal, l };
+	l->src_signal = (struct loop_source){ l->sup.sig_fd, handle_signal, l };
 	l->src_child = (struct loop_source){ -1, handle_child, l };
 	l->src_pid1 = (struct loop_source){ -1, handle_pid1, l };
 	if ((r = loop_init(&l->loop)) < 0)
 		return fail(f, r, "epoll", NULL);
 	if ((r = loop_add(&l->loop, &l->src_sync)) < 0 || (r = loop_add(&l->loop, &l->src_signal)) < 0)
+		return fail(f, r, "epoll", NULL);
+	l->src_keep = (struct loop_source){ workspace_keep_fd(&l->workspace), handle_keep, l };
+	if (l->src_keep.fd >= 0 && (r = loop_add(&l->loop, &l->src_keep)) < 0)
 		return fail(f, r, "epoll", NULL);
 	if ((r = deadline_start(l->c, &l->deadline, f)) < 0 || l->deadline.fd < 0)
 		return r;
@@ -713,9 +682,7 @@ static int launcher_full(struct launcher *l, struct failure *f)
 		r = launcher_loop(l, f);
 	if (r == 0 && l->child_failed) {
 		*f = l->child_failure;
-		/* exec errors carry the command's own status (126, 127); the rest are ours */
-		if (strcmp(f->stage, "exec") != 0)
-			r = f->err ? -f->err : -EIO;
+		r = supervise_failure(f); /* exec's carries the command's own status (126, 127) */
 	}
 	return r;
 }
@@ -725,7 +692,7 @@ int launcher_run(const struct config *c, struct launch_report *ret, struct failu
 	struct launcher l = {
 		.c = c,
 		.sync = { -1, -1 },
-		.sig_fd = -1,
+		.sup = SUPERVISOR_INIT,
 		.loop = { .epoll_fd = -1 },
 		.child_fd = -1,
 		.pid1_fd = -1,
@@ -747,7 +714,7 @@ int launcher_run(const struct config *c, struct launch_report *ret, struct failu
 		return launcher_restricted(&l, ret, f);
 	/* from here on a SIGINT or SIGTERM waits for a step's end, not for a half-made start */
 	if (r == 0)
-		r = launcher_signals(&l, f);
+		r = supervise_start(&l.sup, c->setsid_command, f);
 	if (r == 0 && !launcher_stopped(&l))
 		r = workspace_start(c, &l.workspace, f);
 	if (r == 0 && c->idmap != IDMAP_NONE && !launcher_stopped(&l))

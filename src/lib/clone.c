@@ -36,6 +36,15 @@ pid_t clone_process(uint64_t flags, int exit_signal, int *ret_pidfd, int cgroup_
 	return pid < 0 ? negative_errno() : (pid_t)pid;
 }
 
+int exit_code_of(int how, int status)
+{
+	if (how == CLD_EXITED)
+		return status & 0xff;
+	if (how == CLD_KILLED || how == CLD_DUMPED)
+		return 128 + status;
+	return 255;
+}
+
 int pidfd_exit_code(int pidfd)
 {
 	return pidfd_exit_rusage(pidfd, NULL);
@@ -49,5 +58,5 @@ int pidfd_exit_rusage(int pidfd, struct rusage *ret_ru)
 	while (syscall(SYS_waitid, P_PIDFD, (id_t)pidfd, &si, WEXITED, ret_ru) < 0)
 		if (errno != EINTR)
 			return 125;
-	return si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
+	return exit_code_of(si.si_code, si.si_status);
 }

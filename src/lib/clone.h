@@ -1,6 +1,7 @@
 /* Process creation with namespace flags: clone3 first, clone(2) when clone3 is refused with
  * ENOSYS — as inside a hutch sandbox, whose filter answers clone3 that way so that programs
- * fall back to clone, whose flags it can inspect. Used by the launcher and its children. */
+ * fall back to clone, whose flags it can inspect; and how a process ended, as an exit code.
+ * Used by the launcher and its children. */
 #pragma once
 
 #include <stdint.h>
@@ -10,6 +11,11 @@
  * cgroup_fd >= 0 asks for CLONE_INTO_CGROUP (clone3 only: -ENOSYS without it). Returns the
  * pid or -errno. */
 pid_t clone_process(uint64_t flags, int exit_signal, int *ret_pidfd, int cgroup_fd);
+
+/* The exit code of a process that ended so (waitid's si_code as how, si_status as status): its own exit
+ * status, 128+N when signal N killed it (as shells report it), 255 for anything else. Pure;
+ * the one mapping of the launcher's supervisor, the restricted tier, join and pid 1. */
+int exit_code_of(int how, int status);
 
 /* Wait for the process of pidfd to exit: its exit code, 128+N when signal N killed it (as
  * shells report it), 125 when the wait itself fails. */

@@ -24,6 +24,7 @@ const char *sync_type_name(uint32_t t)
 		[SYNC_NOTIFY_FD] = "NOTIFY_FD",
 		[SYNC_EXIT] = "EXIT",
 		[SYNC_TAP] = "TAP",
+		[SYNC_COMMAND_PID] = "COMMAND_PID",
 	};
 	return t < SYNC_TYPE_MAX ? names[t] : "unknown";
 }
@@ -68,6 +69,15 @@ int sync_send(int fd, enum sync_type t, int32_t value, const void *payload, size
 int sync_send_error(int fd, const struct failure *fl)
 {
 	return sync_send(fd, SYNC_ERROR, fl->err, fl, sizeof(*fl), NULL, 0);
+}
+
+int sync_failure(const struct sync_msg *m, const void *payload, struct failure *f)
+{
+	if (m->type != SYNC_ERROR || m->len != sizeof(struct failure) || !payload)
+		return 0;
+	memcpy(f, payload, sizeof(*f));
+	f->stage[sizeof(f->stage) - 1] = f->detail[sizeof(f->detail) - 1] = '\0';
+	return f->err > 0 ? -f->err : -EIO;
 }
 
 static void take_fds(struct msghdr *mh, int *ret_fds, size_t *ret_nfds)
@@ -129,15 +139,12 @@ int sync_expect(int fd, enum sync_type want, int32_t *ret_value, void **ret_payl
 {
 	struct sync_msg m;
 	_cleanup_free_ void *payload = NULL;
-	int t = sync_recv(fd, &m, &payload, NULL, NULL);
+	int t = sync_recv(fd, &m, &payload, NULL, NULL), r;
 
 	if (t < 0)
 		return fail(f, t, "sync", "waiting for %s", sync_type_name(want));
-	if (t == SYNC_ERROR && m.len == sizeof(struct failure)) {
-		memcpy(f, payload, sizeof(*f));
-		f->stage[sizeof(f->stage) - 1] = f->detail[sizeof(f->detail) - 1] = '\0';
-		return f->err ? -f->err : -EIO;
-	}
+	if (t > 0 && (r = sync_failure(&m, payload, f)) < 0)
+		return r;
 	if (t != (int)want)
 		return failx(f, "sync", "expected %s, got %s", sync_type_name(want),
 			     sync_type_name((uint32_t)t));

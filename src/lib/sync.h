@@ -22,6 +22,7 @@ enum sync_type {
 	SYNC_NOTIFY_FD,	  /* command → launcher: the seccomp filter's listener (SCM_RIGHTS) */
 	SYNC_EXIT,	  /* pid 1 → launcher: the command's exit code (value); the sandbox is empty */
 	SYNC_TAP,	  /* pid 1 → launcher (direct start): net_make_tap's result (value) */
+	SYNC_COMMAND_PID, /* join's entering process → joiner: the command's pid (value), pidfd */
 	SYNC_TYPE_MAX,
 };
 
@@ -45,6 +46,11 @@ int sync_pair(int fds[2]);
 int sync_send(int fd, enum sync_type t, int32_t value, const void *payload, size_t len, const int *fds,
 	      size_t nfds);
 int sync_send_error(int fd, const struct failure *fl);
+
+/* The failure an ERROR message carries, copied into f with its strings cut to their bounds:
+ * returns its -errno (-EIO when it names none). 0 when m is no well-formed ERROR. Every reader
+ * of the channel decodes ERROR through this, so a failure reads the same wherever it arrives. */
+int sync_failure(const struct sync_msg *m, const void *payload, struct failure *f);
 
 /* Receive one message; the payload (up to cap bytes) is malloc'ed into *ret_payload when
  * ret_payload is given. Returns the type, 0 at EOF, or -errno. */

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/clone.h"
 #include "lib/sync.h"
 
 void signals_forwarded(sigset_t *set)
@@ -62,28 +63,23 @@ int pid1_prepare(void)
 	return 0;
 }
 
-int status_to_exit_code(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return 255;
-}
-
 /* Reap everything that has exited; true (and *code) once the command is among them. */
 static bool reap(pid_t command, int *code)
 {
 	bool done = false;
-	int status;
-	pid_t p;
+	siginfo_t si;
 
-	while ((p = waitpid(-1, &status, WNOHANG)) > 0 || (p < 0 && errno == EINTR))
-		if (p == command) {
-			*code = status_to_exit_code(status);
+	for (;;) {
+		si.si_pid = 0;
+		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG) < 0 && errno == EINTR)
+			continue;
+		if (si.si_pid <= 0)
+			return done;
+		if (si.si_pid == command) {
+			*code = exit_code_of(si.si_code, si.si_status);
 			done = true;
 		}
-	return done;
+	}
 }
 
 bool pid1_childless(void)

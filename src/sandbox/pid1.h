@@ -28,6 +28,3 @@ _noreturn_ void pid1_run(pid_t command, int exit_fd);
 
 /* True when this process has no child: asked before the command is started. */
 bool pid1_childless(void);
-
-/* Exit code for a wait status, as shells report it. */
-int status_to_exit_code(int status);

@@ -1,14 +1,14 @@
 /* Where user namespaces are blocked (see tier.h): why the clone was refused, and the restricted
  * tier. The launcher runs all of this with the caller's own privileges; the restricted tier's
- * command process (forked here, no namespaces) confines itself in the order command.c uses:
- * setsid → chdir → fd sweep → capabilities → no_new_privs → Landlock → seccomp → execve. */
+ * command process (forked here, no namespaces) is command.c's command_run with this tier's
+ * spec, and the launcher supervises it with supervise.c, as the full sandbox's launcher and
+ * `hutch join` do theirs. */
 #include "tier/tier.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/capability.h>
-#include <poll.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
@@ -17,10 +17,8 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/clone.h"
@@ -31,9 +29,10 @@
 #include "lib/failure.h"
 #include "command/landlock.h"
 #include "launcher/launcher.h"
+#include "launcher/supervise.h"
 #include "lib/log.h"
 #include "lib/macro.h"
-#include "sandbox/pid1.h"
+#include "lib/sync.h"
 
 #define STAGE		   "tier"
 #define APPARMOR_PROFILE   "/etc/apparmor.d/hutch"
@@ -425,7 +424,8 @@ static int filter_ipc(scmp_filter_ctx ctx, const struct config *c)
 	return r;
 }
 
-static int tier_filter_build(const struct config *c, scmp_filter_ctx *ret, struct failure *f)
+/* The rules as a program of their own, installed by the command just before the default one. */
+static int tier_filter_build(const struct config *c, struct bpf_program *ret, struct failure *f)
 {
 	_cleanup_(seccomp_releasep) scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	int r;
@@ -439,8 +439,7 @@ static int tier_filter_build(const struct config *c, scmp_filter_ctx *ret, struc
 		r = filter_ipc(ctx, c);
 	if (r < 0)
 		return fail(f, r, "seccomp", "the restricted tier's socket and IPC rules");
-	*ret = TAKE_PTR(ctx);
-	return 0;
+	return seccomp_export(ctx, ret, f);
 }
 
 /* ---- the command process --------------------------------------------------------------------- */
@@ -448,15 +447,12 @@ static int tier_filter_build(const struct config *c, scmp_filter_ctx *ret, struc
 struct restricted {
 	const struct config *c;
 	struct tier_ctx t;
-	pid_t launcher;
 	int ruleset;
-	struct bpf_program bpf;
-	scmp_filter_ctx filter;
-	int err_pipe[2]; /* the command's failure before execve; EOF at execve (close-on-exec) */
-	int sig_fd;
+	struct bpf_program bpf;	     /* the default program, as the full tier's */
+	struct bpf_program tier_bpf; /* the tier's socket and IPC rules */
+	int sync[2];		     /* [0] ours, [1] the command's: its failure before execve */
+	struct supervisor sup;
 	int pidfd;
-	sigset_t oldmask;
-	bool mask_saved;
 };
 
 /* Root (a container's, say) holds capabilities that Landlock does not take away; a normal user
@@ -471,51 +467,24 @@ static bool holds_capabilities(void)
 	return d[0].effective | d[0].permitted | d[1].effective | d[1].permitted;
 }
 
-static int child_confine(const struct restricted *s, struct failure *f)
+/* command.c's steps with the tier's Landlock ruleset and its filter before the default one;
+ * the command dies with the launcher, as the full tier's does with its pid namespace. */
+_noreturn_ static void restricted_command(struct restricted *s)
 {
 	const struct config *c = s->c;
-	sigset_t none;
-	int r;
+	struct command_spec spec = {
+		.c = c,
+		.steps = command_steps(COMMAND_RESTRICTED, c, holds_capabilities()),
+		.sync_fd = s->sync[1],
+		.keep_fds = c->keep_fds,
+		.n_keep_fds = c->n_keep_fds,
+		.landlock_fd = s->ruleset,
+		.pre_bpf = &s->tier_bpf,
+		.bpf = &s->bpf,
+	};
 
-	sigemptyset(&none);
-	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
-		return fail(f, negative_errno(), "signals", NULL);
-	/* The command dies with the launcher, as the full tier's does with its pid namespace. */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != s->launcher)
-		return fail(f, -ESRCH, "prctl", "the launcher is gone");
-	if (c->setsid_command && setsid() < 0)
-		return fail(f, negative_errno(), "setsid", NULL);
-	if ((r = command_enter_cwd(c, f)) < 0 || (r = command_sweep_fds(c, f)) < 0 ||
-	    (r = rlimit_apply(c, f)) < 0)
-		return r;
-	if (holds_capabilities() && (r = caps_drop(c, f)) < 0)
-		return r;
-	if ((r = command_deny_write_execute(c, f)) < 0)
-		return r;
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return fail(f, negative_errno(), "prctl", "PR_SET_NO_NEW_PRIVS");
-	if ((r = landlock_restricted_enforce(s->ruleset, f)) < 0)
-		return r;
-	if ((r = seccomp_load(s->filter)) < 0)
-		return fail(f, r, "seccomp", "the restricted tier's socket and IPC rules");
-	return seccomp_install(&s->bpf, f);
-}
-
-_noreturn_ static void child_exec(const struct restricted *s)
-{
-	extern char **environ;
-	struct failure f = { 0 };
-	int code = EXIT_LAUNCHER, err;
-
-	if (child_confine(s, &f) == 0) {
-		environ = s->c->env; /* execvp searches the command's PATH */
-		execvp(s->c->argv[0], s->c->argv);
-		err = errno;
-		fail(&f, -err, "exec", "%s", s->c->argv[0]);
-		code = err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
-	}
-	(void)!write(s->err_pipe[1], &f, sizeof(f));
-	_exit(code);
+	safe_close(s->sync[0]);
+	command_run(&spec);
 }
 
 /* ---- the launcher's side ---------------------------------------------------------------------- */
@@ -524,128 +493,53 @@ static void restricted_free(struct restricted *s)
 {
 	safe_close(s->ruleset);
 	bpf_program_free(&s->bpf);
-	if (s->filter)
-		seccomp_release(s->filter);
-	safe_close(s->err_pipe[0]);
-	safe_close(s->err_pipe[1]);
-	safe_close(s->sig_fd);
+	bpf_program_free(&s->tier_bpf);
+	safe_close(s->sync[0]);
+	safe_close(s->sync[1]);
 	safe_close(s->pidfd);
-	if (s->mask_saved)
-		sigprocmask(SIG_SETMASK, &s->oldmask, NULL);
+	supervise_done(&s->sup);
 }
 
 static int restricted_prepare(struct restricted *s, struct failure *f)
 {
-	sigset_t set;
 	int r = landlock_restricted_ruleset(s->c, s->t.abi, &s->ruleset, f);
 
 	if (r == 0)
 		r = seccomp_build_cached(s->c, &s->bpf, f);
 	if (r == 0)
-		r = tier_filter_build(s->c, &s->filter, f);
+		r = tier_filter_build(s->c, &s->tier_bpf, f);
 	if (r < 0)
 		return r;
-	if (pipe2(s->err_pipe, O_CLOEXEC) < 0)
-		return fail(f, negative_errno(), "pipe", NULL);
+	if ((r = sync_pair(s->sync)) < 0)
+		return fail(f, r, "sync", "socketpair");
 	/* Signals arrive on a signalfd from now on, to be passed on once the command exists. */
-	signals_forwarded(&set);
-	if (sigprocmask(SIG_BLOCK, &set, &s->oldmask) < 0)
-		return fail(f, negative_errno(), "signals", NULL);
-	s->mask_saved = true;
-	if ((s->sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
-		return fail(f, negative_errno(), "signalfd", NULL);
-	/* Orphans of the command come to us, so that none outlives the run (tier_reap_rest). */
+	if ((r = supervise_start(&s->sup, s->c->setsid_command, f)) < 0)
+		return r;
+	/* Orphans of the command come to us, so that none outlives the run (supervise_kill_rest). */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		return fail(f, negative_errno(), "prctl", "PR_SET_CHILD_SUBREAPER");
 	return 0;
 }
 
-/* The command's failure before execve, or EOF once execve succeeded. 1: it failed (f filled). */
-static int await_exec(struct restricted *s, struct failure *f)
-{
-	struct failure cf;
-	ssize_t n;
-
-	s->err_pipe[1] = safe_close(s->err_pipe[1]);
-	while ((n = read(s->err_pipe[0], &cf, sizeof(cf))) < 0 && errno == EINTR)
-		;
-	if (n != (ssize_t)sizeof(cf))
-		return 0;
-	cf.stage[FAILURE_STAGE_MAX - 1] = '\0';
-	cf.detail[FAILURE_DETAIL_MAX - 1] = '\0';
-	*f = cf;
-	return 1;
-}
-
-static void forward_signals(const struct restricted *s)
-{
-	struct signalfd_siginfo si;
-
-	while (read(s->sig_fd, &si, sizeof(si)) == sizeof(si)) {
-		/* A terminal's signal reached the command already when it shares our process
-		 * group; pass on only what was sent to us, or everything when it has its own. */
-		if ((int)si.ssi_code == SI_KERNEL && !s->c->setsid_command)
-			continue;
-		syscall(SYS_pidfd_send_signal, s->pidfd, (int)si.ssi_signo, NULL, 0);
-	}
-}
-
-static int serve(struct restricted *s, struct failure *f)
-{
-	struct pollfd p[2] = { { .fd = s->sig_fd, .events = POLLIN }, { .fd = s->pidfd, .events = POLLIN } };
-
-	for (;;) {
-		if (poll(p, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return fail(f, negative_errno(), "poll", NULL);
-		}
-		if (p[0].revents & POLLIN)
-			forward_signals(s);
-		if (p[1].revents)
-			return pidfd_exit_code(s->pidfd);
-	}
-}
-
-/* Kill and reap whatever the command left behind (re-parented to us, the subreaper): the
- * full tier's pid namespace ends them all with its pid 1. Without /proc/self/task/TID/children
- * (CONFIG_PROC_CHILDREN) there is no list to kill from, and they are left alone. */
-static void tier_reap_rest(void)
-{
-	char path[64], buf[4096];
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)getpid());
-	for (;;) {
-		if (!first_line(path, buf, sizeof(buf)))
-			return;
-		for (char *save = NULL, *tok = strtok_r(buf, " ", &save); tok;
-		     tok = strtok_r(NULL, " ", &save))
-			kill((pid_t)strtol(tok, NULL, 10), SIGKILL);
-		if (waitpid(-1, NULL, 0) < 0 && errno == ECHILD)
-			return;
-	}
-}
-
 static int restricted_launch(struct restricted *s, struct launch_report *ret, struct failure *f)
 {
-	pid_t pid;
-	int code;
+	pid_t pid = clone_process(0, SIGCHLD, &s->pidfd, s->t.leaf_fd);
+	int r;
 
-	s->launcher = getpid();
-	pid = clone_process(0, SIGCHLD, &s->pidfd, s->t.leaf_fd);
 	if (pid < 0)
 		return fail(f, pid, "clone", "the command process");
 	if (pid == 0)
-		child_exec(s);
-	if (await_exec(s, f)) {
-		code = pidfd_exit_code(s->pidfd);
-		if (strcmp(f->stage, "exec") != 0)
-			return f->err ? -f->err : -EIO;
-	} else if ((code = serve(s, f)) < 0) {
-		return code;
+		restricted_command(s);
+	s->sync[1] = safe_close(s->sync[1]);
+	/* until its execve (EOF) or its failure; exec's carries the command's status (126, 127) */
+	r = supervise_exec(s->sync[0], NULL, NULL, f);
+	if (r < 0 && (r = supervise_failure(f)) < 0) {
+		pidfd_exit_code(s->pidfd);
+		return r;
 	}
-	tier_reap_rest();
-	*ret = (struct launch_report){ .status = code };
+	supervise_target(&s->sup, s->pidfd);
+	*ret = (struct launch_report){ .status = supervise_wait(&s->sup) };
+	supervise_kill_rest();
 	getrusage(RUSAGE_CHILDREN, &ret->usage); /* the command and what it left, all reaped */
 	return 0;
 }
@@ -657,8 +551,8 @@ int tier_restricted_run_in(const struct config *c, int cgroup_leaf_fd, struct la
 		.c = c,
 		.t = { .abi = landlock_abi(), .leaf_fd = cgroup_leaf_fd },
 		.ruleset = -1,
-		.err_pipe = { -1, -1 },
-		.sig_fd = -1,
+		.sync = { -1, -1 },
+		.sup = SUPERVISOR_INIT,
 		.pidfd = -1,
 	};
 	int r;

@@ -217,7 +217,8 @@ struct snap {
 	size_t n, cap;
 };
 
-static int snap_add(struct snap *s, const char *rel, const struct stat *st)
+/* e as it is: its path is the caller's, now the snapshot's. */
+static int snap_push(struct snap *s, struct ws_stat e)
 {
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 1024;
@@ -226,7 +227,13 @@ static int snap_add(struct snap *s, const char *rel, const struct stat *st)
 			return -ENOMEM;
 		s->v = v, s->cap = cap;
 	}
-	s->v[s->n] = (struct ws_stat){
+	s->v[s->n++] = e;
+	return 0;
+}
+
+static int snap_add(struct snap *s, const char *rel, const struct stat *st)
+{
+	struct ws_stat e = {
 		.path = strdup(rel),
 		.mode = st->st_mode,
 		.size = (uint64_t)st->st_size,
@@ -234,7 +241,11 @@ static int snap_add(struct snap *s, const char *rel, const struct stat *st)
 		.mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec,
 		.ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec,
 	};
-	return s->v[s->n++].path ? 0 : -ENOMEM;
+	int r = e.path ? snap_push(s, e) : -ENOMEM;
+
+	if (r < 0)
+		free(e.path);
+	return r;
 }
 
 static int snap_visit(void *data, const char *rel, const struct stat *st)
@@ -367,6 +378,70 @@ void workspace_start_free(struct ws_start *s)
 		free(s->v[i].path);
 	free(s->v);
 	*s = (struct ws_start){ 0 };
+}
+
+/* After apply: each settled path's entry becomes the host's as it is now, so that a later run
+ * of the workspace compares with what apply left, not with the first start (a path applied,
+ * then changed again inside, is no conflict). A path gone from the host loses its entry and,
+ * for a directory, those below it; a new one gets one. Rewritten as snapshot() writes it. */
+static void start_forget_below(struct ws_start *s, char **gone_dirs)
+{
+	for (size_t i = 0; gone_dirs && i < s->n; i++)
+		for (char **d = gone_dirs; *d; d++) {
+			size_t n = strlen(*d);
+			if (s->v[i].path[0] && strncmp(s->v[i].path, *d, n) == 0 && s->v[i].path[n] == '/')
+				s->v[i].path[0] = '\0'; /* no path is empty: marks it gone */
+		}
+}
+
+static int start_set(struct ws_start *s, struct snap *added, char ***gone_dirs, int root, const char *rel)
+{
+	struct ws_stat *e = (struct ws_stat *)workspace_start_find(s, rel);
+	struct stat st;
+
+	if (fstatat(root, rel, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (e && S_ISDIR(e->mode) && strv_extend(gone_dirs, rel) < 0)
+			return -ENOMEM;
+		if (e)
+			e->path[0] = '\0';
+		return 0;
+	}
+	if (!e)
+		return snap_add(added, rel, &st);
+	e->mode = st.st_mode;
+	e->size = (uint64_t)st.st_size;
+	e->ino = st.st_ino;
+	e->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+	e->ctime_ns = (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec;
+	return 0;
+}
+
+int workspace_start_settle(const char *path, struct ws_start *s, const char *dir, char **settled)
+{
+	struct snap all = { 0 }, added = { 0 };
+	_cleanup_strv_free_ char **gone_dirs = NULL;
+	_cleanup_close_ int root = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int r = root < 0 ? negative_errno() : 0;
+
+	for (char **p = settled; r == 0 && p && *p; p++)
+		r = start_set(s, &added, &gone_dirs, root, *p);
+	if (r == 0)
+		start_forget_below(s, gone_dirs);
+	/* all borrows the entries: their paths stay s's and added's */
+	for (size_t i = 0; r == 0 && i < s->n; i++)
+		if (s->v[i].path[0])
+			r = snap_push(&all, s->v[i]);
+	for (size_t i = 0; r == 0 && i < added.n; i++)
+		r = snap_push(&all, added.v[i]);
+	if (r == 0) {
+		qsort(all.v, all.n, sizeof(*all.v), by_path);
+		r = write_atomic(path, fill_start, &all);
+	}
+	free(all.v);
+	for (size_t i = 0; i < added.n; i++)
+		free(added.v[i].path);
+	free(added.v);
+	return r;
 }
 
 /* ---- the manifest ---- */
@@ -586,7 +661,8 @@ int workspace_start(const struct config *c, struct workspace_state *ws, struct f
 	ws->unnamed = c->name_default;
 	log_verbose(c->verbose, "workspace: %s, %s (%s)", c->name, ws->fresh ? "new" : "continued",
 		    w->state_dir);
-	return ws->fresh ? create_state(c, w->state_dir, f) : check_resume(c, f);
+	r = ws->fresh ? create_state(c, w->state_dir, f) : check_resume(c, f);
+	return r < 0 ? r : workspace_keep_start(c, ws, f);
 }
 
 /* Whether an upper dir holds anything: what the sandbox wrote, deleted or renamed. */
@@ -612,6 +688,7 @@ void workspace_stop(struct workspace_state *ws, bool ran)
 {
 	if (!ws->dir)
 		return;
+	workspace_keep_stop(ws, ran);
 	ws->pending = ran && uppers_hold_changes(ws->dir);
 	if ((ws->fresh && !ran) || (ws->unnamed && ran && !ws->pending)) {
 		/* Nothing ran in it: nothing to review, nothing left behind. */

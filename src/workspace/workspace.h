@@ -12,6 +12,8 @@
  *   I/upper I/work  tree I's overlay layers
  *   I/start         the host tree's state at the start: one line per path, sorted
  *                   (path, mode, size, mtime ns, inode, ctime ns), paths %-escaped
+ *   I/base/RELPATH  the host's file as it was at the start, kept at the sandbox's first change
+ *                   to it while the host's still matched I/start (workspace-keep.c)
  * manifest and start are written (temp file, fsync, rename) before the sandbox starts, so a
  * SIGKILL of the launcher leaves a state that changes and apply read as usual. */
 #pragma once
@@ -20,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 struct config;
@@ -75,9 +78,11 @@ int workspace_plan_last(const struct config *c, struct mountplan *p, struct fail
 /* Launcher: create (or resume) the state dir and take its lock before the clone; release it
  * at the end, and remove a state this run created when the sandbox never ran, or made no
  * change in an unnamed one; else say whether changes wait (ws->pending). */
+struct ws_keeper;
 struct workspace_state {
-	char *dir;    /* the state dir when this run holds its lock */
-	bool fresh;   /* created by this run */
+	char *dir;		  /* the state dir when this run holds its lock */
+	struct ws_keeper *keeper; /* the start content's keeper (workspace-keep.c) */
+	bool fresh;		  /* created by this run */
 	bool unnamed; /* named after the pid (no --name): removed at the end when nothing changed */
 	bool pending; /* set by workspace_stop(): it holds changes to review */
 };
@@ -86,6 +91,16 @@ int workspace_start(const struct config *c, struct workspace_state *ws, struct f
  * caller's: the overlay's copy-up of such a file needs that id mapped (--idmap auto). */
 bool workspace_foreign_owner(const struct config *c);
 void workspace_stop(struct workspace_state *ws, bool ran);
+
+/* The start content of the files the sandbox changes (workspace-keep.c), kept in I/base/ at
+ * its first change to each: started by workspace_start, served from the launcher's loop
+ * (workspace_keep_fd, -1 when there is none; workspace_keep_events when it is readable), and
+ * finished by workspace_stop with a last look at every upper entry. */
+int workspace_keep_start(const struct config *c, struct workspace_state *ws, struct failure *f);
+int workspace_keep_fd(const struct workspace_state *ws);
+void workspace_keep_events(struct workspace_state *ws);
+void workspace_keep_sweep(struct workspace_state *ws);
+void workspace_keep_stop(struct workspace_state *ws, bool ran);
 
 /* ---- the state, for the subcommands ---- */
 
@@ -128,7 +143,13 @@ struct ws_start {
 };
 int workspace_start_read(const char *path, struct ws_start *ret);
 const struct ws_stat *workspace_start_find(const struct ws_start *s, const char *path);
+/* Whether st (an lstat of the host's path now) is still what s recorded: type, mode, size,
+ * inode, modification and change times. */
+bool workspace_start_matches(const struct ws_stat *s, const struct stat *st);
 void workspace_start_free(struct ws_start *s);
+/* After apply: the entries of the settled paths (relative, applied, dropped or merged) become
+ * the host's as they are now in dir, and s is written to path. */
+int workspace_start_settle(const char *path, struct ws_start *s, const char *dir, char **settled);
 
 /* %-escaping of paths in the state's files (%, tab, newline, CR, space). */
 void workspace_put_path(FILE *out, const char *p);

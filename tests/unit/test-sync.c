@@ -261,6 +261,27 @@ static void test_child_fails(void)
 	close(sv[0]);
 }
 
+/* sync_failure, the one decoder of ERROR: a well-formed one only, its strings cut. */
+static void test_failure_decode(void)
+{
+	struct failure sent, got = { 0 };
+	struct sync_msg m = { .type = SYNC_ERROR, .value = 0, .len = sizeof(sent) };
+
+	memset(&sent, 'x', sizeof(sent));
+	sent.err = EACCES;
+	TAP_OK(sync_failure(&m, &sent, &got) == -EACCES && strlen(got.stage) == FAILURE_STAGE_MAX - 1 &&
+		   strlen(got.detail) == FAILURE_DETAIL_MAX - 1,
+	       "sync_failure: the errno, and unterminated strings cut at their bounds");
+	sent.err = 0;
+	TAP_OK(sync_failure(&m, &sent, &got) == -EIO, "sync_failure: a failure without an errno is -EIO");
+	m.len = sizeof(sent) - 1;
+	got.err = 99;
+	TAP_OK(sync_failure(&m, &sent, &got) == 0 && got.err == 99,
+	       "sync_failure: a short ERROR is none, f untouched");
+	m = (struct sync_msg){ .type = SYNC_INFO, .len = sizeof(sent) };
+	TAP_OK(sync_failure(&m, &sent, &got) == 0 && got.err == 99, "sync_failure: another type is none");
+}
+
 int main(void)
 {
 	int sv[2];
@@ -277,5 +298,6 @@ int main(void)
 	close(sv[0]);
 	close(sv[1]);
 	test_child_fails();
+	test_failure_decode();
 	return tap_done();
 }
