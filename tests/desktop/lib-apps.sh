@@ -100,6 +100,20 @@ app_start() {
 	APP_MS=$(((t1 - t0) / 1000000))
 }
 
+# app_class_titles CLASS TITLE: the titles of CLASS's visible windows, one a line, once one of
+# them is TITLE (polled for up to 10 s), else the last ones seen.
+app_class_titles() {
+	local t= i w
+	for i in $(seq 50); do
+		t=$(for w in $(xdotool search --onlyvisible --class "^$1\$" 2>/dev/null); do
+			xdotool getwindowname "$w" 2>/dev/null
+		done)
+		grep -qxF -- "$2" <<<"$t" && break
+		sleep 0.2
+	done
+	echo "$t"
+}
+
 # app_colours: how many colours the window's screenshot has, once it has more than one (the
 # app has drawn), polled for up to 10 s; 0 when the screenshot cannot be taken.
 app_colours() {
