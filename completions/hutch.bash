@@ -178,6 +178,12 @@ _hutch_value() {
 		_hutch_reply "$prefix" "${more[@]#/etc/}"
 		return
 	fi
+	if [[ $opt == private-bin ]]; then # a comma-separated list of programs in /usr/bin
+		mapfile -t more < <(compgen -f -- "/usr/bin/${val##*,}")
+		[[ $val == *,* ]] && prefix+=${val%,*},
+		_hutch_reply "$prefix" "${more[@]#/usr/bin/}"
+		return
+	fi
 	_hutch_reply "$prefix" "${list[@]}"
 	local kind=
 	[[ $metavar == *@(SRC|DST|PATH|FILE|TARGET|LINK|UPPER)* || $help == *FILE* ]] && kind=-f

@@ -174,6 +174,10 @@ function __hutch_etc
     path basename /etc/*
 end
 
+function __hutch_bin
+    path basename /usr/bin/*
+end
+
 function __hutch_caps
     echo ALL
     printf '%s\n' $__hutch_capabilities
@@ -210,6 +214,8 @@ function __hutch_register_options
             complete $spec -x -a '(set -xn)'
         else if test $name = private-etc
             complete $spec -x -a '(__fish_complete_list , __hutch_etc)'
+        else if test $name = private-bin
+            complete $spec -x -a '(__fish_complete_list , __hutch_bin)'
         else if string match -q '*DIR*' -- $metavar
             complete $spec -x -a "$args (__hutch_dirs)"
         else if string match -qr 'SRC|DST|PATH|FILE|TARGET|LINK|UPPER' -- $metavar; or string match -q '*FILE*' -- $help

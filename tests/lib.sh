@@ -118,8 +118,17 @@ is() {
 	fi
 }
 
+# A pattern of several lines must match those lines in sequence: grep would take each line as an
+# alternative of its own (any one enough), so the whole text is matched with bash's ERE instead.
+_matches() {
+	case $2 in
+	*$'\n'*) [[ $1 =~ $2 ]] ;;
+	*) printf '%s\n' "$1" | grep -Eq -- "$2" ;;
+	esac
+}
+
 like() {
-	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+	if _matches "$1" "$2"; then
 		ok "$3"
 	else
 		not_ok "$3" "got:" "$1" "expected to match: $2" "$(_last_run_diag)"
@@ -127,7 +136,7 @@ like() {
 }
 
 unlike() {
-	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+	if _matches "$1" "$2"; then
 		not_ok "$3" "got:" "$1" "expected not to match: $2" "$(_last_run_diag)"
 	else
 		ok "$3"

@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <grp.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 #include "front/config.h"
 
@@ -133,12 +135,41 @@ static int set_ambient(uint64_t keep, struct failure *f)
 	return 0;
 }
 
+/* c->set_ids: the command takes its ids itself. keep-caps carries the permitted set across
+ * setresuid (the steps below still need CAP_SETPCAP), and the effective set is raised again.
+ * setgroups(2) is refused where a single-id map was written (setgroups "deny"): with no
+ * group asked, that leaves the one group there is. */
+static int switch_ids(const struct config *c, struct failure *f)
+{
+	_cleanup_(cap_freep) cap_t caps = NULL;
+
+	if (!c->set_ids)
+		return 0;
+	if (setgroups(c->n_groups, c->groups) < 0 && !(errno == EPERM && c->n_groups == 0))
+		return fail(f, negative_errno(), "user", "setgroups (%zu groups)", c->n_groups);
+	if (setresgid(c->gid, c->gid, c->gid) < 0)
+		return fail(f, negative_errno(), "user", "gid %u", (unsigned)c->gid);
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 || setresuid(c->uid, c->uid, c->uid) < 0)
+		return fail(f, negative_errno(), "user", "uid %u", (unsigned)c->uid);
+	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0 || !(caps = cap_get_proc()))
+		return fail(f, negative_errno(), "user", "capabilities after the switch");
+	for (cap_value_t cap = 0; cap < cap_max_bits(); cap++) {
+		cap_flag_value_t v = CAP_CLEAR;
+		if (cap_get_flag(caps, cap, CAP_PERMITTED, &v) < 0 ||
+		    cap_set_flag(caps, CAP_EFFECTIVE, 1, &cap, v) < 0)
+			return fail(f, negative_errno(), "user", "cap_set_flag");
+	}
+	return cap_set_proc(caps) < 0 ? fail(f, negative_errno(), "user", "raising the effective set") : 0;
+}
+
 int caps_drop(const struct config *c, struct failure *f)
 {
 	uint64_t keep = c->cap_add & kernel_mask();
 	int r;
 
-	r = set_securebits(keep, f);
+	r = switch_ids(c, f);
+	if (r == 0)
+		r = set_securebits(keep, f);
 	if (r < 0)
 		return r;
 	r = drop_bounding(keep, f);

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "command/landlock.h"
-#include "front/bwrap/bwrap.h"
+#include "egress/egress.h"
 #include "front/config.h"
 #include "lib/failure.h"
 #include "launcher/net/net.h"
@@ -39,6 +39,10 @@ unsigned command_steps(enum command_kind kind, const struct config *c, bool hold
 		s &= ~COMMAND_STEP(COMMAND_CAPS);
 	if (c->mdwe)
 		s |= COMMAND_STEP(COMMAND_MDWE);
+	if (kind == COMMAND_SANDBOX)
+		s |= COMMAND_STEP(COMMAND_NET_WAIT);
+	if (kind == COMMAND_SANDBOX && c->start_gate_fd >= 0)
+		s |= COMMAND_STEP(COMMAND_START_GATE);
 	return s;
 }
 
@@ -115,6 +119,23 @@ static int step_fd_sweep(const struct command_spec *s, struct failure *f)
 	return 0;
 }
 
+/* Held before the lock-down (hutch-oci's create): say the command is set up, then wait for
+ * the runtime's `start` to write its byte (the container's state is "created" meanwhile). */
+static int step_start_gate(const struct command_spec *s, struct failure *f)
+{
+	char b = 0;
+	ssize_t n;
+
+	if (write(s->c->start_ready_fd, "r", 1) != 1)
+		return fail(f, negative_errno(), "start", "telling the runtime the container is created");
+	do
+		n = read(s->c->start_gate_fd, &b, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		return fail(f, n < 0 ? negative_errno() : -EPIPE, "start", "waiting for the start");
+	return 0;
+}
+
 static int step_rlimit(const struct command_spec *s, struct failure *f)
 {
 	return rlimit_apply(s->c, f);
@@ -153,6 +174,22 @@ static int step_landlock(const struct command_spec *s, struct failure *f)
 	return landlock_apply(s->c, f);
 }
 
+/* A user-mode back-end configures the network while the steps before this one run, so that
+ * they are off the start's critical path; the command waits here before its filter, which may
+ * refuse the netlink socket the IPv6 wait uses (a socket family list). */
+static int step_net_wait(const struct command_spec *s, struct failure *f)
+{
+	int r = 0;
+
+	if (net_needs_launcher(s->c) || egress_netns_policy(s->c))
+		r = sync_expect(s->sync_fd, SYNC_NET_READY, NULL, NULL, NULL, f);
+	if (r == 0 && net_wait_ipv6(s->c) < 0) {
+		static const char note[] = "net: no IPv6 address yet, starting without";
+		sync_send(s->sync_fd, SYNC_INFO, 0, note, sizeof(note), NULL, 0);
+	}
+	return r;
+}
+
 /* With a report, the filter's listener goes to the launcher, which serves it (notify.c); the
  * command keeps no copy. */
 static int send_listener(int sync_fd, int fd, struct failure *f)
@@ -170,14 +207,24 @@ static int step_seccomp(const struct command_spec *s, struct failure *f)
 	/* seccomp_install() returns the filter's listener fd, when it has one */
 	if (r == 0 && s->bpf)
 		r = seccomp_install(s->bpf, f);
-	if (r >= 0 && s->c->bwrap) {
-		int b = bwrap_command_seccomp(s->c, f);
-		if (b < 0) {
+	if (r >= 0) {
+		/* then the front end's raw programs (bwrap's --seccomp), stacked on it */
+		int e = seccomp_install_extra(s->c, f);
+		if (e < 0) {
 			safe_close(r > 0 ? r : -1);
-			return b;
+			return e;
 		}
 	}
 	return r > 0 ? send_listener(s->sync_fd, r, f) : r;
+}
+
+/* $PWD names the directory the command starts in (c->set_pwd), as a shell would set it. */
+static void command_set_pwd(void)
+{
+	char cwd[4096];
+
+	if (getcwd(cwd, sizeof(cwd)))
+		setenv("PWD", cwd, 1);
 }
 
 static const struct {
@@ -189,11 +236,13 @@ static const struct {
 	[COMMAND_SETSID] = { "setsid", step_setsid },
 	[COMMAND_CHDIR] = { "chdir", step_chdir },
 	[COMMAND_FD_SWEEP] = { "fd sweep", step_fd_sweep },
+	[COMMAND_START_GATE] = { "start gate", step_start_gate },
 	[COMMAND_RLIMIT] = { "rlimit_apply", step_rlimit },
 	[COMMAND_CAPS] = { "caps_drop", step_caps },
 	[COMMAND_MDWE] = { "PR_SET_MDWE", step_mdwe },
 	[COMMAND_NO_NEW_PRIVS] = { "no_new_privs", step_no_new_privs },
 	[COMMAND_LANDLOCK] = { "landlock_apply", step_landlock },
+	[COMMAND_NET_WAIT] = { "network wait", step_net_wait },
 	[COMMAND_SECCOMP] = { "seccomp_install", step_seccomp },
 };
 
@@ -232,8 +281,8 @@ void command_run(const struct command_spec *s)
 		_exit(EXIT_LAUNCHER);
 	}
 	environ = s->c->env; /* execvp searches the sandbox's PATH, not the launcher's */
-	if (s->c->bwrap)
-		bwrap_command_env(s->c);
+	if (s->c->set_pwd)
+		command_set_pwd();
 	prog = s->argv ? s->argv[0] : s->c->argv[0];
 	execvp(prog, s->argv ? s->argv : command_argv(s->c));
 	if (errno == ENOENT && s->shell_fallback) /* the user's shell may not be in an image */
@@ -277,13 +326,6 @@ void command_exec(const struct config *c, int sync_fd)
 		.bpf = &bpf,
 	};
 
-	/* With a user-mode back-end the network is configured before the command starts. */
-	if (r == 0 && net_needs_launcher(c))
-		r = sync_expect(sync_fd, SYNC_NET_READY, NULL, NULL, NULL, &f);
-	if (r == 0 && net_wait_ipv6(c) < 0) {
-		static const char note[] = "net: no IPv6 address yet, starting without";
-		sync_send(sync_fd, SYNC_INFO, 0, note, sizeof(note), NULL, 0);
-	}
 	if (r < 0) {
 		sync_send_error(sync_fd, &f);
 		_exit(EXIT_LAUNCHER);

@@ -23,11 +23,13 @@ enum command_step {
 	COMMAND_SETSID,	      /* a session of its own (--new-session) */
 	COMMAND_CHDIR,	      /* --chdir, else the caller's directory, else home, else / */
 	COMMAND_FD_SWEEP,     /* every fd from 3 up close-on-exec but the spec's keep list */
+	COMMAND_START_GATE,   /* held until the runtime's start (hutch-oci's create), c->start_gate_fd */
 	COMMAND_RLIMIT,	      /* rlimit_apply, while CAP_SYS_RESOURCE is still held */
 	COMMAND_CAPS,	      /* caps_drop */
 	COMMAND_MDWE,	      /* --memory-deny-write-execute (PR_SET_MDWE) */
 	COMMAND_NO_NEW_PRIVS, /* PR_SET_NO_NEW_PRIVS */
 	COMMAND_LANDLOCK,     /* landlock_apply, or the restricted tier's ruleset */
+	COMMAND_NET_WAIT,     /* the full sandbox's wait for a user-mode back-end (SYNC_NET_READY) */
 	COMMAND_SECCOMP,      /* seccomp_install, last; its listener sent as SYNC_NOTIFY_FD */
 	COMMAND_STEPS,
 };

@@ -2,8 +2,8 @@
  * Built from the config; the order of application is fixed in command.c's one step table
  * (command_run(), for the full sandbox, the restricted tier and join alike), seccomp last;
  * docs/architecture.md says why each step is there:
- *   signal mask cleared → PDEATHSIG → setsid → chdir → fd sweep → rlimit_apply → caps_drop → PR_SET_MDWE →
- *   no_new_privs → landlock_apply → seccomp_install → environment → execve
+ *   signal mask cleared → PDEATHSIG → setsid → chdir → fd sweep → start gate → rlimit_apply → caps_drop → PR_SET_MDWE →
+ *   no_new_privs → landlock_apply → network wait → seccomp_install → environment → execve
  * Parsing helpers run in the launcher; the apply and install steps run in the command process, inside all
  * namespaces, after pivot_root, with full capabilities of the sandbox's user namespace. */
 #pragma once
@@ -24,7 +24,8 @@ int caps_parse_list(const char *list, uint64_t *ret_mask, struct failure *f);
 
 /* Empty effective/permitted/inheritable/ambient sets and a cleared bounding set, except the
  * capabilities in c->cap_add, which stay effective, permitted, inheritable and ambient so they
- * survive execve whatever the uid inside. Command process. */
+ * survive execve whatever the uid inside. With c->set_ids, first the switch to c->uid, c->gid
+ * and c->groups. Command process. */
 int caps_drop(const struct config *c, struct failure *f);
 
 /* ---- seccomp.c (libseccomp) ---- */
@@ -64,6 +65,9 @@ int seccomp_build_cached(const struct config *c, struct bpf_program *ret, struct
 /* prctl(PR_SET_SECCOMP) of the program, after no_new_privs. Command process. With
  * p->listener, seccomp(2) with SECCOMP_FILTER_FLAG_NEW_LISTENER: returns the listener fd. */
 int seccomp_install(const struct bpf_program *p, struct failure *f);
+/* Then the front end's raw programs, c->extra_filters, in order (bwrap's --seccomp and
+ * --add-seccomp-fd). Command process. */
+int seccomp_install_extra(const struct config *c, struct failure *f);
 
 /* A libseccomp filter (scmp_filter_ctx) exported as a program for seccomp_install: how the
  * restricted tier's own socket and IPC rules travel to its command. Launcher side. */

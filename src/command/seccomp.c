@@ -13,7 +13,9 @@
  * older libseccomp; the unit test checks every name against the installed one. Calls the kernel
  * does not know are not in the list and reach the kernel, which answers ENOSYS; clone3 is
  * answered ENOSYS on purpose (see the table). --seccomp-deny applies on top of the default, of a
- * file and of "none". */
+ * file and of "none".
+ * Over 600 lines: the rule file's language, the filter's build and its install are
+ * one concern, the filter. */
 #include "command/confine.h"
 
 #include <errno.h>
@@ -592,5 +594,17 @@ int seccomp_install(const struct bpf_program *p, struct failure *f)
 	}
 	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
 		return fail(f, negative_errno(), STAGE, "cannot install the filter");
+	return 0;
+}
+
+/* After hutch's own filter: each is stacked on it, so a call passes only if every one lets it. */
+int seccomp_install_extra(const struct config *c, struct failure *f)
+{
+	for (size_t i = 0; i < c->n_extra_filters; i++) {
+		struct sock_fprog prog = { .len = (unsigned short)c->extra_filters[i].n,
+					   .filter = c->extra_filters[i].insns };
+		if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
+			return fail(f, negative_errno(), STAGE, "program %zu", i + 1);
+	}
 	return 0;
 }

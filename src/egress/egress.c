@@ -15,7 +15,7 @@
 
 #include "front/config.h"
 #include "lib/failure.h"
-#include "command/landlock.h"
+#include "lib/landlock-abi.h"
 #include "lib/log.h"
 #include "lib/strv.h"
 
@@ -322,10 +322,10 @@ static int check_netns_policy(struct config *c, struct egress_config *e, struct 
 	if (c->cap_add & (1ULL << CAP_NET_ADMIN))
 		return failx(f, "--cap-add", "%s with %s would let the command undo the egress policy",
 			     c->cap_add == UINT64_MAX ? "ALL" : "NET_ADMIN", opt);
-	if ((c->share & SHARE_NET) || c->net == NET_HOST)
+	if (((c->share & SHARE_NET) && !c->net_private) || c->net == NET_HOST)
 		return failx(f, opt,
 			     "needs the sandbox's own network namespace (not --share-net or --net host)");
-	if (c->net == NET_NONE && (names || e->deny_lan || e->n_host_ports))
+	if (c->net == NET_NONE && !c->net_private && (names || e->deny_lan || e->n_host_ports))
 		c->net = NET_AUTO_USERMODE;
 	if (e->n_host_ports) {
 		if (c->net == NET_VETH)
@@ -435,6 +435,11 @@ void egress_free(struct config *c)
 	free(e->via_url);
 	free(e);
 	c->egress = NULL;
+}
+
+bool egress_netns_policy(const struct config *c)
+{
+	return c->egress && c->egress->netns_policy;
 }
 
 const char *egress_resolv_conf(const struct config *c)

@@ -89,6 +89,8 @@ void egress_free(struct config *c);
 
 /* The sandbox's /etc/resolv.conf when the launcher's resolver serves it, else NULL. Pure. */
 const char *egress_resolv_conf(const struct config *c);
+/* A ruleset goes into the sandbox's network namespace: the command waits for NET_READY. */
+bool egress_netns_policy(const struct config *c);
 
 /* The resolver's address inside the sandbox (lo). */
 #define EGRESS_RESOLVER_ADDR "127.0.0.53"

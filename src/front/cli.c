@@ -1,11 +1,14 @@
 /* The command-line front end (see cli.h): the option table, its parser and --help.
- * Launcher side, no privileges; fills struct config and nothing else. */
+ * Launcher side, no privileges; fills struct config and nothing else.
+ * Over 600 lines: the option table itself, one row per option (about 150), and the handlers only
+ * it calls. */
 #include "front/cli.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "command/confine.h"
 #include "launcher/desktop/desktop.h"
@@ -683,6 +686,32 @@ static int opt_private_tmp(struct config *c, const char *arg, struct failure *f)
 	return set_bool(&c->private_tmp);
 }
 
+/* A new random id (systemd's format: 32 lower-case hex digits and a newline), as firejail's
+ * machine-id gives each sandbox. */
+static int opt_machine_id(struct config *c, const char *arg, struct failure *f)
+{
+	unsigned char id[16];
+	char *text = malloc(sizeof(id) * 2 + 2);
+
+	if (!text)
+		return -ENOMEM;
+	if (getrandom(id, sizeof(id), 0) != (ssize_t)sizeof(id)) {
+		free(text);
+		return fail(f, -EIO, "--machine-id", "getrandom");
+	}
+	for (size_t i = 0; i < sizeof(id); i++)
+		snprintf(text + 2 * i, 3, "%02x", id[i]);
+	strcpy(text + 2 * sizeof(id), "\n");
+	free(c->machine_id);
+	c->machine_id = text;
+	return 0;
+}
+
+static int opt_private_cache(struct config *c, const char *arg, struct failure *f)
+{
+	return set_bool(&c->private_cache);
+}
+
 /* FILE,FILE,...: names inside /etc, no '/' at the start and no '..'. */
 static int opt_private_etc(struct config *c, const char *arg, struct failure *f)
 {
@@ -803,8 +832,14 @@ const struct cli_option cli_options[] = {
 	{ "noexec", 0, CLI_ARG, "PATH", NULL, "nothing under this path may be executed", opt_noexec, 0 },
 	{ "private-tmp", 0, CLI_NOARG, NULL, NULL, "an empty /tmp even where the root provides one",
 	  opt_private_tmp, 0 },
+	{ "machine-id", 0, CLI_NOARG, NULL, NULL, "a random /etc/machine-id instead of the host's",
+	  opt_machine_id, 0 },
+	{ "private-cache", 0, CLI_NOARG, NULL, NULL, "an empty ~/.cache, even under a whitelist of the home",
+	  opt_private_cache, 0 },
 	{ "private-etc", 0, CLI_ARG, "FILES", NULL, "only these entries of the host's /etc (comma list)",
 	  opt_private_etc, 0 },
+	{ "private-bin", 0, CLI_ARG, "PROGS", NULL,
+	  "only these programs in /usr/bin, /usr/sbin... (comma list, as firejail's)", private_bin_opt, 0 },
 	{ "mkdir", 0, CLI_ARG, "PATH", NULL,
 	  "create this directory on the host first (home, /tmp, runtime dir)", opt_mkdir, 0 },
 	{ "allow-persist", 0, CLI_ARG, "PATH", NULL,

@@ -38,7 +38,13 @@ void config_init(struct config *c)
 		.json_status_fd = -1,
 		.userns_fd = -1,
 		.pidns_fd = -1,
+		.maps_block_fd = -1,
+		.userns2_fd = -1,
+		.block_fd = -1,
+		.proc_fd = -1,
 		.firejail_mode = -1,
+		.start_ready_fd = -1,
+		.start_gate_fd = -1,
 	};
 	cgroup_limits_init(&c->limits);
 	rlimit_config_init(&c->rlimits);
@@ -70,6 +76,10 @@ void config_free(struct config *c)
 	free(c->seccomp_file);
 	strv_free(c->seccomp_deny);
 	free(c->keep_fds);
+	free(c->groups);
+	free(c->uid_lines);
+	free(c->gid_lines);
+	mountplan_input_free(&c->plan_input);
 	mountplan_free(&c->plan);
 	strv_free(c->env);
 	free(c->cwd);
@@ -94,11 +104,25 @@ void config_free(struct config *c)
 	strv_free(c->read_only_try);
 	strv_free(c->blacklist);
 	strv_free(c->private_etc);
+	strv_free(c->private_bin);
+	free(c->machine_id);
+	private_bin_free(&c->private_bin_set);
 	strv_free(c->mkdirs);
+	strv_free(c->lock_files);
+	for (size_t i = 0; i < c->n_extra_filters; i++)
+		bpf_program_free(&c->extra_filters[i]);
+	free(c->extra_filters);
+	safe_close(c->proc_fd);
 	strv_free(c->allow_persist);
 	strv_free(c->persist_points);
 	free(c->runtime_dir);
 	config_init(c);
+}
+
+/* The front end gave the home, and no id map needs the login name for /etc/subuid. */
+static bool config_identity_given(const struct config *c)
+{
+	return c->home && (c->idmap == IDMAP_SINGLE || c->idmap == IDMAP_NONE);
 }
 
 /* Who is calling: uid, gid, login name and home. $HOME wins over the passwd entry, as for
@@ -111,13 +135,14 @@ static int config_fill_identity(struct config *c, char **host_env, struct failur
 
 	c->host_uid = getuid();
 	c->host_gid = getgid();
-	if (getpwuid_r(c->host_uid, &pw, buf, sizeof(buf), &res) == 0 && res) {
+	/* A home the front end gave stays; the passwd entry is read only when needed. */
+	if (!config_identity_given(c) && getpwuid_r(c->host_uid, &pw, buf, sizeof(buf), &res) == 0 && res) {
 		c->user = strdup(pw.pw_name);
 		home = pw.pw_dir;
 	} else if (asprintf(&c->user, "%u", c->host_uid) < 0)
 		c->user = NULL;
 	for (char **e = host_env; e && *e; e++) {
-		if (strncmp(*e, "HOME=", 5) == 0 && (*e)[5] == '/')
+		if (strncmp(*e, "HOME=", 5) == 0 && (*e)[5] == '/' && !c->home)
 			home = *e + 5;
 		if (strncmp(*e, "PATH=", 5) == 0 && !c->search_path)
 			c->search_path = strdup(*e + 5);
@@ -126,10 +151,10 @@ static int config_fill_identity(struct config *c, char **host_env, struct failur
 	}
 	if (!c->search_path)
 		c->search_path = strdup("/usr/local/bin:/usr/bin:/bin");
-	c->home = strdup(home ? home : "/");
+	if (!c->home && (c->home = strdup(home ? home : "/")))
+		path_normalize(c->home);
 	if (!c->user || !c->home || !c->search_path)
 		return fail(f, -ENOMEM, "config", NULL);
-	path_normalize(c->home);
 	if (c->uid == (uid_t)-1)
 		c->uid = c->host_uid;
 	if (c->gid == (gid_t)-1)
@@ -227,21 +252,15 @@ static int config_expand_paths(struct config *c, struct failure *f)
 	return r;
 }
 
-static bool path_is_beneath(const char *p, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	return dir[0] && strncmp(p, dir, n) == 0 &&
-	       (p[n] == '/' || p[n] == '\0' || (n == 1 && dir[0] == '/'));
-}
-
-/* A hidden path is hidden at its real place too, so that a symlink to it shows nothing. */
+/* A hidden path is hidden at its real place too, so that a symlink to it shows nothing. Most
+ * of the default list is missing in a given home: one access() tells that, where realpath()
+ * reads every component's link first (issue 27: a third of the start's system calls). */
 static int config_resolve_blacklist(struct config *c, struct failure *f)
 {
 	size_t n = strv_length(c->blacklist);
 
 	for (size_t i = 0; i < n; i++) {
-		char *real = realpath(c->blacklist[i], NULL);
+		char *real = access(c->blacklist[i], F_OK) == 0 ? realpath(c->blacklist[i], NULL) : NULL;
 		if (real && strcmp(real, c->blacklist[i]) != 0) {
 			if (strv_consume(&c->blacklist, real) < 0)
 				return fail(f, -ENOMEM, "--blacklist", NULL);
@@ -280,6 +299,8 @@ static int config_check_image(struct config *c, struct failure *f)
 	if (c->private_etc && (image || c->rootfs_bind))
 		return failx(f, "--private-etc",
 			     "applies to the host view, not to --rootfs or --rootfs-bind");
+	if (c->machine_id && (image || c->rootfs_bind))
+		return failx(f, "--machine-id", "applies to the host view, not to --rootfs or --rootfs-bind");
 	if (!c->persist)
 		return 0;
 	if (strcmp(c->persist, "/") == 0)
@@ -387,6 +408,47 @@ static int config_hosts(struct config *c, struct failure *f)
 	return 0;
 }
 
+/* The features add their mounts here, once each has finished; mountplan_build only places
+ * them (the plan calls no feature). */
+static int config_plan_input(struct config *c, struct failure *f)
+{
+	struct mountplan_input *in = &c->plan_input;
+	int r;
+
+	in->resolv_conf = egress_resolv_conf(c) ? egress_resolv_conf(c) : net_resolv_conf(c);
+	in->cgroup = (cgroup_limits_any(&c->limits) || c->stats) && !(c->share & SHARE_CGROUP);
+	if ((r = private_bin_plan(c, &in->private_bin)) < 0)
+		return fail(f, r, "--private-bin", NULL);
+	if ((r = desktop_plan(c, &in->desktop, f)) < 0 || (r = workspace_plan(c, &in->workspace, f)) < 0)
+		return r;
+	return workspace_plan_last(c, &in->workspace, f);
+}
+
+/* hutch's plan: the default view, the features' mounts (the desktop's sockets, the
+ * workspace), then the persistence guards. */
+static int config_build_plan(struct config *c, char **host_env, struct failure *f)
+{
+	int r = desktop_finish(c, host_env, f);
+
+	if (r == 0)
+		r = config_plan_input(c, f);
+	if (r == 0)
+		r = mountplan_build(c, &c->plan, f);
+	if (r == 0)
+		r = persist_plan(c, f);
+	return r;
+}
+
+/* The nested user namespace's maps are written by pid 1 through the host's /proc, which it
+ * no longer sees after pivot_root: opened here, where the launcher still does. */
+static int config_open_proc(struct config *c, struct failure *f)
+{
+	if (!c->nest_userns || c->proc_fd >= 0)
+		return 0;
+	c->proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return c->proc_fd < 0 ? fail(f, negative_errno(), "config", "cannot open /proc") : 0;
+}
+
 int config_finish(struct config *c, char **host_env, struct failure *f)
 {
 	int r;
@@ -396,8 +458,9 @@ int config_finish(struct config *c, char **host_env, struct failure *f)
 	r = config_fill_identity(c, host_env, f);
 	if (r < 0)
 		return r;
-	c->cwd = getcwd(NULL, 0); /* NULL (deleted cwd) just means: start at home */
-	if (!c->hostname && !(c->share & SHARE_UTS) && !(c->hostname = strdup("hutch")))
+	if (!c->cwd)
+		c->cwd = getcwd(NULL, 0); /* NULL (deleted cwd) just means: start at home */
+	if (!c->hostname && !(c->share & SHARE_UTS) && !c->keep_hostname && !(c->hostname = strdup("hutch")))
 		return fail(f, -ENOMEM, "config", NULL);
 	if (c->hostname && (c->share & SHARE_UTS))
 		return fail(f, -EINVAL, "hostname",
@@ -412,20 +475,21 @@ int config_finish(struct config *c, char **host_env, struct failure *f)
 	if ((r = egress_finish(c, f)) < 0 || (r = config_check_net(c, f)) < 0 ||
 	    (r = config_expand_paths(c, f)) < 0 || (r = workdir_finish(c, f)) < 0 ||
 	    (r = config_check_image(c, f)) < 0 || (r = config_check_mkdirs(c, f)) < 0 ||
-	    (r = config_resolve_blacklist(c, f)) < 0)
+	    (r = config_resolve_blacklist(c, f)) < 0 || (r = private_bin_finish(c, f)) < 0)
 		return r;
-	if ((r = state_validate(c, f)) < 0 || (r = persist_finish(c, host_env, f)) < 0 ||
+	/* the persistence points only guard hutch's own plan */
+	if ((!c->no_record && (r = state_validate(c, f)) < 0) ||
+	    (!c->plan_given && (r = persist_finish(c, host_env, f)) < 0) ||
 	    (r = workspace_finish(c, host_env, f)) < 0)
 		return r;
 	c->setsid_command =
 	    c->new_session == TRI_YES || (c->new_session == TRI_AUTO && !isatty(STDIN_FILENO));
-	if ((r = desktop_finish(c, host_env, f)) < 0)
+	if ((r = config_open_proc(c, f)) < 0)
 		return r;
-	r = mountplan_build(c, &c->plan, f);
-	if (r == 0)
-		r = persist_plan(c, f);
-	if (r < 0)
+	if (!c->plan_given && (r = config_build_plan(c, host_env, f)) < 0)
 		return r;
+	if (c->env_given)
+		return 0;
 	if ((r = env_build(c, host_env, &c->env, f)) < 0)
 		return r;
 	return desktop_env(c, &c->env, f);

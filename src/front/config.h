@@ -1,4 +1,4 @@
-/* The one config struct: filled by the front ends (command line, profiles, later bwrap's
+/* The one config struct: filled by the front ends (command line and profiles, bwrap's
  * command line), validated once, then read-only for every later step. Launcher side only. */
 #pragma once
 
@@ -11,8 +11,11 @@
 #include "lib/failure.h"
 #include "launcher/limits/rlimit.h"
 #include "front/mountplan.h"
+#include "front/private-bin.h"
 #include "lib/strv.h"
 #include "front/workdir.h"
+
+struct bpf_program;
 
 /* Exit codes, as podman and env(1) use them. */
 #define EXIT_LAUNCHER	 125
@@ -25,6 +28,9 @@ enum idmap_mode {
 	IDMAP_SINGLE, /* only the caller's own id, written directly */
 	IDMAP_NONE,   /* none written by us: a joined namespace (userns_fd), or another process
 			 writes them (bwrap's --userns-block-fd) */
+	IDMAP_LINES,  /* c->uid_lines and c->gid_lines, written directly: the launcher holds
+			 CAP_SETUID and CAP_SETGID over every id in them (the root of an engine's
+			 user namespace, hutch-oci); setgroups(2) stays allowed */
 };
 
 enum seccomp_mode {
@@ -80,13 +86,16 @@ enum tristate {
 	TRI_YES = 1,
 };
 
-/* Namespaces the sandbox may keep from the host (user and mount are always new). */
+/* Namespaces the sandbox may keep from the host (mount is always new; user too, but with
+ * SHARE_USER). */
 enum share_flags {
 	SHARE_NET = 1u << 0,
 	SHARE_IPC = 1u << 1,
 	SHARE_PID = 1u << 2,
 	SHARE_UTS = 1u << 3,
 	SHARE_CGROUP = 1u << 4,
+	SHARE_USER = 1u << 5, /* no new user namespace: the launcher's own, whose root it is
+				 (hutch-oci under an engine, as runc runs there); no id map */
 };
 
 /* One user-requested mount, in command-line order. */
@@ -178,7 +187,11 @@ struct config {
 	char **blacklist;   /* paths hidden under an empty read-only file or directory */
 	char **noexec;	    /* paths (and the mounts below) where nothing may be executed */
 	char **private_etc; /* NULL: all of /etc; else only these entries of it */
+	char **private_bin; /* NULL: all the host's programs; else only these (private-bin.h) */
+	struct private_bin_set private_bin_set; /* what they resolved to: private_bin_finish() */
 	bool private_tmp;
+	char *machine_id;	   /* --machine-id: the content of a random /etc/machine-id, or NULL */
+	bool private_cache;	   /* an empty ~/.cache over whatever a whitelist shows in it */
 	char **mkdirs;		   /* created on the host (under home, /tmp or the runtime dir) first */
 	char *runtime_dir;	   /* $XDG_RUNTIME_DIR at start, for ${XDG_RUNTIME_DIR} */
 	char **allow_persist;	   /* --allow-persist PATH: points left writable (persist.h) */
@@ -223,12 +236,63 @@ struct config {
 	/* workspaces under review, masks, protected paths (issue 12): owned by workspace.c */
 	struct workspace_config *workspace;
 
-	/* the bwrap front end (issue 15): owned by src/front/bwrap; NULL for hutch's own */
-	struct bwrap_config *bwrap;
+	/* what a front end may ask beyond hutch's own options (hutch-bwrap's, issue 15; OCI's) */
 	char *argv0;	  /* argv[0] the command gets, when not the program's name (--argv0) */
 	int userns_fd;	  /* join this user namespace instead of making one (bwrap's --userns), -1 */
 	int pidns_fd;	  /* the sandbox's pid namespace is this one or a child of it (--pidns), -1 */
 	bool inherit_fds; /* the command keeps every fd not close-on-exec (bwrap's way) */
+	/* given whole by the front end, so that config_finish() derives none of it: the plan
+	 * (c->plan as filled: no default plan, no persistence guards, no desktop), the
+	 * environment (c->env, c->home) */
+	bool plan_given;
+	bool env_given;
+	bool keep_hostname;   /* a new uts namespace keeps the name it starts with, not "hutch" */
+	bool no_record;	      /* no record under $XDG_RUNTIME_DIR/hutch: list, join, stop miss it */
+	bool set_pwd;	      /* $PWD is the directory the command starts in (command.c) */
+	bool keep_core_limit; /* RLIMIT_CORE stays the caller's unless asked (rlimit.c), not 0 */
+	bool dest_symlinks;   /* mount destinations resolve through symlinks that stay in the new
+			       * root, not through none (src/sandbox/mount/mount.c) */
+	/* raw classic-BPF programs the command installs after hutch's filter, in this order
+	 * (hutch-bwrap's --seccomp/--add-seccomp-fd, hutch-oci's config.json filter) */
+	struct bpf_program *extra_filters;
+	size_t n_extra_filters;
+	/* pid 1, before the command starts (src/sandbox/gate.c, src/sandbox/nest.c) */
+	int maps_block_fd; /* another process writes the id maps: wait for a byte or EOF, -1 */
+	char **lock_files; /* paths inside, each read-locked (F_RDLCK) by pid 1 while it lives */
+	/* the command runs in a user namespace nested in the sandbox's, nest_uid and nest_gid
+	 * there mapped to uid and gid */
+	bool nest_userns;
+	uid_t nest_uid;
+	gid_t nest_gid;
+	bool nest_limit_userns; /* that nested one is the last: max_user_namespaces is 1 */
+	bool assert_no_userns;	/* pid 1 checks that the command cannot make a user namespace */
+	int userns2_fd;		/* pid 1 joins this user namespace last, -1 */
+	int block_fd;		/* then waits for a byte or EOF on this fd, -1 */
+	int proc_fd;		/* the host's /proc (config_finish opens it for nest_userns), -1 */
+	/* the JSON on --info-fd and --json-status-fd (src/launcher/info.c) */
+	unsigned info_namespaces; /* CLONE_NEW* it names; 0: every namespace of pid 1 */
+	bool info_spaced;	  /* bubblewrap's layout: an indented object on the info fd,
+				   * "{ … }" on the status fd */
+	bool info_close;	  /* the fds are the launcher's alone: pid 1 closes its copies, the
+				   * launcher each one once written (its reader waits for the end) */
+	bool info_exit_if_run;	  /* no "exit-code" for a command that never started */
+
+	/* Held before exec (hutch-oci's create and start, issue 29): once set up, the command
+	 * writes one byte to start_ready_fd and execs only after reading one from start_gate_fd
+	 * (command.c: command_wait_start). -1: not held. */
+	int start_ready_fd;
+	int start_gate_fd;
+	/* the command switches to uid, gid and these groups itself, before caps_drop (hutch-oci's
+	 * process.user: the maps hold every id); else it is the id its map gives it */
+	bool set_ids;
+	gid_t *groups;
+	size_t n_groups;
+	/* the shared network namespace (SHARE_NET) is the sandbox's alone (an engine made it for
+	 * this one container): an egress policy may go into it, and no back-end is started */
+	bool net_private;
+	/* IDMAP_LINES's maps (struct idmap_line: inside, outside, count) */
+	struct idmap_line *uid_lines, *gid_lines;
+	size_t n_uid_lines, n_gid_lines;
 
 	/* where user namespaces are blocked (issue 14) */
 	enum tier tier;
@@ -253,6 +317,7 @@ struct config {
 	bool mdwe;		  /* --memory-deny-write-execute */
 
 	/* derived by config_finish(): read by the launcher and children */
+	struct mountplan_input plan_input; /* the features' mounts, placed by mountplan_build */
 	struct mountplan plan;
 	char **env;	     /* the command's environment */
 	char *cwd;	     /* the caller's working directory, tried first inside */
@@ -265,6 +330,7 @@ struct config {
 void config_init(struct config *c);
 void config_free(struct config *c);
 
-/* Fill defaults that depend on the caller, validate, and derive the plan and environment.
+/* Fill defaults that depend on the caller, validate, and derive the plan and environment
+ * (unless the front end gave them: plan_given, env_given). Every front end calls it.
  * Returns 0, or -errno with f filled. */
 int config_finish(struct config *c, char **host_env, struct failure *f);

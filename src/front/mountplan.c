@@ -8,12 +8,8 @@
 #include <string.h>
 
 #include "front/config.h"
-#include "launcher/desktop/desktop.h"
 #include "lib/failure.h"
-#include "launcher/net/net.h"
-#include "egress/egress.h"
 #include "lib/strv.h"
-#include "workspace/workspace.h"
 
 static int plan_add(struct mountplan *p, enum mp_op op, unsigned flags, mode_t mode, const char *src,
 		    const char *dst)
@@ -78,6 +74,14 @@ static int plan_root(const struct config *c, struct mountplan *p)
 	return 0;
 }
 
+static bool plan_etc_has(const struct config *c, const char *name)
+{
+	for (char **e = c->private_etc; e && *e; e++)
+		if (strcmp(*e, name) == 0)
+			return true;
+	return false;
+}
+
 /* The host's programs and libraries read-only: /usr, /bin and friends (the same symlinks on a
  * merged-/usr host), /etc (or only some of it), /opt. */
 static int plan_host_system(const struct config *c, struct mountplan *p)
@@ -98,6 +102,8 @@ static int plan_host_system(const struct config *c, struct mountplan *p)
 		snprintf(path, sizeof(path), "/etc/%s", *e);
 		r = plan_add(p, MP_BIND, MPF_RO | MPF_TRY, 0, path, path);
 	}
+	if (r == 0 && c->machine_id && (!c->private_etc || plan_etc_has(c, "machine-id")))
+		r = plan_add(p, MP_FILE, 0, 0444, c->machine_id, "/etc/machine-id");
 	if (r == 0)
 		r = plan_add(p, MP_BIND, MPF_RO | MPF_TRY, 0, "/opt", "/opt");
 	return r;
@@ -122,11 +128,10 @@ static int plan_common(const struct config *c, struct mountplan *p)
 	if (r == 0)
 		r = plan_add(p, MP_TMPFS, fl, 0755, NULL, "/run");
 	/* With limits, the sandbox sees them (memory.max, pids.max) as runtimes expect. */
-	if (r == 0 && (cgroup_limits_any(&c->limits) || c->stats) && !(c->share & SHARE_CGROUP))
+	if (r == 0 && c->plan_input.cgroup)
 		r = plan_add(p, MP_CGROUP, fl, 0, NULL, "/sys/fs/cgroup");
-	const char *resolv = egress_resolv_conf(c) ? egress_resolv_conf(c) : net_resolv_conf(c);
-	if (r == 0 && resolv)
-		r = plan_add(p, MP_FILE, 0, 0644, resolv, "/etc/resolv.conf");
+	if (r == 0 && c->plan_input.resolv_conf)
+		r = plan_add(p, MP_FILE, 0, 0644, c->plan_input.resolv_conf, "/etc/resolv.conf");
 	if (r == 0 && c->hosts)
 		r = plan_add(p, MP_FILE, 0, 0644, c->hosts, "/etc/hosts");
 	return r;
@@ -167,6 +172,44 @@ static int plan_home(const struct config *c, struct mountplan *p)
 	return -EINVAL;
 }
 
+/* --private-cache: after the whitelists, so that it hides what they show in ~/.cache; skipped
+ * where ~/.cache is missing (nothing is created in a visible home), as firejail skips it. */
+static int plan_private_cache(const struct config *c, struct mountplan *p)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/.cache", c->home);
+	return plan_add(p, MP_TMPFS, MPF_PRIVATE | MPF_TRY, 0700, NULL, path);
+}
+
+/* A copy of a feature's operation, appended. */
+static int plan_copy(struct mountplan *p, const struct mp_entry *from)
+{
+	int r = plan_add(p, from->op, from->flags, from->mode, from->src, from->dst);
+
+	if (r < 0)
+		return r;
+	struct mp_entry *e = &p->ops[p->n - 1];
+	e->driver = from->driver;
+	e->size = from->size;
+	e->fd = from->fd;
+	if (from->work && !(e->work = strdup(from->work)))
+		return -ENOMEM;
+	for (char **l = from->layers; l && *l; l++)
+		if ((r = strv_extend(&e->layers, *l)) < 0)
+			return r;
+	return 0;
+}
+
+static int plan_copy_all(struct mountplan *p, const struct mountplan *from)
+{
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < from->n; i++)
+		r = plan_copy(p, &from->ops[i]);
+	return r;
+}
+
 /* The default view, then home and the policy's paths; the user's mounts follow in order,
  * and hidden paths come last so that nothing mounted later uncovers them. */
 static int plan_default(const struct config *c, struct mountplan *p)
@@ -176,6 +219,8 @@ static int plan_default(const struct config *c, struct mountplan *p)
 
 	if (r == 0 && host_view)
 		r = plan_host_system(c, p);
+	if (r == 0 && host_view)
+		r = plan_copy_all(p, &c->plan_input.private_bin);
 	if (r == 0)
 		r = plan_common(c, p);
 	if (r == 0)
@@ -188,6 +233,8 @@ static int plan_default(const struct config *c, struct mountplan *p)
 		r = plan_add_all(p, MP_BIND, MPF_TRY, c->whitelist_try);
 	if (r == 0)
 		r = plan_add_all(p, MP_BIND, MPF_RO | MPF_TRY, c->read_only_try);
+	if (r == 0 && c->private_cache)
+		r = plan_private_cache(c, p);
 	return r;
 }
 
@@ -218,13 +265,11 @@ int mountplan_build(const struct config *c, struct mountplan *ret, struct failur
 	int r = plan_default(c, &p);
 
 	if (r == 0)
-		r = desktop_plan(c, &p, f);
+		r = plan_copy_all(&p, &c->plan_input.desktop);
 	for (size_t i = 0; r == 0 && i < c->n_mounts; i++)
 		r = plan_user_mount(&c->mounts[i], &p);
 	if (r == 0)
-		r = workspace_plan(c, &p, f);
-	if (r == 0)
-		r = workspace_plan_last(c, &p, f);
+		r = plan_copy_all(&p, &c->plan_input.workspace);
 	if (r == 0)
 		r = plan_add_all(&p, MP_COVER, MPF_TRY, c->blacklist);
 	if (r == 0)
@@ -247,6 +292,14 @@ void mountplan_free(struct mountplan *p)
 	}
 	free(p->ops);
 	*p = (struct mountplan){ 0 };
+}
+
+void mountplan_input_free(struct mountplan_input *in)
+{
+	mountplan_free(&in->private_bin);
+	mountplan_free(&in->desktop);
+	mountplan_free(&in->workspace);
+	*in = (struct mountplan_input){ 0 };
 }
 
 const char *mountplan_op_name(enum mp_op op)

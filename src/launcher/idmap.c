@@ -16,6 +16,7 @@
 
 #include "front/config.h"
 #include "lib/failure.h"
+#include "lib/fileio.h"
 #include "lib/macro.h"
 #include "lib/path-util.h"
 
@@ -102,33 +103,6 @@ int idmap_compute(unsigned long inside, unsigned long own, const struct idrange 
 	return r;
 }
 
-static int read_small_file(const char *path, char **ret)
-{
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	_cleanup_free_ char *buf = NULL;
-	size_t n = 0, cap = 0;
-
-	if (fd < 0)
-		return negative_errno();
-	for (;;) {
-		if (n + 1 >= cap) {
-			char *b = cap >= (1u << 20) ? NULL : realloc(buf, cap = cap ? cap * 2 : 4096);
-			if (!b)
-				return -EFBIG;
-			buf = b;
-		}
-		ssize_t k = read(fd, buf + n, cap - n - 1);
-		if (k < 0)
-			return negative_errno();
-		if (k == 0)
-			break;
-		n += (size_t)k;
-	}
-	buf[n] = '\0';
-	*ret = TAKE_PTR(buf);
-	return 0;
-}
-
 /* Capabilities that let the command take another id inside (bits of c->cap_add). */
 #define CAPS_CHANGING_IDS ((1ULL << CAP_SETUID) | (1ULL << CAP_SETGID) | (1ULL << CAP_CHOWN))
 
@@ -163,7 +137,7 @@ static int idmap_prepare_one(const struct config *c, bool ranges_wanted, const c
 
 	*m = (struct idmap){ 0 };
 	if (ranges_wanted) {
-		if (read_small_file(file, &text) == 0)
+		if (fileio_read_file_at(AT_FDCWD, file, 1u << 20, &text, NULL) == 0)
 			n = idmap_parse_subid(text, c->user, own, ranges, ARRAY_SIZE(ranges));
 		if (n > 0 && !(m->helper = path_find_executable(helper, c->search_path)))
 			m->note =
@@ -181,9 +155,24 @@ static int idmap_prepare_one(const struct config *c, bool ranges_wanted, const c
 		   : 0;
 }
 
+/* IDMAP_LINES: the front end's maps as they are. */
+static int idmap_copy_lines(const struct idmap_line *lines, size_t n, struct idmap *m, struct failure *f)
+{
+	*m = (struct idmap){ .privileged = true };
+	if (n == 0 || n > IDMAP_MAX_LINES)
+		return failx(f, "id map", "%zu map lines (1 to %d)", n, IDMAP_MAX_LINES);
+	memcpy(m->lines, lines, n * sizeof(*lines));
+	m->n = n;
+	return 0;
+}
+
 int idmap_prepare(const struct config *c, bool ranges, struct idmap *uid, struct idmap *gid,
 		  struct failure *f)
 {
+	if (c->idmap == IDMAP_LINES) {
+		int r = idmap_copy_lines(c->uid_lines, c->n_uid_lines, uid, f);
+		return r < 0 ? r : idmap_copy_lines(c->gid_lines, c->n_gid_lines, gid, f);
+	}
 	int r = idmap_prepare_one(c, ranges, "/etc/subuid", "newuidmap", c->uid, c->host_uid, uid, f);
 
 	if (r < 0)
@@ -252,31 +241,29 @@ int idmap_start(struct idmap *uid, struct idmap *gid, pid_t child, struct idmap_
 static int write_file_at(pid_t child, const char *name, const char *text)
 {
 	char path[64];
-	_cleanup_close_ int fd = -1;
-	size_t len = strlen(text);
 
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)child, name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return negative_errno();
-	if (write(fd, text, len) != (ssize_t)len)
-		return negative_errno();
-	return 0;
+	return fileio_write_file_at(AT_FDCWD, path, text);
 }
 
 static int write_single(const struct idmap *m, pid_t child, bool is_gid, struct failure *f)
 {
-	char line[96];
+	char text[IDMAP_MAX_LINES * 64];
+	size_t len = 0;
 	int r;
 
-	snprintf(line, sizeof(line), "%lu %lu 1\n", m->lines[0].inside, m->lines[0].outside);
+	/* one line, or IDMAP_LINES's several, written by a privileged launcher */
+	for (size_t i = 0; i < (m->privileged ? m->n : 1); i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "%lu %lu %lu\n", m->lines[i].inside,
+					m->lines[i].outside, m->privileged ? m->lines[i].count : 1);
 	/* An unprivileged writer of gid_map must first give up setgroups(2): otherwise dropping a
 	 * group could grant access that a negative group permission denies (CVE-2014-8989). */
-	if (is_gid && (r = write_file_at(child, "setgroups", "deny")) < 0 && r != -ENOENT)
+	if (is_gid && !m->privileged && (r = write_file_at(child, "setgroups", "deny")) < 0 && r != -ENOENT)
 		return fail(f, r, "id map", "/proc/%d/setgroups", (int)child);
-	if ((r = write_file_at(child, is_gid ? "gid_map" : "uid_map", line)) < 0)
-		return fail(f, r, "id map", "/proc/%d/%s: %lu %lu 1", (int)child,
-			    is_gid ? "gid_map" : "uid_map", m->lines[0].inside, m->lines[0].outside);
+	if ((r = write_file_at(child, is_gid ? "gid_map" : "uid_map", text)) < 0)
+		return fail(f, r, "id map", "/proc/%d/%s: %lu %lu %lu%s", (int)child,
+			    is_gid ? "gid_map" : "uid_map", m->lines[0].inside, m->lines[0].outside,
+			    m->privileged ? m->lines[0].count : 1, m->privileged && m->n > 1 ? " ..." : "");
 	return 0;
 }
 

@@ -26,6 +26,7 @@ struct idmap {
 	size_t n;
 	char *helper;	  /* newuidmap/newgidmap path; NULL: single map written directly */
 	const char *note; /* why the single map was chosen (for --verbose) */
+	bool privileged;  /* IDMAP_LINES: written by a holder of CAP_SETUID/CAP_SETGID over them */
 };
 
 /* Ranges for user/id in text in /etc/subuid format (names or numeric ids, comments, several

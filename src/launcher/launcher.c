@@ -1,5 +1,7 @@
 /* The parent driver (see launcher.h). Host side, the caller's own privileges; the only
- * privileged step is the setuid newuidmap/newgidmap helpers it runs. */
+ * privileged step is the setuid newuidmap/newgidmap helpers it runs.
+ * Over 600 lines: the driver's steps and the event loop's handlers share struct launcher; issue 28
+ * item 2 moves the supervising part out. */
 #include "launcher/launcher.h"
 
 #include <errno.h>
@@ -17,7 +19,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "front/bwrap/bwrap.h"
 #include "sandbox/child.h"
 #include "lib/clone.h"
 #include "command/confine.h"
@@ -25,6 +26,7 @@
 #include "launcher/limits/deadline.h"
 #include "lib/failure.h"
 #include "launcher/idmap.h"
+#include "launcher/info.h"
 #include "lib/log.h"
 #include "launcher/desktop/desktop.h"
 #include "egress/egress.h"
@@ -214,6 +216,8 @@ static int launcher_join_namespaces(const struct config *c, uint64_t *flags, str
 	}
 	if (c->pidns_fd >= 0 && setns(c->pidns_fd, CLONE_NEWPID) < 0)
 		return fail(f, negative_errno(), "setns", "pid namespace");
+	if (c->share & SHARE_USER)
+		*flags &= ~(uint64_t)CLONE_NEWUSER;
 	return 0;
 }
 
@@ -309,8 +313,8 @@ static int launcher_send_filter(struct launcher *l, struct failure *f)
 {
 	int r = state_publish(l->c, l->pid1, &l->state, f);
 
-	if (r == 0 && l->c->bwrap)
-		r = bwrap_started(l->c, l->pid1, f);
+	if (r == 0)
+		r = info_started(l->c, l->pid1, f);
 	if (r == 0 && l->notify.watch)
 		r = seccomp_build_notify(l->c, l->notify.watch, &l->bpf, f);
 	else if (r == 0)
@@ -426,11 +430,12 @@ static int launcher_net_ready(struct launcher *l, struct failure *f)
 {
 	int r;
 
-	if (!net_needs_launcher(l->c))
+	/* (a policy in an engine's network namespace, net_private, has no back-end to wait for) */
+	if (!net_needs_launcher(l->c) && !egress_netns_policy(l->c))
 		return 0;
 	if ((r = egress_start(l->c, l->sync[0], &l->loop, &l->events, &l->egress, f)) < 0)
 		return r;
-	if ((r = net_ready(l->c, &l->net, f)) < 0)
+	if (net_needs_launcher(l->c) && (r = net_ready(l->c, &l->net, f)) < 0)
 		return r;
 	r = sync_send(l->sync[0], SYNC_NET_READY, 0, NULL, 0, NULL, 0);
 	return r < 0 && r != -EPIPE ? fail(f, r, "sync", "sending NET_READY") : 0;
@@ -439,12 +444,12 @@ static int launcher_net_ready(struct launcher *l, struct failure *f)
 /* pid 1 tells the command's code once every other process of the sandbox is reaped (pid1.h);
  * the launcher returns it at once, leaving the kernel's teardown of the namespaces to run on
  * without it, unless what it stops at the end needs the sandbox gone: the cgroup (removed only
- * when empty), the network back-end, a workspace, the report's last events, desktop proxies. */
+ * when empty), a workspace, the report's last events, desktop proxies. The network back-end is
+ * not among them: every process that could use it is reaped already. */
 static bool launcher_waits_for_pid1(const struct launcher *l)
 {
-	return l->cgroup.leaf_fd >= 0 || l->c->stats || l->net.pid > 0 || l->egress || l->workspace.dir ||
-	       l->report.fd >= 0 || l->notify.src.fd >= 0 || l->desktop.proxy_pids[0] > 0 ||
-	       l->desktop.proxy_pids[1] > 0;
+	return l->cgroup.leaf_fd >= 0 || l->c->stats || l->workspace.dir || l->report.fd >= 0 ||
+	       l->notify.src.fd >= 0 || l->desktop.proxy_pids[0] > 0 || l->desktop.proxy_pids[1] > 0;
 }
 
 /* One message from a child; 0 at EOF (every child's end closed: all exec'd or gone). */
@@ -672,10 +677,13 @@ static int launcher_full(struct launcher *l, struct failure *f)
 		rlimit_announce(l->c, &l->cgroup, &l->events);
 	if (r == 0)
 		r = launcher_map_ids(l, f);
-	if (r == 0)
+	/* Cloned by us, pid 1 makes the tap the back-end needs while the filter is built. */
+	if (r == 0 && !l->direct)
 		r = launcher_net_start(l, f);
 	if (r == 0)
 		r = launcher_send_filter(l, f);
+	if (r == 0 && l->direct)
+		r = launcher_net_start(l, f);
 	if (r == 0)
 		r = launcher_net_ready(l, f);
 	if (r == 0)
@@ -753,8 +761,7 @@ int launcher_run(const struct config *c, struct launch_report *ret, struct failu
 	if (l.workspace.pending)
 		snprintf(ret->workspace_pending, sizeof(ret->workspace_pending), "%s", c->name);
 	cgroup_finish(c, &l.cgroup, &ret->cgroup);
-	state_finish(c, &l.state, r == 0 ? ret->status : -1);
-	if (c->bwrap)
-		bwrap_finished(c, r == 0 && !f->stage[0] ? ret->status : -1); /* not if it never ran */
+	state_finish(c, &l.state);
+	info_finished(c, r == 0 ? ret->status : -1, r == 0 && !f->stage[0]);
 	return r;
 }

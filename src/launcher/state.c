@@ -21,12 +21,13 @@
 #include <unistd.h>
 
 #include "front/config.h"
-#include "lib/escape.h"
+#include "launcher/info.h"
 #include "lib/failure.h"
+#include "lib/fileio.h"
+#include "lib/json-write.h"
 #include "lib/macro.h"
+#include "lib/proc.h"
 #include "lib/strv.h"
-
-const char *const state_ns_names[STATE_N_NS] = { "cgroup", "ipc", "mnt", "net", "pid", "user", "uts" };
 
 /* A record is a few hundred bytes; a bigger file is not one of ours. */
 #define RECORD_MAX (256 * 1024)
@@ -67,45 +68,14 @@ int state_parse_option(struct config *c, const char *name, const char *arg, stru
 }
 
 /* The state letter (field 3) and start time (field 22) of /proc/PID/stat; false when gone. */
-static bool proc_stat(pid_t pid, char *ret_state, unsigned long long *ret_start)
-{
-	char path[64], buf[1024];
-	ssize_t n;
-	_cleanup_close_ int fd = -1;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
-		return false;
-	buf[n] = '\0';
-	/* After the command name in parentheses (which may hold anything), fields 3 and 22. */
-	char *p = strrchr(buf, ')');
-	if (!p || p[1] != ' ' || !p[2])
-		return false;
-	*ret_state = p[2];
-	for (int field = 2; p && field < 22; field++)
-		p = strchr(p + 1, ' ');
-	*ret_start = p ? strtoull(p + 1, NULL, 10) : 0;
-	return true;
-}
-
 unsigned long long state_start_time(pid_t pid)
 {
-	unsigned long long t = 0;
-	char st;
-
-	return proc_stat(pid, &st, &t) ? t : 0;
+	return proc_start_time(pid);
 }
 
 bool state_record_alive(const struct state_record *r)
 {
-	unsigned long long t;
-	char st;
-
-	/* A zombie launcher (SIGKILLed, not yet reaped by its parent) keeps its pid and start
-	 * time, but nothing of the sandbox is left. */
-	return r->launcher_pid > 0 && proc_stat(r->launcher_pid, &st, &t) && st != 'Z' && st != 'X' &&
-	       t == r->launcher_start_time;
+	return proc_alive(r->launcher_pid, r->launcher_start_time);
 }
 
 const char *state_runtime_dir(char **env)
@@ -171,282 +141,6 @@ static int remove_tree_at(int dir_fd, const char *name, int depth)
 	return unlinkat(dir_fd, name, AT_REMOVEDIR) < 0 && errno != ENOENT ? negative_errno() : 0;
 }
 
-/* ---- reading a record: a small JSON reader for the launcher's own output -------------------- */
-
-struct json_in {
-	const char *p;
-};
-
-static bool json_lit(struct json_in *in, char ch)
-{
-	in->p += strspn(in->p, " \t\r\n");
-	if (*in->p != ch)
-		return false;
-	in->p++;
-	return true;
-}
-
-static int hex_digit(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'f')
-		return (ch | 0x20) - 'a' + 10;
-	return -1;
-}
-
-static int hex4(const char *p, unsigned *ret)
-{
-	unsigned v = 0;
-
-	for (int i = 0; i < 4; i++) {
-		int d = hex_digit(p[i]);
-		if (d < 0)
-			return -EBADMSG;
-		v = v * 16 + (unsigned)d;
-	}
-	*ret = v;
-	return 0;
-}
-
-/* \uXXXX (and a surrogate pair) at *p, as UTF-8 at *out; advances both. */
-static int json_unicode(const char **p, char **out)
-{
-	unsigned cp, lo;
-	char *o = *out;
-
-	if (hex4(*p, &cp) < 0 || cp == 0)
-		return -EBADMSG;
-	*p += 4;
-	if (cp >= 0xd800 && cp < 0xdc00) {
-		if ((*p)[0] != '\\' || (*p)[1] != 'u' || hex4(*p + 2, &lo) < 0 || lo < 0xdc00 || lo > 0xdfff)
-			return -EBADMSG;
-		cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-		*p += 6;
-	} else if (cp >= 0xdc80 && cp < 0xdd00) { /* a byte that was not UTF-8 (escape.h) */
-		*(*out)++ = (char)(cp - 0xdc00);
-		return 0;
-	} else if (cp >= 0xdc00 && cp < 0xe000)
-		return -EBADMSG;
-	if (cp < 0x80)
-		*o++ = (char)cp;
-	else if (cp < 0x800)
-		*o++ = (char)(0xc0 | cp >> 6), *o++ = (char)(0x80 | (cp & 0x3f));
-	else if (cp < 0x10000)
-		*o++ = (char)(0xe0 | cp >> 12), *o++ = (char)(0x80 | ((cp >> 6) & 0x3f)),
-		*o++ = (char)(0x80 | (cp & 0x3f));
-	else
-		*o++ = (char)(0xf0 | cp >> 18), *o++ = (char)(0x80 | ((cp >> 12) & 0x3f)),
-		*o++ = (char)(0x80 | ((cp >> 6) & 0x3f)), *o++ = (char)(0x80 | (cp & 0x3f));
-	*out = o;
-	return 0;
-}
-
-static int json_escape(const char **p, char **out)
-{
-	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-	const char *e = **p ? strchr(from, **p) : NULL;
-
-	if (**p == 'u')
-		return (*p)++, json_unicode(p, out);
-	if (!e)
-		return -EBADMSG;
-	*(*out)++ = to[e - from];
-	(*p)++;
-	return 0;
-}
-
-/* A string: decoding never makes it longer than its source. */
-static int json_string_in(struct json_in *in, char **ret)
-{
-	const char *p;
-	_cleanup_free_ char *s = NULL;
-	char *o;
-
-	if (!json_lit(in, '"'))
-		return -EBADMSG;
-	if (!(s = o = malloc(strlen(in->p) + 1)))
-		return -ENOMEM;
-	for (p = in->p; *p != '"';) {
-		if ((unsigned char)*p < 0x20)
-			return -EBADMSG; /* the end of the text, or a raw control character */
-		if (*p != '\\')
-			*o++ = *p++;
-		else if (p++, json_escape(&p, &o) < 0)
-			return -EBADMSG;
-	}
-	*o = '\0';
-	in->p = p + 1;
-	*ret = TAKE_PTR(s);
-	return 0;
-}
-
-static int json_strv_in(struct json_in *in, char ***ret)
-{
-	_cleanup_strv_free_ char **v = calloc(1, sizeof(char *));
-	char *s;
-	int r;
-
-	if (!v)
-		return -ENOMEM;
-	if (!json_lit(in, '['))
-		return -EBADMSG;
-	if (json_lit(in, ']'))
-		goto done;
-	do {
-		if ((r = json_string_in(in, &s)) < 0 || (r = strv_consume(&v, s)) < 0)
-			return r;
-	} while (json_lit(in, ','));
-	if (!json_lit(in, ']'))
-		return -EBADMSG;
-done:
-	strv_free(*ret);
-	*ret = TAKE_PTR(v);
-	return 0;
-}
-
-/* An integer, as written by the launcher (no fraction, no exponent), within [lo, hi]. */
-static int json_int_in(struct json_in *in, long long lo, unsigned long long hi, unsigned long long *ret)
-{
-	const char *p = in->p + strspn(in->p, " \t\r\n");
-	bool neg = *p == '-';
-	char *end;
-
-	if (p[neg] < '0' || p[neg] > '9')
-		return -EBADMSG;
-	errno = 0;
-	unsigned long long v = strtoull(p + neg, &end, 10);
-	if (errno || (neg ? v > (unsigned long long)LLONG_MAX || -(long long)v < lo : v > hi))
-		return -EBADMSG;
-	in->p = end;
-	*ret = neg ? (unsigned long long)-(long long)v : v;
-	return 0;
-}
-
-/* A value under a key this version does not know: a later hutch may add some. */
-static int json_skip(struct json_in *in, int depth)
-{
-	_cleanup_free_ char *s = NULL;
-	char *end;
-
-	in->p += strspn(in->p, " \t\r\n");
-	if (*in->p == '"')
-		return json_string_in(in, &s);
-	if (*in->p == '[' || *in->p == '{') {
-		char close = *in->p == '[' ? ']' : '}';
-		in->p++;
-		if (depth <= 0)
-			return -EBADMSG;
-		if (json_lit(in, close))
-			return 0;
-		do {
-			if (close == '}' && (json_string_in(in, &s) < 0 || !json_lit(in, ':')))
-				return -EBADMSG;
-			free(TAKE_PTR(s));
-			if (json_skip(in, depth - 1) < 0)
-				return -EBADMSG;
-		} while (json_lit(in, ','));
-		return json_lit(in, close) ? 0 : -EBADMSG;
-	}
-	for (const char *const *w = (const char *const[]){ "true", "false", "null", NULL }; *w; w++)
-		if (strncmp(in->p, *w, strlen(*w)) == 0)
-			return in->p += strlen(*w), 0;
-	strtod(in->p, &end);
-	if (end == in->p)
-		return -EBADMSG;
-	in->p = end;
-	return 0;
-}
-
-enum field_kind {
-	F_STRING,
-	F_STRV,
-	F_PID,
-	F_UID,
-	F_TIME,
-	F_U64,
-};
-
-static const struct record_field {
-	const char *key;
-	enum field_kind kind;
-	size_t offset;
-} record_fields[] = {
-	{ "name", F_STRING, offsetof(struct state_record, name) },
-	{ "launcher-pid", F_PID, offsetof(struct state_record, launcher_pid) },
-	{ "launcher-start-time", F_U64, offsetof(struct state_record, launcher_start_time) },
-	{ "pid1", F_PID, offsetof(struct state_record, pid1) },
-	{ "uid", F_UID, offsetof(struct state_record, uid) },
-	{ "started", F_TIME, offsetof(struct state_record, started) },
-	{ "command", F_STRV, offsetof(struct state_record, command) },
-	{ "hutch-argv", F_STRV, offsetof(struct state_record, hutch_argv) },
-	{ "profile", F_STRING, offsetof(struct state_record, profile) },
-	{ "cgroup-namespace", F_U64, offsetof(struct state_record, ns[0]) },
-	{ "ipc-namespace", F_U64, offsetof(struct state_record, ns[1]) },
-	{ "mnt-namespace", F_U64, offsetof(struct state_record, ns[2]) },
-	{ "net-namespace", F_U64, offsetof(struct state_record, ns[3]) },
-	{ "pid-namespace", F_U64, offsetof(struct state_record, ns[4]) },
-	{ "user-namespace", F_U64, offsetof(struct state_record, ns[5]) },
-	{ "uts-namespace", F_U64, offsetof(struct state_record, ns[6]) },
-};
-
-static int record_field_in(struct json_in *in, const struct record_field *d, struct state_record *r)
-{
-	void *at = (char *)r + d->offset;
-	unsigned long long v;
-	char *s;
-	int e;
-
-	switch (d->kind) {
-	case F_STRING:
-		if ((e = json_string_in(in, &s)) < 0)
-			return e;
-		free(*(char **)at);
-		*(char **)at = s;
-		return 0;
-	case F_STRV:
-		return json_strv_in(in, (char ***)at);
-	case F_PID:
-		e = json_int_in(in, 1, INT_MAX, &v);
-		return e < 0 ? e : (*(pid_t *)at = (pid_t)v, 0);
-	case F_UID:
-		e = json_int_in(in, 0, UINT_MAX - 1, &v);
-		return e < 0 ? e : (*(uid_t *)at = (uid_t)v, 0);
-	case F_TIME:
-		e = json_int_in(in, LLONG_MIN, LLONG_MAX, &v);
-		return e < 0 ? e : (*(long long *)at = (long long)v, 0);
-	case F_U64:
-		e = json_int_in(in, 0, ULLONG_MAX, &v);
-		return e < 0 ? e : (*(unsigned long long *)at = v, 0);
-	}
-	return -EBADMSG;
-}
-
-static int record_parse(const char *text, struct state_record *r)
-{
-	struct json_in in = { text };
-	int e;
-
-	if (!json_lit(&in, '{'))
-		return -EBADMSG;
-	if (json_lit(&in, '}'))
-		return -EBADMSG; /* no name, no pids */
-	do {
-		_cleanup_free_ char *key = NULL;
-		const struct record_field *d = NULL;
-		if ((e = json_string_in(&in, &key)) < 0 || !json_lit(&in, ':'))
-			return e == -ENOMEM ? e : -EBADMSG;
-		for (size_t i = 0; i < ARRAY_SIZE(record_fields) && !d; i++)
-			if (strcmp(key, record_fields[i].key) == 0)
-				d = &record_fields[i];
-		if ((e = d ? record_field_in(&in, d, r) : json_skip(&in, 8)) < 0)
-			return e;
-	} while (json_lit(&in, ','));
-	if (!json_lit(&in, '}') || in.p[strspn(in.p, " \t\r\n")] != '\0')
-		return -EBADMSG;
-	return r->name && r->launcher_pid > 0 && r->pid1 > 0 && r->launcher_start_time ? 0 : -EBADMSG;
-}
-
 void state_record_free(struct state_record *r)
 {
 	free(r->name);
@@ -464,7 +158,7 @@ static int read_record_file(int dir_fd, const char *name, char **ret)
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *buf = NULL;
 	size_t len = 0;
-	ssize_t n;
+	int r;
 
 	snprintf(path, sizeof(path), "%s/info.json", name);
 	if ((fd = openat(dir_fd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)) < 0)
@@ -473,11 +167,12 @@ static int read_record_file(int dir_fd, const char *name, char **ret)
 		return negative_errno();
 	if (!S_ISREG(st.st_mode) || st.st_uid != getuid())
 		return -EPERM;
-	if (st.st_size > RECORD_MAX || !(buf = malloc((size_t)st.st_size + 1)))
-		return st.st_size > RECORD_MAX ? -EFBIG : -ENOMEM;
-	while (len < (size_t)st.st_size && (n = read(fd, buf + len, (size_t)st.st_size - len)) > 0)
-		len += (size_t)n;
-	buf[len] = '\0';
+	if (st.st_size > RECORD_MAX)
+		return -EFBIG;
+	if ((r = fileio_read_fd(fd, RECORD_MAX, &buf, &len)) < 0)
+		return r;
+	if (len > RECORD_MAX)
+		return -EFBIG;
 	if (strlen(buf) != len)
 		return -EBADMSG;
 	*ret = TAKE_PTR(buf);
@@ -499,7 +194,7 @@ int state_read(int dir_fd, const char *name, struct state_record *ret, struct fa
 		return failx(f, "sandbox", "%s: the record is not yours", name), -EPERM;
 	if (e < 0)
 		return fail(f, e, "state", "%s/info.json", name);
-	if ((e = record_parse(text, &r)) == 0 && strcmp(r.name, name) != 0)
+	if ((e = state_record_parse(text, &r)) == 0 && strcmp(r.name, name) != 0)
 		e = -EBADMSG;
 	if (e < 0) {
 		state_record_free(&r);
@@ -581,17 +276,6 @@ static int owner_from_proc(pid_t pid, struct proc_owner *ret)
 }
 
 /* The inode of /proc/PID/ns/NAME ("user:[4026531837]"), 0 when unreadable. */
-static unsigned long long ns_inode(pid_t pid, const char *name)
-{
-	char path[64], link[64];
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, name);
-	n = readlink(path, link, sizeof(link) - 1);
-	char *lb = n > 0 ? (link[n] = '\0', strchr(link, '[')) : NULL;
-	return lb ? strtoull(lb + 1, NULL, 10) : 0;
-}
-
 static int check_pid1(const struct state_record *r, int pidfd, struct failure *f)
 {
 	struct proc_owner o;
@@ -607,10 +291,10 @@ static int check_pid1(const struct state_record *r, int pidfd, struct failure *f
 	if (o.ppid != r->launcher_pid || !state_record_alive(r))
 		return fail(f, -EPERM, "sandbox", "%s: pid %d is not the pid 1 of its launcher (%d)", r->name,
 			    (int)r->pid1, (int)r->launcher_pid);
-	for (size_t i = 0; i < STATE_N_NS; i++)
-		if (r->ns[i] && ns_inode(r->pid1, state_ns_names[i]) != r->ns[i])
+	for (size_t i = 0; i < PROC_N_NS; i++)
+		if (r->ns[i] && proc_ns_inode(r->pid1, proc_ns_names[i]) != r->ns[i])
 			return fail(f, -EPERM, "sandbox", "%s: pid %d is not in the recorded %s namespace",
-				    r->name, (int)r->pid1, state_ns_names[i]);
+				    r->name, (int)r->pid1, proc_ns_names[i]);
 	return 0;
 }
 
@@ -690,52 +374,6 @@ int state_validate(struct config *c, struct failure *f)
 	return alive ? failx(f, "--name", "a sandbox named %s is running already", c->name) : 0;
 }
 
-void state_json_put_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	escape_json_fputs(s, out);
-	fputc('"', out);
-}
-
-void state_json_put_strv(FILE *out, char **v)
-{
-	fputc('[', out);
-	for (size_t i = 0; v && v[i]; i++) {
-		if (i)
-			fputs(", ", out);
-		state_json_put_string(out, v[i]);
-	}
-	fputc(']', out);
-}
-
-/* bwrap's keys: "child-pid" and "<ns>-namespace" for each namespace of pid 1. */
-static void json_pid_and_namespaces(FILE *out, pid_t pid1)
-{
-	fprintf(out, "\"child-pid\": %d", (int)pid1);
-	for (size_t i = 0; i < STATE_N_NS; i++) {
-		unsigned long long ino = ns_inode(pid1, state_ns_names[i]);
-		if (ino)
-			fprintf(out, ", \"%s-namespace\": %llu", state_ns_names[i], ino);
-	}
-}
-
-static int write_info_fd(int fd, pid_t pid1, bool newline)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&buf, &len);
-
-	if (!out)
-		return -ENOMEM;
-	fputc('{', out);
-	json_pid_and_namespaces(out, pid1);
-	fputs(newline ? "}\n" : "}", out);
-	fclose(out);
-	ssize_t n = buf ? write(fd, buf, len) : -1;
-	free(buf);
-	return n == (ssize_t)len ? 0 : negative_errno();
-}
-
 static int write_record(const struct config *c, int dir_fd, pid_t pid1)
 {
 	char tmp[128], path[128];
@@ -748,20 +386,20 @@ static int write_record(const struct config *c, int dir_fd, pid_t pid1)
 	if (!out)
 		return negative_errno();
 	fputs("{\"name\": ", out);
-	state_json_put_string(out, c->name);
+	json_write_string(out, c->name);
 	fprintf(
 	    out,
 	    ", \"launcher-pid\": %d, \"launcher-start-time\": %llu, \"pid1\": %d, \"uid\": %u, \"started\": %lld, ",
 	    (int)getpid(), state_start_time(getpid()), (int)pid1, (unsigned)c->host_uid,
 	    (long long)time(NULL));
 	fputs("\"command\": ", out);
-	state_json_put_strv(out, c->argv);
+	json_write_strv(out, c->argv);
 	fputs(", \"hutch-argv\": ", out);
-	state_json_put_strv(out, c->launch_argv);
+	json_write_strv(out, c->launch_argv);
 	fputs(", \"profile\": ", out);
-	state_json_put_string(out, c->profile_path ? c->profile_path : (c->profile ? c->profile : ""));
+	json_write_string(out, c->profile_path ? c->profile_path : (c->profile ? c->profile : ""));
 	fputs(", ", out);
-	json_pid_and_namespaces(out, pid1);
+	info_put_pid_namespaces(out, pid1, 0, ", ");
 	fputs("}\n", out);
 	if (fclose(out) != 0)
 		return negative_errno();
@@ -809,25 +447,13 @@ static int publish_record(const struct config *c, pid_t pid1, struct state *st, 
 	return (st->dir = strdup(dir)) ? 0 : -ENOMEM;
 }
 
-/* The record first: a program that has read the info fd can rely on `hutch list` and
- * `hutch join` knowing the sandbox. */
 int state_publish(const struct config *c, pid_t pid1, struct state *st, struct failure *f)
 {
-	int r;
-
-	if (c->runtime_dir && (r = publish_record(c, pid1, st, f)) < 0)
-		return r;
-	if (c->info_fd >= 0 && (r = write_info_fd(c->info_fd, pid1, true)) < 0)
-		return fail(f, r, "--info-fd", "%d", c->info_fd);
-	if (c->json_status_fd >= 0 && (r = write_info_fd(c->json_status_fd, pid1, true)) < 0)
-		return fail(f, r, "--json-status-fd", "%d", c->json_status_fd);
-	return 0;
+	return c->runtime_dir && !c->no_record ? publish_record(c, pid1, st, f) : 0;
 }
 
-void state_finish(const struct config *c, struct state *st, int status)
+void state_finish(const struct config *c, struct state *st)
 {
-	if (c->json_status_fd >= 0 && status >= 0)
-		dprintf(c->json_status_fd, "{\"exit-code\": %d}\n", status);
 	if (st->dir) {
 		/* Our own record, so no lock: nobody else removes a live sandbox's directory. */
 		char path[PATH_MAX];

@@ -1,14 +1,15 @@
 /* The running sandbox's record, for `hutch list/join/stop` and programs that drive hutch:
  *   $XDG_RUNTIME_DIR/hutch/NAME/info.json — name, launcher pid and start time, the host pid of
- *     the sandbox's pid 1, uid, command, profile, hutch's own argv, namespace inodes;
- *   --info-fd N / --json-status-fd N — bwrap's JSON ({"child-pid": …, "*-namespace": …}, then
- *     {"exit-code": N} on the status fd).
- * Written by the launcher once pid 1 exists (while the child mounts), removed at exit; a
+ *     the sandbox's pid 1, uid, command, profile, hutch's own argv, namespace inodes (the JSON
+ *     on --info-fd N / --json-status-fd N is src/launcher/info.c's; this file parses the options).
+ * None with c->no_record. Written by the launcher once pid 1 exists (while the child mounts), removed at exit; a
  * record whose launcher is gone (SIGKILL) is stale: `hutch list` and `hutch stop` remove it,
  * and a new sandbox of that name replaces it. Creating and removing records happens under an
  * flock(2) of $XDG_RUNTIME_DIR/hutch, so that a cleanup never takes a record being born.
  * Launcher side and the subcommands, the caller's own privileges. */
 #pragma once
+
+#include "lib/proc.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -28,18 +29,16 @@ int state_parse_option(struct config *c, const char *name, const char *arg, stru
  * sandbox of the same name is an error. */
 int state_validate(struct config *c, struct failure *f);
 
+/* The record first (launcher.c writes --info-fd after it): a program that has read the info
+ * fd can rely on `hutch list` and `hutch join` knowing the sandbox. */
 int state_publish(const struct config *c, pid_t pid1, struct state *st, struct failure *f);
-void state_finish(const struct config *c, struct state *st, int status);
+void state_finish(const struct config *c, struct state *st);
 
 /* A process's start time (clock ticks since boot, /proc/PID/stat field 22): with the pid, it
  * tells a live launcher from a reused pid. 0 when unknown. */
 unsigned long long state_start_time(pid_t pid);
 
 /* ---- reading records (the subcommands) ---- */
-
-/* The namespaces of a record and of bwrap's JSON, in its key order ("cgroup-namespace", …). */
-#define STATE_N_NS 7
-extern const char *const state_ns_names[STATE_N_NS];
 
 struct state_record {
 	char *name;
@@ -50,11 +49,14 @@ struct state_record {
 	long long started; /* seconds since the epoch */
 	char **command;
 	char **hutch_argv;
-	char *profile;			   /* "" for none */
-	unsigned long long ns[STATE_N_NS]; /* inode of each namespace of pid 1; 0 when unrecorded */
+	char *profile;			  /* "" for none */
+	unsigned long long ns[PROC_N_NS]; /* inode of each namespace of pid 1; 0 when unrecorded */
 };
 
 void state_record_free(struct state_record *r);
+/* Parse a record's JSON text into *r (state-read.c; pure); -EBADMSG for anything but a
+ * well-formed record with a name, pids and a start time. */
+int state_record_parse(const char *text, struct state_record *r);
 
 /* $XDG_RUNTIME_DIR in env (an absolute path), or NULL. */
 const char *state_runtime_dir(char **env);
@@ -80,7 +82,3 @@ int state_remove_stale(int locked_dir_fd, const char *name);
  * /proc), a child of the record's live launcher, and in the recorded namespaces. -ESRCH when
  * it has ended; -EPERM when it is not the caller's sandbox. */
 int state_open_pid1(const struct state_record *r, int *ret_pidfd, struct failure *f);
-
-/* JSON string and string-array values, escaped as the record writes them. */
-void state_json_put_string(FILE *out, const char *s);
-void state_json_put_strv(FILE *out, char **v);

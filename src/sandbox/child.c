@@ -14,13 +14,14 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "front/bwrap/bwrap.h"
 #include "lib/clone.h"
 #include "command/command.h"
 #include "front/config.h"
 #include "egress/egress.h"
 #include "lib/failure.h"
+#include "sandbox/gate.h"
 #include "sandbox/mount/mount.h"
+#include "sandbox/nest.h"
 #include "launcher/net/net.h"
 #include "sandbox/pid1.h"
 #include "sandbox/rootfs.h"
@@ -132,14 +133,17 @@ _noreturn_ static void sandbox_main(const struct config *c, int sync_fd, bool wa
 	/* The launcher acknowledges the id maps to us directly (the first child only waits). */
 	if (r == 0)
 		r = sync_expect(sync_fd, SYNC_USERMAP_ACK, NULL, NULL, NULL, &f);
-	if (r == 0 && c->bwrap)
-		r = bwrap_maps_ready(c, &f);
+	if (r == 0)
+		r = gate_maps_ready(c, &f);
 	if (r == 0)
 		r = sandbox_setup(c, &m, sync_fd, &f);
-	if (r == 0 && c->bwrap)
-		r = bwrap_sandbox_ready(c, &f);
+	if (r == 0)
+		r = gate_take_locks(c, &f);
+	if (r == 0)
+		r = nest_enter(c, &f);
 	if (r < 0)
 		child_fail(sync_fd, &f);
+	gate_block(c);
 	if (c->as_pid1)
 		command_exec(c, sync_fd);
 	if ((r = pid1_prepare()) < 0)

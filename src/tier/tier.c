@@ -2,7 +2,8 @@
  * tier. The launcher runs all of this with the caller's own privileges; the restricted tier's
  * command process (forked here, no namespaces) is command.c's command_run with this tier's
  * spec, and the launcher supervises it with supervise.c, as the full sandbox's launcher and
- * `hutch join` do theirs. */
+ * `hutch join` do theirs. Over 600 lines: why the clone was refused, and the restricted tier
+ * (its Landlock ruleset, its socket and IPC filter, its command's spec) are one concern. */
 #include "tier/tier.h"
 
 #include <errno.h>
@@ -28,10 +29,11 @@
 #include "command/confine.h"
 #include "lib/failure.h"
 #include "command/landlock.h"
-#include "launcher/launcher.h"
+#include "launcher/launch-report.h"
 #include "launcher/supervise.h"
 #include "lib/log.h"
 #include "lib/macro.h"
+#include "lib/path-util.h"
 #include "lib/sync.h"
 
 #define STAGE		   "tier"
@@ -202,11 +204,20 @@ static bool need_landlock_off(const struct config *c, const struct tier_ctx *t, 
 	return c->landlock == LANDLOCK_OFF;
 }
 
+/* --private-bin's own binds (python3.11 into /usr/sbin too) are need_private_bin()'s. */
+static bool in_private_bin(const struct config *c, const char *dst)
+{
+	for (char **d = c->private_bin ? c->private_bin_set.dirs : NULL; d && *d; d++)
+		if (strncmp(dst, *d, strlen(*d)) == 0 && dst[strlen(*d)] == '/')
+			return true;
+	return false;
+}
+
 static bool need_moved_path(const struct config *c, const struct tier_ctx *t, char *what, size_t len)
 {
 	for (size_t i = 0; i < c->plan.n; i++) {
 		const struct mp_entry *e = &c->plan.ops[i];
-		if (e->op != MP_BIND || !e->src || strcmp(e->src, e->dst) == 0)
+		if (e->op != MP_BIND || !e->src || strcmp(e->src, e->dst) == 0 || in_private_bin(c, e->dst))
 			continue;
 		snprintf(what, len, "%s %s:%s",
 			 e->flags & MPF_DEV  ? "dev-bind"
@@ -224,6 +235,24 @@ static bool need_private_tmp(const struct config *c, const struct tier_ctx *t, c
 	return c->private_tmp;
 }
 
+static bool need_machine_id(const struct config *c, const struct tier_ctx *t, char *what, size_t len)
+{
+	snprintf(what, len, "machine-id");
+	return c->machine_id;
+}
+
+static bool need_private_cache(const struct config *c, const struct tier_ctx *t, char *what, size_t len)
+{
+	snprintf(what, len, "private-cache");
+	return c->private_cache;
+}
+
+static bool need_private_bin(const struct config *c, const struct tier_ctx *t, char *what, size_t len)
+{
+	snprintf(what, len, "private-bin");
+	return c->private_bin;
+}
+
 static bool need_created_path(const struct config *c, const struct tier_ctx *t, char *what, size_t len)
 {
 	static const char *const names[] = {
@@ -238,13 +267,6 @@ static bool need_created_path(const struct config *c, const struct tier_ctx *t, 
 		}
 	}
 	return false;
-}
-
-static bool path_beneath(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	return strcmp(dir, "/") == 0 || (strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0'));
 }
 
 /* The host path a plan entry lets the command reach (see landlock.c's entry_rights). */
@@ -265,7 +287,7 @@ static bool cover_inside_allowed(const struct config *c, const char *cover)
 	for (size_t i = 0; real && i < c->plan.n; i++) {
 		const char *allowed = entry_allowed(&c->plan.ops[i]);
 		_cleanup_free_ char *dir = allowed ? realpath(allowed, NULL) : NULL;
-		if (dir && path_beneath(real, dir))
+		if (dir && path_is_beneath(real, dir))
 			return true;
 	}
 	return false;
@@ -328,6 +350,11 @@ static const struct tier_need tier_needs[] = {
 	  "would be refused" },
 	{ false, need_private_tmp,
 	  "a private /tmp needs a mount namespace (this tier keeps /tmp out of reach)" },
+	{ false, need_machine_id, "a random /etc/machine-id needs a mount namespace: the host's would show" },
+	{ false, need_private_cache,
+	  "an empty ~/.cache needs a mount namespace: what a whitelist shows in it would stay" },
+	{ false, need_private_bin,
+	  "Landlock cannot narrow /usr/bin to some programs: every program would stay runnable" },
 	{ false, need_created_path,
 	  "creating a path inside needs a mount namespace (it would stay out of reach)" },
 	{ false, need_hidden_path,

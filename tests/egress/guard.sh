@@ -20,9 +20,32 @@ fetch='exec 3<>/dev/tcp/10.0.2.2/$1 && IFS= read -r l <&3 && echo "$l"'
 
 backends=(slirp)
 command -v pasta >/dev/null && backends+=(pasta)
-plan $((8 * ${#backends[@]}))
+plan $((10 * ${#backends[@]}))
+
+# first_act B ADDR PORT OPTS...: TRIES sandboxes whose command is the static probe's connect,
+# the first thing it does after exec; prints how many connected. The policy must be in force
+# before the command runs (it waits for NET_READY, sent once the ruleset is installed). A
+# launcher that sent NET_READY before the install (built on purpose) failed all four checks,
+# 1 or 2 of the 10 connects getting through; bash or python start too slowly to see it.
+TRIES=10
+first_act() {
+	local b=$1 addr=$2 port=$3 n=0
+	shift 3
+	for _ in $(seq "$TRIES"); do
+		run_hutch --net "$b" --deny-lan "$@" --ro-bind "$PROBE:/probe" -- /probe connect "$addr" "$port"
+		[ "$out" = "connect: connected" ] && n=$((n + 1))
+	done
+	echo "$n"
+}
 
 for b in "${backends[@]}"; do
+	if [ -x "${PROBE:-}" ] && ! ldd "$PROBE" >/dev/null 2>&1; then
+		is "$(first_act "$b" 10.9.9.9 80)" 0 "$b: a LAN address, the command's first act, is refused ($TRIES runs)"
+		is "$(first_act "$b" 10.0.2.2 "$other" --allow-host-port "$allowed")" 0 \
+			"$b: a host port not allowed, the command's first act, is refused ($TRIES runs)"
+	else
+		skip_n 2 "no static probe built"
+	fi
 	run_hutch -v --net "$b" --dns-upstream 127.0.0.1:5353 --deny-lan --allow-host-port "$allowed" -- sh -c \
 		'curl -sS -m 10 http://a.test/; curl -sS -m 10 http://lan.test/; echo "lan=$?"; python3 -c "$1" 10.9.9.9 80' _ "$RAW_CONNECT"
 	like "$out" "hello from 192.0.2.11" "$b: --deny-lan: a public address is reached"

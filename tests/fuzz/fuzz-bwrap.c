@@ -56,6 +56,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	enum bwrap_action action;
 	struct failure f = { 0 };
 	struct config c;
+	struct bwrap_config b;
 
 	if (!buf)
 		return 0;
@@ -67,9 +68,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	argv[argc] = NULL;
 	hide_foreign_fds(argv + 1);
 	config_init(&c);
-	bwrap_parse(argc, argv, &c, &action, &f);
-	bwrap_config_free(c.bwrap); /* as hutch-bwrap's main does: config_free() leaves it */
-	c.bwrap = NULL;
+	bwrap_parse(argc, argv, &c, &b, &action, &f);
 	config_free(&c);
 	free(buf);
 	restore_std_fds();

@@ -12,7 +12,7 @@
 . "$(dirname "${BASH_SOURCE[0]}")/lib-net.sh"
 require_userns
 net_share
-CHECKS=16
+CHECKS=17
 plan $((2 * CHECKS))
 
 # sandbox_server NAME PORT COUNT OPTS...: a sandbox whose command is serve.py on 0.0.0.0:PORT,
@@ -79,13 +79,23 @@ test_backend() {
 	like "$err" "Connection refused" "$b: the sandbox's 127.0.0.1 is not the host's"
 
 	p1=$(free_port)
+	helper=
 	if sandbox_server "$b-A" 8080 1 "${opt[@]}" --port "$p1:8080"; then
+		helper=$(helper_of "$bg_pid")
 		is "$(greeting 127.0.0.1 "$p1")" "$b-A" "$b: host port $p1 reaches the server inside"
 	else
 		not_ok "$b: host port $p1 reaches the server inside"
 	fi
 	wait "$bg_pid"
 	is "$?" 0 "$b: the sandbox with the forward ends cleanly"
+	# The launcher returns without waiting for pid 1's exit (as without a back-end), but only
+	# once it has stopped and reaped the back-end: none is left, not even a zombie.
+	if [ -n "$helper" ] && ! kill -0 "$helper" 2>/dev/null; then
+		ok "$b: $prog is gone when hutch returns"
+	else
+		not_ok "$b: $prog is gone when hutch returns" "helper pid '$helper'" \
+			"$(ps -o pid,ppid,stat,args -p "${helper:-1}")"
+	fi
 
 	pa=$(free_port)
 	pb=$(free_port)

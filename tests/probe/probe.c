@@ -11,7 +11,10 @@
  *   probe read PATH          read a byte of PATH (an empty file: ENODATA)
  *   probe loop N             N getppid() calls: "ns_per_call=…" (the filter's per-call cost)
  *   probe userns PATH        the user namespace file PATH: "ino=… parent=…" (its parent's inode)
- *   probe pty CMD [ARGS…]    run CMD on a new pty, copy its output, exit with its status */
+ *   probe pty CMD [ARGS…]    run CMD on a new pty, copy its output, exit with its status
+ *   probe connect ADDR PORT  a TCP connect to an IPv4 ADDR, the first thing after exec:
+ *                            "connect: connected" or "connect: refused ERRNO-NAME" */
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +30,7 @@
 #include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/ptrace.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -374,12 +378,28 @@ static int cmd_pty(char **argv)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+/* No library start-up work before it: as early as a sandboxed program can try the network. */
+static int cmd_connect(const char *addr, const char *port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(port)) };
+	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (s < 0 || inet_pton(AF_INET, addr, &sa.sin_addr) != 1)
+		return 2;
+	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+		printf("connect: connected\n");
+		return 0;
+	}
+	printf("connect: refused %s\n", strerrorname_np(errno));
+	return 1;
+}
+
 static int usage(void)
 {
-	fprintf(
-	    stderr,
-	    "usage: probe caps|nnp|seccomp-mode|ids|fds|env|tty|landlock-abi\n"
-	    "       probe syscall|i386|x32 NAME | write PATH | loop N | userns PATH | pty CMD [ARGS...]\n");
+	fprintf(stderr,
+		"usage: probe caps|nnp|seccomp-mode|ids|fds|env|tty|landlock-abi\n"
+		"       probe syscall|i386|x32 NAME | write PATH | loop N | userns PATH | pty CMD [ARGS...]\n"
+		"       probe connect ADDR PORT\n");
 	return 2;
 }
 
@@ -424,5 +444,7 @@ int main(int argc, char **argv)
 		return cmd_call(ABI_I386, arg);
 	if (strcmp(cmd, "x32") == 0 && arg)
 		return cmd_call(ABI_X32, arg);
+	if (strcmp(cmd, "connect") == 0 && arg && argc > 3)
+		return cmd_connect(arg, argv[3]);
 	return usage();
 }

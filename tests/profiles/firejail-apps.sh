@@ -61,5 +61,28 @@ for a in "${apps[@]}"; do
 		not_ok "$app: cannot write ~/.bashrc or ~/.profile" "$o1" "$out"
 	fi
 done
+
+# private-bin in a real profile (nano's: private-bin nano,rnano): the app runs, a program the
+# profile does not name is absent, and /usr/bin holds what firejail's own sandbox shows.
+if command -v nano >/dev/null && grep -q '^private-bin nano' /etc/firejail/nano.profile 2>/dev/null &&
+	[ ! -f "$SHIPPED/nano.profile" ]; then
+	cd "$HOME/work" || bail_out "no work dir"
+	run_hutch -v nano --version
+	like "$out" "GNU nano" "nano: runs under /etc/firejail/nano.profile (private-bin nano,rnano)"
+	run_hutch --firejail-profile /etc/firejail/nano.profile --ro-bind "$PROBE:/probe" -- /probe read /usr/bin/cat
+	is "$out" "read /usr/bin/cat: ENOENT" "nano: cat, not in its private-bin, is absent"
+	run_hutch --firejail-profile /etc/firejail/nano.profile --private-bin ls -- ls /usr/bin
+	hl=$out
+	if command -v firejail >/dev/null && [ "$(id -u)" != 0 ] &&
+		fl=$(firejail --quiet --profile=/etc/firejail/nano.profile --private-bin=ls ls /usr/bin 2>/dev/null) &&
+		[ -n "$fl" ]; then
+		is "$hl" "$fl" "nano: /usr/bin (with ls added) is what firejail shows"
+	else
+		is "$hl" $'ls\nnano\nrnano' "nano: /usr/bin holds nano, rnano (and the ls added)"
+	fi
+	cd "$HOME" || bail_out "no home"
+else
+	skip_n 3 "nano: not installed, or its firejail profile has no private-bin, or hutch ships one"
+fi
 is "$(cat "$HOME/.bashrc" "$HOME/.profile" | md5sum)" "$before" "the home's shell start-up files are unchanged"
 done_testing

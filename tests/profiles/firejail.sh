@@ -100,12 +100,76 @@ like "$out" "dbus-user none
 # system call groups become their calls; an unknown group is reported as weaker
 printf 'seccomp.drop @swap,@reboot,@nosuch\n' >"$FJ/groups.profile"
 run_profile import firejail "$FJ/groups.profile"
-like "$out" "seccomp-deny swapon
-seccomp-deny swapoff" "seccomp.drop @swap: its calls denied"
+like "$out" "seccomp-deny swapoff
+seccomp-deny swapon" "seccomp.drop @swap: its calls denied"
 like "$out" "1 weaker than firejail" "an unknown group counts as weaker"
 like "$out" "# weaker: seccomp.drop @swap,@reboot,@nosuch - system call group @nosuch" "… and says which"
 run_hutch --firejail-profile "$FJ/groups.profile" -- true
 expect_exit 0 "a sandbox with the groups' calls denied starts"
+
+# private-bin: hutch's own; a whitelist under /usr: a tmpfs over that directory showing only the
+# entries (even none); private-lib: dropped, as firejail's stock firejail.config ignores it
+printf 'private-bin sh,ls\nwhitelist /usr/share/doc\nwhitelist-ro /usr/share/misc\nwhitelist /usr/libexec/no-such\nprivate-lib\n' \
+	>"$FJ/narrow.profile"
+run_profile import firejail "$FJ/narrow.profile"
+like "$out" "^private-bin sh,ls$" "private-bin becomes hutch's private-bin"
+is "$(grep -E '^(tmpfs|ro-bind-try) /usr' <<<"$out")" "tmpfs /usr/share
+ro-bind-try /usr/share/doc
+ro-bind-try /usr/share/misc
+tmpfs /usr/libexec
+ro-bind-try /usr/libexec/no-such" "whitelists under /usr: a tmpfs over the directory, then each entry"
+like "$out" "# dropped: private-lib - firejail's firejail.config disables private-lib" "private-lib is dropped, and why"
+unlike "$out" "approximated: (private-bin|whitelist)" "neither private-bin nor a /usr whitelist is approximated"
+run_hutch --firejail-profile "$FJ/narrow.profile" -- sh -c 'ls /usr/bin; command -v cat || echo no-cat
+ls /usr/share; ls -A /usr/libexec; echo end'
+sh_real=$(readlink -f /usr/bin/sh)
+is "$out" "$(printf '%s\n' ls sh "${sh_real#/usr/bin/}" | sort -u)
+no-cat
+doc
+misc
+end" "the run shows only the named programs and the whitelisted /usr entries"
+
+printf '# a host that turned it on\nprivate-lib yes\n' >"$FJ/firejail.config"
+run_profile import firejail "$FJ/narrow.profile"
+like "$out" "# weaker: private-lib - this host's firejail.config enables private-lib" \
+	"private-lib where firejail.config enables it: reported as weaker"
+like "$out" ", 1 weaker than firejail" "… and counted"
+rm "$FJ/firejail.config"
+
+# private-opt: an /opt of only the named entries (none: empty), as firejail shows it
+first_opt=$(ls -A /opt 2>/dev/null | head -1)
+printf 'private-opt none\n' >"$FJ/opt.profile"
+[ -n "$first_opt" ] && printf 'private-opt %s,no-such-entry\n' "$first_opt" >"$FJ/opt.profile"
+run_profile import firejail "$FJ/opt.profile"
+like "$out" "^tmpfs /opt$" "private-opt: /opt becomes a tmpfs"
+unlike "$out" "approximated: private-opt" "… and is not approximated"
+run_hutch --firejail-profile "$FJ/opt.profile" -- ls -A /opt
+is "$out" "$first_opt" "private-opt: /opt shows only the named entry (${first_opt:-none})"
+printf 'private-opt ../etc\n' >"$FJ/opt.profile"
+run_hutch --firejail-profile "$FJ/opt.profile" -- true
+expect_exit 125 "private-opt with a path is refused"
+like "$err" "^hutch: firejail: $FJ/opt\.profile:1: private-opt \.\./etc: '\.\./etc': expected names inside /opt" "… in one line"
+
+# private-cache: an empty ~/.cache that hides what a whitelist shows in it, as firejail does
+mkdir -p "$HOME/.cache/app"
+printf 'whitelist ${HOME}/.cache/app\nwhitelist ${HOME}/docs\nprivate-cache\n' >"$FJ/cache.profile"
+run_profile import firejail "$FJ/cache.profile"
+like "$out" "^private-cache$" "private-cache becomes hutch's private-cache"
+unlike "$out" "approximated: private-cache" "… and is not approximated"
+run_hutch --firejail-profile "$FJ/cache.profile" -- sh -c 'ls -A ~/.cache; echo end'
+is "$out" end "private-cache: ~/.cache is empty although a whitelist names a part of it"
+
+# machine-id: a random /etc/machine-id, not the host's
+if [ -s /etc/machine-id ]; then
+	printf 'machine-id\n' >"$FJ/mid.profile"
+	run_profile import firejail "$FJ/mid.profile"
+	like "$out" "^machine-id$" "machine-id becomes hutch's machine-id"
+	run_hutch --firejail-profile "$FJ/mid.profile" -- cat /etc/machine-id
+	[[ $out =~ ^[0-9a-f]{32}$ ]] && [ "$out" != "$(cat /etc/machine-id)" ] &&
+		ok "machine-id: the sandbox sees a random id" || not_ok "machine-id: the sandbox sees a random id" "$out"
+else
+	skip_n 2 "no /etc/machine-id here"
+fi
 
 # hutch's own profile for the command wins, in any of its directories
 printf 'hostname own\n' >"$USER_PROFILES/cat.profile"

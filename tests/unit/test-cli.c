@@ -247,11 +247,39 @@ static void test_paths(void)
 	       "'..' detection");
 }
 
+/* --private-bin's plan part is pure: given what the names resolved to, each directory is a
+ * tmpfs, then the files and links, then read-only. */
+static void test_private_bin_plan(void)
+{
+	char *dirs[] = { "/usr/bin", "/usr/sbin", NULL };
+	char *files[] = { "dash", "/usr/bin/dash", NULL };
+	char *links[] = { "sh", "/usr/bin/dash", NULL };
+	char *names[] = { "sh", NULL };
+	struct config c = { .private_bin = names,
+			    .private_bin_set = { .dirs = dirs, .files = files, .links = links } };
+	struct mountplan p = { 0 };
+	static const enum mp_op want[] = { MP_TMPFS, MP_BIND, MP_SYMLINK, MP_REMOUNT_RO };
+	bool ok = private_bin_plan(&c, &p) == 0 && p.n == 8;
+
+	for (size_t i = 0; ok && i < p.n; i++)
+		ok = p.ops[i].op == want[i % 4] && !strncmp(p.ops[i].dst, dirs[i / 4], strlen(dirs[i / 4]));
+	TAP_OK(ok, "private-bin plan: per directory a tmpfs, the files, the links, then read-only");
+	TAP_OK(ok && !strcmp(p.ops[5].src, "/usr/bin/dash") && !strcmp(p.ops[5].dst, "/usr/sbin/dash") &&
+		   (p.ops[5].flags & MPF_RO),
+	       "a file is bound read-only from its host path into each directory");
+	TAP_OK(ok && !strcmp(p.ops[6].src, "/usr/bin/dash") && !strcmp(p.ops[6].dst, "/usr/sbin/sh"),
+	       "a link points at its real file");
+	mountplan_free(&p);
+	c.private_bin = NULL;
+	TAP_OK(private_bin_plan(&c, &p) == 0 && p.n == 0, "no private-bin: nothing in the plan");
+}
+
 int main(void)
 {
 	test_options();
 	test_finish();
 	test_image_plan();
 	test_paths();
+	test_private_bin_plan();
 	return tap_done();
 }

@@ -1,22 +1,27 @@
 /* bwrap's command line (bubblewrap 0.11's options, order and argument forms) → struct config,
- * its mount plan and struct bwrap_config. One option table feeds the parser and --help.
+ * its mount plan and struct bwrap_config; then bwrap's defaults (bwrap_fill), before
+ * config_finish(). One option table feeds the parser and --help.
  * Launcher side (hutch-bwrap), the caller's own privileges; it reads the fds bwrap reads at
- * parse time (--args, --seccomp, --add-seccomp-fd) and nothing else. */
+ * parse time (--args, --seccomp, --add-seccomp-fd) and nothing else.
+ * Over 600 lines: bwrap's option table, one row and one short handler per option (about 60), is
+ * one concern. */
 #include "front/bwrap/bwrap.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "command/confine.h"
+#include "egress/egress.h"
 #include "front/config.h"
 #include "lib/failure.h"
 #include "front/mountplan.h"
+#include "lib/fileio.h"
 #include "lib/path-util.h"
 #include "lib/strv.h"
 
@@ -228,7 +233,7 @@ static int o_proc(struct bw_parse *p, char **a, struct failure *f)
 
 static int o_dev(struct bw_parse *p, char **a, struct failure *f)
 {
-	p->b->dev_root = true; /* bwrap's devpts workaround, see bwrap_finish() */
+	p->b->dev_root = true; /* bwrap's devpts workaround, see bwrap_fill() */
 	return add_op(p, MP_DEV, MPF_COMPAT, 0755, NULL, a[0], NULL, f);
 }
 
@@ -402,17 +407,17 @@ static int o_share_net(struct bw_parse *p, char **a, struct failure *f)
 
 static int o_userns(struct bw_parse *p, char **a, struct failure *f)
 {
-	return consume_fd(a[0], "--userns", &p->b->userns_fd, f);
+	return consume_fd(a[0], "--userns", &p->c->userns_fd, f);
 }
 
 static int o_userns2(struct bw_parse *p, char **a, struct failure *f)
 {
-	return consume_fd(a[0], "--userns2", &p->b->userns2_fd, f);
+	return consume_fd(a[0], "--userns2", &p->c->userns2_fd, f);
 }
 
 static int o_pidns(struct bw_parse *p, char **a, struct failure *f)
 {
-	return consume_fd(a[0], "--pidns", &p->b->pidns_fd, f);
+	return consume_fd(a[0], "--pidns", &p->c->pidns_fd, f);
 }
 
 static int o_disable_userns(struct bw_parse *p, char **a, struct failure *f)
@@ -423,7 +428,7 @@ static int o_disable_userns(struct bw_parse *p, char **a, struct failure *f)
 
 static int o_assert_userns_disabled(struct bw_parse *p, char **a, struct failure *f)
 {
-	p->b->assert_no_userns = true;
+	p->c->assert_no_userns = true;
 	return 0;
 }
 
@@ -463,10 +468,7 @@ static int o_hostname(struct bw_parse *p, char **a, struct failure *f)
 
 static int o_setenv(struct bw_parse *p, char **a, struct failure *f)
 {
-	char *s = NULL;
-
-	strv_env_unset(p->env, a[0]);
-	if (asprintf(&s, "%s=%s", a[0], a[1]) < 0 || strv_consume(&p->env, s) < 0)
+	if (strv_env_set(&p->env, a[0], a[1]) < 0)
 		return fail(f, -ENOMEM, "bwrap", NULL);
 	return 0;
 }
@@ -547,61 +549,31 @@ static int o_cap_drop(struct bw_parse *p, char **a, struct failure *f)
 
 /* ---- file descriptors ---------------------------------------------------------------------- */
 
-static int read_all(int fd, char **ret, size_t *ret_len)
-{
-	size_t len = 0, cap = 4096;
-	char *buf = malloc(cap + 1);
-	ssize_t n;
-
-	while (buf && (n = read(fd, buf + len, cap - len)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = negative_errno();
-			free(buf);
-			return e;
-		}
-		len += (size_t)n;
-		if (len == cap) {
-			char *nb = realloc(buf, (cap *= 2) + 1);
-			if (!nb)
-				free(buf);
-			buf = nb;
-		}
-	}
-	if (!buf)
-		return -ENOMEM;
-	buf[len] = '\0';
-	*ret = buf;
-	*ret_len = len;
-	return 0;
-}
-
 /* A compiled program, as seccomp_export_bpf() writes it. */
-static int read_program(int fd, struct bwrap_config *b, struct failure *f)
+static int read_program(int fd, struct config *c, struct failure *f)
 {
 	_cleanup_free_ char *buf = NULL;
 	size_t len;
-	int r = read_all(fd, &buf, &len);
+	int r = fileio_read_fd(fd, SIZE_MAX - 1, &buf, &len);
 
 	if (r < 0)
 		return fail(f, r, "bwrap", "Can't read seccomp data");
 	close(fd);
 	if (len % sizeof(struct sock_filter) != 0)
 		return failx(f, "bwrap", "Invalid seccomp data, must be multiple of 8");
-	struct bpf_program *v = realloc(b->progs, (b->n_progs + 1) * sizeof(*v));
+	struct bpf_program *v = realloc(c->extra_filters, (c->n_extra_filters + 1) * sizeof(*v));
 	if (!v)
 		return fail(f, -ENOMEM, "bwrap", NULL);
-	b->progs = v;
-	v[b->n_progs++] = (struct bpf_program){ .insns = (struct sock_filter *)TAKE_PTR(buf),
-						.n = len / sizeof(struct sock_filter) };
+	c->extra_filters = v;
+	v[c->n_extra_filters++] = (struct bpf_program){ .insns = (struct sock_filter *)TAKE_PTR(buf),
+							.n = len / sizeof(struct sock_filter) };
 	return 0;
 }
 
 /* --seccomp: only the last one counts, read once every option is known. */
 static int o_seccomp(struct bw_parse *p, char **a, struct failure *f)
 {
-	if (p->b->n_progs > 0)
+	if (p->c->n_extra_filters > 0)
 		return failx(f, "bwrap", "--seccomp cannot be combined with --add-seccomp-fd");
 	return parse_fd(a[0], NULL, &p->seccomp_fd, f);
 }
@@ -614,27 +586,27 @@ static int o_add_seccomp_fd(struct bw_parse *p, char **a, struct failure *f)
 		return failx(f, "bwrap", "--add-seccomp-fd cannot be combined with --seccomp");
 	if ((r = parse_fd(a[0], NULL, &fd, f)) < 0)
 		return r;
-	return read_program(fd, p->b, f);
+	return read_program(fd, p->c, f);
 }
 
 static int o_info_fd(struct bw_parse *p, char **a, struct failure *f)
 {
-	return consume_fd(a[0], "--info-fd", &p->b->info_fd, f);
+	return consume_fd(a[0], "--info-fd", &p->c->info_fd, f);
 }
 
 static int o_json_status_fd(struct bw_parse *p, char **a, struct failure *f)
 {
-	return consume_fd(a[0], "--json-status-fd", &p->b->json_status_fd, f);
+	return consume_fd(a[0], "--json-status-fd", &p->c->json_status_fd, f);
 }
 
 static int o_block_fd(struct bw_parse *p, char **a, struct failure *f)
 {
-	return consume_fd(a[0], "--block-fd", &p->b->block_fd, f);
+	return consume_fd(a[0], "--block-fd", &p->c->block_fd, f);
 }
 
 static int o_userns_block_fd(struct bw_parse *p, char **a, struct failure *f)
 {
-	return consume_fd(a[0], "--userns-block-fd", &p->b->userns_block_fd, f);
+	return consume_fd(a[0], "--userns-block-fd", &p->c->maps_block_fd, f);
 }
 
 static int o_sync_fd(struct bw_parse *p, char **a, struct failure *f)
@@ -646,7 +618,7 @@ static int o_lock_file(struct bw_parse *p, char **a, struct failure *f)
 {
 	_cleanup_free_ char *d = NULL;
 
-	if (dest_path(a[0], &d) < 0 || strv_consume(&p->b->lock_files, TAKE_PTR(d)) < 0)
+	if (dest_path(a[0], &d) < 0 || strv_consume(&p->c->lock_files, TAKE_PTR(d)) < 0)
 		return fail(f, -ENOMEM, "bwrap", NULL);
 	return 0;
 }
@@ -689,7 +661,7 @@ static int o_args(struct bw_parse *p, char **a, struct failure *f)
 		return r;
 	if (p->depth > 1)
 		return failx(f, "bwrap", "--args not supported in arguments file");
-	if ((r = read_all(fd, &buf, &len)) < 0)
+	if ((r = fileio_read_fd(fd, SIZE_MAX - 1, &buf, &len)) < 0)
 		return fail(f, r, "bwrap", "Can't read --args data");
 	close(fd);
 	for (size_t i = 0; i < len; i += strlen(buf + i) + 1)
@@ -874,7 +846,8 @@ static int parse_args(struct bw_parse *p, char **argv, struct failure *f)
 /* The checks bwrap makes once every option is known. */
 static int check_combinations(struct bw_parse *p, struct failure *f)
 {
-	struct bwrap_config *b = p->b;
+	const struct config *c = p->c;
+	const struct bwrap_config *b = p->b;
 
 	if (p->next_size)
 		return failx(f, "bwrap", "--size must be followed by --tmpfs");
@@ -886,9 +859,9 @@ static int check_combinations(struct bw_parse *p, struct failure *f)
 		return failx(f, "bwrap", "Specifying --as-pid-1 requires --unshare-pid");
 	if (b->disable_userns && !b->unshare_user)
 		return failx(f, "bwrap", "--disable-userns requires --unshare-user");
-	if (b->userns_block_fd >= 0 && b->info_fd < 0)
+	if (c->maps_block_fd >= 0 && c->info_fd < 0)
 		return failx(f, "bwrap", "--userns-block-fd requires --info-fd");
-	if (b->userns_fd >= 0 && b->unshare_user)
+	if (c->userns_fd >= 0 && b->unshare_user)
 		return failx(f, "bwrap", "--userns not compatible --unshare-user");
 
 	return 0;
@@ -901,51 +874,41 @@ static void apply_namespaces(struct bw_parse *p)
 	struct bwrap_config *b = p->b;
 
 	c->share = SHARE_NET | SHARE_IPC | SHARE_PID | SHARE_UTS | SHARE_CGROUP;
-	b->new_ns = CLONE_NEWNS;
+	c->info_namespaces = CLONE_NEWNS;
 	if (p->unshare_net) {
 		c->share &= ~SHARE_NET;
-		b->new_ns |= CLONE_NEWNET;
+		c->info_namespaces |= CLONE_NEWNET;
 	}
 	if (p->unshare_ipc) {
 		c->share &= ~SHARE_IPC;
-		b->new_ns |= CLONE_NEWIPC;
+		c->info_namespaces |= CLONE_NEWIPC;
 	}
 	if (b->unshare_pid) {
 		c->share &= ~SHARE_PID;
-		b->new_ns |= CLONE_NEWPID;
+		c->info_namespaces |= CLONE_NEWPID;
 	}
 	if (p->unshare_uts) {
 		c->share &= ~SHARE_UTS;
-		b->new_ns |= CLONE_NEWUTS;
+		c->info_namespaces |= CLONE_NEWUTS;
 	}
 	if (p->unshare_cgroup) {
 		c->share &= ~SHARE_CGROUP;
-		b->new_ns |= CLONE_NEWCGROUP;
+		c->info_namespaces |= CLONE_NEWCGROUP;
 	}
 	c->net = p->unshare_net ? NET_NONE : NET_HOST;
 	/* bwrap's pid 1 exists with a pid namespace, or to hold locks and --sync-fd; else the
 	 * sandbox's first process is the command. */
-	c->as_pid1 = p->as_pid1 || (!b->unshare_pid && !b->lock_files && b->sync_fd < 0);
+	c->as_pid1 = p->as_pid1 || (!b->unshare_pid && !c->lock_files && b->sync_fd < 0);
 }
 
-int bwrap_parse(int argc, char **argv, struct config *c, enum bwrap_action *ret_action, struct failure *f)
+int bwrap_parse(int argc, char **argv, struct config *c, struct bwrap_config *b,
+		enum bwrap_action *ret_action, struct failure *f)
 {
 	extern char **environ;
-	struct bw_parse p = { .c = c, .next_perms = -1, .seccomp_fd = -1 };
+	struct bw_parse p = { .c = c, .b = b, .next_perms = -1, .seccomp_fd = -1 };
 	int r;
 
-	if (!(c->bwrap = calloc(1, sizeof(*c->bwrap))))
-		return fail(f, -ENOMEM, "bwrap", NULL);
-	p.b = c->bwrap;
-	*p.b = (struct bwrap_config){ .block_fd = -1,
-				      .userns_block_fd = -1,
-				      .sync_fd = -1,
-				      .info_fd = -1,
-				      .json_status_fd = -1,
-				      .userns_fd = -1,
-				      .userns2_fd = -1,
-				      .pidns_fd = -1,
-				      .proc_fd = -1 };
+	*b = (struct bwrap_config){ .sync_fd = -1 };
 	p.cwd = getcwd(NULL, 0);
 	for (char **e = environ; e && *e; e++)
 		if (strv_extend(&p.env, *e) < 0)
@@ -964,7 +927,7 @@ int bwrap_parse(int argc, char **argv, struct config *c, enum bwrap_action *ret_
 	if (r == 0 && p.action == BWRAP_RUN)
 		r = check_combinations(&p, f);
 	if (r == 0 && p.action == BWRAP_RUN && p.seccomp_fd >= 0)
-		r = read_program(p.seccomp_fd, p.b, f);
+		r = read_program(p.seccomp_fd, c, f);
 	if (r == 0) {
 		apply_namespaces(&p);
 		c->cap_add = p.caps;
@@ -1003,36 +966,54 @@ static int apply_harden(struct config *c, const char *list, struct failure *f)
 	return 0;
 }
 
-/* For idmap: who the caller is in /etc/subuid, and where newuidmap is. */
-static int fill_idmap_identity(struct config *c, char **host_env, struct failure *f)
+/* bwrap's ids: the caller's unless --uid/--gid. bwrap maps the caller to 0 while it sets up
+ * a /dev (devpts needs root mapped), then runs the command in a nested user namespace with
+ * the ids asked for; --disable-userns nests too. A joined user namespace (--userns) or one
+ * whose maps another process writes (--userns-block-fd) gets no map from us, and no devpts
+ * workaround. */
+static void fill_ids(struct config *c, const struct bwrap_config *b)
 {
-	struct passwd pw, *res = NULL;
-	char buf[4096];
-	const char *path = strv_env_get(host_env, "PATH");
+	bool dev_root = b->dev_root && c->userns_fd < 0 && c->maps_block_fd < 0;
 
-	if (getpwuid_r(c->host_uid, &pw, buf, sizeof(buf), &res) == 0 && res)
-		c->user = strdup(pw.pw_name);
-	else if (asprintf(&c->user, "%u", (unsigned)c->host_uid) < 0)
-		c->user = NULL;
-	c->search_path = strdup(path ? path : "/usr/local/bin:/usr/bin:/bin");
-	return c->user && c->search_path ? 0 : fail(f, -ENOMEM, "bwrap", NULL);
+	c->uid = c->uid == (uid_t)-1 ? getuid() : c->uid;
+	c->gid = c->gid == (gid_t)-1 ? getgid() : c->gid;
+	c->idmap = c->userns_fd >= 0 || c->maps_block_fd >= 0 ? IDMAP_NONE : IDMAP_SINGLE;
+	c->nest_userns = dev_root || b->disable_userns;
+	c->nest_limit_userns = b->disable_userns;
+	c->nest_uid = c->uid;
+	c->nest_gid = c->gid;
+	if (dev_root)
+		c->uid = c->gid = 0;
 }
 
-/* The rest of what config_finish() does for hutch: who runs it, where it starts. */
-int bwrap_finish(struct config *c, char **host_env, struct failure *f)
+/* What bwrap does where hutch's defaults differ: the plan and environment as parsed, $HOME
+ * from the command's environment, the host name and the caller's core limit kept, $PWD set,
+ * destinations through symlinks, the info JSON's layout, no session unless asked, no record,
+ * no hutch filter, Landlock or Unix scope. */
+static int fill_behaviour(struct config *c, struct failure *f)
 {
 	const char *home = strv_env_get(c->env, "HOME");
+
+	if (!c->home && !(c->home = strdup(home && home[0] == '/' ? home : "/")))
+		return fail(f, -ENOMEM, "bwrap", NULL);
+	c->plan_given = c->env_given = true;
+	c->keep_hostname = c->keep_core_limit = c->set_pwd = c->dest_symlinks = true;
+	c->info_spaced = c->info_close = c->info_exit_if_run = true;
+	c->no_record = true;
+	c->inherit_fds = true;
+	if (c->new_session == TRI_AUTO)
+		c->new_session = TRI_NO;
+	c->seccomp = SECCOMP_NONE;
+	c->landlock = LANDLOCK_OFF;
+	c->tier = TIER_FULL;
+	c->plan.root_readonly = false;
+	return egress_opt_unix_scope(c, "off", f);
+}
+
+int bwrap_fill(struct config *c, const struct bwrap_config *b, char **host_env, struct failure *f)
+{
 	int r;
 
-	c->host_uid = getuid();
-	c->host_gid = getgid();
-	if (c->uid == (uid_t)-1)
-		c->uid = c->host_uid;
-	if (c->gid == (gid_t)-1)
-		c->gid = c->host_gid;
-	c->home = strdup(home && home[0] == '/' ? home : "/");
-	if (!c->home)
-		return fail(f, -ENOMEM, "bwrap", NULL);
 	if (c->chdir && c->chdir[0] != '/') {
 		char *abs = NULL;
 		if (path_make_absolute(c->chdir, c->cwd ? c->cwd : "/", &abs) < 0)
@@ -1040,35 +1021,10 @@ int bwrap_finish(struct config *c, char **host_env, struct failure *f)
 		free(c->chdir);
 		c->chdir = abs;
 	}
-	c->idmap = IDMAP_SINGLE;
-	/* bwrap maps the caller to 0 while it sets up a /dev (devpts needs root mapped), then
-	 * runs the command in a nested user namespace with the ids asked for; --disable-userns
-	 * nests too. The command sees the same maps here. */
-	struct bwrap_config *b = c->bwrap;
-	/* A joined user namespace (--userns) or one whose maps another process writes
-	 * (--userns-block-fd) gets no map from us, and no devpts workaround. */
-	c->userns_fd = b->userns_fd;
-	c->pidns_fd = b->pidns_fd;
-	if (b->userns_fd >= 0 || b->userns_block_fd >= 0) {
-		c->idmap = IDMAP_NONE;
-		b->dev_root = false;
-	}
-	b->nest_userns = b->dev_root || b->disable_userns;
-	b->uid = c->uid;
-	b->gid = c->gid;
-	if (b->dev_root)
-		c->uid = c->gid = 0;
-	if (b->nest_userns && (b->proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return fail(f, negative_errno(), "bwrap", "Can't open /proc");
-	c->seccomp = SECCOMP_NONE;
-	c->landlock = LANDLOCK_OFF;
-	c->tier = TIER_FULL;
-	c->inherit_fds = true;
-	c->setsid_command = c->new_session == TRI_YES;
-	c->plan.root_readonly = false;
-	if ((r = apply_harden(c, strv_env_get(host_env, "HUTCH_BWRAP_HARDEN"), f)) < 0)
+	fill_ids(c, b);
+	if ((r = fill_behaviour(c, f)) < 0)
 		return r;
-	return c->idmap == IDMAP_AUTO ? fill_idmap_identity(c, host_env, f) : 0;
+	return apply_harden(c, strv_env_get(host_env, "HUTCH_BWRAP_HARDEN"), f);
 }
 
 void bwrap_help(FILE *out, const char *argv0)

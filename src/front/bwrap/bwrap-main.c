@@ -45,8 +45,8 @@ static const struct {
 	{ "bind-fd", "Can't bind mount fd " },
 	{ "lock-file", "Unable to open lock file " },
 	{ "hostname", "Can't set hostname to " },
-	{ "info-fd", "Can't write to --info-fd " },
-	{ "json-status-fd", "Can't write to --json-status-fd " },
+	{ "--info-fd", "Can't write to --info-fd " },
+	{ "--json-status-fd", "Can't write to --json-status-fd " },
 	{ "seccomp", "Can't install seccomp " },
 	{ "disable-userns", "Failed to disable user namespaces: " },
 };
@@ -64,17 +64,17 @@ static void report(const struct bwrap_config *b, const struct failure *f)
 		fprintf(stderr,
 			"%sbwrap: Joining the specified user namespace failed, it might not be a "
 			"descendant of the current user namespace.\n",
-			b && b->level_prefix ? "<3>" : "");
+			b->level_prefix ? "<3>" : "");
 		return;
 	}
 	if (strcmp(f->stage, "setns") == 0) {
-		fprintf(stderr, "%sbwrap: %s: %s\n", b && b->level_prefix ? "<3>" : "",
+		fprintf(stderr, "%sbwrap: %s: %s\n", b->level_prefix ? "<3>" : "",
 			f->detail[0] == 'u' ? "Joining specified user namespace failed"
 					    : "Setting pidns failed",
 			strerror(f->err));
 		return;
 	}
-	fprintf(stderr, "%sbwrap: ", b && b->level_prefix ? "<3>" : "");
+	fprintf(stderr, "%sbwrap: ", b->level_prefix ? "<3>" : "");
 	if (prefix)
 		fputs(prefix, stderr);
 	else if (!own)
@@ -93,10 +93,8 @@ static int refuse_setuid(struct failure *f)
 	return 0;
 }
 
-static int prepare(const struct config *c, struct failure *f)
+static int prepare(const struct bwrap_config *b, struct failure *f)
 {
-	struct bwrap_config *b = c->bwrap;
-
 	if (b->die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		return fail(f, negative_errno(), "bwrap", "prctl(PR_SET_PDEATHSIG)");
 	return 0;
@@ -106,6 +104,7 @@ int main(int argc, char **argv)
 {
 	extern char **environ;
 	struct config c;
+	struct bwrap_config b = { .sync_fd = -1 };
 	struct failure f = { 0 };
 	struct launch_report rep = { 0 };
 	enum bwrap_action action = BWRAP_RUN;
@@ -114,10 +113,10 @@ int main(int argc, char **argv)
 	config_init(&c);
 	r = refuse_setuid(&f);
 	if (r == 0)
-		r = bwrap_parse(argc, argv, &c, &action, &f);
-	if (c.bwrap && c.bwrap->chdir_repeated)
+		r = bwrap_parse(argc, argv, &c, &b, &action, &f);
+	if (b.chdir_repeated)
 		fprintf(stderr, "%sbwrap: Only the last --chdir option will take effect\n",
-			c.bwrap->level_prefix ? "<4>" : "");
+			b.level_prefix ? "<4>" : "");
 	if (r == 0 && action == BWRAP_RUN && strv_length(c.argv) == 0) {
 		/* no command: the usage, as bwrap does it */
 		bwrap_help(stderr, argv[0]);
@@ -129,22 +128,22 @@ int main(int argc, char **argv)
 		status = 0;
 	} else {
 		if (r == 0)
-			r = bwrap_finish(&c, environ, &f);
+			r = bwrap_fill(&c, &b, environ, &f);
 		if (r == 0)
-			r = prepare(&c, &f);
+			r = config_finish(&c, environ, &f);
+		if (r == 0)
+			r = prepare(&b, &f);
 		if (r == 0)
 			r = launcher_run(&c, &rep, &f);
 		if (r < 0)
-			report(c.bwrap, &f);
+			report(&b, &f);
 		else if (f.stage[0]) {
 			/* the command could not be started: bwrap says so and exits 1 */
-			report(c.bwrap, &f);
+			report(&b, &f);
 			status = strcmp(f.stage, "exec") == 0 ? BWRAP_EXIT_SETUP : rep.status;
 		} else
 			status = rep.status;
 	}
-	bwrap_config_free(c.bwrap);
-	c.bwrap = NULL;
 	config_free(&c);
 	return status;
 }

@@ -25,6 +25,7 @@ struct fj_state {
 	char **nowhite;	   /* nowhitelist patterns so far (expanded) */
 	char **home_white; /* paths under $HOME made visible */
 	char **read_only;  /* read-only paths, settled at the end against what is visible */
+	char **tmpfs_dirs; /* /usr/share, /opt...: made a tmpfs showing only some entries */
 	bool net_none, no_sound, no_3d, no_x11, no_video, private_home, has_protocol, protocol_inet;
 };
 

@@ -7,11 +7,14 @@
  * What firejail gives by default and a profile does not take away (the network, the display
  * and sound sockets, the GPU) is added at the end, as firejail would have it. Launcher side,
  * the caller's own privileges; it only builds strings (and globs the host's paths, as firejail
- * does at start). */
+ * does at start).
+ * Over 600 lines: one table row per firejail directive, and the directives'
+ * handlers beside it. */
 #include <errno.h>
 #include <fnmatch.h>
 #include <glob.h>
 #include <seccomp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -33,17 +36,10 @@ struct fj_directive {
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
-static bool under(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/' || (n == 1 && dir[0] == '/'));
-}
-
 static bool under_any(const char *path, char **dirs)
 {
 	for (char **d = dirs; d && *d; d++)
-		if (under(path, *d))
+		if (path_is_beneath(path, *d))
 			return true;
 	return false;
 }
@@ -145,38 +141,66 @@ static int white_one(struct fj_state *s, const char *path, bool ro)
 	char rt[64];
 
 	snprintf(rt, sizeof(rt), "/run/user/%u", (unsigned)s->env->uid);
-	if (under(path, "/tmp/.X11-unix"))
+	if (path_is_beneath(path, "/tmp/.X11-unix"))
 		return s->no_x11 ? 0 : fj_emit(s, "socket-try", "x11");
-	if (under(path, rt) && strcmp(path, rt) != 0)
+	if (path_is_beneath(path, rt) && strcmp(path, rt) != 0)
 		return white_runtime(s, path, rt, ro);
-	/* /usr is read-only and whole in hutch's view already */
-	if (under(path, "/usr") || strcmp(path, s->env->home) == 0)
+	/* under /usr: shown on the tmpfs usr_top() put over its directory */
+	if (path_is_beneath(path, "/usr"))
+		return strcmp(path, "/usr") == 0 ? 0 : fj_emit(s, "ro-bind-try", path);
+	if (strcmp(path, s->env->home) == 0)
 		return 0;
-	if (under(path, s->env->home) && strv_extend(&s->home_white, path) < 0)
+	if (path_is_beneath(path, s->env->home) && strv_extend(&s->home_white, path) < 0)
 		return -ENOMEM;
 	return fj_emit(s, ro ? "read-only-try" : "whitelist-try", path);
+}
+
+/* A whitelist under /usr/X makes /usr/X an empty tmpfs showing only what is whitelisted in
+ * it, even when nothing matches (firejail 0.9.72 does so for /usr/share, /usr/libexec...). The
+ * tmpfs comes before the binds: both are mounts in profile order. */
+/* dir becomes an empty tmpfs, once, before the entries bound on it (both are mounts, kept in
+ * profile order). */
+static int tmpfs_once(struct fj_state *s, const char *dir)
+{
+	int r;
+
+	if (matches_any(dir, dir, s->tmpfs_dirs))
+		return 0;
+	if ((r = strv_extend(&s->tmpfs_dirs, dir)) < 0)
+		return r;
+	return fj_emit(s, "tmpfs", dir);
+}
+
+static int usr_top(struct fj_state *s, const char *path)
+{
+	_cleanup_free_ char *top = NULL;
+	size_t n = strlen(path), i = strlen("/usr/");
+
+	if (!path_is_beneath(path, "/usr") || path_is_beneath(path, s->env->home) || n <= i)
+		return 0;
+	while (i < n && path[i] != '/') /* /usr/TOP: its first component */
+		i++;
+	if (!(top = strndup(path, i)))
+		return -ENOMEM;
+	return tmpfs_once(s, top);
 }
 
 static int whitelist(struct fj_state *s, const struct fj_src *src, const char *arg, bool ro)
 {
 	_cleanup_strv_free_ char **w = NULL;
 	int r = expand(s, src, arg, &w);
-	bool narrowed = false;
 
 	for (char **p = w; r == 0 && *p; p++) {
 		_cleanup_strv_free_ char **m = NULL;
 		if (matches_any(*p, *p, s->nowhite))
 			continue;
+		if ((r = usr_top(s, *p)) < 0)
+			return r;
 		r = each_match(*p, &m);
 		for (char **x = m; r == 0 && x && *x; x++)
 			if (!matches_any(*x, *p, s->nowhite))
 				r = white_one(s, *x, ro);
-		narrowed = narrowed || (under(*p, "/usr") && !under(*p, s->env->home));
 	}
-	if (r == 0 && narrowed)
-		r = fj_note(s, src, FJ_APPROX,
-			    "hutch shows all of /usr read-only; firejail narrows it to "
-			    "the whitelisted entries (system files, no user data)");
 	return r;
 }
 
@@ -231,7 +255,8 @@ static int do_mkdir(struct fj_state *s, const struct fj_src *src, const char *ar
 
 	snprintf(rt, sizeof(rt), "/run/user/%u", (unsigned)s->env->uid);
 	for (char **p = w; r == 0 && *p; p++) {
-		if (under(*p, s->env->home) || under(*p, rt) || under(*p, "/tmp"))
+		if (path_is_beneath(*p, s->env->home) || path_is_beneath(*p, rt) ||
+		    path_is_beneath(*p, "/tmp"))
 			r = fj_emit(s, "mkdir", *p);
 		else
 			r = fj_note(s, src, FJ_DROPPED,
@@ -257,6 +282,60 @@ static int do_flag(struct fj_state *s, const struct fj_src *src, const char *arg
 	s->no_3d |= strcmp(d, "no3d") == 0;
 	s->no_video |= strcmp(d, "novideo") == 0;
 	return 0;
+}
+
+/* KEY yes in firejail.config. firejail reads only the system's (/etc/firejail, the last
+ * directory profiles are looked up in), never one in ~/.config/firejail. */
+static bool config_says_yes(const struct fj_state *s, const char *key)
+{
+	size_t n_dirs = strv_length(s->search), n = strlen(key);
+	_cleanup_free_ char *path = NULL;
+	char line[512];
+	bool yes = false;
+	FILE *in;
+
+	if (!n_dirs || asprintf(&path, "%s/firejail.config", s->search[n_dirs - 1]) < 0)
+		return false;
+	if (!(in = fopen(path, "re")))
+		return false;
+	while (fgets(line, sizeof(line), in))
+		if (strncmp(line, key, n) == 0 && (line[n] == ' ' || line[n] == '\t'))
+			yes = strncmp(line + n + strspn(line + n, " \t"), "yes", 3) == 0;
+	fclose(in);
+	return yes;
+}
+
+/* firejail applies private-lib only where its firejail.config enables it (Debian's does not);
+ * hutch has no counterpart, so there it is weaker. */
+static int do_private_lib(struct fj_state *s, const struct fj_src *src, const char *arg)
+{
+	if (config_says_yes(s, "private-lib"))
+		return fj_note(s, src, FJ_WEAKER,
+			       "this host's firejail.config enables private-lib: firejail narrows /usr/lib "
+			       "to what the programs need, hutch shows all of it read-only");
+	return fj_note(s, src, FJ_DROPPED,
+		       "firejail's firejail.config disables private-lib (`private-lib no`, Debian's "
+		       "default): firejail ignores the line too, with a warning");
+}
+
+/* private-opt NAME,...: firejail shows only these entries of /opt (none: an empty /opt). */
+static int do_private_opt(struct fj_state *s, const struct fj_src *src, const char *arg)
+{
+	_cleanup_strv_free_ char **names = NULL;
+	int r = strv_split_extend(&names, arg, ',');
+
+	for (char **n = names; r == 0 && n && *n; n++)
+		if (strchr(*n, '/') || strcmp(*n, "..") == 0 || strcmp(*n, ".") == 0)
+			return fj_error(s, src, "'%s': expected names inside /opt", *n);
+	if (r == 0)
+		r = tmpfs_once(s, "/opt");
+	for (char **n = names; r == 0 && n && *n; n++) {
+		_cleanup_free_ char *path = NULL;
+		if (strcmp(*n, "none") == 0)
+			continue;
+		r = asprintf(&path, "/opt/%s", *n) < 0 ? -ENOMEM : fj_emit(s, "ro-bind-try", path);
+	}
+	return r;
 }
 
 static int do_private(struct fj_state *s, const struct fj_src *src, const char *arg)
@@ -485,6 +564,11 @@ static const struct fj_directive table[] = {
 	{ "private", do_private, 0, NULL },
 	{ "private-tmp", do_private_tmp, 0, NULL },
 	{ "private-etc", do_same, 0, NULL },
+	{ "private-bin", do_same, 0, NULL },
+	{ "private-opt", do_private_opt, 0, NULL },
+	{ "private-cache", do_same, 0, NULL },
+	{ "machine-id", do_same, 0, NULL },
+	{ "private-lib", do_private_lib, 0, NULL },
 	{ "net", do_net, 0, NULL },
 	{ "x11", do_x11, 0, NULL },
 	{ "protocol", do_protocol, 0, NULL },
@@ -535,15 +619,8 @@ static const struct fj_directive table[] = {
 			   "firejail-default's AppArmor rules (no mount, no ptrace, no /proc/sys writes "
 			   "are hutch's defaults)"),
 	APPROX("apparmor-replace", "hutch loads no AppArmor profile"),
-	APPROX("private-bin", "hutch shows all of /usr/bin read-only; every program runs under the "
-			      "same confinement"),
-	APPROX("private-lib", "hutch shows all of /usr/lib read-only"),
-	APPROX("private-opt", "hutch does not show /opt"),
 	APPROX("private-srv", "hutch does not show /srv"),
-	APPROX("private-cache", "hutch's home is private: ~/.cache is empty unless a whitelist shows "
-				"it"),
 	APPROX("private-cwd", "the working directory is hutch's choice (the directory started in, or /)"),
-	APPROX("machine-id", "the host's /etc/machine-id stays readable"),
 	APPROX("mkfile", "hutch creates directories only; a missing file stays missing"),
 	APPROX("seccomp.32", "hutch's filter applies to 32-bit calls as to native ones"),
 	DROP("netfilter", "firejail applies it only to a network namespace with a device of its own"),

@@ -131,12 +131,12 @@ int rlimit_parse_option(struct config *c, const char *name, const char *arg, str
 }
 
 /* The value each rlimit gets: the one asked, or RLIMIT_CORE's 0 by default (a core file can
- * hold what the program read; bwrap's command line keeps bwrap's behaviour). */
+ * hold what the program read), unless the config keeps the caller's (bwrap's behaviour). */
 static uint64_t rlimit_value(const struct config *c, size_t i)
 {
 	uint64_t v = c->rlimits.rlim[i];
 
-	if (v == RL_UNSET && i == RL_CORE && !c->bwrap)
+	if (v == RL_UNSET && i == RL_CORE && !c->keep_core_limit)
 		return 0;
 	return v;
 }

@@ -1,0 +1,455 @@
+/* hutch-oci create, start and run. `create` forks the container's process, which prepares
+ * what config.json asks of it (the joined network namespace, sysctls, the terminal, the
+ * umask, the OOM score) and runs hutch's launcher; the command, once everything is set up,
+ * says so on a pipe and waits at the start gate (ROOT/ID/exec.fifo, opened read-write so that
+ * it never reads an end of file). `create` then writes the state and --pid-file (the
+ * launcher's pid: the process whose exit status is the container's, reparented to the
+ * engine's subreaper) and exits; `start` writes one byte into the fifo and removes it.
+ * Launcher side, the caller's privileges. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "front/config.h"
+#include "front/mountplan.h"
+#include "front/oci/oci-console.h"
+#include "front/oci/oci.h"
+#include "launcher/launcher.h"
+#include "lib/failure.h"
+#include "lib/strv.h"
+
+struct create_args {
+	const char *id;
+	const char *bundle;
+	const char *pid_file;
+	const char *console_socket;
+	unsigned preserve_fds;
+	bool detach;
+};
+
+static int parse_create(int argc, char **argv, bool run, struct create_args *a, struct failure *f)
+{
+	static const struct option opts[] = {
+		{ "bundle", required_argument, NULL, 'b' },
+		{ "pid-file", required_argument, NULL, 'p' },
+		{ "console-socket", required_argument, NULL, 'c' },
+		{ "preserve-fds", required_argument, NULL, 'f' },
+		{ "no-pivot", no_argument, NULL, 'n' },
+		{ "no-new-keyring", no_argument, NULL, 'k' },
+		{ "detach", no_argument, NULL, 'd' },
+		{ "keep", no_argument, NULL, 'K' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	int ch;
+
+	*a = (struct create_args){ .bundle = "." };
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+b:d", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'b':
+			a->bundle = optarg;
+			break;
+		case 'p':
+			a->pid_file = optarg;
+			break;
+		case 'c':
+			a->console_socket = optarg;
+			break;
+		case 'f':
+			a->preserve_fds = (unsigned)strtoul(optarg, &end, 10);
+			if (*end || !optarg[0] || a->preserve_fds > 1024)
+				return failx(f, argv[0], "--preserve-fds %s: not a number of fds", optarg);
+			break;
+		case 'n':
+		case 'k':
+			break; /* hutch always pivots; keyrings are the kernel's per user ns */
+		case 'd':
+		case 'K':
+			if (!run)
+				return failx(f, argv[0], "unknown option %s", argv[optind - 1]);
+			a->detach |= ch == 'd';
+			break;
+		default:
+			return failx(f, argv[0], "unknown option %s", argv[optind - 1]);
+		}
+	}
+	if (optind + 1 != argc)
+		return failx(f, argv[0], "needs exactly one container id");
+	a->id = argv[optind];
+	return 0;
+}
+
+/* The state directory ROOT/ID with its start fifo; ROOT is made when missing. */
+static int make_state_dir(const struct oci_opts *o, const char *id, char **ret_fifo, struct failure *f)
+{
+	_cleanup_free_ char *dir = NULL;
+	int r = oci_state_dir(o, id, &dir);
+
+	if (r == -EINVAL)
+		return failx(f, "create", "invalid container id %s", id);
+	if (r < 0 || asprintf(ret_fifo, "%s/exec.fifo", dir) < 0)
+		return fail(f, -ENOMEM, "create", NULL);
+	if (mkdir(o->root, 0700) < 0 && errno != EEXIST)
+		return fail(f, negative_errno(), "create", "--root %s", o->root);
+	if (mkdir(dir, 0700) < 0)
+		return errno == EEXIST ? failx(f, "create", "container with id %s already exists", id)
+				       : fail(f, negative_errno(), "create", "%s", dir);
+	if (mkfifo(*ret_fifo, 0600) < 0)
+		return fail(f, negative_errno(), "create", "%s", *ret_fifo);
+	return 0;
+}
+
+static int write_text_atomic(const char *path, const char *text, struct failure *f)
+{
+	_cleanup_free_ char *tmp = NULL;
+	FILE *out;
+
+	if (asprintf(&tmp, "%s.tmp", path) < 0)
+		return fail(f, -ENOMEM, "create", NULL);
+	if (!(out = fopen(tmp, "we")))
+		return fail(f, negative_errno(), "create", "%s", tmp);
+	fputs(text, out);
+	if (fclose(out) != 0 || rename(tmp, path) < 0)
+		return fail(f, negative_errno(), "create", "%s", path);
+	return 0;
+}
+
+static int write_sysctls(char **sysctl, bool joined, struct failure *f)
+{
+	for (size_t i = 0; sysctl && sysctl[i]; i++) {
+		char path[512];
+		const char *eq = strchr(sysctl[i], '=');
+		if (!joined)
+			return failx(
+			    f, "sysctl",
+			    "%.*s: hutch-oci sets net.* only in a network namespace it made or joined (as the root of an engine's user namespace)",
+			    (int)(eq - sysctl[i]), sysctl[i]);
+		snprintf(path, sizeof(path), "/proc/sys/%.*s", (int)(eq - sysctl[i]), sysctl[i]);
+		for (char *p = path + 10; *p; p++)
+			*p = *p == '.' ? '/' : *p;
+		_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, eq + 1, strlen(eq + 1)) < 0)
+			return fail(f, negative_errno(), "sysctl", "%s", path);
+	}
+	return 0;
+}
+
+/* A new network namespace made here, where we are the root of the engine's user namespace:
+ * owned by that namespace, as runc's is (its sysctls are ours to write), with lo up. */
+static int new_netns(struct failure *f)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	_cleanup_close_ int s = -1;
+
+	if (unshare(CLONE_NEWNET) < 0)
+		return fail(f, negative_errno(), "unshare", "network namespace");
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+		return fail(f, negative_errno(), "network", "lo");
+	ifr.ifr_flags |= IFF_UP;
+	return ioctl(s, SIOCSIFFLAGS, &ifr) < 0 ? fail(f, negative_errno(), "network", "lo up") : 0;
+}
+
+/* In the container's process, before the launcher: what config.json asks of the process the
+ * sandbox is made from, each inherited by pid 1 and the command. */
+static int container_prepare(struct config *c, const struct oci_bundle *b, const struct create_args *a,
+			     struct failure *f)
+{
+	bool own_net = b->netns_path != NULL;
+	int r;
+
+	if (b->netns_path) {
+		_cleanup_close_ int fd = open(b->netns_path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || setns(fd, CLONE_NEWNET) < 0)
+			return fail(f, negative_errno(), "setns", "network namespace %s", b->netns_path);
+	} else if (b->new_netns && geteuid() == 0) {
+		if ((r = new_netns(f)) < 0)
+			return r;
+		c->share |= SHARE_NET;
+		own_net = true;
+	}
+	if ((r = write_sysctls(b->sysctl, own_net, f)) < 0)
+		return r;
+	if (b->has_oom_score) {
+		_cleanup_close_ int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || dprintf(fd, "%d", b->oom_score_adj) < 0)
+			return fail(f, negative_errno(), "oomScoreAdj", "%d", b->oom_score_adj);
+	}
+	if (b->has_umask)
+		umask(b->umask);
+	if (b->terminal && !a->console_socket && isatty(STDIN_FILENO))
+		return 0; /* run in a terminal without a socket: that terminal, as runc does */
+	if (b->terminal) {
+		/* the terminal is also the container's /dev/console, as runc makes it: ttyname()
+		 * finds it there (its own name is the runtime's /dev/pts's, not the container's) */
+		char tty[128];
+		if ((r = oci_console_setup(a->console_socket, tty, sizeof(tty), f)) < 0)
+			return r;
+		if ((r = mountplan_add(&c->plan, MP_BIND, MPF_DEV, 0, tty, "/dev/console")) < 0)
+			return fail(f, r, "console-socket", "/dev/console");
+	}
+	return 0;
+}
+
+_noreturn_ static void container_main(const struct oci_opts *o, struct config *c, const struct oci_bundle *b,
+				      const struct create_args *a, int ready, const char *fifo)
+{
+	struct launch_report rep = { 0 };
+	struct failure f = { 0 };
+	char msg[FAILURE_STAGE_MAX + FAILURE_DETAIL_MAX + 128];
+	int r = 0;
+
+	for (size_t i = 0; b->notes && b->notes[i]; i++)
+		oci_log(o, "warning", false, "%s", b->notes[i]);
+	c->start_ready_fd = ready;
+	c->start_gate_fd = open(fifo, O_RDWR | O_CLOEXEC);
+	if (c->start_gate_fd < 0)
+		r = fail(&f, negative_errno(), "create", "%s", fifo);
+	if (r == 0)
+		r = container_prepare(c, b, a, &f);
+	if (r == 0)
+		r = launcher_run(c, &rep, &f);
+	if (r < 0 || f.stage[0]) {
+		failure_format(&f, msg, sizeof(msg));
+		oci_log(o, "error", true, "%s", msg);
+	}
+	_exit(r < 0 ? 1 : rep.status);
+}
+
+static pid_t pidfd_open_(pid_t pid)
+{
+	return (pid_t)syscall(SYS_pidfd_open, pid, 0);
+}
+
+/* The container's process is set up (a byte on ready) or gone (its pidfd): its exit status,
+ * or 0 once ready. */
+static int wait_ready(pid_t pid, int ready, struct failure *f)
+{
+	_cleanup_close_ int pidfd = pidfd_open_(pid);
+	struct pollfd p[2] = { { .fd = ready, .events = POLLIN }, { .fd = pidfd, .events = POLLIN } };
+	char b;
+	int status;
+
+	if (pidfd < 0)
+		return fail(f, negative_errno(), "create", "pidfd_open");
+	while (poll(p, 2, -1) < 0)
+		if (errno != EINTR)
+			return fail(f, negative_errno(), "create", "poll");
+	if ((p[0].revents & POLLIN) && read(ready, &b, 1) == 1)
+		return 0;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return fail(f, negative_errno(), "create", "waitpid");
+	return WIFEXITED(status) && WEXITSTATUS(status) ? WEXITSTATUS(status) : 1;
+}
+
+static char *now_rfc3339(void)
+{
+	struct timespec ts;
+	struct tm tm;
+	char buf[64], *out = NULL;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	return asprintf(&out, "%s.%09ldZ", buf, ts.tv_nsec) < 0 ? NULL : out;
+}
+
+/* Ready: the state and the pid file, so that `state`, `start`, `kill` find the container. */
+static int publish(const struct oci_opts *o, const struct create_args *a, const struct oci_bundle *b,
+		   pid_t pid, struct failure *f)
+{
+	struct oci_state st = { .id = (char *)a->id,
+				.bundle = b->bundle,
+				.rootfs = b->rootfs,
+				.annotations = b->annotations,
+				.pid = pid };
+	_cleanup_free_ char *created = now_rfc3339();
+	char text[32];
+	int r;
+
+	st.created = created;
+	st.start_time = oci_proc_start_time(pid);
+	if ((r = oci_state_write(o, &st, f)) < 0)
+		return r;
+	snprintf(text, sizeof(text), "%d", (int)pid);
+	return a->pid_file ? write_text_atomic(a->pid_file, text, f) : 0;
+}
+
+/* The hooks of create, once the container is set up: prestart and createRuntime in the
+ * runtime's namespaces, createContainer in the container's. */
+static int create_hooks(const struct oci_opts *o, const char *id, struct failure *f)
+{
+	static const char *const kinds[] = { "prestart", "createRuntime", "createContainer" };
+	struct oci_state st;
+	int r = oci_state_read(o, id, &st, f);
+
+	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(kinds); i++)
+		r = oci_hooks_run(o, &st, kinds[i], "created", f);
+	oci_state_free(&st);
+	return r;
+}
+
+/* Everything of create: returns the container's pid, or a status (> 0) / -errno when it
+ * failed (the state directory is removed then). */
+static int create_container(const struct oci_opts *o, const struct create_args *a, pid_t *ret_pid,
+			    struct failure *f)
+{
+	struct config c;
+	struct oci_bundle b = { 0 };
+	_cleanup_free_ char *fifo = NULL;
+	int ready[2] = { -1, -1 }, r;
+	bool made = false;
+	pid_t pid = -1;
+
+	config_init(&c);
+	r = oci_spec_load(a->bundle, &c, &b, f);
+	if (r == 0 && a->preserve_fds && !(c.keep_fds = calloc(a->preserve_fds, sizeof(int))))
+		r = fail(f, -ENOMEM, "create", NULL);
+	for (unsigned i = 0; r == 0 && i < a->preserve_fds; i++)
+		c.keep_fds[c.n_keep_fds++] = 3 + (int)i;
+	if (r == 0 && (r = make_state_dir(o, a->id, &fifo, f)) == 0)
+		made = true;
+	if (r == 0 && b.has_hooks)
+		r = oci_hooks_save(o, a->id, b.bundle, f);
+	if (r == 0 && pipe2(ready, O_CLOEXEC) < 0)
+		r = fail(f, negative_errno(), "create", "pipe");
+	if (r == 0 && (pid = fork()) < 0)
+		r = fail(f, negative_errno(), "create", "fork");
+	if (r == 0 && pid == 0) {
+		safe_close(ready[0]);
+		container_main(o, &c, &b, a, ready[1], fifo);
+	}
+	safe_close(ready[1]);
+	if (r == 0 && (r = wait_ready(pid, ready[0], f)) == 0)
+		r = publish(o, a, &b, pid, f);
+	if (r == 0 && b.has_hooks)
+		r = create_hooks(o, a->id, f);
+	if (r < 0 && pid > 0)
+		kill(pid, SIGKILL);
+	safe_close(ready[0]);
+	if (r != 0 && made)
+		oci_state_remove(o, a->id, &(struct failure){ 0 });
+	*ret_pid = pid;
+	oci_bundle_free(&b);
+	config_free(&c);
+	return r;
+}
+
+int oci_cmd_create(const struct oci_opts *o, int argc, char **argv, struct failure *f)
+{
+	struct create_args a;
+	pid_t pid;
+	int r = parse_create(argc, argv, false, &a, f);
+
+	return r < 0 ? r : create_container(o, &a, &pid, f);
+}
+
+/* The gate: one byte into the fifo the command waits on, then the fifo goes (running). */
+static int open_gate(const struct oci_opts *o, const char *id, struct failure *f)
+{
+	_cleanup_free_ char *dir = NULL, *fifo = NULL;
+	_cleanup_close_ int fd = -1;
+
+	if (oci_state_dir(o, id, &dir) < 0 || asprintf(&fifo, "%s/exec.fifo", dir) < 0)
+		return fail(f, -ENOMEM, "start", NULL);
+	fd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return fail(f, negative_errno(), "start", "%s", fifo);
+	if (write(fd, "s", 1) != 1)
+		return fail(f, negative_errno(), "start", "%s", fifo);
+	unlink(fifo);
+	return 0;
+}
+
+int oci_cmd_start(const struct oci_opts *o, int argc, char **argv, struct failure *f)
+{
+	struct oci_state st;
+	enum oci_status s;
+	int r;
+
+	if (argc != 2)
+		return failx(f, "start", "needs exactly one container id");
+	if ((r = oci_state_read(o, argv[1], &st, f)) < 0)
+		return r;
+	s = oci_state_status(o, &st);
+	if (s != OCI_CREATED)
+		r = failx(f, "start", "cannot start a container in the %s state", oci_status_name(s));
+	/* startContainer in the container before its command runs; a failure ends it */
+	if (r == 0 && (r = oci_hooks_run(o, &st, "startContainer", "created", f)) < 0)
+		kill(st.pid, SIGKILL);
+	if (r == 0)
+		r = open_gate(o, st.id, f);
+	if (r == 0) {
+		struct failure hf = { 0 };
+		char msg[FAILURE_STAGE_MAX + FAILURE_DETAIL_MAX + 64];
+		if (oci_hooks_run(o, &st, "poststart", "running", &hf) < 0) {
+			failure_format(&hf, msg, sizeof(msg));
+			oci_log(o, "warning", true, "poststart: %s", msg);
+		}
+	}
+	oci_state_free(&st);
+	return r;
+}
+
+/* run in the foreground: the container's status, with SIGINT, SIGTERM, SIGHUP and SIGQUIT
+ * passed on to it. */
+int oci_wait_child(pid_t pid, struct failure *f)
+{
+	_cleanup_close_ int pidfd = pidfd_open_(pid), sfd = -1;
+	sigset_t set;
+	int status;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	struct pollfd p[2] = { { .fd = pidfd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
+	while (pidfd >= 0 && sfd >= 0 && poll(p, 2, -1) >= 0 && !(p[0].revents & POLLIN)) {
+		struct signalfd_siginfo si;
+		if ((p[1].revents & POLLIN) && read(sfd, &si, sizeof(si)) == sizeof(si))
+			kill(pid, (int)si.ssi_signo);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return fail(f, negative_errno(), "run", "waitpid");
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int oci_cmd_run(const struct oci_opts *o, int argc, char **argv, struct failure *f)
+{
+	struct create_args a;
+	pid_t pid;
+	int r = parse_create(argc, argv, true, &a, f);
+
+	if (r < 0 || (r = create_container(o, &a, &pid, f)) != 0)
+		return r;
+	if ((r = open_gate(o, a.id, f)) < 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	} else if (!a.detach)
+		r = oci_wait_child(pid, f);
+	if (r < 0 || !a.detach)
+		oci_state_remove(o, a.id, &(struct failure){ 0 });
+	return r;
+}

@@ -1,0 +1,368 @@
+/* hutch-oci exec: a further process in a running container. The process config is the
+ * container's config.json with its process replaced (by --process FILE, or by the arguments
+ * and --cwd/--env/--tty), so that the container's seccomp filter, capabilities and rlimits
+ * hold for it too. The joiner enters the namespaces the container kept from the runtime
+ * (a joined network namespace) through the container's process, then the sandbox's own user
+ * namespace and the rest through pid 1's pidfd, as their owner; it forks the command into the
+ * sandbox's pid namespace and waits for it. The command takes command.c's steps (fd sweep,
+ * lock-down, seccomp last) and execs; a failure before execve comes back on a CLOEXEC pipe.
+ * With --detach the joiner is a child that outlives `exec` (its pid goes to --pid-file, for
+ * the engine's subreaper to wait on). Launcher side, the caller's privileges; the joiner and
+ * the command run with the sandbox's user namespace's capabilities until the lock-down. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "command/command.h"
+#include "front/config.h"
+#include "front/oci/oci-console.h"
+#include "front/oci/oci.h"
+#include "launcher/supervise.h"
+#include "lib/failure.h"
+#include "lib/json-read.h"
+#include "lib/macro.h"
+#include "lib/strv.h"
+#include "lib/sync.h"
+
+struct exec_args {
+	const char *id;
+	const char *process;
+	const char *console_socket;
+	const char *pid_file;
+	const char *cwd;
+	const char *user; /* --user UID[:GID] */
+	char **env;
+	char **argv;
+	unsigned preserve_fds;
+	bool detach, tty;
+};
+
+static int parse_exec(int argc, char **argv, struct exec_args *a, struct failure *f)
+{
+	static const struct option opts[] = {
+		{ "process", required_argument, NULL, 'p' },
+		{ "detach", no_argument, NULL, 'd' },
+		{ "tty", no_argument, NULL, 't' },
+		{ "console-socket", required_argument, NULL, 'c' },
+		{ "pid-file", required_argument, NULL, 'P' },
+		{ "cwd", required_argument, NULL, 'w' },
+		{ "env", required_argument, NULL, 'e' },
+		{ "preserve-fds", required_argument, NULL, 'f' },
+		{ "no-new-privs", no_argument, NULL, 'n' },
+		{ "user", required_argument, NULL, 'u' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+p:dte:u:", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'p':
+			a->process = optarg;
+			break;
+		case 'd':
+			a->detach = true;
+			break;
+		case 't':
+			a->tty = true;
+			break;
+		case 'c':
+			a->console_socket = optarg;
+			break;
+		case 'P':
+			a->pid_file = optarg;
+			break;
+		case 'w':
+			a->cwd = optarg;
+			break;
+		case 'u':
+			a->user = optarg;
+			break;
+		case 'n':
+			break; /* hutch always sets no_new_privs */
+		case 'e':
+			if (!strchr(optarg, '=') || strv_extend(&a->env, optarg) < 0)
+				return failx(f, "exec", "--env %s: NAME=VALUE", optarg);
+			break;
+		case 'f':
+			a->preserve_fds = (unsigned)atoi(optarg);
+			break;
+		default:
+			return failx(f, "exec", "unknown or unsupported option %s", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return failx(f, "exec", "needs a container id");
+	a->id = argv[optind];
+	a->argv = argv + optind + 1;
+	if (!a->process && !a->argv[0])
+		return failx(f, "exec", "needs --process or a command");
+	return 0;
+}
+
+/* --user UID[:GID]: numeric ids, as runc takes them. */
+static int exec_user(const char *spec, struct config *c, struct failure *f)
+{
+	char *end;
+	unsigned long uid = strtoul(spec, &end, 10), gid = 0;
+
+	if (end == spec || (*end && *end != ':'))
+		return failx(f, "exec", "--user %s: UID[:GID], numeric", spec);
+	if (*end == ':') {
+		char *g = end + 1;
+		gid = strtoul(g, &end, 10);
+		if (end == g || *end)
+			return failx(f, "exec", "--user %s: UID[:GID], numeric", spec);
+	}
+	c->uid = (uid_t)uid;
+	c->gid = (gid_t)gid;
+	c->set_ids = true;
+	free(c->groups);
+	c->groups = NULL;
+	c->n_groups = 0;
+	if (uid != 0)
+		c->cap_add = 0; /* podman's non-root user holds none either (no ambient set) */
+	return 0;
+}
+
+/* The process of the exec: --process's JSON, or the container's with the arguments. */
+static int exec_process(const struct exec_args *a, struct config *c, struct oci_bundle *b, struct failure *f)
+{
+	struct json_value *p = NULL;
+	int r;
+
+	if (a->process) {
+		if ((r = oci_spec_read(a->process, &p, f)) == 0)
+			r = p->type == JSON_OBJECT ? oci_spec_process(p, c, b, f)
+						   : failx(f, "exec", "%s: not a JSON object", a->process);
+		json_free(p);
+		if (r < 0)
+			return r;
+		c->setsid_command = !b->terminal;
+		return 0;
+	}
+	strv_free(c->argv);
+	c->argv = NULL;
+	if (strv_extend_n(&c->argv, a->argv, strv_length(a->argv)) < 0 ||
+	    (a->env && strv_extend_n(&c->env, a->env, strv_length(a->env)) < 0) ||
+	    (a->cwd && (free(c->chdir), !(c->chdir = strdup(a->cwd)))))
+		return fail(f, -ENOMEM, "exec", NULL);
+	b->terminal = a->tty;
+	c->setsid_command = !a->tty;
+	return a->user ? exec_user(a->user, c, f) : 0;
+}
+
+static const struct {
+	const char *name;
+	int flag;
+} ns_types[] = { { "user", CLONE_NEWUSER },    { "mnt", CLONE_NEWNS },	{ "pid", CLONE_NEWPID },
+		 { "net", CLONE_NEWNET },      { "ipc", CLONE_NEWIPC }, { "uts", CLONE_NEWUTS },
+		 { "cgroup", CLONE_NEWCGROUP } };
+
+static bool same_ns(pid_t a, pid_t b, const char *name)
+{
+	char pa[64], pb[64];
+	struct stat sa, sb;
+
+	snprintf(pa, sizeof(pa), "/proc/%d/ns/%s", (int)a, name);
+	snprintf(pb, sizeof(pb), "/proc/%d/ns/%s", (int)b, name);
+	return stat(pa, &sa) == 0 && stat(pb, &sb) == 0 && sa.st_ino == sb.st_ino && sa.st_dev == sb.st_dev;
+}
+
+/* First what the container kept from the runtime (owned by the runtime's user namespace,
+ * entered while we hold its capabilities), then the sandbox's own, user namespace first. */
+static int join(pid_t launcher, int launcher_fd, pid_t pid1, int pid1_fd, struct failure *f)
+{
+	/* (also oci_exec_join's, for the hooks that run in the container) */
+	int outer = 0, inner = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(ns_types); i++) {
+		if (!same_ns(pid1, launcher, ns_types[i].name))
+			inner |= ns_types[i].flag;
+		else if (!same_ns(launcher, getpid(), ns_types[i].name))
+			outer |= ns_types[i].flag;
+	}
+	if (outer && setns(launcher_fd, outer) < 0)
+		return fail(f, negative_errno(), "exec", "joining the container's namespaces");
+	if (inner && setns(pid1_fd, inner) < 0)
+		return fail(f, negative_errno(), "exec", "joining the sandbox's namespaces");
+	return 0;
+}
+
+/* The command: command.c's one runner, with join's steps (tied to this process, the
+ * container's fds kept as --preserve-fds says, the container's raw filter); a failure goes to
+ * the sync channel as every command's does. */
+_noreturn_ static void exec_command(const struct config *c, const struct oci_bundle *b, int sync_fd)
+{
+	struct command_spec spec = {
+		.c = c,
+		.steps = command_steps(COMMAND_JOIN, c, true),
+		.sync_fd = sync_fd,
+		.keep_fds = c->keep_fds,
+		.n_keep_fds = c->n_keep_fds,
+		.landlock_fd = -1,
+	};
+
+	if (b->has_umask)
+		umask(b->umask);
+	command_run(&spec);
+}
+
+/* In the sandbox: the command forked, its exec awaited; its pid, or -errno with f filled by
+ * the command's failure. */
+static pid_t spawn(const struct config *c, const struct oci_bundle *b, struct failure *f)
+{
+	int sync[2], r;
+	pid_t pid;
+
+	if ((r = sync_pair(sync)) < 0)
+		return fail(f, r, "exec", "socketpair");
+	pid = fork();
+	if (pid == 0) {
+		safe_close(sync[0]);
+		exec_command(c, b, sync[1]);
+	}
+	safe_close(sync[1]);
+	if (pid < 0) {
+		safe_close(sync[0]);
+		return fail(f, negative_errno(), "exec", "fork");
+	}
+	r = supervise_exec(sync[0], NULL, NULL, f);
+	safe_close(sync[0]);
+	if (r < 0 || f->err) {
+		waitpid(pid, NULL, 0);
+		return f->err ? -f->err : (r < 0 ? r : -EIO);
+	}
+	return pid;
+}
+
+int oci_exec_join(const struct oci_state *st, struct failure *f)
+{
+	_cleanup_close_ int lfd = oci_state_pidfd(st), pfd = -1;
+	pid_t pid1 = lfd < 0 ? -ESRCH : oci_pid1(st->pid);
+
+	if (pid1 > 0)
+		pfd = (int)syscall(SYS_pidfd_open, pid1, 0);
+	if (lfd < 0 || pid1 <= 0 || pfd < 0)
+		return failx(f, "hook", "container %s is not running", st->id);
+	return join(st->pid, lfd, pid1, pfd, f);
+}
+
+/* The joiner: terminal, namespaces, the command; returns its pid in the sandbox. */
+static pid_t joiner(const struct oci_state *st, const struct config *c, const struct oci_bundle *b,
+		    const struct exec_args *a, struct failure *f)
+{
+	_cleanup_close_ int lfd = oci_state_pidfd(st), pfd = -1;
+	pid_t pid1 = lfd < 0 ? -ESRCH : oci_pid1(st->pid);
+	int r;
+
+	if (pid1 > 0)
+		pfd = (int)syscall(SYS_pidfd_open, pid1, 0);
+	if (lfd < 0 || pid1 <= 0 || pfd < 0)
+		return failx(f, "exec", "container %s is not running", st->id);
+	char tty[128];
+
+	if (b->terminal && (r = oci_console_setup(a->console_socket, tty, sizeof(tty), f)) < 0)
+		return r;
+	if ((r = join(st->pid, lfd, pid1, pfd, f)) < 0)
+		return r;
+	return spawn(c, b, f);
+}
+
+static int write_pid_file(const char *path, pid_t pid, struct failure *f)
+{
+	_cleanup_free_ char *tmp = NULL;
+	FILE *out;
+
+	if (!path)
+		return 0;
+	if (asprintf(&tmp, "%s.tmp", path) < 0)
+		return fail(f, -ENOMEM, "exec", NULL);
+	if (!(out = fopen(tmp, "we")) || fprintf(out, "%d", (int)pid) < 0 || fclose(out) != 0 ||
+	    rename(tmp, path) < 0)
+		return fail(f, negative_errno(), "exec", "--pid-file %s", path);
+	return 0;
+}
+
+/* --detach: the joiner is our child; its report (a struct failure, empty when the command
+ * started) comes on a pipe; then it waits for the command and exits with its status. */
+static int exec_detached(const struct oci_state *st, const struct config *c, const struct oci_bundle *b,
+			 const struct exec_args *a, struct failure *f)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return fail(f, negative_errno(), "exec", "pipe");
+	if ((pid = fork()) == 0) {
+		struct failure jf = { 0 };
+		struct failure ignored = { 0 };
+		pid_t cmd;
+		close(p[0]);
+		cmd = joiner(st, c, b, a, &jf);
+		(void)!write(p[1], &jf, sizeof(jf));
+		close(p[1]);
+		_exit(cmd < 0 ? 1 : oci_wait_child(cmd, &ignored));
+	}
+	close(p[1]);
+	if (pid < 0) {
+		close(p[0]);
+		return fail(f, negative_errno(), "exec", "fork");
+	}
+	ssize_t n = read(p[0], f, sizeof(*f));
+	close(p[0]);
+	if (n != (ssize_t)sizeof(*f) || f->stage[0]) {
+		waitpid(pid, NULL, 0);
+		return n == (ssize_t)sizeof(*f) ? (f->err ? -f->err : -EIO) : fail(f, -EIO, "exec", "joiner");
+	}
+	return write_pid_file(a->pid_file, pid, f);
+}
+
+int oci_cmd_exec(const struct oci_opts *o, int argc, char **argv, struct failure *f)
+{
+	struct exec_args a = { 0 };
+	struct oci_state st = { 0 };
+	struct oci_bundle b = { 0 };
+	struct config c;
+	int r;
+
+	config_init(&c);
+	r = parse_exec(argc, argv, &a, f);
+	if (r == 0)
+		r = oci_state_read(o, a.id, &st, f);
+	if (r == 0 && !st.bundle)
+		r = failx(f, "exec", "container %s is not running", a.id);
+	if (r == 0)
+		r = oci_spec_load(st.bundle, &c, &b, f);
+	if (r == 0)
+		r = exec_process(&a, &c, &b, f);
+	for (unsigned i = 0; r == 0 && i < a.preserve_fds; i++)
+		r = (c.keep_fds = realloc(c.keep_fds, (i + 1) * sizeof(int)))
+			? (c.keep_fds[c.n_keep_fds++] = 3 + (int)i, 0)
+			: fail(f, -ENOMEM, "exec", NULL);
+	if (r == 0 && a.detach)
+		r = exec_detached(&st, &c, &b, &a, f);
+	else if (r == 0) {
+		pid_t cmd = joiner(&st, &c, &b, &a, f);
+		if (cmd < 0)
+			r = cmd;
+		else if ((r = write_pid_file(a.pid_file, getpid(), f)) == 0)
+			r = oci_wait_child(cmd, f);
+	}
+	strv_free(a.env);
+	oci_state_free(&st);
+	oci_bundle_free(&b);
+	config_free(&c);
+	return r;
+}

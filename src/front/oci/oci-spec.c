@@ -1,0 +1,707 @@
+/* hutch-oci: the bundle's config.json (runtime-spec 1.2) into struct config: the process, the
+ * root, the namespaces, the identity and id maps, limits; the mounts and seccomp through
+ * oci-mounts.c and oci-seccomp.c. A field hutch cannot honour is an error naming it, never
+ * ignored (but cgroup resources without a cgroup, which runc ignores rootless too). Launcher
+ * side, the caller's own privileges; no system call but reading the file.
+ * Over 600 lines: one reader per config.json section, each
+ * refusing what it cannot honour by name. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "command/confine.h"
+#include "front/config.h"
+#include "front/oci/oci.h"
+#include "launcher/idmap.h"
+#include "launcher/limits/rlimit.h"
+#include "lib/failure.h"
+#include "lib/json-read.h"
+#include "lib/path-util.h"
+#include "lib/strv.h"
+
+#define SPEC_MAX_SIZE (16u << 20)
+
+static int read_text(const char *path, char **ret, size_t *ret_len, struct failure *f)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0, cap = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return fail(f, negative_errno(), "config", "%s", path);
+	do {
+		if (len + 4096 > cap) {
+			char *nb = cap + 4096 > SPEC_MAX_SIZE ? NULL : realloc(buf, cap += 65536);
+			if (!nb)
+				return fail(f, -EFBIG, "config", "%s", path);
+			buf = nb;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0 && errno != EINTR)
+			return fail(f, negative_errno(), "config", "%s", path);
+		len += n > 0 ? (size_t)n : 0;
+	} while (n != 0);
+	buf[len] = '\0';
+	*ret_len = len;
+	*ret = TAKE_PTR(buf);
+	return 0;
+}
+
+/* A file's JSON, errors as FILE:LINE:COLUMN. */
+int oci_spec_read(const char *path, struct json_value **ret, struct failure *f)
+{
+	_cleanup_free_ char *text = NULL;
+	struct json_error err;
+	size_t len = 0;
+	int r = read_text(path, &text, &len, f);
+
+	if (r < 0)
+		return r;
+	r = json_parse(text, len, ret, &err);
+	if (r == -EINVAL)
+		return failx(f, "config", "%s:%u:%u: %s", path, err.line, err.column, err.msg);
+	return r < 0 ? fail(f, r, "config", "%s", path) : 0;
+}
+
+int oci_spec_known(const struct json_value *obj, const char *where, const char *const *keys,
+		   struct failure *f)
+{
+	for (size_t i = 0; obj && i < obj->n; i++) {
+		size_t k = 0;
+		while (keys[k] && strcmp(keys[k], obj->keys[i]) != 0)
+			k++;
+		if (!keys[k])
+			return failx(f, "config", "line %u: %s%s%s is not supported by hutch-oci",
+				     obj->items[i].line, where, where[0] ? "." : "", obj->keys[i]);
+	}
+	return 0;
+}
+
+/* A member of the expected type, or NULL when absent; a wrong type is an error. */
+static int member(const struct json_value *obj, const char *key, enum json_type type,
+		  const struct json_value **ret, struct failure *f)
+{
+	const struct json_value *v = json_get(obj, key);
+
+	*ret = NULL;
+	if (!v || (v->type == JSON_NULL && type != JSON_NULL))
+		return 0;
+	if (v->type != type)
+		return failx(f, "config", "line %u: %s: expected %s, got %s", v->line, key,
+			     json_type_name(type), json_type_name(v->type));
+	*ret = v;
+	return 0;
+}
+
+static int strv_from_json(const struct json_value *a, const char *what, char ***ret, struct failure *f)
+{
+	char **v = NULL;
+
+	for (size_t i = 0; a && i < a->n; i++) {
+		if (a->items[i].type != JSON_STRING) {
+			strv_free(v);
+			return failx(f, "config", "line %u: %s: expected strings", a->items[i].line, what);
+		}
+		if (strv_extend(&v, a->items[i].text) < 0) {
+			strv_free(v);
+			return fail(f, -ENOMEM, "config", NULL);
+		}
+	}
+	if (!v && !(v = calloc(1, sizeof(char *))))
+		return fail(f, -ENOMEM, "config", NULL);
+	*ret = v;
+	return 0;
+}
+
+static int u32_member(const struct json_value *obj, const char *key, uint32_t *ret, struct failure *f)
+{
+	const struct json_value *v;
+	uint64_t x;
+	int r = member(obj, key, JSON_NUMBER, &v, f);
+
+	if (r < 0 || !v)
+		return r;
+	if (json_u64(v, &x) < 0 || x > UINT32_MAX)
+		return failx(f, "config", "line %u: %s: not a 32-bit unsigned integer", v->line, key);
+	*ret = (uint32_t)x;
+	return 0;
+}
+
+static int groups_from_json(const struct json_value *g, struct config *c, struct failure *f)
+{
+	free(c->groups);
+	c->groups = NULL;
+	c->n_groups = 0;
+	if (!g || g->n == 0)
+		return 0;
+	if (!(c->groups = calloc(g->n, sizeof(gid_t))))
+		return fail(f, -ENOMEM, "config", NULL);
+	for (size_t i = 0; i < g->n; i++) {
+		uint64_t v;
+		if (json_u64(&g->items[i], &v) < 0 || v > UINT32_MAX)
+			return failx(f, "config", "line %u: process.user.additionalGids: not a gid",
+				     g->items[i].line);
+		c->groups[c->n_groups++] = (gid_t)v;
+	}
+	return 0;
+}
+
+/* process.user: the ids inside, which the command takes itself (c->set_ids). */
+static int spec_user(const struct json_value *p, struct config *c, struct oci_bundle *b, struct failure *f)
+{
+	static const char *const keys[] = { "uid", "gid", "umask", "additionalGids", "username", NULL };
+	const struct json_value *u, *g;
+	uint32_t uid = 0, gid = 0, mask = 0;
+	int r = member(p, "user", JSON_OBJECT, &u, f);
+
+	if (r < 0 || (r = oci_spec_known(u, "process.user", keys, f)) < 0)
+		return r;
+	if ((r = u32_member(u, "uid", &uid, f)) < 0 || (r = u32_member(u, "gid", &gid, f)) < 0)
+		return r;
+	if (json_get(u, "umask")) {
+		if ((r = u32_member(u, "umask", &mask, f)) < 0)
+			return r;
+		b->umask = (mode_t)(mask & 0777);
+		b->has_umask = true;
+	}
+	if ((r = member(u, "additionalGids", JSON_ARRAY, &g, f)) < 0 || (r = groups_from_json(g, c, f)) < 0)
+		return r;
+	c->uid = uid;
+	c->gid = gid;
+	c->set_ids = true;
+	return 0;
+}
+
+/* process.capabilities: hutch keeps one set (effective, permitted, inheritable and ambient
+ * alike): for uid 0 the effective one; for another uid the ambient one, the only set that
+ * survives its execve (podman gives a non-root user only a bounding set: none, as with runc). */
+static int spec_caps(const struct json_value *p, struct config *c, struct failure *f)
+{
+	static const char *const keys[] = { "bounding",	 "effective", "inheritable",
+					    "permitted", "ambient",   NULL };
+	const struct json_value *caps, *eff;
+	_cleanup_free_ char *list = NULL;
+	size_t len = 0;
+	int r = member(p, "capabilities", JSON_OBJECT, &caps, f);
+
+	c->cap_add = 0;
+	if (r < 0 || !caps || (r = oci_spec_known(caps, "process.capabilities", keys, f)) < 0)
+		return r;
+	if ((r = member(caps, c->uid == 0 ? "effective" : "ambient", JSON_ARRAY, &eff, f)) < 0 || !eff)
+		return r;
+	for (size_t i = 0; i < eff->n; i++) {
+		const struct json_value *v = &eff->items[i];
+		if (v->type != JSON_STRING)
+			return failx(f, "config", "line %u: capabilities: expected strings", v->line);
+		char *nl = realloc(list, len + strlen(v->text) + 2);
+		if (!nl)
+			return fail(f, -ENOMEM, "config", NULL);
+		list = nl;
+		len += (size_t)sprintf(list + len, "%s%s", len ? "," : "", v->text);
+	}
+	return list ? caps_parse_list(list, &c->cap_add, f) : 0;
+}
+
+static const struct {
+	const char *oci;
+	int rl;
+} rlimit_names[] = {
+	{ "RLIMIT_AS", RL_AS },		{ "RLIMIT_DATA", RL_DATA },   { "RLIMIT_FSIZE", RL_FSIZE },
+	{ "RLIMIT_NOFILE", RL_NOFILE }, { "RLIMIT_NPROC", RL_NPROC }, { "RLIMIT_CPU", RL_CPU },
+	{ "RLIMIT_CORE", RL_CORE },
+};
+
+/* One value for soft and hard: hutch sets both; the hard one is what the container may not
+ * pass. */
+static int spec_rlimit(const struct json_value *v, struct config *c, struct failure *f)
+{
+	const struct json_value *type;
+	uint64_t soft, hard;
+	size_t i;
+	int r = member(v, "type", JSON_STRING, &type, f);
+
+	if (r < 0)
+		return r;
+	if (!type)
+		return failx(f, "config", "line %u: process.rlimits: an entry without type", v->line);
+	for (i = 0; i < ARRAY_SIZE(rlimit_names) && strcmp(rlimit_names[i].oci, type->text) != 0; i++)
+		;
+	if (i == ARRAY_SIZE(rlimit_names))
+		return failx(f, "config", "line %u: process.rlimits: %s is not supported by hutch-oci",
+			     type->line, type->text);
+	if (json_u64(json_get(v, "soft"), &soft) < 0 || json_u64(json_get(v, "hard"), &hard) < 0)
+		return failx(f, "config", "line %u: process.rlimits: %s needs soft and hard", v->line,
+			     type->text);
+	c->rlimits.rlim[rlimit_names[i].rl] = hard == UINT64_MAX ? RL_INFINITY : hard;
+	return 0;
+}
+
+static int spec_rlimits(const struct json_value *p, struct config *c, struct failure *f)
+{
+	const struct json_value *a;
+	int r = member(p, "rlimits", JSON_ARRAY, &a, f);
+
+	for (size_t i = 0; r == 0 && a && i < a->n; i++)
+		r = a->items[i].type == JSON_OBJECT
+			? spec_rlimit(&a->items[i], c, f)
+			: failx(f, "config", "line %u: process.rlimits: expected objects", a->items[i].line);
+	return r;
+}
+
+/* What process fields say about the run without changing it, or what hutch does anyway. */
+static int spec_process_misc(const struct json_value *p, struct oci_bundle *b, struct failure *f)
+{
+	const struct json_value *v;
+	int64_t oom;
+	int r = member(p, "terminal", JSON_BOOL, &v, f);
+
+	if (r < 0)
+		return r;
+	b->terminal = v && v->boolean;
+	if ((r = member(p, "oomScoreAdj", JSON_NUMBER, &v, f)) < 0)
+		return r;
+	if (v && (json_i64(v, &oom) < 0 || oom < -1000 || oom > 1000))
+		return failx(f, "config", "line %u: process.oomScoreAdj: not in -1000..1000", v->line);
+	b->has_oom_score = v != NULL;
+	b->oom_score_adj = v ? (int)oom : 0;
+	/* no_new_privs is always set by hutch: noNewPrivileges false asks for less */
+	if ((r = member(p, "noNewPrivileges", JSON_BOOL, &v, f)) < 0)
+		return r;
+	if ((r = member(p, "apparmorProfile", JSON_STRING, &v, f)) < 0)
+		return r;
+	if (v && v->text[0])
+		return failx(
+		    f, "config",
+		    "line %u: process.apparmorProfile %s: AppArmor profiles are not supported by hutch-oci",
+		    v->line, v->text);
+	if ((r = member(p, "selinuxLabel", JSON_STRING, &v, f)) < 0)
+		return r;
+	if (v && v->text[0])
+		return failx(f, "config",
+			     "line %u: process.selinuxLabel: SELinux is not supported by hutch-oci", v->line);
+	return 0;
+}
+
+int oci_spec_process(const struct json_value *p, struct config *c, struct oci_bundle *b, struct failure *f)
+{
+	static const char *const keys[] = { "terminal",
+					    "consoleSize",
+					    "user",
+					    "args",
+					    "env",
+					    "cwd",
+					    "capabilities",
+					    "rlimits",
+					    "noNewPrivileges",
+					    "apparmorProfile",
+					    "oomScoreAdj",
+					    "selinuxLabel",
+					    NULL };
+	const struct json_value *args, *env, *cwd;
+	const char *home;
+	int r = oci_spec_known(p, "process", keys, f);
+
+	if (r == 0)
+		r = member(p, "args", JSON_ARRAY, &args, f);
+	if (r == 0 && (!args || args->n == 0))
+		r = failx(f, "config", "line %u: process.args: must name a program", p->line);
+	if (r == 0)
+		r = member(p, "env", JSON_ARRAY, &env, f);
+	if (r == 0)
+		r = member(p, "cwd", JSON_STRING, &cwd, f);
+	if (r == 0 && (!cwd || cwd->text[0] != '/'))
+		r = failx(f, "config", "line %u: process.cwd: must be an absolute path", p->line);
+	if (r < 0)
+		return r;
+	strv_free(c->argv);
+	strv_free(c->env);
+	c->argv = c->env = NULL;
+	if ((r = strv_from_json(args, "process.args", &c->argv, f)) < 0 ||
+	    (r = strv_from_json(env, "process.env", &c->env, f)) < 0)
+		return r;
+	free(c->chdir);
+	if (!(c->chdir = strdup(cwd->text)))
+		return fail(f, -ENOMEM, "config", NULL);
+	home = strv_env_get(c->env, "HOME");
+	free(c->home);
+	if (!(c->home = strdup(home && home[0] == '/' ? home : "/")))
+		return fail(f, -ENOMEM, "config", NULL);
+	if ((r = spec_user(p, c, b, f)) < 0 || (r = spec_caps(p, c, f)) < 0 ||
+	    (r = spec_rlimits(p, c, f)) < 0)
+		return r;
+	return spec_process_misc(p, b, f);
+}
+
+/* linux.namespaces: which are new, which are the runtime's own (absent), which are joined. */
+static int spec_namespace(const struct json_value *ns, struct config *c, struct oci_bundle *b, unsigned *seen,
+			  struct failure *f)
+{
+	static const struct {
+		const char *type;
+		unsigned share;
+	} types[] = { { "pid", SHARE_PID }, { "network", SHARE_NET },	{ "ipc", SHARE_IPC },
+		      { "uts", SHARE_UTS }, { "cgroup", SHARE_CGROUP }, { "mount", 1u << 8 },
+		      { "user", 1u << 9 } };
+	static const char *const keys[] = { "type", "path", NULL };
+	const struct json_value *type, *path;
+	size_t i;
+	int r = oci_spec_known(ns, "linux.namespaces[]", keys, f);
+
+	if (r < 0 || (r = member(ns, "type", JSON_STRING, &type, f)) < 0 ||
+	    (r = member(ns, "path", JSON_STRING, &path, f)) < 0)
+		return r;
+	if (!type)
+		return failx(f, "config", "line %u: linux.namespaces: an entry without type", ns->line);
+	for (i = 0; i < ARRAY_SIZE(types) && strcmp(types[i].type, type->text) != 0; i++)
+		;
+	if (i == ARRAY_SIZE(types))
+		return failx(f, "config",
+			     "line %u: linux.namespaces: unknown or unsupported namespace type %s",
+			     type->line, type->text);
+	if (*seen & types[i].share)
+		return failx(f, "config", "line %u: linux.namespaces: %s given twice", type->line,
+			     type->text);
+	*seen |= types[i].share;
+	if (path && path->text[0] && types[i].share != SHARE_NET)
+		return failx(
+		    f, "config",
+		    "line %u: linux.namespaces: joining a %s namespace by path is not supported by hutch-oci",
+		    path->line, type->text);
+	if (path && path->text[0] && !(b->netns_path = strdup(path->text)))
+		return fail(f, -ENOMEM, "config", NULL);
+	b->new_netns |= types[i].share == SHARE_NET && !b->netns_path;
+	b->new_userns |= strcmp(types[i].type, "user") == 0;
+	return 0;
+}
+
+static int spec_namespaces(const struct json_value *linux_, struct config *c, struct oci_bundle *b,
+			   struct failure *f)
+{
+	const struct json_value *a;
+	unsigned seen = 0;
+	int r = member(linux_, "namespaces", JSON_ARRAY, &a, f);
+
+	for (size_t i = 0; r == 0 && a && i < a->n; i++)
+		r = a->items[i].type == JSON_OBJECT
+			? spec_namespace(&a->items[i], c, b, &seen, f)
+			: failx(f, "config", "line %u: linux.namespaces: expected objects", a->items[i].line);
+	if (r < 0)
+		return r;
+	if (!(seen & (1u << 8)))
+		return failx(f, "config", "linux.namespaces: hutch-oci needs a mount namespace");
+	/* what is not new is the runtime's own; a joined network namespace is entered first */
+	c->share = (SHARE_PID | SHARE_NET | SHARE_IPC | SHARE_UTS | SHARE_CGROUP) & ~seen;
+	if (b->netns_path)
+		c->share |= SHARE_NET;
+	return 0;
+}
+
+/* linux.sysctl: kept for the container's process, which writes them once in its namespaces. */
+static int spec_sysctl(const struct json_value *linux_, struct oci_bundle *b, struct failure *f)
+{
+	const struct json_value *s;
+	int r = member(linux_, "sysctl", JSON_OBJECT, &s, f);
+
+	for (size_t i = 0; r == 0 && s && i < s->n; i++) {
+		char *kv = NULL;
+		if (s->items[i].type != JSON_STRING)
+			return failx(f, "config", "line %u: linux.sysctl: values are strings",
+				     s->items[i].line);
+		if (strncmp(s->keys[i], "net.", 4) != 0 || strchr(s->keys[i], '/') ||
+		    strstr(s->keys[i], ".."))
+			return failx(f, "config",
+				     "line %u: linux.sysctl: %s is not supported by hutch-oci (net.* only)",
+				     s->items[i].line, s->keys[i]);
+		if (asprintf(&kv, "%s=%s", s->keys[i], s->items[i].text) < 0 ||
+		    strv_consume(&b->sysctl, kv) < 0)
+			return fail(f, -ENOMEM, "config", NULL);
+	}
+	return r;
+}
+
+/* cgroup resources: a rootless runtime without a delegated cgroup cannot apply them, and
+ * runc ignores them there too; hutch-oci makes no cgroup at all. Said in the log. */
+static int spec_cgroup_notes(const struct json_value *linux_, struct oci_bundle *b, struct failure *f)
+{
+	const struct json_value *res = json_get(linux_, "resources"), *path = json_get(linux_, "cgroupsPath");
+	char *note = NULL;
+
+	if (res && res->type == JSON_OBJECT && res->n > 0 &&
+	    (asprintf(&note,
+		      "line %u: linux.resources ignored: hutch-oci makes no cgroup (rootless, as runc "
+		      "without a delegated cgroup)",
+		      res->line) < 0 ||
+	     strv_consume(&b->notes, note) < 0))
+		return fail(f, -ENOMEM, "config", NULL);
+	const struct json_value *prop = json_get(linux_, "rootfsPropagation");
+	if (prop && prop->type == JSON_STRING && strstr(prop->text, "shared") &&
+	    (asprintf(&note, "line %u: linux.rootfsPropagation %s: hutch's root stays private to the sandbox",
+		      prop->line, prop->text) < 0 ||
+	     strv_consume(&b->notes, note) < 0))
+		return fail(f, -ENOMEM, "config", NULL);
+	if (path && path->type == JSON_STRING && path->text[0] &&
+	    (asprintf(&note, "line %u: linux.cgroupsPath %s ignored: hutch-oci makes no cgroup", path->line,
+		      path->text) < 0 ||
+	     strv_consume(&b->notes, note) < 0))
+		return fail(f, -ENOMEM, "config", NULL);
+	return 0;
+}
+
+/* Fields that are empty in a plain rootless container; anything in them is refused. */
+static int spec_linux_rest(const struct json_value *linux_, struct failure *f)
+{
+	static const char *const empty[] = { "mountLabel", NULL };
+	const struct json_value *v;
+	int r;
+
+	for (size_t i = 0; empty[i]; i++) {
+		v = json_get(linux_, empty[i]);
+		if (v && (v->n > 0 || (v->type == JSON_STRING && v->text[0])))
+			return failx(f, "config", "line %u: linux.%s is not supported by hutch-oci", v->line,
+				     empty[i]);
+	}
+	if ((r = member(linux_, "personality", JSON_OBJECT, &v, f)) < 0)
+		return r;
+	v = v ? json_get(v, "domain") : NULL;
+	if (v && (v->type != JSON_STRING || strcmp(v->text, "LINUX") != 0))
+		return failx(f, "config", "line %u: linux.personality: only the LINUX domain is supported",
+			     v->line);
+	return 0;
+}
+
+static int spec_linux(const struct json_value *spec, struct config *c, struct oci_bundle *b,
+		      struct failure *f)
+{
+	static const char *const keys[] = { "namespaces",	 "uidMappings", "gidMappings",	 "devices",
+					    "cgroupsPath",	 "resources",	"sysctl",	 "seccomp",
+					    "rootfsPropagation", "maskedPaths", "readonlyPaths", "mountLabel",
+					    "personality",	 NULL };
+	const struct json_value *linux_, *seccomp;
+	int r = member(spec, "linux", JSON_OBJECT, &linux_, f);
+
+	if (r < 0)
+		return r;
+	if (!linux_)
+		return failx(f, "config", "linux: missing (hutch-oci runs Linux containers)");
+	if ((r = oci_spec_known(linux_, "linux", keys, f)) < 0 ||
+	    (r = spec_namespaces(linux_, c, b, f)) < 0 || (r = spec_sysctl(linux_, b, f)) < 0 ||
+	    (r = spec_linux_rest(linux_, f)) < 0 || (r = spec_cgroup_notes(linux_, b, f)) < 0)
+		return r;
+	if ((r = member(linux_, "seccomp", JSON_OBJECT, &seccomp, f)) < 0)
+		return r;
+	return seccomp ? oci_seccomp_load(seccomp, c, f) : 0;
+}
+
+static int spec_root(const struct json_value *spec, const char *bundle, struct oci_bundle *b, bool *ret_ro,
+		     struct failure *f)
+{
+	static const char *const keys[] = { "path", "readonly", NULL };
+	const struct json_value *root, *path, *ro;
+	struct stat st;
+	int r = member(spec, "root", JSON_OBJECT, &root, f);
+
+	if (r < 0 || (r = oci_spec_known(root, "root", keys, f)) < 0 ||
+	    (r = member(root, "path", JSON_STRING, &path, f)) < 0 ||
+	    (r = member(root, "readonly", JSON_BOOL, &ro, f)) < 0)
+		return r;
+	if (!path || !path->text[0])
+		return failx(f, "config", "root.path: missing");
+	if (path_make_absolute(path->text, bundle, &b->rootfs) < 0)
+		return fail(f, -ENOMEM, "config", NULL);
+	if (stat(b->rootfs, &st) < 0)
+		return fail(f, negative_errno(), "config", "line %u: root.path %s", path->line, b->rootfs);
+	if (!S_ISDIR(st.st_mode))
+		return fail(f, -ENOTDIR, "config", "line %u: root.path %s", path->line, b->rootfs);
+	*ret_ro = ro && ro->boolean;
+	return 0;
+}
+
+static int spec_annotations(const struct json_value *spec, struct oci_bundle *b, struct failure *f)
+{
+	const struct json_value *a;
+	int r = member(spec, "annotations", JSON_OBJECT, &a, f);
+
+	for (size_t i = 0; r == 0 && a && i < a->n; i++) {
+		char *kv = NULL;
+		if (a->items[i].type != JSON_STRING)
+			return failx(f, "config", "line %u: annotations: values are strings",
+				     a->items[i].line);
+		if (asprintf(&kv, "%s=%s", a->keys[i], a->items[i].text) < 0 ||
+		    strv_consume(&b->annotations, kv) < 0)
+			return fail(f, -ENOMEM, "config", NULL);
+	}
+	return r;
+}
+
+/* Hooks are checked here and run from the state directory's copy (oci-hooks.c). */
+static int spec_hooks(const struct json_value *spec, struct oci_bundle *b, struct failure *f)
+{
+	const struct json_value *h;
+	int r = member(spec, "hooks", JSON_OBJECT, &h, f);
+
+	if (r < 0 || !h || (r = oci_hooks_check(h, f)) < 0)
+		return r;
+	for (size_t i = 0; i < h->n; i++)
+		b->has_hooks |= h->items[i].n > 0;
+	return 0;
+}
+
+static int mapping_lines(const struct json_value *a, const char *what, struct idmap_line **ret, size_t *ret_n,
+			 struct failure *f)
+{
+	if (!a || a->type != JSON_ARRAY || a->n == 0 || a->n > IDMAP_MAX_LINES)
+		return failx(f, "config", "linux.%s: 1 to %d entries needed with a user namespace", what,
+			     IDMAP_MAX_LINES);
+	if (!(*ret = calloc(a->n, sizeof(**ret))))
+		return fail(f, -ENOMEM, "config", NULL);
+	for (size_t i = 0; i < a->n; i++) {
+		uint64_t in, out, n;
+		if (json_u64(json_get(&a->items[i], "containerID"), &in) < 0 ||
+		    json_u64(json_get(&a->items[i], "hostID"), &out) < 0 ||
+		    json_u64(json_get(&a->items[i], "size"), &n) < 0 || in > UINT32_MAX || out > UINT32_MAX ||
+		    n == 0 || n > UINT32_MAX)
+			return failx(f, "config", "line %u: linux.%s: containerID, hostID and size",
+				     a->items[i].line, what);
+		(*ret)[i] = (struct idmap_line){ in, out, n };
+	}
+	*ret_n = a->n;
+	return 0;
+}
+
+/* Without a user namespace in config.json the container shares the runtime's, as runc
+ * runs it: under an engine (podman runs its runtime as root of its own user namespace) hutch
+ * makes none either (SHARE_USER), so that the container's root holds the capabilities runc's
+ * does (over the engine's network namespace: ports below 1024; over every file of the image).
+ * A normal user gets the single map, as hutch does: uid 0 inside is the caller.
+ * With linux.uidMappings (podman's --userns keep-id) the maps are written as given. */
+static int spec_idmap(const struct json_value *spec, struct config *c, const struct oci_bundle *b,
+		      struct failure *f)
+{
+	const struct json_value *linux_ = json_get(spec, "linux");
+	int r;
+
+	if (b->new_userns) {
+		/* linux.uidMappings (podman's --userns keep-id): written as given, by us */
+		if (getuid() != 0)
+			return failx(
+			    f, "config",
+			    "linux.uidMappings: hutch-oci writes them as the root of an engine's user namespace only");
+		c->idmap = IDMAP_LINES;
+		if ((r = mapping_lines(json_get(linux_, "uidMappings"), "uidMappings", &c->uid_lines,
+				       &c->n_uid_lines, f)) < 0)
+			return r;
+		return mapping_lines(json_get(linux_, "gidMappings"), "gidMappings", &c->gid_lines,
+				     &c->n_gid_lines, f);
+	}
+	if (json_get(linux_, "uidMappings") || json_get(linux_, "gidMappings"))
+		return failx(f, "config", "linux.uidMappings: given without a user namespace");
+	if (getuid() != 0 || getgid() != 0) {
+		c->idmap = IDMAP_SINGLE;
+		return 0;
+	}
+	c->idmap = IDMAP_NONE;
+	c->share |= SHARE_USER;
+	return 0;
+}
+
+/* What hutch itself is asked: the identity, its own policy off (config.json is the policy),
+ * the command's session. */
+static void spec_defaults(struct config *c, const struct oci_bundle *b)
+{
+	c->host_uid = getuid();
+	c->host_gid = getgid();
+	c->seccomp = SECCOMP_NONE;
+	c->landlock = LANDLOCK_OFF;
+	c->tier = TIER_FULL;
+	c->setsid_command = !b->terminal;
+	c->new_session = b->terminal ? TRI_NO : TRI_YES;
+}
+
+static int spec_top(const struct json_value *spec, struct oci_bundle *b, struct failure *f)
+{
+	static const char *const keys[] = { "ociVersion", "process", "root",	    "hostname", "domainname",
+					    "mounts",	  "hooks",   "annotations", "linux",	NULL };
+	const struct json_value *v;
+	int r = oci_spec_known(spec, "", keys, f);
+
+	if (r < 0 || (r = member(spec, "ociVersion", JSON_STRING, &v, f)) < 0)
+		return r;
+	if (!v || strncmp(v->text, "1.", 2) != 0)
+		return failx(f, "config", "ociVersion: %s is not a 1.x version", v ? v->text : "missing");
+	if ((r = member(spec, "domainname", JSON_STRING, &v, f)) < 0)
+		return r;
+	if (v && v->text[0])
+		return failx(f, "config", "line %u: domainname is not supported by hutch-oci", v->line);
+	return spec_hooks(spec, b, f);
+}
+
+static int spec_hostname(const struct json_value *spec, struct config *c, struct failure *f)
+{
+	const struct json_value *v;
+	int r = member(spec, "hostname", JSON_STRING, &v, f);
+
+	if (r < 0 || !v || !v->text[0])
+		return r;
+	if (c->share & SHARE_UTS)
+		return failx(f, "config", "line %u: hostname needs a new uts namespace", v->line);
+	return (c->hostname = strdup(v->text)) ? 0 : fail(f, -ENOMEM, "config", NULL);
+}
+
+int oci_spec_load(const char *bundle_dir, struct config *c, struct oci_bundle *b, struct failure *f)
+{
+	_cleanup_free_ char *path = NULL;
+	struct json_value *spec = NULL;
+	const struct json_value *p;
+	bool ro = false;
+	int r;
+
+	if (path_make_absolute(bundle_dir, "/", &b->bundle) < 0 ||
+	    !(path = path_join(b->bundle, "config.json")))
+		return fail(f, -ENOMEM, "config", NULL);
+	if ((r = oci_spec_read(path, &spec, f)) < 0)
+		return r;
+	if (spec->type != JSON_OBJECT)
+		r = failx(f, "config", "%s: not a JSON object", path);
+	if (r == 0)
+		r = spec_top(spec, b, f);
+	if (r == 0 && (r = member(spec, "process", JSON_OBJECT, &p, f)) == 0 && !p)
+		r = failx(f, "config", "process: missing");
+	if (r == 0)
+		r = spec_annotations(spec, b, f);
+	if (r == 0)
+		r = oci_spec_process(p, c, b, f);
+	if (r == 0)
+		r = spec_root(spec, b->bundle, b, &ro, f);
+	if (r == 0)
+		r = spec_linux(spec, c, b, f);
+	if (r == 0)
+		r = spec_hostname(spec, c, f);
+	if (r == 0)
+		r = spec_idmap(spec, c, b, f);
+	if (r == 0) {
+		spec_defaults(c, b);
+		c->plan.root_readonly = ro;
+		r = oci_mounts_plan(spec, c, b, f);
+	}
+	if (r == 0)
+		r = oci_annotations_apply(c, b, f);
+	json_free(spec);
+	return r;
+}
+
+void oci_bundle_free(struct oci_bundle *b)
+{
+	free(b->bundle);
+	free(b->rootfs);
+	free(b->netns_path);
+	strv_free(b->sysctl);
+	strv_free(b->annotations);
+	strv_free(b->notes);
+}

@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# hutch-oci's command line driven directly, as a normal user, on a busybox bundle (issue 29):
+# run and its exit status, create/start/state/kill/delete as runc's, exec, the config.json
+# seccomp filter, and the refusals: each names what is wrong, exits 1, leaves nothing.
+. "$HUTCH_TESTS/oci/lib-oci.sh"
+require_userns
+
+B=$TEST_TMP/b
+make_bundle "$B" '["sh", "-c", "echo hello $(hostname) $(id -u); exit 3"]'
+oci run -b "$B" c1
+is "$out" "hello oci-test 0" "run: the command's output, host name and uid 0 inside"
+is "$rc" 3 "run: the command's exit status"
+is "$(ls "$OCI_ROOT")" "" "run: the state is gone after the run"
+
+# create ... start: the command runs only once started
+make_bundle "$B" '["sh", "-c", "echo started > /tmp/x; cat /tmp/x; trap \"\" USR1; exec sleep 1000"]'
+oci create -b "$B" --pid-file "$TEST_TMP/pid" c2
+is "$rc" 0 "create: exit 0"
+is "$(oci_status c2)" created "state after create: created"
+pid=$(cat "$TEST_TMP/pid")
+oci state c2
+like "$out" "\"id\":\"c2\",\"pid\":$pid,\"status\":\"created\",\"bundle\":\"$B\"" "state: runc's fields, the pid of --pid-file"
+oci start c2
+is "$rc" 0 "start: exit 0"
+is "$(oci_status c2)" running "state after start: running"
+oci start c2
+like "$err" "cannot start a container in the running state" "start twice: refused"
+is "$rc" 1 "start twice: exit 1"
+oci ps --format json c2
+like "$out" '^\[[0-9]+,[0-9]+\]$' "ps: pid 1 and the command"
+oci exec c2 sh -c 'echo in $(hostname); exit 4'
+is "$out" "in oci-test" "exec: runs in the container's namespaces"
+is "$rc" 4 "exec: the process's exit status"
+oci delete c2
+like "$err" "cannot delete container c2 that is not stopped: running" "delete of a running container: refused"
+# (the process says it is ready in a file; the container gives no fd to wait on)
+oci exec --detach c2 sh -c 'trap "echo usr1 > /tmp/got" USR1; touch /tmp/ready; while :; do sleep 0.1; done'
+oci exec c2 sh -c 'while [ ! -e /tmp/ready ]; do sleep 0.05; done'
+oci kill --all c2 USR1
+oci exec c2 sh -c 'while [ ! -s /tmp/got ]; do sleep 0.05; done; cat /tmp/got'
+is "$out" usr1 "kill --all: a process beside the command gets the signal too"
+oci kill c2 TERM
+is "$rc" 0 "kill TERM: exit 0"
+wait_status c2 stopped
+is "$(oci_status c2)" stopped "after kill: stopped"
+oci kill c2 KILL
+like "$err" "container c2 is not running" "kill of a stopped container: refused"
+oci delete c2
+is "$rc" 0 "delete of a stopped container"
+oci state c2
+like "$err" "container c2 does not exist" "state after delete: no container"
+oci delete --force c2
+is "$rc" 0 "delete --force of a container that does not exist: no error (as runc)"
+
+# delete --force of a created container: nothing left
+make_bundle "$B" '["sleep", "1000"]'
+oci create -b "$B" c3
+oci kill c3 9x
+like "$err" "unknown signal 9x" "kill: a bad signal is named"
+oci delete --force c3
+is "$rc" 0 "delete --force of a created container"
+is "$(pgrep -f -- "$OCI_ROOT" | tr '\n' ' ')" "" "nothing of it left running"
+
+# config.json's seccomp filter is installed
+make_bundle "$B" '["sh", "-c", "mkdir /tmp/d && echo made; grep Seccomp: /proc/self/status"]' ',
+  "seccomp": {"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"],
+              "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}'
+oci run -b "$B" c4
+like "$out$err" "Operation not permitted" "seccomp: mkdir refused with EPERM"
+like "$out" "Seccomp:.2" "seccomp: the filter is on"
+
+# bad input: one line naming the field, exit 1, nothing left
+bad() {
+	local desc=$1 want=$2
+	oci run -b "$B" bad
+	like "$err" "$want" "$desc: named"
+	is "$rc" 1 "$desc: exit 1"
+	is "$(ls "$OCI_ROOT" 2>/dev/null)" "" "$desc: no state left"
+}
+echo '{"ociVersion": "1.0.2", "process": ' >"$B/config.json"
+bad "config.json not JSON" "config.json:2:1: unexpected end of input"
+echo '{"ociVersion": "1.0.2", "root": {"path": "/"}, "linux": {}}' >"$B/config.json"
+bad "no process" "process: missing"
+make_bundle "$B" '["true"]' ', "intelRdt": {}'
+bad "an unsupported field" "line 11: linux.intelRdt is not supported by hutch-oci"
+make_bundle "$B" '["true"]'
+sed -i 's/{"type": "ipc"}/{"type": "bogus"}/' "$B/config.json"
+bad "an unknown namespace" "unknown or unsupported namespace type bogus"
+make_bundle "$B" '["true"]'
+sed -i "s|\"path\": \"$ROOTFS\"|\"path\": \"$TEST_TMP/nonexistent\"|" "$B/config.json"
+bad "a missing rootfs" "root.path $TEST_TMP/nonexistent: No such file or directory"
+make_bundle "$B" '["true"]' ', "seccomp": {"defaultAction": "SCMP_ACT_NOTIFY"}'
+bad "SCMP_ACT_NOTIFY" "SCMP_ACT_NOTIFY is not supported"
+oci --log "$TEST_TMP/log" --log-format json run -b "$B" bad
+like "$(cat "$TEST_TMP/log")" '^\{"level":"error","msg":"config: line [0-9]+: linux.seccomp: SCMP_ACT_NOTIFY' "--log-format json: the error in the log as JSON"
+
+# cgroup resources: ignored without a cgroup, as runc does rootless, and said in the log
+make_bundle "$B" '["true"]' ', "resources": {"memory": {"limit": 100000000}}, "cgroupsPath": "/x/y"'
+oci --log "$TEST_TMP/log2" run -b "$B" c5
+is "$rc" 0 "linux.resources without a cgroup: the container runs"
+like "$(cat "$TEST_TMP/log2")" 'level=warning msg="line [0-9]+: linux.resources ignored: hutch-oci makes no cgroup' \
+	"linux.resources: ignored, said in the log"
+oci pause c5
+like "$err" "pause: needs the container's cgroup, and hutch-oci makes none" "pause: refused with the reason"
+
+# process.user: the command takes the ids and groups itself
+make_bundle "$B" '["id"]'
+sed -i 's/"cwd": "\/",/"cwd": "\/", "user": {"uid": 0, "gid": 0, "umask": 63},/' "$B/config.json"
+oci run -b "$B" c6
+is "$out" "uid=0(root) gid=0(root) groups=0(root)" "process.user: uid 0 and no other group (a single map allows no setgroups)"
+
+# process.terminal without --console-socket: the terminal run was started in (script(1) gives
+# one), and an error without any
+make_bundle "$B" '["sh", "-c", "[ -t 0 ] \u0026\u0026 [ -t 1 ] \u0026\u0026 echo terminal; exit 6"]'
+sed -i 's/"cwd": "\/",/"cwd": "\/", "terminal": true,/' "$B/config.json"
+if command -v script >/dev/null; then
+	out=$(with_timeout 30 script -qec "$(printf '%q ' "$HUTCH_OCI" --root "$OCI_ROOT" run -b "$B" t1); echo rc=\$?" /dev/null \
+		</dev/null | tr -d '\r')
+	is "$out" "terminal
+rc=6" "process.terminal in a terminal, no --console-socket: that terminal"
+else
+	skip "process.terminal in a terminal needs script(1) (bsdutils)"
+fi
+oci run -b "$B" t2
+like "$err" "process.terminal needs --console-socket" "process.terminal with no terminal and no socket: named"
+
+# --preserve-fds: fd 3 reaches the command only when asked
+echo passed >"$TEST_TMP/fd3"
+make_bundle "$B" '["sh", "-c", "cat <&3 2>/dev/null || echo closed"]'
+exec 3<"$TEST_TMP/fd3"
+oci run --preserve-fds 1 -b "$B" c9
+is "$out" passed "--preserve-fds 1: fd 3 reaches the command"
+oci run -b "$B" c9
+is "$out" closed "without --preserve-fds: fd 3 does not"
+exec 3<&-
+
+# hooks: each kind at its point, the state on stdin; createContainer and startContainer in the
+# container's namespaces (the static busybox runs there too)
+H=$TEST_TMP/hooks
+mkdir -p "$H"
+hook() { # PATH-IN-JSON SCRIPT
+	printf '{"path": "%s", "args": ["busybox", "sh", "-c", "%s"]}' "$BUSYBOX" "$1"
+}
+make_bundle "$B" '["sh", "-c", "cat /tmp/hc; sleep 1000"]' '' ", \"hooks\": {
+  \"createRuntime\": [$(hook "cat > $H/createRuntime")],
+  \"createContainer\": [$(hook 'echo container $(hostname) > /tmp/hc')],
+  \"startContainer\": [$(hook 'echo start >> /tmp/hc')],
+  \"poststart\": [$(hook "cat > $H/poststart")],
+  \"poststop\": [$(hook "cat > $H/poststop")]}"
+oci create -b "$B" c7
+is "$rc" 0 "hooks: create"
+like "$(cat "$H/createRuntime" 2>/dev/null)" '"id":"c7","pid":[0-9]+,"status":"created"' "createRuntime: the state on its stdin"
+oci start c7
+like "$(cat "$H/poststart" 2>/dev/null)" '"id":"c7",.*"status":"running"' "poststart: after start, status running"
+oci exec c7 cat /tmp/hc
+is "$out" "container oci-test
+start" "createContainer and startContainer ran in the container (its host name, its /tmp)"
+oci delete --force c7
+like "$(cat "$H/poststop" 2>/dev/null)" '"id":"c7",.*"status":"stopped"' "poststop: by delete"
+make_bundle "$B" '["true"]' '' ", \"hooks\": {\"createRuntime\": [{\"path\": \"/bin/false\"}]}"
+oci create -b "$B" c8
+like "$err" "hook: /bin/false exited with status 1" "a failing createRuntime hook: named"
+is "$rc" 1 "a failing createRuntime hook: create exits 1"
+is "$(ls "$OCI_ROOT")$(pgrep -f -- "$OCI_ROOT" | tr '\n' ' ')" "" "a failing createRuntime hook: nothing left"
+
+oci features
+like "$out" '"ociVersionMax":"1.2.0"' "features: JSON with the spec's version"
+oci --version
+like "$out" "^hutch-oci version" "--version"
+done_testing

@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# Rootless podman (Debian 12's 4.3) with --runtime hutch-oci, each command beside the same one
+# with runc (issue 29): run and exit codes, kill, stop, rm -f, exec, logs, a terminal, the
+# network modes, --read-only, --cap-drop, a seccomp profile. Its own storage, runtime dir and
+# home in $TEST_TMP: nothing is left in the user's home; podman's pause process is ended.
+. "$HUTCH_TESTS/oci/lib-oci.sh"
+require_userns
+
+command -v podman >/dev/null || skip_all "needs podman"
+RUNC=$(command -v runc || echo /usr/sbin/runc)
+[ -x "$RUNC" ] || skip_all "needs runc to compare with"
+grep -q "^$(id -un):" /etc/subuid || skip_all "needs a range of $(id -un) in /etc/subuid (podman's rootless mode)"
+
+export HOME=$TEST_TMP/home XDG_RUNTIME_DIR=$TEST_TMP/run XDG_CONFIG_HOME=$TEST_TMP/home/.config
+export XDG_DATA_HOME=$TEST_TMP/home/.local/share
+mkdir -p "$HOME" "$XDG_CONFIG_HOME" && mkdir -m 700 "$XDG_RUNTIME_DIR"
+PODMAN=(podman --cgroup-manager=cgroupfs --events-backend=file --storage-driver=vfs
+	--root "$TEST_TMP/storage" --runroot "$TEST_TMP/runroot" --tmpdir "$TEST_TMP/ptmp")
+# the storage holds files of the user namespace's other ids: removed from inside it
+defer '"${PODMAN[@]}" rm -af -t 0 >/dev/null 2>&1; "${PODMAN[@]}" unshare rm -rf "$TEST_TMP/storage" "$TEST_TMP/runroot" 2>/dev/null'
+defer 'p=$(cat "$XDG_RUNTIME_DIR/libpod/tmp/pause.pid" 2>/dev/null) && kill -KILL "$p" 2>/dev/null'
+
+tar -C "$ROOTFS" -cf "$TEST_TMP/img.tar" . || bail_out "cannot pack the root"
+"${PODMAN[@]}" import "$TEST_TMP/img.tar" localhost/hutch-oci-test >/dev/null 2>"$TEST_TMP/import.err" ||
+	skip_all "podman cannot import an image here: $(tail -1 "$TEST_TMP/import.err")"
+IMG=localhost/hutch-oci-test
+
+# pm RUNTIME ARGS...: podman with that runtime; sets $out, $rc (stderr in $err)
+pm() {
+	local rt=$1
+	shift
+	out=$(with_timeout 60 "${PODMAN[@]}" --runtime "$rt" "$@" 2>"$TEST_TMP/.pm-err" </dev/null)
+	rc=$?
+	err=$(cat "$TEST_TMP/.pm-err")
+}
+
+# The same for a container whose output is compared: podman 4.3 at times loses the whole
+# output of a container that ends at once (with runc as with hutch-oci: its attach comes
+# late), so a run with no output at all and no error is run once more, with either runtime.
+pm_out() {
+	pm "$@"
+	[ -z "$out" ] && [ -z "$err" ] && pm "$@"
+	return 0
+}
+
+# both DESC ARGS...: the same podman command with runc and with hutch-oci: same output and
+# exit status; hutch-oci's are in $out and $rc after.
+both() {
+	local desc=$1 rout rrc rerr
+	shift
+	pm_out "$RUNC" "$@"
+	rout=$out rrc=$rc rerr=$err
+	pm_out "$HUTCH_OCI" "$@"
+	if [ "$out|$rc" = "$rout|$rrc" ]; then
+		ok "$desc: as runc ($(printf %s "$out" | head -c 60 | tr '\n' ' ')| $rc)"
+	else
+		not_ok "$desc: as runc" "runc:      $rout | $rrc" "hutch-oci: $out | $rc" "stderr: $err" "runc's: $rerr"
+	fi
+}
+
+pm_out "$HUTCH_OCI" run --rm "$IMG" echo hi
+is "$out|$rc" "hi|0" "run --rm echo: output and exit 0"
+[ "$rc" = 0 ] || diag "$err"
+both "exit 7" run --rm "$IMG" sh -c 'exit 7'
+both "a command that does not exist" run --rm "$IMG" nonexistent
+both "environment, working directory, host name" run --rm -e FOO=bar -w /tmp --hostname hh "$IMG" \
+	sh -c 'echo $FOO $(pwd) $(hostname) $(id -u)'
+both "config.json's default seccomp filter" run --rm "$IMG" sh -c 'grep Seccomp: /proc/self/status'
+both "--network none: only lo" run --rm --network none "$IMG" sh -c 'grep -c : /proc/net/dev'
+both "slirp4netns: its tap" run --rm --network slirp4netns "$IMG" sh -c 'grep -o tap0 /proc/net/dev'
+both "--pid=host: the runtime's pid namespace" run --rm --pid=host "$IMG" sh -c 'readlink /proc/self/ns/pid; [ -d /proc/1 ] && echo has-1'
+both "--network=host: the runtime's network namespace" run --rm --network=host "$IMG" readlink /proc/self/ns/net
+both "--read-only" run --rm --read-only "$IMG" sh -c 'touch /x 2>/dev/null; echo $?'
+both "--user with --group-add: ids, no capability left" run --rm --user 1000:1000 --group-add 5 "$IMG" \
+	sh -c 'id; grep CapEff /proc/self/status'
+both "--userns keep-id: the maps and the caller's id" run --rm --userns keep-id "$IMG" sh -c 'id; cat /proc/self/uid_map'
+both "umask" run --rm "$IMG" sh -c umask
+both "--ulimit nofile and nproc" run --rm --ulimit nofile=1000:1000 --ulimit nproc=500:500 "$IMG" \
+	sh -c 'ulimit -n; ulimit -Hn; ulimit -u'
+both "--device /dev/fuse: the host's node, usable" run --rm --device /dev/fuse "$IMG" sh -c 'cat /dev/fuse 2>&1'
+both "/dev/shm is noexec" run --rm "$IMG" sh -c 'cp /bin/busybox /dev/shm/b && /dev/shm/b true 2>/dev/null; echo $?'
+both "--cap-drop all" run --rm --cap-drop all "$IMG" sh -c 'grep CapEff /proc/self/status'
+printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]}' \
+	>"$TEST_TMP/seccomp.json"
+both "--security-opt seccomp=FILE" run --rm --security-opt seccomp="$TEST_TMP/seccomp.json" "$IMG" \
+	sh -c 'mkdir /tmp/d 2>&1; echo $?'
+
+# slirp4netns with -p: busybox's httpd on port 80 inside (a port below 1024: the container's
+# root holds CAP_NET_BIND_SERVICE over the engine's network namespace, as with runc), reached
+# from the host. The server's start is not announced on any fd: fetched again every 0.2 s, at
+# most 10 s.
+mkdir -p "$TEST_TMP/www" && echo page >"$TEST_TMP/www/index.html"
+port=$((20000 + $$ % 20000))
+for rt in "$RUNC" "$HUTCH_OCI"; do
+	pm "$rt" run -d --name web --network slirp4netns -p "127.0.0.1:$port:80" -v "$TEST_TMP/www:/www" "$IMG" \
+		httpd -f -p 80 -h /www
+	page=
+	for ((i = 0; i < 50; i++)); do
+		page=$("$BUSYBOX" wget -q -O - "http://127.0.0.1:$port/" 2>/dev/null) && break
+		sleep 0.2
+	done
+	is "$page" page "slirp4netns -p $port:80: the page from the container ($(basename "$rt"))"
+	pm "$rt" rm -f -t 0 web
+done
+
+# hutch's extras through annotations (run.hutch.*)
+pm_out "$HUTCH_OCI" run --rm --annotation run.hutch.seccomp=default --annotation "run.hutch.report=$TEST_TMP/report" \
+	"$IMG" sh -c 'unshare -U true 2>/dev/null; echo $?'
+is "$out" 1 "run.hutch.seccomp=default: hutch's filter refuses a nested user namespace"
+like "$(cat "$TEST_TMP/report" 2>/dev/null)" '"comm":"unshare".*"action":"denied","result":"EPERM"' \
+	"run.hutch.report=PATH: the refusal in the report"
+"$BUSYBOX" httpd -f -p "127.0.0.1:$port" -h "$TEST_TMP/www" &
+track_pid $!
+get='printf "GET /index.html HTTP/1.0\r\n\r\n" | nc -w 5 10.0.2.2 '$port' 2>&1 | tail -1'
+pm_out "$HUTCH_OCI" run --rm --network slirp4netns:allow_host_loopback=true "$IMG" sh -c "$get"
+is "$out" page "the host's loopback through slirp4netns, without a policy"
+pm_out "$HUTCH_OCI" run --rm --network slirp4netns:allow_host_loopback=true --annotation run.hutch.allow-domain=example.org \
+	"$IMG" sh -c "$get; grep nameserver /etc/resolv.conf; nslookup example.com 2>&1"
+like "$out" "Connection refused" "run.hutch.allow-domain: an address outside the allowlist is refused"
+like "$out" "nameserver 127.0.0.53" "run.hutch.allow-domain: the sandbox's resolver answers"
+like "$out" "NXDOMAIN" "run.hutch.allow-domain: a name outside the allowlist does not resolve"
+pm_out "$HUTCH_OCI" run --rm --annotation run.hutch.bogus=1 "$IMG" true
+like "$err" "annotation: run.hutch.bogus: unknown" "an unknown run.hutch annotation is named"
+
+# a detached container: exec, kill (137), logs, rm
+pm "$HUTCH_OCI" run -d --name k1 "$IMG" sh -c 'echo logged; exec sleep 1000'
+is "$rc" 0 "run -d"
+pm "$HUTCH_OCI" exec k1 sh -c 'echo in; exit 9'
+is "$out|$rc" "in|9" "exec: output and exit status"
+pm "$HUTCH_OCI" kill k1
+pm "$HUTCH_OCI" wait k1
+is "$out" 137 "kill: the container ends with 137"
+pm "$HUTCH_OCI" logs k1
+is "$out" logged "logs: the container's output"
+pm "$HUTCH_OCI" rm k1
+is "$rc" 0 "rm of the stopped container"
+
+# stop: SIGTERM reaches the command
+pm "$HUTCH_OCI" run -d --name s1 "$IMG" sh -c 'trap "exit 0" TERM; sleep 1000 & wait'
+pm "$HUTCH_OCI" stop -t 20 s1
+pm "$HUTCH_OCI" inspect s1 --format '{{.State.ExitCode}}'
+is "$out" 0 "stop: the command's TERM trap ran (exit 0)"
+pm "$HUTCH_OCI" rm s1
+
+# rm -f of a running container: nothing of it left
+pm "$HUTCH_OCI" run -d --name f1 "$IMG" sleep 1000
+pm "$HUTCH_OCI" rm -f f1
+is "$rc" 0 "rm -f of a running container"
+is "$(pgrep -f -- "$XDG_RUNTIME_DIR/hutch-oci" | tr '\n' ' ')$(ls "$XDG_RUNTIME_DIR/hutch-oci")" "" \
+	"rm -f: no process and no state left"
+
+# -it: the command's standard streams are a terminal (script(1) gives podman one)
+if command -v script >/dev/null; then
+	out=$(with_timeout 60 script -qec "$(printf '%q ' "${PODMAN[@]}" --runtime "$HUTCH_OCI" run --rm -it "$IMG" \
+		sh -c '[ -t 0 ] && [ -t 1 ] && echo terminal; exit 5')" /dev/null </dev/null | tr -d '\r')
+	like "$out" terminal "-it: stdin and stdout are a terminal"
+	pm "$HUTCH_OCI" run -d --name t1 "$IMG" sleep 1000
+	out=$(with_timeout 60 script -qec "$(printf '%q ' "${PODMAN[@]}" --runtime "$HUTCH_OCI" exec -it t1 \
+		sh -c '[ -t 0 ] && [ -t 1 ] && echo terminal')" /dev/null </dev/null | tr -d '\r')
+	like "$out" terminal "exec -it: a terminal for the process"
+	pm "$HUTCH_OCI" rm -f -t 0 t1
+else
+	skip_n 2 "-it needs script(1) (bsdutils)"
+fi
+done_testing
