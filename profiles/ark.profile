@@ -1,7 +1,8 @@
 # ark: the KDE archive manager.
 #
 # What it sees: the directory it was started in, read-write (an archive is opened and extracted
-# there). No network. On a Wayland session Qt needs qtwayland5 installed.
+# there). No network. On a Wayland session it needs qtwayland5 to speak Wayland; without it hutch
+# passes X11.
 include inc/desktop.inc
 include inc/workdir.inc
 home private

@@ -6,8 +6,9 @@ include inc/desktop.inc
 include inc/network.inc
 home private
 
-# on the session bus, once it is turned on (dbus-user filter, in dino.local
-# or on the command line)
+# The session bus, through hutch's filter: dino is a GTK application that exits at start
+# without one.
+dbus-user filter
 dbus-user.talk org.freedesktop.portal.*
 dbus-user.talk org.freedesktop.Notifications
 dbus-user.own im.dino.Dino

@@ -1,7 +1,7 @@
 # falkon: a Qt WebEngine browser.
 #
-# What it sees: its own profile, cookies and cache, ~/Downloads, the network. Nothing else of
-# the home. On a Wayland session Qt needs qtwayland5 installed.
+# What it sees: its own profile, cookies and cache, ~/Downloads, the network. Nothing else of the
+# home. On a Wayland session it needs qtwayland5 to speak Wayland; without it hutch passes X11.
 include inc/desktop.inc
 include inc/network.inc
 home private
@@ -12,6 +12,9 @@ gpu
 # or on the command line)
 dbus-user.talk org.freedesktop.portal.*
 dbus-user.talk org.freedesktop.Notifications
+
+# QtWebEngine's renderer sandbox (Chromium's) uses user namespaces
+allow-userns
 
 mkdir ~/.config/falkon
 whitelist ~/.config/falkon

@@ -9,8 +9,12 @@ home private
 # the GPU (render nodes and what its drivers read), where the host has one
 gpu
 
-# on the session bus, once it is turned on (dbus-user filter, in parole.local
-# or on the command line)
+# The session bus, through hutch's filter: parole keeps its settings in Xfconf (xfconfd, on the
+# bus) and exits at start without it.
+dbus-user filter
+dbus-user.talk org.xfce.Xfconf
+# its own instance (a second start hands its files to the first)
+dbus-user.own org.Parole.Media.*
 dbus-user.talk org.freedesktop.portal.*
 dbus-user.talk org.freedesktop.ScreenSaver
 dbus-user.own org.mpris.MediaPlayer2.parole

@@ -1,7 +1,7 @@
 # qpdfview: a tabbed Qt document viewer.
 #
-# What it sees: the directory it was started in, read-only, and its own settings. No network. On
-# a Wayland session Qt needs qtwayland5 installed.
+# What it sees: the directory it was started in, read-only, and its own settings. No network. On a
+# Wayland session it needs qtwayland5 to speak Wayland; without it hutch passes X11.
 include inc/desktop.inc
 include inc/workdir-ro.inc
 home private

@@ -19,3 +19,8 @@ mkdir ~/.config/totem
 whitelist ~/.config/totem
 mkdir ${XDG_DATA_HOME}/totem
 whitelist ${XDG_DATA_HOME}/totem
+
+# Its media sources (Grilo plugins) without Tracker's and dLeyna's: both are services on the
+# session bus (Tracker's would show the index of every file of the home), which the sandbox does
+# not reach; loaded, they fail at start and print criticals.
+setenv GRL_PLUGIN_LIST=grl-filesystem:grl-local-metadata:grl-bookmarks:grl-optical-media:grl-metadata-store:grl-lua-factory:grl-podcasts:grl-opensubtitles

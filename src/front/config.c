@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "command/confine.h"
@@ -18,6 +19,7 @@
 #include "front/env.h"
 #include "launcher/net/net.h"
 #include "launcher/state.h"
+#include "lib/macro.h"
 #include "lib/path-util.h"
 #include "front/persist.h"
 #include "lib/strv.h"
@@ -59,6 +61,7 @@ void config_free(struct config *c)
 	free(c->home_scratch);
 	free(c->search_path);
 	free(c->hostname);
+	free(c->hosts);
 	for (size_t i = 0; i < c->n_mounts; i++) {
 		free(c->mounts[i].src);
 		free(c->mounts[i].dst);
@@ -363,6 +366,48 @@ static int config_check_net(struct config *c, struct failure *f)
 	return net_validate(c, f);
 }
 
+/* Whether a line of hosts(5) text names NAME (an alias counts; comments do not). */
+static bool hosts_names(const char *text, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		size_t len = strcspn(l, "#\n");
+		for (const char *t = l + strcspn(l, " \t"); t < l + len;) {
+			t += strspn(t, " \t");
+			size_t w = strcspn(t, " \t#\n");
+			if (w == n && strncasecmp(t, name, n) == 0)
+				return true;
+			t += w ? w : 1;
+		}
+	}
+	return false;
+}
+
+/* The sandbox's own host name resolves as the host's does (claws-mail, sudo and Java look it
+ * up, and complain or wait on DNS when it does not): where the sandbox's /etc/hosts is the
+ * host's and does not name it, a copy of it with a line for it. */
+static int config_hosts(struct config *c, struct failure *f)
+{
+	_cleanup_close_ int fd = -1;
+	char text[65536];
+	ssize_t n;
+	size_t len = 0;
+	bool host_etc = !c->rootfs && !c->layers && !c->rootfs_bind && !c->private_etc;
+
+	if (!c->hostname || !host_etc || (fd = open("/etc/hosts", O_RDONLY | O_CLOEXEC)) < 0)
+		return 0; /* an image's or --private-etc's /etc is left as it is */
+	while (len < sizeof(text) - 1 && (n = read(fd, text + len, sizeof(text) - 1 - len)) > 0)
+		len += n;
+	text[len] = '\0';
+	if (len == sizeof(text) - 1 || strlen(text) != len || hosts_names(text, c->hostname))
+		return 0; /* too big or not text: as it is */
+	if (asprintf(&c->hosts, "%s%s127.0.1.1\t%s\n", text, len && text[len - 1] != '\n' ? "\n" : "",
+		     c->hostname) < 0)
+		return fail(f, -ENOMEM, "hostname", NULL);
+	return 0;
+}
+
 /* The features add their mounts here, once each has finished; mountplan_build only places
  * them (the plan calls no feature). */
 static int config_plan_input(struct config *c, struct failure *f)
@@ -420,6 +465,8 @@ int config_finish(struct config *c, char **host_env, struct failure *f)
 	if (c->hostname && (c->share & SHARE_UTS))
 		return fail(f, -EINVAL, "hostname",
 			    "--hostname needs a new uts namespace (drop --share-uts)");
+	if ((r = config_hosts(c, f)) < 0)
+		return r;
 	r = config_check_mounts(c, f);
 	if (r < 0)
 		return r;

@@ -160,6 +160,7 @@ struct config {
 	bool ipv6;
 	char *bridge;
 	char *hostname;
+	char *hosts; /* the sandbox's /etc/hosts (naming hostname), NULL: the view's own */
 	bool as_pid1;
 
 	/* file system */

@@ -132,6 +132,8 @@ static int plan_common(const struct config *c, struct mountplan *p)
 		r = plan_add(p, MP_CGROUP, fl, 0, NULL, "/sys/fs/cgroup");
 	if (r == 0 && c->plan_input.resolv_conf)
 		r = plan_add(p, MP_FILE, 0, 0644, c->plan_input.resolv_conf, "/etc/resolv.conf");
+	if (r == 0 && c->hosts)
+		r = plan_add(p, MP_FILE, 0, 0644, c->hosts, "/etc/hosts");
 	return r;
 }
 

@@ -19,6 +19,26 @@ run_hutch --share-uts -- cat /proc/sys/kernel/hostname
 expect_exit 0 "--share-uts runs"
 is "$out" "$(cat /proc/sys/kernel/hostname)" "--share-uts keeps the host's name"
 
+# The sandbox's name resolves as the host's does (claws-mail printed "getaddrinfo: Name or
+# service not known" without it): /etc/hosts is the host's with a line for it, only where the
+# host's does not name it already, and an image's or --private-etc's /etc is left alone.
+run_hutch -- getent hosts hutch
+expect_exit 0 "getent hosts hutch (the default name) resolves inside"
+like "$out" '^127\.0\.1\.1[[:space:]]+hutch$' "... to 127.0.1.1"
+run_hutch --hostname hutch-test-name -- cat /etc/hosts
+is "$out" "$(cat /etc/hosts; echo '127.0.1.1	hutch-test-name')" "/etc/hosts: the host's, one line added"
+host=$(cat /proc/sys/kernel/hostname)
+if grep -qiw -- "$host" /etc/hosts; then
+	run_hutch --hostname "$host" -- cat /etc/hosts
+	is "$out" "$(cat /etc/hosts)" "a name the host's /etc/hosts has already: the file is the host's"
+else
+	skip "the host's /etc/hosts does not name $host"
+fi
+run_hutch --share-uts -- cat /etc/hosts
+is "$out" "$(cat /etc/hosts)" "--share-uts: the host's /etc/hosts as it is"
+run_hutch --private-etc hostname -- ls /etc
+is "$out" hostname "--private-etc without hosts: no /etc/hosts made"
+
 run_hutch -- cat /proc/net/dev
 expect_exit 0 "reads /proc/net/dev"
 ifaces=$(printf '%s\n' "$out" | awk -F: 'NR > 2 { gsub(/[ \t]/, "", $1); print $1 }' | sort | tr '\n' ' ')

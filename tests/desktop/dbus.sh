@@ -15,7 +15,7 @@ python3 -c 'import dbus, dbus.mainloop.glib, gi.repository.GLib' 2>/dev/null ||
 	skip_all "python3's dbus and gi modules are not installed (Debian: python3-dbus python3-gi)"
 start_dbus || bail_out "dbus-daemon did not start: $(cat "$TEST_TMP/dbus.log")"
 start_service org.hutch.Allowed org.hutch.Other || bail_out "the test service did not start: $(cat "$TEST_TMP/service.log")"
-plan 26
+plan 29
 
 ping() { # ping BUS NAME: the dbus-send call the sandbox makes
 	echo "dbus-send --$1 --print-reply --dest=$2 /org/hutch/Test org.hutch.Test.Ping"
@@ -100,3 +100,13 @@ expect_exit 0 "a command-line rule turns on the profile's rules too"
 run_hutch --dbus-user none --dbus-user.talk org.hutch.Allowed -- true
 like "$rc $err" "^125 hutch: --dbus-user.talk: --dbus-user none turns the bus off" \
 	"--dbus-user none with a rule on the command line is an error naming the rule's option"
+
+# A profile's `dbus-user filter` (parole, dino, epiphany need a bus) runs where the host has no
+# bus, as its -try sockets do, said under --verbose; the command line's stays a must.
+printf 'dbus-user filter\ndbus-user.talk org.hutch.Allowed\n' >"$TEST_TMP/needsbus.profile"
+DBUS_SESSION_BUS_ADDRESS=unix:path=$TEST_TMP/nobus run_sh -v --profile "$TEST_TMP/needsbus.profile" \
+	'echo "bus=${DBUS_SESSION_BUS_ADDRESS-unset}"'
+is "$rc $out" "0 bus=unset" "a profile's dbus-user filter without a host bus: it runs, with no bus"
+like "$err" "hutch: skipped: --dbus-user filter: $TEST_TMP/nobus: no bus socket there" "... said under --verbose"
+DBUS_SESSION_BUS_ADDRESS=unix:path=$TEST_TMP/nobus run_hutch --profile "$TEST_TMP/needsbus.profile" --dbus-user filter -- true
+like "$rc $err" "^125 hutch: --dbus-user: $TEST_TMP/nobus: no bus socket there" "... but --dbus-user filter on the command line is a must"

@@ -4,11 +4,14 @@
 # node's sysfs device (what libdrm's drmGetDevice2 reads, through /sys/dev/char/M:m) and
 # NVIDIA's nodes are there, nothing else of /sys or /dev. On a host without a GPU --gpu is a
 # note under --verbose (profiles run headless too), and that is what is checked here then.
+# Whatever the host has, OpenGL through Mesa on an Xvfb (software rendering: llvmpipe, or the
+# GPU's driver where --gpu passes one) works under a profile that asks for the GPU as on the
+# host: same renderer, direct rendering, nothing new on stderr.
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/lib-desktop.sh"
 require_userns
 export HUTCH_PROFILE_PATH=$HUTCH_SRCDIR/profiles
-plan 9
+plan 12
 
 gpu_view='ls -A /dev | grep -E "^(dri|nvidia)" | sed "s/^/dev:/"; ls -A /sys 2>/dev/null | sed "s/^/sys:/"; ls /sys/dev/char 2>/dev/null | sed "s/^/char:/"; true'
 
@@ -47,3 +50,19 @@ fi
 printf 'gpu\n' >"$TEST_TMP/gpu.profile"
 run_sh -v --profile "$TEST_TMP/gpu.profile" "$gpu_view"
 expect_exit 0 "the gpu directive in a profile is accepted and runs"
+
+# OpenGL on an X server of the test's own, under the parole profile (it says gpu), as on the host.
+if ! command -v glxinfo >/dev/null; then
+	skip_n 3 "glxinfo is not installed (Debian: mesa-utils)"
+elif ! command -v Xvfb >/dev/null || ! command -v xauth >/dev/null || ! command -v mcookie >/dev/null; then
+	skip_n 3 "Xvfb is not installed (Debian: xvfb xauth util-linux)"
+else
+	start_xvfb || bail_out "Xvfb did not start: $(cat "$TEST_TMP/xvfb.log")"
+	host_gl=$(glxinfo -B 2>"$TEST_TMP/gl.host.err" | grep -E '^(direct rendering|OpenGL renderer string):')
+	run_hutch --profile parole --dbus-user none -- glxinfo -B
+	expect_exit 0 "glxinfo -B runs under a profile that says gpu"
+	is "$(printf '%s\n' "$out" | grep -E '^(direct rendering|OpenGL renderer string):')" "$host_gl" \
+		"... with the host's renderer and direct rendering ($(printf '%s' "$host_gl" | tail -1 | cut -d: -f2))"
+	is "$(printf '%s\n' "$err" | grep -v '^hutch: ' | sort -u | comm -23 - <(sort -u "$TEST_TMP/gl.host.err"))" "" \
+		"... and prints nothing the host's run does not"
+fi

@@ -35,14 +35,46 @@ open(sys.argv[1], "wb").write(out)
 PY
 }
 
-# apps_rows [ci]: the rows of apps.list (all, or only those marked ci).
+# apps_rows [ci|smoke]: the rows of apps.list: all, or those marked ci, or smoke.
 apps_rows() {
 	grep -v -e '^#' -e '^$' "$APPS_LIST" |
-		if [ "${1:-}" = ci ]; then awk -F'|' '$3 == "ci"'; else cat; fi
+		case ${1:-} in
+		ci) awk -F'|' '$3 ~ /(^|,)ci(,|$)/' ;;
+		smoke) awk -F'|' '$3 ~ /(^|,)smoke(,|$)/' ;;
+		*) cat ;;
+		esac
 }
 
-# app_start MODE PROFILE CLASS OUTBASE ARGS...: MODE host, hutch or firejail. Starts the app,
-# waits (up to a minute, or until it exits) for a visible window of CLASS. Sets APP_PID, APP_WID (empty: no window)
+# apps_bus FLAGS: whether a row's flags (apps.list's third column) say the app needs a session bus.
+apps_bus() {
+	[[ ,$1, == *,bus,* ]]
+}
+
+# apps_fixture_title ARGS: the name the window's title must show when the arguments name a
+# fixture (text.txt, image.png, doc.pdf; the extension may be left out, as qpdfview does).
+apps_fixture_title() {
+	local a
+	for a in $1; do
+		case $a in
+		text.txt | image.png | doc.pdf) echo "${a%.*}" && return ;;
+		esac
+	done
+}
+
+# app_title WORD: the window's title, once it shows WORD (polled for up to 10 s: some apps name
+# the file only after loading it), else the last title seen.
+app_title() {
+	local t= i
+	for i in $(seq 50); do
+		t=$(xdotool getwindowname "$APP_WID" 2>/dev/null)
+		[[ $t == *"$1"* ]] && break
+		sleep 0.2
+	done
+	echo "$t"
+}
+
+# app_start MODE PROFILE CLASS OUTBASE ARGS...: MODE host, hutch or firejail. Starts the app
+# (with DBUS_SESSION_BUS_ADDRESS=$APP_BUS where APP_BUS is set, else with no session bus), waits (up to a minute, or until it exits) for a visible window of CLASS. Sets APP_PID, APP_WID (empty: no window)
 # and APP_MS (time to the first window, milliseconds). stderr goes to OUTBASE.err.
 app_start() {
 	local mode=$1 profile=$2 class=$3 base=$4 t0 t1 exe
@@ -54,7 +86,7 @@ app_start() {
 	firejail) set -- firejail --quiet "--profile=$profile" "$exe" "$@" ;;
 	esac
 	t0=$(date +%s%N)
-	setsid "$@" </dev/null >"$base.out" 2>"$base.err" &
+	setsid env ${APP_BUS:+DBUS_SESSION_BUS_ADDRESS=$APP_BUS} "$@" </dev/null >"$base.out" 2>"$base.err" &
 	APP_PID=$!
 	# polled every 20 ms (xdotool's own --sync waits in steps of half a second)
 	APP_WID=
@@ -66,6 +98,20 @@ app_start() {
 	done
 	t1=$(date +%s%N)
 	APP_MS=$(((t1 - t0) / 1000000))
+}
+
+# app_class_titles CLASS TITLE: the titles of CLASS's visible windows, one a line, once one of
+# them is TITLE (polled for up to 10 s), else the last ones seen.
+app_class_titles() {
+	local t= i w
+	for i in $(seq 50); do
+		t=$(for w in $(xdotool search --onlyvisible --class "^$1\$" 2>/dev/null); do
+			xdotool getwindowname "$w" 2>/dev/null
+		done)
+		grep -qxF -- "$2" <<<"$t" && break
+		sleep 0.2
+	done
+	echo "$t"
 }
 
 # app_colours: how many colours the window's screenshot has, once it has more than one (the

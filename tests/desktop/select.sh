@@ -2,7 +2,8 @@
 # Display selection with both a headless weston and an Xvfb running: a desktop profile's app
 # gets Wayland alone (only WAYLAND_DISPLAY, no X socket); `x11 required` (profile or --x11)
 # gives it X11 instead, said under --verbose; --socket x11 from the user is passed as asked; on a
-# pure X11 session the profile's app gets X11.
+# pure X11 session the profile's app gets X11; a Qt app gets X11 where Qt's Wayland plugin is
+# not installed.
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/lib-desktop.sh"
 require_userns
@@ -13,7 +14,7 @@ need xdpyinfo "x11-utils"
 start_weston || bail_out "weston did not start: $(cat "$TEST_TMP/weston.log")"
 start_xvfb || bail_out "Xvfb did not start: $(cat "$TEST_TMP/xvfb.log")"
 export HUTCH_PROFILE_PATH=$HUTCH_SRCDIR/profiles
-plan 15
+plan 18
 
 show='echo "W=${WAYLAND_DISPLAY-unset} D=${DISPLAY-unset}"; ls -A /tmp/.X11-unix 2>/dev/null | sed "s/^/x:/"'
 
@@ -60,3 +61,36 @@ DISPLAY= run_hutch --x11 required -- true
 like "$rc $err" "^125 hutch: --socket x11: DISPLAY is not set" "x11 required without an X server is an error"
 run_hutch --x11 sometimes -- true
 like "$rc $err" "^125 hutch: --x11: 'sometimes' is not one of: auto required" "a bad --x11 value is refused"
+
+# A Qt 5 app on a host without Qt's Wayland plugin (qtwayland5) fails on a Wayland-only display
+# ("no Qt platform plugin could be initialized"): its profile's display is X11 then, said under
+# --verbose, and its window shows up on the X server.
+qt=
+for a in qpdfview konsole kate ark; do
+	command -v "$a" >/dev/null && qt=$a && break
+done
+if [ -z "$qt" ]; then
+	skip_n 3 "no Qt 5 app with a shipped profile is installed (Debian: qpdfview)"
+elif compgen -G '/usr/lib/*/qt5/plugins/platforms/libqwayland-*.so' >/dev/null; then
+	skip_n 3 "qtwayland5 is installed: Qt 5 apps speak Wayland here"
+elif ! command -v xdotool >/dev/null; then
+	skip_n 3 "xdotool is not installed (Debian: xdotool)"
+else
+	mkdir -p "$TEST_TMP/qt" && cd "$TEST_TMP/qt" || bail_out "cd"
+	setsid "${HUTCH_CMD[@]}" -v --profile "$qt" -- "$qt" </dev/null >/dev/null 2>"$TEST_TMP/qt.err" &
+	qt_pid=$!
+	wid=
+	for _ in $(seq 300); do
+		wid=$(xdotool search --onlyvisible --class "^$qt\$" 2>/dev/null | head -1)
+		[ -n "$wid" ] && break
+		kill -0 "$qt_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	check "$qt (Qt 5, no qtwayland5) under its profile on both sessions: its window shows up on X11" test -n "$wid"
+	like "$(cat "$TEST_TMP/qt.err")" "hutch: x11: $qt is a Qt 5 program, and no Qt 5 Wayland platform plugin is installed \(Debian: qtwayland5\): X11 is passed" \
+		"... said under --verbose"
+	kill -TERM -- "-$qt_pid" 2>/dev/null
+	wait "$qt_pid" 2>/dev/null
+	unlike "$(cat "$TEST_TMP/qt.err")" "Qt platform plugin" "... and Qt found its platform plugin"
+	cd - >/dev/null || true
+fi

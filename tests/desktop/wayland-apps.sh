@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Real apps on a real Wayland display: a headless weston that draws (pixman) and an Xvfb, both
-# started here. Each app of apps.list marked ci that is a Wayland client (GTK 3) and installed
+# started here. Each app of apps.list named below (GTK 3 ones: Wayland clients) that is installed
 # starts under its shipped profile, talks Wayland (its own protocol log, WAYLAND_DEBUG=client,
 # shows its xdg_toplevel and no X connection is possible: DISPLAY is not in its environment),
 # and its window changes the compositor's screen (weston-screenshooter before and after).
@@ -19,7 +19,8 @@ apps_fixtures "$PWD" || bail_out "cannot make the fixtures"
 start_xvfb || bail_out "Xvfb did not start: $(cat "$TEST_TMP/xvfb.log")"
 start_weston --use-pixman --debug --width=640 --height=480 ||
 	bail_out "weston did not start: $(cat "$TEST_TMP/weston.log")"
-apps="mousepad geany ristretto xarchiver"
+# the ci apps, then GTK 3 apps of the smoke rows (skipped where not installed)
+apps="mousepad geany ristretto xarchiver gedit eog file-roller gnumeric claws-mail totem"
 plan $(($(echo $apps | wc -w) * 4))
 
 # shot NAME: the compositor's screen now, as a netpbm file; its colour count on stdout.
@@ -31,7 +32,7 @@ shot() {
 }
 
 for app in $apps; do
-	row=$(apps_rows ci | awk -F'|' -v a="$app" '$1 == a')
+	row=$(apps_rows | awk -F'|' -v a="$app" '$1 == a')
 	IFS='|' read -r profile pkg _ _ args <<<"$row"
 	if ! command -v "$profile" >/dev/null; then
 		skip_n 4 "$profile is not installed (Debian: $pkg)"

@@ -1,6 +1,7 @@
 /* Whether a command is a graphical program, for the one-line hint hutch gives when such a
  * program starts without a display (desktop.c): its ELF file names a toolkit or display library
- * among its DT_NEEDED entries, or a .desktop entry in the XDG data directories starts it.
+ * among its DT_NEEDED entries, or a .desktop entry in the XDG data directories starts it. And
+ * whether it is a Qt program that cannot speak Wayland here (no Qt Wayland plugin).
  * Runs in the launcher with the caller's own privileges; reads only, a few KiB per command. */
 #include "launcher/desktop/desktop.h"
 
@@ -8,6 +9,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,9 +45,17 @@ static const char *gui_lib_of(const char *name)
 	return NULL;
 }
 
+/* Qt's major version of a Qt library's name (libQt5Widgets.so.5: "5"). */
+static const char *qt_lib_of(const char *name)
+{
+	if (strncmp(name, "libQt5", 6) == 0)
+		return "5";
+	return strncmp(name, "libQt6", 6) == 0 ? "6" : NULL;
+}
+
 /* The DT_NEEDED names of a native 64-bit ELF file, through its dynamic section and the string
- * table that section links to: the first that is a GUI library. */
-static const char *elf_gui_lib(int fd)
+ * table that section links to: what match says of the first it knows. */
+static const char *elf_needed(int fd, const char *(*match)(const char *name))
 {
 	Elf64_Ehdr eh;
 	Elf64_Shdr sh[MAX_SECTIONS], *dynsh = NULL, *strsh;
@@ -75,7 +85,7 @@ static const char *elf_gui_lib(int fd)
 	for (size_t i = 0; i < n && dyn[i].d_tag != DT_NULL; i++) {
 		const char *lib;
 		if (dyn[i].d_tag == DT_NEEDED && dyn[i].d_un.d_val < strsh->sh_size &&
-		    (lib = gui_lib_of(str + dyn[i].d_un.d_val)))
+		    (lib = match(str + dyn[i].d_un.d_val)))
 			return lib;
 	}
 	return NULL;
@@ -152,7 +162,7 @@ int desktop_gui_reason(const char *exe, const char *data_home, const char *data_
 	_cleanup_close_ int fd = open(exe, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	char file[PATH_MAX + 300];
 
-	if (fd >= 0 && (lib = elf_gui_lib(fd))) {
+	if (fd >= 0 && (lib = elf_needed(fd, gui_lib_of))) {
 		snprintf(buf, len, "linked against %s", lib);
 		return 1;
 	}
@@ -161,4 +171,27 @@ int desktop_gui_reason(const char *exe, const char *data_home, const char *data_
 		return 1;
 	}
 	return 0;
+}
+
+int desktop_qt_lacks_wayland(const char *exe, char *buf, size_t len)
+{
+	_cleanup_close_ int fd = open(exe, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	const char *v = fd >= 0 ? elf_needed(fd, qt_lib_of) : NULL;
+	char pattern[96];
+	glob_t g;
+	size_t n = 0;
+
+	if (!v)
+		return 0;
+	/* Debian's /usr/lib/TRIPLET/qt5/..., or /usr/lib/qt5/... elsewhere */
+	snprintf(pattern, sizeof(pattern), "/usr/lib{,/*}/qt%s/plugins/platforms/libqwayland-*.so", v);
+	if (glob(pattern, GLOB_BRACE | GLOB_NOSORT, NULL, &g) == 0)
+		n = g.gl_pathc;
+	globfree(&g);
+	if (n > 0)
+		return 0;
+	snprintf(buf, len,
+		 "a Qt %s program, and no Qt %s Wayland platform plugin is installed (Debian: qtwayland%s)",
+		 v, v, v);
+	return 1;
 }

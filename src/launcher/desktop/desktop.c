@@ -496,6 +496,25 @@ static int resolve_group(struct desktop_config *d, const struct config *c, char 
 	return group_end(&st, f);
 }
 
+/* A Qt program speaks Wayland only through Qt's platform plugin (qtwayland5/6): where the host
+ * lacks it, the program fails on a Wayland-only display ("no Qt platform plugin could be
+ * initialized"), so a profile's display (-try X11) is X11 for it under --x11 auto too, said
+ * under --verbose. 1 then, 0 if not, or -errno. */
+static int qt_needs_x11(struct desktop_config *d, const struct config *c)
+{
+	_cleanup_free_ char *exe = NULL;
+	char why[200];
+
+	if ((d->x11_mode && strcmp(d->x11_mode, "required") == 0) || !strv_has(d->sockets_try, "x11") ||
+	    !c->argv || !c->argv[0])
+		return 0;
+	exe = strchr(c->argv[0], '/') ? strdup(c->argv[0]) : path_find_executable(c->argv[0], c->search_path);
+	if (!exe || desktop_qt_lacks_wayland(exe, why, sizeof(why)) <= 0)
+		return 0;
+	int r = add_note(d, "x11: %s is %s: X11 is passed as for x11 required", c->argv[0], why);
+	return r < 0 ? r : 1;
+}
+
 /* The displays. Where a compositor is reachable, a display asked with -try (the profiles'
  * form) is Wayland alone: X11 gives no isolation between its clients, and a toolkit given both
  * picks Wayland anyway. `x11 required` (an app that speaks only X11) passes X11 instead, also
@@ -504,14 +523,15 @@ static int resolve_group(struct desktop_config *d, const struct config *c, char 
  * --socket is passed as asked. */
 static int resolve_displays(struct desktop_config *d, const struct config *c, char **env, struct failure *f)
 {
-	bool required = d->x11_mode && strcmp(d->x11_mode, "required") == 0;
+	int qt = qt_needs_x11(d, c);
+	bool required = (d->x11_mode && strcmp(d->x11_mode, "required") == 0) || qt > 0;
 	bool must_w = strv_has(d->sockets, "wayland"), try_w = strv_has(d->sockets_try, "wayland");
 	bool try_x = strv_has(d->sockets_try, "x11");
 	bool must_x = strv_has(d->sockets, "x11") || (required && !try_x);
 	struct group_state st = { 0 };
-	int r = 0;
+	int r = qt < 0 ? qt : 0;
 
-	if (required && (must_x || try_x))
+	if (r == 0 && required && (must_x || try_x))
 		r = resolve_kind(d, c, env, 1, must_x, &st, f);
 	if (r == 0 && (must_w || (try_w && !(required && d->x11))))
 		r = resolve_kind(d, c, env, 0, must_w, &st, f);
@@ -718,8 +738,17 @@ static int resolve_bus(struct desktop_config *d, const struct config *c, char **
 		return failx(
 		    f, bus_opts[bus],
 		    "filter needs xdg-dbus-proxy, which is not installed (Debian: apt install xdg-dbus-proxy)");
-	if ((r = bus_address(c, env, bus, &d->bus[bus], f)) < 0)
+	if ((r = bus_address(c, env, bus, &d->bus[bus], f)) < 0) {
+		/* A profile's filter (its app wants a bus) runs without one where the host has
+		 * none (headless, over ssh), as its -try sockets do; the command line's is a must. */
+		if (r == -ENOMEM || d->cmdline_mode[bus] || d->cmdline_rule[bus])
+			return r;
+		r = add_note(d, "skipped: %s filter: %s", bus_opts[bus], f->detail);
+		free(*mode);
+		*mode = NULL;
+		*f = (struct failure){ 0 };
 		return r;
+	}
 	if (!c->runtime_dir)
 		return failx(f, bus_opts[bus], "XDG_RUNTIME_DIR is not set: no place for the proxy's socket");
 	return 0;

@@ -50,6 +50,9 @@ void desktop_stop(struct desktop_state *st);
  * applications/ that starts it): 1 and why in buf, else 0. data_home (the user's
  * XDG_DATA_HOME, resolved) and data_dirs ($XDG_DATA_DIRS) may be NULL. */
 int desktop_gui_reason(const char *exe, const char *data_home, const char *data_dirs, char *buf, size_t len);
+/* 1 (and why, in buf) when exe links against Qt 5 or 6 and the host has no Qt Wayland platform
+ * plugin for it: the program then fails on a Wayland-only display. */
+int desktop_qt_lacks_wayland(const char *exe, char *buf, size_t len);
 
 /* wayland-probe.c: whether the compositor listening on socket_path offers the global
  * interface `want` (1 or 0), or -errno (no answer within a second, a protocol error). */
