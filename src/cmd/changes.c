@@ -2,7 +2,9 @@
  * [PATH...]`, `hutch discard NAME` and the workspace part of `hutch list`: a workspace's state
  * dir (workspace.h) read, applied to the host (ws-apply.c, ws-merge.c) or removed. Subcommands: launcher side, the caller's own
  * privileges. Exit status: 0; 1 when apply refused a path; 2 for a usage error; 125 when the
- * workspace cannot be read (unknown name, damaged state) or is in use. */
+ * workspace cannot be read (unknown name, damaged state) or is in use.
+ * Over 600 lines: the three subcommands share one reading of the state dir and one
+ * printer of its list, conflicts included. */
 #include "cmd/cmd.h"
 
 #include <dirent.h>
@@ -20,6 +22,7 @@
 #include "front/config.h"
 #include "lib/escape.h"
 #include "lib/failure.h"
+#include "lib/json-write.h"
 #include "lib/macro.h"
 #include "launcher/state.h"
 #include "lib/strv.h"
@@ -121,13 +124,13 @@ static void print_json(const struct ws_tree *t, const struct ws_change *e, const
 
 	host_path(t, e, path, sizeof(path));
 	fputs(first ? "\n  {\"change\": " : ",\n  {\"change\": ", stdout);
-	state_json_put_string(stdout, kind);
+	json_write_string(stdout, kind);
 	fputs(", \"type\": ", stdout);
-	state_json_put_string(stdout, type_word(e->type));
+	json_write_string(stdout, type_word(e->type));
 	fputs(", \"path\": ", stdout);
-	state_json_put_string(stdout, path);
+	json_write_string(stdout, path);
 	fputs(", \"relative\": ", stdout);
-	state_json_put_string(stdout, e->path);
+	json_write_string(stdout, e->path);
 	if (e->kind != 'D')
 		printf(", \"mode\": \"%04o\"", (unsigned)(e->mode & 07777));
 	if (e->old_type)
@@ -137,17 +140,17 @@ static void print_json(const struct ws_tree *t, const struct ws_change *e, const
 		printf(", \"size\": %llu", (unsigned long long)e->size);
 	if (e->target) {
 		fputs(", \"target\": ", stdout);
-		state_json_put_string(stdout, e->target);
+		json_write_string(stdout, e->target);
 	}
 	if (e->from) {
 		fputs(", \"from\": ", stdout);
-		state_json_put_string(stdout, e->from);
+		json_write_string(stdout, e->from);
 	}
 	if (e->opaque)
 		fputs(", \"opaque\": true", stdout);
 	if (start) {
 		fputs(", \"conflict\": true, \"start\": ", stdout);
-		state_json_put_string(stdout, start);
+		json_write_string(stdout, start);
 	}
 	fputc('}', stdout);
 }
@@ -647,12 +650,12 @@ static void list_one(const struct ws_record *rec, bool json, bool first, long lo
 
 	if (json) {
 		fputs(first ? "\n  {\"name\": " : ",\n  {\"name\": ", stdout);
-		state_json_put_string(stdout, rec->name);
+		json_write_string(stdout, rec->name);
 		printf(", \"started\": %lld, \"age\": %lld, \"changes\": %zu, \"running\": %s, \"dirs\": [",
 		       rec->started, now - rec->started, n, running ? "true" : "false");
 		for (size_t i = 0; i < rec->n_trees; i++) {
 			fputs(i ? ", " : "", stdout);
-			state_json_put_string(stdout, rec->trees[i].dir);
+			json_write_string(stdout, rec->trees[i].dir);
 		}
 		fputs("]}", stdout);
 		return;

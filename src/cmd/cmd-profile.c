@@ -101,7 +101,7 @@ static int show_firejail(const struct profile_env *e, char **host_env, const cha
 	if (r == 0) {
 		printf("# %s: no hutch profile; a run uses firejail's %s\n", name, path);
 		print_summary(&res, path, stdout);
-		fputs(res.text, stdout);
+		fputs(res.out.s, stdout);
 	}
 	fj_result_free(&res);
 	return r < 0 ? -EINVAL : 0;
@@ -130,7 +130,7 @@ static int import_firejail(const struct profile_env *e, char **host_env, int arg
 	}
 	if (r == 0) {
 		print_summary(&res, path, out);
-		fputs(res.text, out);
+		fputs(res.out.s, out);
 		if (out != stdout && fclose(out) != 0) {
 			fprintf(stderr, "hutch: profile import: %s: %s\n", out_path, strerror(errno));
 			r = -EIO;

@@ -5,7 +5,9 @@
  * kernel overlay inside and creates an nftables table in a fresh network namespace; another
  * child installs a seccomp filter. Launcher side, the caller's own privileges; nothing on the
  * host changes. Exit status: 0 when the full tier works, 1 when it does not, 2 for a usage
- * error. */
+ * error.
+ * Over 600 lines: one short probe per capability and the report that orders them; they share the
+ * probe child's context, so they stay together. */
 #include "cmd/cmd.h"
 
 #include <errno.h>
@@ -37,9 +39,11 @@
 
 #include "lib/clone.h"
 #include "front/config.h"
-#include "lib/escape.h"
 #include "launcher/idmap.h"
 #include "command/landlock.h"
+#include "lib/escape.h"
+#include "lib/fileio.h"
+#include "lib/json-write.h"
 #include "lib/macro.h"
 #include "lib/path-util.h"
 #include "tier/tier.h"
@@ -285,13 +289,10 @@ static void subid_text(const struct doctor *d, const char *file, char *buf, size
 {
 	char text[8192];
 	struct idrange r[4];
-	_cleanup_close_ int fd = open(file, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof(text) - 1);
 
 	buf[0] = '\0';
-	if (n <= 0)
+	if (fileio_read_small_at(AT_FDCWD, file, text, sizeof(text)) <= 0)
 		return;
-	text[n] = '\0';
 	if (idmap_parse_subid(text, d->user, d->uid, r, ARRAY_SIZE(r)) > 0)
 		snprintf(buf, len, "%lu+%lu", r[0].start, r[0].count);
 }
@@ -449,12 +450,9 @@ static void check_usermode_net(struct doctor *d)
 static bool own_cgroup(char *buf, size_t len)
 {
 	char text[4096], *line;
-	_cleanup_close_ int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof(text) - 1);
 
-	if (n <= 0)
+	if (fileio_read_small_at(AT_FDCWD, "/proc/self/cgroup", text, sizeof(text)) <= 0)
 		return false;
-	text[n] = '\0';
 	line = strstr(text, "0::");
 	if (!line)
 		return false;
@@ -467,13 +465,9 @@ static bool own_cgroup(char *buf, size_t len)
 static void controllers(const char *dir, char *buf, size_t len)
 {
 	char path[4200];
-	_cleanup_close_ int fd = -1;
-	ssize_t n;
 
 	snprintf(path, sizeof(path), "%s/cgroup.controllers", dir);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	n = fd < 0 ? -1 : read(fd, buf, len - 1);
-	buf[n > 0 ? n : 0] = '\0';
+	fileio_read_small_at(AT_FDCWD, path, buf, len);
 	buf[strcspn(buf, "\n")] = '\0';
 	if (!buf[0])
 		snprintf(buf, len, "none");
@@ -598,11 +592,9 @@ static void check_apparmor(struct doctor *d)
 {
 	struct check *k = add(d, "apparmor", "AppArmor userns", false);
 	char v[32] = "";
-	int fd = open("/proc/sys/kernel/apparmor_restrict_unprivileged_userns", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, v, sizeof(v) - 1);
+	int n = fileio_read_small_at(AT_FDCWD, "/proc/sys/kernel/apparmor_restrict_unprivileged_userns", v,
+				     sizeof(v));
 
-	safe_close(fd);
-	v[n > 0 ? n : 0] = '\0';
 	v[strcspn(v, "\n")] = '\0';
 	k->ok = !tier_apparmor_blocks(k->fix, TEXT_MAX);
 	if (!k->ok)
@@ -650,38 +642,31 @@ static void print_text(const struct doctor *d)
 		printf("  - %s\n", *c);
 }
 
-static void json_string(const char *s)
-{
-	putchar('"');
-	escape_json_fputs(s, stdout);
-	putchar('"');
-}
-
 static void print_json(const struct doctor *d)
 {
 	printf("{\"version\":");
-	json_string(HUTCH_VERSION);
+	json_write_string(stdout, HUTCH_VERSION);
 	printf(",\"full_tier\":%s,\"restricted_tier\":%s,\"landlock_abi\":%d,\"checks\":[",
 	       full_tier(d) ? "true" : "false", d->landlock_abi > 0 ? "true" : "false",
 	       d->landlock_abi > 0 ? d->landlock_abi : 0);
 	for (size_t i = 0; i < d->n; i++) {
 		const struct check *k = &d->checks[i];
 		printf("%s{\"id\":\"%s\",\"name\":", i ? "," : "", k->id);
-		json_string(k->name);
+		json_write_string(stdout, k->name);
 		printf(",\"ok\":%s,\"required\":%s,\"detail\":", k->ok ? "true" : "false",
 		       k->required ? "true" : "false");
-		json_string(k->detail);
+		json_write_string(stdout, k->detail);
 		printf(",\"fix\":");
 		if (k->ok)
 			printf("null");
 		else
-			json_string(k->fix);
+			json_write_string(stdout, k->fix);
 		putchar('}');
 	}
 	printf("],\"restricted_cannot\":[");
 	for (const char *const *c = tier_restricted_cannot; *c; c++) {
 		printf("%s", c == tier_restricted_cannot ? "" : ",");
-		json_string(*c);
+		json_write_string(stdout, *c);
 	}
 	printf("]}\n");
 }

@@ -5,7 +5,9 @@
  * from its event stream, and write a profile that lets the same run pass. The collapse rules
  * are documented in hutch.profile(5), LEARNED PROFILES. Launcher side, the caller's own
  * privileges. Exit status: the command's (the profile is written whatever it is), 125 when
- * the sandbox could not run, 2 for a usage error. */
+ * the sandbox could not run, 2 for a usage error.
+ * Over 600 lines: the run, the collection of its events and the collapse rules that turn them into
+ * profile lines are one pipeline of short steps. */
 #include "cmd/cmd.h"
 
 #include <errno.h>
@@ -184,13 +186,6 @@ static void collect(struct event_sink *s, const struct event *e)
 	}
 }
 
-static bool beneath(const char *p, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	return strncmp(p, dir, n) == 0 && (p[n] == '/' || p[n] == '\0');
-}
-
 /* A read-only entry above a whitelisted one would cover it (whitelists are bound first):
  * it becomes a whitelist. Then anything beneath another entry of the same or a stronger kind
  * goes. */
@@ -198,12 +193,13 @@ static void settle(struct collector *c)
 {
 	for (size_t i = 0; i < c->n; i++)
 		for (size_t j = 0; j < c->n; j++)
-			if (i != j && c->v[j].write && !c->v[i].write && beneath(c->v[j].rel, c->v[i].rel))
+			if (i != j && c->v[j].write && !c->v[i].write &&
+			    path_is_beneath(c->v[j].rel, c->v[i].rel))
 				c->v[i].write = true;
 	for (size_t i = 0; i < c->n; i++) {
 		bool drop = false;
 		for (size_t j = 0; j < c->n && !drop; j++)
-			drop = i != j && c->v[j].rel && beneath(c->v[i].rel, c->v[j].rel) &&
+			drop = i != j && c->v[j].rel && path_is_beneath(c->v[i].rel, c->v[j].rel) &&
 			       strcmp(c->v[i].rel, c->v[j].rel) != 0 && (c->v[j].write || !c->v[i].write);
 		if (drop) {
 			free(c->v[i].rel);

@@ -16,6 +16,7 @@
 #include "front/config.h"
 #include "lib/escape.h"
 #include "lib/failure.h"
+#include "lib/json-write.h"
 #include "lib/macro.h"
 #include "launcher/state.h"
 #include "lib/strv.h"
@@ -141,15 +142,15 @@ static void print_table(const struct sandboxes *s, long long now)
 static void print_json_one(const struct state_record *r, long long now)
 {
 	fputs("{\"name\": ", stdout);
-	state_json_put_string(stdout, r->name);
+	json_write_string(stdout, r->name);
 	printf(", \"launcher-pid\": %d, \"pid1\": %d, \"uid\": %u, \"started\": %lld, \"age\": %lld",
 	       (int)r->launcher_pid, (int)r->pid1, (unsigned)r->uid, r->started, now - r->started);
 	fputs(", \"profile\": ", stdout);
-	state_json_put_string(stdout, r->profile ? r->profile : "");
+	json_write_string(stdout, r->profile ? r->profile : "");
 	fputs(", \"command\": ", stdout);
-	state_json_put_strv(stdout, r->command);
+	json_write_strv(stdout, r->command);
 	fputs(", \"hutch-argv\": ", stdout);
-	state_json_put_strv(stdout, r->hutch_argv);
+	json_write_strv(stdout, r->hutch_argv);
 	fputc('}', stdout);
 }
 

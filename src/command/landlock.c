@@ -22,6 +22,7 @@
 
 #include "front/config.h"
 #include "egress/egress.h"
+#include "lib/path-util.h"
 
 #ifndef LANDLOCK_ACCESS_FS_REFER
 #define LANDLOCK_ACCESS_FS_REFER (1ULL << 13)
@@ -64,23 +65,6 @@ struct ll_ruleset_attr {
 /* A device node is read, written and (ABI 5) given ioctls; nothing is created beneath it. */
 #define DEVICE_RIGHTS \
 	(LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_IOCTL_DEV)
-
-int landlock_abi(void)
-{
-	long v = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
-
-	return v < 0 ? negative_errno() : (int)v;
-}
-
-const char *landlock_unavailable_reason(int err)
-{
-	if (err == -ENOSYS)
-		return "this kernel has no Landlock (CONFIG_SECURITY_LANDLOCK, Linux 5.13 or later)";
-	if (err == -EOPNOTSUPP)
-		return "Landlock is built in but not enabled: add landlock to the kernel's lsm= boot "
-		       "parameter (cat /sys/kernel/security/lsm shows the current list)";
-	return "the Landlock ABI query failed";
-}
 
 static uint64_t write_rights(int abi)
 {
@@ -259,13 +243,6 @@ static bool is_hole(const struct mp_entry *e)
 	return e->op == MP_BIND && (e->flags & MPF_RO) && e->src && strcmp(e->src, e->dst) == 0;
 }
 
-static bool under(const char *p, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	return strncmp(p, dir, n) == 0 && (p[n] == '/' || p[n] == '\0' || (n == 1 && dir[0] == '/'));
-}
-
 /* 2: path is a hole; 1: a hole lies beneath it; 0: neither. */
 static int hole_at(const struct holes *h, const char *path)
 {
@@ -275,9 +252,9 @@ static int hole_at(const struct holes *h, const char *path)
 		const struct mp_entry *e = &h->c->plan.ops[i];
 		if (!is_hole(e))
 			continue;
-		if (under(path, e->dst))
+		if (path_is_beneath(path, e->dst))
 			return 2;
-		if (under(e->dst, path))
+		if (path_is_beneath(e->dst, path))
 			found = 1;
 	}
 	return found;

@@ -9,27 +9,10 @@
 
 #include <stdbool.h>
 
+#include "lib/landlock-abi.h"
+
 struct config;
 struct failure;
-
-/* The kernel's Landlock ABI version (1, 2, ...), or -ENOSYS (not built in), -EOPNOTSUPP
- * (built in, not enabled at boot: missing from lsm=). Any process. */
-int landlock_abi(void);
-
-/* Why Landlock is unavailable, with the fix, for an error of landlock_abi(). */
-const char *landlock_unavailable_reason(int err);
-
-/* Whether the restricted tier can deny TCP (ABI ≥ 4) and scope abstract Unix sockets and
- * signals (ABI ≥ 6) on this ABI. */
-static inline bool landlock_abi_has_net(int abi)
-{
-	return abi >= 4;
-}
-
-static inline bool landlock_abi_has_scopes(int abi)
-{
-	return abi >= 6;
-}
 
 /* The restricted tier's ruleset for c (a file descriptor, close-on-exec). Paths that do not
  * exist are skipped. Launcher. */

@@ -15,7 +15,7 @@
 
 #include "front/config.h"
 #include "lib/failure.h"
-#include "command/landlock.h"
+#include "lib/landlock-abi.h"
 #include "lib/log.h"
 #include "lib/strv.h"
 

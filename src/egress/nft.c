@@ -11,7 +11,10 @@
  *                                       ranges; UDP; the allow sets; the rest (each refusal
  *                                       logged to NFLOG group NFT_LOG_GROUP with its rule as
  *                                       the prefix, then "deny")
- *   chain nat (nat, output, -100)       --via: outbound TCP redirected to the relay on lo */
+ *   chain nat (nat, output, -100)       --via: outbound TCP redirected to the relay on lo
+ *
+ * Over 600 lines: most of it is the ruleset's netlink messages, one short builder per rule of the
+ * table above. */
 #include "egress/nft.h"
 
 #include <arpa/inet.h>

@@ -76,6 +76,7 @@ void config_free(struct config *c)
 	free(c->groups);
 	free(c->uid_lines);
 	free(c->gid_lines);
+	mountplan_input_free(&c->plan_input);
 	mountplan_free(&c->plan);
 	strv_free(c->env);
 	free(c->cwd);
@@ -248,21 +249,15 @@ static int config_expand_paths(struct config *c, struct failure *f)
 	return r;
 }
 
-static bool path_is_beneath(const char *p, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	return dir[0] && strncmp(p, dir, n) == 0 &&
-	       (p[n] == '/' || p[n] == '\0' || (n == 1 && dir[0] == '/'));
-}
-
-/* A hidden path is hidden at its real place too, so that a symlink to it shows nothing. */
+/* A hidden path is hidden at its real place too, so that a symlink to it shows nothing. Most
+ * of the default list is missing in a given home: one access() tells that, where realpath()
+ * reads every component's link first (issue 27: a third of the start's system calls). */
 static int config_resolve_blacklist(struct config *c, struct failure *f)
 {
 	size_t n = strv_length(c->blacklist);
 
 	for (size_t i = 0; i < n; i++) {
-		char *real = realpath(c->blacklist[i], NULL);
+		char *real = access(c->blacklist[i], F_OK) == 0 ? realpath(c->blacklist[i], NULL) : NULL;
 		if (real && strcmp(real, c->blacklist[i]) != 0) {
 			if (strv_consume(&c->blacklist, real) < 0)
 				return fail(f, -ENOMEM, "--blacklist", NULL);
@@ -368,11 +363,30 @@ static int config_check_net(struct config *c, struct failure *f)
 	return net_validate(c, f);
 }
 
-/* hutch's plan: the default view, the desktop's sockets, then the persistence guards. */
+/* The features add their mounts here, once each has finished; mountplan_build only places
+ * them (the plan calls no feature). */
+static int config_plan_input(struct config *c, struct failure *f)
+{
+	struct mountplan_input *in = &c->plan_input;
+	int r;
+
+	in->resolv_conf = egress_resolv_conf(c) ? egress_resolv_conf(c) : net_resolv_conf(c);
+	in->cgroup = (cgroup_limits_any(&c->limits) || c->stats) && !(c->share & SHARE_CGROUP);
+	if ((r = private_bin_plan(c, &in->private_bin)) < 0)
+		return fail(f, r, "--private-bin", NULL);
+	if ((r = desktop_plan(c, &in->desktop, f)) < 0 || (r = workspace_plan(c, &in->workspace, f)) < 0)
+		return r;
+	return workspace_plan_last(c, &in->workspace, f);
+}
+
+/* hutch's plan: the default view, the features' mounts (the desktop's sockets, the
+ * workspace), then the persistence guards. */
 static int config_build_plan(struct config *c, char **host_env, struct failure *f)
 {
 	int r = desktop_finish(c, host_env, f);
 
+	if (r == 0)
+		r = config_plan_input(c, f);
 	if (r == 0)
 		r = mountplan_build(c, &c->plan, f);
 	if (r == 0)
@@ -381,7 +395,7 @@ static int config_build_plan(struct config *c, char **host_env, struct failure *
 }
 
 /* A plan the front end gave still gets what a feature asked of it: the egress resolver's
- * resolv.conf over the image's (as mountplan_build adds it to hutch's own plan). */
+ * resolv.conf over the image's (as config_plan_input gives it to hutch's own plan). */
 static int config_given_plan(struct config *c, struct failure *f)
 {
 	const char *resolv = egress_resolv_conf(c);

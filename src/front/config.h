@@ -316,6 +316,7 @@ struct config {
 	bool mdwe;		  /* --memory-deny-write-execute */
 
 	/* derived by config_finish(): read by the launcher and children */
+	struct mountplan_input plan_input; /* the features' mounts, placed by mountplan_build */
 	struct mountplan plan;
 	char **env;	     /* the command's environment */
 	char *cwd;	     /* the caller's working directory, tried first inside */

@@ -41,37 +41,6 @@ int env_is_scrubbed(const char *name)
 	return 0;
 }
 
-/* Index of NAME in v, or -1. */
-static long env_find(char **v, const char *name, size_t len)
-{
-	for (long i = 0; v && v[i]; i++)
-		if (strncmp(v[i], name, len) == 0 && v[i][len] == '=')
-			return i;
-	return -1;
-}
-
-static void env_remove(char **v, const char *name)
-{
-	long i = env_find(v, name, strlen(name));
-
-	if (i < 0)
-		return;
-	free(v[i]);
-	for (; v[i]; i++)
-		v[i] = v[i + 1];
-}
-
-static int env_set(char ***v, const char *name, const char *value)
-{
-	char *s = malloc(strlen(name) + strlen(value) + 2);
-
-	if (!s)
-		return -ENOMEM;
-	strcpy(stpcpy(stpcpy(s, name), "="), value);
-	env_remove(*v, name);
-	return strv_consume(v, s);
-}
-
 int env_build(const struct config *c, char **host_env, char ***ret, struct failure *f)
 {
 	_cleanup_strv_free_ char **v = NULL;
@@ -90,8 +59,8 @@ int env_build(const struct config *c, char **host_env, char ***ret, struct failu
 	for (size_t i = 0; i < c->n_env_ops; i++) {
 		const struct env_op *op = &c->env_ops[i];
 		if (op->kind == ENV_UNSET)
-			env_remove(v, op->name);
-		else if ((r = env_set(&v, op->name, op->value)) < 0)
+			strv_env_unset(v, op->name);
+		else if ((r = strv_env_set(&v, op->name, op->value)) < 0)
 			return fail(f, r, "env", NULL);
 	}
 	*ret = TAKE_PTR(v);

@@ -158,7 +158,7 @@ static int run(int argc, char **argv, const struct config *cmdline, char **host_
 	if (r == 0)
 		r = cli_parse(argc, argv, &c, &action, &f);
 	if (r == 0)
-		r = report_note_profile(&c, &p, &f);
+		r = profile_report_origins(&c, &p, &f);
 	if (r == 0)
 		r = strv_extend_n(&c.launch_argv, argv, (size_t)argc);
 	if (r == 0)

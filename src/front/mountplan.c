@@ -8,13 +8,8 @@
 #include <string.h>
 
 #include "front/config.h"
-#include "launcher/desktop/desktop.h"
 #include "lib/failure.h"
-#include "launcher/net/net.h"
-#include "egress/egress.h"
-#include "front/private-bin.h"
 #include "lib/strv.h"
-#include "workspace/workspace.h"
 
 static int plan_add(struct mountplan *p, enum mp_op op, unsigned flags, mode_t mode, const char *src,
 		    const char *dst)
@@ -133,11 +128,10 @@ static int plan_common(const struct config *c, struct mountplan *p)
 	if (r == 0)
 		r = plan_add(p, MP_TMPFS, fl, 0755, NULL, "/run");
 	/* With limits, the sandbox sees them (memory.max, pids.max) as runtimes expect. */
-	if (r == 0 && (cgroup_limits_any(&c->limits) || c->stats) && !(c->share & SHARE_CGROUP))
+	if (r == 0 && c->plan_input.cgroup)
 		r = plan_add(p, MP_CGROUP, fl, 0, NULL, "/sys/fs/cgroup");
-	const char *resolv = egress_resolv_conf(c) ? egress_resolv_conf(c) : net_resolv_conf(c);
-	if (r == 0 && resolv)
-		r = plan_add(p, MP_FILE, 0, 0644, resolv, "/etc/resolv.conf");
+	if (r == 0 && c->plan_input.resolv_conf)
+		r = plan_add(p, MP_FILE, 0, 0644, c->plan_input.resolv_conf, "/etc/resolv.conf");
 	return r;
 }
 
@@ -186,6 +180,34 @@ static int plan_private_cache(const struct config *c, struct mountplan *p)
 	return plan_add(p, MP_TMPFS, MPF_PRIVATE | MPF_TRY, 0700, NULL, path);
 }
 
+/* A copy of a feature's operation, appended. */
+static int plan_copy(struct mountplan *p, const struct mp_entry *from)
+{
+	int r = plan_add(p, from->op, from->flags, from->mode, from->src, from->dst);
+
+	if (r < 0)
+		return r;
+	struct mp_entry *e = &p->ops[p->n - 1];
+	e->driver = from->driver;
+	e->size = from->size;
+	e->fd = from->fd;
+	if (from->work && !(e->work = strdup(from->work)))
+		return -ENOMEM;
+	for (char **l = from->layers; l && *l; l++)
+		if ((r = strv_extend(&e->layers, *l)) < 0)
+			return r;
+	return 0;
+}
+
+static int plan_copy_all(struct mountplan *p, const struct mountplan *from)
+{
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < from->n; i++)
+		r = plan_copy(p, &from->ops[i]);
+	return r;
+}
+
 /* The default view, then home and the policy's paths; the user's mounts follow in order,
  * and hidden paths come last so that nothing mounted later uncovers them. */
 static int plan_default(const struct config *c, struct mountplan *p)
@@ -196,7 +218,7 @@ static int plan_default(const struct config *c, struct mountplan *p)
 	if (r == 0 && host_view)
 		r = plan_host_system(c, p);
 	if (r == 0 && host_view)
-		r = private_bin_plan(c, p);
+		r = plan_copy_all(p, &c->plan_input.private_bin);
 	if (r == 0)
 		r = plan_common(c, p);
 	if (r == 0)
@@ -241,13 +263,11 @@ int mountplan_build(const struct config *c, struct mountplan *ret, struct failur
 	int r = plan_default(c, &p);
 
 	if (r == 0)
-		r = desktop_plan(c, &p, f);
+		r = plan_copy_all(&p, &c->plan_input.desktop);
 	for (size_t i = 0; r == 0 && i < c->n_mounts; i++)
 		r = plan_user_mount(&c->mounts[i], &p);
 	if (r == 0)
-		r = workspace_plan(c, &p, f);
-	if (r == 0)
-		r = workspace_plan_last(c, &p, f);
+		r = plan_copy_all(&p, &c->plan_input.workspace);
 	if (r == 0)
 		r = plan_add_all(&p, MP_COVER, MPF_TRY, c->blacklist);
 	if (r == 0)
@@ -270,6 +290,14 @@ void mountplan_free(struct mountplan *p)
 	}
 	free(p->ops);
 	*p = (struct mountplan){ 0 };
+}
+
+void mountplan_input_free(struct mountplan_input *in)
+{
+	mountplan_free(&in->private_bin);
+	mountplan_free(&in->desktop);
+	mountplan_free(&in->workspace);
+	*in = (struct mountplan_input){ 0 };
 }
 
 const char *mountplan_op_name(enum mp_op op)

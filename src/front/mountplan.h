@@ -65,12 +65,24 @@ struct mountplan {
 	bool root_readonly; /* remount the new root's own tmpfs read-only when done */
 };
 
-/* Append one operation (src may be NULL); for modules that add to the plan (desktop.c). */
+/* What the features contribute to the plan, filled while the config is finished
+ * (config_finish, before mountplan_build): the plan only places them, it calls no feature. */
+struct mountplan_input {
+	const char *resolv_conf;      /* /etc/resolv.conf's content (egress resolver, net back-end) */
+	bool cgroup;		      /* the sandbox's own cgroup tree at /sys/fs/cgroup */
+	struct mountplan private_bin; /* after the host's system directories (private_bin_plan) */
+	struct mountplan desktop;     /* after the home and the policy's paths (desktop_plan) */
+	struct mountplan workspace;   /* after the user's mounts (workspace_plan, _plan_last) */
+};
+
+/* Append one operation (src may be NULL); for the features that fill a struct mountplan_input. */
 int mountplan_add(struct mountplan *p, enum mp_op op, unsigned flags, mode_t mode, const char *src,
 		  const char *dst);
 
-/* Build the plan for c (default view, then the user's mounts in order). */
+/* Build the plan for c (default view, then the user's mounts in order) with the features'
+ * additions from c->plan_input. */
 int mountplan_build(const struct config *c, struct mountplan *ret, struct failure *f);
 void mountplan_free(struct mountplan *p);
+void mountplan_input_free(struct mountplan_input *in);
 
 const char *mountplan_op_name(enum mp_op op);

@@ -62,16 +62,9 @@ static const char *const system_points[] = { "/etc/hutch" };
 #define GIT_DEPTH 6
 static const char *const git_skip[] = { "node_modules", ".cache", ".local", ".npm", ".cargo", ".rustup" };
 
-static bool beneath(const char *p, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	return strncmp(p, dir, n) == 0 && (p[n] == '/' || p[n] == '\0' || (n == 1 && dir[0] == '/'));
-}
-
 static bool strictly_beneath(const char *p, const char *dir)
 {
-	return beneath(p, dir) && strcmp(p, dir) != 0;
+	return path_is_beneath(p, dir) && strcmp(p, dir) != 0;
 }
 
 static bool is_git_point(const char *p)
@@ -118,7 +111,7 @@ static bool on_list(const struct config *c, char **host_env, const char *p)
 int persist_finish(struct config *c, char **host_env, struct failure *f)
 {
 	for (char **a = c->allow_persist; a && *a; a++) {
-		if (!beneath(*a, c->home))
+		if (!path_is_beneath(*a, c->home))
 			return failx(f, "--allow-persist", "%s: not in your home (%s)", *a, c->home);
 		if (!on_list(c, host_env, *a))
 			return failx(
@@ -131,14 +124,15 @@ int persist_finish(struct config *c, char **host_env, struct failure *f)
 /* ---- the list ------------------------------------------------------------------------------- */
 
 /* The point's real place too, when a symlink on the way leads elsewhere: the resolved longest
- * existing prefix, and the rest as given. */
+ * existing prefix, and the rest as given. (access() first: realpath() of a missing path reads
+ * every component's link before it fails.) */
 static char *resolve_prefix(const char *p)
 {
 	_cleanup_free_ char *head = strdup(p);
 	char *cut = NULL, *r = NULL;
 
 	while (head && head[0]) {
-		if ((r = realpath(head, NULL)))
+		if (access(head, F_OK) == 0 && (r = realpath(head, NULL)))
 			break;
 		char *slash = strrchr(head, '/');
 		if (cut)
@@ -470,7 +464,7 @@ static int guard_entry(const struct config *c, struct mountplan *out, const char
 	g.points = points;
 	g.root_src = real;
 	for (char **q = points; q && *q; q++)
-		if (beneath(real, *q))
+		if (path_is_beneath(real, *q))
 			return mountplan_add(out, MP_BIND, MPF_RO, 0, real, dst);
 	return has_point_beneath(&g, real) ? guard_dir(&g, real) : 0;
 }

@@ -11,6 +11,7 @@
 #include "lib/failure.h"
 #include "lib/log.h"
 #include "lib/macro.h"
+#include "lib/path-util.h"
 #include "lib/strv.h"
 
 int workdir_opt(struct config *c, const char *arg, struct failure *f)
@@ -27,19 +28,12 @@ int workdir_opt(struct config *c, const char *arg, struct failure *f)
 	return failx(f, "--workdir", "'%s' is not one of: allow error empty", arg);
 }
 
-static bool beneath(const char *p, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	return strncmp(p, dir, n) == 0 && (p[n] == '/' || p[n] == '\0' || (n == 1 && dir[0] == '/'));
-}
-
 /* Whether dir is the home or one of its ancestors (/ included). */
 static bool holds_home(const struct config *c, const char *dir)
 {
 	_cleanup_free_ char *real = realpath(c->home, NULL);
 
-	return beneath(c->home, dir) || (real && beneath(real, dir));
+	return path_is_beneath(c->home, dir) || (real && path_is_beneath(real, dir));
 }
 
 static int has_cwd(char **v, const char *cwd)

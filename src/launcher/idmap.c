@@ -16,6 +16,7 @@
 
 #include "front/config.h"
 #include "lib/failure.h"
+#include "lib/fileio.h"
 #include "lib/macro.h"
 #include "lib/path-util.h"
 
@@ -102,33 +103,6 @@ int idmap_compute(unsigned long inside, unsigned long own, const struct idrange 
 	return r;
 }
 
-static int read_small_file(const char *path, char **ret)
-{
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	_cleanup_free_ char *buf = NULL;
-	size_t n = 0, cap = 0;
-
-	if (fd < 0)
-		return negative_errno();
-	for (;;) {
-		if (n + 1 >= cap) {
-			char *b = cap >= (1u << 20) ? NULL : realloc(buf, cap = cap ? cap * 2 : 4096);
-			if (!b)
-				return -EFBIG;
-			buf = b;
-		}
-		ssize_t k = read(fd, buf + n, cap - n - 1);
-		if (k < 0)
-			return negative_errno();
-		if (k == 0)
-			break;
-		n += (size_t)k;
-	}
-	buf[n] = '\0';
-	*ret = TAKE_PTR(buf);
-	return 0;
-}
-
 /* Capabilities that let the command take another id inside (bits of c->cap_add). */
 #define CAPS_CHANGING_IDS ((1ULL << CAP_SETUID) | (1ULL << CAP_SETGID) | (1ULL << CAP_CHOWN))
 
@@ -163,7 +137,7 @@ static int idmap_prepare_one(const struct config *c, bool ranges_wanted, const c
 
 	*m = (struct idmap){ 0 };
 	if (ranges_wanted) {
-		if (read_small_file(file, &text) == 0)
+		if (fileio_read_file_at(AT_FDCWD, file, 1u << 20, &text, NULL) == 0)
 			n = idmap_parse_subid(text, c->user, own, ranges, ARRAY_SIZE(ranges));
 		if (n > 0 && !(m->helper = path_find_executable(helper, c->search_path)))
 			m->note =
@@ -267,16 +241,9 @@ int idmap_start(struct idmap *uid, struct idmap *gid, pid_t child, struct idmap_
 static int write_file_at(pid_t child, const char *name, const char *text)
 {
 	char path[64];
-	_cleanup_close_ int fd = -1;
-	size_t len = strlen(text);
 
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)child, name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return negative_errno();
-	if (write(fd, text, len) != (ssize_t)len)
-		return negative_errno();
-	return 0;
+	return fileio_write_file_at(AT_FDCWD, path, text);
 }
 
 static int write_single(const struct idmap *m, pid_t child, bool is_gid, struct failure *f)

@@ -12,23 +12,23 @@
 #include <unistd.h>
 
 #include "front/config.h"
-#include "launcher/state.h"
+#include "lib/proc.h"
 #include "lib/failure.h"
 #include "lib/macro.h"
 
-/* The flag of each of state_ns_names, in its order. */
-static const int ns_flags[STATE_N_NS] = { CLONE_NEWCGROUP, CLONE_NEWIPC,  CLONE_NEWNS, CLONE_NEWNET,
-					  CLONE_NEWPID,	   CLONE_NEWUSER, CLONE_NEWUTS };
+/* The flag of each of proc_ns_names, in its order. */
+static const int ns_flags[PROC_N_NS] = { CLONE_NEWCGROUP, CLONE_NEWIPC,	 CLONE_NEWNS, CLONE_NEWNET,
+					 CLONE_NEWPID,	  CLONE_NEWUSER, CLONE_NEWUTS };
 
 void info_put_pid_namespaces(FILE *out, pid_t pid1, unsigned namespaces, const char *sep)
 {
 	fprintf(out, "\"child-pid\": %d", (int)pid1);
-	for (size_t i = 0; i < STATE_N_NS; i++) {
+	for (size_t i = 0; i < PROC_N_NS; i++) {
 		unsigned long long ino;
 		if (namespaces && !(namespaces & (unsigned)ns_flags[i]))
 			continue;
-		if ((ino = state_ns_inode(pid1, state_ns_names[i])))
-			fprintf(out, "%s\"%s-namespace\": %llu", sep, state_ns_names[i], ino);
+		if ((ino = proc_ns_inode(pid1, proc_ns_names[i])))
+			fprintf(out, "%s\"%s-namespace\": %llu", sep, proc_ns_names[i], ino);
 	}
 }
 

@@ -259,15 +259,6 @@ static void decode_sockaddr(pid_t pid, uint64_t addr, uint64_t len, char *out, s
 
 /* ---- the policy a watched call meets (--report=full) ---- */
 
-static bool beneath(const char *p, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	if (n == 1 && dir[0] == '/')
-		return true;
-	return strncmp(p, dir, n) == 0 && (p[n] == '/' || p[n] == '\0');
-}
-
 /* A hidden path the sandbox's root does not hold was never covered (the program meets
  * ENOENT, as it would anyway): looked up through the caller's own root. */
 static bool in_view(pid_t pid, const char *path)
@@ -282,7 +273,7 @@ static bool in_view(pid_t pid, const char *path)
 static const char *hidden_by(const struct config *c, pid_t pid, const char *path)
 {
 	for (char **b = c->blacklist; b && *b; b++)
-		if (beneath(path, *b) && in_view(pid, *b))
+		if (path_is_beneath(path, *b) && in_view(pid, *b))
 			return *b;
 	return NULL;
 }
@@ -296,7 +287,8 @@ static bool mounted_readonly(const struct config *c, const char *path, const cha
 
 	for (size_t i = 0; i < p->n; i++) {
 		const struct mp_entry *e = &p->ops[i];
-		if (e->op == MP_DIR || e->op == MP_SYMLINK || e->op == MP_COVER || !beneath(path, e->dst))
+		if (e->op == MP_DIR || e->op == MP_SYMLINK || e->op == MP_COVER ||
+		    !path_is_beneath(path, e->dst))
 			continue;
 		if (!best || strlen(e->dst) >= strlen(best->dst))
 			best = e;

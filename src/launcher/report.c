@@ -11,9 +11,10 @@
 
 #include "front/config.h"
 #include "lib/failure.h"
+#include "lib/fileio.h"
+#include "lib/json-write.h"
 #include "lib/log.h"
 #include "lib/path-util.h"
-#include "front/profile/profile.h"
 #include "lib/strv.h"
 
 static int report_config_get(struct config *c, struct report_config **ret)
@@ -68,34 +69,16 @@ bool report_wanted(const struct config *c)
 	return c->report && (c->report->path || c->report->learn);
 }
 
-static int note(struct config *c, const char *directive, const char *arg, const struct profile_entry *e)
+int report_note_origin(struct config *c, const char *directive, const char *arg, const char *file,
+		       unsigned line)
 {
 	char *s;
 
-	if (asprintf(&s, "%s %s\tprofile %s:%u", directive, arg, e->file, e->line) < 0)
+	if (!c->report)
+		return 0;
+	if (asprintf(&s, "%s %s\tprofile %s:%u", directive, arg, file, line) < 0)
 		return -ENOMEM;
 	return strv_consume(&c->report->deny_origins, s);
-}
-
-/* The lines that refuse something: each seccomp-deny name and each blacklist path. */
-int report_note_profile(struct config *c, const struct profile *p, struct failure *f)
-{
-	for (size_t i = 0; c->report && i < p->n_entries; i++) {
-		const struct profile_entry *e = &p->entries[i];
-		_cleanup_strv_free_ char **names = NULL;
-		int r = 0;
-		if (e->ignored_by || !e->arg)
-			continue;
-		if (strcmp(e->opt->name, "blacklist") == 0)
-			r = note(c, "blacklist", e->arg, e);
-		else if (strcmp(e->opt->name, "seccomp-deny") == 0)
-			r = strv_split_extend(&names, e->arg, ',');
-		for (char **n = names; r == 0 && n && *n; n++)
-			r = note(c, "seccomp-deny", *n, e);
-		if (r < 0)
-			return fail(f, -ENOMEM, "--report", NULL);
-	}
-	return 0;
 }
 
 const char *report_origin(const struct config *c, const char *directive, const char *arg)
@@ -116,44 +99,6 @@ const char *report_deny_origin(const struct config *c, const char *name)
 	return o ? o : "--seccomp-deny";
 }
 
-/* The length of a well-formed UTF-8 sequence at s (1 to 4), or 0. */
-static size_t utf8_len(const unsigned char *s)
-{
-	size_t n = s[0] > 0xf4 ? 0 : s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
-
-	for (size_t i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
-
-/* Paths come from the sandbox and may hold any byte: what is not UTF-8 becomes U+FFFD, so
- * that every line stays valid JSON. */
-void report_json_string(char *buf, size_t size, const char *s)
-{
-	size_t o = 0;
-
-	for (; s && *s && o + 8 < size; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch >= 0x80) {
-			size_t n = utf8_len((const unsigned char *)s);
-			if (n == 0)
-				o += (size_t)snprintf(buf + o, size - o, "\\ufffd");
-			else {
-				memcpy(buf + o, s, n);
-				o += n;
-				s += n - 1;
-			}
-		} else if (ch == '"' || ch == '\\')
-			o += (size_t)snprintf(buf + o, size - o, "\\%c", ch);
-		else if (ch < 0x20 || ch == 0x7f)
-			o += (size_t)snprintf(buf + o, size - o, "\\u%04x", ch);
-		else
-			buf[o++] = (char)ch;
-	}
-	buf[o] = '\0';
-}
-
 /* What /proc says of the host pid, read while the process waits for our answer. */
 static void proc_read(pid_t pid, const char *what, char *buf, size_t size)
 {
@@ -166,13 +111,8 @@ static void proc_read(pid_t pid, const char *what, char *buf, size_t size)
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
 	if (strcmp(what, "exe") == 0)
 		n = readlink(path, buf, size - 1);
-	else {
-		_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd >= 0)
-			n = read(fd, buf, size - 1);
-		if (n > 0 && buf[n - 1] == '\n')
-			n--;
-	}
+	else if ((n = fileio_read_small_at(AT_FDCWD, path, buf, size)) > 0 && buf[n - 1] == '\n')
+		n--;
 	buf[n > 0 ? n : 0] = '\0';
 }
 
@@ -211,12 +151,12 @@ static void writer_line(struct report_writer *w, const struct event *e)
 
 	iso_time(when, sizeof(when));
 	proc_read(e->pid, "comm", raw, 64);
-	report_json_string(comm, sizeof(comm), raw);
+	json_escape_into(raw, JSON_INVALID_REPLACE, comm, sizeof(comm));
 	proc_read(e->pid, "exe", raw, 1024);
-	report_json_string(exe, sizeof(exe), raw);
-	report_json_string(detail, sizeof(detail), e->detail);
-	report_json_string(rule, sizeof(rule), e->rule);
-	report_json_string(reason, sizeof(reason), e->reason);
+	json_escape_into(raw, JSON_INVALID_REPLACE, exe, sizeof(exe));
+	json_escape_into(e->detail, JSON_INVALID_REPLACE, detail, sizeof(detail));
+	json_escape_into(e->rule, JSON_INVALID_REPLACE, rule, sizeof(rule));
+	json_escape_into(e->reason, JSON_INVALID_REPLACE, reason, sizeof(reason));
 	int n = snprintf(line, sizeof(line),
 			 "{\"time\":\"%s\",\"pid\":%d,\"comm\":\"%s\",\"exe\":\"%s\",\"kind\":\"%s\","
 			 "\"detail\":\"%s\",\"rule\":\"%s\",\"reason\":\"%s\",\"action\":\"%s\","

@@ -12,7 +12,6 @@
 
 struct config;
 struct failure;
-struct profile;
 
 /* Owned by report.c, behind config->report; NULL when neither --report nor learn asked. */
 struct report_config {
@@ -27,9 +26,10 @@ struct report_config {
 int report_option(struct config *c, const char *arg, struct failure *f);
 void report_config_free(struct report_config *r);
 
-/* Where each profile seccomp-deny name and blacklist path came from (file:line), for the
- * report's rule field. */
-int report_note_profile(struct config *c, const struct profile *p, struct failure *f);
+/* Where a profile's seccomp-deny name or blacklist path came from (file:line), for the
+ * report's rule field (profile.c: profile_report_origins); nothing without --report. */
+int report_note_origin(struct config *c, const char *directive, const char *arg, const char *file,
+		       unsigned line);
 
 /* "profile FILE:LINE" of the profile line DIRECTIVE ARG, or NULL (not from a profile). */
 const char *report_origin(const struct config *c, const char *directive, const char *arg);
@@ -58,6 +58,3 @@ int report_open(const struct config *c, struct report_writer *w, struct failure 
 
 /* Close the file; with --verbose, one summary line per kind that had denials. */
 void report_finish(struct report_writer *w, const struct events *ev);
-
-/* JSON string escaping into buf (always terminated); for the writer and learn. */
-void report_json_string(char *buf, size_t size, const char *s);

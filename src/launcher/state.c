@@ -22,13 +22,12 @@
 
 #include "front/config.h"
 #include "launcher/info.h"
-#include "lib/escape.h"
 #include "lib/failure.h"
-#include "lib/json-read.h"
+#include "lib/fileio.h"
+#include "lib/json-write.h"
 #include "lib/macro.h"
+#include "lib/proc.h"
 #include "lib/strv.h"
-
-const char *const state_ns_names[STATE_N_NS] = { "cgroup", "ipc", "mnt", "net", "pid", "user", "uts" };
 
 /* A record is a few hundred bytes; a bigger file is not one of ours. */
 #define RECORD_MAX (256 * 1024)
@@ -69,45 +68,14 @@ int state_parse_option(struct config *c, const char *name, const char *arg, stru
 }
 
 /* The state letter (field 3) and start time (field 22) of /proc/PID/stat; false when gone. */
-static bool proc_stat(pid_t pid, char *ret_state, unsigned long long *ret_start)
-{
-	char path[64], buf[1024];
-	ssize_t n;
-	_cleanup_close_ int fd = -1;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
-		return false;
-	buf[n] = '\0';
-	/* After the command name in parentheses (which may hold anything), fields 3 and 22. */
-	char *p = strrchr(buf, ')');
-	if (!p || p[1] != ' ' || !p[2])
-		return false;
-	*ret_state = p[2];
-	for (int field = 2; p && field < 22; field++)
-		p = strchr(p + 1, ' ');
-	*ret_start = p ? strtoull(p + 1, NULL, 10) : 0;
-	return true;
-}
-
 unsigned long long state_start_time(pid_t pid)
 {
-	unsigned long long t = 0;
-	char st;
-
-	return proc_stat(pid, &st, &t) ? t : 0;
+	return proc_start_time(pid);
 }
 
 bool state_record_alive(const struct state_record *r)
 {
-	unsigned long long t;
-	char st;
-
-	/* A zombie launcher (SIGKILLed, not yet reaped by its parent) keeps its pid and start
-	 * time, but nothing of the sandbox is left. */
-	return r->launcher_pid > 0 && proc_stat(r->launcher_pid, &st, &t) && st != 'Z' && st != 'X' &&
-	       t == r->launcher_start_time;
+	return proc_alive(r->launcher_pid, r->launcher_start_time);
 }
 
 const char *state_runtime_dir(char **env)
@@ -173,129 +141,6 @@ static int remove_tree_at(int dir_fd, const char *name, int depth)
 	return unlinkat(dir_fd, name, AT_REMOVEDIR) < 0 && errno != ENOENT ? negative_errno() : 0;
 }
 
-/* ---- reading a record: its members through lib/json-read ---------------------------------- */
-
-enum field_kind {
-	F_STRING,
-	F_STRV,
-	F_PID,
-	F_UID,
-	F_TIME,
-	F_U64,
-};
-
-static const struct record_field {
-	const char *key;
-	enum field_kind kind;
-	size_t offset;
-} record_fields[] = {
-	{ "name", F_STRING, offsetof(struct state_record, name) },
-	{ "launcher-pid", F_PID, offsetof(struct state_record, launcher_pid) },
-	{ "launcher-start-time", F_U64, offsetof(struct state_record, launcher_start_time) },
-	{ "pid1", F_PID, offsetof(struct state_record, pid1) },
-	{ "uid", F_UID, offsetof(struct state_record, uid) },
-	{ "started", F_TIME, offsetof(struct state_record, started) },
-	{ "command", F_STRV, offsetof(struct state_record, command) },
-	{ "hutch-argv", F_STRV, offsetof(struct state_record, hutch_argv) },
-	{ "profile", F_STRING, offsetof(struct state_record, profile) },
-	{ "cgroup-namespace", F_U64, offsetof(struct state_record, ns[0]) },
-	{ "ipc-namespace", F_U64, offsetof(struct state_record, ns[1]) },
-	{ "mnt-namespace", F_U64, offsetof(struct state_record, ns[2]) },
-	{ "net-namespace", F_U64, offsetof(struct state_record, ns[3]) },
-	{ "pid-namespace", F_U64, offsetof(struct state_record, ns[4]) },
-	{ "user-namespace", F_U64, offsetof(struct state_record, ns[5]) },
-	{ "uts-namespace", F_U64, offsetof(struct state_record, ns[6]) },
-};
-
-/* A JSON integer within [lo, hi]. */
-static int int_in(const struct json_value *v, long long lo, unsigned long long hi, unsigned long long *ret)
-{
-	int64_t i;
-	uint64_t u;
-
-	if (v->type == JSON_NUMBER && v->text[0] == '-')
-		return json_i64(v, &i) == 0 && i >= lo ? (*ret = (unsigned long long)i, 0) : -EBADMSG;
-	if (json_u64(v, &u) < 0 || u > hi)
-		return -EBADMSG;
-	*ret = u;
-	return 0;
-}
-
-static int strv_in(const struct json_value *v, char ***ret)
-{
-	_cleanup_strv_free_ char **l = calloc(1, sizeof(char *));
-
-	if (!l)
-		return -ENOMEM;
-	if (v->type != JSON_ARRAY)
-		return -EBADMSG;
-	for (size_t i = 0; i < v->n; i++) {
-		if (v->items[i].type != JSON_STRING)
-			return -EBADMSG;
-		if (strv_extend(&l, v->items[i].text) < 0)
-			return -ENOMEM;
-	}
-	strv_free(*ret);
-	*ret = TAKE_PTR(l);
-	return 0;
-}
-
-static int record_field_in(const struct json_value *v, const struct record_field *d, struct state_record *r)
-{
-	void *at = (char *)r + d->offset;
-	unsigned long long n;
-	char *s;
-	int e;
-
-	switch (d->kind) {
-	case F_STRING:
-		if (v->type != JSON_STRING)
-			return -EBADMSG;
-		if (!(s = strdup(v->text)))
-			return -ENOMEM;
-		free(*(char **)at);
-		*(char **)at = s;
-		return 0;
-	case F_STRV:
-		return strv_in(v, (char ***)at);
-	case F_PID:
-		e = int_in(v, 1, INT_MAX, &n);
-		return e < 0 ? e : (*(pid_t *)at = (pid_t)n, 0);
-	case F_UID:
-		e = int_in(v, 0, UINT_MAX - 1, &n);
-		return e < 0 ? e : (*(uid_t *)at = (uid_t)n, 0);
-	case F_TIME:
-		e = int_in(v, LLONG_MIN, LLONG_MAX, &n);
-		return e < 0 ? e : (*(long long *)at = (long long)n, 0);
-	case F_U64:
-		e = int_in(v, 0, ULLONG_MAX, &n);
-		return e < 0 ? e : (*(unsigned long long *)at = n, 0);
-	}
-	return -EBADMSG;
-}
-
-/* The members in order, each known one read (a repeated one: the last counts); the others
- * are a later hutch's. */
-static int record_parse(const char *text, size_t len, struct state_record *r)
-{
-	struct json_value *v = NULL;
-	struct json_error err;
-	int e = json_parse(text, len, &v, &err);
-
-	if (e < 0)
-		return e == -ENOMEM ? e : -EBADMSG;
-	if (v->type != JSON_OBJECT)
-		e = -EBADMSG;
-	for (size_t i = 0; e == 0 && i < v->n; i++)
-		for (size_t k = 0; e == 0 && k < ARRAY_SIZE(record_fields); k++)
-			if (strcmp(v->keys[i], record_fields[k].key) == 0)
-				e = record_field_in(&v->items[i], &record_fields[k], r);
-	json_free(v);
-	if (e < 0)
-		return e;
-	return r->name && r->launcher_pid > 0 && r->pid1 > 0 && r->launcher_start_time ? 0 : -EBADMSG;
-}
-
 void state_record_free(struct state_record *r)
 {
 	free(r->name);
@@ -313,7 +158,7 @@ static int read_record_file(int dir_fd, const char *name, char **ret)
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *buf = NULL;
 	size_t len = 0;
-	ssize_t n;
+	int r;
 
 	snprintf(path, sizeof(path), "%s/info.json", name);
 	if ((fd = openat(dir_fd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)) < 0)
@@ -322,11 +167,12 @@ static int read_record_file(int dir_fd, const char *name, char **ret)
 		return negative_errno();
 	if (!S_ISREG(st.st_mode) || st.st_uid != getuid())
 		return -EPERM;
-	if (st.st_size > RECORD_MAX || !(buf = malloc((size_t)st.st_size + 1)))
-		return st.st_size > RECORD_MAX ? -EFBIG : -ENOMEM;
-	while (len < (size_t)st.st_size && (n = read(fd, buf + len, (size_t)st.st_size - len)) > 0)
-		len += (size_t)n;
-	buf[len] = '\0';
+	if (st.st_size > RECORD_MAX)
+		return -EFBIG;
+	if ((r = fileio_read_fd(fd, RECORD_MAX, &buf, &len)) < 0)
+		return r;
+	if (len > RECORD_MAX)
+		return -EFBIG;
 	if (strlen(buf) != len)
 		return -EBADMSG;
 	*ret = TAKE_PTR(buf);
@@ -348,7 +194,7 @@ int state_read(int dir_fd, const char *name, struct state_record *ret, struct fa
 		return failx(f, "sandbox", "%s: the record is not yours", name), -EPERM;
 	if (e < 0)
 		return fail(f, e, "state", "%s/info.json", name);
-	if ((e = record_parse(text, strlen(text), &r)) == 0 && strcmp(r.name, name) != 0)
+	if ((e = state_record_parse(text, &r)) == 0 && strcmp(r.name, name) != 0)
 		e = -EBADMSG;
 	if (e < 0) {
 		state_record_free(&r);
@@ -430,17 +276,6 @@ static int owner_from_proc(pid_t pid, struct proc_owner *ret)
 }
 
 /* The inode of /proc/PID/ns/NAME ("user:[4026531837]"), 0 when unreadable. */
-unsigned long long state_ns_inode(pid_t pid, const char *name)
-{
-	char path[64], link[64];
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, name);
-	n = readlink(path, link, sizeof(link) - 1);
-	char *lb = n > 0 ? (link[n] = '\0', strchr(link, '[')) : NULL;
-	return lb ? strtoull(lb + 1, NULL, 10) : 0;
-}
-
 static int check_pid1(const struct state_record *r, int pidfd, struct failure *f)
 {
 	struct proc_owner o;
@@ -456,10 +291,10 @@ static int check_pid1(const struct state_record *r, int pidfd, struct failure *f
 	if (o.ppid != r->launcher_pid || !state_record_alive(r))
 		return fail(f, -EPERM, "sandbox", "%s: pid %d is not the pid 1 of its launcher (%d)", r->name,
 			    (int)r->pid1, (int)r->launcher_pid);
-	for (size_t i = 0; i < STATE_N_NS; i++)
-		if (r->ns[i] && state_ns_inode(r->pid1, state_ns_names[i]) != r->ns[i])
+	for (size_t i = 0; i < PROC_N_NS; i++)
+		if (r->ns[i] && proc_ns_inode(r->pid1, proc_ns_names[i]) != r->ns[i])
 			return fail(f, -EPERM, "sandbox", "%s: pid %d is not in the recorded %s namespace",
-				    r->name, (int)r->pid1, state_ns_names[i]);
+				    r->name, (int)r->pid1, proc_ns_names[i]);
 	return 0;
 }
 
@@ -539,24 +374,6 @@ int state_validate(struct config *c, struct failure *f)
 	return alive ? failx(f, "--name", "a sandbox named %s is running already", c->name) : 0;
 }
 
-void state_json_put_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	escape_json_fputs(s, out);
-	fputc('"', out);
-}
-
-void state_json_put_strv(FILE *out, char **v)
-{
-	fputc('[', out);
-	for (size_t i = 0; v && v[i]; i++) {
-		if (i)
-			fputs(", ", out);
-		state_json_put_string(out, v[i]);
-	}
-	fputc(']', out);
-}
-
 static int write_record(const struct config *c, int dir_fd, pid_t pid1)
 {
 	char tmp[128], path[128];
@@ -569,18 +386,18 @@ static int write_record(const struct config *c, int dir_fd, pid_t pid1)
 	if (!out)
 		return negative_errno();
 	fputs("{\"name\": ", out);
-	state_json_put_string(out, c->name);
+	json_write_string(out, c->name);
 	fprintf(
 	    out,
 	    ", \"launcher-pid\": %d, \"launcher-start-time\": %llu, \"pid1\": %d, \"uid\": %u, \"started\": %lld, ",
 	    (int)getpid(), state_start_time(getpid()), (int)pid1, (unsigned)c->host_uid,
 	    (long long)time(NULL));
 	fputs("\"command\": ", out);
-	state_json_put_strv(out, c->argv);
+	json_write_strv(out, c->argv);
 	fputs(", \"hutch-argv\": ", out);
-	state_json_put_strv(out, c->launch_argv);
+	json_write_strv(out, c->launch_argv);
 	fputs(", \"profile\": ", out);
-	state_json_put_string(out, c->profile_path ? c->profile_path : (c->profile ? c->profile : ""));
+	json_write_string(out, c->profile_path ? c->profile_path : (c->profile ? c->profile : ""));
 	fputs(", ", out);
 	info_put_pid_namespaces(out, pid1, 0, ", ");
 	fputs("}\n", out);

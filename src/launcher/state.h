@@ -9,6 +9,8 @@
  * Launcher side and the subcommands, the caller's own privileges. */
 #pragma once
 
+#include "lib/proc.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -38,12 +40,6 @@ unsigned long long state_start_time(pid_t pid);
 
 /* ---- reading records (the subcommands) ---- */
 
-/* The namespaces of a record and of bwrap's JSON, in its key order ("cgroup-namespace", …). */
-#define STATE_N_NS 7
-extern const char *const state_ns_names[STATE_N_NS];
-/* The inode of /proc/PID/ns/NAME; 0 when unknown. */
-unsigned long long state_ns_inode(pid_t pid, const char *name);
-
 struct state_record {
 	char *name;
 	pid_t launcher_pid;
@@ -53,11 +49,14 @@ struct state_record {
 	long long started; /* seconds since the epoch */
 	char **command;
 	char **hutch_argv;
-	char *profile;			   /* "" for none */
-	unsigned long long ns[STATE_N_NS]; /* inode of each namespace of pid 1; 0 when unrecorded */
+	char *profile;			  /* "" for none */
+	unsigned long long ns[PROC_N_NS]; /* inode of each namespace of pid 1; 0 when unrecorded */
 };
 
 void state_record_free(struct state_record *r);
+/* Parse a record's JSON text into *r (state-read.c; pure); -EBADMSG for anything but a
+ * well-formed record with a name, pids and a start time. */
+int state_record_parse(const char *text, struct state_record *r);
 
 /* $XDG_RUNTIME_DIR in env (an absolute path), or NULL. */
 const char *state_runtime_dir(char **env);
@@ -83,7 +82,3 @@ int state_remove_stale(int locked_dir_fd, const char *name);
  * /proc), a child of the record's live launcher, and in the recorded namespaces. -ESRCH when
  * it has ended; -EPERM when it is not the caller's sandbox. */
 int state_open_pid1(const struct state_record *r, int *ret_pidfd, struct failure *f);
-
-/* JSON string and string-array values, escaped as the record writes them. */
-void state_json_put_string(FILE *out, const char *s);
-void state_json_put_strv(FILE *out, char **v);

@@ -11,7 +11,7 @@
 
 /* Length of the valid UTF-8 sequence at p (RFC 3629: no overlong forms, no surrogates, nothing
  * past U+10FFFF), 0 when invalid; its code point in *ret_cp. */
-static size_t utf8_sequence(const unsigned char *p, uint32_t *ret_cp)
+size_t escape_utf8_sequence(const unsigned char *p, uint32_t *ret_cp)
 {
 	unsigned char lo = 0x80, hi = 0xbf;
 	size_t n;
@@ -59,7 +59,7 @@ static size_t escape_one(const unsigned char *p, char out[8], size_t *ret_used)
 		out[0] = (char)*p, out[1] = '\0';
 		return 1;
 	}
-	n = *p >= 0x80 ? utf8_sequence(p, &cp) : 0;
+	n = *p >= 0x80 ? escape_utf8_sequence(p, &cp) : 0;
 	if (n == 0)
 		return (size_t)snprintf(out, 8, "\\x%02x", *p);
 	*ret_used = n;
@@ -97,27 +97,6 @@ char *escape_string(const char *s)
 	char *buf = malloc(size);
 
 	return buf ? (char *)escape_into(s, buf, size) : NULL;
-}
-
-void escape_json_fputs(const char *s, FILE *out)
-{
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;) {
-		uint32_t cp;
-		size_t n = *p >= 0x80 ? utf8_sequence(p, &cp) : 1;
-		if (n == 0)
-			fprintf(out, "\\udc%02x", *p);
-		else if (n > 1 && cp <= 0x9f) /* a C1 control: a terminal may act on it */
-			fprintf(out, "\\u%04x", (unsigned)cp);
-		else if (n > 1)
-			fwrite(p, 1, n, out);
-		else if (*p == '"' || *p == '\\')
-			fprintf(out, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(out, "\\u%04x", *p);
-		else
-			fputc(*p, out);
-		p += n ? n : 1;
-	}
 }
 
 void escape_fputs(const char *s, FILE *out)

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Room for the visible form of a PATH_MAX string (each byte at most 4 characters). */
@@ -23,11 +24,9 @@ char *escape_string(const char *s);
 /* The same, written to out. */
 void escape_fputs(const char *s, FILE *out);
 
-/* s as the inside of a JSON string (no quotes): '"' and '\\' escaped, C0 and C1 controls and
- * DEL as \u00XX, other valid UTF-8 as it is, and each byte of invalid UTF-8 as the lone surrogate \udcXX
- * (XX the byte, as Python's surrogateescape reads it): the output is UTF-8 whatever s holds,
- * and a name's bytes can be told back exactly (state.c's reader does). */
-void escape_json_fputs(const char *s, FILE *out);
+/* Length of the valid UTF-8 sequence at p (RFC 3629: no overlong forms, no surrogates, nothing
+ * past U+10FFFF), 0 when invalid; its code point in *ret_cp. (JSON's writer uses it too.) */
+size_t escape_utf8_sequence(const unsigned char *p, uint32_t *ret_cp);
 
 /* For a printf argument: the escaped copy lives until the end of the enclosing block. */
 #define ESC(s) escape_into((s), (char[ESCAPE_MAX]){ 0 }, ESCAPE_MAX)

@@ -99,7 +99,7 @@ static int hex4(struct reader *rd, unsigned long *ret)
 }
 
 /* \uXXXX, with a surrogate pair joined; \u0000 is refused (the strings are C strings). A lone
- * \udc80-\udcff is a byte that was not UTF-8, as lib/escape.h writes it: that byte. */
+ * \udc80-\udcff is a byte that was not UTF-8, as lib/json-write.c writes it: that byte. */
 static int unicode_escape(struct reader *rd, char **buf, size_t *len, size_t *cap)
 {
 	unsigned long cp, lo;

@@ -54,6 +54,15 @@ bool path_has_dotdot(const char *p)
 	return false;
 }
 
+bool path_is_beneath(const char *p, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (n == 0 || strncmp(p, dir, n) != 0)
+		return false;
+	return p[n] == '/' || p[n] == '\0' || (n == 1 && dir[0] == '/');
+}
+
 char *path_join(const char *a, const char *b)
 {
 	char *s;

@@ -15,6 +15,11 @@ void path_normalize(char *p);
 /* Whether an absolute path has a ".." component. */
 bool path_has_dotdot(const char *p);
 
+/* Whether p is dir or lies below it, as text (neither is resolved; both normalized, absolute or
+ * both relative): "/a/b" is beneath "/a" and "/a" itself, not beneath "/ab"; "/" holds every
+ * absolute path; an empty dir holds nothing. */
+bool path_is_beneath(const char *p, const char *dir);
+
 /* a + "/" + b, b's leading slashes dropped. NULL on ENOMEM. */
 char *path_join(const char *a, const char *b);
 

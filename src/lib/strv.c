@@ -132,3 +132,14 @@ void strv_env_unset(char **env, const char *name)
 	if (env)
 		env[j] = NULL;
 }
+
+int strv_env_set(char ***env, const char *name, const char *value)
+{
+	char *s = malloc(strlen(name) + strlen(value) + 2);
+
+	if (!s)
+		return -ENOMEM;
+	strcpy(stpcpy(stpcpy(s, name), "="), value);
+	strv_env_unset(*env, name);
+	return strv_consume(env, s);
+}

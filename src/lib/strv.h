@@ -35,6 +35,9 @@ const char *strv_env_get(char *const *env, const char *name);
 
 /* Remove every NAME=... entry of env (freed), in place. */
 void strv_env_unset(char **env, const char *name);
+/* Set NAME=value in *env: every NAME=... entry goes, then the new one is appended (as the
+ * command line's --setenv and bwrap's --setenv do). Returns 0 or -ENOMEM. */
+int strv_env_set(char ***env, const char *name, const char *value);
 
 /* Append each element of a comma-separated list (empty items skipped). */
 int strv_split_extend(char ***v, const char *list, char sep);

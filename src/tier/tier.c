@@ -2,7 +2,8 @@
  * tier. The launcher runs all of this with the caller's own privileges; the restricted tier's
  * command process (forked here, no namespaces) is command.c's command_run with this tier's
  * spec, and the launcher supervises it with supervise.c, as the full sandbox's launcher and
- * `hutch join` do theirs. */
+ * `hutch join` do theirs. Over 600 lines: why the clone was refused, and the restricted tier
+ * (its Landlock ruleset, its socket and IPC filter, its command's spec) are one concern. */
 #include "tier/tier.h"
 
 #include <errno.h>
@@ -28,10 +29,11 @@
 #include "command/confine.h"
 #include "lib/failure.h"
 #include "command/landlock.h"
-#include "launcher/launcher.h"
+#include "launcher/launch-report.h"
 #include "launcher/supervise.h"
 #include "lib/log.h"
 #include "lib/macro.h"
+#include "lib/path-util.h"
 #include "lib/sync.h"
 
 #define STAGE		   "tier"
@@ -267,13 +269,6 @@ static bool need_created_path(const struct config *c, const struct tier_ctx *t, 
 	return false;
 }
 
-static bool path_beneath(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	return strcmp(dir, "/") == 0 || (strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0'));
-}
-
 /* The host path a plan entry lets the command reach (see landlock.c's entry_rights). */
 static const char *entry_allowed(const struct mp_entry *e)
 {
@@ -292,7 +287,7 @@ static bool cover_inside_allowed(const struct config *c, const char *cover)
 	for (size_t i = 0; real && i < c->plan.n; i++) {
 		const char *allowed = entry_allowed(&c->plan.ops[i]);
 		_cleanup_free_ char *dir = allowed ? realpath(allowed, NULL) : NULL;
-		if (dir && path_beneath(real, dir))
+		if (dir && path_is_beneath(real, dir))
 			return true;
 	}
 	return false;

@@ -13,7 +13,6 @@
 #include "lib/failure.h"
 #include "lib/macro.h"
 #include "lib/tree-walk.h"
-#include "workspace/workspace.h"
 
 #define MASK_MAX_COMPONENTS 128
 #define MASK_MAX_DEPTH	    256

@@ -11,7 +11,12 @@
 #include <stddef.h>
 
 struct failure;
-struct ws_mask_hit;
+
+/* A path a mask covers, found at start. */
+struct ws_mask_hit {
+	char *dst; /* the sandbox path covered */
+	bool dir;
+};
 
 /* 0 when glob is usable; else -EINVAL with f naming it. */
 int mask_check(const char *glob, struct failure *f);

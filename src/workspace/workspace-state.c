@@ -1,7 +1,9 @@
 /* A workspace's state dir (see workspace.h): created with its start record and manifest by
  * the launcher before the sandbox starts, locked while a sandbox or a subcommand uses it, read
  * back by `hutch changes|apply|discard|list`. Launcher side and the subcommands, the caller's
- * own privileges; it writes only below $XDG_STATE_HOME/hutch/workspaces. */
+ * own privileges; it writes only below $XDG_STATE_HOME/hutch/workspaces.
+ * Over 600 lines: the start record, the manifest and the lock are one state directory's format,
+ * each read and written here. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +20,7 @@
 #include "lib/failure.h"
 #include "lib/log.h"
 #include "lib/macro.h"
+#include "lib/proc.h"
 #include "lib/strv.h"
 #include "lib/tree-walk.h"
 #include "workspace/workspace.h"
@@ -65,49 +68,6 @@ int workspace_unescape(char *s)
 
 /* ---- the lock ---- */
 
-/* /proc/PID/stat: state (field 3) and start time (field 22). */
-static bool proc_alive(pid_t pid, unsigned long long start)
-{
-	char path[64], buf[1024], *p;
-	unsigned long long t = 0;
-	char st = 0;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (pid <= 0 || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	safe_close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	if (!(p = strrchr(buf, ')')))
-		return false;
-	if (sscanf(p + 1, " %c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu",
-		   &st, &t) != 2)
-		return false;
-	return st != 'Z' && st != 'X' && t == start;
-}
-
-static unsigned long long self_start(void)
-{
-	char buf[1024], *p;
-	unsigned long long t = 0;
-	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-
-	safe_close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	if ((p = strrchr(buf, ')')))
-		sscanf(p + 1,
-		       " %*c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu",
-		       &t);
-	return t;
-}
-
 static bool lock_holder(const char *lock, pid_t *ret_pid)
 {
 	FILE *in = fopen(lock, "re");
@@ -147,7 +107,7 @@ int workspace_lock(const char *state_dir, pid_t *ret_holder)
 		return -EBUSY;
 	if (!(out = fopen(tmp, "we")))
 		return negative_errno();
-	fprintf(out, "%d %llu\n", (int)getpid(), self_start());
+	fprintf(out, "%d %llu\n", (int)getpid(), proc_start_time(getpid()));
 	if (fflush(out) != 0 || fsync(fileno(out)) < 0)
 		r = negative_errno();
 	fclose(out);

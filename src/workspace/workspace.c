@@ -163,13 +163,6 @@ bool workspace_uses_overlay(const struct config *c)
 	return c->workspace && c->workspace->n_trees > 0 && !c->workspace->direct;
 }
 
-static bool beneath(const char *p, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	return strncmp(p, dir, n) == 0 && (p[n] == '/' || p[n] == '\0' || (n == 1 && dir[0] == '/'));
-}
-
 /* DIR: an existing directory, by its real path (the overlay's lower is the directory itself,
  * not a symlink to it); DST: absolute, normalized, DIR by default. */
 /* The kernel's own file systems: no overlay makes sense of them, and a review of /proc
@@ -262,9 +255,9 @@ static int protect_points(const struct config *c, struct workspace_config *w, st
 	int r = persist_points_beneath(c, t->dir, &points);
 
 	for (char **p = points; r == 0 && p && *p; p++) {
-		if (beneath(*p, t->dir) && strcmp(*p, t->dir) != 0)
+		if (path_is_beneath(*p, t->dir) && strcmp(*p, t->dir) != 0)
 			r = protect_one(w, t, *p + strlen(t->dir) + 1);
-		else if (beneath(t->dir, *p))
+		else if (path_is_beneath(t->dir, *p))
 			r = protect_one(w, t, ".");
 	}
 	return r;
@@ -320,7 +313,7 @@ static int finish_state_dir(const struct config *c, struct workspace_config *w, 
 	} else
 		real = strdup(root);
 	for (size_t i = 0; real && i < w->n_trees; i++)
-		if (beneath(real, w->trees[i].dir) || beneath(w->trees[i].dir, real)) {
+		if (path_is_beneath(real, w->trees[i].dir) || path_is_beneath(w->trees[i].dir, real)) {
 			int r = failx(f, "--workspace",
 				      "%s holds the workspace state (%s): set XDG_STATE_HOME elsewhere",
 				      w->trees[i].dir, root);

@@ -36,10 +36,7 @@ struct ws_tree {
 	char **pending; /* protected paths that do not exist yet: apply refuses them */
 };
 
-struct ws_mask_hit {
-	char *dst; /* the sandbox path covered */
-	bool dir;
-};
+struct ws_mask_hit; /* mask.h */
 
 struct workspace_config {
 	struct ws_tree *trees;
@@ -69,7 +66,7 @@ bool workspace_uses_overlay(const struct config *c);
  * protected paths and the masks, compute the state dir (nothing is created yet). */
 int workspace_finish(struct config *c, char **host_env, struct failure *f);
 
-/* The plan's additions: the overlays (or binds) after the user's mounts (a bind of a parent
+/* config_finish(): the plan's additions, into c->plan_input.workspace: the overlays (or binds) after the user's mounts (a bind of a parent
  * must not hide them); the protected paths, the masks and a cover of the workspaces' own state
  * at the end, with the blacklist. */
 int workspace_plan(const struct config *c, struct mountplan *p, struct failure *f);

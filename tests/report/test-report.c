@@ -15,24 +15,6 @@
 #include "launcher/report.h"
 #include "lib/strv.h"
 
-static void test_json(void)
-{
-	char buf[64];
-
-	report_json_string(buf, sizeof(buf), "a\"b\\c");
-	TAP_STREQ(buf, "a\\\"b\\\\c", "quotes and backslashes escaped");
-	report_json_string(buf, sizeof(buf), "tab\there\n");
-	TAP_STREQ(buf, "tab\\u0009here\\u000a", "control characters as \\u escapes");
-	report_json_string(buf, sizeof(buf), "caf\xc3\xa9");
-	TAP_STREQ(buf, "caf\xc3\xa9", "UTF-8 kept as it is");
-	report_json_string(buf, sizeof(buf), "bad\xff\xc3name");
-	TAP_STREQ(buf, "bad\\ufffd\\ufffdname", "bytes that are not UTF-8 become U+FFFD");
-	report_json_string(buf, sizeof(buf), NULL);
-	TAP_STREQ(buf, "", "NULL is the empty string");
-	report_json_string(buf, 12, "0123456789abcdef");
-	TAP_OK(strlen(buf) < 12, "a long string is cut, terminated");
-}
-
 static void test_option(void)
 {
 	struct config c;
@@ -107,7 +89,6 @@ static void test_filter(void)
 
 int main(void)
 {
-	test_json();
 	test_option();
 	test_filter();
 	return tap_done();

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lib/escape.h"
+#include "lib/json-write.h"
 #include "tap.h"
 
 /* Reverses the escaping; false when out holds something escape_into never writes. */
@@ -185,7 +186,7 @@ static void test_json(void)
 		char *text = NULL;
 		size_t size = 0;
 		FILE *f = open_memstream(&text, &size);
-		escape_json_fputs(cases[i].in, f);
+		json_write_escaped(f, cases[i].in);
 		fclose(f);
 		TAP_STREQ(text, cases[i].want, "JSON form of case %zu", i);
 		free(text);
@@ -196,7 +197,7 @@ static void test_json(void)
 			char in[3] = { (char)b, (char)c, 0 }, *text = NULL;
 			size_t size = 0;
 			FILE *f = open_memstream(&text, &size);
-			escape_json_fputs(in, f);
+			json_write_escaped(f, in);
 			fclose(f);
 			bad += !visible(text);
 			free(text);

@@ -45,7 +45,7 @@ static void test_values(void)
 	json_free(v);
 }
 
-/* What lib/escape.h writes for bytes that are not UTF-8 (\udc80-\udcff) reads back as them. */
+/* What lib/json-write.c writes for bytes that are not UTF-8 (\udc80-\udcff) reads back as them. */
 static void test_bytes(void)
 {
 	struct json_error err;
@@ -54,7 +54,7 @@ static void test_bytes(void)
 	TAP_STREQ(v ? v->text : NULL,
 		  "a\xff\x80"
 		  "b\xc3\xa9",
-		  "\\udcXX: the byte XX, as escape_json_fputs wrote it");
+		  "\\udcXX: the byte XX, as json_write_string wrote it");
 	json_free(v);
 }
 

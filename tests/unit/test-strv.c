@@ -32,6 +32,28 @@ static void test_add(void)
 	strv_free(b);
 }
 
+/* strv_env_set: every earlier entry of the name goes (duplicates too), the new one comes last;
+ * a longer or shorter name with the same start is another variable. */
+static void test_env_set(void)
+{
+	char **env = NULL;
+	int ok = strv_extend(&env, "A=1") == 0 && strv_extend(&env, "AB=2") == 0 &&
+		 strv_extend(&env, "A=3") == 0 && strv_extend(&env, "B=4") == 0;
+
+	TAP_OK(ok && strv_env_set(&env, "A", "x=y") == 0, "set over two entries of the name");
+	TAP_OK(strv_length(env) == 3 && !strcmp(env[0], "AB=2") && !strcmp(env[1], "B=4") &&
+		   !strcmp(env[2], "A=x=y"),
+	       "both old entries gone, the new one last, AB untouched");
+	TAP_STREQ(strv_env_get(env, "A"), "x=y", "read back");
+	TAP_OK(strv_env_set(&env, "C", "") == 0 && !strcmp(env[3], "C=") && strv_length(env) == 4,
+	       "a new name is appended, an empty value kept");
+	strv_free(env);
+	env = NULL;
+	TAP_OK(strv_env_set(&env, "N", "v") == 0 && strv_length(env) == 1 && !strcmp(env[0], "N=v"),
+	       "into an empty vector");
+	strv_free(env);
+}
+
 int main(void)
 {
 	char *src[] = { "a", "", "c d", NULL };
@@ -58,5 +80,6 @@ int main(void)
 	strv_free(v);
 	free(many);
 	test_add();
+	test_env_set();
 	return tap_done();
 }

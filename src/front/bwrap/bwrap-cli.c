@@ -2,7 +2,9 @@
  * its mount plan and struct bwrap_config; then bwrap's defaults (bwrap_fill), before
  * config_finish(). One option table feeds the parser and --help.
  * Launcher side (hutch-bwrap), the caller's own privileges; it reads the fds bwrap reads at
- * parse time (--args, --seccomp, --add-seccomp-fd) and nothing else. */
+ * parse time (--args, --seccomp, --add-seccomp-fd) and nothing else.
+ * Over 600 lines: bwrap's option table, one row and one short handler per option (about 60), is
+ * one concern. */
 #include "front/bwrap/bwrap.h"
 
 #include <errno.h>
@@ -19,6 +21,7 @@
 #include "front/config.h"
 #include "lib/failure.h"
 #include "front/mountplan.h"
+#include "lib/fileio.h"
 #include "lib/path-util.h"
 #include "lib/strv.h"
 
@@ -465,10 +468,7 @@ static int o_hostname(struct bw_parse *p, char **a, struct failure *f)
 
 static int o_setenv(struct bw_parse *p, char **a, struct failure *f)
 {
-	char *s = NULL;
-
-	strv_env_unset(p->env, a[0]);
-	if (asprintf(&s, "%s=%s", a[0], a[1]) < 0 || strv_consume(&p->env, s) < 0)
+	if (strv_env_set(&p->env, a[0], a[1]) < 0)
 		return fail(f, -ENOMEM, "bwrap", NULL);
 	return 0;
 }
@@ -549,42 +549,12 @@ static int o_cap_drop(struct bw_parse *p, char **a, struct failure *f)
 
 /* ---- file descriptors ---------------------------------------------------------------------- */
 
-static int read_all(int fd, char **ret, size_t *ret_len)
-{
-	size_t len = 0, cap = 4096;
-	char *buf = malloc(cap + 1);
-	ssize_t n;
-
-	while (buf && (n = read(fd, buf + len, cap - len)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = negative_errno();
-			free(buf);
-			return e;
-		}
-		len += (size_t)n;
-		if (len == cap) {
-			char *nb = realloc(buf, (cap *= 2) + 1);
-			if (!nb)
-				free(buf);
-			buf = nb;
-		}
-	}
-	if (!buf)
-		return -ENOMEM;
-	buf[len] = '\0';
-	*ret = buf;
-	*ret_len = len;
-	return 0;
-}
-
 /* A compiled program, as seccomp_export_bpf() writes it. */
 static int read_program(int fd, struct config *c, struct failure *f)
 {
 	_cleanup_free_ char *buf = NULL;
 	size_t len;
-	int r = read_all(fd, &buf, &len);
+	int r = fileio_read_fd(fd, SIZE_MAX - 1, &buf, &len);
 
 	if (r < 0)
 		return fail(f, r, "bwrap", "Can't read seccomp data");
@@ -691,7 +661,7 @@ static int o_args(struct bw_parse *p, char **a, struct failure *f)
 		return r;
 	if (p->depth > 1)
 		return failx(f, "bwrap", "--args not supported in arguments file");
-	if ((r = read_all(fd, &buf, &len)) < 0)
+	if ((r = fileio_read_fd(fd, SIZE_MAX - 1, &buf, &len)) < 0)
 		return fail(f, r, "bwrap", "Can't read --args data");
 	close(fd);
 	for (size_t i = 0; i < len; i += strlen(buf + i) + 1)

@@ -11,6 +11,7 @@
 
 #include "front/config.h"
 #include "lib/failure.h"
+#include "lib/strbuf.h"
 #include "front/profile/profile.h"
 
 #define FJ_SYSTEM_DIR "/etc/firejail"
@@ -29,8 +30,7 @@ struct fj_note {
 };
 
 struct fj_result {
-	char *text; /* the hutch profile */
-	size_t len, cap;
+	struct strbuf out; /* the hutch profile */
 	struct fj_note *notes;
 	size_t n_notes;
 	char **files;	/* each firejail file read */

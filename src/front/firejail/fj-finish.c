@@ -13,14 +13,8 @@
 
 #include "front/firejail/fj-int.h"
 #include "lib/macro.h"
+#include "lib/path-util.h"
 #include "lib/strv.h"
-
-static bool under(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
-}
 
 static bool system_dir(const char *path)
 {
@@ -31,7 +25,7 @@ static bool system_dir(const char *path)
 	if (strcmp(path, "/") == 0)
 		return true;
 	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
-		if (under(path, dirs[i]))
+		if (path_is_beneath(path, dirs[i]))
 			return true;
 	return false;
 }
@@ -58,7 +52,7 @@ static int finish_workdir(struct fj_state *s)
 static bool under_any(const char *path, char **dirs)
 {
 	for (char **d = dirs; d && *d; d++)
-		if (under(path, *d))
+		if (path_is_beneath(path, *d))
 			return true;
 	return false;
 }

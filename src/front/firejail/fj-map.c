@@ -7,7 +7,9 @@
  * What firejail gives by default and a profile does not take away (the network, the display
  * and sound sockets, the GPU) is added at the end, as firejail would have it. Launcher side,
  * the caller's own privileges; it only builds strings (and globs the host's paths, as firejail
- * does at start). */
+ * does at start).
+ * Over 600 lines: one table row per firejail directive, and the directives'
+ * handlers beside it. */
 #include <errno.h>
 #include <fnmatch.h>
 #include <glob.h>
@@ -34,17 +36,10 @@ struct fj_directive {
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
-static bool under(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/' || (n == 1 && dir[0] == '/'));
-}
-
 static bool under_any(const char *path, char **dirs)
 {
 	for (char **d = dirs; d && *d; d++)
-		if (under(path, *d))
+		if (path_is_beneath(path, *d))
 			return true;
 	return false;
 }
@@ -146,16 +141,16 @@ static int white_one(struct fj_state *s, const char *path, bool ro)
 	char rt[64];
 
 	snprintf(rt, sizeof(rt), "/run/user/%u", (unsigned)s->env->uid);
-	if (under(path, "/tmp/.X11-unix"))
+	if (path_is_beneath(path, "/tmp/.X11-unix"))
 		return s->no_x11 ? 0 : fj_emit(s, "socket-try", "x11");
-	if (under(path, rt) && strcmp(path, rt) != 0)
+	if (path_is_beneath(path, rt) && strcmp(path, rt) != 0)
 		return white_runtime(s, path, rt, ro);
 	/* under /usr: shown on the tmpfs usr_top() put over its directory */
-	if (under(path, "/usr"))
+	if (path_is_beneath(path, "/usr"))
 		return strcmp(path, "/usr") == 0 ? 0 : fj_emit(s, "ro-bind-try", path);
 	if (strcmp(path, s->env->home) == 0)
 		return 0;
-	if (under(path, s->env->home) && strv_extend(&s->home_white, path) < 0)
+	if (path_is_beneath(path, s->env->home) && strv_extend(&s->home_white, path) < 0)
 		return -ENOMEM;
 	return fj_emit(s, ro ? "read-only-try" : "whitelist-try", path);
 }
@@ -178,13 +173,14 @@ static int tmpfs_once(struct fj_state *s, const char *dir)
 
 static int usr_top(struct fj_state *s, const char *path)
 {
-	const char *end = path + strlen("/usr/");
 	_cleanup_free_ char *top = NULL;
+	size_t n = strlen(path), i = strlen("/usr/");
 
-	if (!under(path, "/usr") || under(path, s->env->home) || strlen(path) <= strlen("/usr/"))
+	if (!path_is_beneath(path, "/usr") || path_is_beneath(path, s->env->home) || n <= i)
 		return 0;
-	end += strcspn(end, "/");
-	if (!(top = strndup(path, (size_t)(end - path))))
+	while (i < n && path[i] != '/') /* /usr/TOP: its first component */
+		i++;
+	if (!(top = strndup(path, i)))
 		return -ENOMEM;
 	return tmpfs_once(s, top);
 }
@@ -259,7 +255,8 @@ static int do_mkdir(struct fj_state *s, const struct fj_src *src, const char *ar
 
 	snprintf(rt, sizeof(rt), "/run/user/%u", (unsigned)s->env->uid);
 	for (char **p = w; r == 0 && *p; p++) {
-		if (under(*p, s->env->home) || under(*p, rt) || under(*p, "/tmp"))
+		if (path_is_beneath(*p, s->env->home) || path_is_beneath(*p, rt) ||
+		    path_is_beneath(*p, "/tmp"))
 			r = fj_emit(s, "mkdir", *p);
 		else
 			r = fj_note(s, src, FJ_DROPPED,

@@ -8,22 +8,12 @@
 
 #include "front/firejail/fj-int.h"
 #include "lib/macro.h"
+#include "lib/strbuf.h"
 #include "lib/strv.h"
 
 static int out_add(struct fj_result *r, const char *s, size_t n)
 {
-	if (r->len + n + 1 > r->cap) {
-		size_t cap = (r->len + n + 1) * 2;
-		char *t = realloc(r->text, cap);
-		if (!t)
-			return -ENOMEM;
-		r->text = t;
-		r->cap = cap;
-	}
-	memcpy(r->text + r->len, s, n);
-	r->len += n;
-	r->text[r->len] = '\0';
-	return 0;
+	return strbuf_add(&r->out, s, n);
 }
 
 static int out_str(struct fj_result *r, const char *s)
@@ -149,7 +139,7 @@ void fj_result_free(struct fj_result *r)
 		free(r->notes[i].why);
 	}
 	free(r->notes);
-	free(r->text);
+	free(r->out.s);
 	free(r->error);
 	strv_free(r->files);
 	*r = (struct fj_result){ 0 };

@@ -154,5 +154,5 @@ int fj_translate(const struct profile_env *e, char **host_env, const char *path,
 int fj_load(const struct profile_env *e, const struct fj_result *r, const char *path, struct profile *p,
 	    struct failure *f)
 {
-	return profile_load_buffer(e, path, r->text, r->len, 0, p, f);
+	return profile_load_buffer(e, path, r->out.s, r->out.len, 0, p, f);
 }

@@ -2,7 +2,9 @@
  * root, the namespaces, the identity and id maps, limits; the mounts and seccomp through
  * oci-mounts.c and oci-seccomp.c. A field hutch cannot honour is an error naming it, never
  * ignored (but cgroup resources without a cgroup, which runc ignores rootless too). Launcher
- * side, the caller's own privileges; no system call but reading the file. */
+ * side, the caller's own privileges; no system call but reading the file.
+ * Over 600 lines: one reader per config.json section, each
+ * refusing what it cannot honour by name. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>

@@ -131,3 +131,7 @@ const struct profile_diag *profile_first_error(const struct profile *p);
 char *profile_name_of(const char *path);
 
 void profile_free(struct profile *p);
+
+/* Where each seccomp-deny name and blacklist path of p came from (file:line), for --report's
+ * rule field (report.c: report_origin). */
+int profile_report_origins(struct config *c, const struct profile *p, struct failure *f);

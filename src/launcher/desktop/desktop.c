@@ -1,9 +1,11 @@
 /* Desktop integration (see desktop.h): the display and sound sockets, the filtered buses and the
  * device groups a sandbox may be given. Runs in the launcher with the caller's own privileges:
  * desktop_finish() reads what the host offers, desktop_plan() and desktop_env() turn that into
- * mounts and variables, desktop_start()/desktop_stop() run xdg-dbus-proxy for the sandbox's
- * life in a directory of ours under $XDG_RUNTIME_DIR/hutch-desktop/. */
+ * mounts and variables (desktop-proxy.c runs the bus proxies for the sandbox's life).
+ * Over 600 lines: display, sound, buses and devices each resolve, plan and set the environment
+ * over one struct desktop_config; a file per socket kind is the next split. */
 #include "launcher/desktop/desktop.h"
+#include "launcher/desktop/desktop-int.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -25,58 +27,13 @@
 #include <unistd.h>
 
 #include "front/config.h"
+#include "front/mountplan.h"
 #include "lib/failure.h"
+#include "lib/fileio.h"
 #include "lib/log.h"
 #include "lib/macro.h"
 #include "lib/path-util.h"
 #include "lib/strv.h"
-
-enum { BUS_USER, BUS_SYSTEM, N_BUS };
-
-/* Xauthority families (X11/Xauth.h): a local (Unix socket) entry is keyed by the host name,
- * which is not ours inside the sandbox (new uts namespace); a wildcard entry matches any. */
-#define XAUTH_FAMILY_LOCAL 256
-#define XAUTH_FAMILY_WILD  65535
-#define XAUTH_MAX	   (1024 * 1024)
-
-#define PROXY_READY_MS 10000
-#define PROXY_STOP_MS  5000
-#define SYSTEM_BUS_IN  "/run/dbus/system_bus_socket"
-
-struct desktop_config {
-	char **sockets, **devices;
-	char *dbus_user, *dbus_system;
-	char **lists[6];	     /* dbus-user.talk/own/see, dbus-system.talk/own/see */
-	char *x11_mode;		     /* --x11: auto (X11 only where there is no Wayland) or required */
-	bool gpu;		     /* --gpu */
-	bool cmdline;		     /* options from here on are the command line's (the profile's before) */
-	const char *cmdline_rule[2]; /* the first --dbus-*.talk/own/see on the command line */
-	bool cmdline_mode[2];	     /* --dbus-user/--dbus-system given on the command line */
-
-	/* resolved by desktop_finish() */
-	char *run_dir;	/* the sandbox's own $XDG_RUNTIME_DIR, /run/user/UID */
-	char *host_dir; /* ours on the host: the proxies' sockets, the filtered Xauthority */
-	char *wayland;	/* the compositor's socket */
-	char *x11;	/* /tmp/.X11-unix/XN */
-	char *x11_in;	/* where it is bound inside: /tmp/.X11-unix/XM (M = N unless remapped) */
-	char *display;	/* DISPLAY inside */
-	char *xauth;	/* the display's Xauthority entries, rewritten (binary) */
-	size_t xauth_len;
-	char *pulse, *pipewire;
-	char *proxy;	    /* the xdg-dbus-proxy executable */
-	char *bus[N_BUS];   /* the host bus each proxy serves, NULL for none */
-	char **dev_paths;   /* device nodes or directories bound as they are */
-	char **gpu_sys;	    /* --gpu: the GPUs' /sys/devices/... directories */
-	char **gpu_links;   /* --gpu: pairs {its node's sysfs directory, /sys/dev/char/M:m} */
-	char **sockets_try; /* --socket-try: used when the host offers them */
-	char **notes;	    /* what was skipped, said under --verbose */
-	char *hint;	    /* a graphical command without a display: what passes one */
-};
-
-static const char *const list_names[6] = { "dbus-user.talk",   "dbus-user.own",	  "dbus-user.see",
-					   "dbus-system.talk", "dbus-system.own", "dbus-system.see" };
-static const char *const bus_opts[N_BUS] = { "--dbus-user", "--dbus-system" };
-static const char *const bus_sockets[N_BUS] = { "bus", "system_bus_socket" };
 
 /* ---- options ------------------------------------------------------------------------------ */
 
@@ -335,28 +292,6 @@ static void xauth_write(FILE *m, const struct xfield fl[4], const char *num)
 	}
 }
 
-static int read_small_file(const char *path, size_t max, unsigned char **ret, size_t *ret_len)
-{
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	_cleanup_free_ unsigned char *buf = NULL;
-	size_t len = 0;
-	ssize_t n;
-
-	if (fd < 0)
-		return negative_errno();
-	if (!(buf = malloc(max + 1)))
-		return -ENOMEM;
-	while ((n = read(fd, buf + len, max + 1 - len)) > 0 && (len += (size_t)n) <= max)
-		;
-	if (n < 0)
-		return negative_errno();
-	if (len > max)
-		return -EFBIG;
-	*ret = TAKE_PTR(buf);
-	*ret_len = len;
-	return 0;
-}
-
 /* The entries of display `num`, written for display `in` (the number the client inside uses). */
 static int xauth_filter(struct desktop_config *d, const struct config *c, char **env, unsigned num,
 			unsigned in, struct failure *f)
@@ -371,7 +306,7 @@ static int xauth_filter(struct desktop_config *d, const struct config *c, char *
 	int r;
 
 	file = dflt ? dflt : file;
-	r = file ? read_small_file(file, XAUTH_MAX, &buf, &len) : -ENOMEM;
+	r = file ? fileio_read_file_at(AT_FDCWD, file, XAUTH_MAX, (char **)&buf, &len) : -ENOMEM;
 	if (r == -ENOENT)
 		return 0; /* no cookies: a server without access control, or none to pass */
 	if (r < 0)
@@ -948,22 +883,6 @@ int desktop_plan(const struct config *c, struct mountplan *p, struct failure *f)
 	return r < 0 ? fail(f, r, "desktop", "mount plan") : 0;
 }
 
-static int env_put(char ***env, const char *name, const char *value)
-{
-	size_t n = strlen(name);
-	char *s;
-
-	for (char **e = *env; e && *e; e++)
-		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=') {
-			if (asprintf(&s, "%s=%s", name, value) < 0)
-				return -ENOMEM;
-			free(*e);
-			*e = s;
-			return 0;
-		}
-	return asprintf(&s, "%s=%s", name, value) < 0 ? -ENOMEM : strv_consume(env, s);
-}
-
 /* Given one display, the other display's variable goes: toolkits try it first otherwise. */
 static int env_display(const struct desktop_config *d, char ***env)
 {
@@ -975,11 +894,11 @@ static int env_display(const struct desktop_config *d, char ***env)
 	if (d->x11 && !d->wayland)
 		strv_env_unset(*env, "WAYLAND_DISPLAY");
 	if (d->wayland)
-		r = env_put(env, "WAYLAND_DISPLAY", "wayland-0");
+		r = strv_env_set(env, "WAYLAND_DISPLAY", "wayland-0");
 	if (r == 0 && d->x11)
-		r = env_put(env, "DISPLAY", d->display);
+		r = strv_env_set(env, "DISPLAY", d->display);
 	if (r == 0 && d->x11 && d->xauth_len)
-		r = xauth ? env_put(env, "XAUTHORITY", xauth) : -ENOMEM;
+		r = xauth ? strv_env_set(env, "XAUTHORITY", xauth) : -ENOMEM;
 	return r;
 }
 
@@ -991,16 +910,16 @@ static int env_sound_bus(const struct desktop_config *d, char ***env)
 	if (d->pulse && (asprintf(&pulse, "unix:%s/pulse/native", d->run_dir) < 0 ||
 			 asprintf(&conf, "%s/pulse/client.conf", d->run_dir) < 0))
 		return -ENOMEM;
-	if (pulse && (r = env_put(env, "PULSE_SERVER", pulse)) == 0)
-		r = env_put(env, "PULSE_CLIENTCONFIG", conf);
+	if (pulse && (r = strv_env_set(env, "PULSE_SERVER", pulse)) == 0)
+		r = strv_env_set(env, "PULSE_CLIENTCONFIG", conf);
 	if (r == 0 && d->pipewire)
-		r = env_put(env, "PIPEWIRE_REMOTE", "pipewire-0");
+		r = strv_env_set(env, "PIPEWIRE_REMOTE", "pipewire-0");
 	if (r == 0 && d->bus[BUS_USER])
 		r = asprintf(&bus, "unix:path=%s/bus", d->run_dir) < 0
 			? -ENOMEM
-			: env_put(env, "DBUS_SESSION_BUS_ADDRESS", bus);
+			: strv_env_set(env, "DBUS_SESSION_BUS_ADDRESS", bus);
 	if (r == 0 && d->bus[BUS_SYSTEM])
-		r = env_put(env, "DBUS_SYSTEM_BUS_ADDRESS", "unix:path=" SYSTEM_BUS_IN);
+		r = strv_env_set(env, "DBUS_SYSTEM_BUS_ADDRESS", "unix:path=" SYSTEM_BUS_IN);
 	return r;
 }
 
@@ -1011,267 +930,10 @@ int desktop_env(const struct config *c, char ***env, struct failure *f)
 
 	if (!d || !d->run_dir)
 		return 0;
-	r = env_put(env, "XDG_RUNTIME_DIR", d->run_dir);
+	r = strv_env_set(env, "XDG_RUNTIME_DIR", d->run_dir);
 	if (r == 0)
 		r = env_display(d, env);
 	if (r == 0)
 		r = env_sound_bus(d, env);
 	return r < 0 ? fail(f, r, "desktop", "environment") : 0;
-}
-
-/* ---- the launcher's part: our directory and the proxies --------------------------------------- */
-
-void desktop_state_init(struct desktop_state *st)
-{
-	*st = (struct desktop_state){ .proxy_pids = { -1, -1 }, .proxy_fds = { -1, -1 } };
-}
-
-/* Only the names we create are removed: the directory is ours, but nothing else in it is
- * assumed to be. */
-static void host_dir_clean(int base_fd, const char *name)
-{
-	static const char *const ours[] = { "bus", "system_bus_socket", "Xauthority" };
-	_cleanup_close_ int fd = openat(base_fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-
-	for (size_t i = 0; fd >= 0 && i < ARRAY_SIZE(ours); i++)
-		unlinkat(fd, ours[i], 0);
-	unlinkat(base_fd, name, AT_REMOVEDIR);
-}
-
-/* Directories left by launchers that were killed (SIGKILL runs no teardown): named by a pid
- * that no longer runs. A pid reused since only keeps one small directory a while longer. */
-static void host_dir_collect(int base_fd)
-{
-	DIR *dir = fdopendir(fcntl(base_fd, F_DUPFD_CLOEXEC, 3));
-	struct dirent *e;
-	char *end;
-
-	while (dir && (e = readdir(dir))) {
-		long pid = strtol(e->d_name, &end, 10);
-		if (e->d_name[0] != '.' && !*end && pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH)
-			host_dir_clean(base_fd, e->d_name);
-	}
-	if (dir)
-		closedir(dir);
-}
-
-static int host_dir_create(const char *path, struct failure *f)
-{
-	_cleanup_free_ char *base = strdup(path);
-	_cleanup_close_ int base_fd = -1;
-	char *slash = base ? strrchr(base, '/') : NULL;
-
-	if (!slash)
-		return fail(f, -ENOMEM, "desktop", NULL);
-	*slash = '\0';
-	if (mkdir(base, 0700) < 0 && errno != EEXIST)
-		return fail(f, negative_errno(), "desktop", "%s", base);
-	base_fd = open(base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (base_fd < 0)
-		return fail(f, negative_errno(), "desktop", "%s", base);
-	host_dir_collect(base_fd);
-	host_dir_clean(base_fd, slash + 1); /* ours from a launcher that had our pid before */
-	if (mkdirat(base_fd, slash + 1, 0700) < 0)
-		return fail(f, negative_errno(), "desktop", "%s", path);
-	return 0;
-}
-
-static int write_xauth(const struct desktop_config *d, struct failure *f)
-{
-	_cleanup_free_ char *path = path_join(d->host_dir, "Xauthority");
-	_cleanup_close_ int fd = -1;
-
-	if (!path)
-		return fail(f, -ENOMEM, "desktop", NULL);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0 || write(fd, d->xauth, d->xauth_len) != (ssize_t)d->xauth_len)
-		return fail(f, fd < 0 ? negative_errno() : -EIO, "--socket x11", "writing %s", path);
-	return 0;
-}
-
-/* xdg-dbus-proxy ADDRESS PATH --filter and the rules; --fd=3 is its end of our socket pair: it
- * writes a byte there when it listens, and exits when every other end is closed — the
- * launcher's, and pid 1's, which inherited it. */
-static char **proxy_argv(const struct desktop_config *d, int bus, const char *sock)
-{
-	static const char *const flags[3] = { "--talk=", "--own=", "--see=" };
-	_cleanup_strv_free_ char **v = NULL;
-	int r = strv_extend(&v, d->proxy);
-
-	if (r == 0)
-		r = strv_extend(&v, "--fd=3");
-	if (r == 0)
-		r = strv_extend(&v, d->bus[bus]);
-	if (r == 0)
-		r = strv_extend(&v, sock);
-	if (r == 0)
-		r = strv_extend(&v, "--filter");
-	for (int i = 0; r == 0 && i < 3; i++)
-		for (char **n = d->lists[bus * 3 + i]; r == 0 && n && *n; n++) {
-			char *s;
-			r = asprintf(&s, "%s%s", flags[i], *n) < 0 ? -ENOMEM : strv_consume(&v, s);
-		}
-	return r == 0 ? TAKE_PTR(v) : NULL;
-}
-
-/* In the forked child. Its own session: a terminal's ^C goes to the sandbox (the launcher
- * forwards it), and the bus must stay up for as long as the sandbox does. No parent-death
- * signal: its fd is what ties it to the sandbox (pid 1 holds a copy), and a launcher that dies
- * first takes pid 1 with it, which closes the last copy. */
-_noreturn_ static void proxy_exec(char **argv, int fd)
-{
-	sigset_t none;
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	setsid();
-	if (null < 0)
-		_exit(127);
-	if (dup2(null, 0) < 0 || dup2(null, 1) < 0)
-		_exit(127);
-	if (fd == 3 ? fcntl(fd, F_SETFD, 0) < 0 : dup2(fd, 3) < 0)
-		_exit(127);
-	execv(argv[0], argv);
-	_exit(127);
-}
-
-static int proxy_start(const struct desktop_config *d, int bus, struct desktop_state *st, struct failure *f)
-{
-	_cleanup_free_ char *sock = path_join(d->host_dir, bus_sockets[bus]);
-	_cleanup_strv_free_ char **argv = sock ? proxy_argv(d, bus, sock) : NULL;
-	_cleanup_close_ int ours = -1, theirs = -1;
-	pid_t pid;
-	int sp[2];
-
-	if (!argv)
-		return fail(f, -ENOMEM, bus_opts[bus], NULL);
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0)
-		return fail(f, negative_errno(), bus_opts[bus], "socketpair");
-	ours = sp[0], theirs = sp[1];
-	if ((pid = fork()) < 0)
-		return fail(f, negative_errno(), bus_opts[bus], "fork");
-	if (pid == 0)
-		proxy_exec(argv, theirs);
-	st->proxy_pids[bus] = pid;
-	st->proxy_fds[bus] = TAKE_FD(ours);
-	return 0;
-}
-
-/* Readiness is the proxy's byte; end of file first means it died, and says why. */
-static int proxy_wait_ready(struct desktop_state *st, int bus, struct failure *f)
-{
-	struct pollfd p = { .fd = st->proxy_fds[bus], .events = POLLIN };
-	int n, status = 0;
-	char byte;
-
-	while ((n = poll(&p, 1, PROXY_READY_MS)) < 0 && errno == EINTR)
-		;
-	if (n == 0)
-		return failx(f, bus_opts[bus], "xdg-dbus-proxy was not ready after %d s",
-			     PROXY_READY_MS / 1000);
-	if (n > 0 && read(st->proxy_fds[bus], &byte, 1) == 1)
-		return 0;
-	if (waitpid(st->proxy_pids[bus], &status, 0) == st->proxy_pids[bus])
-		st->proxy_pids[bus] = -1;
-	return failx(f, bus_opts[bus], "xdg-dbus-proxy exited before it was ready (%s %d)",
-		     WIFSIGNALED(status) ? "signal" : "status",
-		     WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-}
-
-/* wp_security_context_v1 would let hutch hand the sandbox a listening socket the compositor
- * knows as the sandbox's (its privileged globals withheld). No compositor of Debian 12 offers
- * it (weston 10, sway 1.7 / wlroots 0.15, mutter 43, KWin 5.27), nor has wayland-protocols 1.31
- * its XML: the socket is passed as it is, and --verbose says what the compositor lacks. */
-static void say_security_context(const char *wayland)
-{
-	int r = desktop_wayland_has_global(wayland, "wp_security_context_manager_v1");
-
-	if (r == 0)
-		log_verbose(true,
-			    "wayland: the compositor at %s offers no wp_security_context_v1: the sandbox's "
-			    "connection is not restricted (it may use screen copy, virtual keyboards, layer "
-			    "shell where the compositor has them)",
-			    wayland);
-	else if (r > 0)
-		log_verbose(
-		    true,
-		    "wayland: the compositor at %s offers wp_security_context_v1, which hutch does not "
-		    "use yet: the sandbox's connection is not restricted",
-		    wayland);
-	else
-		log_verbose(true, "wayland: could not list the globals of %s: %s", wayland, strerror(-r));
-}
-
-int desktop_start(const struct config *c, struct desktop_state *st, struct failure *f)
-{
-	const struct desktop_config *d = c->desktop;
-	int r = 0;
-
-	if (!d)
-		return 0;
-	for (char **n = d->notes; n && *n; n++)
-		log_verbose(c->verbose, "%s", *n);
-	if (d->hint)
-		log_warning("%s", d->hint);
-	if (d->wayland && c->verbose)
-		say_security_context(d->wayland);
-	if (d->x11)
-		log_warning("--socket x11: X11 gives no isolation between clients: the sandbox can read the "
-			    "screen and the keyboard of every window of the X server at %s",
-			    d->x11);
-	if (!d->host_dir)
-		return 0;
-	if ((r = host_dir_create(d->host_dir, f)) < 0)
-		return r;
-	if (!(st->proxy_dir = strdup(d->host_dir)))
-		return fail(f, -ENOMEM, "desktop", NULL);
-	if (d->xauth_len && (r = write_xauth(d, f)) < 0)
-		return r;
-	for (int b = 0; r == 0 && b < N_BUS; b++)
-		if (d->bus[b])
-			r = proxy_start(d, b, st, f);
-	for (int b = 0; r == 0 && b < N_BUS; b++)
-		if (st->proxy_fds[b] >= 0)
-			r = proxy_wait_ready(st, b, f);
-	return r;
-}
-
-/* Closing its fd (done) ends it; one still there after a while is killed. */
-static void proxy_reap(pid_t pid)
-{
-	_cleanup_close_ int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	struct pollfd p = { .fd = pfd, .events = POLLIN };
-	int n = -1;
-
-	while (pfd >= 0 && (n = poll(&p, 1, PROXY_STOP_MS)) < 0 && errno == EINTR)
-		;
-	if (n <= 0)
-		kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
-}
-
-void desktop_stop(struct desktop_state *st)
-{
-	for (int b = 0; b < N_BUS; b++) {
-		st->proxy_fds[b] = safe_close(st->proxy_fds[b]);
-		if (st->proxy_pids[b] > 0)
-			proxy_reap(st->proxy_pids[b]);
-		st->proxy_pids[b] = -1;
-	}
-	if (st->proxy_dir) {
-		_cleanup_free_ char *base = strdup(st->proxy_dir);
-		char *slash = base ? strrchr(base, '/') : NULL;
-		_cleanup_close_ int base_fd = -1;
-		if (slash) {
-			*slash = '\0';
-			base_fd = open(base, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		}
-		if (base_fd >= 0) {
-			host_dir_clean(base_fd, slash + 1);
-			unlinkat(AT_FDCWD, base, AT_REMOVEDIR); /* when no other sandbox uses it */
-		}
-	}
-	free(st->proxy_dir);
-	st->proxy_dir = NULL;
 }

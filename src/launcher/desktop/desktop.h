@@ -26,7 +26,8 @@ int desktop_cmdline_begin(struct config *c);
  * plan is built. */
 int desktop_finish(struct config *c, char **host_env, struct failure *f);
 
-/* The mount plan's additions (runtime dir, socket binds, devices, files). */
+/* config_finish(): the mount plan's additions (runtime dir, socket binds, devices, files),
+ * into c->plan_input.desktop, which mountplan_build places after the policy's paths. */
 int desktop_plan(const struct config *c, struct mountplan *p, struct failure *f);
 
 /* The command's environment edits (WAYLAND_DISPLAY, DISPLAY, XAUTHORITY,

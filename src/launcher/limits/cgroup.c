@@ -3,7 +3,9 @@
  * dlopen() only when limits are asked), then a delegated cgroupfs subtree written directly;
  * where neither is there, none. Both back-ends end in the same layout, GROUP/supervisor (the
  * launcher) and GROUP/sandbox (the leaf the sandbox is cloned into), because cgroup v2 lets no
- * inner cgroup with controllers hold processes. Launcher side, the caller's own privileges. */
+ * inner cgroup with controllers hold processes. Launcher side, the caller's own privileges.
+ * Over 600 lines: the limit options and two back-ends behind one ops table (systemd scope over sd-
+ * bus, delegated cgroupfs); a file per back-end is the next split. */
 #include "launcher/limits/cgroup.h"
 
 #include <ctype.h>
@@ -22,6 +24,7 @@
 
 #include "front/config.h"
 #include "lib/failure.h"
+#include "lib/fileio.h"
 #include "lib/macro.h"
 
 #define CGROUP_ROOT	 "/sys/fs/cgroup"
@@ -245,27 +248,14 @@ static unsigned needed_controllers(const struct config *c)
 /* One write(2): a cgroup file takes each write as a whole. */
 static int cg_write(int dirfd, const char *file, const char *s)
 {
-	_cleanup_close_ int fd = openat(dirfd, file, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return negative_errno();
-	n = write(fd, s, strlen(s));
-	return n == (ssize_t)strlen(s) ? 0 : negative_errno();
+	return fileio_write_file_at(dirfd, file, s);
 }
 
 static int cg_read(int dirfd, const char *file, char *buf, size_t size)
 {
-	_cleanup_close_ int fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	int n = fileio_read_small_at(dirfd, file, buf, size);
 
-	if (fd < 0)
-		return negative_errno();
-	n = read(fd, buf, size - 1);
-	if (n < 0)
-		return negative_errno();
-	buf[n] = '\0';
-	return 0;
+	return n < 0 ? n : 0;
 }
 
 /* "KEY N" of a flat-keyed file (memory.events, cpu.stat). */

@@ -2,6 +2,8 @@
  * mountplan.h): chmod, mqueue, a file whose content comes from an fd (plain or bound), a
  * bind of an fd, and bwrap's in-place --remount-ro. Runs in the sandbox's pid 1 before pivot_root, with the capabilities of the
  * sandbox's user namespace, like mount.c. */
+#include "sandbox/mount/mount-extra.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -14,7 +16,7 @@
 
 #include "lib/failure.h"
 #include "lib/macro.h"
-#include "sandbox/mount/mount.h"
+#include "sandbox/mount/mount-fd.h"
 #include "front/mountplan.h"
 #include "lib/strv.h"
 
@@ -25,9 +27,9 @@
 static int do_chmod(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
 {
 	const char *name = NULL;
-	_cleanup_close_ int pfd = open_dest(m, e->dst, MK_PARENT, 0755, &name);
+	_cleanup_close_ int pfd = mount_fd_dest(m, e->dst, MOUNT_MK_PARENT, 0755, &name);
 	_cleanup_close_ int fd =
-	    pfd < 0 ? pfd : openat2_path(pfd, name, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+	    pfd < 0 ? pfd : mount_fd_openat2(pfd, name, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
 
 	if (fd < 0)
 		return fail(f, fd, "chmod", "%04o %s", (unsigned)e->mode, e->dst);
@@ -42,11 +44,11 @@ static int do_chmod(const struct mount_ctx *m, const struct mp_entry *e, struct 
 static int do_mqueue(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
 {
 	/* the mount point first, as bwrap makes it; then no mount flags, as bwrap mounts it */
-	_cleanup_close_ int dfd = open_dest(m, e->dst, MK_DIR, 0755, NULL);
+	_cleanup_close_ int dfd = mount_fd_dest(m, e->dst, MOUNT_MK_DIR, 0755, NULL);
 
 	if (dfd < 0)
 		return fail(f, dfd, "dir", "%s", e->dst);
-	return mount_new_fs(m, "mqueue", "mqueue", NULL, 0, e->dst, f);
+	return mount_fd_new_fs_at(m, "mqueue", "mqueue", NULL, 0, e->dst, f);
 }
 
 static int copy_fd(int from, int to)
@@ -82,8 +84,8 @@ static int do_data_fd(struct mount_ctx *m, const struct mp_entry *e, struct fail
 	int r;
 
 	if (!(e->flags & MPF_MOUNTED)) {
-		if ((pfd = open_dest(m, e->dst, MK_PARENT, 0755, &name)) < 0)
-			return dest_error(f, pfd, "data", e->dst);
+		if ((pfd = mount_fd_dest(m, e->dst, MOUNT_MK_PARENT, 0755, &name)) < 0)
+			return mount_fd_dest_error(f, pfd, "data", e->dst);
 		fd = openat(pfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, e->mode);
 	} else {
 		snprintf(staged, sizeof(staged), "/data-fd-%u", m->n_files++);
@@ -98,11 +100,11 @@ static int do_data_fd(struct mount_ctx *m, const struct mp_entry *e, struct fail
 	tree = open_tree(AT_FDCWD, staged, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (tree < 0)
 		return fail(f, negative_errno(), "data", "%s", e->dst);
-	if ((r = set_attr(
+	if ((r = mount_fd_set_attr(
 		 tree, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | ((e->flags & MPF_RO) ? MOUNT_ATTR_RDONLY : 0),
 		 false)) < 0)
 		return fail(f, r, "data", "%s", e->dst);
-	return attach(m, tree, "data", e->dst, MK_FILE, f);
+	return mount_fd_attach(m, tree, "data", e->dst, MOUNT_MK_FILE, f);
 }
 
 /* The fd's mount belongs to the host's mount namespace, which open_tree() cannot clone from:
@@ -124,7 +126,7 @@ static int open_fd_source(const struct mount_ctx *m, int fd, struct stat *ret)
 	path[n] = '\0';
 	if (path[0] != '/')
 		return -EINVAL;
-	sfd = open_source(m, path);
+	sfd = mount_fd_source(m, path);
 	if (sfd >= 0 && (fstat(sfd, &st) < 0 || st.st_dev != ret->st_dev || st.st_ino != ret->st_ino)) {
 		safe_close(sfd);
 		return -ENOENT;
@@ -145,9 +147,10 @@ static int do_bind_fd(const struct mount_ctx *m, const struct mp_entry *e, struc
 	tree = open_tree(sfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
 	if (tree < 0)
 		return fail(f, negative_errno(), "bind-fd", "%d", e->fd);
-	if ((r = set_attr(tree, attr, true)) < 0)
+	if ((r = mount_fd_set_attr(tree, attr, true)) < 0)
 		return fail(f, r, "bind-fd", "%d: setting mount flags", e->fd);
-	return attach(m, tree, "bind-fd", e->dst, S_ISDIR(st.st_mode) ? MK_DIR : MK_FILE, f);
+	return mount_fd_attach(m, tree, "bind-fd", e->dst, S_ISDIR(st.st_mode) ? MOUNT_MK_DIR : MOUNT_MK_FILE,
+			       f);
 }
 
 /* Only the one mount at dst, not those below it, and only a mount point: bwrap's --remount-ro. */
@@ -170,18 +173,18 @@ int mount_remount_ro_in_place(int dfd, const struct mp_entry *e, struct failure 
  * stay), put back over dst; as remount-ro does it for read-only. */
 static int do_noexec(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
 {
-	_cleanup_close_ int dfd = open_dest(m, e->dst, MK_NONE, 0, NULL), tree = -1;
+	_cleanup_close_ int dfd = mount_fd_dest(m, e->dst, MOUNT_MK_NONE, 0, NULL), tree = -1;
 	int r;
 
 	if (dfd == -ENOENT && (e->flags & MPF_TRY))
 		return 0;
 	if (dfd < 0)
-		return dest_error(f, dfd, "noexec", e->dst);
+		return mount_fd_dest_error(f, dfd, "noexec", e->dst);
 	tree = open_tree(dfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
 	if (tree < 0)
 		return fail(f, negative_errno(), "noexec", "%s", e->dst);
 	/* MPF_DEV: device nodes stay usable (hutch-oci's noexec bind of a --device node) */
-	if ((r = set_attr(
+	if ((r = mount_fd_set_attr(
 		 tree, MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NOSUID | ((e->flags & MPF_DEV) ? 0 : MOUNT_ATTR_NODEV),
 		 true)) < 0)
 		return fail(f, r, "noexec", "%s", e->dst);

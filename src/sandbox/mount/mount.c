@@ -1,11 +1,13 @@
-/* The mount plan's executor (see mount.h). Runs in the sandbox's pid 1, before pivot_root,
- * with the capabilities of the sandbox's own user namespace only. */
+/* The mount plan's executor (see mount.h; its fd-based primitives are in mount-fd.c). Runs in
+ * the sandbox's pid 1, before pivot_root, with the capabilities of the sandbox's own user
+ * namespace only.
+ * Over 600 lines: one short function per plan operation and the switch that replays them; the
+ * shared primitives are in mount-fd.c. */
 #include "sandbox/mount/mount.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,25 +19,8 @@
 #include "front/config.h"
 #include "lib/failure.h"
 #include "lib/macro.h"
+#include "sandbox/mount/mount-extra.h"
 #include "sandbox/mount/overlay.h"
-#include "lib/sync.h"
-
-int openat2_path(int dirfd, const char *path, uint64_t resolve)
-{
-	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = resolve };
-	int fd;
-
-	while (*path == '/')
-		path++;
-	fd = (int)syscall(SYS_openat2, dirfd, *path ? path : ".", &how, sizeof(how));
-	return fd < 0 ? negative_errno() : fd;
-}
-
-/* A source on the host: absolute symlinks resolve against the host's root, not ours. */
-int open_source(const struct mount_ctx *m, const char *src)
-{
-	return openat2_path(m->oldroot_fd, src, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
-}
 
 /* MP_BIND's source. With MPF_COMPAT (bwrap's command line) a magic link as the last component
  * is followed, from this process, as bwrap's own setup follows it: /proc/self/ns/user is then
@@ -45,133 +30,18 @@ static int open_bind_source(const struct mount_ctx *m, const struct mp_entry *e)
 {
 	char parent[4096];
 	const char *name = strrchr(e->src, '/');
-	int fd = open_source(m, e->src);
+	int fd = mount_fd_source(m, e->src);
 	_cleanup_close_ int pfd = -1;
 
 	if (fd != -ELOOP || !(e->flags & MPF_COMPAT) || !name || !name[1])
 		return fd;
 	if (snprintf(parent, sizeof(parent), "%.*s", (int)(name - e->src), e->src) >= (int)sizeof(parent))
 		return -ENAMETOOLONG;
-	pfd = open_source(m, *parent ? parent : "/");
+	pfd = mount_fd_source(m, *parent ? parent : "/");
 	if (pfd < 0)
 		return pfd;
 	fd = openat(pfd, name + 1, O_PATH | O_CLOEXEC);
 	return fd < 0 ? negative_errno() : fd;
-}
-
-/* How destinations resolve under the new root: hutch's own never through a symlink; with
- * c->dest_symlinks (bwrap's) through those that stay beneath it (the setup's own --symlink, a
- * relative link in a bound tree), never one that leaves it (absolute, or too many "..":
- * EXDEV), as bwrap follows them. */
-static uint64_t dest_resolve(const struct mount_ctx *m)
-{
-	return m->c->dest_symlinks ? RESOLVE_BENEATH : RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS;
-}
-
-/* One component under dirfd, created as kind when missing. */
-static int open_component(int dirfd, const char *name, enum mk_kind kind, mode_t mode, uint64_t resolve)
-{
-	int fd = openat2_path(dirfd, name, resolve);
-
-	if (fd != -ENOENT || kind == MK_NONE)
-		return fd;
-	if (kind == MK_FILE) {
-		int w = openat(dirfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode);
-		if (w < 0 && errno != EEXIST)
-			return negative_errno();
-		safe_close(w);
-	} else if (mkdirat(dirfd, name, mode) < 0 && errno != EEXIST)
-		return negative_errno();
-	return openat2_path(dirfd, name, resolve);
-}
-
-/* Walk dst under the new root, creating what is missing; returns an O_PATH fd of dst (or of
- * its parent for MK_PARENT, with *ret_name pointing at the last component). A path two or
- * more levels deep is first opened in one call (the same RESOLVE_BENEATH|NO_SYMLINKS rules
- * hold for every component): most such destinations exist already (/proc/sys, /dev/pts). */
-int open_dest(const struct mount_ctx *m, const char *dst, enum mk_kind kind, mode_t mode,
-	      const char **ret_name)
-{
-	char buf[4096];
-	int fd = m->newroot_fd; /* borrowed: never closed here */
-	char *save = NULL, *comp, *next, *last;
-
-	if (snprintf(buf, sizeof(buf), "%s", dst) >= (int)sizeof(buf))
-		return -ENAMETOOLONG;
-	while ((last = strrchr(buf, '/')) && last != buf && !last[1])
-		*last = '\0'; /* trailing slashes */
-	last = strrchr(buf, '/');
-	if (last && last != buf && strchr(buf + 1, '/')) {
-		if (kind == MK_PARENT) {
-			*last = '\0';
-			int pfd = openat2_path(m->newroot_fd, buf, dest_resolve(m));
-			*last = '/';
-			if (pfd >= 0 && last[1]) {
-				*ret_name = dst + (last + 1 - buf);
-				return pfd;
-			}
-			safe_close(pfd);
-		} else {
-			int dfd = openat2_path(m->newroot_fd, buf, dest_resolve(m));
-			if (dfd != -ENOENT || kind == MK_NONE)
-				return dfd;
-		}
-	}
-	for (comp = strtok_r(buf, "/", &save); fd >= 0 && comp; comp = next) {
-		next = strtok_r(NULL, "/", &save);
-		if (!next && kind == MK_PARENT) {
-			*ret_name = dst + (comp - buf);
-			break;
-		}
-		/* Only a walk that creates makes missing parents; MK_NONE must not touch anything. */
-		int nfd = open_component(fd, comp, next ? (kind == MK_NONE ? MK_NONE : MK_DIR) : kind,
-					 next ? 0755 : mode, dest_resolve(m));
-		if (fd != m->newroot_fd)
-			safe_close(fd);
-		fd = nfd;
-	}
-	/* dst was the root itself (or MK_PARENT of a top-level name): the caller gets its own fd */
-	if (fd == m->newroot_fd)
-		return openat2_path(m->newroot_fd, "", RESOLVE_BENEATH);
-	return fd;
-}
-
-int dest_error(struct failure *f, int r, const char *op, const char *dst)
-{
-	if (r == -ELOOP)
-		return fail(f, r, op, "%s: destination goes through a symlink", dst);
-	if (r == -EXDEV)
-		return fail(f, r, op, "%s: destination goes through a symlink leaving the new root", dst);
-	return fail(f, r, op, "%s", dst);
-}
-
-/* Attach the detached mount `tree` at dst, created as kind with mode when missing; failing to
- * reach or make dst is reported as stage mk_op, the move itself as op. */
-static int attach_at(const struct mount_ctx *m, int tree, const char *op, const char *mk_op, const char *dst,
-		     enum mk_kind kind, mode_t mode, struct failure *f)
-{
-	_cleanup_close_ int dfd = open_dest(m, dst, kind, mode, NULL);
-
-	if (dfd < 0)
-		return dest_error(f, dfd, mk_op, dst);
-	if (move_mount(tree, "", dfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-		return fail(f, negative_errno(), op, "%s", dst);
-	return 0;
-}
-
-int attach(const struct mount_ctx *m, int tree, const char *op, const char *dst, enum mk_kind kind,
-	   struct failure *f)
-{
-	return attach_at(m, tree, op, op, dst, kind, kind == MK_FILE ? 0644 : 0755, f);
-}
-
-int set_attr(int tree, uint64_t set, bool recursive)
-{
-	struct mount_attr a = { .attr_set = set };
-
-	if (mount_setattr(tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &a, sizeof(a)) < 0)
-		return negative_errno();
-	return 0;
 }
 
 /* The detached mount made for e before the maps (taken), or -1. */
@@ -217,12 +87,12 @@ static int bind_tree(const struct mount_ctx *m, const struct mp_entry *e, struct
 	if (tree < 0)
 		return negative_errno();
 	*ret_step = BIND_FLAGS;
-	if ((r = set_attr(tree, attr, true)) < 0)
+	if ((r = mount_fd_set_attr(tree, attr, true)) < 0)
 		return r;
 	return TAKE_FD(tree);
 }
 
-/* After an ELOOP from open_source(): a magic link when following every link gets further (a
+/* After an ELOOP from mount_fd_source(): a magic link when following every link gets further (a
  * plain symlink loop fails the same way both times). */
 static bool through_magic_link(const struct mount_ctx *m, const char *src)
 {
@@ -249,7 +119,7 @@ static int do_bind(const struct mount_ctx *m, const struct mp_entry *e, struct f
 	 * loop, a refused magic link) is an error, as in bwrap */
 	if (tree == -ENOENT && step == BIND_SOURCE && (e->flags & MPF_TRY))
 		return 0;
-	/* open_source() follows no /proc magic link (/proc/self/fd/N, /proc/PID/root): what one
+	/* mount_fd_source() follows no /proc magic link (/proc/self/fd/N, /proc/PID/root): what one
 	 * names is the opener's, and pid 1 would bind its own, not the caller's */
 	if (tree == -ELOOP && !(e->flags & MPF_COMPAT) && through_magic_link(m, e->src))
 		return failx(
@@ -261,12 +131,13 @@ static int do_bind(const struct mount_ctx *m, const struct mp_entry *e, struct f
 		return fail(f, tree, "bind", "%s%s", e->src,
 			    step == BIND_FLAGS ? ": setting mount flags" : "");
 	if (!(e->flags & MPF_COMPAT))
-		return attach(m, tree, "bind", e->dst, S_ISDIR(st.st_mode) ? MK_DIR : MK_FILE, f);
+		return mount_fd_attach(m, tree, "bind", e->dst,
+				       S_ISDIR(st.st_mode) ? MOUNT_MK_DIR : MOUNT_MK_FILE, f);
 	/* bwrap's: a missing file mount point is made 0444, and one it cannot make is named as
 	 * such ("Can't mkdir", "Can't create file at"), not as the source */
 	if (S_ISDIR(st.st_mode))
-		return attach_at(m, tree, "bind", "dir", e->dst, MK_DIR, 0755, f);
-	return attach_at(m, tree, "bind", "file", e->dst, MK_FILE, 0444, f);
+		return mount_fd_attach_at(m, tree, "bind", "dir", e->dst, MOUNT_MK_DIR, 0755, f);
+	return mount_fd_attach_at(m, tree, "bind", "file", e->dst, MOUNT_MK_FILE, 0444, f);
 }
 
 /* merged-/usr hosts have /bin → usr/bin: keep the same link; else bind the directory. */
@@ -282,36 +153,12 @@ static int do_mirror(const struct mount_ctx *m, const struct mp_entry *e, struct
 	if (n < 0)
 		return errno == ENOENT ? 0 : fail(f, negative_errno(), "mirror", "%s", e->src);
 	target[n] = '\0';
-	pfd = open_dest(m, e->dst, MK_PARENT, 0755, &name);
+	pfd = mount_fd_dest(m, e->dst, MOUNT_MK_PARENT, 0755, &name);
 	if (pfd < 0)
-		return dest_error(f, pfd, "symlink", e->dst);
+		return mount_fd_dest_error(f, pfd, "symlink", e->dst);
 	if (symlinkat(target, pfd, name) < 0)
 		return fail(f, negative_errno(), "symlink", "%s", e->dst);
 	return 0;
-}
-
-/* A new detached superblock mount: fsopen + options ("key=value" or "flag") + fsmount. */
-int new_fs(const char *type, const char *const *opts, uint64_t attr)
-{
-	_cleanup_close_ int fs = fsopen(type, FSOPEN_CLOEXEC);
-
-	if (fs < 0)
-		return negative_errno();
-	/* the mount's source, as mount(8) and bwrap name it ("tmpfs", "proc"), not "none" */
-	if (fsconfig(fs, FSCONFIG_SET_STRING, "source", type, 0) < 0)
-		return negative_errno();
-	for (; opts && *opts; opts++) {
-		char key[64];
-		const char *eq = strchr(*opts, '=');
-		snprintf(key, sizeof(key), "%.*s", eq ? (int)(eq - *opts) : 63, *opts);
-		if (fsconfig(fs, eq ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, key, eq ? eq + 1 : NULL, 0) <
-		    0)
-			return negative_errno();
-	}
-	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-		return negative_errno();
-	int mnt = fsmount(fs, FSMOUNT_CLOEXEC, (unsigned)attr);
-	return mnt < 0 ? negative_errno() : mnt;
 }
 
 /* MPF_TRY on a new file system: skipped where the root lacks its mount point and cannot
@@ -322,18 +169,8 @@ static bool can_skip(const struct mount_ctx *m, const struct mp_entry *e)
 
 	if (!(e->flags & MPF_TRY))
 		return false;
-	fd = open_dest(m, e->dst, MK_NONE, 0, NULL);
+	fd = mount_fd_dest(m, e->dst, MOUNT_MK_NONE, 0, NULL);
 	return fd == -ENOENT;
-}
-
-int mount_new_fs(const struct mount_ctx *m, const char *op, const char *type, const char *const *opts,
-		 uint64_t attr, const char *dst, struct failure *f)
-{
-	_cleanup_close_ int mnt = new_fs(type, opts, attr);
-
-	if (mnt < 0)
-		return fail(f, mnt, op, "%s", dst);
-	return attach(m, mnt, op, dst, MK_DIR, f);
 }
 
 static int tmpfs_tree(const struct mp_entry *e)
@@ -343,7 +180,7 @@ static int tmpfs_tree(const struct mp_entry *e)
 
 	snprintf(mode, sizeof(mode), "mode=%04o", (unsigned)e->mode);
 	snprintf(size, sizeof(size), "size=%llu", e->size);
-	return new_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	return mount_fd_new_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
 }
 
 static int do_tmpfs(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
@@ -354,25 +191,25 @@ static int do_tmpfs(const struct mount_ctx *m, const struct mp_entry *e, struct 
 		return 0;
 	if (mnt < 0 && (mnt = tmpfs_tree(e)) < 0)
 		return fail(f, mnt, "tmpfs", "%s", e->dst);
-	return attach(m, mnt, "tmpfs", e->dst, MK_DIR, f);
+	return mount_fd_attach(m, mnt, "tmpfs", e->dst, MOUNT_MK_DIR, f);
 }
 
 static int do_dir(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
 {
-	_cleanup_close_ int fd = open_dest(m, e->dst, MK_DIR, e->mode, NULL);
+	_cleanup_close_ int fd = mount_fd_dest(m, e->dst, MOUNT_MK_DIR, e->mode, NULL);
 
-	return fd < 0 ? dest_error(f, fd, "dir", e->dst) : 0;
+	return fd < 0 ? mount_fd_dest_error(f, fd, "dir", e->dst) : 0;
 }
 
 static int do_symlink(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
 {
 	const char *name = NULL;
-	_cleanup_close_ int pfd = open_dest(m, e->dst, MK_PARENT, 0755, &name);
+	_cleanup_close_ int pfd = mount_fd_dest(m, e->dst, MOUNT_MK_PARENT, 0755, &name);
 	char old[4096];
 	ssize_t n;
 
 	if (pfd < 0)
-		return dest_error(f, pfd, "symlink", e->dst);
+		return mount_fd_dest_error(f, pfd, "symlink", e->dst);
 	if (symlinkat(e->src, pfd, name) == 0)
 		return 0;
 	/* The same link already there (a mirrored /lib64, say) is fine. */
@@ -386,7 +223,7 @@ static int do_symlink(const struct mount_ctx *m, const struct mp_entry *e, struc
 
 static int proc_tree(void)
 {
-	return new_fs("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	return mount_fd_new_fs("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
 }
 
 static int do_proc(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
@@ -407,30 +244,30 @@ static int do_proc(const struct mount_ctx *m, const struct mp_entry *e, struct f
 	 * refuses a new proc instance (it would uncover them): the outer one is bound, with its
 	 * covers, as nested bubblewrap needs too. */
 	if (mnt == -EPERM) {
-		mount_note(m, "proc: a new /proc was refused (nested sandbox?); binding the outer one");
+		mount_fd_note(m, "proc: a new /proc was refused (nested sandbox?); binding the outer one");
 		return do_bind(m, &b, f);
 	}
 	if (mnt < 0)
 		return fail(f, mnt, "proc", "%s", e->dst);
-	return attach(m, mnt, "proc", e->dst, MK_DIR, f);
+	return mount_fd_attach(m, mnt, "proc", e->dst, MOUNT_MK_DIR, f);
 }
 
 /* Make dst (a path already in the new root, maybe inside /proc) read-only: a bind of itself. */
 static int do_remount_ro(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
 {
-	_cleanup_close_ int dfd = open_dest(m, e->dst, MK_NONE, 0, NULL), tree = -1;
+	_cleanup_close_ int dfd = mount_fd_dest(m, e->dst, MOUNT_MK_NONE, 0, NULL), tree = -1;
 	int r;
 
 	if (dfd == -ENOENT && (e->flags & MPF_TRY))
 		return 0;
 	if (dfd < 0)
-		return dest_error(f, dfd, "remount-ro", e->dst);
+		return mount_fd_dest_error(f, dfd, "remount-ro", e->dst);
 	if (e->flags & MPF_COMPAT)
 		return mount_remount_ro_in_place(dfd, e, f);
 	tree = open_tree(dfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
 	if (tree < 0)
 		return fail(f, negative_errno(), "remount-ro", "%s", e->dst);
-	if ((r = set_attr(tree, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, true)) < 0)
+	if ((r = mount_fd_set_attr(tree, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, true)) < 0)
 		return fail(f, r, "remount-ro", "%s", e->dst);
 	if (move_mount(tree, "", dfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return fail(f, negative_errno(), "remount-ro", "%s", e->dst);
@@ -442,7 +279,7 @@ static int do_remount_ro(const struct mount_ctx *m, const struct mp_entry *e, st
 static int bind_node(const struct mount_ctx *m, const char *src, const char *dst, uint64_t attr,
 		     struct failure *f)
 {
-	_cleanup_close_ int sfd = open_source(m, src), tree = -1;
+	_cleanup_close_ int sfd = mount_fd_source(m, src), tree = -1;
 	int r;
 
 	if (sfd < 0)
@@ -450,9 +287,9 @@ static int bind_node(const struct mount_ctx *m, const char *src, const char *dst
 	tree = open_tree(sfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
 	if (tree < 0)
 		return fail(f, negative_errno(), "dev", "%s", src);
-	if ((r = set_attr(tree, attr, false)) < 0)
+	if ((r = mount_fd_set_attr(tree, attr, false)) < 0)
 		return fail(f, r, "dev", "%s", src);
-	return attach(m, tree, "dev", dst, MK_FILE, f);
+	return mount_fd_attach(m, tree, "dev", dst, MOUNT_MK_FILE, f);
 }
 
 static int dev_links(const struct mount_ctx *m, const char *dev, struct failure *f)
@@ -495,14 +332,15 @@ static int do_dev(const struct mount_ctx *m, const struct mp_entry *e, struct fa
 		r = dev_links(m, e->dst, f);
 	snprintf(dst, sizeof(dst), "%s/pts", e->dst);
 	if (r == 0)
-		r = mount_new_fs(m, "devpts", "devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, dst,
-				 f);
+		r = mount_fd_new_fs_at(m, "devpts", "devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC,
+				       dst, f);
 	snprintf(dst, sizeof(dst), "%s/shm", e->dst);
 	if (r == 0 && (e->flags & MPF_COMPAT)) {
 		struct mp_entry d = { .op = MP_DIR, .mode = 0755, .dst = dst };
 		r = do_dir(m, &d, f);
 	} else if (r == 0)
-		r = mount_new_fs(m, "tmpfs", "tmpfs", shm_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, dst, f);
+		r = mount_fd_new_fs_at(m, "tmpfs", "tmpfs", shm_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+				       dst, f);
 	/* The caller's terminal as /dev/console, as a login would have it. */
 	for (int fd = 0; r == 0 && fd <= 2; fd++)
 		if (isatty(fd) && ttyname_r(fd, tty, sizeof(tty)) == 0) {
@@ -524,7 +362,7 @@ static int root_attach(struct mount_ctx *m, int tree, const char *op, struct fai
 
 static int root_tree(void)
 {
-	return new_fs("tmpfs", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	return mount_fd_new_fs("tmpfs", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
 }
 
 static int do_root_tmpfs(struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
@@ -550,7 +388,7 @@ static int do_root_tmpfs(struct mount_ctx *m, const struct mp_entry *e, struct f
 
 static int do_root_bind(struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
 {
-	_cleanup_close_ int sfd = open_source(m, e->src), tree = -1;
+	_cleanup_close_ int sfd = mount_fd_source(m, e->src), tree = -1;
 	uint64_t attr = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | ((e->flags & MPF_RO) ? MOUNT_ATTR_RDONLY : 0);
 	struct stat st;
 	int r;
@@ -562,7 +400,7 @@ static int do_root_bind(struct mount_ctx *m, const struct mp_entry *e, struct fa
 	tree = open_tree(sfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
 	if (tree < 0)
 		return fail(f, negative_errno(), "rootfs-bind", "%s", e->src);
-	if ((r = set_attr(tree, attr, true)) < 0)
+	if ((r = mount_fd_set_attr(tree, attr, true)) < 0)
 		return fail(f, r, "rootfs-bind", "%s: setting mount flags", e->src);
 	return root_attach(m, tree, "rootfs-bind", f);
 }
@@ -573,7 +411,7 @@ static int do_overlay_at(struct mount_ctx *m, const struct mp_entry *e, struct f
 
 	if (r < 0)
 		return r;
-	r = attach(m, tree, "overlay", e->dst, MK_DIR, f);
+	r = mount_fd_attach(m, tree, "overlay", e->dst, MOUNT_MK_DIR, f);
 	safe_close(tree);
 	return r;
 }
@@ -609,7 +447,7 @@ static const char *empty_object(const struct mp_entry *e, bool dir)
  * (config.c). */
 static int do_cover(const struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
 {
-	_cleanup_close_ int dfd = open_dest(m, e->dst, MK_NONE, 0, NULL), tree = -1;
+	_cleanup_close_ int dfd = mount_fd_dest(m, e->dst, MOUNT_MK_NONE, 0, NULL), tree = -1;
 	const char *op = (e->flags & MPF_EMPTY) ? "mask" : "blacklist", *obj;
 	struct stat st;
 	int r;
@@ -617,7 +455,7 @@ static int do_cover(const struct mount_ctx *m, const struct mp_entry *e, struct 
 	if ((dfd == -ENOENT || dfd == -ELOOP) && (e->flags & MPF_TRY))
 		return 0;
 	if (dfd < 0 || fstat(dfd, &st) < 0)
-		return dest_error(f, dfd < 0 ? dfd : negative_errno(), op, e->dst);
+		return mount_fd_dest_error(f, dfd < 0 ? dfd : negative_errno(), op, e->dst);
 	if (e->flags & MPF_EMPTY)
 		obj = empty_object(e, S_ISDIR(st.st_mode));
 	else
@@ -627,8 +465,8 @@ static int do_cover(const struct mount_ctx *m, const struct mp_entry *e, struct 
 	tree = open_tree(AT_FDCWD, obj, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (tree < 0)
 		return fail(f, negative_errno(), "blacklist", "%s", e->dst);
-	r = set_attr(tree, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
-		     false);
+	r = mount_fd_set_attr(
+	    tree, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, false);
 	if (r < 0)
 		return fail(f, r, "blacklist", "%s", e->dst);
 	if (move_mount(tree, "", dfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
@@ -653,10 +491,11 @@ static int do_file(struct mount_ctx *m, const struct mp_entry *e, struct failure
 	tree = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (tree < 0)
 		return fail(f, negative_errno(), "file", "%s", e->dst);
-	if ((r = set_attr(tree, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
-			  false)) < 0)
+	if ((r = mount_fd_set_attr(
+		 tree, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, false)) <
+	    0)
 		return fail(f, r, "file", "%s", e->dst);
-	return attach(m, tree, "file", e->dst, MK_FILE, f);
+	return mount_fd_attach(m, tree, "file", e->dst, MOUNT_MK_FILE, f);
 }
 
 /* cgroup2 mounted from inside our cgroup namespace shows the sandbox's leaf as its root. */
@@ -664,9 +503,9 @@ static int do_cgroup(struct mount_ctx *m, const struct mp_entry *e, struct failu
 {
 	if (can_skip(m, e))
 		return 0;
-	return mount_new_fs(m, "cgroup", "cgroup2", NULL,
-			    MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
-			    e->dst, f);
+	return mount_fd_new_fs_at(
+	    m, "cgroup", "cgroup2", NULL,
+	    MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e->dst, f);
 }
 
 static int apply_one(struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
@@ -803,17 +642,6 @@ int mount_stage(struct mount_ctx *m, struct failure *f)
 	if (m->oldroot_fd < 0)
 		return fail(f, negative_errno(), "mount", "opening the host's root");
 	return 0;
-}
-
-void mount_note(const struct mount_ctx *m, const char *fmt, ...)
-{
-	char text[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	sync_send(m->sync_fd, SYNC_INFO, 0, text, strlen(text) + 1, NULL, 0);
 }
 
 void mount_ctx_close(struct mount_ctx *m)

@@ -24,7 +24,7 @@
 #include "front/config.h"
 #include "lib/failure.h"
 #include "lib/macro.h"
-#include "sandbox/mount/mount.h"
+#include "sandbox/mount/mount-fd.h"
 #include "lib/sync.h"
 
 struct overlay_paths {
@@ -37,7 +37,7 @@ struct overlay_paths {
 static int stage_host_dir(const struct mount_ctx *m, const char *src, const char *dst, bool ro,
 			  const char *what, struct failure *f)
 {
-	_cleanup_close_ int sfd = open_source(m, src), tree = -1;
+	_cleanup_close_ int sfd = mount_fd_source(m, src), tree = -1;
 	struct stat st;
 	int r;
 
@@ -48,7 +48,7 @@ static int stage_host_dir(const struct mount_ctx *m, const char *src, const char
 	tree = open_tree(sfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
 	if (tree < 0)
 		return fail(f, negative_errno(), what, "%s", src);
-	if (ro && (r = set_attr(tree, MOUNT_ATTR_RDONLY, true)) < 0)
+	if (ro && (r = mount_fd_set_attr(tree, MOUNT_ATTR_RDONLY, true)) < 0)
 		return fail(f, r, what, "%s: read-only", src);
 	if ((mkdir(dst, 0755) < 0 && errno != EEXIST) ||
 	    move_mount(tree, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0)
@@ -68,11 +68,11 @@ static int host_mkdir_p(const struct mount_ctx *m, const char *path)
 		char *slash = strchr(p, '/');
 		if (slash)
 			*slash = '\0';
-		int fd = openat2_path(m->oldroot_fd, buf, RESOLVE_IN_ROOT);
+		int fd = mount_fd_openat2(m->oldroot_fd, buf, RESOLVE_IN_ROOT);
 		if (fd == -ENOENT) {
 			char *last = strrchr(buf, '/');
 			*last = '\0';
-			int pfd = openat2_path(m->oldroot_fd, *buf ? buf : "/", RESOLVE_IN_ROOT);
+			int pfd = mount_fd_openat2(m->oldroot_fd, *buf ? buf : "/", RESOLVE_IN_ROOT);
 			*last = '/';
 			if (pfd < 0)
 				return pfd;
@@ -94,7 +94,7 @@ static int host_dir(const struct mount_ctx *m, const char *path)
 {
 	struct stat st;
 	int r = host_mkdir_p(m, path);
-	_cleanup_close_ int fd = r < 0 ? -1 : openat2_path(m->oldroot_fd, path, RESOLVE_IN_ROOT);
+	_cleanup_close_ int fd = r < 0 ? -1 : mount_fd_openat2(m->oldroot_fd, path, RESOLVE_IN_ROOT);
 
 	if (r < 0)
 		return r;
@@ -229,7 +229,7 @@ static int build_fuse_root(const struct mount_ctx *m, const char *root, const ch
 			return fail(f, negative_errno(), "fuse-overlayfs", "%s", path);
 	}
 	_cleanup_close_ int proc =
-	    new_fs("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	    mount_fd_new_fs("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
 	snprintf(path, sizeof(path), "%s/proc", root);
 	if (proc < 0 || mkdir(path, 0555) < 0 ||
 	    move_mount(proc, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
@@ -355,17 +355,17 @@ static int overlay_either(struct mount_ctx *m, const struct mp_entry *e, const s
 	if (e->driver != OVERLAY_FUSE) {
 		r = kernel_overlay(o, ret_tree, log, sizeof(log));
 		if (r == 0) {
-			mount_note(m, "overlay: kernel overlayfs");
+			mount_fd_note(m, "overlay: kernel overlayfs");
 			return 0;
 		}
 		if (e->driver == OVERLAY_KERNEL || r == -EROFS)
 			return fail(f, r, "overlay", "kernel overlayfs refused%s%s", log[0] ? ": " : "", log);
-		mount_note(m, "overlay: the kernel refused (%s%s%s), trying fuse-overlayfs", strerror(-r),
-			   log[0] ? ": " : "", log);
+		mount_fd_note(m, "overlay: the kernel refused (%s%s%s), trying fuse-overlayfs", strerror(-r),
+			      log[0] ? ": " : "", log);
 	}
 	r = fuse_overlay(m, o, root, staged, ret_tree, f);
 	if (r == 0)
-		mount_note(m, "overlay: fuse-overlayfs");
+		mount_fd_note(m, "overlay: fuse-overlayfs");
 	return r;
 }
 
