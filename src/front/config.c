@@ -439,6 +439,18 @@ static int config_build_plan(struct config *c, char **host_env, struct failure *
 	return r;
 }
 
+/* A plan the front end gave still gets what a feature asked of it: the egress resolver's
+ * resolv.conf over the image's (as config_plan_input gives it to hutch's own plan). */
+static int config_given_plan(struct config *c, struct failure *f)
+{
+	const char *resolv = egress_resolv_conf(c);
+	int r;
+
+	if (resolv && (r = mountplan_add(&c->plan, MP_FILE, 0, 0644, resolv, "/etc/resolv.conf")) < 0)
+		return fail(f, r, "config", "/etc/resolv.conf");
+	return 0;
+}
+
 /* The nested user namespace's maps are written by pid 1 through the host's /proc, which it
  * no longer sees after pivot_root: opened here, where the launcher still does. */
 static int config_open_proc(struct config *c, struct failure *f)
@@ -486,7 +498,8 @@ int config_finish(struct config *c, char **host_env, struct failure *f)
 	    c->new_session == TRI_YES || (c->new_session == TRI_AUTO && !isatty(STDIN_FILENO));
 	if ((r = config_open_proc(c, f)) < 0)
 		return r;
-	if (!c->plan_given && (r = config_build_plan(c, host_env, f)) < 0)
+	r = c->plan_given ? config_given_plan(c, f) : config_build_plan(c, host_env, f);
+	if (r < 0)
 		return r;
 	if (c->env_given)
 		return 0;

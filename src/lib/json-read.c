@@ -98,7 +98,8 @@ static int hex4(struct reader *rd, unsigned long *ret)
 	return 0;
 }
 
-/* \uXXXX, with a surrogate pair joined; \u0000 is refused (the strings are C strings). */
+/* \uXXXX, with a surrogate pair joined; \u0000 is refused (the strings are C strings). A lone
+ * \udc80-\udcff is a byte that was not UTF-8, as lib/json-write.c writes it: that byte. */
 static int unicode_escape(struct reader *rd, char **buf, size_t *len, size_t *cap)
 {
 	unsigned long cp, lo;
@@ -115,7 +116,9 @@ static int unicode_escape(struct reader *rd, char **buf, size_t *len, size_t *ca
 		if (lo < 0xdc00 || lo > 0xdfff)
 			return rd_error(rd, "bad surrogate pair in \\u escape");
 		cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-	} else if (cp >= 0xdc00 && cp <= 0xdfff)
+	} else if (cp >= 0xdc80 && cp <= 0xdcff)
+		return buf_put(buf, len, cap, (char)(cp - 0xdc00));
+	else if (cp >= 0xdc00 && cp <= 0xdfff)
 		return rd_error(rd, "lone surrogate in \\u escape");
 	if (cp == 0)
 		return rd_error(rd, "\\u0000 in a string");

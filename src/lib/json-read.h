@@ -1,7 +1,8 @@
 /* A small JSON reader (RFC 8259): text → a tree of values, each with the line it starts on so
  * that a caller can name where a bad field is. Numbers are kept as their text and read as
  * 64-bit integers on demand (ids, rlimits and seccomp arguments reach 2^64-1). Pure: no system
- * call; any process. */
+ * call; any process. A lone \udc80-\udcff reads as the byte lib/json-write.c wrote it for (one
+ * that was not UTF-8), so that hutch's own records read back exactly. */
 #pragma once
 
 #include <stdbool.h>

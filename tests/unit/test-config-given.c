@@ -4,8 +4,10 @@
  * config, the checks still run, and a nested user namespace gets the host's /proc. */
 #include <sched.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
+#include "egress/egress.h"
 #include "front/config.h"
 #include "front/mountplan.h"
 #include "lib/strv.h"
@@ -97,11 +99,33 @@ static void test_nest_proc(void)
 	TAP_OK(c.proc_fd == -1, "config_free closes it");
 }
 
+/* A feature's mount still reaches a given plan: an egress policy in the sandbox's own network
+ * namespace (hutch-oci's run.hutch.allow-domain) puts its resolver's resolv.conf last. */
+static void test_given_resolver(void)
+{
+	struct config c;
+	struct failure f = { 0 };
+	const struct mp_entry *e;
+
+	front_config(&c);
+	give(&c);
+	c.net_private = true;
+	TAP_OK(egress_opt_allow_domain(&c, "example.org", &f) == 0, "an allowlist on a given plan");
+	TAP_OK(config_finish(&c, host_env, &f) == 0, "config_finish checks the policy (%s %s)", f.stage,
+	       f.detail);
+	e = c.plan.n == 2 ? &c.plan.ops[1] : NULL;
+	TAP_OK(e && e->op == MP_FILE && strcmp(e->dst, "/etc/resolv.conf") == 0 &&
+		   strcmp(e->src, egress_resolv_conf(&c)) == 0,
+	       "the resolver's resolv.conf follows the given plan");
+	config_free(&c);
+}
+
 int main(void)
 {
 	test_given();
 	test_hutch_defaults();
 	test_checks_run();
 	test_nest_proc();
+	test_given_resolver();
 	return tap_done();
 }

@@ -45,6 +45,19 @@ static void test_values(void)
 	json_free(v);
 }
 
+/* What lib/json-write.c writes for bytes that are not UTF-8 (\udc80-\udcff) reads back as them. */
+static void test_bytes(void)
+{
+	struct json_error err;
+	struct json_value *v = parse("\"a\\udcff\\udc80b\\udcc3\\udca9\"", &err);
+
+	TAP_STREQ(v ? v->text : NULL,
+		  "a\xff\x80"
+		  "b\xc3\xa9",
+		  "\\udcXX: the byte XX, as json_write_string wrote it");
+	json_free(v);
+}
+
 static void test_errors(void)
 {
 	static const struct {
@@ -59,6 +72,8 @@ static void test_errors(void)
 		{ "\"abc", 1, 5, "unterminated string" },
 		{ "\"\\u0000\"", 1, 8, "\\u0000 in a string" },
 		{ "\"\\ud800\"", 1, 8, "lone surrogate in \\u escape" },
+		{ "\"\\udc7f\"", 1, 8, "lone surrogate in \\u escape" },
+		{ "\"\\ude00\"", 1, 8, "lone surrogate in \\u escape" },
 		{ "\"a\tb\"", 1, 3, "control character in a string" },
 		{ "01", 1, 1, "leading zero in a number" },
 		{ "1e", 1, 3, "bad number 1e" },
@@ -89,6 +104,7 @@ static void test_errors(void)
 int main(void)
 {
 	test_values();
+	test_bytes();
 	test_errors();
 	return tap_done();
 }

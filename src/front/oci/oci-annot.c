@@ -9,7 +9,6 @@
 
 #include "egress/egress.h"
 #include "front/config.h"
-#include "front/mountplan.h"
 #include "front/oci/oci.h"
 #include "launcher/report.h"
 #include "lib/failure.h"
@@ -89,22 +88,18 @@ static int apply_one(struct config *c, const char *pair, struct failure *f)
 
 int oci_annotations_apply(struct config *c, const struct oci_bundle *b, struct failure *f)
 {
-	const char *resolv;
 	int r;
 
 	for (size_t i = 0; b->annotations && b->annotations[i]; i++)
 		if (strncmp(b->annotations[i], PREFIX, strlen(PREFIX)) == 0 &&
 		    (r = apply_one(c, b->annotations[i], f)) < 0)
 			return r;
+	/* no policy asked: hutch's abstract-socket scope stays off too (config_finish would
+	 * imply it over a shared network namespace) */
 	if (!c->egress)
-		return 0;
-	/* the network namespace is the container's own: the engine's, made for it, or a new one */
+		return egress_opt_unix_scope(c, "off", f);
+	/* the network namespace is the container's own: the engine's, made for it, or a new one;
+	 * config_finish checks the policy and adds its resolver's resolv.conf to the plan */
 	c->net_private = true;
-	if ((r = egress_finish(c, f)) < 0)
-		return r;
-	/* the sandbox's resolver answers its DNS: its resolv.conf over the engine's */
-	if ((resolv = egress_resolv_conf(c)) &&
-	    (r = mountplan_add(&c->plan, MP_FILE, 0, 0644, resolv, "/etc/resolv.conf")) < 0)
-		return fail(f, r, "annotation", "resolv.conf");
 	return 0;
 }

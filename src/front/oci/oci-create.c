@@ -325,6 +325,8 @@ static int create_container(const struct oci_opts *o, const struct create_args *
 		r = fail(f, -ENOMEM, "create", NULL);
 	for (unsigned i = 0; r == 0 && i < a->preserve_fds; i++)
 		c.keep_fds[c.n_keep_fds++] = 3 + (int)i;
+	if (r == 0)
+		r = config_finish(&c, o->env, f);
 	if (r == 0 && (r = make_state_dir(o, a->id, &fifo, f)) == 0)
 		made = true;
 	if (r == 0 && b.has_hooks)

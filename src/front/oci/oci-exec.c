@@ -149,7 +149,7 @@ static int exec_process(const struct exec_args *a, struct config *c, struct oci_
 		json_free(p);
 		if (r < 0)
 			return r;
-		c->setsid_command = !b->terminal;
+		c->new_session = b->terminal ? TRI_NO : TRI_YES;
 		return 0;
 	}
 	strv_free(c->argv);
@@ -159,7 +159,7 @@ static int exec_process(const struct exec_args *a, struct config *c, struct oci_
 	    (a->cwd && (free(c->chdir), !(c->chdir = strdup(a->cwd)))))
 		return fail(f, -ENOMEM, "exec", NULL);
 	b->terminal = a->tty;
-	c->setsid_command = !a->tty;
+	c->new_session = a->tty ? TRI_NO : TRI_YES;
 	return a->user ? exec_user(a->user, c, f) : 0;
 }
 
@@ -351,6 +351,8 @@ int oci_cmd_exec(const struct oci_opts *o, int argc, char **argv, struct failure
 		r = (c.keep_fds = realloc(c.keep_fds, (i + 1) * sizeof(int)))
 			? (c.keep_fds[c.n_keep_fds++] = 3 + (int)i, 0)
 			: fail(f, -ENOMEM, "exec", NULL);
+	if (r == 0)
+		r = config_finish(&c, o->env, f);
 	if (r == 0 && a.detach)
 		r = exec_detached(&st, &c, &b, &a, f);
 	else if (r == 0) {

@@ -177,7 +177,8 @@ static int refuse_setuid(struct failure *f)
 
 int main(int argc, char **argv)
 {
-	struct oci_opts o = { 0 };
+	extern char **environ;
+	struct oci_opts o = { .env = environ };
 	struct failure f = { 0 };
 	char msg[FAILURE_STAGE_MAX + FAILURE_DETAIL_MAX + 128];
 	int r = refuse_setuid(&f), status = OCI_EXIT_FAILURE;

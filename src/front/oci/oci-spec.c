@@ -611,12 +611,15 @@ static int spec_idmap(const struct json_value *spec, struct config *c, const str
 	return 0;
 }
 
-/* What hutch itself is asked: the identity, its own policy off (config.json is the policy),
- * the command's session. */
+/* What hutch itself is asked: its own policy off (config.json is the policy), the command's
+ * session; and, for config_finish, what runc does where hutch's defaults differ: the plan and
+ * environment as config.json gives them, the host name kept when none is given, no hutch
+ * record (the container's state is under --root). */
 static void spec_defaults(struct config *c, const struct oci_bundle *b)
 {
-	c->host_uid = getuid();
-	c->host_gid = getgid();
+	c->plan_given = c->env_given = true;
+	c->keep_hostname = true;
+	c->no_record = true;
 	c->seccomp = SECCOMP_NONE;
 	c->landlock = LANDLOCK_OFF;
 	c->tier = TIER_FULL;

@@ -20,6 +20,7 @@ struct oci_opts {
 	bool log_json;	     /* --log-format json */
 	bool debug;	     /* --debug */
 	bool systemd_cgroup; /* --systemd-cgroup: cgroupsPath is slice:prefix:name */
+	char **env;	     /* the runtime's environment, for config_finish */
 };
 
 /* What hutch-oci needs of config.json beyond struct config: how the run is prepared in the
