@@ -295,10 +295,12 @@ static int write_pid_file(const char *path, pid_t pid, struct failure *f)
 	return 0;
 }
 
-/* --detach: the joiner is our child; its report (a struct failure, empty when the command
- * started) comes on a pipe; then it waits for the command and exits with its status. */
-static int exec_detached(const struct oci_state *st, const struct config *c, const struct oci_bundle *b,
-			 const struct exec_args *a, struct failure *f)
+/* The joiner is our child, so that this process never enters the container's namespaces (as
+ * `hutch join`'s joiner); its report (a struct failure, empty when the command started) comes
+ * on a pipe; then it waits for the command and exits with its status. Attached, it dies with
+ * us (and the command with it); with --detach it outlives us. */
+static int fork_joiner(const struct oci_state *st, const struct config *c, const struct oci_bundle *b,
+		       const struct exec_args *a, pid_t *ret, struct failure *f)
 {
 	int p[2];
 	pid_t pid;
@@ -310,6 +312,8 @@ static int exec_detached(const struct oci_state *st, const struct config *c, con
 		struct failure ignored = { 0 };
 		pid_t cmd;
 		close(p[0]);
+		if (!a->detach && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+			_exit(1);
 		cmd = joiner(st, c, b, a, &jf);
 		(void)!write(p[1], &jf, sizeof(jf));
 		close(p[1]);
@@ -326,7 +330,8 @@ static int exec_detached(const struct oci_state *st, const struct config *c, con
 		waitpid(pid, NULL, 0);
 		return n == (ssize_t)sizeof(*f) ? (f->err ? -f->err : -EIO) : fail(f, -EIO, "exec", "joiner");
 	}
-	return write_pid_file(a->pid_file, pid, f);
+	*ret = pid;
+	return 0;
 }
 
 int oci_cmd_exec(const struct oci_opts *o, int argc, char **argv, struct failure *f)
@@ -353,15 +358,14 @@ int oci_cmd_exec(const struct oci_opts *o, int argc, char **argv, struct failure
 			: fail(f, -ENOMEM, "exec", NULL);
 	if (r == 0)
 		r = config_finish(&c, o->env, f);
-	if (r == 0 && a.detach)
-		r = exec_detached(&st, &c, &b, &a, f);
-	else if (r == 0) {
-		pid_t cmd = joiner(&st, &c, &b, &a, f);
-		if (cmd < 0)
-			r = cmd;
-		else if ((r = write_pid_file(a.pid_file, getpid(), f)) == 0)
-			r = oci_wait_child(cmd, f);
-	}
+	pid_t pid = -1;
+	if (r == 0)
+		r = fork_joiner(&st, &c, &b, &a, &pid, f);
+	/* attached, this process stands for the command: its exit status is the command's */
+	if (r == 0)
+		r = write_pid_file(a.pid_file, a.detach ? pid : getpid(), f);
+	if (r == 0 && !a.detach)
+		r = oci_wait_child(pid, f);
 	strv_free(a.env);
 	oci_state_free(&st);
 	oci_bundle_free(&b);

@@ -141,7 +141,7 @@ static int state_parse(const char *text, size_t len, struct oci_state *st)
 	return r;
 }
 
-int oci_state_read(const struct oci_opts *o, const char *id, struct oci_state *ret, struct failure *f)
+static int state_read_into(const struct oci_opts *o, const char *id, struct oci_state *ret, struct failure *f)
 {
 	_cleanup_free_ char *dir = NULL, *path = NULL;
 	char buf[65536];
@@ -162,6 +162,16 @@ int oci_state_read(const struct oci_opts *o, const char *id, struct oci_state *r
 	if ((r = state_parse(buf, (size_t)n, ret)) < 0)
 		return fail(f, r, "state", "%s", path);
 	return 0;
+}
+
+/* (a failure leaves nothing in ret: `delete --force` of a missing container leaked its id) */
+int oci_state_read(const struct oci_opts *o, const char *id, struct oci_state *ret, struct failure *f)
+{
+	int r = state_read_into(o, id, ret, f);
+
+	if (r < 0)
+		oci_state_free(ret);
+	return r;
 }
 
 void oci_state_free(struct oci_state *st)
