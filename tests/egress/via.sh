@@ -34,9 +34,15 @@ run_hutch --deny-lan --net slirp --dns-upstream 127.0.0.1:5353 --via socks5h://1
 is "$out" "hello from 192.0.2.11" "--via with --deny-lan (a network profile's): relayed"
 
 : >"$proxy_log"
-run_hutch --net slirp --via socks5h://127.0.0.1:1080 -- sh -c 'python3 -c "$1" 127.0.0.1 1080; python3 -c "$1" 192.0.2.11 80' _ "$RAW_CONNECT"
+# (the literal address's connect also sends a request and reads the answer: the relay accepts
+# the connect at once and talks to the upstream after, so a client that only connects and
+# leaves may be gone before the upstream is asked, and the proxy's log may stay empty)
+run_hutch --net slirp --via socks5h://127.0.0.1:1080 -- sh -c 'python3 -c "$1" 127.0.0.1 1080; python3 -c "$2"' _ "$RAW_CONNECT" '
+import socket; s = socket.create_connection(("192.0.2.11", 80), timeout=10); print("connected")
+s.sendall(b"GET / HTTP/1.0\r\n\r\n"); print(s.recv(4096).decode().splitlines()[-1])'
 like "$out" "refused" "the sandbox's own lo is not relayed (nothing listens on 1080 there)"
 like "$out" "connected" "a connect to a literal address goes through too"
+like "$out" "hello from 192.0.2.11" "... and its request is answered through the relay"
 like "$(cat "$proxy_log")" "socks5 192.0.2.11:80" "with the address"
 
 : >"$proxy_log"
