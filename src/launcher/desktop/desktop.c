@@ -735,12 +735,15 @@ static int resolve_bus(struct desktop_config *d, const struct config *c, char **
 		return 0;
 	}
 	if (!d->proxy && !(d->proxy = path_find_executable("xdg-dbus-proxy", c->search_path)))
-		return failx(
+		r = failx(
 		    f, bus_opts[bus],
 		    "filter needs xdg-dbus-proxy, which is not installed (Debian: apt install xdg-dbus-proxy)");
-	if ((r = bus_address(c, env, bus, &d->bus[bus], f)) < 0) {
+	else
+		r = bus_address(c, env, bus, &d->bus[bus], f);
+	if (r < 0) {
 		/* A profile's filter (its app wants a bus) runs without one where the host has
-		 * none (headless, over ssh), as its -try sockets do; the command line's is a must. */
+		 * none (headless, over ssh) or cannot filter it (no xdg-dbus-proxy), as its -try
+		 * sockets do: no bus is narrower than a filtered one. The command line's is a must. */
 		if (r == -ENOMEM || d->cmdline_mode[bus] || d->cmdline_rule[bus])
 			return r;
 		r = add_note(d, "skipped: %s filter: %s", bus_opts[bus], f->detail);
