@@ -9,7 +9,7 @@ if [ -z "${HUTCH_EGRESS_ISOLATED:-}" ]; then
 fi
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/lib-egress.sh"
-plan 15
+plan 16
 
 egress_outside 192.0.2.11 || bail_out "cannot make the test's network"
 egress_servers 60 a.test=192.0.2.11 || bail_out "the test servers never said ready"
