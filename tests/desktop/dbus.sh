@@ -113,7 +113,12 @@ like "$rc $err" "^125 hutch: --dbus-user: $TEST_TMP/nobus: no bus socket there" 
 # ... and where xdg-dbus-proxy is not installed (the README's first command installs none): no
 # bus is narrower than a filtered one (the newcomer check failed on parole's, dino's, epiphany's,
 # evolution's and gnome-terminal's profiles so).
-out=$(env PATH="$TEST_TMP/bin" "${HUTCH_CMD[@]}" -v --profile "$TEST_TMP/needsbus.profile" -- \
+# (a PATH with the id-map helpers, which --idmap subid needs, and no xdg-dbus-proxy)
+mkdir "$TEST_TMP/bin-noproxy"
+for h in newuidmap newgidmap; do
+	! command -v "$h" >/dev/null || ln -s "$(command -v "$h")" "$TEST_TMP/bin-noproxy/$h"
+done
+out=$(env PATH="$TEST_TMP/bin-noproxy" "${HUTCH_CMD[@]}" -v --profile "$TEST_TMP/needsbus.profile" -- \
 	/bin/sh -c 'echo "bus=${DBUS_SESSION_BUS_ADDRESS-unset}"' 2>"$TEST_TMP/np.err" </dev/null)
 rc=$?
 is "$rc $out" "0 bus=unset" "a profile's dbus-user filter without xdg-dbus-proxy: it runs, with no bus"
