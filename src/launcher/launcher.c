@@ -445,11 +445,15 @@ static int launcher_net_ready(struct launcher *l, struct failure *f)
  * the launcher returns it at once, leaving the kernel's teardown of the namespaces to run on
  * without it, unless what it stops at the end needs the sandbox gone: the cgroup (removed only
  * when empty), a workspace, the report's last events, desktop proxies. The network back-end is
- * not among them: every process that could use it is reaped already. */
+ * not among them: every process that could use it is reaped already. Nor may pid 1 be left in
+ * a pid namespace we joined (--pidns): it counts there too, and that namespace's own init
+ * cannot finish its exit until pid 1's new parent reaps it, which an init that reaps only its
+ * own children never does. */
 static bool launcher_waits_for_pid1(const struct launcher *l)
 {
 	return l->cgroup.leaf_fd >= 0 || l->c->stats || l->workspace.dir || l->report.fd >= 0 ||
-	       l->notify.src.fd >= 0 || l->desktop.proxy_pids[0] > 0 || l->desktop.proxy_pids[1] > 0;
+	       l->notify.src.fd >= 0 || l->desktop.proxy_pids[0] > 0 || l->desktop.proxy_pids[1] > 0 ||
+	       l->c->pidns_fd >= 0;
 }
 
 /* One message from a child; 0 at EOF (every child's end closed: all exec'd or gone). */

@@ -15,10 +15,12 @@ mkdir "$share"
 
 # gone TYPE LINK: wait (at most 10 s) for no host process to be in that namespace; prints the
 # stragglers. Processes that are not our children give no fd to wait on, hence the polling.
+# A zombie has ended: pid 1, which hutch does not wait out (as bwrap), is its new parent's to
+# reap, and an init that reaps only its own children (runuser as pid 1) never does.
 gone() {
 	local i left p
 	for ((i = 0; i < 200; i++)); do
-		left=$(pids_in_ns "$1" "$2")
+		left=$(not_zombies $(pids_in_ns "$1" "$2"))
 		[ -z "$left" ] && return 0
 		sleep 0.05
 	done
