@@ -4,7 +4,7 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/lib-ws.sh"
 require_userns
-plan 9
+plan 10
 
 W=$TEST_TMP/proj
 make_tree "$W"
@@ -21,7 +21,8 @@ No such file or directory" "only that path was applied"
 is "$(changes_list disc "$W" | sort)" "A file b
 D file text.txt" "the rest stays under review"
 
-"$HUTCH" discard disc
+out=$("$HUTCH" discard disc)
 is "$?" 0 "discard succeeds"
+is "$out" "hutch: discard: workspace disc removed, its changes with it" "discard says what it removed"
 is "$(ls -A "$STATE")" "" "discard leaves nothing in the state dir"
 unlike "$("$HUTCH" list)" "^disc " "list no longer shows it"

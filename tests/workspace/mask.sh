@@ -36,7 +36,7 @@ is "$out" $'hook-ro\nhooks-ro\nconfig-ro\nenvrc-made' ".git/hooks and .git/confi
 is "$?" 1 "apply refuses a protected path the sandbox created"
 like "$(cat "$TEST_TMP/apply.err")" "$W/.envrc: a protected path" "it names the protected path"
 check "the protected file was not planted on the host" test ! -e "$W/.envrc"
-"$HUTCH" discard m3
+"$HUTCH" discard m3 >/dev/null
 
 run_hutch --workspace "$W" --name m4 --unprotect .git/hooks -- sh -c 'echo changed >"$1/.git/hooks/pre-commit"' sh "$W"
 expect_exit 0 "--unprotect .git/hooks lets the sandbox write the hook"
@@ -47,13 +47,13 @@ mkdir -p "$W/vscode-real" && echo '{}' >"$W/vscode-real/tasks.json"
 ln -s vscode-real "$W/.vscode"
 run_hutch --workspace "$W" --name m6 -- cat "$W/.vscode/tasks.json"
 is "$rc:$out" "0:{}" "a protected path behind a symlink does not stop the start"
-"$HUTCH" discard m6
+"$HUTCH" discard m6 >/dev/null
 rm -r "$W/.vscode" "$W/vscode-real"
 
 run_hutch --workspace "$W:/srv/proj" --name m5 -- sh -c 'echo x >/srv/proj/elsewhere && cat /srv/proj/.git/config && { echo y >>/srv/proj/.git/config || true; }'
 is "$rc:$out" "0:[core]" "a workspace at another DST is writable (Landlock lets it), its config still read-only"
 is "$(changes_list m5 "$W")" "A file elsewhere" "its changes are kept for the host's DIR"
-"$HUTCH" discard m5
+"$HUTCH" discard m5 >/dev/null
 
 run_hutch --workspace "$W" --workspace-mode direct -- sh -c 'echo x >"$1/direct.txt" && echo evil >"$1/.git/hooks/pre-commit" 2>/dev/null || echo ro' sh "$W"
 is "$out:$(cat "$W/direct.txt")" "ro:x" "a direct workspace is written in place, its hooks still read-only"
