@@ -14,6 +14,7 @@
 #include "front/config.h"
 #include "lib/proc.h"
 #include "lib/failure.h"
+#include "lib/fileio.h"
 #include "lib/macro.h"
 
 /* The flag of each of proc_ns_names, in its order. */
@@ -30,20 +31,6 @@ void info_put_pid_namespaces(FILE *out, pid_t pid1, unsigned namespaces, const c
 		if ((ino = proc_ns_inode(pid1, proc_ns_names[i])))
 			fprintf(out, "%s\"%s-namespace\": %llu", sep, proc_ns_names[i], ino);
 	}
-}
-
-static int write_all(int fd, const char *s, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, s, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return negative_errno();
-		s += n;
-		len -= (size_t)n;
-	}
-	return 0;
 }
 
 /* One object: hutch's on one line; spaced, an indented one (pretty) or "{ ... }". */
@@ -63,7 +50,7 @@ static int write_object(const struct config *c, int fd, pid_t pid1, bool pretty)
 	fputs(tail, out);
 	if (fclose(out) != 0)
 		return -ENOMEM;
-	return write_all(fd, buf, len);
+	return fileio_write_all(fd, buf, len);
 }
 
 int info_started(const struct config *c, pid_t pid1, struct failure *f)
