@@ -131,6 +131,8 @@ int oci_cmd_delete(const struct oci_opts *o, int argc, char **argv, struct failu
 			  oci_status_name(s));
 	else if (s != OCI_STOPPED)
 		r = kill_and_wait(&st, f);
+	if (r == 0)
+		oci_cgroup_remove(&st);
 	if (r == 0) {
 		struct failure hf = { 0 };
 		char msg[FAILURE_STAGE_MAX + FAILURE_DETAIL_MAX + 64];
