@@ -450,20 +450,25 @@ static int update_number(const char *s, int64_t *ret)
 	return 0;
 }
 
-/* One option into the JSON text (member of object obj: "memory", "cpu", ...). */
-static int update_add(char *json, size_t size, const struct option *opt, const char *arg, struct failure *f)
+static const char *const update_objs[] = { "memory", "cpu", "pids", "blockIO" };
+
+/* One option as a member of its object's text in parts (by update_objs: "memory", ...). */
+static int update_add(char parts[][256], const struct option *opt, const char *arg, struct failure *f)
 {
 	static const struct {
 		char ch;
-		const char *obj, *key;
+		unsigned obj;
+		const char *key;
 		bool size, string;
-	} map[] = { { 'm', "memory", "limit", true, false }, { 's', "memory", "swap", true, false },
-		    { 'p', "pids", "limit", false, false },  { 'q', "cpu", "quota", false, false },
-		    { 'P', "cpu", "period", false, false },  { 'S', "cpu", "shares", false, false },
-		    { 'c', "cpu", "cpus", false, true },     { 'b', "blockIO", "weight", false, false } };
+	} map[] = { { 'm', 0, "limit", true, false },	{ 's', 0, "swap", true, false },
+		    { 'q', 1, "quota", false, false },	{ 'P', 1, "period", false, false },
+		    { 'S', 1, "shares", false, false }, { 'c', 1, "cpus", false, true },
+		    { 'p', 2, "limit", false, false },	{ 'b', 3, "weight", false, false } };
 	int64_t v = 0;
 
 	for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
+		char *p = parts[map[i].obj];
+		size_t n = strlen(p);
 		if (map[i].ch != opt->val)
 			continue;
 		if (!map[i].string && (map[i].size ? update_size(arg, &v) : update_number(arg, &v)) < 0)
@@ -472,12 +477,32 @@ static int update_add(char *json, size_t size, const struct option *opt, const c
 			return failx(f, "update", "--%s %s: expected a CPU list such as 0-1,3", opt->name,
 				     arg);
 		if (map[i].string)
-			snprintf(json, size, "{\"%s\":{\"%s\":\"%s\"}}", map[i].obj, map[i].key, arg);
+			snprintf(p + n, 256 - n, "%s\"%s\":\"%s\"", n ? "," : "", map[i].key, arg);
 		else
-			snprintf(json, size, "{\"%s\":{\"%s\":%lld}}", map[i].obj, map[i].key, (long long)v);
+			snprintf(p + n, 256 - n, "%s\"%s\":%lld", n ? "," : "", map[i].key, (long long)v);
 		return 0;
 	}
 	return failx(f, "update", "--%s is not supported by hutch-oci", opt->name);
+}
+
+/* The options' objects as one resources object, read into l (after -r FILE: they win). */
+static int update_options(char parts[][256], struct cgroup_limits *l, struct failure *f)
+{
+	char json[1200] = "{";
+	struct json_value *v = NULL;
+	struct json_error err;
+	int r;
+
+	for (size_t i = 0; i < ARRAY_SIZE(update_objs); i++)
+		if (parts[i][0])
+			snprintf(json + strlen(json), sizeof(json) - strlen(json), "%s\"%s\":{%s}",
+				 json[1] ? "," : "", update_objs[i], parts[i]);
+	strcat(json, "}");
+	if (json_parse(json, strlen(json), &v, &err) < 0)
+		return failx(f, "update", "%s", err.msg);
+	r = oci_cgroup_resources(v, "update", l, f);
+	json_free(v);
+	return r;
 }
 
 /* -r FILE ("-": stdin): a runtime spec resources object. */
@@ -502,30 +527,28 @@ static int update_file(const char *path, struct json_value **ret, struct failure
 	return 0;
 }
 
-/* The options into limits: each option is parsed as its own small resources object, so that
- * the same code checks both; a later one wins. */
+/* -r FILE, then runc's options over it (the memory's limit and swap read together). */
 static int update_parse(int argc, char **argv, struct cgroup_limits *l, struct failure *f)
 {
+	char parts[ARRAY_SIZE(update_objs)][256] = { "" };
 	int ch, idx, r = 0;
 
 	optind = 1;
 	opterr = 0;
 	while (r == 0 && (ch = getopt_long(argc, argv, "+r:", update_opts, &idx)) != -1) {
 		struct json_value *v = NULL;
-		char json[512];
 		if (ch == '?')
 			return failx(f, "update", "unknown option %s", argv[optind - 1]);
-		if (ch == 'r')
-			r = update_file(optarg, &v, f);
-		else if ((r = update_add(json, sizeof(json), &update_opts[idx], optarg, f)) == 0) {
-			struct json_error err;
-			r = json_parse(json, strlen(json), &v, &err) < 0 ? failx(f, "update", "%s", err.msg)
-									 : 0;
+		if (ch != 'r') {
+			r = update_add(parts, &update_opts[idx], optarg, f);
+			continue;
 		}
-		if (r == 0)
-			r = oci_cgroup_resources(v, ch == 'r' ? "resources" : "update", l, f);
+		if ((r = update_file(optarg, &v, f)) == 0)
+			r = oci_cgroup_resources(v, "resources", l, f);
 		json_free(v);
 	}
+	if (r == 0)
+		r = update_options(parts, l, f);
 	if (r == 0 && optind + 1 != argc)
 		return failx(f, "update", "needs exactly one container id");
 	return r;
