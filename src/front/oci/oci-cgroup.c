@@ -426,27 +426,18 @@ static const struct option update_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* "64m", "1g", "-1", "1048576" into bytes (-1: unlimited). */
-static int update_size(const char *s, int64_t *ret)
+/* A number, or (size) "64m", "1g", "1048576" into bytes; -1: unlimited. */
+static int update_value(const char *s, bool size, int64_t *ret)
 {
+	char *end;
 	uint64_t v;
 
-	if (strcmp(s, "-1") == 0)
-		return *ret = -1, 0;
+	*ret = strtoll(s, &end, 10);
+	if (!size || strcmp(s, "-1") == 0)
+		return !s[0] || *end ? -EINVAL : 0;
 	if (cgroup_parse_size(s, &v) < 0 || v >= LIMIT_MAX)
 		return -EINVAL;
 	*ret = (int64_t)v;
-	return 0;
-}
-
-static int update_number(const char *s, int64_t *ret)
-{
-	char *end;
-	long long v = strtoll(s, &end, 10);
-
-	if (!s[0] || *end)
-		return -EINVAL;
-	*ret = v;
 	return 0;
 }
 
@@ -471,7 +462,7 @@ static int update_add(char parts[][256], const struct option *opt, const char *a
 		size_t n = strlen(p);
 		if (map[i].ch != opt->val)
 			continue;
-		if (!map[i].string && (map[i].size ? update_size(arg, &v) : update_number(arg, &v)) < 0)
+		if (!map[i].string && update_value(arg, map[i].size, &v) < 0)
 			return failx(f, "update", "--%s %s: not a valid value", opt->name, arg);
 		if (map[i].string && arg[strspn(arg, "0123456789-,")])
 			return failx(f, "update", "--%s %s: expected a CPU list such as 0-1,3", opt->name,
