@@ -4,7 +4,8 @@
 # and cgroupfs (a relative cgroupsPath, made beside the runtime's own cgroup). linux.resources
 # seen in the container's /sys/fs/cgroup and enforced (a fork bomb capped by pids.limit, an
 # allocation killed by memory.limit: 137), pause (a counter stops; state says paused) and
-# resume, update of memory and pids (options and -r FILE), and delete removing the group.
+# resume, exec's process in the group, update of memory and pids (options and -r FILE), and
+# delete removing the group.
 # The cgroupfs half needs a delegated cgroup, which a normal user gets only from systemd: the
 # script runs itself again in a scope with Delegate=yes, its shell moved to D/shell so that the
 # controllers can be on below D. Needs the VM of tests/vm/run (or a machine like it).
@@ -109,10 +110,14 @@ backend() {
 	sleep 0.5 # (a frozen counter stays whatever the time given it)
 	n2=$(cat "$TEST_TMP/out/n")
 	is "$n2" "$n1" "$mode: the paused counter does not advance"
+	oci "$@" exec "$id" true
+	is "$rc|$err" "1|hutch-oci: exec: container $id is paused: resume it first" "$mode: exec into a paused container: refused"
 	oci "$@" resume "$id"
 	is "$rc|$err" "0|" "$mode: resume"
 	wait_change "$TEST_TMP/out/n" "$n2" && ok "$mode: the counter runs again" || not_ok "$mode: the counter runs again"
 	is "$(oci_status "$id")" running "$mode: state says running"
+	oci "$@" exec "$id" cat /proc/self/cgroup
+	is "$out" "0::/" "$mode: exec's process is in the container's cgroup (its limits hold for it)"
 
 	oci "$@" update --memory 128m --pids-limit 50 "$id"
 	is "$rc|$err" "0|" "$mode: update --memory 128m --pids-limit 50"

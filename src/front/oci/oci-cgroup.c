@@ -234,16 +234,16 @@ int oci_cgroup_resources(const struct json_value *res, const char *where, struct
 
 /* ---- where the group is ------------------------------------------------------------------ */
 
-/* The runtime's own cgroup v2 path ("/a/b"), from /proc/self/cgroup's "0::" line. */
-static int own_cgroup(char *buf, size_t size)
+/* A process's cgroup v2 path ("/a/b", from the "0::" line of /proc/PID/cgroup; 0: this one). */
+static int cgroup_path(pid_t pid, char *buf, size_t size)
 {
-	char text[4096], *p;
-	int n = fileio_read_small_at(AT_FDCWD, "/proc/self/cgroup", text, sizeof(text));
+	char file[64], text[4096], *p;
+	int n;
 
-	if (n < 0)
+	snprintf(file, sizeof(file), "/proc/%d/cgroup", pid ? (int)pid : (int)getpid());
+	if ((n = fileio_read_small_at(AT_FDCWD, file, text, sizeof(text))) < 0)
 		return n;
-	p = strncmp(text, "0::", 3) == 0 ? text : strstr(text, "\n0::");
-	if (!p)
+	if (!(p = strncmp(text, "0::", 3) == 0 ? text : strstr(text, "\n0::")))
 		return -ENOMEDIUM;
 	p += p == text ? 3 : 4;
 	p[strcspn(p, "\n")] = '\0';
@@ -287,7 +287,7 @@ static int place_cgroupfs(const char *id, const char *path, unsigned line, struc
 		return failx(f, "config", "line %u: linux.cgroupsPath %s: not a cgroup path", line, path);
 	if (path && path[0] == '/')
 		return (l->path = strdup(path)) ? 0 : fail(f, -ENOMEM, "config", NULL);
-	if (own_cgroup(own, sizeof(own)) < 0)
+	if (cgroup_path(0, own, sizeof(own)) < 0)
 		return 0; /* no cgroup v2 here: none is had, as with no delegation */
 	*strrchr(own, '/') = '\0';
 	if (asprintf(&l->path, "%s/%s", own, path && path[0] ? path : id) < 0)
@@ -305,23 +305,17 @@ int oci_cgroup_place(const struct oci_opts *o, const char *id, const char *path,
 
 int oci_cgroup_of(pid_t pid, char **ret)
 {
-	char path[64], text[4096], *p, *sup;
-	int n;
+	char path[4096], *sup;
+	int r = cgroup_path(pid, path, sizeof(path));
 
 	*ret = NULL;
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
-	if ((n = fileio_read_small_at(AT_FDCWD, path, text, sizeof(text))) < 0)
-		return n;
-	p = strncmp(text, "0::", 3) == 0 ? text + 3 : strstr(text, "\n0::");
-	if (!p)
-		return 0;
-	p += p == text + 3 ? 0 : 4;
-	p[strcspn(p, "\n")] = '\0';
+	if (r < 0)
+		return r == -ENOMEDIUM ? 0 : r;
 	/* the launcher sits in GROUP/supervisor beside the sandbox's GROUP/sandbox */
-	if (!(sup = strrchr(p, '/')) || strcmp(sup, "/supervisor") != 0 || sup == p)
+	if (!(sup = strrchr(path, '/')) || strcmp(sup, "/supervisor") != 0 || sup == path)
 		return 0;
 	*sup = '\0';
-	return (*ret = strdup(p)) ? 0 : -ENOMEM;
+	return (*ret = strdup(path)) ? 0 : -ENOMEM;
 }
 
 /* ---- pause, resume, update, and what delete leaves --------------------------------------- */
@@ -564,6 +558,20 @@ int oci_cmd_update(const struct oci_opts *o, int argc, char **argv, struct failu
 	oci_state_free(&st);
 	cgroup_limits_free(&l);
 	return r;
+}
+
+int oci_cgroup_enter(const struct oci_state *st, struct failure *f)
+{
+	char dir[4200];
+	int r;
+
+	if (!st->cgroup)
+		return 0;
+	snprintf(dir, sizeof(dir), CGROUP_ROOT "%s/sandbox", st->cgroup);
+	_cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || (r = fileio_write_file_at(fd, "cgroup.procs", "0")) < 0)
+		return fail(f, fd < 0 ? negative_errno() : r, "exec", "%s/cgroup.procs", dir);
+	return 0;
 }
 
 /* After the container's process is gone: a killed launcher removed nothing. Its sandbox/ and

@@ -129,6 +129,8 @@ int oci_cgroup_place(const struct oci_opts *o, const char *id, const char *path,
 		     struct config *c, struct failure *f);
 int oci_cgroup_of(pid_t pid, char **ret);
 bool oci_cgroup_frozen(const char *group);
+/* This process into the container's sandbox/ cgroup (exec's joiner: its limits hold there). */
+int oci_cgroup_enter(const struct oci_state *st, struct failure *f);
 void oci_cgroup_remove(const struct oci_state *st);
 int oci_cmd_pause(const struct oci_opts *o, int argc, char **argv, struct failure *f);
 int oci_cmd_resume(const struct oci_opts *o, int argc, char **argv, struct failure *f);
