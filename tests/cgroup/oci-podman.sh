@@ -18,6 +18,8 @@ export HOME=$TEST_TMP/home XDG_CONFIG_HOME=$TEST_TMP/home/.config XDG_DATA_HOME=
 mkdir -p "$HOME" "$XDG_CONFIG_HOME"
 PODMAN=(podman --cgroup-manager=systemd --events-backend=file --storage-driver=vfs
 	--root "$TEST_TMP/storage" --runroot "$TEST_TMP/runroot" --tmpdir "$TEST_TMP/ptmp")
+# podman's pause process (its pid in --tmpdir) last: defers run last registered first
+defer 'p=$(cat "$TEST_TMP/ptmp/pause.pid" 2>/dev/null) && kill -KILL "$p" 2>/dev/null'
 defer '"${PODMAN[@]}" rm -af -t 0 >/dev/null 2>&1; "${PODMAN[@]}" unshare rm -rf "$TEST_TMP/storage" "$TEST_TMP/runroot" 2>/dev/null'
 
 tar -C "$ROOTFS" -cf "$TEST_TMP/img.tar" . || bail_out "cannot pack the root"
