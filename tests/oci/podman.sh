@@ -16,9 +16,11 @@ export XDG_DATA_HOME=$TEST_TMP/home/.local/share
 mkdir -p "$HOME" "$XDG_CONFIG_HOME" && mkdir -m 700 "$XDG_RUNTIME_DIR"
 PODMAN=(podman --cgroup-manager=cgroupfs --events-backend=file --storage-driver=vfs
 	--root "$TEST_TMP/storage" --runroot "$TEST_TMP/runroot" --tmpdir "$TEST_TMP/ptmp")
+# podman's pause process (its pid in --tmpdir) is ended last: defers run last registered first,
+# and the podman commands below would start another
+defer 'p=$(cat "$TEST_TMP/ptmp/pause.pid" 2>/dev/null) && kill -KILL "$p" 2>/dev/null'
 # the storage holds files of the user namespace's other ids: removed from inside it
 defer '"${PODMAN[@]}" rm -af -t 0 >/dev/null 2>&1; "${PODMAN[@]}" unshare rm -rf "$TEST_TMP/storage" "$TEST_TMP/runroot" 2>/dev/null'
-defer 'p=$(cat "$XDG_RUNTIME_DIR/libpod/tmp/pause.pid" 2>/dev/null) && kill -KILL "$p" 2>/dev/null'
 
 tar -C "$ROOTFS" -cf "$TEST_TMP/img.tar" . || bail_out "cannot pack the root"
 "${PODMAN[@]}" import "$TEST_TMP/img.tar" localhost/hutch-oci-test >/dev/null 2>"$TEST_TMP/import.err" ||

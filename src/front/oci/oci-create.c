@@ -287,7 +287,15 @@ static int publish(const struct oci_opts *o, const struct create_args *a, const 
 
 	st.created = created;
 	st.start_time = oci_proc_start_time(pid);
-	if ((r = oci_state_write(o, &st, f)) < 0)
+	if ((r = oci_cgroup_of(pid, &st.cgroup)) < 0)
+		return fail(f, r, "create", "/proc/%d/cgroup", (int)pid);
+	if (!st.cgroup && b->cgroups_path)
+		oci_log(o, "warning", false,
+			"line %u: linux.cgroupsPath %s ignored: no cgroup could be made here",
+			b->cgroups_path_line, b->cgroups_path);
+	r = oci_state_write(o, &st, f);
+	free(st.cgroup);
+	if (r < 0)
 		return r;
 	snprintf(text, sizeof(text), "%d", (int)pid);
 	return a->pid_file ? write_text_atomic(a->pid_file, text, f) : 0;
@@ -325,6 +333,8 @@ static int create_container(const struct oci_opts *o, const struct create_args *
 		r = fail(f, -ENOMEM, "create", NULL);
 	for (unsigned i = 0; r == 0 && i < a->preserve_fds; i++)
 		c.keep_fds[c.n_keep_fds++] = 3 + (int)i;
+	if (r == 0)
+		r = oci_cgroup_place(o, a->id, b.cgroups_path, b.cgroups_path_line, &c, f);
 	if (r == 0)
 		r = config_finish(&c, o->env, f);
 	if (r == 0 && (r = make_state_dir(o, a->id, &fifo, f)) == 0)

@@ -275,7 +275,8 @@ static pid_t joiner(const struct oci_state *st, const struct config *c, const st
 
 	if (b->terminal && (r = oci_console_setup(a->console_socket, tty, sizeof(tty), f)) < 0)
 		return r;
-	if ((r = join(st->pid, lfd, pid1, pfd, f)) < 0)
+	/* the container's cgroup first: its path is the runtime's mount namespace's */
+	if ((r = oci_cgroup_enter(st, f)) < 0 || (r = join(st->pid, lfd, pid1, pfd, f)) < 0)
 		return r;
 	return spawn(c, b, f);
 }
@@ -348,6 +349,8 @@ int oci_cmd_exec(const struct oci_opts *o, int argc, char **argv, struct failure
 		r = oci_state_read(o, a.id, &st, f);
 	if (r == 0 && !st.bundle)
 		r = failx(f, "exec", "container %s is not running", a.id);
+	if (r == 0 && oci_state_status(o, &st) == OCI_PAUSED)
+		r = failx(f, "exec", "container %s is paused: resume it first", a.id);
 	if (r == 0)
 		r = oci_spec_load(st.bundle, &c, &b, f);
 	if (r == 0)

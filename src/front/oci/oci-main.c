@@ -18,13 +18,6 @@
 
 #define OCI_EXIT_FAILURE 1
 
-/* pause, resume, update: they act on the container's cgroup, and hutch-oci runs without one
- * (rootless, as runc runs without a delegated cgroup). */
-static int oci_cmd_no_cgroup(const struct oci_opts *o, int argc, char **argv, struct failure *f)
-{
-	return failx(f, argv[0], "needs the container's cgroup, and hutch-oci makes none");
-}
-
 static const struct {
 	const char *name;
 	int (*run)(const struct oci_opts *o, int argc, char **argv, struct failure *f);
@@ -40,9 +33,9 @@ static const struct {
 	{ "list", oci_cmd_list, "the containers under --root" },
 	{ "ps", oci_cmd_ps, "the processes of a container" },
 	{ "features", oci_cmd_features, "what this runtime supports, as JSON" },
-	{ "pause", oci_cmd_no_cgroup, "refused: hutch-oci makes no cgroup to freeze" },
-	{ "resume", oci_cmd_no_cgroup, "refused: hutch-oci makes no cgroup to thaw" },
-	{ "update", oci_cmd_no_cgroup, "refused: hutch-oci makes no cgroup to change" },
+	{ "pause", oci_cmd_pause, "freeze the container's cgroup (where it has one)" },
+	{ "resume", oci_cmd_resume, "thaw the paused container's cgroup" },
+	{ "update", oci_cmd_update, "change the resources of the container's cgroup" },
 };
 
 void oci_log(const struct oci_opts *o, const char *level, bool to_stderr, const char *fmt, ...)

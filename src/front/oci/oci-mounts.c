@@ -2,13 +2,16 @@
  * (front/mountplan.h), in config.json's order after the root. Each mount type becomes the
  * plan operation that makes the same thing in a user namespace: proc, a /dev tmpfs (hutch's
  * minimal /dev with its devpts and shm), tmpfs, mqueue, sysfs and cgroup as read-only binds of
- * the runtime's own (a new sysfs needs the network namespace's owner), binds. Launcher side,
+ * the runtime's own (a new sysfs needs the network namespace's owner; cgroup: a cgroup2 of the
+ * container's own where it has a cgroup namespace on a cgroup v2 host), binds. Launcher side,
  * pure but for a stat of bind sources. */
 #include <errno.h>
+#include <linux/magic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/vfs.h>
 
 #include "front/config.h"
 #include "front/mountplan.h"
@@ -126,6 +129,16 @@ static bool has_dev_at(const struct config *c, const char *dst)
 }
 
 /* One entry of mounts[]: its type (or "bind" among its options) picks the operation. */
+/* A container with its own cgroup namespace on a host whose /sys/fs/cgroup is cgroup v2 (not
+ * a hybrid layout, whose v1 hierarchies a user namespace may not mount). */
+static bool own_cgroup2(const struct config *c)
+{
+	struct statfs s;
+
+	return !(c->share & SHARE_CGROUP) && statfs("/sys/fs/cgroup", &s) == 0 &&
+	       s.f_type == CGROUP2_SUPER_MAGIC;
+}
+
 static int mount_one(const struct json_value *m, struct config *c, const struct oci_bundle *b,
 		     struct failure *f)
 {
@@ -173,6 +186,10 @@ static int mount_one(const struct json_value *m, struct config *c, const struct 
 		return add(c, MP_MQUEUE, 0, 0, NULL, d, f);
 	if (strcmp(t, "sysfs") == 0)
 		return add(c, MP_BIND, MPF_RO, 0, "/sys", d, f);
+	/* with its own cgroup namespace on a cgroup v2 host: a cgroup2 of its own, rooted at the
+	 * container's group (its memory.max, pids.max), as runc mounts it */
+	if ((strcmp(t, "cgroup") == 0 || strcmp(t, "cgroup2") == 0) && own_cgroup2(c))
+		return add(c, MP_CGROUP, 0, 0, NULL, d, f);
 	if (strcmp(t, "cgroup") == 0 || strcmp(t, "cgroup2") == 0)
 		return add(c, MP_BIND, MPF_RO | MPF_TRY, 0, "/sys/fs/cgroup", d, f);
 	return failx(f, "config", "line %u: mounts: type %s (at %s) is not supported by hutch-oci", m->line,

@@ -131,6 +131,8 @@ int oci_cmd_delete(const struct oci_opts *o, int argc, char **argv, struct failu
 			  oci_status_name(s));
 	else if (s != OCI_STOPPED)
 		r = kill_and_wait(&st, f);
+	if (r == 0)
+		oci_cgroup_remove(&st);
 	if (r == 0) {
 		struct failure hf = { 0 };
 		char msg[FAILURE_STAGE_MAX + FAILURE_DETAIL_MAX + 64];
@@ -319,7 +321,7 @@ int oci_cmd_features(const struct oci_opts *o, int argc, char **argv, struct fai
 	    "\"mountOptions\":[\"bind\",\"rbind\",\"ro\",\"rw\",\"nosuid\",\"nodev\",\"noexec\",\"dev\","
 	    "\"mode\",\"size\",\"private\",\"rprivate\",\"slave\",\"rslave\",\"shared\",\"rshared\"],"
 	    "\"linux\":{\"namespaces\":[\"pid\",\"network\",\"ipc\",\"uts\",\"mount\",\"cgroup\",\"user\"],"
-	    "\"capabilities\":[],\"cgroup\":{\"v1\":false,\"v2\":false,\"systemd\":false,\"systemdUser\":false},"
+	    "\"capabilities\":[],\"cgroup\":{\"v1\":false,\"v2\":true,\"systemd\":false,\"systemdUser\":true},"
 	    "\"seccomp\":{\"enabled\":true,\"actions\":[\"SCMP_ACT_ALLOW\",\"SCMP_ACT_ERRNO\",\"SCMP_ACT_KILL\","
 	    "\"SCMP_ACT_KILL_PROCESS\",\"SCMP_ACT_KILL_THREAD\",\"SCMP_ACT_LOG\",\"SCMP_ACT_TRAP\","
 	    "\"SCMP_ACT_TRACE\"],\"operators\":[\"SCMP_CMP_EQ\",\"SCMP_CMP_GE\",\"SCMP_CMP_GT\","

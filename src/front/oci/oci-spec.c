@@ -1,7 +1,7 @@
 /* hutch-oci: the bundle's config.json (runtime-spec 1.2) into struct config: the process, the
  * root, the namespaces, the identity and id maps, limits; the mounts and seccomp through
  * oci-mounts.c and oci-seccomp.c. A field hutch cannot honour is an error naming it, never
- * ignored (but cgroup resources without a cgroup, which runc ignores rootless too). Launcher
+ * ignored (cgroup resources and cgroupsPath: oci-cgroup.c). Launcher
  * side, the caller's own privileges; no system call but reading the file.
  * Over 600 lines: one reader per config.json section, each
  * refusing what it cannot honour by name. */
@@ -426,29 +426,27 @@ static int spec_sysctl(const struct json_value *linux_, struct oci_bundle *b, st
 	return r;
 }
 
-/* cgroup resources: a rootless runtime without a delegated cgroup cannot apply them, and
- * runc ignores them there too; hutch-oci makes no cgroup at all. Said in the log. */
-static int spec_cgroup_notes(const struct json_value *linux_, struct oci_bundle *b, struct failure *f)
+/* linux.resources into c's limits and linux.cgroupsPath kept for create (oci-cgroup.c);
+ * rootfsPropagation "shared" said in the log. */
+static int spec_cgroup_notes(const struct json_value *linux_, struct config *c, struct oci_bundle *b,
+			     struct failure *f)
 {
-	const struct json_value *res = json_get(linux_, "resources"), *path = json_get(linux_, "cgroupsPath");
+	const struct json_value *res, *path;
 	char *note = NULL;
+	int r;
 
-	if (res && res->type == JSON_OBJECT && res->n > 0 &&
-	    (asprintf(&note,
-		      "line %u: linux.resources ignored: hutch-oci makes no cgroup (rootless, as runc "
-		      "without a delegated cgroup)",
-		      res->line) < 0 ||
-	     strv_consume(&b->notes, note) < 0))
+	if ((r = member(linux_, "resources", JSON_OBJECT, &res, f)) < 0 ||
+	    (r = member(linux_, "cgroupsPath", JSON_STRING, &path, f)) < 0)
+		return r;
+	if (res && (r = oci_cgroup_resources(res, "linux.resources", &c->limits, f)) < 0)
+		return r;
+	if (path && path->text[0] && !(b->cgroups_path = strdup(path->text)))
 		return fail(f, -ENOMEM, "config", NULL);
+	b->cgroups_path_line = path ? path->line : 0;
 	const struct json_value *prop = json_get(linux_, "rootfsPropagation");
 	if (prop && prop->type == JSON_STRING && strstr(prop->text, "shared") &&
 	    (asprintf(&note, "line %u: linux.rootfsPropagation %s: hutch's root stays private to the sandbox",
 		      prop->line, prop->text) < 0 ||
-	     strv_consume(&b->notes, note) < 0))
-		return fail(f, -ENOMEM, "config", NULL);
-	if (path && path->type == JSON_STRING && path->text[0] &&
-	    (asprintf(&note, "line %u: linux.cgroupsPath %s ignored: hutch-oci makes no cgroup", path->line,
-		      path->text) < 0 ||
 	     strv_consume(&b->notes, note) < 0))
 		return fail(f, -ENOMEM, "config", NULL);
 	return 0;
@@ -492,7 +490,7 @@ static int spec_linux(const struct json_value *spec, struct config *c, struct oc
 		return failx(f, "config", "linux: missing (hutch-oci runs Linux containers)");
 	if ((r = oci_spec_known(linux_, "linux", keys, f)) < 0 ||
 	    (r = spec_namespaces(linux_, c, b, f)) < 0 || (r = spec_sysctl(linux_, b, f)) < 0 ||
-	    (r = spec_linux_rest(linux_, f)) < 0 || (r = spec_cgroup_notes(linux_, b, f)) < 0)
+	    (r = spec_linux_rest(linux_, f)) < 0 || (r = spec_cgroup_notes(linux_, c, b, f)) < 0)
 		return r;
 	if ((r = member(linux_, "seccomp", JSON_OBJECT, &seccomp, f)) < 0)
 		return r;
@@ -704,6 +702,7 @@ void oci_bundle_free(struct oci_bundle *b)
 	free(b->bundle);
 	free(b->rootfs);
 	free(b->netns_path);
+	free(b->cgroups_path);
 	strv_free(b->sysctl);
 	strv_free(b->annotations);
 	strv_free(b->notes);

@@ -92,7 +92,12 @@ int oci_state_write(const struct oci_opts *o, const struct oci_state *st, struct
 	if (!(out = fopen(tmp, "we")))
 		return fail(f, negative_errno(), "state", "%s", tmp);
 	oci_state_format(out, st, "created");
-	fprintf(out, ",\"starttime\":%llu}\n", st->start_time);
+	fprintf(out, ",\"starttime\":%llu", st->start_time);
+	if (st->cgroup) {
+		fputs(",\"cgroup\":", out);
+		put_string(out, st->cgroup);
+	}
+	fputs("}\n", out);
 	if (fclose(out) != 0)
 		return fail(f, negative_errno(), "state", "%s", tmp);
 	if (rename(tmp, path) < 0)
@@ -127,7 +132,8 @@ static int state_parse(const char *text, size_t len, struct oci_state *st)
 	st->start_time = start;
 	if (r == 0 && ((r = dup_member(v, "bundle", &st->bundle)) < 0 ||
 		       (r = dup_member(v, "rootfs", &st->rootfs)) < 0 ||
-		       (r = dup_member(v, "created", &st->created)) < 0))
+		       (r = dup_member(v, "created", &st->created)) < 0 ||
+		       (r = dup_member(v, "cgroup", &st->cgroup)) < 0))
 		r = -ENOMEM;
 	a = json_get(v, "annotations");
 	for (size_t i = 0; r == 0 && a && a->type == JSON_OBJECT && i < a->n; i++) {
@@ -180,6 +186,7 @@ void oci_state_free(struct oci_state *st)
 	free(st->bundle);
 	free(st->rootfs);
 	free(st->created);
+	free(st->cgroup);
 	strv_free(st->annotations);
 	*st = (struct oci_state){ 0 };
 }
@@ -216,12 +223,14 @@ enum oci_status oci_state_status(const struct oci_opts *o, const struct oci_stat
 		return OCI_STOPPED;
 	if (oci_state_dir(o, st->id, &dir) < 0 || asprintf(&fifo, "%s/exec.fifo", dir) < 0)
 		return OCI_RUNNING;
-	return access(fifo, F_OK) == 0 ? OCI_CREATED : OCI_RUNNING;
+	if (access(fifo, F_OK) == 0)
+		return OCI_CREATED;
+	return st->cgroup && oci_cgroup_frozen(st->cgroup) ? OCI_PAUSED : OCI_RUNNING;
 }
 
 const char *oci_status_name(enum oci_status s)
 {
-	static const char *const names[] = { "creating", "created", "running", "stopped" };
+	static const char *const names[] = { "creating", "created", "running", "stopped", "paused" };
 
 	return names[s];
 }

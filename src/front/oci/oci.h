@@ -40,6 +40,8 @@ struct oci_bundle {
 	int oom_score_adj;
 	mode_t umask;
 	bool has_umask;
+	char *cgroups_path; /* linux.cgroupsPath, NULL when absent */
+	unsigned cgroups_path_line;
 };
 
 /* oci-spec.c: the bundle's config.json into c (argv, env, identity, root, mounts,
@@ -71,6 +73,7 @@ enum oci_status {
 	OCI_CREATED,
 	OCI_RUNNING,
 	OCI_STOPPED,
+	OCI_PAUSED, /* running, its cgroup frozen */
 };
 
 struct oci_state {
@@ -81,6 +84,7 @@ struct oci_state {
 	char **annotations;
 	pid_t pid;		       /* the container's process: hutch's launcher */
 	unsigned long long start_time; /* its start time (/proc/PID/stat), against pid reuse */
+	char *cgroup;		       /* its group below /sys/fs/cgroup, NULL when it has none */
 };
 
 int oci_state_dir(const struct oci_opts *o, const char *id, char **ret);
@@ -114,6 +118,23 @@ int oci_cmd_list(const struct oci_opts *o, int argc, char **argv, struct failure
 int oci_cmd_features(const struct oci_opts *o, int argc, char **argv, struct failure *f);
 int oci_cmd_ps(const struct oci_opts *o, int argc, char **argv, struct failure *f);
 int oci_cmd_exec(const struct oci_opts *o, int argc, char **argv, struct failure *f);
+
+/* oci-cgroup.c: linux.resources (where: the name its errors give it) into l; cgroupsPath
+ * (NULL when absent) into where c's back-end makes the group; the group of a container's
+ * process (NULL when it has none); whether a group's sandbox is frozen; what delete removes. */
+struct cgroup_limits;
+int oci_cgroup_resources(const struct json_value *res, const char *where, struct cgroup_limits *l,
+			 struct failure *f);
+int oci_cgroup_place(const struct oci_opts *o, const char *id, const char *path, unsigned line,
+		     struct config *c, struct failure *f);
+int oci_cgroup_of(pid_t pid, char **ret);
+bool oci_cgroup_frozen(const char *group);
+/* This process into the container's sandbox/ cgroup (exec's joiner: its limits hold there). */
+int oci_cgroup_enter(const struct oci_state *st, struct failure *f);
+void oci_cgroup_remove(const struct oci_state *st);
+int oci_cmd_pause(const struct oci_opts *o, int argc, char **argv, struct failure *f);
+int oci_cmd_resume(const struct oci_opts *o, int argc, char **argv, struct failure *f);
+int oci_cmd_update(const struct oci_opts *o, int argc, char **argv, struct failure *f);
 
 /* oci-exec.c: this process into the running container's namespaces (pid namespace: for its
  * children), as exec's joiner enters them. */

@@ -82,13 +82,22 @@ static uint64_t limit_get(const struct cgroup_limits *l, const struct limit_def 
 
 void cgroup_limits_init(struct cgroup_limits *l)
 {
-	*l = (struct cgroup_limits){ CGROUP_UNSET, CGROUP_UNSET, CGROUP_UNSET, CGROUP_UNSET, CGROUP_UNSET,
-				     CGROUP_UNSET, CGROUP_UNSET, NULL,	       CGROUP_UNSET };
+	*l = (struct cgroup_limits){ .memory_max = CGROUP_UNSET,
+				     .memory_high = CGROUP_UNSET,
+				     .memory_swap_max = CGROUP_UNSET,
+				     .cpu_quota_usec = CGROUP_UNSET,
+				     .cpu_weight = CGROUP_UNSET,
+				     .io_weight = CGROUP_UNSET,
+				     .tasks_max = CGROUP_UNSET,
+				     .cpu_time_usec = CGROUP_UNSET };
 }
 
 void cgroup_limits_free(struct cgroup_limits *l)
 {
 	free(l->allowed_cpus);
+	free(l->path);
+	free(l->slice);
+	free(l->unit);
 	cgroup_limits_init(l);
 }
 
@@ -232,15 +241,25 @@ int cgroup_parse_option(struct config *c, const char *name, const char *arg, str
 	return r;
 }
 
-/* The controllers the limits (and --stats: peak memory and tasks) need. */
+static unsigned limits_controllers(const struct cgroup_limits *l)
+{
+	unsigned need = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(limit_defs); i++)
+		if (limit_get(l, &limit_defs[i]) != CGROUP_UNSET)
+			need |= limit_defs[i].ctl;
+	return need | (l->allowed_cpus ? CTL_CPUSET : 0);
+}
+
+/* The controllers the limits (and --stats: peak memory and tasks) need; a group wanted for
+ * later updates gets memory, pids and cpu where they are delegated (no error where not). */
 static unsigned needed_controllers(const struct config *c)
 {
 	unsigned need = c->stats ? CTL_MEMORY | CTL_PIDS : 0;
 
-	for (size_t i = 0; i < ARRAY_SIZE(limit_defs); i++)
-		if (limit_get(&c->limits, &limit_defs[i]) != CGROUP_UNSET)
-			need |= limit_defs[i].ctl;
-	return need | (c->limits.allowed_cpus ? CTL_CPUSET : 0);
+	if (c->limits.wanted)
+		need |= CTL_MEMORY | CTL_PIDS | CTL_CPU;
+	return need | limits_controllers(&c->limits);
 }
 
 /* ---- cgroup v2 files --------------------------------------------------------------------- */
@@ -355,7 +374,8 @@ struct cg {
 	const struct cgroup_ops *ops;
 	int group_fd;		      /* the scope, or the cgroup made here: supervisor/ and sandbox/ */
 	int leaf_fd;		      /* group/sandbox */
-	int parent_fd;		      /* cgroupfs: the delegated cgroup the launcher was in */
+	int parent_fd;		      /* cgroupfs: the delegated cgroup the group is made in */
+	int home_fd;		      /* cgroupfs: the cgroup the launcher was in */
 	unsigned parent_on, group_on; /* controllers enabled here in parent's and group's subtree */
 	unsigned missing;	      /* needed, but not delegated to us */
 	char name[CG_NAME_MAX + 32];  /* the unit or the cgroup directory */
@@ -366,6 +386,7 @@ static void cg_free(struct cg *g)
 	safe_close(g->leaf_fd);
 	safe_close(g->group_fd);
 	safe_close(g->parent_fd);
+	safe_close(g->home_fd);
 	free(g);
 }
 
@@ -570,8 +591,8 @@ static int sd_append_properties(sd_bus_message *m, const struct config *c, const
 {
 	const struct cgroup_limits *l = &c->limits;
 	int r = sd.message_append(m, "(sv)(sv)(sv)(sv)(sv)", "Description", "s", cmd, "Slice", "s",
-				  "hutch.slice", "Delegate", "b", 1, "CollectMode", "s", "inactive-or-failed",
-				  "PIDs", "au", 1u, (uint32_t)getpid());
+				  l->slice ? l->slice : "hutch.slice", "Delegate", "b", 1, "CollectMode", "s",
+				  "inactive-or-failed", "PIDs", "au", 1u, (uint32_t)getpid());
 
 	for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(limit_defs); i++) {
 		uint64_t v = limit_get(l, &limit_defs[i]);
@@ -702,7 +723,10 @@ static int systemd_start(const struct config *c, struct cg *g, char *reason, siz
 	const char *last;
 	int r;
 
-	snprintf(unit, sizeof(unit), "%.*s.scope", CG_NAME_MAX, g->name);
+	if (c->limits.unit)
+		snprintf(unit, sizeof(unit), "%.*s", CG_NAME_MAX + 16, c->limits.unit);
+	else
+		snprintf(unit, sizeof(unit), "%.*s.scope", CG_NAME_MAX, g->name);
 	if ((r = sd_start_scope(c, unit, reason, size, f)) <= 0)
 		return r;
 	snprintf(g->name, sizeof(g->name), "%s", unit);
@@ -756,6 +780,10 @@ static int cgroupfs_usable(struct cg *g, char *path, size_t path_size, char *rea
 			 strerror(-g->parent_fd));
 		return 0;
 	}
+	if ((g->home_fd = fcntl(g->parent_fd, F_DUPFD_CLOEXEC, 3)) < 0) {
+		snprintf(reason, size, "dup: %s", strerror(errno));
+		return 0;
+	}
 	if (faccessat(g->parent_fd, ".", W_OK, 0) < 0 ||
 	    faccessat(g->parent_fd, "cgroup.procs", W_OK, 0) < 0 ||
 	    faccessat(g->parent_fd, "cgroup.subtree_control", W_OK, 0) < 0) {
@@ -772,6 +800,74 @@ static int cgroupfs_usable(struct cg *g, char *path, size_t path_size, char *rea
 	return 1;
 }
 
+/* The controllers on in dirfd's cgroup.subtree_control. */
+static unsigned cg_subtree_on(int dirfd)
+{
+	char buf[512];
+	unsigned mask = 0;
+
+	if (cg_read(dirfd, "cgroup.subtree_control", buf, sizeof(buf)) < 0)
+		return 0;
+	for (char *save = NULL, *w = strtok_r(buf, " \n", &save); w; w = strtok_r(NULL, " \n", &save))
+		for (size_t i = 0; i < ARRAY_SIZE(ctl_names); i++)
+			if (strcmp(w, ctl_names[i]) == 0)
+				mask |= 1u << i;
+	return mask;
+}
+
+/* The parent of the group at the path asked (hutch-oci's cgroupsPath), opened in g->parent_fd
+ * if it is delegated to the caller; 0 and why otherwise. The group's name goes in g->name. */
+static int cgroupfs_parent(const struct config *c, struct cg *g, char *reason, size_t size)
+{
+	char dir[4200];
+	const char *path = c->limits.path, *base = strrchr(path, '/');
+
+	if (!base || !base[1] || strlen(base + 1) >= sizeof(g->name)) {
+		snprintf(reason, size, "%.100s is not a cgroup path", path);
+		return 0;
+	}
+	snprintf(g->name, sizeof(g->name), "%s", base + 1);
+	snprintf(dir, sizeof(dir), CGROUP_ROOT "%.*s", (int)(base - path), path);
+	if ((g->parent_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		snprintf(reason, size, "%.150s cannot be opened (%s)", dir, strerror(errno));
+		return 0;
+	}
+	if (faccessat(g->parent_fd, ".", W_OK, 0) < 0 ||
+	    faccessat(g->parent_fd, "cgroup.subtree_control", W_OK, 0) < 0) {
+		snprintf(reason, size, "%.150s is not delegated to this user", dir);
+		return 0;
+	}
+	return 1;
+}
+
+/* The group at the path asked, the launcher moved from where it is into its supervisor/. The
+ * parent may hold other processes (the runtime that started the launcher): then only the
+ * controllers already on in its subtree are had. Only those turned on here are turned off. */
+static int cgroupfs_at(const struct config *c, struct cg *g, char *reason, size_t size, struct failure *f)
+{
+	char home[4096];
+	int r;
+
+	if ((r = cgroupfs_parent(c, g, reason, size)) <= 0)
+		return r;
+	if ((g->home_fd = cg_open_self(home, sizeof(home))) < 0)
+		return fail(f, g->home_fd, "cgroup", "the launcher's own cgroup");
+	if (mkdirat(g->parent_fd, g->name, 0755) < 0)
+		return fail(f, negative_errno(), "cgroup", "%s", c->limits.path);
+	if ((g->group_fd = openat(g->parent_fd, g->name, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		r = fail(f, negative_errno(), "cgroup", "%s", c->limits.path);
+		unlinkat(g->parent_fd, g->name, AT_REMOVEDIR);
+		return r;
+	}
+	if ((r = group_enter(g, f)) < 0)
+		return r;
+	g->parent_on = needed_controllers(c) & cg_controllers(g->parent_fd) & ~cg_subtree_on(g->parent_fd);
+	if (cg_subtree(g->parent_fd, g->parent_on, true) < 0)
+		g->parent_on = 0;
+	r = group_fill(g, c, cg_controllers(g->group_fd), true, f);
+	return r < 0 ? r : 1;
+}
+
 /* The group right in the launcher's delegated cgroup, which keeps no process of its own: the
  * launcher moves into the group's supervisor/ first. */
 static int cgroupfs_start(const struct config *c, struct cg *g, char *reason, size_t size, struct failure *f)
@@ -779,6 +875,8 @@ static int cgroupfs_start(const struct config *c, struct cg *g, char *reason, si
 	char path[4096];
 	int r;
 
+	if (c->limits.path)
+		return cgroupfs_at(c, g, reason, size, f);
 	if ((r = cgroupfs_usable(g, path, sizeof(path), reason, size)) <= 0)
 		return r;
 	if (mkdirat(g->parent_fd, g->name, 0755) < 0)
@@ -807,7 +905,7 @@ static void cgroupfs_stop(struct cg *g)
 		return;
 	cg_subtree(g->group_fd, g->group_on, false);
 	cg_subtree(g->parent_fd, g->parent_on, false);
-	cg_move_self(g->parent_fd);
+	cg_move_self(g->home_fd);
 	unlinkat(g->group_fd, "supervisor", AT_REMOVEDIR);
 	unlinkat(g->parent_fd, g->name, AT_REMOVEDIR);
 }
@@ -863,6 +961,10 @@ static int cg_start(const struct config *c, struct cg *g, char *reasons, size_t 
 		return 0;
 	}
 	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(backends); i++) {
+		if (c->limits.backend != CGROUP_BACKEND_ANY &&
+		    backends[i] !=
+			(c->limits.backend == CGROUP_BACKEND_SYSTEMD ? &systemd_ops : &cgroupfs_ops))
+			continue;
 		g->ops = backends[i];
 		why[0] = '\0';
 		r = backends[i]->start(c, g, why, sizeof(why), f);
@@ -919,7 +1021,9 @@ static void limits_text(const struct config *c, unsigned mask, char *buf, size_t
 		if (!(mask & d->ctl) || limit_get(l, d) == CGROUP_UNSET)
 			continue;
 		limit_show(d, limit_get(l, d), val, sizeof(val));
-		append(buf, size, "%s--%s %s", buf[0] ? ", " : "", d->option, val);
+		/* hutch-oci's limits come from config.json: named by their cgroup file */
+		append(buf, size, "%s%s%s %s", buf[0] ? ", " : "", l->wanted ? "" : "--",
+		       l->wanted ? d->file : d->option, val);
 		for (size_t j = 0; j < ARRAY_SIZE(twin); j++)
 			if (strcmp(twin[j][0], d->option) == 0)
 				append(twins, twins_size, "%s%s", twins[0] ? ", " : "", twin[j][1]);
@@ -948,6 +1052,10 @@ static int not_enforced(const struct config *c, const char *what, const char *tw
 {
 	char stage[FAILURE_STAGE_MAX];
 
+	if (c->limits.wanted) /* hutch-oci: as runc, a limit asked without a cgroup is an error */
+		return failx(f, "cgroup",
+			     "%s: cannot be enforced: %s (a cgroup v2 delegated to this user is needed)",
+			     what, why);
 	if (c->cgroup_mode == CGROUP_BEST_EFFORT) {
 		snprintf(warning_buf, sizeof(warning_buf), "not enforced (--limits best-effort): %s: %s",
 			 what, why);
@@ -1030,11 +1138,11 @@ int cgroup_prepare(const struct config *c, struct cgroup_state *st, const char *
 	int r;
 
 	*ret_warning = NULL;
-	if (!cgroup_limits_any(&c->limits) && !c->stats)
+	if (!cgroup_limits_any(&c->limits) && !c->stats && !c->limits.wanted)
 		return 0;
 	if (!(g = calloc(1, sizeof(*g))))
 		return fail(f, -ENOMEM, "cgroup", NULL);
-	*g = (struct cg){ .group_fd = -1, .leaf_fd = -1, .parent_fd = -1 };
+	*g = (struct cg){ .group_fd = -1, .leaf_fd = -1, .parent_fd = -1, .home_fd = -1 };
 	cg_name(c, g);
 	r = cg_start(c, g, reasons, sizeof(reasons), f);
 	if (r > 0)
@@ -1090,4 +1198,49 @@ void cgroup_finish(const struct config *c, struct cgroup_state *st, struct cgrou
 		return;
 	report_read(c, g->leaf_fd, ret);
 	cg_stop(g);
+}
+
+/* One limit into the group's own file and, for those that mean something there, the leaf's:
+ * the group's first, so that a limit raised is not held back by the old one above it. */
+static int update_one(int group_fd, int leaf_fd, const char *path, const struct limit_def *d, uint64_t v,
+		      struct failure *f)
+{
+	char val[64];
+	int r;
+
+	limit_format(d, v, val, sizeof(val));
+	if ((r = cg_write(group_fd, d->file, val)) < 0 && !(r == -ENOENT && d->on_leaf))
+		return fail(f, r, "cgroup", "%s/%s = %s", path, d->file, val);
+	if (d->on_leaf && (r = cg_write(leaf_fd, d->file, val)) < 0)
+		return fail(f, r, "cgroup", "%s/sandbox/%s = %s", path, d->file, val);
+	return 0;
+}
+
+int cgroup_update(const char *path, const struct cgroup_limits *l, struct failure *f)
+{
+	char dir[4200];
+	unsigned need = limits_controllers(l), on;
+	int r = 0;
+
+	snprintf(dir, sizeof(dir), CGROUP_ROOT "%s", path);
+	_cleanup_close_ int group_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (group_fd < 0)
+		return fail(f, negative_errno(), "cgroup", "%s", dir);
+	_cleanup_close_ int leaf_fd = openat(group_fd, "sandbox", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (leaf_fd < 0)
+		return fail(f, negative_errno(), "cgroup", "%s/sandbox", dir);
+	/* a controller that no limit needed at the start, where the group has it */
+	cg_subtree(group_fd, need & cg_controllers(group_fd) & ~cg_subtree_on(group_fd), true);
+	on = cg_controllers(leaf_fd);
+	for (size_t i = 0; i < ARRAY_SIZE(ctl_names); i++)
+		if (need & ~on & (1u << i))
+			return failx(f, "cgroup", "%s: the %s controller is not delegated to it", dir,
+				     ctl_names[i]);
+	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(limit_defs); i++)
+		if (limit_get(l, &limit_defs[i]) != CGROUP_UNSET)
+			r = update_one(group_fd, leaf_fd, dir, &limit_defs[i], limit_get(l, &limit_defs[i]),
+				       f);
+	if (r == 0 && l->allowed_cpus && (r = cg_write(group_fd, "cpuset.cpus", l->allowed_cpus)) == 0)
+		r = cg_write(leaf_fd, "cpuset.cpus", l->allowed_cpus);
+	return r < 0 && !f->stage[0] ? fail(f, r, "cgroup", "%s cpuset.cpus = %s", dir, l->allowed_cpus) : r;
 }

@@ -19,12 +19,25 @@ enum cgroup_mode {
 	CGROUP_BEST_EFFORT, /* limits where they can be enforced; one warning where they cannot */
 };
 
+/* Which back-end: the first that is here, or only the one named (hutch-oci's --systemd-cgroup). */
+enum cgroup_backend {
+	CGROUP_BACKEND_ANY,
+	CGROUP_BACKEND_SYSTEMD,
+	CGROUP_BACKEND_CGROUPFS,
+};
+
 struct cgroup_limits {
 	uint64_t memory_max, memory_high, memory_swap_max; /* bytes */
 	uint64_t cpu_quota_usec;			   /* per second of wall time */
 	uint64_t cpu_weight, io_weight, tasks_max;
 	char *allowed_cpus;	/* cpuset list, "0-1,3" */
 	uint64_t cpu_time_usec; /* --cpu-time: the sandbox's CPU budget (read from cpu.stat) */
+	/* Where (hutch-oci): a group even with no limit asked (for pause and update later; none
+	 * where none can be had), the back-end, and the place; by default hutch's own names. */
+	bool wanted;
+	enum cgroup_backend backend;
+	char *path;	    /* cgroupfs: the group, as a path below /sys/fs/cgroup ("/a/b") */
+	char *slice, *unit; /* systemd: the scope's slice and its unit name ("x.scope") */
 };
 
 void cgroup_limits_init(struct cgroup_limits *l);
@@ -67,6 +80,10 @@ int cgroup_cpu_usage(const struct cgroup_state *st, uint64_t *ret_usec);
 
 /* "512M", "2G", "1048576", "max" (*ret = UINT64_MAX - 1), for the options that take sizes. */
 int cgroup_parse_size(const char *s, uint64_t *ret);
+
+/* hutch-oci update: the limits set in l written into the group at path (below /sys/fs/cgroup,
+ * made by cgroup_prepare: its own files, then its sandbox/ leaf's). Errors name the file. */
+int cgroup_update(const char *path, const struct cgroup_limits *l, struct failure *f);
 
 /* After pid 1 is gone: the report, then the cgroup and scope are removed. */
 void cgroup_finish(const struct config *c, struct cgroup_state *st, struct cgroup_report *ret);

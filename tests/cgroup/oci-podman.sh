@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Rootless podman with --runtime hutch-oci where the cgroup is real (issue 29): its systemd
+# cgroup manager (--systemd-cgroup, cgroupsPath "user.slice:libpod:ID") in a logind session,
+# each command beside the same one with runc: --memory and --pids-limit seen and enforced,
+# pause and unpause, update. Needs the VM of tests/vm/run (or a machine like it) and podman.
+HUTCH_TESTS=${HUTCH_TESTS:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+. "$HUTCH_TESTS/oci/lib-oci.sh"
+. "$HUTCH_TESTS/cgroup/lib-cgroup.sh"
+require_userns
+require_user_systemd
+command -v podman >/dev/null || skip_all "needs podman"
+RUNC=$(command -v runc || echo /usr/sbin/runc)
+[ -x "$RUNC" ] || skip_all "needs runc to compare with"
+grep -q "^$(id -un):" /etc/subuid || skip_all "needs a range of $(id -un) in /etc/subuid"
+
+# its own storage and configuration in $TEST_TMP; the session's runtime dir and bus (systemd)
+export HOME=$TEST_TMP/home XDG_CONFIG_HOME=$TEST_TMP/home/.config XDG_DATA_HOME=$TEST_TMP/home/.local/share
+mkdir -p "$HOME" "$XDG_CONFIG_HOME"
+PODMAN=(podman --cgroup-manager=systemd --events-backend=file --storage-driver=vfs
+	--root "$TEST_TMP/storage" --runroot "$TEST_TMP/runroot" --tmpdir "$TEST_TMP/ptmp")
+# podman's pause process (its pid in --tmpdir) last: defers run last registered first
+defer 'p=$(cat "$TEST_TMP/ptmp/pause.pid" 2>/dev/null) && kill -KILL "$p" 2>/dev/null'
+defer '"${PODMAN[@]}" rm -af -t 0 >/dev/null 2>&1; "${PODMAN[@]}" unshare rm -rf "$TEST_TMP/storage" "$TEST_TMP/runroot" 2>/dev/null'
+
+tar -C "$ROOTFS" -cf "$TEST_TMP/img.tar" . || bail_out "cannot pack the root"
+"${PODMAN[@]}" import "$TEST_TMP/img.tar" localhost/hutch-oci-test >/dev/null 2>"$TEST_TMP/import.err" ||
+	skip_all "podman cannot import an image here: $(tail -1 "$TEST_TMP/import.err")"
+IMG=localhost/hutch-oci-test
+
+pm() {
+	local rt=$1
+	shift
+	out=$(with_timeout 120 "${PODMAN[@]}" --runtime "$rt" "$@" 2>"$TEST_TMP/.pm-err" </dev/null)
+	rc=$?
+	err=$(cat "$TEST_TMP/.pm-err")
+}
+
+# both DESC ARGS...: the same podman command with runc and with hutch-oci
+both() {
+	local desc=$1 rout rrc rerr
+	shift
+	pm "$RUNC" "$@"
+	rout=$out rrc=$rc rerr=$err
+	pm "$HUTCH_OCI" "$@"
+	if [ "$out|$rc" = "$rout|$rrc" ]; then
+		ok "$desc: as runc ($(printf %s "$out" | head -c 60 | tr '\n' ' ')| $rc)"
+	else
+		not_ok "$desc: as runc" "runc:      $rout | $rrc" "hutch-oci: $out | $rc" "stderr: $err" "runc's: $rerr"
+	fi
+}
+
+N=(--network none)
+both "--memory 64m: memory.max" run --rm "${N[@]}" --memory 64m "$IMG" cat /sys/fs/cgroup/memory.max
+is "$out" 67108864 "--memory 64m: the container's memory.max"
+both "--memory 64m --memory-swap 64m: an allocation over it is killed" run --rm "${N[@]}" --memory 64m \
+	--memory-swap 64m "$IMG" dd if=/dev/zero of=/dev/null bs=256M count=1
+is "$rc" 137 "--memory: killed, 137"
+both "--pids-limit 20: pids.max" run --rm "${N[@]}" --pids-limit 20 "$IMG" cat /sys/fs/cgroup/pids.max
+is "$out" 20 "--pids-limit: the container's pids.max"
+both "--cpus 0.5: cpu.max" run --rm "${N[@]}" --cpus 0.5 "$IMG" cat /sys/fs/cgroup/cpu.max
+
+# pause, unpause, update on a running container, with each runtime
+for rt in "$RUNC" "$HUTCH_OCI"; do
+	name=$(basename "$rt")
+	pm "$rt" run -d --name p1 "${N[@]}" --memory 64m "$IMG" sleep 1000
+	pm "$rt" pause p1
+	is "$rc" 0 "$name: podman pause"
+	pm "$rt" inspect -f '{{.State.Status}}' p1
+	is "$out" paused "$name: podman inspect: paused"
+	pm "$rt" unpause p1
+	pm "$rt" inspect -f '{{.State.Status}}' p1
+	is "$out" running "$name: podman unpause: running"
+	if "${PODMAN[@]}" update --help >/dev/null 2>&1; then
+		pm "$rt" update --memory 128m p1
+		pm "$rt" exec p1 cat /sys/fs/cgroup/memory.max
+		is "$out" 134217728 "$name: podman update --memory 128m: the container's memory.max"
+	else
+		skip "podman $(podman --version | cut -d' ' -f3) has no update"
+	fi
+	pm "$rt" rm -f -t 0 p1
+	is "$rc" 0 "$name: podman rm -f"
+done
+
+done_testing
