@@ -17,6 +17,7 @@
 #include <string.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -30,6 +31,7 @@
 #include "front/oci/oci-console.h"
 #include "front/oci/oci.h"
 #include "launcher/launcher.h"
+#include "launcher/supervise.h"
 #include "lib/failure.h"
 #include "lib/strv.h"
 
@@ -354,8 +356,13 @@ static int create_container(const struct oci_opts *o, const struct create_args *
 		r = publish(o, a, &b, pid, f);
 	if (r == 0 && b.has_hooks)
 		r = create_hooks(o, a->id, f);
-	if (r < 0 && pid > 0)
+	if (r < 0 && pid > 0) {
+		/* what it started dies after it (PDEATHSIG): as their subreaper we see each go, so
+		 * that a failed create leaves no process behind when it returns */
+		(void)prctl(PR_SET_CHILD_SUBREAPER, 1);
 		kill(pid, SIGKILL);
+		supervise_kill_rest();
+	}
 	safe_close(ready[0]);
 	if (r != 0 && made)
 		oci_state_remove(o, a->id, &(struct failure){ 0 });
