@@ -515,7 +515,10 @@ static int on_exit_event(struct launcher *l, bool is_pid1, struct failure *f)
 	int code = pidfd_exit_code(l->child_fd);
 	l->child = 0;
 	loop_del(&l->loop, &l->src_child);
-	if (code != 0 && l->pid1 <= 0) {
+	/* A failure only before PID1 came: after it, the launcher ends the child itself (SIGKILL,
+	 * once the maps are written), and pid 1's exit may be seen first when the killed child
+	 * was slow to die (l->pid1 is 0 again then; its pidfd stays). */
+	if (code != 0 && l->pid1_fd < 0) {
 		drain_sync(l, f);
 		l->status = EXIT_LAUNCHER;
 		if (!l->child_failed)
