@@ -20,6 +20,8 @@ struct net_backend {
 	int (*start)(const struct config *c, pid_t pid1, struct net_state *st, struct failure *f);
 	/* after start, NULL when start is complete in itself: wait until the back-end is ready */
 	int (*ready)(const struct config *c, struct net_state *st, struct failure *f);
+	/* NULL, or tell the helper to end without waiting (net_stop_begin); stop then waits */
+	void (*signal)(struct net_state *st);
 	void (*stop)(struct net_state *st);
 };
 
@@ -56,6 +58,7 @@ int net_read_line(int fd, char *buf, size_t size);
  * are free, and what stops them. */
 int net_program_validate(const struct net_backend *be, const struct config *c, struct failure *f);
 int net_ports_check_free(const struct config *c, struct failure *f);
+void net_usermode_signal(struct net_state *st);
 void net_usermode_stop(struct net_state *st);
 
 /* net-slirp.c */
