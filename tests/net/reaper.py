@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """reaper.py LIST CMD...: run CMD as the child of a child subreaper, as a session's init or
 systemd --user would run it: whatever CMD leaves behind comes here when CMD has exited. Writes
-to LIST a line "COMM LEVELS" for each process that came, dead or alive (LEVELS: how many pid
-namespaces it has from ours down, 1 for a process of our own, 2 for a sandbox's pid 1), then
+to LIST a line "COMM LEVELS LEADER" for each process that came, dead or alive (LEVELS: how many
+pid namespaces it has from ours down, 1 for a process of our own, 2 for a sandbox's pid 1;
+LEADER: 1 when it leads its own session, as hutch starts a network back-end), then
 reaps them all (waiting for the live ones: a sandbox's pid 1 may still be ending), and exits
 with CMD's status. Used to check that hutch reaps its network back-end itself before it
 returns."""
@@ -32,7 +33,8 @@ def ppid_and_comm(pid):
     except OSError:
         return None, None
     comm = stat[stat.index("(") + 1 : stat.rindex(")")]
-    return int(stat[stat.rindex(")") + 2 :].split()[1]), comm
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return int(fields[1]), f"{comm} {levels(pid)} {int(fields[3] == str(pid))}"
 
 
 def main():
@@ -53,7 +55,7 @@ def main():
         for p in filter(str.isdigit, os.listdir("/proc")):
             ppid, comm = ppid_and_comm(p)
             if ppid == me:
-                out.write(f"{comm} {levels(p)}\n")
+                out.write(comm + "\n")
     # A last resort against a process that never ends: the test's own timeout says so.
     signal.alarm(60)
     try:

@@ -14,7 +14,7 @@
 . "$(dirname "${BASH_SOURCE[0]}")/lib-net.sh"
 require_userns
 net_share
-CHECKS=22
+CHECKS=24
 plan $((2 * CHECKS))
 
 # sandbox_server NAME PORT COUNT OPTS...: a sandbox whose command is serve.py on 0.0.0.0:PORT,
@@ -68,6 +68,25 @@ test_backend() {
 	run_hutch -v "${opt[@]}" -- true
 	like "$err" "net: $prog ready \\(pid [0-9]+\\)" "$b: -v says $prog is ready"
 
+	# pasta's AVX2 build, which pasta re-executes itself as, is started directly (one exec of a
+	# dynamic program less); a build there that cannot be executed leaves pasta itself to run.
+	local real
+	real=$(realpath "$(command -v "$prog")").avx2
+	if [ "$b" != pasta ]; then
+		skip_n 2 "slirp4netns has a single build"
+	elif [ -x "$real" ] && grep -qw avx2 /proc/cpuinfo; then
+		like "$err" "net: starting pasta's AVX2 build $real directly" "$b: -v says its AVX2 build starts directly"
+		mkdir -p "$TEST_TMP/pbin"
+		cp "$(realpath "$(command -v pasta)")" "$TEST_TMP/pbin/pasta"
+		: >"$TEST_TMP/pbin/pasta.avx2"
+		chmod +x "$TEST_TMP/pbin/pasta.avx2"
+		PATH=$TEST_TMP/pbin:$PATH run_hutch "${opt[@]}" -- cat /proc/net/fib_trie
+		like "$rc $(printf '%s' "$out" | grep -c '10\.0\.2\.100')" '^0 [1-9]' \
+			"$b: an AVX2 build that cannot run: pasta itself runs"
+	else
+		skip_n 2 "no AVX2 build of pasta at $real, or no AVX2 in this CPU"
+	fi
+
 	# The launcher tells the back-end to end first and waits for its exit last, after its own
 	# teardown (net_stop_begin): the command's status is still the one returned, and the
 	# back-end is reaped by hutch itself, never left to the session's init.
@@ -88,7 +107,7 @@ test_backend() {
 		PATH=$TEST_TMP/failing-helpers:$PATH reaped_hutch "$TEST_TMP/left" "${opt[@]}" --idmap subid -- true
 		like "$rc $err" '^125 .*newuidmap failed \(refused by the test\)' \
 			"$b, --idmap subid: a helper that fails is the error, exit 125"
-		no_helper_left "$TEST_TMP/left" "$b, --idmap subid: $prog, started before the failure, is reaped"
+		no_backend_left "$TEST_TMP/left" "$b, --idmap subid: $prog, started before the failure, is reaped"
 	else
 		skip_n 3 "no subordinate ranges or no newuidmap/newgidmap"
 	fi

@@ -45,7 +45,8 @@ struct spawn_fds {
 #define USERMODE_DNS6	"fd00::3"
 #define USERMODE_RESOLV "nameserver " USERMODE_DNS "\n"
 
-/* Fork and exec bin with the fds of s in place, its own session, tied to our life. */
+/* Fork and exec bin with the fds of s in place, its own session, tied to our life; where bin
+ * is not argv[0] (a build of argv[0]'s program run directly) and cannot be executed, argv[0]. */
 int net_spawn(const char *bin, char *const argv[], const struct spawn_fds *s, pid_t *ret);
 /* Signal (when sig) and wait for *pid; -1 after. */
 void net_reap(pid_t *pid, int sig);

@@ -68,6 +68,9 @@ _noreturn_ static void spawn_child(const char *bin, char *const argv[], const st
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		_exit(127);
 	execv(bin, argv);
+	/* a build of the program run directly (net_spawn) that would not run: the program itself */
+	if (strcmp(bin, argv[0]) != 0)
+		execv(argv[0], argv);
 	_exit(127);
 }
 
@@ -227,14 +230,18 @@ int net_ports_check_free(const struct config *c, struct failure *f)
 }
 
 /* slirp4netns ends when its exit fd closes, pasta on SIGTERM; SIGTERM to both (again to one
- * told already: it is our child, unreaped, so its pid is still its own). */
+ * told already: it is our child, unreaped, so its pid is still its own), and to the process
+ * group it leads (spawn_child's setsid): a child it forked during its own start (slirp4netns
+ * opens the tap from one) ends with it rather than outliving it. */
 void net_usermode_signal(struct net_state *st)
 {
 	st->ready_fd = safe_close(st->ready_fd);
 	st->log_fd = safe_close(st->log_fd);
 	st->exit_fd = safe_close(st->exit_fd);
-	if (st->pid > 0)
+	if (st->pid > 0) {
+		kill(-st->pid, SIGTERM);
 		kill(st->pid, SIGTERM);
+	}
 }
 
 void net_usermode_stop(struct net_state *st)
