@@ -86,8 +86,11 @@ static void launcher_undo_mkdirs(struct launcher *l, bool failed)
 	l->made_dirs = NULL;
 }
 
+/* The network back-end is only told to end here: net_stop waits for its exit (its memory and
+ * sockets freed) after the rest, the record's removal included, is done. */
 static void launcher_teardown(struct launcher *l)
 {
+	net_stop_begin(&l->net);
 	/* On an error path the children must not outlive us (nor wait for a map forever). */
 	if (l->child_fd >= 0 && l->status < 0)
 		syscall(SYS_pidfd_send_signal, l->child_fd, SIGKILL, NULL, 0);
@@ -111,7 +114,6 @@ static void launcher_teardown(struct launcher *l)
 	events_done(&l->events);
 	safe_close(l->child_fd);
 	safe_close(l->pid1_fd);
-	net_stop(&l->net);
 	desktop_stop(&l->desktop);
 	workspace_stop(&l->workspace, l->status >= 0 && !l->child_failed);
 	safe_close(l->cgroup.leaf_fd);
@@ -279,19 +281,26 @@ static int launcher_prepare_maps(struct launcher *l, struct failure *f)
 static int launcher_pid1(struct launcher *l, pid_t pid, int pidfd, struct failure *f);
 static int launcher_recv_pid1(struct launcher *l, struct failure *f);
 
-/* Both helpers run at once, while the child unshares its namespaces and creates pid 1. */
+static int launcher_net_start(struct launcher *l, struct failure *f);
+
+/* Both helpers run at once, while the child unshares its namespaces and creates pid 1; the
+ * network back-end, the longest step of a start that has one, starts in their window too, as
+ * soon as pid 1 (and the tap the first child made before it) exists: joining the sandbox's
+ * namespaces and configuring its network needs no map (its capabilities there are the user
+ * namespace owner's). */
 static int launcher_map_ids(struct launcher *l, struct failure *f)
 {
 	const struct config *c = l->c;
 	pid_t target = l->direct ? l->pid1 : l->child;
 	int r = c->idmap == IDMAP_NONE ? 0 : idmap_start(&l->uid, &l->gid, target, l->jobs, f);
 
+	if (r == 0 && !l->direct)
+		r = launcher_recv_pid1(l, f);
+	if (r == 0 && !l->direct)
+		r = launcher_net_start(l, f);
 	if (r == 0 && c->idmap != IDMAP_NONE)
 		r = idmap_finish(&l->uid, &l->gid, target, l->jobs, c->idmap == IDMAP_AUTO, f);
 	if (r < 0)
-		return r;
-	/* The child sent PID1 (with its pidfd) while the helpers ran. */
-	if (!l->direct && (r = launcher_recv_pid1(l, f)) < 0)
 		return r;
 	r = sync_send(l->sync[0], SYNC_USERMAP_ACK, 0, NULL, 0, NULL, 0);
 	if (r < 0)
@@ -519,7 +528,10 @@ static int on_exit_event(struct launcher *l, bool is_pid1, struct failure *f)
 	int code = pidfd_exit_code(l->child_fd);
 	l->child = 0;
 	loop_del(&l->loop, &l->src_child);
-	if (code != 0 && l->pid1 <= 0) {
+	/* A failure only before PID1 came: after it, the launcher ends the child itself (SIGKILL,
+	 * once the maps are written), and pid 1's exit may be seen first when the killed child
+	 * was slow to die (l->pid1 is 0 again then; its pidfd stays). */
+	if (code != 0 && l->pid1_fd < 0) {
 		drain_sync(l, f);
 		l->status = EXIT_LAUNCHER;
 		if (!l->child_failed)
@@ -640,6 +652,7 @@ static int launcher_restricted(struct launcher *l, struct launch_report *ret, st
 
 	l->status = 0; /* nothing of the full tier's left to kill at teardown */
 	launcher_teardown(l);
+	net_stop(&l->net);
 	l->made_dirs = made;
 	if (report_wanted(l->c)) { /* its notifier is served from the full tier's launcher */
 		launcher_undo_mkdirs(l, true);
@@ -681,11 +694,9 @@ static int launcher_full(struct launcher *l, struct failure *f)
 		rlimit_announce(l->c, &l->cgroup, &l->events);
 	if (r == 0)
 		r = launcher_map_ids(l, f);
-	/* Cloned by us, pid 1 makes the tap the back-end needs while the filter is built. */
-	if (r == 0 && !l->direct)
-		r = launcher_net_start(l, f);
 	if (r == 0)
 		r = launcher_send_filter(l, f);
+	/* Cloned by us, pid 1 makes the tap the back-end needs while the filter is built. */
 	if (r == 0 && l->direct)
 		r = launcher_net_start(l, f);
 	if (r == 0)
@@ -766,6 +777,7 @@ int launcher_run(const struct config *c, struct launch_report *ret, struct failu
 		snprintf(ret->workspace_pending, sizeof(ret->workspace_pending), "%s", c->name);
 	cgroup_finish(c, &l.cgroup, &ret->cgroup);
 	state_finish(c, &l.state);
+	net_stop(&l.net);
 	info_finished(c, r == 0 ? ret->status : -1, r == 0 && !f->stage[0]);
 	return r;
 }

@@ -47,6 +47,42 @@ helper_of() {
 	ps -o pid=,comm= --ppid "$1" | awk '$2 ~ /^(slirp4netns|pasta|passt)/ { print $1; exit }'
 }
 
+# reaped_hutch LIST [OPTS...] -- CMD...: run_hutch under reaper.py, a child subreaper standing
+# for the session's init: LIST gets the names of the processes hutch left to it (its sandbox's
+# pid 1, which it leaves to the init by design, dead or ending).
+reaped_hutch() {
+	local list=$1
+	shift
+	_last_cmd="${HUTCH_CMD[*]} $*"
+	with_timeout "${HUTCH_TIMEOUT:-30}" python3 "$NET_TESTS/reaper.py" "$list" "${HUTCH_CMD[@]}" "$@" \
+		</dev/null >"$TEST_TMP/.out" 2>"$TEST_TMP/.err"
+	rc=$?
+	out=$(cat "$TEST_TMP/.out")
+	err=$(cat "$TEST_TMP/.err")
+}
+
+# no_helper_left LIST DESC: ok when reaped_hutch's LIST names no process of our own pid
+# namespace (slirp4netns, pasta, or a child forked for them that had not exec'd yet), only
+# the sandbox's pid 1: the launcher reaped its back-end itself before it returned.
+no_helper_left() {
+	if [ -f "$1" ] && ! grep -Eqv ' ([2-9]|[0-9]{2,}) [01]$' "$1"; then
+		ok "$2"
+	else
+		not_ok "$2" "left to the init: $(paste -sd' ' "$1" 2>/dev/null)" "$(_last_run_diag)"
+	fi
+}
+
+# no_backend_left LIST DESC: ok when reaped_hutch's LIST names no process of our own pid
+# namespace that leads its own session, as the back-end does: the back-end itself was reaped by
+# hutch (a child the back-end forked in its own start may outlive it by a moment, and end).
+no_backend_left() {
+	if [ -f "$1" ] && ! grep -Eq ' 1 1$' "$1"; then
+		ok "$2"
+	else
+		not_ok "$2" "left to the init: $(paste -sd' ' "$1" 2>/dev/null)" "$(_last_run_diag)"
+	fi
+}
+
 # have_backend NAME: whether its program is installed (slirp: slirp4netns).
 have_backend() {
 	case $1 in

@@ -3,8 +3,10 @@
 # layout (10.0.2.100 behind 10.0.2.2, resolver 10.0.2.3 in its resolv.conf), the sandbox's own
 # loopback not leading to the host's, a host port forwarded to a server inside, two sandboxes
 # forwarding different ports at once, a port in use refused before the command starts, and no
-# back-end left running when the launcher is SIGKILLed; the interface the persistent tap0 made
-# ahead; with --ipv6, a global address and a
+# back-end left running when the launcher is SIGKILLed; the command's status returned and the
+# back-end reaped by hutch itself (under a subreaper standing for the session's init), also when
+# it started in the id-map helpers' window and a helper then failed; the interface the
+# persistent tap0 made ahead; with --ipv6, a global address and a
 # default route already there when the command starts (no waiting in the command). Everything talks to the host's
 # loopback only; reaching the host's loopback through the gateway (and its refusal) is in
 # isolated.sh, where the back-ends' outside is a network namespace the test made.
@@ -12,7 +14,7 @@
 . "$(dirname "${BASH_SOURCE[0]}")/lib-net.sh"
 require_userns
 net_share
-CHECKS=17
+CHECKS=24
 plan $((2 * CHECKS))
 
 # sandbox_server NAME PORT COUNT OPTS...: a sandbox whose command is serve.py on 0.0.0.0:PORT,
@@ -65,6 +67,50 @@ test_backend() {
 
 	run_hutch -v "${opt[@]}" -- true
 	like "$err" "net: $prog ready \\(pid [0-9]+\\)" "$b: -v says $prog is ready"
+
+	# pasta's AVX2 build, which pasta re-executes itself as, is started directly (one exec of a
+	# dynamic program less); a build there that cannot be executed leaves pasta itself to run.
+	local real
+	real=$(realpath "$(command -v "$prog")").avx2
+	if [ "$b" != pasta ]; then
+		skip_n 2 "slirp4netns has a single build"
+	elif [ -x "$real" ] && grep -qw avx2 /proc/cpuinfo; then
+		like "$err" "net: starting pasta's AVX2 build $real directly" "$b: -v says its AVX2 build starts directly"
+		mkdir -p "$TEST_TMP/pbin"
+		cp "$(realpath "$(command -v pasta)")" "$TEST_TMP/pbin/pasta"
+		: >"$TEST_TMP/pbin/pasta.avx2"
+		chmod +x "$TEST_TMP/pbin/pasta.avx2"
+		PATH=$TEST_TMP/pbin:$PATH run_hutch "${opt[@]}" -- cat /proc/net/fib_trie
+		like "$rc $(printf '%s' "$out" | grep -c '10\.0\.2\.100')" '^0 [1-9]' \
+			"$b: an AVX2 build that cannot run: pasta itself runs"
+	else
+		skip_n 2 "no AVX2 build of pasta at $real, or no AVX2 in this CPU"
+	fi
+
+	# The launcher tells the back-end to end first and waits for its exit last, after its own
+	# teardown (net_stop_begin): the command's status is still the one returned, and the
+	# back-end is reaped by hutch itself, never left to the session's init.
+	reaped_hutch "$TEST_TMP/left" "${opt[@]}" -- sh -c 'exit 7'
+	expect_exit 7 "$b: the command's exit status comes back"
+	no_helper_left "$TEST_TMP/left" "$b: $prog is reaped by hutch, not left to the init"
+
+	# With subordinate ranges the back-end starts while newuidmap and newgidmap run, before
+	# the maps are written: it configures the network all the same, and a helper that fails
+	# after it started leaves nothing running.
+	if [ -n "$(subid_ranges /etc/subuid)" ] && [ -n "$(subid_ranges /etc/subgid)" ] &&
+		command -v newuidmap >/dev/null && command -v newgidmap >/dev/null; then
+		run_hutch "${opt[@]}" --idmap subid -- cat /proc/net/fib_trie
+		like "$out" '10\.0\.2\.100' "$b, --idmap subid: the sandbox is 10.0.2.100"
+		mkdir -p "$TEST_TMP/failing-helpers"
+		printf '#!/bin/sh\necho "refused by the test" >&2\nexit 1\n' >"$TEST_TMP/failing-helpers/newuidmap"
+		chmod +x "$TEST_TMP/failing-helpers/newuidmap"
+		PATH=$TEST_TMP/failing-helpers:$PATH reaped_hutch "$TEST_TMP/left" "${opt[@]}" --idmap subid -- true
+		like "$rc $err" '^125 .*newuidmap failed \(refused by the test\)' \
+			"$b, --idmap subid: a helper that fails is the error, exit 125"
+		no_backend_left "$TEST_TMP/left" "$b, --idmap subid: $prog, started before the failure, is reaped"
+	else
+		skip_n 3 "no subordinate ranges or no newuidmap/newgidmap"
+	fi
 
 	if [ -e /proc/net/if_inet6 ]; then
 		run_hutch "${opt[@]}" --ipv6 -- sh -c 'cat /proc/net/if_inet6 /proc/net/ipv6_route'

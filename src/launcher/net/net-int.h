@@ -20,6 +20,8 @@ struct net_backend {
 	int (*start)(const struct config *c, pid_t pid1, struct net_state *st, struct failure *f);
 	/* after start, NULL when start is complete in itself: wait until the back-end is ready */
 	int (*ready)(const struct config *c, struct net_state *st, struct failure *f);
+	/* NULL, or tell the helper to end without waiting (net_stop_begin); stop then waits */
+	void (*signal)(struct net_state *st);
 	void (*stop)(struct net_state *st);
 };
 
@@ -43,7 +45,8 @@ struct spawn_fds {
 #define USERMODE_DNS6	"fd00::3"
 #define USERMODE_RESOLV "nameserver " USERMODE_DNS "\n"
 
-/* Fork and exec bin with the fds of s in place, its own session, tied to our life. */
+/* Fork and exec bin with the fds of s in place, its own session, tied to our life; where bin
+ * is not argv[0] (a build of argv[0]'s program run directly) and cannot be executed, argv[0]. */
 int net_spawn(const char *bin, char *const argv[], const struct spawn_fds *s, pid_t *ret);
 /* Signal (when sig) and wait for *pid; -1 after. */
 void net_reap(pid_t *pid, int sig);
@@ -56,6 +59,7 @@ int net_read_line(int fd, char *buf, size_t size);
  * are free, and what stops them. */
 int net_program_validate(const struct net_backend *be, const struct config *c, struct failure *f);
 int net_ports_check_free(const struct config *c, struct failure *f);
+void net_usermode_signal(struct net_state *st);
 void net_usermode_stop(struct net_state *st);
 
 /* net-slirp.c */

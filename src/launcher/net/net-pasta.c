@@ -89,6 +89,23 @@ static size_t pasta_layout_args(const struct config *c, char **argv)
 	return k;
 }
 
+/* pasta (a link to passt) first re-executes itself as "<its real path>.avx2" where the CPU has
+ * AVX2 (passt's arch_avx2_exec); that build, started directly with the same argv (argv[0] still
+ * names pasta, which selects pasta's mode), skips one exec of a dynamic program: 0.77 ms of a
+ * 10 ms start on the issue-27 VM. NULL where there is no such build or no AVX2: pasta itself. */
+static char *pasta_avx2_build(const char *bin)
+{
+	_cleanup_free_ char *real = realpath(bin, NULL);
+	char *avx2 = NULL;
+
+	if (!real || !__builtin_cpu_supports("avx2") || asprintf(&avx2, "%s.avx2", real) < 0)
+		return NULL;
+	if (access(avx2, X_OK) == 0)
+		return avx2;
+	free(avx2);
+	return NULL;
+}
+
 static int pasta_spawn(const struct config *c, const char *bin, pid_t pid1, const struct spawn_fds *fds,
 		       pid_t *ret)
 {
@@ -135,7 +152,10 @@ static int pasta_spawn(const struct config *c, const char *bin, pid_t pid1, cons
 	argv[k++] = "--netns";
 	argv[k++] = netns;
 	argv[k] = NULL;
-	return net_spawn(bin, argv, fds, ret);
+	_cleanup_free_ char *avx2 = pasta_avx2_build(bin);
+	if (avx2)
+		log_verbose(c->verbose, "net: starting pasta's AVX2 build %s directly", avx2);
+	return net_spawn(avx2 ? avx2 : bin, argv, fds, ret);
 }
 
 int net_pasta_start(const struct config *c, pid_t pid1, struct net_state *st, struct failure *f)

@@ -68,6 +68,9 @@ _noreturn_ static void spawn_child(const char *bin, char *const argv[], const st
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		_exit(127);
 	execv(bin, argv);
+	/* a build of the program run directly (net_spawn) that would not run: the program itself */
+	if (strcmp(bin, argv[0]) != 0)
+		execv(argv[0], argv);
 	_exit(127);
 }
 
@@ -226,14 +229,26 @@ int net_ports_check_free(const struct config *c, struct failure *f)
 	return 0;
 }
 
-void net_usermode_stop(struct net_state *st)
+/* slirp4netns ends when its exit fd closes, pasta on SIGTERM; SIGTERM to both (again to one
+ * told already: it is our child, unreaped, so its pid is still its own), and to the process
+ * group it leads (spawn_child's setsid): a child it forked during its own start (slirp4netns
+ * opens the tap from one) ends with it rather than outliving it. */
+void net_usermode_signal(struct net_state *st)
 {
 	st->ready_fd = safe_close(st->ready_fd);
 	st->log_fd = safe_close(st->log_fd);
 	st->exit_fd = safe_close(st->exit_fd);
-	/* slirp4netns ends when its exit fd closes, pasta on SIGTERM; SIGTERM to both, then wait
-	 * (both are our children). */
-	net_reap(&st->pid, SIGTERM);
+	if (st->pid > 0) {
+		kill(-st->pid, SIGTERM);
+		kill(st->pid, SIGTERM);
+	}
+}
+
+void net_usermode_stop(struct net_state *st)
+{
+	/* then wait: both are our children */
+	net_usermode_signal(st);
+	net_reap(&st->pid, 0);
 }
 
 /* ---- the table ------------------------------------------------------------------------------- */
@@ -248,6 +263,7 @@ static const struct net_backend backends[] = {
 			.validate = net_program_validate,
 			.start = net_slirp_start,
 			.ready = net_slirp_ready,
+			.signal = net_usermode_signal,
 			.stop = net_usermode_stop },
 	[NET_PASTA] = { .name = "pasta",
 			.program = "pasta",
@@ -256,6 +272,7 @@ static const struct net_backend backends[] = {
 			.validate = net_program_validate,
 			.start = net_pasta_start,
 			.ready = net_pasta_ready,
+			.signal = net_usermode_signal,
 			.stop = net_usermode_stop },
 	[NET_VETH] = { .name = "veth",
 		       .validate = net_veth_validate,
@@ -430,6 +447,12 @@ int net_ready(const struct config *c, struct net_state *st, struct failure *f)
 	st->ready_fd = safe_close(st->ready_fd);
 	st->log_fd = safe_close(st->log_fd);
 	return r;
+}
+
+void net_stop_begin(struct net_state *st)
+{
+	if (st->backend && st->backend->signal)
+		st->backend->signal(st);
 }
 
 void net_stop(struct net_state *st)

@@ -41,6 +41,10 @@ const char *net_resolv_conf(const struct config *c);
  * namespace. */
 int net_start(const struct config *c, pid_t pid1, struct net_state *st, struct failure *f);
 int net_ready(const struct config *c, struct net_state *st, struct failure *f);
+/* net_stop_begin tells a back-end's helper to end and returns at once; net_stop ends what
+ * remains and waits for the helper (after net_stop_begin, only for its exit), so that the
+ * launcher's own teardown runs while the helper's exit frees its memory and sockets. */
+void net_stop_begin(struct net_state *st);
 void net_stop(struct net_state *st);
 int net_setup_child(const struct config *c, struct failure *f);
 
