@@ -12,9 +12,6 @@
  *   probe loop N             N getppid() calls: "ns_per_call=…" (the filter's per-call cost)
  *   probe userns PATH        the user namespace file PATH: "ino=… parent=…" (its parent's inode)
  *   probe pty CMD [ARGS…]    run CMD on a new pty, copy its output, exit with its status
- *   probe orphans CMD [ARGS…] run CMD as a subreaper that does not reap what CMD leaves (as an
- *                            init that reaps only its own children): "orphans=N" once CMD has
- *                            exited, then kills and reaps them; exits with CMD's status
  *   probe connect ADDR PORT  a TCP connect to an IPv4 ADDR, the first thing after exec:
  *                            "connect: connected" or "connect: refused ERRNO-NAME" */
 #include <arpa/inet.h>
@@ -32,7 +29,6 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
-#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -382,49 +378,6 @@ static int cmd_pty(char **argv)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-/* The children we have now: what CMD left, re-parented to us. */
-static int count_children(void)
-{
-	char path[64], buf[4096];
-	int fd, n = 0;
-	ssize_t len;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)getpid());
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	len = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-	if (fd >= 0)
-		close(fd);
-	if (len < 0)
-		return -1;
-	buf[len] = '\0';
-	for (char *save = NULL, *t = strtok_r(buf, " \n", &save); t; t = strtok_r(NULL, " \n", &save)) {
-		kill((pid_t)strtol(t, NULL, 10), SIGKILL);
-		n++;
-	}
-	return n;
-}
-
-static int cmd_orphans(char **argv)
-{
-	int status;
-	pid_t pid;
-
-	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0 || (pid = fork()) < 0) {
-		perror("probe: orphans");
-		return 2;
-	}
-	if (pid == 0) {
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) < 0)
-		return 2;
-	printf("orphans=%d\n", count_children());
-	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
-		;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 /* No library start-up work before it: as early as a sandboxed program can try the network. */
 static int cmd_connect(const char *addr, const char *port)
 {
@@ -446,7 +399,6 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: probe caps|nnp|seccomp-mode|ids|fds|env|tty|landlock-abi\n"
 		"       probe syscall|i386|x32 NAME | write PATH | loop N | userns PATH | pty CMD [ARGS...]\n"
-		"       probe orphans CMD [ARGS...]\n"
 		"       probe connect ADDR PORT\n");
 	return 2;
 }
@@ -486,8 +438,6 @@ int main(int argc, char **argv)
 		return cmd_loop(arg);
 	if (strcmp(cmd, "pty") == 0 && arg)
 		return cmd_pty(argv + 2);
-	if (strcmp(cmd, "orphans") == 0 && arg)
-		return cmd_orphans(argv + 2);
 	if (strcmp(cmd, "syscall") == 0 && arg)
 		return cmd_call(ABI_NATIVE, arg);
 	if (strcmp(cmd, "i386") == 0 && arg)
