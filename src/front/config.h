@@ -287,6 +287,10 @@ struct config {
 	bool set_ids;
 	gid_t *groups;
 	size_t n_groups;
+	/* no no_new_privs (hutch-oci's process.noNewPrivileges false or absent, as runc): the
+	 * lock-down (Landlock, network wait, seccomp) moves before caps_drop, while CAP_SYS_ADMIN
+	 * stands in for it; hutch's own front ends never set it (command.c: command_steps) */
+	bool keep_new_privs;
 	/* the shared network namespace (SHARE_NET) is the sandbox's alone (an engine made it for
 	 * this one container): an egress policy may go into it, and no back-end is started */
 	bool net_private;

@@ -44,6 +44,8 @@ enum mp_flags {
 				  plain directory; MP_REMOUNT_RO changes the mount at dst in place;
 				  MP_ROOT_TMPFS is a directory of the staging tmpfs; MP_BIND follows
 				  a magic link at the end of src (/proc/self/ns/user) */
+	MPF_SUID = 1u << 7,    /* MP_BIND, MP_ROOT_BIND: setuid bits honoured, no nosuid (hutch-oci,
+				  as runc mounts what config.json does not make nosuid) */
 };
 
 struct mp_entry {

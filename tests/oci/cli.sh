@@ -68,6 +68,16 @@ make_bundle "$B" '["sh", "-c", "mkdir /tmp/d && echo made; grep Seccomp: /proc/s
 oci run -b "$B" c4
 like "$out$err" "Operation not permitted" "seccomp: mkdir refused with EPERM"
 like "$out" "Seccomp:.2" "seccomp: the filter is on"
+# process.noNewPrivileges: absent, no no_new_privs (as runc) and the filter still goes in
+# (while the command holds CAP_SYS_ADMIN); true, no_new_privs
+make_bundle "$B" '["sh", "-c", "mkdir /tmp/d 2>/dev/null; echo $?; grep -E \"^(NoNewPrivs|Seccomp):\" /proc/self/status"]' ',
+  "seccomp": {"defaultAction": "SCMP_ACT_ALLOW",
+              "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}'
+oci run -b "$B" c4n
+is "$(echo $out)" "1 NoNewPrivs: 0 Seccomp: 2" "noNewPrivileges absent: no no_new_privs, the filter on"
+sed -i 's/"process": {/"process": {"noNewPrivileges": true, /' "$B/config.json"
+oci run -b "$B" c4n
+is "$(echo $out)" "1 NoNewPrivs: 1 Seccomp: 2" "noNewPrivileges true: no_new_privs, the filter on"
 
 # bad input: one line naming the field, exit 1, nothing left
 bad() {

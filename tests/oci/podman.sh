@@ -20,7 +20,11 @@ PODMAN=(podman --cgroup-manager=cgroupfs --events-backend=file --storage-driver=
 defer '"${PODMAN[@]}" rm -af -t 0 >/dev/null 2>&1; "${PODMAN[@]}" unshare rm -rf "$TEST_TMP/storage" "$TEST_TMP/runroot" 2>/dev/null'
 defer 'p=$(cat "$XDG_RUNTIME_DIR/libpod/tmp/pause.pid" 2>/dev/null) && kill -KILL "$p" 2>/dev/null'
 
-tar -C "$ROOTFS" -cf "$TEST_TMP/img.tar" . || bail_out "cannot pack the root"
+# /suid: busybox setuid to uid 1234 as cat (noNewPrivileges' checks), appended so owned
+mkdir -p "$TEST_TMP/suidroot/suid" && cp "$BUSYBOX" "$TEST_TMP/suidroot/suid/cat" &&
+	chmod 4755 "$TEST_TMP/suidroot/suid/cat" || bail_out "cannot make the setuid copy"
+tar -C "$ROOTFS" -cf "$TEST_TMP/img.tar" . &&
+	tar -C "$TEST_TMP/suidroot" --owner=1234 --group=1234 -rf "$TEST_TMP/img.tar" ./suid || bail_out "cannot pack the root"
 "${PODMAN[@]}" import "$TEST_TMP/img.tar" localhost/hutch-oci-test >/dev/null 2>"$TEST_TMP/import.err" ||
 	skip_all "podman cannot import an image here: $(tail -1 "$TEST_TMP/import.err")"
 IMG=localhost/hutch-oci-test
@@ -80,6 +84,19 @@ both "--ulimit nofile and nproc" run --rm --ulimit nofile=1000:1000 --ulimit npr
 both "--device /dev/fuse: the host's node, usable" run --rm --device /dev/fuse "$IMG" sh -c 'cat /dev/fuse 2>&1'
 both "/dev/shm is noexec" run --rm "$IMG" sh -c 'cp /bin/busybox /dev/shm/b && /dev/shm/b true 2>/dev/null; echo $?'
 both "--cap-drop all" run --rm --cap-drop all "$IMG" sh -c 'grep CapEff /proc/self/status'
+# process.noNewPrivileges: absent in podman's config.json unless asked, and then not set, as
+# runc: the filter still goes in (before the capabilities go), and a setuid program run by uid
+# 1000 gains its owner's id (busybox gives its effective id back: the saved one shows it). (Not
+# setuid root: runc's bounding set lets it gain capabilities, hutch's securebits do not.)
+status_nnp='grep -E "^(NoNewPrivs|Seccomp):" /proc/self/status'
+both "no noNewPrivileges (podman's default): no no_new_privs, the filter in place" run --rm "$IMG" sh -c "$status_nnp"
+both "--security-opt no-new-privileges: no_new_privs" run --rm --security-opt no-new-privileges "$IMG" sh -c "$status_nnp"
+both "a setuid program run by --user 1000 gains its owner's uid" run --rm --user 1000 "$IMG" sh -c '/suid/cat /proc/self/status | grep ^Uid:'
+both "... not with no-new-privileges" run --rm --user 1000 --security-opt no-new-privileges "$IMG" \
+	sh -c '/suid/cat /proc/self/status | grep ^Uid:'
+pm_out "$HUTCH_OCI" run --rm --user 1000 --annotation run.hutch.seccomp=default "$IMG" \
+	sh -c 'unshare -U true 2>/dev/null; echo $? $(id -u) $(grep NoNewPrivs: /proc/self/status)'
+is "$out" "1 1000 NoNewPrivs: 0" "without no_new_privs, hutch's filter and the user switch both hold"
 printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]}' \
 	>"$TEST_TMP/seccomp.json"
 both "--security-opt seccomp=FILE" run --rm --security-opt seccomp="$TEST_TMP/seccomp.json" "$IMG" \

@@ -256,7 +256,8 @@ static int spec_rlimits(const struct json_value *p, struct config *c, struct fai
 }
 
 /* What process fields say about the run without changing it, or what hutch does anyway. */
-static int spec_process_misc(const struct json_value *p, struct oci_bundle *b, struct failure *f)
+static int spec_process_misc(const struct json_value *p, struct config *c, struct oci_bundle *b,
+			     struct failure *f)
 {
 	const struct json_value *v;
 	int64_t oom;
@@ -271,9 +272,11 @@ static int spec_process_misc(const struct json_value *p, struct oci_bundle *b, s
 		return failx(f, "config", "line %u: process.oomScoreAdj: not in -1000..1000", v->line);
 	b->has_oom_score = v != NULL;
 	b->oom_score_adj = v ? (int)oom : 0;
-	/* no_new_privs is always set by hutch: noNewPrivileges false asks for less */
+	/* false or absent: no no_new_privs, as runc (a setuid program in the image gains its
+	 * owner's id); the lock-down then runs while CAP_SYS_ADMIN is held (command.c) */
 	if ((r = member(p, "noNewPrivileges", JSON_BOOL, &v, f)) < 0)
 		return r;
+	c->keep_new_privs = !(v && v->boolean);
 	if ((r = member(p, "apparmorProfile", JSON_STRING, &v, f)) < 0)
 		return r;
 	if (v && v->text[0])
@@ -336,7 +339,7 @@ int oci_spec_process(const struct json_value *p, struct config *c, struct oci_bu
 	if ((r = spec_user(p, c, b, f)) < 0 || (r = spec_caps(p, c, f)) < 0 ||
 	    (r = spec_rlimits(p, c, f)) < 0)
 		return r;
-	return spec_process_misc(p, b, f);
+	return spec_process_misc(p, c, b, f);
 }
 
 /* linux.namespaces: which are new, which are the runtime's own (absent), which are joined. */

@@ -73,7 +73,8 @@ static int bind_tree(const struct mount_ctx *m, const struct mp_entry *e, struct
 		     enum bind_step *ret_step)
 {
 	_cleanup_close_ int sfd = open_bind_source(m, e), tree = -1;
-	uint64_t attr = MOUNT_ATTR_NOSUID | ((e->flags & MPF_RO) ? MOUNT_ATTR_RDONLY : 0) |
+	uint64_t attr = ((e->flags & MPF_SUID) ? 0 : MOUNT_ATTR_NOSUID) |
+			((e->flags & MPF_RO) ? MOUNT_ATTR_RDONLY : 0) |
 			((e->flags & MPF_DEV) ? 0 : MOUNT_ATTR_NODEV);
 	int r;
 
@@ -389,7 +390,8 @@ static int do_root_tmpfs(struct mount_ctx *m, const struct mp_entry *e, struct f
 static int do_root_bind(struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
 {
 	_cleanup_close_ int sfd = mount_fd_source(m, e->src), tree = -1;
-	uint64_t attr = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | ((e->flags & MPF_RO) ? MOUNT_ATTR_RDONLY : 0);
+	uint64_t attr = ((e->flags & MPF_SUID) ? 0 : MOUNT_ATTR_NOSUID) | MOUNT_ATTR_NODEV |
+			((e->flags & MPF_RO) ? MOUNT_ATTR_RDONLY : 0);
 	struct stat st;
 	int r;
 
