@@ -27,7 +27,7 @@ oci start c2
 like "$err" "cannot start a container in the running state" "start twice: refused"
 is "$rc" 1 "start twice: exit 1"
 oci ps --format json c2
-like "$out" '^\[[0-9]+,[0-9]+\]$' "ps: pid 1 and the command"
+like "$out" '^\[[0-9]+\]$' "ps: one process, the command as the container's pid 1"
 oci exec c2 sh -c 'echo in $(hostname); exit 4'
 is "$out" "in oci-test" "exec: runs in the container's namespaces"
 is "$rc" 4 "exec: the process's exit status"
@@ -39,8 +39,8 @@ oci exec c2 sh -c 'while [ ! -e /tmp/ready ]; do sleep 0.05; done'
 oci kill --all c2 USR1
 oci exec c2 sh -c 'while [ ! -s /tmp/got ]; do sleep 0.05; done; cat /tmp/got'
 is "$out" usr1 "kill --all: a process beside the command gets the signal too"
-oci kill c2 TERM
-is "$rc" 0 "kill TERM: exit 0"
+oci kill c2 KILL
+is "$rc" 0 "kill KILL: exit 0"
 wait_status c2 stopped
 is "$(oci_status c2)" stopped "after kill: stopped"
 oci kill c2 KILL

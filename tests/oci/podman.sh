@@ -159,6 +159,31 @@ pm "$HUTCH_OCI" inspect s1 --format '{{.State.ExitCode}}'
 is "$out" 0 "stop: the command's TERM trap ran (exit 0)"
 pm "$HUTCH_OCI" rm s1
 
+# top: the container's processes, its command as pid 1 (the other pids are the runtimes' own
+# numbering); stop: sleep as pid 1 has no TERM handler, so only the KILL after -t ends it
+for rt in "$RUNC" "$HUTCH_OCI"; do
+	n=$(basename "$rt" | tr - _)
+	pm "$rt" run -d --name p1 "$IMG" sh -c 'sleep 1000 & exec sleep 999'
+	for ((i = 0; i < 50; i++)); do
+		pm "$rt" top p1 comm args
+		[ "$(printf '%s\n' "$out" | wc -l)" -ge 3 ] && break
+		sleep 0.2
+	done
+	printf -v "top_$n" '%s' "$(printf '%s\n' "$out" | tr -s ' ' | sort)"
+	pm "$rt" top p1 pid args
+	printf -v "top1_$n" '%s' "$(printf '%s\n' "$out" | tr -s ' ' | grep '^1 ')"
+	pm "$rt" stop -t 1 p1
+	pm "$rt" inspect p1 --format '{{.State.ExitCode}}'
+	printf -v "stop_$n" '%s' "$out"
+	pm "$rt" rm -f -t 0 p1
+done
+if [ -n "$top1_runc" ] && [ "$top_runc|$top1_runc" = "$top_hutch_oci|$top1_hutch_oci" ]; then
+	ok "podman top: the container's processes, the command as pid 1, as runc ($top1_runc)"
+else
+	not_ok "podman top: as runc" "runc:      $top_runc | $top1_runc" "hutch-oci: $top_hutch_oci | $top1_hutch_oci"
+fi
+is "$stop_hutch_oci|$stop_runc" "137|137" "stop: sleep as pid 1 ignores TERM and ends by the KILL (137), as with runc"
+
 # rm -f of a running container: nothing of it left
 pm "$HUTCH_OCI" run -d --name f1 "$IMG" sleep 1000
 pm "$HUTCH_OCI" rm -f f1

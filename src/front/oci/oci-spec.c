@@ -617,10 +617,12 @@ static int spec_idmap(const struct json_value *spec, struct config *c, const str
 /* What hutch itself is asked: its own policy off (config.json is the policy), the command's
  * session; and, for config_finish, what runc does where hutch's defaults differ: the plan and
  * environment as config.json gives them, the host name kept when none is given, no hutch
- * record (the container's state is under --root). */
+ * record (the container's state is under --root), the command as the pid namespace's pid 1
+ * (a signal it has no handler for is dropped, as a container's init's is). */
 static void spec_defaults(struct config *c, const struct oci_bundle *b)
 {
 	c->plan_given = c->env_given = true;
+	c->as_pid1 = true;
 	c->keep_hostname = true;
 	c->no_record = true;
 	c->seccomp = SECCOMP_NONE;
