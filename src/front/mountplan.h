@@ -16,7 +16,7 @@ enum mp_op {
 	MP_COVER,	 /* hide dst under an empty read-only file or directory (mode 000) */
 	MP_BIND,	 /* host path src → dst */
 	MP_MIRROR,	 /* host path src: same symlink if it is one, else read-only bind; none if absent */
-	MP_TMPFS,	 /* fresh tmpfs at dst with mode */
+	MP_TMPFS,	 /* fresh tmpfs at dst with mode (src: the source it shows, else "tmpfs") */
 	MP_DIR,		 /* directory dst with mode */
 	MP_SYMLINK,	 /* symlink dst whose target is src */
 	MP_PROC,	 /* the sandbox's own /proc at dst */

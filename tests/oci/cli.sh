@@ -79,6 +79,13 @@ sed -i 's/"process": {/"process": {"noNewPrivileges": true, /' "$B/config.json"
 oci run -b "$B" c4n
 is "$(echo $out)" "1 NoNewPrivs: 1 Seccomp: 2" "noNewPrivileges true: no_new_privs, the filter on"
 
+# a tmpfs shows the source config.json names in mountinfo (runtime-tools' mount check
+# matches /dev/shm's "shm" so, as runc mounts it)
+make_bundle "$B" '["sh", "-c", "grep \" /tmp \" /proc/self/mountinfo"]'
+sed -i 's|"/tmp", "type": "tmpfs", "source": "tmpfs"|"/tmp", "type": "tmpfs", "source": "scratch"|' "$B/config.json"
+oci run -b "$B" c4s
+like "$out" " - tmpfs scratch " "tmpfs: the source config.json names, in mountinfo"
+
 # bad input: one line naming the field, exit 1, nothing left
 bad() {
 	local desc=$1 want=$2

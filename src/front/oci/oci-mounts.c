@@ -167,7 +167,9 @@ static int mount_one(const struct json_value *m, struct config *c, const struct 
 	if (strcmp(t, "tmpfs") == 0 && strcmp(d, "/dev") == 0)
 		return add(c, MP_DEV, 0, o.mode, NULL, d, f);
 	if (strcmp(t, "tmpfs") == 0) {
-		if ((r = add(c, MP_TMPFS, o.flags, o.mode, NULL, d, f)) == 0)
+		/* the source config.json names shows in mountinfo, as runc's ("shm") */
+		const char *name = src && src->text[0] && !strchr(src->text, ',') ? src->text : NULL;
+		if ((r = add(c, MP_TMPFS, o.flags, o.mode, name, d, f)) == 0)
 			last_op(c)->size = o.size;
 		return r == 0 && o.noexec ? add(c, MP_NOEXEC, 0, 0, NULL, d, f) : r;
 	}

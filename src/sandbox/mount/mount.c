@@ -176,11 +176,13 @@ static bool can_skip(const struct mount_ctx *m, const struct mp_entry *e)
 
 static int tmpfs_tree(const struct mp_entry *e)
 {
-	char mode[24], size[40];
-	const char *opts[] = { mode, e->size ? size : NULL, NULL };
+	char mode[24], size[40], source[128];
+	const char *opts[] = { mode, e->size ? size : NULL, NULL, NULL };
 
 	snprintf(mode, sizeof(mode), "mode=%04o", (unsigned)e->mode);
 	snprintf(size, sizeof(size), "size=%llu", e->size);
+	snprintf(source, sizeof(source), "source=%s", e->src ? e->src : "");
+	opts[e->size ? 2 : 1] = e->src ? source : NULL;
 	return mount_fd_new_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
 }
 
