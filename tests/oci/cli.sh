@@ -110,6 +110,9 @@ make_bundle "$B" '["true"]' ', "seccomp": {"defaultAction": "SCMP_ACT_NOTIFY"}'
 bad "SCMP_ACT_NOTIFY" "SCMP_ACT_NOTIFY is not supported"
 oci --log "$TEST_TMP/log" --log-format json run -b "$B" bad
 like "$(cat "$TEST_TMP/log")" '^\{"level":"error","msg":"config: line [0-9]+: linux.seccomp: SCMP_ACT_NOTIFY' "--log-format json: the error in the log as JSON"
+make_bundle "$B" '["true"]'
+sed -i 's/"bounding": \["CAP_KILL"\]/"bounding": ["CAP_KILL", "CAP_TEST"]/' "$B/config.json"
+bad "an unknown capability in the bounding set" "process.capabilities.bounding: unknown capability 'CAP_TEST'"
 
 # cgroup resources: ignored without a cgroup, as runc does rootless, and said in the log
 make_bundle "$B" '["true"]' ', "resources": {"memory": {"limit": 100000000}}, "cgroupsPath": "/x/y"'

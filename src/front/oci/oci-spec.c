@@ -179,25 +179,17 @@ static int spec_user(const struct json_value *p, struct config *c, struct oci_bu
 	return 0;
 }
 
-/* process.capabilities: hutch keeps one set (effective, permitted, inheritable and ambient
- * alike): for uid 0 the effective one; for another uid the ambient one, the only set that
- * survives its execve (podman gives a non-root user only a bounding set: none, as with runc). */
-static int spec_caps(const struct json_value *p, struct config *c, struct failure *f)
+/* One set of process.capabilities as a mask; an unknown name is an error naming it. */
+static int caps_set(const struct json_value *caps, const char *key, uint64_t *ret, struct failure *f)
 {
-	static const char *const keys[] = { "bounding",	 "effective", "inheritable",
-					    "permitted", "ambient",   NULL };
-	const struct json_value *caps, *eff;
+	const struct json_value *set;
 	_cleanup_free_ char *list = NULL;
 	size_t len = 0;
-	int r = member(p, "capabilities", JSON_OBJECT, &caps, f);
+	int r = member(caps, key, JSON_ARRAY, &set, f);
 
-	c->cap_add = 0;
-	if (r < 0 || !caps || (r = oci_spec_known(caps, "process.capabilities", keys, f)) < 0)
-		return r;
-	if ((r = member(caps, c->uid == 0 ? "effective" : "ambient", JSON_ARRAY, &eff, f)) < 0 || !eff)
-		return r;
-	for (size_t i = 0; i < eff->n; i++) {
-		const struct json_value *v = &eff->items[i];
+	*ret = 0;
+	for (size_t i = 0; r == 0 && set && i < set->n; i++) {
+		const struct json_value *v = &set->items[i];
 		if (v->type != JSON_STRING)
 			return failx(f, "config", "line %u: capabilities: expected strings", v->line);
 		char *nl = realloc(list, len + strlen(v->text) + 2);
@@ -206,7 +198,34 @@ static int spec_caps(const struct json_value *p, struct config *c, struct failur
 		list = nl;
 		len += (size_t)sprintf(list + len, "%s%s", len ? "," : "", v->text);
 	}
-	return list ? caps_parse_list(list, &c->cap_add, f) : 0;
+	struct failure pf = { 0 };
+	if (r < 0 || !list || caps_parse_list(list, ret, &pf) == 0)
+		return r;
+	return failx(f, "config", "line %u: process.capabilities.%s: %s", set->line, key, pf.detail);
+}
+
+/* process.capabilities: hutch keeps one set (effective, permitted, inheritable and ambient
+ * alike): for uid 0 the effective one; for another uid the ambient one, the only set that
+ * survives its execve (podman gives a non-root user only a bounding set: none, as with runc).
+ * Every set's names are checked, as runc refuses a name the kernel does not know. */
+static int spec_caps(const struct json_value *p, struct config *c, struct failure *f)
+{
+	static const char *const keys[] = { "bounding",	 "effective", "inheritable",
+					    "permitted", "ambient",   NULL };
+	const struct json_value *caps;
+	uint64_t mask;
+	int r = member(p, "capabilities", JSON_OBJECT, &caps, f);
+
+	c->cap_add = 0;
+	if (r < 0 || !caps || (r = oci_spec_known(caps, "process.capabilities", keys, f)) < 0)
+		return r;
+	for (size_t i = 0; keys[i]; i++) {
+		if ((r = caps_set(caps, keys[i], &mask, f)) < 0)
+			return r;
+		if (strcmp(keys[i], c->uid == 0 ? "effective" : "ambient") == 0)
+			c->cap_add = mask;
+	}
+	return 0;
 }
 
 static const struct {
