@@ -385,6 +385,26 @@ static int create_hooks(const struct oci_opts *o, const char *id, struct failure
 	return r;
 }
 
+/* A create that failed once the container's process was there: the sandbox's pid 1, the
+ * launcher and the waiter killed, each gone before this returns (the first two are not our
+ * children: their pidfds say when). */
+static void kill_container(pid_t waiter)
+{
+	pid_t launcher = oci_pid1(waiter), pid1 = launcher > 0 ? oci_pid1(launcher) : -1;
+	pid_t chain[] = { pid1, launcher };
+
+	for (size_t i = 0; i < ARRAY_SIZE(chain); i++) {
+		_cleanup_close_ int fd = chain[i] > 0 ? pidfd_open_(chain[i]) : -1;
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		if (fd >= 0 && syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0) == 0)
+			while (poll(&p, 1, -1) < 0 && errno == EINTR)
+				;
+	}
+	kill(waiter, SIGKILL);
+	while (waitpid(waiter, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
 /* Everything of create: returns the container's pid, or a status (> 0) / -errno when it
  * failed (the state directory is removed then). */
 static int create_container(const struct oci_opts *o, const struct create_args *a, pid_t *ret_pid,
@@ -423,7 +443,7 @@ static int create_container(const struct oci_opts *o, const struct create_args *
 	if (r == 0 && b.has_hooks)
 		r = create_hooks(o, a->id, f);
 	if (r < 0 && pid > 0)
-		kill(pid, SIGKILL);
+		kill_container(pid);
 	safe_close(ready[0]);
 	if (r != 0 && made)
 		oci_state_remove(o, a->id, &(struct failure){ 0 });
@@ -524,10 +544,9 @@ int oci_cmd_run(const struct oci_opts *o, int argc, char **argv, struct failure 
 
 	if (r < 0 || (r = create_container(o, &a, &pid, f)) != 0)
 		return r;
-	if ((r = open_gate(o, a.id, f)) < 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-	} else if (!a.detach)
+	if ((r = open_gate(o, a.id, f)) < 0)
+		kill_container(pid);
+	else if (!a.detach)
 		r = oci_wait_child(pid, f);
 	if (r < 0 || !a.detach)
 		oci_state_remove(o, a.id, &(struct failure){ 0 });
