@@ -225,6 +225,8 @@ struct config {
 	bool stats_json; /* --stats=json */
 	/* rlimits and the wall-clock timeout (issue 25): rlimit.c */
 	struct rlimit_config rlimits;
+	struct rlimit_exact *exact_rlimits; /* set as given after those (hutch-oci) */
+	size_t n_exact_rlimits;
 
 	/* desktop integration (issue 8): owned by desktop.c */
 	struct desktop_config *desktop;

@@ -79,6 +79,12 @@ sed -i 's/"process": {/"process": {"noNewPrivileges": true, /' "$B/config.json"
 oci run -b "$B" c4n
 is "$(echo $out)" "1 NoNewPrivs: 1 Seccomp: 2" "noNewPrivileges true: no_new_privs, the filter on"
 
+# process.rlimits as runc sets them: soft apart from hard, any resource (here the stack's)
+make_bundle "$B" '["sh", "-c", "ulimit -Sn; ulimit -Hn; ulimit -Ss; ulimit -Hs"]'
+sed -i 's|"process": {|"process": {"rlimits": [{"type": "RLIMIT_NOFILE", "soft": 300, "hard": 400}, {"type": "RLIMIT_STACK", "soft": 4194304, "hard": 8388608}], |' "$B/config.json"
+oci run -b "$B" c4r
+is "$(echo $out)" "300 400 4096 8192" "process.rlimits: soft and hard as given, RLIMIT_STACK too"
+
 # a tmpfs shows the source config.json names in mountinfo (runtime-tools' mount check
 # matches /dev/shm's "shm" so, as runc mounts it)
 make_bundle "$B" '["sh", "-c", "grep \" /tmp \" /proc/self/mountinfo"]'

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -230,18 +231,32 @@ static int spec_caps(const struct json_value *p, struct config *c, struct failur
 
 static const struct {
 	const char *oci;
-	int rl;
+	int resource;
 } rlimit_names[] = {
-	{ "RLIMIT_AS", RL_AS },		{ "RLIMIT_DATA", RL_DATA },   { "RLIMIT_FSIZE", RL_FSIZE },
-	{ "RLIMIT_NOFILE", RL_NOFILE }, { "RLIMIT_NPROC", RL_NPROC }, { "RLIMIT_CPU", RL_CPU },
-	{ "RLIMIT_CORE", RL_CORE },
+	{ "RLIMIT_AS", RLIMIT_AS },
+	{ "RLIMIT_CORE", RLIMIT_CORE },
+	{ "RLIMIT_CPU", RLIMIT_CPU },
+	{ "RLIMIT_DATA", RLIMIT_DATA },
+	{ "RLIMIT_FSIZE", RLIMIT_FSIZE },
+	{ "RLIMIT_LOCKS", RLIMIT_LOCKS },
+	{ "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK },
+	{ "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE },
+	{ "RLIMIT_NICE", RLIMIT_NICE },
+	{ "RLIMIT_NOFILE", RLIMIT_NOFILE },
+	{ "RLIMIT_NPROC", RLIMIT_NPROC },
+	{ "RLIMIT_RSS", RLIMIT_RSS },
+	{ "RLIMIT_RTPRIO", RLIMIT_RTPRIO },
+	{ "RLIMIT_RTTIME", RLIMIT_RTTIME },
+	{ "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
+	{ "RLIMIT_STACK", RLIMIT_STACK },
 };
 
-/* One value for soft and hard: hutch sets both; the hard one is what the container may not
- * pass. */
+/* Each rlimit as runc sets it: soft and hard as given (hutch's own rlimits set one value for
+ * both), any resource the kernel has. */
 static int spec_rlimit(const struct json_value *v, struct config *c, struct failure *f)
 {
 	const struct json_value *type;
+	struct rlimit_exact *e;
 	uint64_t soft, hard;
 	size_t i;
 	int r = member(v, "type", JSON_STRING, &type, f);
@@ -258,7 +273,14 @@ static int spec_rlimit(const struct json_value *v, struct config *c, struct fail
 	if (json_u64(json_get(v, "soft"), &soft) < 0 || json_u64(json_get(v, "hard"), &hard) < 0)
 		return failx(f, "config", "line %u: process.rlimits: %s needs soft and hard", v->line,
 			     type->text);
-	c->rlimits.rlim[rlimit_names[i].rl] = hard == UINT64_MAX ? RL_INFINITY : hard;
+	if (soft > hard)
+		return failx(f, "config", "line %u: process.rlimits: %s: soft above hard", v->line,
+			     type->text);
+	e = realloc(c->exact_rlimits, (c->n_exact_rlimits + 1) * sizeof(*e));
+	if (!e)
+		return fail(f, -ENOMEM, "config", NULL);
+	c->exact_rlimits = e;
+	e[c->n_exact_rlimits++] = (struct rlimit_exact){ rlimit_names[i].resource, soft, hard };
 	return 0;
 }
 
