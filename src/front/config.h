@@ -206,6 +206,9 @@ struct config {
 
 	/* confinement of the command (issue 4) */
 	uint64_t cap_add; /* bit n = capability n kept; UINT64_MAX for ALL */
+	/* also left in the bounding set, for what a program's setuid bit or file capabilities
+	 * may gain where keep_new_privs allows it (hutch-oci's capabilities.bounding); 0: none */
+	uint64_t cap_bounding;
 	enum seccomp_mode seccomp;
 	char *seccomp_file;
 	char **seccomp_deny; /* strv of extra syscall names to deny */

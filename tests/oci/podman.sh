@@ -20,11 +20,14 @@ PODMAN=(podman --cgroup-manager=cgroupfs --events-backend=file --storage-driver=
 defer '"${PODMAN[@]}" rm -af -t 0 >/dev/null 2>&1; "${PODMAN[@]}" unshare rm -rf "$TEST_TMP/storage" "$TEST_TMP/runroot" 2>/dev/null'
 defer 'p=$(cat "$XDG_RUNTIME_DIR/libpod/tmp/pause.pid" 2>/dev/null) && kill -KILL "$p" 2>/dev/null'
 
-# /suid: busybox setuid to uid 1234 as cat (noNewPrivileges' checks), appended so owned
-mkdir -p "$TEST_TMP/suidroot/suid" && cp "$BUSYBOX" "$TEST_TMP/suidroot/suid/cat" &&
-	chmod 4755 "$TEST_TMP/suidroot/suid/cat" || bail_out "cannot make the setuid copy"
+# /suid and /suidroot: busybox setuid to uid 1234 and to root as cat (noNewPrivileges'
+# checks), appended so owned
+mkdir -p "$TEST_TMP/suidroot/suid" "$TEST_TMP/suidroot/suidroot" &&
+	cp "$BUSYBOX" "$TEST_TMP/suidroot/suid/cat" && cp "$BUSYBOX" "$TEST_TMP/suidroot/suidroot/cat" &&
+	chmod 4755 "$TEST_TMP/suidroot/suid/cat" "$TEST_TMP/suidroot/suidroot/cat" || bail_out "cannot make the setuid copies"
 tar -C "$ROOTFS" -cf "$TEST_TMP/img.tar" . &&
-	tar -C "$TEST_TMP/suidroot" --owner=1234 --group=1234 -rf "$TEST_TMP/img.tar" ./suid || bail_out "cannot pack the root"
+	tar -C "$TEST_TMP/suidroot" --owner=1234 --group=1234 -rf "$TEST_TMP/img.tar" ./suid &&
+	tar -C "$TEST_TMP/suidroot" --owner=0 --group=0 -rf "$TEST_TMP/img.tar" ./suidroot || bail_out "cannot pack the root"
 "${PODMAN[@]}" import "$TEST_TMP/img.tar" localhost/hutch-oci-test >/dev/null 2>"$TEST_TMP/import.err" ||
 	skip_all "podman cannot import an image here: $(tail -1 "$TEST_TMP/import.err")"
 IMG=localhost/hutch-oci-test
@@ -86,14 +89,19 @@ both "/dev/shm is noexec" run --rm "$IMG" sh -c 'cp /bin/busybox /dev/shm/b && /
 both "--cap-drop all" run --rm --cap-drop all "$IMG" sh -c 'grep CapEff /proc/self/status'
 # process.noNewPrivileges: absent in podman's config.json unless asked, and then not set, as
 # runc: the filter still goes in (before the capabilities go), and a setuid program run by uid
-# 1000 gains its owner's id (busybox gives its effective id back: the saved one shows it). (Not
-# setuid root: runc's bounding set lets it gain capabilities, hutch's securebits do not.)
+# 1000 gains its owner's id (busybox gives its effective id back: the saved one shows it). Setuid
+# root gains root's capabilities within podman's bounding set: busybox then drops uid 0 for good
+# (the saved uid goes too), which it cannot without them.
 status_nnp='grep -E "^(NoNewPrivs|Seccomp):" /proc/self/status'
 both "no noNewPrivileges (podman's default): no no_new_privs, the filter in place" run --rm "$IMG" sh -c "$status_nnp"
 both "--security-opt no-new-privileges: no_new_privs" run --rm --security-opt no-new-privileges "$IMG" sh -c "$status_nnp"
 both "a setuid program run by --user 1000 gains its owner's uid" run --rm --user 1000 "$IMG" sh -c '/suid/cat /proc/self/status | grep ^Uid:'
 both "... not with no-new-privileges" run --rm --user 1000 --security-opt no-new-privileges "$IMG" \
 	sh -c '/suid/cat /proc/self/status | grep ^Uid:'
+both "a setuid-root program run by --user 1000 gains capabilities in the bounding set" run --rm --user 1000 "$IMG" \
+	sh -c '/suidroot/cat /proc/self/status | grep -E "^(Uid|CapBnd):"'
+both "... none with --cap-drop all" run --rm --user 1000 --cap-drop all "$IMG" \
+	sh -c '/suidroot/cat /proc/self/status | grep -E "^(Uid|CapBnd):"'
 pm_out "$HUTCH_OCI" run --rm --user 1000 --annotation run.hutch.seccomp=default "$IMG" \
 	sh -c 'unshare -U true 2>/dev/null; echo $? $(id -u) $(grep NoNewPrivs: /proc/self/status)'
 is "$out" "1 1000 NoNewPrivs: 0" "without no_new_privs, hutch's filter and the user switch both hold"

@@ -217,7 +217,7 @@ static int spec_caps(const struct json_value *p, struct config *c, struct failur
 	uint64_t mask;
 	int r = member(p, "capabilities", JSON_OBJECT, &caps, f);
 
-	c->cap_add = 0;
+	c->cap_add = c->cap_bounding = 0;
 	if (r < 0 || !caps || (r = oci_spec_known(caps, "process.capabilities", keys, f)) < 0)
 		return r;
 	for (size_t i = 0; keys[i]; i++) {
@@ -225,6 +225,8 @@ static int spec_caps(const struct json_value *p, struct config *c, struct failur
 			return r;
 		if (strcmp(keys[i], c->uid == 0 ? "effective" : "ambient") == 0)
 			c->cap_add = mask;
+		if (strcmp(keys[i], "bounding") == 0)
+			c->cap_bounding = mask; /* what a setuid program may gain (caps.c) */
 	}
 	return 0;
 }
