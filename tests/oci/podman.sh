@@ -81,6 +81,8 @@ both "--read-only" run --rm --read-only "$IMG" sh -c 'touch /x 2>/dev/null; echo
 both "--user with --group-add: ids, no capability left" run --rm --user 1000:1000 --group-add 5 "$IMG" \
 	sh -c 'id; grep CapEff /proc/self/status'
 both "--userns keep-id: the maps and the caller's id" run --rm --userns keep-id "$IMG" sh -c 'id; cat /proc/self/uid_map'
+both "--uidmap 0:1000:2000: the container's root is another id outside" run --rm --uidmap 0:1000:2000 \
+	--gidmap 0:1000:3000 "$IMG" sh -c 'id; cat /proc/self/uid_map; touch /tmp/x; stat -c "%u %g" /tmp/x'
 both "umask" run --rm "$IMG" sh -c umask
 both "--ulimit nofile and nproc" run --rm --ulimit nofile=1000:1000 --ulimit nproc=500:500 "$IMG" \
 	sh -c 'ulimit -n; ulimit -Hn; ulimit -u'
