@@ -16,9 +16,12 @@ export XDG_DATA_HOME=$TEST_TMP/home/.local/share
 mkdir -p "$HOME" "$XDG_CONFIG_HOME" && mkdir -m 700 "$XDG_RUNTIME_DIR"
 PODMAN=(podman --cgroup-manager=cgroupfs --events-backend=file --storage-driver=vfs
 	--root "$TEST_TMP/storage" --runroot "$TEST_TMP/runroot" --tmpdir "$TEST_TMP/ptmp")
+# podman's pause process, last (the podman commands below would start another): its pid is
+# under --tmpdir, else under the runtime dir
+defer 'for f in "$TEST_TMP/ptmp/pause.pid" "$XDG_RUNTIME_DIR/libpod/tmp/pause.pid"; do
+	p=$(cat "$f" 2>/dev/null) && kill -KILL "$p" 2>/dev/null; done'
 # the storage holds files of the user namespace's other ids: removed from inside it
 defer '"${PODMAN[@]}" rm -af -t 0 >/dev/null 2>&1; "${PODMAN[@]}" unshare rm -rf "$TEST_TMP/storage" "$TEST_TMP/runroot" 2>/dev/null'
-defer 'p=$(cat "$XDG_RUNTIME_DIR/libpod/tmp/pause.pid" 2>/dev/null) && kill -KILL "$p" 2>/dev/null'
 
 # /suid and /suidroot: busybox setuid to uid 1234 and to root as cat (noNewPrivileges'
 # checks), appended so owned

@@ -28,6 +28,9 @@ tests=(create default delete hooks_stdin hostname kill kill_no_effect linux_ns_p
 	state linux_masked_paths linux_readonly_paths)
 plan $((${#tests[@]} + 1))
 mkdir -m 700 "$TEST_TMP/run"
+# a program that fails halfway leaves its container: none is left running
+defer 'for d in "$TEST_TMP"/run/hutch-oci/*/; do [ -d "$d" ] &&
+	"$HUTCH_OCI" --root "$TEST_TMP/run/hutch-oci" delete --force "$(basename "$d")" 2>/dev/null; done'
 for t in "${tests[@]}"; do
 	prog=$RT/validation/$t/$t.t
 	if [ ! -x "$prog" ]; then
@@ -48,4 +51,5 @@ for t in "${tests[@]}"; do
 		not_ok "runtime-tools $t: exit $rc, $nok failed" "$(printf '%s\n' "$out" | grep -v '^ok' | head -20)"
 	fi
 done
-is "$(ls "$TEST_TMP/run/hutch-oci" 2>/dev/null)" "" "no container left in hutch-oci's state"
+is "$(ls "$TEST_TMP/run/hutch-oci" 2>/dev/null)$(pgrep -f -- "$TEST_TMP/" | tr '\n' ' ')" "" \
+	"no container left: no state, no process"
