@@ -162,17 +162,21 @@ static int switch_ids(const struct config *c, struct failure *f)
 	return cap_set_proc(caps) < 0 ? fail(f, negative_errno(), "user", "raising the effective set") : 0;
 }
 
+/* The bounding set also keeps c->cap_bounding (hutch-oci's; hutch's own front ends leave it
+ * empty). With c->keep_new_privs (hutch-oci's noNewPrivileges false) no securebit is set, as
+ * runc sets none: a setuid-root program gains root's capabilities within the bounding set. */
 int caps_drop(const struct config *c, struct failure *f)
 {
 	uint64_t keep = c->cap_add & kernel_mask();
+	uint64_t bound = (keep | c->cap_bounding) & kernel_mask();
 	int r;
 
 	r = switch_ids(c, f);
-	if (r == 0)
+	if (r == 0 && !c->keep_new_privs)
 		r = set_securebits(keep, f);
 	if (r < 0)
 		return r;
-	r = drop_bounding(keep, f);
+	r = drop_bounding(bound, f);
 	if (r < 0)
 		return r;
 	r = set_process_sets(keep, f);

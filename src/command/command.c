@@ -22,6 +22,22 @@
 #include "lib/strv.h"
 #include "lib/sync.h"
 
+/* Without no_new_privs, seccomp and Landlock need CAP_SYS_ADMIN, which caps_drop takes away:
+ * each lock-down step goes to its twin before it (as runc installs the filter before it drops
+ * capabilities when noNewPrivileges is false), the network wait with them, seccomp's before. */
+static unsigned hold_lock_down(unsigned s)
+{
+	static const enum command_step late[] = { COMMAND_LANDLOCK, COMMAND_NET_WAIT, COMMAND_SECCOMP };
+	static const enum command_step held[] = { COMMAND_HELD_LANDLOCK, COMMAND_HELD_NET_WAIT,
+						  COMMAND_HELD_SECCOMP };
+
+	s &= ~COMMAND_STEP(COMMAND_NO_NEW_PRIVS);
+	for (size_t i = 0; i < ARRAY_SIZE(late); i++)
+		if (s & COMMAND_STEP(late[i]))
+			s = (s & ~COMMAND_STEP(late[i])) | COMMAND_STEP(held[i]);
+	return s;
+}
+
 unsigned command_steps(enum command_kind kind, const struct config *c, bool holds_caps)
 {
 	unsigned s = COMMAND_STEP(COMMAND_SIGMASK) | COMMAND_STEP(COMMAND_CHDIR) |
@@ -43,6 +59,8 @@ unsigned command_steps(enum command_kind kind, const struct config *c, bool hold
 		s |= COMMAND_STEP(COMMAND_NET_WAIT);
 	if (kind == COMMAND_SANDBOX && c->start_gate_fd >= 0)
 		s |= COMMAND_STEP(COMMAND_START_GATE);
+	if (c->keep_new_privs && (s & COMMAND_STEP(COMMAND_CAPS)))
+		s = hold_lock_down(s);
 	return s;
 }
 
@@ -238,6 +256,9 @@ static const struct {
 	[COMMAND_FD_SWEEP] = { "fd sweep", step_fd_sweep },
 	[COMMAND_START_GATE] = { "start gate", step_start_gate },
 	[COMMAND_RLIMIT] = { "rlimit_apply", step_rlimit },
+	[COMMAND_HELD_LANDLOCK] = { "held landlock_apply", step_landlock },
+	[COMMAND_HELD_NET_WAIT] = { "held network wait", step_net_wait },
+	[COMMAND_HELD_SECCOMP] = { "held seccomp_install", step_seccomp },
 	[COMMAND_CAPS] = { "caps_drop", step_caps },
 	[COMMAND_MDWE] = { "PR_SET_MDWE", step_mdwe },
 	[COMMAND_NO_NEW_PRIVS] = { "no_new_privs", step_no_new_privs },

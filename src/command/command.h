@@ -18,13 +18,16 @@ struct config;
 /* The steps, in the order they run (the order confine.h's first comment gives; environment
  * and execve follow them always). */
 enum command_step {
-	COMMAND_SIGMASK,      /* the signal mask cleared (the supervisor blocked the forwarded ones) */
-	COMMAND_TIE,	      /* PR_SET_PDEATHSIG, and the supervisor's end of the channel still open */
-	COMMAND_SETSID,	      /* a session of its own (--new-session) */
-	COMMAND_CHDIR,	      /* --chdir, else the caller's directory, else home, else / */
-	COMMAND_FD_SWEEP,     /* every fd from 3 up close-on-exec but the spec's keep list */
-	COMMAND_START_GATE,   /* held until the runtime's start (hutch-oci's create), c->start_gate_fd */
-	COMMAND_RLIMIT,	      /* rlimit_apply, while CAP_SYS_RESOURCE is still held */
+	COMMAND_SIGMASK,       /* the signal mask cleared (the supervisor blocked the forwarded ones) */
+	COMMAND_TIE,	       /* PR_SET_PDEATHSIG, and the supervisor's end of the channel still open */
+	COMMAND_SETSID,	       /* a session of its own (--new-session) */
+	COMMAND_CHDIR,	       /* --chdir, else the caller's directory, else home, else / */
+	COMMAND_FD_SWEEP,      /* every fd from 3 up close-on-exec but the spec's keep list */
+	COMMAND_START_GATE,    /* held until the runtime's start (hutch-oci's create), c->start_gate_fd */
+	COMMAND_RLIMIT,	       /* rlimit_apply, while CAP_SYS_RESOURCE is still held */
+	COMMAND_HELD_LANDLOCK, /* the three below, taken here instead (c->keep_new_privs): */
+	COMMAND_HELD_NET_WAIT, /* no no_new_privs, so they run while CAP_SYS_ADMIN is held */
+	COMMAND_HELD_SECCOMP,
 	COMMAND_CAPS,	      /* caps_drop */
 	COMMAND_MDWE,	      /* --memory-deny-write-execute (PR_SET_MDWE) */
 	COMMAND_NO_NEW_PRIVS, /* PR_SET_NO_NEW_PRIVS */
@@ -50,7 +53,8 @@ enum command_kind {
  * itself (--as-pid-1); setsid only with --new-session; no fd sweep when the config inherits
  * fds (hutch-bwrap), except in join, which passes on nothing of its own; the restricted tier
  * drops capabilities only when it holds some (root in a container: holds_caps); PR_SET_MDWE
- * only when asked. */
+ * only when asked; with c->keep_new_privs and capabilities held, no no_new_privs and the
+ * lock-down's held twins before caps_drop. */
 unsigned command_steps(enum command_kind kind, const struct config *c, bool holds_caps);
 
 struct command_spec {

@@ -2,8 +2,10 @@
  * Built from the config; the order of application is fixed in command.c's one step table
  * (command_run(), for the full sandbox, the restricted tier and join alike), seccomp last;
  * docs/architecture.md says why each step is there:
- *   signal mask cleared → PDEATHSIG → setsid → chdir → fd sweep → start gate → rlimit_apply → caps_drop → PR_SET_MDWE →
+ *   signal mask cleared → PDEATHSIG → setsid → chdir → fd sweep → start gate → rlimit_apply →
+ *   held landlock_apply → held network wait → held seccomp_install → caps_drop → PR_SET_MDWE →
  *   no_new_privs → landlock_apply → network wait → seccomp_install → environment → execve
+ * (the three held ones replace their late twins and no_new_privs when c->keep_new_privs)
  * Parsing helpers run in the launcher; the apply and install steps run in the command process, inside all
  * namespaces, after pivot_root, with full capabilities of the sandbox's user namespace. */
 #pragma once
@@ -62,7 +64,7 @@ int seccomp_build_notify(const struct config *c, unsigned watch, struct bpf_prog
  * (seccomp-cache.c). Launcher side. */
 int seccomp_build_cached(const struct config *c, struct bpf_program *ret, struct failure *f);
 
-/* prctl(PR_SET_SECCOMP) of the program, after no_new_privs. Command process. With
+/* prctl(PR_SET_SECCOMP) of the program, after no_new_privs (or holding CAP_SYS_ADMIN). Command process. With
  * p->listener, seccomp(2) with SECCOMP_FILTER_FLAG_NEW_LISTENER: returns the listener fd. */
 int seccomp_install(const struct bpf_program *p, struct failure *f);
 /* Then the front end's raw programs, c->extra_filters, in order (bwrap's --seccomp and

@@ -112,6 +112,7 @@ void config_free(struct config *c)
 	for (size_t i = 0; i < c->n_extra_filters; i++)
 		bpf_program_free(&c->extra_filters[i]);
 	free(c->extra_filters);
+	free(c->exact_rlimits);
 	safe_close(c->proc_fd);
 	strv_free(c->allow_persist);
 	strv_free(c->persist_points);

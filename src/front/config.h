@@ -206,6 +206,9 @@ struct config {
 
 	/* confinement of the command (issue 4) */
 	uint64_t cap_add; /* bit n = capability n kept; UINT64_MAX for ALL */
+	/* also left in the bounding set, for what a program's setuid bit or file capabilities
+	 * may gain where keep_new_privs allows it (hutch-oci's capabilities.bounding); 0: none */
+	uint64_t cap_bounding;
 	enum seccomp_mode seccomp;
 	char *seccomp_file;
 	char **seccomp_deny; /* strv of extra syscall names to deny */
@@ -225,6 +228,8 @@ struct config {
 	bool stats_json; /* --stats=json */
 	/* rlimits and the wall-clock timeout (issue 25): rlimit.c */
 	struct rlimit_config rlimits;
+	struct rlimit_exact *exact_rlimits; /* set as given after those (hutch-oci) */
+	size_t n_exact_rlimits;
 
 	/* desktop integration (issue 8): owned by desktop.c */
 	struct desktop_config *desktop;
@@ -287,6 +292,10 @@ struct config {
 	bool set_ids;
 	gid_t *groups;
 	size_t n_groups;
+	/* no no_new_privs (hutch-oci's process.noNewPrivileges false or absent, as runc): the
+	 * lock-down (Landlock, network wait, seccomp) moves before caps_drop, while CAP_SYS_ADMIN
+	 * stands in for it; hutch's own front ends never set it (command.c: command_steps) */
+	bool keep_new_privs;
 	/* the shared network namespace (SHARE_NET) is the sandbox's alone (an engine made it for
 	 * this one container): an egress policy may go into it, and no back-end is started */
 	bool net_private;

@@ -16,7 +16,7 @@ enum mp_op {
 	MP_COVER,	 /* hide dst under an empty read-only file or directory (mode 000) */
 	MP_BIND,	 /* host path src → dst */
 	MP_MIRROR,	 /* host path src: same symlink if it is one, else read-only bind; none if absent */
-	MP_TMPFS,	 /* fresh tmpfs at dst with mode */
+	MP_TMPFS,	 /* fresh tmpfs at dst with mode (src: the source it shows, else "tmpfs") */
 	MP_DIR,		 /* directory dst with mode */
 	MP_SYMLINK,	 /* symlink dst whose target is src */
 	MP_PROC,	 /* the sandbox's own /proc at dst */
@@ -44,6 +44,8 @@ enum mp_flags {
 				  plain directory; MP_REMOUNT_RO changes the mount at dst in place;
 				  MP_ROOT_TMPFS is a directory of the staging tmpfs; MP_BIND follows
 				  a magic link at the end of src (/proc/self/ns/user) */
+	MPF_SUID = 1u << 7,    /* MP_BIND, MP_ROOT_BIND: setuid bits honoured, no nosuid (hutch-oci,
+				  as runc mounts what config.json does not make nosuid) */
 };
 
 struct mp_entry {

@@ -7,7 +7,8 @@ struct failure;
 
 /* Once the launcher has done with the id maps: pid 1's copies of the launcher's info and
  * status fds closed (c->info_close), then, when another process writes the maps
- * (c->maps_block_fd), a byte or the end of file from it. */
+ * (c->maps_block_fd), a byte or the end of file from it; with maps given whole that leave
+ * pid 1's ids out, uid and gid 0 of the namespace taken. */
 int gate_maps_ready(const struct config *c, struct failure *f);
 
 /* After pivot_root: a read lock (F_RDLCK) on each of c->lock_files, held as long as pid 1

@@ -27,7 +27,7 @@ oci start c2
 like "$err" "cannot start a container in the running state" "start twice: refused"
 is "$rc" 1 "start twice: exit 1"
 oci ps --format json c2
-like "$out" '^\[[0-9]+,[0-9]+\]$' "ps: pid 1 and the command"
+like "$out" '^\[[0-9]+\]$' "ps: one process, the command as the container's pid 1"
 oci exec c2 sh -c 'echo in $(hostname); exit 4'
 is "$out" "in oci-test" "exec: runs in the container's namespaces"
 is "$rc" 4 "exec: the process's exit status"
@@ -39,8 +39,8 @@ oci exec c2 sh -c 'while [ ! -e /tmp/ready ]; do sleep 0.05; done'
 oci kill --all c2 USR1
 oci exec c2 sh -c 'while [ ! -s /tmp/got ]; do sleep 0.05; done; cat /tmp/got'
 is "$out" usr1 "kill --all: a process beside the command gets the signal too"
-oci kill c2 TERM
-is "$rc" 0 "kill TERM: exit 0"
+oci kill c2 KILL
+is "$rc" 0 "kill KILL: exit 0"
 wait_status c2 stopped
 is "$(oci_status c2)" stopped "after kill: stopped"
 oci kill c2 KILL
@@ -68,6 +68,29 @@ make_bundle "$B" '["sh", "-c", "mkdir /tmp/d && echo made; grep Seccomp: /proc/s
 oci run -b "$B" c4
 like "$out$err" "Operation not permitted" "seccomp: mkdir refused with EPERM"
 like "$out" "Seccomp:.2" "seccomp: the filter is on"
+# process.noNewPrivileges: absent, no no_new_privs (as runc) and the filter still goes in
+# (while the command holds CAP_SYS_ADMIN); true, no_new_privs
+make_bundle "$B" '["sh", "-c", "mkdir /tmp/d 2>/dev/null; echo $?; grep -E \"^(NoNewPrivs|Seccomp):\" /proc/self/status"]' ',
+  "seccomp": {"defaultAction": "SCMP_ACT_ALLOW",
+              "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}'
+oci run -b "$B" c4n
+is "$(echo $out)" "1 NoNewPrivs: 0 Seccomp: 2" "noNewPrivileges absent: no no_new_privs, the filter on"
+sed -i 's/"process": {/"process": {"noNewPrivileges": true, /' "$B/config.json"
+oci run -b "$B" c4n
+is "$(echo $out)" "1 NoNewPrivs: 1 Seccomp: 2" "noNewPrivileges true: no_new_privs, the filter on"
+
+# process.rlimits as runc sets them: soft apart from hard, any resource (here the stack's)
+make_bundle "$B" '["sh", "-c", "ulimit -Sn; ulimit -Hn; ulimit -Ss; ulimit -Hs"]'
+sed -i 's|"process": {|"process": {"rlimits": [{"type": "RLIMIT_NOFILE", "soft": 300, "hard": 400}, {"type": "RLIMIT_STACK", "soft": 4194304, "hard": 8388608}], |' "$B/config.json"
+oci run -b "$B" c4r
+is "$(echo $out)" "300 400 4096 8192" "process.rlimits: soft and hard as given, RLIMIT_STACK too"
+
+# a tmpfs shows the source config.json names in mountinfo (runtime-tools' mount check
+# matches /dev/shm's "shm" so, as runc mounts it)
+make_bundle "$B" '["sh", "-c", "grep \" /tmp \" /proc/self/mountinfo"]'
+sed -i 's|"/tmp", "type": "tmpfs", "source": "tmpfs"|"/tmp", "type": "tmpfs", "source": "scratch"|' "$B/config.json"
+oci run -b "$B" c4s
+like "$out" " - tmpfs scratch " "tmpfs: the source config.json names, in mountinfo"
 
 # bad input: one line naming the field, exit 1, nothing left
 bad() {
@@ -93,6 +116,9 @@ make_bundle "$B" '["true"]' ', "seccomp": {"defaultAction": "SCMP_ACT_NOTIFY"}'
 bad "SCMP_ACT_NOTIFY" "SCMP_ACT_NOTIFY is not supported"
 oci --log "$TEST_TMP/log" --log-format json run -b "$B" bad
 like "$(cat "$TEST_TMP/log")" '^\{"level":"error","msg":"config: line [0-9]+: linux.seccomp: SCMP_ACT_NOTIFY' "--log-format json: the error in the log as JSON"
+make_bundle "$B" '["true"]'
+sed -i 's/"bounding": \["CAP_KILL"\]/"bounding": ["CAP_KILL", "CAP_TEST"]/' "$B/config.json"
+bad "an unknown capability in the bounding set" "process.capabilities.bounding: unknown capability 'CAP_TEST'"
 
 # cgroup resources where no cgroup can be had (this machine's hybrid layout; a user without a
 # delegated cgroup v2): a limit is an error, as runc's; no limit runs without a cgroup (as runc

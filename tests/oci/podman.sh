@@ -16,13 +16,21 @@ export XDG_DATA_HOME=$TEST_TMP/home/.local/share
 mkdir -p "$HOME" "$XDG_CONFIG_HOME" && mkdir -m 700 "$XDG_RUNTIME_DIR"
 PODMAN=(podman --cgroup-manager=cgroupfs --events-backend=file --storage-driver=vfs
 	--root "$TEST_TMP/storage" --runroot "$TEST_TMP/runroot" --tmpdir "$TEST_TMP/ptmp")
-# podman's pause process (its pid in --tmpdir) is ended last: defers run last registered first,
-# and the podman commands below would start another
-defer 'p=$(cat "$TEST_TMP/ptmp/pause.pid" 2>/dev/null) && kill -KILL "$p" 2>/dev/null'
+# podman's pause process, last (the podman commands below would start another): its pid is
+# under --tmpdir, else under the runtime dir
+defer 'for f in "$TEST_TMP/ptmp/pause.pid" "$XDG_RUNTIME_DIR/libpod/tmp/pause.pid"; do
+	p=$(cat "$f" 2>/dev/null) && kill -KILL "$p" 2>/dev/null; done'
 # the storage holds files of the user namespace's other ids: removed from inside it
 defer '"${PODMAN[@]}" rm -af -t 0 >/dev/null 2>&1; "${PODMAN[@]}" unshare rm -rf "$TEST_TMP/storage" "$TEST_TMP/runroot" 2>/dev/null'
 
-tar -C "$ROOTFS" -cf "$TEST_TMP/img.tar" . || bail_out "cannot pack the root"
+# /suid and /suidroot: busybox setuid to uid 1234 and to root as cat (noNewPrivileges'
+# checks), appended so owned
+mkdir -p "$TEST_TMP/suidroot/suid" "$TEST_TMP/suidroot/suidroot" &&
+	cp "$BUSYBOX" "$TEST_TMP/suidroot/suid/cat" && cp "$BUSYBOX" "$TEST_TMP/suidroot/suidroot/cat" &&
+	chmod 4755 "$TEST_TMP/suidroot/suid/cat" "$TEST_TMP/suidroot/suidroot/cat" || bail_out "cannot make the setuid copies"
+tar -C "$ROOTFS" -cf "$TEST_TMP/img.tar" . &&
+	tar -C "$TEST_TMP/suidroot" --owner=1234 --group=1234 -rf "$TEST_TMP/img.tar" ./suid &&
+	tar -C "$TEST_TMP/suidroot" --owner=0 --group=0 -rf "$TEST_TMP/img.tar" ./suidroot || bail_out "cannot pack the root"
 "${PODMAN[@]}" import "$TEST_TMP/img.tar" localhost/hutch-oci-test >/dev/null 2>"$TEST_TMP/import.err" ||
 	skip_all "podman cannot import an image here: $(tail -1 "$TEST_TMP/import.err")"
 IMG=localhost/hutch-oci-test
@@ -76,12 +84,32 @@ both "--read-only" run --rm --read-only "$IMG" sh -c 'touch /x 2>/dev/null; echo
 both "--user with --group-add: ids, no capability left" run --rm --user 1000:1000 --group-add 5 "$IMG" \
 	sh -c 'id; grep CapEff /proc/self/status'
 both "--userns keep-id: the maps and the caller's id" run --rm --userns keep-id "$IMG" sh -c 'id; cat /proc/self/uid_map'
+both "--uidmap 0:1000:2000: the container's root is another id outside" run --rm --uidmap 0:1000:2000 \
+	--gidmap 0:1000:3000 "$IMG" sh -c 'id; cat /proc/self/uid_map; touch /tmp/x; stat -c "%u %g" /tmp/x'
 both "umask" run --rm "$IMG" sh -c umask
 both "--ulimit nofile and nproc" run --rm --ulimit nofile=1000:1000 --ulimit nproc=500:500 "$IMG" \
 	sh -c 'ulimit -n; ulimit -Hn; ulimit -u'
 both "--device /dev/fuse: the host's node, usable" run --rm --device /dev/fuse "$IMG" sh -c 'cat /dev/fuse 2>&1'
 both "/dev/shm is noexec" run --rm "$IMG" sh -c 'cp /bin/busybox /dev/shm/b && /dev/shm/b true 2>/dev/null; echo $?'
 both "--cap-drop all" run --rm --cap-drop all "$IMG" sh -c 'grep CapEff /proc/self/status'
+# process.noNewPrivileges: absent in podman's config.json unless asked, and then not set, as
+# runc: the filter still goes in (before the capabilities go), and a setuid program run by uid
+# 1000 gains its owner's id (busybox gives its effective id back: the saved one shows it). Setuid
+# root gains root's capabilities within podman's bounding set: busybox then drops uid 0 for good
+# (the saved uid goes too), which it cannot without them.
+status_nnp='grep -E "^(NoNewPrivs|Seccomp):" /proc/self/status'
+both "no noNewPrivileges (podman's default): no no_new_privs, the filter in place" run --rm "$IMG" sh -c "$status_nnp"
+both "--security-opt no-new-privileges: no_new_privs" run --rm --security-opt no-new-privileges "$IMG" sh -c "$status_nnp"
+both "a setuid program run by --user 1000 gains its owner's uid" run --rm --user 1000 "$IMG" sh -c '/suid/cat /proc/self/status | grep ^Uid:'
+both "... not with no-new-privileges" run --rm --user 1000 --security-opt no-new-privileges "$IMG" \
+	sh -c '/suid/cat /proc/self/status | grep ^Uid:'
+both "a setuid-root program run by --user 1000 gains capabilities in the bounding set" run --rm --user 1000 "$IMG" \
+	sh -c '/suidroot/cat /proc/self/status | grep -E "^(Uid|CapBnd):"'
+both "... none with --cap-drop all" run --rm --user 1000 --cap-drop all "$IMG" \
+	sh -c '/suidroot/cat /proc/self/status | grep -E "^(Uid|CapBnd):"'
+pm_out "$HUTCH_OCI" run --rm --user 1000 --annotation run.hutch.seccomp=default "$IMG" \
+	sh -c 'unshare -U true 2>/dev/null; echo $? $(id -u) $(grep NoNewPrivs: /proc/self/status)'
+is "$out" "1 1000 NoNewPrivs: 0" "without no_new_privs, hutch's filter and the user switch both hold"
 printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]}' \
 	>"$TEST_TMP/seccomp.json"
 both "--security-opt seccomp=FILE" run --rm --security-opt seccomp="$TEST_TMP/seccomp.json" "$IMG" \
@@ -143,6 +171,31 @@ pm "$HUTCH_OCI" stop -t 20 s1
 pm "$HUTCH_OCI" inspect s1 --format '{{.State.ExitCode}}'
 is "$out" 0 "stop: the command's TERM trap ran (exit 0)"
 pm "$HUTCH_OCI" rm s1
+
+# top: the container's processes, its command as pid 1 (the other pids are the runtimes' own
+# numbering); stop: sleep as pid 1 has no TERM handler, so only the KILL after -t ends it
+for rt in "$RUNC" "$HUTCH_OCI"; do
+	n=$(basename "$rt" | tr - _)
+	pm "$rt" run -d --name p1 "$IMG" sh -c 'sleep 1000 & exec sleep 999'
+	for ((i = 0; i < 50; i++)); do
+		pm "$rt" top p1 comm args
+		[ "$(printf '%s\n' "$out" | wc -l)" -ge 3 ] && break
+		sleep 0.2
+	done
+	printf -v "top_$n" '%s' "$(printf '%s\n' "$out" | tr -s ' ' | sort)"
+	pm "$rt" top p1 pid args
+	printf -v "top1_$n" '%s' "$(printf '%s\n' "$out" | tr -s ' ' | grep '^1 ')"
+	pm "$rt" stop -t 1 p1
+	pm "$rt" inspect p1 --format '{{.State.ExitCode}}'
+	printf -v "stop_$n" '%s' "$out"
+	pm "$rt" rm -f -t 0 p1
+done
+if [ -n "$top1_runc" ] && [ "$top_runc|$top1_runc" = "$top_hutch_oci|$top1_hutch_oci" ]; then
+	ok "podman top: the container's processes, the command as pid 1, as runc ($top1_runc)"
+else
+	not_ok "podman top: as runc" "runc:      $top_runc | $top1_runc" "hutch-oci: $top_hutch_oci | $top1_hutch_oci"
+fi
+is "$stop_hutch_oci|$stop_runc" "137|137" "stop: sleep as pid 1 ignores TERM and ends by the KILL (137), as with runc"
 
 # rm -f of a running container: nothing of it left
 pm "$HUTCH_OCI" run -d --name f1 "$IMG" sleep 1000

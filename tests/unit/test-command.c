@@ -65,6 +65,19 @@ static void test_steps(void)
 	TAP_OK(command_steps(COMMAND_SANDBOX, &c, true) & STEP(MDWE),
 	       "--memory-deny-write-execute: PR_SET_MDWE");
 	c.mdwe = false;
+
+	c.keep_new_privs = true;
+	unsigned late = STEP(NO_NEW_PRIVS) | STEP(LANDLOCK) | STEP(NET_WAIT) | STEP(SECCOMP);
+	unsigned held = STEP(HELD_LANDLOCK) | STEP(HELD_NET_WAIT) | STEP(HELD_SECCOMP);
+	TAP_OK(command_steps(COMMAND_SANDBOX, &c, true) ==
+		   (((all_but_optional | STEP(NET_WAIT)) & ~late) | held),
+	       "keep_new_privs: no no_new_privs, the lock-down's held twins before caps_drop");
+	TAP_OK(command_steps(COMMAND_JOIN, &c, true) ==
+		   ((all_but_optional & ~late) | STEP(HELD_LANDLOCK) | STEP(HELD_SECCOMP)),
+	       "... in join too, which has no network wait");
+	TAP_OK(command_steps(COMMAND_RESTRICTED, &c, false) == (all_but_optional & ~STEP(CAPS)),
+	       "... but not without capabilities: no_new_privs stays, the lock-down stays late");
+	c.keep_new_privs = false;
 	config_free(&c);
 }
 

@@ -1,11 +1,13 @@
-/* hutch-oci create, start and run. `create` forks the container's process, which prepares
- * what config.json asks of it (the joined network namespace, sysctls, the terminal, the
- * umask, the OOM score) and runs hutch's launcher; the command, once everything is set up,
- * says so on a pipe and waits at the start gate (ROOT/ID/exec.fifo, opened read-write so that
- * it never reads an end of file). `create` then writes the state and --pid-file (the
- * launcher's pid: the process whose exit status is the container's, reparented to the
- * engine's subreaper) and exits; `start` writes one byte into the fifo and removes it.
- * Launcher side, the caller's privileges. */
+/* hutch-oci create, start and run. `create` forks the container's process (the waiter), which
+ * forks the one that prepares what config.json asks of it (the joined network namespace,
+ * sysctls, the terminal, the umask, the OOM score) and runs hutch's launcher; the command,
+ * once everything is set up, says so on a pipe and waits at the start gate (ROOT/ID/exec.fifo,
+ * opened read-write so that it never reads an end of file). The waiter then enters the
+ * sandbox's namespaces but its pid one and passes the word on; `create` writes the state and
+ * --pid-file (the waiter's pid: the process whose exit status is the container's, reparented
+ * to the engine's subreaper, through which the engine looks into the container) and exits;
+ * `start` writes one byte into the fifo and removes it. Launcher side, the caller's
+ * privileges. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -31,7 +33,6 @@
 #include "front/oci/oci-console.h"
 #include "front/oci/oci.h"
 #include "launcher/launcher.h"
-#include "launcher/supervise.h"
 #include "lib/failure.h"
 #include "lib/strv.h"
 
@@ -240,6 +241,78 @@ static pid_t pidfd_open_(pid_t pid)
 	return (pid_t)syscall(SYS_pidfd_open, pid, 0);
 }
 
+/* The waiter into the sandbox's namespaces but its pid one (which only a child could enter):
+ * an engine reads the container's processes through the mount namespace of the pid it was
+ * given (podman top), and joins another container to its network, ipc or uts namespace by
+ * it. The sandbox's user namespace only when we are not root in ours: as the root of an
+ * engine's, we hold every capability in the one nested in it, and the engine's helpers that
+ * join the network namespace by our pid (slirp4netns) would lose theirs over it. */
+static int waiter_join(pid_t launcher, struct failure *f)
+{
+	static const struct {
+		const char *name;
+		int flag;
+	} ns[] = { { "user", CLONE_NEWUSER }, { "mnt", CLONE_NEWNS },  { "net", CLONE_NEWNET },
+		   { "ipc", CLONE_NEWIPC },   { "uts", CLONE_NEWUTS }, { "cgroup", CLONE_NEWCGROUP } };
+	pid_t pid1 = oci_pid1(launcher);
+	_cleanup_close_ int fd = pid1 > 0 ? pidfd_open_(pid1) : -1;
+	int flags = 0;
+
+	if (fd < 0)
+		return fail(f, pid1 < 0 ? pid1 : negative_errno(), "create", "the sandbox's pid 1");
+	for (size_t i = 0; i < ARRAY_SIZE(ns); i++) {
+		char self[64], other[64];
+		struct stat a, b;
+		snprintf(self, sizeof(self), "/proc/self/ns/%s", ns[i].name);
+		snprintf(other, sizeof(other), "/proc/%d/ns/%s", (int)pid1, ns[i].name);
+		if (stat(self, &a) == 0 && stat(other, &b) == 0 &&
+		    (a.st_ino != b.st_ino || a.st_dev != b.st_dev))
+			flags |= ns[i].flag;
+	}
+	if (geteuid() == 0)
+		flags &= ~CLONE_NEWUSER;
+	if (flags && setns(fd, flags) < 0)
+		return fail(f, negative_errno(), "create", "joining the sandbox's namespaces");
+	return 0;
+}
+
+/* The container's process as the engine sees it (--pid-file: conmon waits for it as its
+ * child): it forks the launcher, tied to it, and once the sandbox is set up enters its
+ * namespaces, passes the ready byte on and ends with the launcher's status, passing the
+ * usual signals on as run does. */
+_noreturn_ static void container_waiter(const struct oci_opts *o, struct config *c,
+					const struct oci_bundle *b, const struct create_args *a, int ready,
+					const char *fifo)
+{
+	struct failure f = { 0 };
+	char msg[FAILURE_STAGE_MAX + FAILURE_DETAIL_MAX + 128], byte;
+	int inner[2], status;
+	pid_t self = getpid(), launcher;
+
+	if (pipe2(inner, O_CLOEXEC) < 0 || (launcher = fork()) < 0)
+		_exit(1);
+	if (launcher == 0) {
+		safe_close(ready);
+		safe_close(inner[0]);
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != self)
+			_exit(1);
+		container_main(o, c, b, a, inner[1], fifo);
+	}
+	safe_close(inner[1]);
+	if (read(inner[0], &byte, 1) == 1) {
+		if (waiter_join(launcher, &f) < 0) {
+			failure_format(&f, msg, sizeof(msg));
+			oci_log(o, "warning", false, "%s", msg);
+		}
+		if (write(ready, &byte, 1) != 1)
+			kill(launcher, SIGKILL);
+	}
+	safe_close(inner[0]);
+	safe_close(ready);
+	status = oci_wait_child(launcher, &f);
+	_exit(status < 0 ? 1 : status);
+}
+
 /* The container's process is set up (a byte on ready) or gone (its pidfd): its exit status,
  * or 0 once ready. */
 static int wait_ready(pid_t pid, int ready, struct failure *f)
@@ -282,15 +355,18 @@ static int publish(const struct oci_opts *o, const struct create_args *a, const 
 				.bundle = b->bundle,
 				.rootfs = b->rootfs,
 				.annotations = b->annotations,
-				.pid = pid };
+				.pid = oci_pid1(pid),
+				.shown_pid = pid };
 	_cleanup_free_ char *created = now_rfc3339();
 	char text[32];
 	int r;
 
 	st.created = created;
-	st.start_time = oci_proc_start_time(pid);
-	if ((r = oci_cgroup_of(pid, &st.cgroup)) < 0)
-		return fail(f, r, "create", "/proc/%d/cgroup", (int)pid);
+	if (st.pid <= 0)
+		return fail(f, st.pid < 0 ? st.pid : -ESRCH, "create", "the launcher");
+	st.start_time = oci_proc_start_time(st.pid);
+	if ((r = oci_cgroup_of(st.pid, &st.cgroup)) < 0)
+		return fail(f, r, "create", "/proc/%d/cgroup", (int)st.pid);
 	if (!st.cgroup && b->cgroups_path)
 		oci_log(o, "warning", false,
 			"line %u: linux.cgroupsPath %s ignored: no cgroup could be made here",
@@ -315,6 +391,26 @@ static int create_hooks(const struct oci_opts *o, const char *id, struct failure
 		r = oci_hooks_run(o, &st, kinds[i], "created", f);
 	oci_state_free(&st);
 	return r;
+}
+
+/* A create that failed once the container's process was there: the sandbox's pid 1, the
+ * launcher and the waiter killed, each gone before this returns (the first two are not our
+ * children: their pidfds say when). */
+static void kill_container(pid_t waiter)
+{
+	pid_t launcher = oci_pid1(waiter), pid1 = launcher > 0 ? oci_pid1(launcher) : -1;
+	pid_t chain[] = { pid1, launcher };
+
+	for (size_t i = 0; i < ARRAY_SIZE(chain); i++) {
+		_cleanup_close_ int fd = chain[i] > 0 ? pidfd_open_(chain[i]) : -1;
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		if (fd >= 0 && syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0) == 0)
+			while (poll(&p, 1, -1) < 0 && errno == EINTR)
+				;
+	}
+	kill(waiter, SIGKILL);
+	while (waitpid(waiter, NULL, 0) < 0 && errno == EINTR)
+		;
 }
 
 /* Everything of create: returns the container's pid, or a status (> 0) / -errno when it
@@ -349,20 +445,15 @@ static int create_container(const struct oci_opts *o, const struct create_args *
 		r = fail(f, negative_errno(), "create", "fork");
 	if (r == 0 && pid == 0) {
 		safe_close(ready[0]);
-		container_main(o, &c, &b, a, ready[1], fifo);
+		container_waiter(o, &c, &b, a, ready[1], fifo);
 	}
 	safe_close(ready[1]);
 	if (r == 0 && (r = wait_ready(pid, ready[0], f)) == 0)
 		r = publish(o, a, &b, pid, f);
 	if (r == 0 && b.has_hooks)
 		r = create_hooks(o, a->id, f);
-	if (r < 0 && pid > 0) {
-		/* what it started dies after it (PDEATHSIG): as their subreaper we see each go, so
-		 * that a failed create leaves no process behind when it returns */
-		(void)prctl(PR_SET_CHILD_SUBREAPER, 1);
-		kill(pid, SIGKILL);
-		supervise_kill_rest();
-	}
+	if (r < 0 && pid > 0)
+		kill_container(pid);
 	safe_close(ready[0]);
 	if (r != 0 && made)
 		oci_state_remove(o, a->id, &(struct failure){ 0 });
@@ -463,10 +554,9 @@ int oci_cmd_run(const struct oci_opts *o, int argc, char **argv, struct failure 
 
 	if (r < 0 || (r = create_container(o, &a, &pid, f)) != 0)
 		return r;
-	if ((r = open_gate(o, a.id, f)) < 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-	} else if (!a.detach)
+	if ((r = open_gate(o, a.id, f)) < 0)
+		kill_container(pid);
+	else if (!a.detach)
 		r = oci_wait_child(pid, f);
 	if (r < 0 || !a.detach)
 		oci_state_remove(o, a.id, &(struct failure){ 0 });

@@ -45,6 +45,7 @@ struct exec_args {
 	char **argv;
 	unsigned preserve_fds;
 	bool detach, tty;
+	bool no_new_privs; /* --no-new-privs: set whatever the process asks */
 };
 
 static int parse_exec(int argc, char **argv, struct exec_args *a, struct failure *f)
@@ -90,7 +91,8 @@ static int parse_exec(int argc, char **argv, struct exec_args *a, struct failure
 			a->user = optarg;
 			break;
 		case 'n':
-			break; /* hutch always sets no_new_privs */
+			a->no_new_privs = true;
+			break;
 		case 'e':
 			if (!strchr(optarg, '=') || strv_extend(&a->env, optarg) < 0)
 				return failx(f, "exec", "--env %s: NAME=VALUE", optarg);
@@ -150,8 +152,10 @@ static int exec_process(const struct exec_args *a, struct config *c, struct oci_
 		if (r < 0)
 			return r;
 		c->new_session = b->terminal ? TRI_NO : TRI_YES;
+		c->keep_new_privs &= !a->no_new_privs;
 		return 0;
 	}
+	c->keep_new_privs &= !a->no_new_privs;
 	strv_free(c->argv);
 	c->argv = NULL;
 	if (strv_extend_n(&c->argv, a->argv, strv_length(a->argv)) < 0 ||

@@ -23,7 +23,7 @@
 struct mount_opts {
 	unsigned flags; /* MPF_RO, MPF_DEV */
 	bool bind;
-	bool nodev, noexec;
+	bool nodev, noexec, nosuid;
 	mode_t mode;
 	unsigned long long size;
 };
@@ -56,8 +56,9 @@ static int parse_size(const char *s, unsigned long long *ret)
 	return *end ? -EINVAL : 0;
 }
 
-/* Options that change nothing here: hutch's mounts are always nosuid, binds nodev unless
- * asked, propagation is private to the sandbox, and atime flags are the file system's. */
+/* Options that change nothing here: hutch's mounts but the root and binds are always nosuid,
+ * binds nodev unless asked, propagation is private to the sandbox, and atime flags are the
+ * file system's. */
 static bool option_neutral(const char *o)
 {
 	static const char *const neutral[] = {
@@ -91,6 +92,8 @@ static int parse_option(const struct json_value *o, struct mount_opts *m, struct
 		m->nodev = true;
 	else if (strcmp(o->text, "noexec") == 0)
 		m->noexec = true;
+	else if (strcmp(o->text, "nosuid") == 0)
+		m->nosuid = true;
 	else if (strcmp(o->text, "bind") == 0 || strcmp(o->text, "rbind") == 0)
 		m->bind = true;
 	else if (strncmp(o->text, "mode=", 5) == 0) {
@@ -166,8 +169,9 @@ static int mount_one(const struct json_value *m, struct config *c, const struct 
 		if (!src || path_make_absolute(src->text, b->bundle, &source) < 0)
 			return failx(f, "config", "line %u: mounts: a bind of %s needs a source", m->line, d);
 		/* a bind keeps its device nodes usable unless nodev is asked (podman binds the
-		 * nodes of --device so, rootless) */
-		if ((r = add(c, MP_BIND, o.flags | (o.nodev ? 0 : MPF_DEV), 0, source, d, f)) < 0)
+		 * nodes of --device so, rootless), and its setuid bits unless nosuid is */
+		if ((r = add(c, MP_BIND, o.flags | (o.nodev ? 0 : MPF_DEV) | (o.nosuid ? 0 : MPF_SUID), 0,
+			     source, d, f)) < 0)
 			return r;
 		return o.noexec ? add(c, MP_NOEXEC, o.nodev ? 0 : MPF_DEV, 0, NULL, d, f) : 0;
 	}
@@ -176,7 +180,9 @@ static int mount_one(const struct json_value *m, struct config *c, const struct 
 	if (strcmp(t, "tmpfs") == 0 && strcmp(d, "/dev") == 0)
 		return add(c, MP_DEV, 0, o.mode, NULL, d, f);
 	if (strcmp(t, "tmpfs") == 0) {
-		if ((r = add(c, MP_TMPFS, o.flags, o.mode, NULL, d, f)) == 0)
+		/* the source config.json names shows in mountinfo, as runc's ("shm") */
+		const char *name = src && src->text[0] && !strchr(src->text, ',') ? src->text : NULL;
+		if ((r = add(c, MP_TMPFS, o.flags, o.mode, name, d, f)) == 0)
 			last_op(c)->size = o.size;
 		return r == 0 && o.noexec ? add(c, MP_NOEXEC, 0, 0, NULL, d, f) : r;
 	}
@@ -245,7 +251,7 @@ int oci_mounts_plan(const struct json_value *spec, struct config *c, const struc
 	const struct json_value *mounts = json_get(spec, "mounts"), *linux_ = json_get(spec, "linux");
 	/* root.readonly: made read-only once everything is mounted (rootfs_enter), so that the
 	 * mount points config.json needs can still be made in it, as runc does */
-	int r = add(c, MP_ROOT_BIND, 0, 0, b->rootfs, "/", f);
+	int r = add(c, MP_ROOT_BIND, MPF_SUID, 0, b->rootfs, "/", f);
 
 	if (mounts && mounts->type != JSON_ARRAY)
 		return failx(f, "config", "line %u: mounts: expected an array", mounts->line);

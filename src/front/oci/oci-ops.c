@@ -1,6 +1,6 @@
 /* hutch-oci state, kill, delete, list, ps and features: the subcommands that read a
  * container's state and act on its process (hutch's launcher, which passes signals on to the
- * sandbox's pid 1 and whose end ends the sandbox). Signals go through a pidfd opened after
+ * sandbox's pid 1, the command, and whose end ends the sandbox). Signals go through a pidfd opened after
  * the process's start time is checked against the state's, so that a reused pid is never
  * signalled. Launcher side, the caller's privileges. */
 #include <dirent.h>
@@ -205,7 +205,7 @@ int oci_cmd_list(const struct oci_opts *o, int argc, char **argv, struct failure
 		} else if (quiet)
 			printf("%s\n", st.id);
 		else
-			printf("%s\t%d\t%s\t%s\t%s\t\n", st.id, s == OCI_STOPPED ? 0 : (int)st.pid,
+			printf("%s\t%d\t%s\t%s\t%s\t\n", st.id, s == OCI_STOPPED ? 0 : (int)st.shown_pid,
 			       oci_status_name(s), st.bundle, st.created ? st.created : "");
 		oci_state_free(&st);
 	}
@@ -292,12 +292,11 @@ int oci_cmd_ps(const struct oci_opts *o, int argc, char **argv, struct failure *
 	return 0;
 }
 
-/* kill --all: every process of the sandbox but its pid 1 (hutch's, which would pass the
- * signal on to the command a second time) gets it, each through a pidfd. */
+/* kill --all: every process of the sandbox gets it (its pid 1 is the command), each through
+ * a pidfd. */
 static int kill_all(const struct oci_state *st, int sig, struct failure *f)
 {
 	_cleanup_free_ pid_t *pids = NULL;
-	pid_t pid1 = oci_pid1(st->pid);
 	size_t n = 0;
 	int r = sandbox_pids(st, &pids, &n);
 
@@ -305,8 +304,6 @@ static int kill_all(const struct oci_state *st, int sig, struct failure *f)
 		return r == -ESRCH ? failx(f, "kill", "container %s is not running", st->id)
 				   : fail(f, r, "kill", "/proc");
 	for (size_t i = 0; i < n; i++) {
-		if (pids[i] == pid1)
-			continue;
 		_cleanup_close_ int fd = (int)syscall(SYS_pidfd_open, pids[i], 0);
 		if (fd >= 0)
 			syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0);

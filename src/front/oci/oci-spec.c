@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -179,25 +180,17 @@ static int spec_user(const struct json_value *p, struct config *c, struct oci_bu
 	return 0;
 }
 
-/* process.capabilities: hutch keeps one set (effective, permitted, inheritable and ambient
- * alike): for uid 0 the effective one; for another uid the ambient one, the only set that
- * survives its execve (podman gives a non-root user only a bounding set: none, as with runc). */
-static int spec_caps(const struct json_value *p, struct config *c, struct failure *f)
+/* One set of process.capabilities as a mask; an unknown name is an error naming it. */
+static int caps_set(const struct json_value *caps, const char *key, uint64_t *ret, struct failure *f)
 {
-	static const char *const keys[] = { "bounding",	 "effective", "inheritable",
-					    "permitted", "ambient",   NULL };
-	const struct json_value *caps, *eff;
+	const struct json_value *set;
 	_cleanup_free_ char *list = NULL;
 	size_t len = 0;
-	int r = member(p, "capabilities", JSON_OBJECT, &caps, f);
+	int r = member(caps, key, JSON_ARRAY, &set, f);
 
-	c->cap_add = 0;
-	if (r < 0 || !caps || (r = oci_spec_known(caps, "process.capabilities", keys, f)) < 0)
-		return r;
-	if ((r = member(caps, c->uid == 0 ? "effective" : "ambient", JSON_ARRAY, &eff, f)) < 0 || !eff)
-		return r;
-	for (size_t i = 0; i < eff->n; i++) {
-		const struct json_value *v = &eff->items[i];
+	*ret = 0;
+	for (size_t i = 0; r == 0 && set && i < set->n; i++) {
+		const struct json_value *v = &set->items[i];
 		if (v->type != JSON_STRING)
 			return failx(f, "config", "line %u: capabilities: expected strings", v->line);
 		char *nl = realloc(list, len + strlen(v->text) + 2);
@@ -206,23 +199,66 @@ static int spec_caps(const struct json_value *p, struct config *c, struct failur
 		list = nl;
 		len += (size_t)sprintf(list + len, "%s%s", len ? "," : "", v->text);
 	}
-	return list ? caps_parse_list(list, &c->cap_add, f) : 0;
+	struct failure pf = { 0 };
+	if (r < 0 || !list || caps_parse_list(list, ret, &pf) == 0)
+		return r;
+	return failx(f, "config", "line %u: process.capabilities.%s: %s", set->line, key, pf.detail);
+}
+
+/* process.capabilities: hutch keeps one set (effective, permitted, inheritable and ambient
+ * alike): for uid 0 the effective one; for another uid the ambient one, the only set that
+ * survives its execve (podman gives a non-root user only a bounding set: none, as with runc).
+ * Every set's names are checked, as runc refuses a name the kernel does not know. */
+static int spec_caps(const struct json_value *p, struct config *c, struct failure *f)
+{
+	static const char *const keys[] = { "bounding",	 "effective", "inheritable",
+					    "permitted", "ambient",   NULL };
+	const struct json_value *caps;
+	uint64_t mask;
+	int r = member(p, "capabilities", JSON_OBJECT, &caps, f);
+
+	c->cap_add = c->cap_bounding = 0;
+	if (r < 0 || !caps || (r = oci_spec_known(caps, "process.capabilities", keys, f)) < 0)
+		return r;
+	for (size_t i = 0; keys[i]; i++) {
+		if ((r = caps_set(caps, keys[i], &mask, f)) < 0)
+			return r;
+		if (strcmp(keys[i], c->uid == 0 ? "effective" : "ambient") == 0)
+			c->cap_add = mask;
+		if (strcmp(keys[i], "bounding") == 0)
+			c->cap_bounding = mask; /* what a setuid program may gain (caps.c) */
+	}
+	return 0;
 }
 
 static const struct {
 	const char *oci;
-	int rl;
+	int resource;
 } rlimit_names[] = {
-	{ "RLIMIT_AS", RL_AS },		{ "RLIMIT_DATA", RL_DATA },   { "RLIMIT_FSIZE", RL_FSIZE },
-	{ "RLIMIT_NOFILE", RL_NOFILE }, { "RLIMIT_NPROC", RL_NPROC }, { "RLIMIT_CPU", RL_CPU },
-	{ "RLIMIT_CORE", RL_CORE },
+	{ "RLIMIT_AS", RLIMIT_AS },
+	{ "RLIMIT_CORE", RLIMIT_CORE },
+	{ "RLIMIT_CPU", RLIMIT_CPU },
+	{ "RLIMIT_DATA", RLIMIT_DATA },
+	{ "RLIMIT_FSIZE", RLIMIT_FSIZE },
+	{ "RLIMIT_LOCKS", RLIMIT_LOCKS },
+	{ "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK },
+	{ "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE },
+	{ "RLIMIT_NICE", RLIMIT_NICE },
+	{ "RLIMIT_NOFILE", RLIMIT_NOFILE },
+	{ "RLIMIT_NPROC", RLIMIT_NPROC },
+	{ "RLIMIT_RSS", RLIMIT_RSS },
+	{ "RLIMIT_RTPRIO", RLIMIT_RTPRIO },
+	{ "RLIMIT_RTTIME", RLIMIT_RTTIME },
+	{ "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
+	{ "RLIMIT_STACK", RLIMIT_STACK },
 };
 
-/* One value for soft and hard: hutch sets both; the hard one is what the container may not
- * pass. */
+/* Each rlimit as runc sets it: soft and hard as given (hutch's own rlimits set one value for
+ * both), any resource the kernel has. */
 static int spec_rlimit(const struct json_value *v, struct config *c, struct failure *f)
 {
 	const struct json_value *type;
+	struct rlimit_exact *e;
 	uint64_t soft, hard;
 	size_t i;
 	int r = member(v, "type", JSON_STRING, &type, f);
@@ -239,7 +275,14 @@ static int spec_rlimit(const struct json_value *v, struct config *c, struct fail
 	if (json_u64(json_get(v, "soft"), &soft) < 0 || json_u64(json_get(v, "hard"), &hard) < 0)
 		return failx(f, "config", "line %u: process.rlimits: %s needs soft and hard", v->line,
 			     type->text);
-	c->rlimits.rlim[rlimit_names[i].rl] = hard == UINT64_MAX ? RL_INFINITY : hard;
+	if (soft > hard)
+		return failx(f, "config", "line %u: process.rlimits: %s: soft above hard", v->line,
+			     type->text);
+	e = realloc(c->exact_rlimits, (c->n_exact_rlimits + 1) * sizeof(*e));
+	if (!e)
+		return fail(f, -ENOMEM, "config", NULL);
+	c->exact_rlimits = e;
+	e[c->n_exact_rlimits++] = (struct rlimit_exact){ rlimit_names[i].resource, soft, hard };
 	return 0;
 }
 
@@ -256,7 +299,8 @@ static int spec_rlimits(const struct json_value *p, struct config *c, struct fai
 }
 
 /* What process fields say about the run without changing it, or what hutch does anyway. */
-static int spec_process_misc(const struct json_value *p, struct oci_bundle *b, struct failure *f)
+static int spec_process_misc(const struct json_value *p, struct config *c, struct oci_bundle *b,
+			     struct failure *f)
 {
 	const struct json_value *v;
 	int64_t oom;
@@ -271,9 +315,11 @@ static int spec_process_misc(const struct json_value *p, struct oci_bundle *b, s
 		return failx(f, "config", "line %u: process.oomScoreAdj: not in -1000..1000", v->line);
 	b->has_oom_score = v != NULL;
 	b->oom_score_adj = v ? (int)oom : 0;
-	/* no_new_privs is always set by hutch: noNewPrivileges false asks for less */
+	/* false or absent: no no_new_privs, as runc (a setuid program in the image gains its
+	 * owner's id); the lock-down then runs while CAP_SYS_ADMIN is held (command.c) */
 	if ((r = member(p, "noNewPrivileges", JSON_BOOL, &v, f)) < 0)
 		return r;
+	c->keep_new_privs = !(v && v->boolean);
 	if ((r = member(p, "apparmorProfile", JSON_STRING, &v, f)) < 0)
 		return r;
 	if (v && v->text[0])
@@ -336,7 +382,7 @@ int oci_spec_process(const struct json_value *p, struct config *c, struct oci_bu
 	if ((r = spec_user(p, c, b, f)) < 0 || (r = spec_caps(p, c, f)) < 0 ||
 	    (r = spec_rlimits(p, c, f)) < 0)
 		return r;
-	return spec_process_misc(p, b, f);
+	return spec_process_misc(p, c, b, f);
 }
 
 /* linux.namespaces: which are new, which are the runtime's own (absent), which are joined. */
@@ -612,10 +658,12 @@ static int spec_idmap(const struct json_value *spec, struct config *c, const str
 /* What hutch itself is asked: its own policy off (config.json is the policy), the command's
  * session; and, for config_finish, what runc does where hutch's defaults differ: the plan and
  * environment as config.json gives them, the host name kept when none is given, no hutch
- * record (the container's state is under --root). */
+ * record (the container's state is under --root), the command as the pid namespace's pid 1
+ * (a signal it has no handler for is dropped, as a container's init's is). */
 static void spec_defaults(struct config *c, const struct oci_bundle *b)
 {
 	c->plan_given = c->env_given = true;
+	c->as_pid1 = true;
 	c->keep_hostname = true;
 	c->no_record = true;
 	c->seccomp = SECCOMP_NONE;

@@ -70,7 +70,7 @@ void oci_state_format(FILE *out, const struct oci_state *st, const char *status)
 {
 	fputs("{\"ociVersion\":\"1.2.0\",\"id\":", out);
 	put_string(out, st->id);
-	fprintf(out, ",\"pid\":%d,\"status\":\"%s\",\"bundle\":", (int)st->pid, status);
+	fprintf(out, ",\"pid\":%d,\"status\":\"%s\",\"bundle\":", (int)st->shown_pid, status);
 	put_string(out, st->bundle ? st->bundle : "");
 	fputs(",\"rootfs\":", out);
 	put_string(out, st->rootfs ? st->rootfs : "");
@@ -92,7 +92,7 @@ int oci_state_write(const struct oci_opts *o, const struct oci_state *st, struct
 	if (!(out = fopen(tmp, "we")))
 		return fail(f, negative_errno(), "state", "%s", tmp);
 	oci_state_format(out, st, "created");
-	fprintf(out, ",\"starttime\":%llu", st->start_time);
+	fprintf(out, ",\"launcher\":%d,\"starttime\":%llu", (int)st->pid, st->start_time);
 	if (st->cgroup) {
 		fputs(",\"cgroup\":", out);
 		put_string(out, st->cgroup);
@@ -119,16 +119,18 @@ static int state_parse(const char *text, size_t len, struct oci_state *st)
 	struct json_value *v = NULL;
 	const struct json_value *a;
 	struct json_error err;
-	int64_t pid = 0;
+	int64_t pid = 0, shown = 0;
 	uint64_t start = 0;
 	int r = json_parse(text, len, &v, &err);
 
 	if (r < 0)
 		return r;
-	if (json_i64(json_get(v, "pid"), &pid) < 0 || pid < 0 || pid > INT_MAX ||
+	if (json_i64(json_get(v, "launcher"), &pid) < 0 || pid < 0 || pid > INT_MAX ||
+	    json_i64(json_get(v, "pid"), &shown) < 0 || shown < 0 || shown > INT_MAX ||
 	    json_u64(json_get(v, "starttime"), &start) < 0)
 		r = -EBADMSG;
 	st->pid = (pid_t)pid;
+	st->shown_pid = (pid_t)shown;
 	st->start_time = start;
 	if (r == 0 && ((r = dup_member(v, "bundle", &st->bundle)) < 0 ||
 		       (r = dup_member(v, "rootfs", &st->rootfs)) < 0 ||
@@ -241,7 +243,7 @@ int oci_state_print(const struct oci_opts *o, const struct oci_state *st)
 	struct oci_state shown = *st;
 
 	if (s == OCI_STOPPED || s == OCI_CREATING)
-		shown.pid = 0; /* as runc: no pid for a container that has none */
+		shown.shown_pid = 0; /* as runc: no pid for a container that has none */
 	oci_state_format(stdout, &shown, oci_status_name(s));
 	fputs("}\n", stdout);
 	return fflush(stdout) == 0 ? 0 : -EIO;

@@ -85,6 +85,8 @@ struct oci_state {
 	pid_t pid;		       /* the container's process: hutch's launcher */
 	unsigned long long start_time; /* its start time (/proc/PID/stat), against pid reuse */
 	char *cgroup;		       /* its group below /sys/fs/cgroup, NULL when it has none */
+	pid_t shown_pid;	       /* the pid the engine sees (--pid-file, state's "pid"): the launcher's
+			  * parent, in the container's namespaces but its pid one (oci-create.c) */
 };
 
 int oci_state_dir(const struct oci_opts *o, const char *id, char **ret);

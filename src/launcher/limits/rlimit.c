@@ -181,6 +181,13 @@ int rlimit_apply(const struct config *c, struct failure *f)
 		if (v != RL_UNSET && setrlimit(rlimit_defs[i].resource, &rl) < 0)
 			return fail(f, negative_errno(), "setrlimit", "--%s", rlimit_defs[i].option);
 	}
+	for (size_t i = 0; i < c->n_exact_rlimits; i++) {
+		const struct rlimit_exact *e = &c->exact_rlimits[i];
+		struct rlimit rl = { (rlim_t)e->soft, (rlim_t)e->hard }; /* UINT64_MAX: infinity */
+		if (setrlimit(e->resource, &rl) < 0)
+			return fail(f, negative_errno(), "setrlimit", "resource %d: soft %llu, hard %llu",
+				    e->resource, (unsigned long long)e->soft, (unsigned long long)e->hard);
+	}
 	return 0;
 }
 

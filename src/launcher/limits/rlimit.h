@@ -32,6 +32,13 @@ struct rlimit_config {
 	uint64_t timeout_usec; /* --timeout; 0: none (kept here with the other options) */
 };
 
+/* An rlimit set exactly as given, soft apart from hard, any resource (hutch-oci's
+ * process.rlimits, as runc sets them): c->exact_rlimits, after the rlimits above. */
+struct rlimit_exact {
+	int resource; /* RLIMIT_* */
+	uint64_t soft, hard;
+};
+
 void rlimit_config_init(struct rlimit_config *l);
 
 /* One option (name without "--": rlimit-as ... rlimit-core, timeout, cpu-time) into c. Errors
@@ -46,7 +53,8 @@ int rlimit_parse_duration(const char *s, uint64_t *ret_usec);
 int rlimit_check(const struct config *c, struct failure *f);
 
 /* Command process (and the restricted tier's command), before seccomp: the rlimits asked, both
- * soft and hard (the command cannot raise them again), and a soft RLIMIT_CORE of 0 by default. */
+ * soft and hard (the command cannot raise them again), and a soft RLIMIT_CORE of 0 by default;
+ * then c->exact_rlimits as they are. */
 int rlimit_apply(const struct config *c, struct failure *f);
 
 /* What enforces each limit asked (the cgroup back-end in cg, the rlimits, the launcher's

@@ -161,8 +161,12 @@ int mount_fd_new_fs(const char *type, const char *const *opts, uint64_t attr)
 
 	if (fs < 0)
 		return negative_errno();
-	/* the mount's source, as mount(8) and bwrap name it ("tmpfs", "proc"), not "none" */
-	if (fsconfig(fs, FSCONFIG_SET_STRING, "source", type, 0) < 0)
+	/* the mount's source, as mount(8) and bwrap name it ("tmpfs", "proc"), not "none",
+	 * unless the options name one ("source=shm") */
+	bool named = false;
+	for (const char *const *o = opts; o && *o; o++)
+		named |= strncmp(*o, "source=", 7) == 0;
+	if (!named && fsconfig(fs, FSCONFIG_SET_STRING, "source", type, 0) < 0)
 		return negative_errno();
 	for (; opts && *opts; opts++) {
 		char key[64];

@@ -73,7 +73,8 @@ static int bind_tree(const struct mount_ctx *m, const struct mp_entry *e, struct
 		     enum bind_step *ret_step)
 {
 	_cleanup_close_ int sfd = open_bind_source(m, e), tree = -1;
-	uint64_t attr = MOUNT_ATTR_NOSUID | ((e->flags & MPF_RO) ? MOUNT_ATTR_RDONLY : 0) |
+	uint64_t attr = ((e->flags & MPF_SUID) ? 0 : MOUNT_ATTR_NOSUID) |
+			((e->flags & MPF_RO) ? MOUNT_ATTR_RDONLY : 0) |
 			((e->flags & MPF_DEV) ? 0 : MOUNT_ATTR_NODEV);
 	int r;
 
@@ -175,11 +176,13 @@ static bool can_skip(const struct mount_ctx *m, const struct mp_entry *e)
 
 static int tmpfs_tree(const struct mp_entry *e)
 {
-	char mode[24], size[40];
-	const char *opts[] = { mode, e->size ? size : NULL, NULL };
+	char mode[24], size[40], source[128];
+	const char *opts[] = { mode, e->size ? size : NULL, NULL, NULL };
 
 	snprintf(mode, sizeof(mode), "mode=%04o", (unsigned)e->mode);
 	snprintf(size, sizeof(size), "size=%llu", e->size);
+	snprintf(source, sizeof(source), "source=%s", e->src ? e->src : "");
+	opts[e->size ? 2 : 1] = e->src ? source : NULL;
 	return mount_fd_new_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
 }
 
@@ -389,7 +392,8 @@ static int do_root_tmpfs(struct mount_ctx *m, const struct mp_entry *e, struct f
 static int do_root_bind(struct mount_ctx *m, const struct mp_entry *e, struct failure *f)
 {
 	_cleanup_close_ int sfd = mount_fd_source(m, e->src), tree = -1;
-	uint64_t attr = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | ((e->flags & MPF_RO) ? MOUNT_ATTR_RDONLY : 0);
+	uint64_t attr = ((e->flags & MPF_SUID) ? 0 : MOUNT_ATTR_NOSUID) | MOUNT_ATTR_NODEV |
+			((e->flags & MPF_RO) ? MOUNT_ATTR_RDONLY : 0);
 	struct stat st;
 	int r;
 
