@@ -98,7 +98,9 @@ else
 	skip_n 2 "the --share-net sandbox did not start"
 fi
 if sandbox_start asp1 --as-pid-1 -- "echo \$\$ >/share/asp1; $SAY_READY; exec sleep 1000"; then
-	hutch_sub join asp1 sh -c 'cat /proc/1/cmdline | tr "\0" " "'
+	# (ready is said just before the exec of sleep: read again for at most 5 s until it is done)
+	hutch_sub join asp1 sh -c 'for i in $(seq 50); do c=$(tr "\0" " " </proc/1/cmdline)
+		[ "$c" = "sleep 1000 " ] && break; sleep 0.1; done; echo "$c"'
 	is "$out" "sleep 1000 " "join of an --as-pid-1 sandbox: its pid 1 is the command"
 else
 	skip "the --as-pid-1 sandbox did not start"
