@@ -65,6 +65,9 @@ struct mountplan {
 	struct mp_entry *ops;
 	size_t n;
 	bool root_readonly; /* remount the new root's own tmpfs read-only when done */
+	/* MS_SHARED, MS_SLAVE, MS_PRIVATE or MS_UNBINDABLE: given to the new root and every mount
+	 * below it once entered (hutch-oci's linux.rootfsPropagation); 0: left private */
+	unsigned long root_propagation;
 };
 
 /* What the features contribute to the plan, filled while the config is finished

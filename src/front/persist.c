@@ -483,7 +483,8 @@ static int plan_move(struct mountplan *out, struct mp_entry *e)
 
 int persist_plan(struct config *c, struct failure *f)
 {
-	struct mountplan in = c->plan, out = { .root_readonly = in.root_readonly };
+	struct mountplan in = c->plan,
+			 out = { .root_readonly = in.root_readonly, .root_propagation = in.root_propagation };
 	int r = 0;
 
 	for (size_t i = 0; r == 0 && i < in.n; i++) {

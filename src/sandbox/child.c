@@ -59,7 +59,7 @@ static int sandbox_setup(const struct config *c, struct mount_ctx *m, int sync_f
 	if (r == 0 && c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0)
 		r = fail(f, negative_errno(), "hostname", "%s", c->hostname);
 	if (r == 0)
-		r = rootfs_enter(m->newroot_fd, c->plan.root_readonly, f);
+		r = rootfs_enter(m->newroot_fd, c->plan.root_readonly, c->plan.root_propagation, f);
 	mount_ctx_close(m);
 	return r;
 }

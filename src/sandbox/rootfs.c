@@ -11,7 +11,7 @@
 #include "lib/failure.h"
 #include "lib/macro.h"
 
-int rootfs_enter(int newroot_fd, bool readonly, struct failure *f)
+int rootfs_enter(int newroot_fd, bool readonly, unsigned long propagation, struct failure *f)
 {
 	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
 
@@ -28,5 +28,7 @@ int rootfs_enter(int newroot_fd, bool readonly, struct failure *f)
 		return fail(f, negative_errno(), "pivot_root", "chdir /");
 	if (readonly && mount_setattr(AT_FDCWD, "/", 0, &ro, sizeof(ro)) < 0)
 		return fail(f, negative_errno(), "pivot_root", "making / read-only");
+	if (propagation && mount(NULL, "/", NULL, MS_REC | propagation, NULL) < 0)
+		return fail(f, negative_errno(), "pivot_root", "the root's propagation");
 	return 0;
 }

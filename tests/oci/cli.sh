@@ -92,6 +92,19 @@ sed -i 's|"/tmp", "type": "tmpfs", "source": "tmpfs"|"/tmp", "type": "tmpfs", "s
 oci run -b "$B" c4s
 like "$out" " - tmpfs scratch " "tmpfs: the source config.json names, in mountinfo"
 
+# linux.rootfsPropagation: the root's own propagation in mountinfo, as runc gives it; an
+# unknown one is named
+root_line='["sh", "-c", "while read -r a b c d e r; do [ \"$e\" = / ] && echo \"$r\"; done </proc/self/mountinfo"]'
+make_bundle "$B" "$root_line" ', "rootfsPropagation": "rshared"'
+oci run -b "$B" c4p
+like "$out" " shared:[0-9]" "rootfsPropagation rshared: the root is shared"
+make_bundle "$B" "$root_line" ', "rootfsPropagation": "unbindable"'
+oci run -b "$B" c4p
+like "$out" " unbindable " "rootfsPropagation unbindable: the root is unbindable"
+make_bundle "$B" '["true"]' ', "rootfsPropagation": "sideways"'
+oci run -b "$B" c4p
+like "$err|$rc" "linux.rootfsPropagation: unknown propagation sideways.*\|1" "rootfsPropagation: an unknown one is named, exit 1"
+
 # bad input: one line naming the field, exit 1, nothing left
 bad() {
 	local desc=$1 want=$2

@@ -9,8 +9,8 @@
 # mappings and namespace paths (a rootless user namespace of the test's own), the hooks ones
 # (they skip as non-root), mountLabel and apparmor (refused by name), misc_props and start
 # (an unknown field and a config without process are errors here, by the rule),
-# process_rlimits (RLIMIT_STACK, soft apart from hard), rootfsPropagation (the root stays
-# private), pidfile (kills a container that may have ended: runc refuses that too), killsig
+# process_rlimits (RLIMIT_STACK, soft apart from hard), linux_rootfs_propagation (it chowns
+# its runtimetest: only under an engine's user namespace, where it passes 4 of 4), pidfile (kills a container that may have ended: runc refuses that too), killsig
 # (signals as soon as the state says running, maybe before sh, the container's pid 1, has set
 # its trap: pid 1 drops a signal it has no handler for, under runc as here).
 . "$HUTCH_TESTS/lib.sh"

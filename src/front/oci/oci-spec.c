@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -472,13 +473,11 @@ static int spec_sysctl(const struct json_value *linux_, struct oci_bundle *b, st
 	return r;
 }
 
-/* linux.resources into c's limits and linux.cgroupsPath kept for create (oci-cgroup.c);
- * rootfsPropagation "shared" said in the log. */
+/* linux.resources into c's limits and linux.cgroupsPath kept for create (oci-cgroup.c). */
 static int spec_cgroup_notes(const struct json_value *linux_, struct config *c, struct oci_bundle *b,
 			     struct failure *f)
 {
 	const struct json_value *res, *path;
-	char *note = NULL;
 	int r;
 
 	if ((r = member(linux_, "resources", JSON_OBJECT, &res, f)) < 0 ||
@@ -489,13 +488,33 @@ static int spec_cgroup_notes(const struct json_value *linux_, struct config *c, 
 	if (path && path->text[0] && !(b->cgroups_path = strdup(path->text)))
 		return fail(f, -ENOMEM, "config", NULL);
 	b->cgroups_path_line = path ? path->line : 0;
-	const struct json_value *prop = json_get(linux_, "rootfsPropagation");
-	if (prop && prop->type == JSON_STRING && strstr(prop->text, "shared") &&
-	    (asprintf(&note, "line %u: linux.rootfsPropagation %s: hutch's root stays private to the sandbox",
-		      prop->line, prop->text) < 0 ||
-	     strv_consume(&b->notes, note) < 0))
-		return fail(f, -ENOMEM, "config", NULL);
 	return 0;
+}
+
+/* linux.rootfsPropagation: the root's propagation once entered (rootfs_enter), the "r" forms
+ * for it and every mount below it. */
+static int spec_propagation(const struct json_value *linux_, struct config *c, struct failure *f)
+{
+	static const struct {
+		const char *name;
+		unsigned long flags;
+	} kinds[] = { { "shared", MS_SHARED },
+		      { "slave", MS_SLAVE },
+		      { "private", MS_PRIVATE },
+		      { "unbindable", MS_UNBINDABLE } };
+	const struct json_value *prop;
+	int r = member(linux_, "rootfsPropagation", JSON_STRING, &prop, f);
+
+	if (r < 0 || !prop || !prop->text[0])
+		return r;
+	const char *name = prop->text + (prop->text[0] == 'r' && prop->text[1] != '\0');
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (strcmp(name, kinds[i].name) == 0) {
+			c->plan.root_propagation = kinds[i].flags | (name != prop->text ? MS_REC : 0);
+			return 0;
+		}
+	return failx(f, "config", "line %u: linux.rootfsPropagation: unknown propagation %s", prop->line,
+		     prop->text);
 }
 
 /* Fields that are empty in a plain rootless container; anything in them is refused. */
@@ -536,7 +555,8 @@ static int spec_linux(const struct json_value *spec, struct config *c, struct oc
 		return failx(f, "config", "linux: missing (hutch-oci runs Linux containers)");
 	if ((r = oci_spec_known(linux_, "linux", keys, f)) < 0 ||
 	    (r = spec_namespaces(linux_, c, b, f)) < 0 || (r = spec_sysctl(linux_, b, f)) < 0 ||
-	    (r = spec_linux_rest(linux_, f)) < 0 || (r = spec_cgroup_notes(linux_, c, b, f)) < 0)
+	    (r = spec_linux_rest(linux_, f)) < 0 || (r = spec_cgroup_notes(linux_, c, b, f)) < 0 ||
+	    (r = spec_propagation(linux_, c, f)) < 0)
 		return r;
 	if ((r = member(linux_, "seccomp", JSON_OBJECT, &seccomp, f)) < 0)
 		return r;
