@@ -304,12 +304,13 @@ static int cg_read_u64(int dirfd, const char *file, uint64_t *ret)
 	return r;
 }
 
-static unsigned cg_controllers(int dirfd)
+/* The controllers a list file names (cgroup.controllers, cgroup.subtree_control), as a mask. */
+static unsigned cg_mask(int dirfd, const char *file)
 {
 	char buf[512];
 	unsigned mask = 0;
 
-	if (cg_read(dirfd, "cgroup.controllers", buf, sizeof(buf)) < 0)
+	if (cg_read(dirfd, file, buf, sizeof(buf)) < 0)
 		return 0;
 	for (char *save = NULL, *w = strtok_r(buf, " \n", &save); w; w = strtok_r(NULL, " \n", &save))
 		for (size_t i = 0; i < ARRAY_SIZE(ctl_names); i++)
@@ -737,7 +738,7 @@ static int systemd_start(const struct config *c, struct cg *g, char *reason, siz
 		return failx(f, "cgroup", "the launcher is in %s, not in its scope %s", path, unit);
 	if ((r = group_enter(g, f)) < 0)
 		return r;
-	r = group_fill(g, c, cg_controllers(g->group_fd), false, f);
+	r = group_fill(g, c, cg_mask(g->group_fd, "cgroup.controllers"), false, f);
 	return r < 0 ? r : 1;
 }
 
@@ -800,21 +801,6 @@ static int cgroupfs_usable(struct cg *g, char *path, size_t path_size, char *rea
 	return 1;
 }
 
-/* The controllers on in dirfd's cgroup.subtree_control. */
-static unsigned cg_subtree_on(int dirfd)
-{
-	char buf[512];
-	unsigned mask = 0;
-
-	if (cg_read(dirfd, "cgroup.subtree_control", buf, sizeof(buf)) < 0)
-		return 0;
-	for (char *save = NULL, *w = strtok_r(buf, " \n", &save); w; w = strtok_r(NULL, " \n", &save))
-		for (size_t i = 0; i < ARRAY_SIZE(ctl_names); i++)
-			if (strcmp(w, ctl_names[i]) == 0)
-				mask |= 1u << i;
-	return mask;
-}
-
 /* The parent of the group at the path asked (hutch-oci's cgroupsPath), opened in g->parent_fd
  * if it is delegated to the caller; 0 and why otherwise. The group's name goes in g->name. */
 static int cgroupfs_parent(const struct config *c, struct cg *g, char *reason, size_t size)
@@ -861,10 +847,11 @@ static int cgroupfs_at(const struct config *c, struct cg *g, char *reason, size_
 	}
 	if ((r = group_enter(g, f)) < 0)
 		return r;
-	g->parent_on = needed_controllers(c) & cg_controllers(g->parent_fd) & ~cg_subtree_on(g->parent_fd);
+	g->parent_on = needed_controllers(c) & cg_mask(g->parent_fd, "cgroup.controllers") &
+		       ~cg_mask(g->parent_fd, "cgroup.subtree_control");
 	if (cg_subtree(g->parent_fd, g->parent_on, true) < 0)
 		g->parent_on = 0;
-	r = group_fill(g, c, cg_controllers(g->group_fd), true, f);
+	r = group_fill(g, c, cg_mask(g->group_fd, "cgroup.controllers"), true, f);
 	return r < 0 ? r : 1;
 }
 
@@ -888,7 +875,7 @@ static int cgroupfs_start(const struct config *c, struct cg *g, char *reason, si
 	}
 	if ((r = group_enter(g, f)) < 0)
 		return r;
-	g->parent_on = needed_controllers(c) & cg_controllers(g->parent_fd);
+	g->parent_on = needed_controllers(c) & cg_mask(g->parent_fd, "cgroup.controllers");
 	if ((r = cg_subtree(g->parent_fd, g->parent_on, true)) < 0) {
 		g->parent_on = 0;
 		return fail(f, r, "cgroup", "%s/cgroup.subtree_control", path);
@@ -1230,8 +1217,11 @@ int cgroup_update(const char *path, const struct cgroup_limits *l, struct failur
 	if (leaf_fd < 0)
 		return fail(f, negative_errno(), "cgroup", "%s/sandbox", dir);
 	/* a controller that no limit needed at the start, where the group has it */
-	cg_subtree(group_fd, need & cg_controllers(group_fd) & ~cg_subtree_on(group_fd), true);
-	on = cg_controllers(leaf_fd);
+	cg_subtree(group_fd,
+		   need & cg_mask(group_fd, "cgroup.controllers") &
+		       ~cg_mask(group_fd, "cgroup.subtree_control"),
+		   true);
+	on = cg_mask(leaf_fd, "cgroup.controllers");
 	for (size_t i = 0; i < ARRAY_SIZE(ctl_names); i++)
 		if (need & ~on & (1u << i))
 			return failx(f, "cgroup", "%s: the %s controller is not delegated to it", dir,
