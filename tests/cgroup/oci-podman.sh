@@ -67,9 +67,9 @@ both() {
 	fi
 }
 
-# crun_is GOT WANT DESC: in the loop below, crun's answer where runc's is checked
+# crun_is GOT WANT "crun: DESC": in the loop below, crun's answer said where runc's is checked
 crun_is() {
-	crun_says "$3" "$1" "$2 (runc's)"
+	crun_says "${3#crun: }" "$1" "$2"
 }
 
 N=(--network none)
