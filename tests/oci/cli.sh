@@ -122,6 +122,23 @@ bad "an unsupported field" "line 11: linux.intelRdt is not supported by hutch-oc
 make_bundle "$B" '["true"]'
 sed -i 's/{"type": "ipc"}/{"type": "bogus"}/' "$B/config.json"
 bad "an unknown namespace" "unknown or unsupported namespace type bogus"
+# namespaces joined by path: the ones a container cannot join are named with the reason; a
+# path that is not absolute, or where there is no namespace, is named
+make_bundle "$B" '["true"]'
+sed -i 's|{"type": "pid"}|{"type": "pid", "path": "/proc/1/ns/pid"}|' "$B/config.json"
+bad "joining a pid namespace by path" 'joining a pid namespace by path \(/proc/1/ns/pid\) is not supported by hutch-oci: the pid an engine knows'
+make_bundle "$B" '["true"]'
+sed -i 's|{"type": "mount"}|{"type": "mount", "path": "/proc/1/ns/mnt"}|' "$B/config.json"
+bad "joining a mount namespace by path" 'joining a mount namespace by path \(/proc/1/ns/mnt\) is not supported by hutch-oci$'
+make_bundle "$B" '["true"]'
+sed -i 's|{"type": "ipc"}|{"type": "ipc", "path": "ns/ipc"}|' "$B/config.json"
+bad "a namespace path that is not absolute" "linux.namespaces: ipc's path ns/ipc is not absolute"
+make_bundle "$B" '["true"]'
+sed -i "s|{\"type\": \"ipc\"}|{\"type\": \"ipc\", \"path\": \"$TEST_TMP/no-ns\"}|" "$B/config.json"
+bad "a namespace path where there is none" "setns: ipc namespace $TEST_TMP/no-ns: No such file or directory"
+make_bundle "$B" '["true"]'
+sed -i 's|{"type": "uts"}|{"type": "uts", "path": "/proc/self/ns/uts"}|' "$B/config.json"
+bad "a host name with a joined uts namespace" "hostname needs a new uts namespace"
 make_bundle "$B" '["true"]'
 sed -i "s|\"path\": \"$ROOTFS\"|\"path\": \"$TEST_TMP/nonexistent\"|" "$B/config.json"
 bad "a missing rootfs" "root.path $TEST_TMP/nonexistent: No such file or directory"

@@ -21,7 +21,7 @@ PODMAN=(podman --cgroup-manager=cgroupfs --events-backend=file --storage-driver=
 defer 'for f in "$TEST_TMP/ptmp/pause.pid" "$XDG_RUNTIME_DIR/libpod/tmp/pause.pid"; do
 	p=$(cat "$f" 2>/dev/null) && kill -KILL "$p" 2>/dev/null; done'
 # the storage holds files of the user namespace's other ids: removed from inside it
-defer '"${PODMAN[@]}" rm -af -t 0 >/dev/null 2>&1; "${PODMAN[@]}" unshare rm -rf "$TEST_TMP/storage" "$TEST_TMP/runroot" 2>/dev/null'
+defer '"${PODMAN[@]}" pod rm -af -t 0 >/dev/null 2>&1; "${PODMAN[@]}" rm -af -t 0 >/dev/null 2>&1; "${PODMAN[@]}" unshare rm -rf "$TEST_TMP/storage" "$TEST_TMP/runroot" 2>/dev/null'
 
 # /suid and /suidroot: busybox setuid to uid 1234 and to root as cat (noNewPrivileges'
 # checks), appended so owned
@@ -132,6 +132,46 @@ for rt in "$RUNC" "$HUTCH_OCI"; do
 	is "$page" page "slirp4netns -p $port:80: the page from the container ($(basename "$rt"))"
 	pm "$rt" rm -f -t 0 web
 done
+
+# Namespaces joined by path: --ipc, --uts and --network container:A hand the runtime A's by
+# path (/proc/PID/ns/*, PID the one A's runtime gave); a pod's containers join its infra
+# container's the same way (podman builds the pause image from catatonit). B must be in A's ipc
+# and network namespaces, with A's host name and tap.
+joined() {
+	local rt=$1 a
+	pm "$rt" run -d --name nsa --hostname pod-a --network slirp4netns "$IMG" sleep 1000
+	pm "$rt" exec nsa sh -c 'readlink /proc/self/ns/ipc; readlink /proc/self/ns/net'
+	a=$out
+	pm "$rt" run --rm --ipc container:nsa --uts container:nsa --network container:nsa "$IMG" \
+		sh -c 'readlink /proc/self/ns/ipc; readlink /proc/self/ns/net; hostname; grep -o tap0 /proc/net/dev'
+	printf '%s|' "$rc" "$([ -n "$a" ] && [ "$(printf '%s\n' "$out" | head -2)" = "$a" ] && echo same)" \
+		"$(printf '%s\n' "$out" | tail -2 | tr '\n' ' ')" "$err"
+	pm "$rt" rm -f -t 0 nsa
+}
+in_pod() {
+	local rt=$1 a
+	pm "$rt" pod create --name pd --hostname pod-h
+	[ "$rc" = 0 ] || { printf 'pod create: %s' "$err"; return; }
+	pm "$rt" run -d --pod pd --name pa "$IMG" sleep 1000
+	pm "$rt" exec pa sh -c 'readlink /proc/self/ns/ipc; readlink /proc/self/ns/uts'
+	a=$out
+	pm "$rt" run --rm --pod pd "$IMG" sh -c 'readlink /proc/self/ns/ipc; readlink /proc/self/ns/uts; hostname'
+	printf '%s|' "$rc" "$([ -n "$a" ] && [ "$(printf '%s\n' "$out" | head -2)" = "$a" ] && echo same)" \
+		"$(printf '%s\n' "$out" | tail -1)" "$err"
+	pm "$rt" pod rm -f -t 0 pd
+}
+j_runc=$(joined "$RUNC")
+j_hutch=$(joined "$HUTCH_OCI")
+is "$j_hutch" "0|same|pod-a tap0 ||" "--ipc, --uts, --network container:A: A's namespaces joined by path"
+is "$j_hutch" "$j_runc" "... as runc"
+p_runc=$(in_pod "$RUNC")
+if [[ "$p_runc" == "pod create:"* ]]; then
+	skip_n 2 "podman cannot make a pod here: ${p_runc#pod create: }"
+else
+	p_hutch=$(in_pod "$HUTCH_OCI")
+	is "$p_hutch" "0|same|pod-h||" "a pod: its containers share the infra container's ipc and uts namespaces"
+	is "$p_hutch" "$p_runc" "... as runc"
+fi
 
 # hutch's extras through annotations (run.hutch.*)
 pm_out "$HUTCH_OCI" run --rm --annotation run.hutch.seccomp=default --annotation "run.hutch.report=$TEST_TMP/report" \

@@ -175,14 +175,18 @@ static int new_netns(struct failure *f)
 static int container_prepare(struct config *c, const struct oci_bundle *b, const struct create_args *a,
 			     struct failure *f)
 {
-	bool own_net = b->netns_path != NULL;
+	bool own_net = b->join[OCI_JOIN_NET] != NULL;
 	int r;
 
-	if (b->netns_path) {
-		_cleanup_close_ int fd = open(b->netns_path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0 || setns(fd, CLONE_NEWNET) < 0)
-			return fail(f, negative_errno(), "setns", "network namespace %s", b->netns_path);
-	} else if (b->new_netns && geteuid() == 0) {
+	for (size_t j = 0; j < OCI_JOIN_N; j++) {
+		if (!b->join[j])
+			continue;
+		_cleanup_close_ int fd = open(b->join[j], O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || setns(fd, oci_join_kinds[j].clone_flag) < 0)
+			return fail(f, negative_errno(), "setns", "%s namespace %s", oci_join_kinds[j].type,
+				    b->join[j]);
+	}
+	if (!b->join[OCI_JOIN_NET] && b->new_netns && geteuid() == 0) {
 		if ((r = new_netns(f)) < 0)
 			return r;
 		c->share |= SHARE_NET;

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -386,8 +387,32 @@ int oci_spec_process(const struct json_value *p, struct config *c, struct oci_bu
 	return spec_process_misc(p, c, b, f);
 }
 
+const struct oci_join_kind oci_join_kinds[OCI_JOIN_N] = {
+	[OCI_JOIN_NET] = { "network", CLONE_NEWNET, SHARE_NET },
+	[OCI_JOIN_IPC] = { "ipc", CLONE_NEWIPC, SHARE_IPC },
+	[OCI_JOIN_UTS] = { "uts", CLONE_NEWUTS, SHARE_UTS },
+	[OCI_JOIN_CGROUP] = { "cgroup", CLONE_NEWCGROUP, SHARE_CGROUP },
+};
+
+/* A path for a namespace that cannot be joined: why, by name. The pid namespace of a
+ * hutch-oci container is not that of the pid an engine knows it by (that pid waits for it
+ * from outside), so `--pid container:X` would silently give the runtime's own. */
+static int join_refused(const struct json_value *type, const struct json_value *path, struct failure *f)
+{
+	if (strcmp(type->text, "pid") == 0)
+		return failx(
+		    f, "config",
+		    "line %u: linux.namespaces: joining a pid namespace by path (%s) is not supported by hutch-oci: "
+		    "the pid an engine knows a hutch-oci container by is outside its pid namespace",
+		    path->line, path->text);
+	return failx(
+	    f, "config",
+	    "line %u: linux.namespaces: joining a %s namespace by path (%s) is not supported by hutch-oci",
+	    path->line, type->text, path->text);
+}
+
 /* linux.namespaces: which are new, which are the runtime's own (absent), which are joined. */
-static int spec_namespace(const struct json_value *ns, struct config *c, struct oci_bundle *b, unsigned *seen,
+static int spec_namespace(const struct json_value *ns, struct oci_bundle *b, unsigned *seen,
 			  struct failure *f)
 {
 	static const struct {
@@ -398,7 +423,7 @@ static int spec_namespace(const struct json_value *ns, struct config *c, struct 
 		      { "user", 1u << 9 } };
 	static const char *const keys[] = { "type", "path", NULL };
 	const struct json_value *type, *path;
-	size_t i;
+	size_t i, j;
 	int r = oci_spec_known(ns, "linux.namespaces[]", keys, f);
 
 	if (r < 0 || (r = member(ns, "type", JSON_STRING, &type, f)) < 0 ||
@@ -416,16 +441,19 @@ static int spec_namespace(const struct json_value *ns, struct config *c, struct 
 		return failx(f, "config", "line %u: linux.namespaces: %s given twice", type->line,
 			     type->text);
 	*seen |= types[i].share;
-	if (path && path->text[0] && types[i].share != SHARE_NET)
-		return failx(
-		    f, "config",
-		    "line %u: linux.namespaces: joining a %s namespace by path is not supported by hutch-oci",
-		    path->line, type->text);
-	if (path && path->text[0] && !(b->netns_path = strdup(path->text)))
-		return fail(f, -ENOMEM, "config", NULL);
-	b->new_netns |= types[i].share == SHARE_NET && !b->netns_path;
 	b->new_userns |= strcmp(types[i].type, "user") == 0;
-	return 0;
+	if (!path || !path->text[0]) {
+		b->new_netns |= types[i].share == SHARE_NET;
+		return 0;
+	}
+	for (j = 0; j < OCI_JOIN_N && oci_join_kinds[j].share != types[i].share; j++)
+		;
+	if (j == OCI_JOIN_N)
+		return join_refused(type, path, f);
+	if (path->text[0] != '/')
+		return failx(f, "config", "line %u: linux.namespaces: %s's path %s is not absolute",
+			     path->line, type->text, path->text);
+	return (b->join[j] = strdup(path->text)) ? 0 : fail(f, -ENOMEM, "config", NULL);
 }
 
 static int spec_namespaces(const struct json_value *linux_, struct config *c, struct oci_bundle *b,
@@ -437,16 +465,17 @@ static int spec_namespaces(const struct json_value *linux_, struct config *c, st
 
 	for (size_t i = 0; r == 0 && a && i < a->n; i++)
 		r = a->items[i].type == JSON_OBJECT
-			? spec_namespace(&a->items[i], c, b, &seen, f)
+			? spec_namespace(&a->items[i], b, &seen, f)
 			: failx(f, "config", "line %u: linux.namespaces: expected objects", a->items[i].line);
 	if (r < 0)
 		return r;
 	if (!(seen & (1u << 8)))
 		return failx(f, "config", "linux.namespaces: hutch-oci needs a mount namespace");
-	/* what is not new is the runtime's own; a joined network namespace is entered first */
+	/* what is not new is the runtime's own; a joined one is entered before the launcher */
 	c->share = (SHARE_PID | SHARE_NET | SHARE_IPC | SHARE_UTS | SHARE_CGROUP) & ~seen;
-	if (b->netns_path)
-		c->share |= SHARE_NET;
+	for (size_t j = 0; j < OCI_JOIN_N; j++)
+		if (b->join[j])
+			c->share |= oci_join_kinds[j].share;
 	return 0;
 }
 
@@ -769,7 +798,8 @@ void oci_bundle_free(struct oci_bundle *b)
 {
 	free(b->bundle);
 	free(b->rootfs);
-	free(b->netns_path);
+	for (size_t j = 0; j < OCI_JOIN_N; j++)
+		free(b->join[j]);
 	free(b->cgroups_path);
 	strv_free(b->sysctl);
 	strv_free(b->annotations);

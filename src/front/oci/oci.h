@@ -23,19 +23,30 @@ struct oci_opts {
 	char **env;	     /* the runtime's environment, for config_finish */
 };
 
+/* The namespaces a container can join by path, each entered by the container's process before
+ * the launcher starts (an engine's network namespace, a pod's ipc, uts and cgroup ones). */
+enum oci_join { OCI_JOIN_NET, OCI_JOIN_IPC, OCI_JOIN_UTS, OCI_JOIN_CGROUP, OCI_JOIN_N };
+
+struct oci_join_kind {
+	const char *type; /* config.json's name */
+	int clone_flag;	  /* for setns */
+	unsigned share;	  /* the config's SHARE_* bit */
+};
+extern const struct oci_join_kind oci_join_kinds[OCI_JOIN_N];
+
 /* What hutch-oci needs of config.json beyond struct config: how the run is prepared in the
  * container's own process before the launcher starts (oci-create.c). */
 struct oci_bundle {
-	char *bundle;	    /* the bundle's absolute path */
-	char *rootfs;	    /* root.path, absolute */
-	char *netns_path;   /* linux.namespaces' network path to join, or NULL */
-	bool new_netns;	    /* a new network namespace (no path) */
-	bool new_userns;    /* a user namespace with linux.uidMappings and gidMappings */
-	bool has_hooks;	    /* config.json has hooks: create keeps a copy of it */
-	char **sysctl;	    /* "name=value" pairs of linux.sysctl */
-	char **annotations; /* "name=value" pairs, for `state` */
-	char **notes;	    /* what was ignored, and why: written to --log as warnings */
-	bool terminal;	    /* process.terminal */
+	char *bundle;		/* the bundle's absolute path */
+	char *rootfs;		/* root.path, absolute */
+	char *join[OCI_JOIN_N]; /* linux.namespaces' paths to join (oci_join_kinds), or NULL */
+	bool new_netns;		/* a new network namespace (no path) */
+	bool new_userns;	/* a user namespace with linux.uidMappings and gidMappings */
+	bool has_hooks;		/* config.json has hooks: create keeps a copy of it */
+	char **sysctl;		/* "name=value" pairs of linux.sysctl */
+	char **annotations;	/* "name=value" pairs, for `state` */
+	char **notes;		/* what was ignored, and why: written to --log as warnings */
+	bool terminal;		/* process.terminal */
 	bool has_oom_score;
 	int oom_score_adj;
 	mode_t umask;
