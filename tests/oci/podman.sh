@@ -133,6 +133,40 @@ for rt in "$RUNC" "$HUTCH_OCI"; do
 	pm "$rt" rm -f -t 0 web
 done
 
+# pasta with a forwarded port, as podman 4.4 and later run it (Debian 12's 4.3 has no pasta
+# network): in the engine's user namespace, a network namespace bound to a file, pasta started
+# on it (--config-net, -t PORT:80), the file given to the runtime as the network namespace's
+# path; busybox's httpd on port 80 in the container, fetched from the host through pasta. Each
+# runtime under the same steps (podman unshare: root of podman's user namespace).
+if command -v pasta >/dev/null; then
+	mkdir -p "$TEST_TMP/pb" "$ROOTFS/www" && make_bundle "$TEST_TMP/pb" '["httpd", "-f", "-p", "80", "-h", "/www"]'
+	sed -i 's|{"type": "network"}|{"type": "network", "path": "'"$TEST_TMP"'/pasta-ns"}|; s|"mounts": \[|"mounts": [{"destination": "/www", "type": "bind", "source": "'"$TEST_TMP"'/www", "options": ["rbind", "ro"]},|' \
+		"$TEST_TMP/pb/config.json"
+	sed -i 's|"effective": \["CAP_KILL"\], "bounding": \["CAP_KILL"\]|"effective": ["CAP_NET_BIND_SERVICE"], "permitted": ["CAP_NET_BIND_SERVICE"], "bounding": ["CAP_NET_BIND_SERVICE"]|' \
+		"$TEST_TMP/pb/config.json"
+	pport=$((port + 1))
+	for rt in "$RUNC" "$HUTCH_OCI"; do
+		n=$(basename "$rt")
+		with_timeout 60 "${PODMAN[@]}" unshare sh -c '
+			touch "$1/pasta-ns" && unshare --net="$1/pasta-ns" true &&
+			pasta -q --config-net -t "$2:80" -u none -T none -U none -P "$1/pasta.pid" --netns "$1/pasta-ns" &&
+			"$3" --root "$1/pasta-state" create -b "$1/pb" web </dev/null >/dev/null 2>"$1/pasta-create.err" &&
+			"$3" --root "$1/pasta-state" start web' sh "$TEST_TMP" "$pport" "$rt" >"$TEST_TMP/pasta.out" 2>&1
+		page=
+		for ((i = 0; i < 50; i++)); do
+			page=$("$BUSYBOX" wget -q -O - "http://127.0.0.1:$pport/" 2>/dev/null) && break
+			sleep 0.2
+		done
+		is "$page" page "pasta -t $pport:80 on a network namespace given by path, as podman 4.4 runs it: the page ($n)"
+		[ "$page" = page ] || diag "$(cat "$TEST_TMP/pasta.out" "$TEST_TMP/pasta-create.err" 2>/dev/null)"
+		with_timeout 60 "${PODMAN[@]}" unshare sh -c '
+			"$2" --root "$1/pasta-state" delete -f web; kill "$(cat "$1/pasta.pid")"
+			umount -l "$1/pasta-ns"; rm -f "$1/pasta-ns" "$1/pasta.pid"' sh "$TEST_TMP" "$rt" >/dev/null 2>&1
+	done
+else
+	skip_n 2 "pasta with -p needs passt (apt-get install passt)"
+fi
+
 # Namespaces joined by path: --ipc, --uts and --network container:A hand the runtime A's by
 # path (/proc/PID/ns/*, PID the one A's runtime gave); a pod's containers join its infra
 # container's the same way (podman builds the pause image from catatonit). B must be in A's ipc
