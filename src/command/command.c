@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "command/landlock.h"
+#include "command/terminal.h"
 #include "egress/egress.h"
 #include "front/config.h"
 #include "lib/failure.h"
@@ -49,6 +50,8 @@ unsigned command_steps(enum command_kind kind, const struct config *c, bool hold
 		s |= COMMAND_STEP(COMMAND_TIE);
 	if (c->setsid_command)
 		s |= COMMAND_STEP(COMMAND_SETSID);
+	if (c->console_fd >= 0)
+		s |= COMMAND_STEP(COMMAND_SETSID) | COMMAND_STEP(COMMAND_TERMINAL);
 	if (kind == COMMAND_JOIN || !c->inherit_fds)
 		s |= COMMAND_STEP(COMMAND_FD_SWEEP);
 	if (kind == COMMAND_RESTRICTED && !holds_caps)
@@ -91,6 +94,13 @@ static int step_tie(const struct command_spec *s, struct failure *f)
 static int step_setsid(const struct command_spec *s, struct failure *f)
 {
 	return setsid() < 0 ? fail(f, negative_errno(), "setsid", NULL) : 0;
+}
+
+static int step_terminal(const struct command_spec *s, struct failure *f)
+{
+	const struct config *c = s->c;
+
+	return terminal_take(c->console_fd, c->console_dev, c->console_rows, c->console_cols, f);
 }
 
 static int step_chdir(const struct command_spec *s, struct failure *f)
@@ -252,6 +262,7 @@ static const struct {
 	[COMMAND_SIGMASK] = { "signal mask cleared", step_sigmask },
 	[COMMAND_TIE] = { "PDEATHSIG", step_tie },
 	[COMMAND_SETSID] = { "setsid", step_setsid },
+	[COMMAND_TERMINAL] = { "terminal", step_terminal },
 	[COMMAND_CHDIR] = { "chdir", step_chdir },
 	[COMMAND_FD_SWEEP] = { "fd sweep", step_fd_sweep },
 	[COMMAND_START_GATE] = { "start gate", step_start_gate },

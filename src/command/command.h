@@ -20,7 +20,8 @@ struct config;
 enum command_step {
 	COMMAND_SIGMASK,       /* the signal mask cleared (the supervisor blocked the forwarded ones) */
 	COMMAND_TIE,	       /* PR_SET_PDEATHSIG, and the supervisor's end of the channel still open */
-	COMMAND_SETSID,	       /* a session of its own (--new-session) */
+	COMMAND_SETSID,	       /* a session of its own (--new-session, or a terminal's) */
+	COMMAND_TERMINAL,      /* a terminal of the sandbox's own (c->console_fd), its controller sent */
 	COMMAND_CHDIR,	       /* --chdir, else the caller's directory, else home, else / */
 	COMMAND_FD_SWEEP,      /* every fd from 3 up close-on-exec but the spec's keep list */
 	COMMAND_START_GATE,    /* held until the runtime's start (hutch-oci's create), c->start_gate_fd */
@@ -50,7 +51,7 @@ enum command_kind {
 };
 
 /* The steps a command of that kind takes for c (pure): no tie to its parent when it is pid 1
- * itself (--as-pid-1); setsid only with --new-session; no fd sweep when the config inherits
+ * itself (--as-pid-1); setsid only with --new-session or a terminal to open (c->console_fd); no fd sweep when the config inherits
  * fds (hutch-bwrap), except in join, which passes on nothing of its own; the restricted tier
  * drops capabilities only when it holds some (root in a container: holds_caps); PR_SET_MDWE
  * only when asked; with c->keep_new_privs and capabilities held, no no_new_privs and the

@@ -45,6 +45,7 @@ void config_init(struct config *c)
 		.firejail_mode = -1,
 		.start_ready_fd = -1,
 		.start_gate_fd = -1,
+		.console_fd = -1,
 	};
 	cgroup_limits_init(&c->limits);
 	rlimit_config_init(&c->rlimits);

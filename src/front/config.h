@@ -287,6 +287,15 @@ struct config {
 	 * (command.c: command_wait_start). -1: not held. */
 	int start_ready_fd;
 	int start_gate_fd;
+	/* A terminal of the sandbox's own (hutch-oci's process.terminal, as runc makes it): once its
+	 * session is made, the command opens a pseudo-terminal on the sandbox's /dev/pts, sends the
+	 * controller end over console_fd (a connected socket: the engine's --console-socket), makes
+	 * the other end its controlling terminal and standard streams, sized console_rows ×
+	 * console_cols when given, and with console_dev binds it over /dev/console
+	 * (command/terminal.c). -1: none. */
+	int console_fd;
+	bool console_dev;
+	unsigned short console_rows, console_cols;
 	/* the command switches to uid, gid and these groups itself, before caps_drop (hutch-oci's
 	 * process.user: the maps hold every id); else it is the id its map gives it */
 	bool set_ids;

@@ -115,6 +115,34 @@ printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat
 both "--security-opt seccomp=FILE" run --rm --security-opt seccomp="$TEST_TMP/seccomp.json" "$IMG" \
 	sh -c 'mkdir /tmp/d 2>&1; echo $?'
 
+# The issue's own image: a Debian 12 root made by debootstrap (tests/run, as root, packs the
+# newcomer check's and names it in HUTCH_DEBIAN_TAR), imported as localhost/debian: bash and
+# dynamically linked programs, the image's own users, apt, a terminal, exec, each as runc.
+if [ -n "${HUTCH_DEBIAN_TAR:-}" ] && [ -r "$HUTCH_DEBIAN_TAR" ] &&
+	"${PODMAN[@]}" import "$HUTCH_DEBIAN_TAR" localhost/debian >/dev/null 2>"$TEST_TMP/import-debian.err"; then
+	both "Debian 12: bash, its ids, dynamically linked programs" run --rm localhost/debian \
+		bash -c 'cat /etc/debian_version; id; ls --version | head -1; getent passwd _apt | cut -d: -f1,3'
+	both "Debian 12: apt-get check" run --rm localhost/debian sh -c 'apt-get -qq check; echo $?'
+	both "Debian 12: --user nobody cannot write root's /etc" run --rm --user nobody localhost/debian \
+		sh -c 'id -un; touch /etc/x 2>&1; echo $?'
+	if command -v script >/dev/null; then
+		out=$(with_timeout 60 script -qec "$(printf '%q ' "${PODMAN[@]}" --runtime "$HUTCH_OCI" run --rm -it localhost/debian \
+			bash -c 'sleep 1; [ -t 0 ] && tty && echo "$0 $BASH_VERSION"')" /dev/null </dev/null | tr -d '\r')
+		# (podman 4.3 writes "^@" before the output, with runc too)
+		like "$out" '/dev/pts/0$
+bash 5\.' "Debian 12: run --rm -it bash: the container's own terminal, /dev/pts/0, as runc's"
+	else
+		skip "-it needs script(1) (bsdutils)"
+	fi
+	pm "$HUTCH_OCI" run -d --name deb localhost/debian sleep 1000
+	pm "$HUTCH_OCI" exec deb bash -c 'cat /proc/1/comm; echo $$'
+	is "$(printf '%s\n' "$out" | head -1)|$rc" "sleep|0" "Debian 12: exec into a running container (its pid 1 is the command)"
+	pm "$HUTCH_OCI" rm -f -t 0 deb
+	"${PODMAN[@]}" rmi -f localhost/debian >/dev/null 2>&1
+else
+	skip_n 5 "no Debian image: ${HUTCH_DEBIAN_TAR:+$(tail -1 "$TEST_TMP/import-debian.err" 2>/dev/null)}${HUTCH_DEBIAN_TAR:-HUTCH_DEBIAN_TAR names none (tests/run --newcomer, as root, packs the debootstrapped root)}"
+fi
+
 # slirp4netns with -p: busybox's httpd on port 80 inside (a port below 1024: the container's
 # root holds CAP_NET_BIND_SERVICE over the engine's network namespace, as with runc), reached
 # from the host. The server's start is not announced on any fd: fetched again every 0.2 s, at
@@ -280,22 +308,29 @@ is "$(pgrep -f -- "$XDG_RUNTIME_DIR/hutch-oci" | tr '\n' ' ')$(ls "$XDG_RUNTIME_
 
 # -it: the command's standard streams are a terminal (script(1) gives podman one)
 if command -v script >/dev/null; then
-	it_run() {
-		with_timeout 60 script -qec "$(printf '%q ' "${PODMAN[@]}" --runtime "$HUTCH_OCI" run --rm -it "$IMG" \
-			sh -c 'sleep 1; [ -t 0 ] && [ -t 1 ] && echo terminal; exit 5')" /dev/null </dev/null | tr -d '\r'
+	it_run() { # RUNTIME
+		with_timeout 60 script -qec "$(printf '%q ' "${PODMAN[@]}" --runtime "$1" run --rm -it "$IMG" \
+			sh -c 'sleep 1; [ -t 0 ] && [ -t 1 ] && echo terminal $(tty); [ /dev/console -ef "$(tty)" ] && echo console; exit 5')" \
+			/dev/null </dev/null | tr -d '\r'
 	}
 	# (podman 4.3 attaches to a terminal late: what a container prints at once is lost in 1 run
 	# of 3, with runc as with hutch-oci, so the command answers after a second; an empty output
 	# is still run once more. A command without a terminal prints nothing both times.)
-	out=$(it_run)
-	[ -n "$out" ] || out=$(it_run)
+	out=$(it_run "$HUTCH_OCI")
+	[ -n "$out" ] || out=$(it_run "$HUTCH_OCI")
 	like "$out" terminal "-it: stdin and stdout are a terminal"
+	# the container's own terminal, on its /dev/pts and bound over its /dev/console, as runc's
+	rout=$(it_run "$RUNC")
+	[ -n "$rout" ] || rout=$(it_run "$RUNC")
+	like "$out" 'terminal /dev/pts/0$
+console' "-it: the terminal is the container's /dev/pts/0, also its /dev/console"
+	is "$(printf '%s\n' "$out" | tr -d '^@')" "$(printf '%s\n' "$rout" | tr -d '^@')" "-it: the terminal's name as with runc"
 	pm "$HUTCH_OCI" run -d --name t1 "$IMG" sleep 1000
 	out=$(with_timeout 60 script -qec "$(printf '%q ' "${PODMAN[@]}" --runtime "$HUTCH_OCI" exec -it t1 \
-		sh -c '[ -t 0 ] && [ -t 1 ] && echo terminal')" /dev/null </dev/null | tr -d '\r')
-	like "$out" terminal "exec -it: a terminal for the process"
+		sh -c '[ -t 0 ] && [ -t 1 ] && echo terminal $(tty)')" /dev/null </dev/null | tr -d '\r')
+	like "$out" 'terminal /dev/pts/[0-9]' "exec -it: a terminal for the process, on the container's /dev/pts"
 	pm "$HUTCH_OCI" rm -f -t 0 t1
 else
-	skip_n 2 "-it needs script(1) (bsdutils)"
+	skip_n 4 "-it needs script(1) (bsdutils)"
 fi
 done_testing

@@ -204,13 +204,12 @@ static int container_prepare(struct config *c, const struct oci_bundle *b, const
 	if (b->terminal && !a->console_socket && isatty(STDIN_FILENO))
 		return 0; /* run in a terminal without a socket: that terminal, as runc does */
 	if (b->terminal) {
-		/* the terminal is also the container's /dev/console, as runc makes it: ttyname()
-		 * finds it there (its own name is the runtime's /dev/pts's, not the container's) */
-		char tty[128];
-		if ((r = oci_console_setup(a->console_socket, tty, sizeof(tty), f)) < 0)
+		/* opened by the command on the container's /dev/pts and bound over its
+		 * /dev/console, as runc makes it */
+		if ((r = oci_console_connect(a->console_socket, f)) < 0)
 			return r;
-		if ((r = mountplan_add(&c->plan, MP_BIND, MPF_DEV, 0, tty, "/dev/console")) < 0)
-			return fail(f, r, "console-socket", "/dev/console");
+		c->console_fd = r;
+		c->console_dev = true;
 	}
 	return 0;
 }

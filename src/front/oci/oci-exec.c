@@ -275,10 +275,6 @@ static pid_t joiner(const struct oci_state *st, const struct config *c, const st
 		pfd = (int)syscall(SYS_pidfd_open, pid1, 0);
 	if (lfd < 0 || pid1 <= 0 || pfd < 0)
 		return failx(f, "exec", "container %s is not running", st->id);
-	char tty[128];
-
-	if (b->terminal && (r = oci_console_setup(a->console_socket, tty, sizeof(tty), f)) < 0)
-		return r;
 	/* the container's cgroup first: its path is the runtime's mount namespace's */
 	if ((r = oci_cgroup_enter(st, f)) < 0 || (r = join(st->pid, lfd, pid1, pfd, f)) < 0)
 		return r;
@@ -365,6 +361,9 @@ int oci_cmd_exec(const struct oci_opts *o, int argc, char **argv, struct failure
 			: fail(f, -ENOMEM, "exec", NULL);
 	if (r == 0)
 		r = config_finish(&c, o->env, f);
+	/* a terminal: opened by the command in the container (command/terminal.c) */
+	if (r == 0 && b.terminal && (r = oci_console_connect(a.console_socket, f)) >= 0)
+		c.console_fd = r, r = 0;
 	pid_t pid = -1;
 	if (r == 0)
 		r = fork_joiner(&st, &c, &b, &a, &pid, f);

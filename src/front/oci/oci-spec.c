@@ -300,6 +300,29 @@ static int spec_rlimits(const struct json_value *p, struct config *c, struct fai
 	return r;
 }
 
+/* process.consoleSize: the terminal's rows and columns, set when the command opens it. */
+static int spec_console_size(const struct json_value *p, struct config *c, struct failure *f)
+{
+	static const char *const keys[] = { "height", "width", NULL };
+	const struct json_value *size, *h, *w;
+	int64_t rows = 0, cols = 0;
+	int r = member(p, "consoleSize", JSON_OBJECT, &size, f);
+
+	if (r < 0 || !size)
+		return r;
+	if ((r = oci_spec_known(size, "process.consoleSize", keys, f)) < 0 ||
+	    (r = member(size, "height", JSON_NUMBER, &h, f)) < 0 ||
+	    (r = member(size, "width", JSON_NUMBER, &w, f)) < 0)
+		return r;
+	if ((h && (json_i64(h, &rows) < 0 || rows < 0 || rows > 65535)) ||
+	    (w && (json_i64(w, &cols) < 0 || cols < 0 || cols > 65535)))
+		return failx(f, "config", "line %u: process.consoleSize: height and width are 0..65535",
+			     size->line);
+	c->console_rows = (unsigned short)rows;
+	c->console_cols = (unsigned short)cols;
+	return 0;
+}
+
 /* What process fields say about the run without changing it, or what hutch does anyway. */
 static int spec_process_misc(const struct json_value *p, struct config *c, struct oci_bundle *b,
 			     struct failure *f)
@@ -311,6 +334,8 @@ static int spec_process_misc(const struct json_value *p, struct config *c, struc
 	if (r < 0)
 		return r;
 	b->terminal = v && v->boolean;
+	if ((r = spec_console_size(p, c, f)) < 0)
+		return r;
 	if ((r = member(p, "oomScoreAdj", JSON_NUMBER, &v, f)) < 0)
 		return r;
 	if (v && (json_i64(v, &oom) < 0 || oom < -1000 || oom > 1000))
