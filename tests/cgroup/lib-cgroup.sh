@@ -11,6 +11,8 @@
 #   wait_unit_gone UNIT SECS  0 once UNIT is inactive and its cgroup is gone
 #   no_bus CMD...             CMD without a way to the user's bus (no systemd back-end)
 #   stat_field TEXT KEY       the number after KEY in a flat-keyed cgroup file's TEXT
+#   reload_read FILE          systemctl --user daemon-reload, then FILE's content once systemd
+#                             had the time to apply its units' properties again
 
 CGROUP_ROOT=/sys/fs/cgroup
 
@@ -59,4 +61,18 @@ no_bus() {
 
 stat_field() {
 	printf '%s\n' "$1" | awk -v k="$2" '$1 == k { print $2; exit }'
+}
+
+# Systemd applies every unit's cgroup properties again after a reload (unit_cgroup_catchup), from
+# its realize queue once the reload has answered: nothing to wait on from here. Bounded, 1 s; less
+# where the value changes.
+reload_read() {
+	local before i
+	before=$(cat "$1")
+	systemctl --user daemon-reload
+	for ((i = 0; i < 20; i++)); do
+		[ "$(cat "$1")" != "$before" ] && break
+		sleep 0.05
+	done
+	cat "$1"
 }

@@ -2,7 +2,8 @@
 # Rootless podman with --runtime hutch-oci where the cgroup is real (issue 29): its systemd
 # cgroup manager (--systemd-cgroup, cgroupsPath "user.slice:libpod:ID") in a logind session,
 # each command beside the same one with runc: --memory and --pids-limit seen and enforced,
-# pause and unpause, update. Needs the VM of tests/vm/run (or a machine like it) and podman.
+# pause and unpause, update (its scope's unit told: a daemon-reload keeps it). Needs the VM of
+# tests/vm/run (or a machine like it) and podman.
 # Where crun is there (the VM has it; the test machines' hybrid layout stops it), its answers
 # are said beside runc's as comments, a difference as "crun differs": runc is the reference.
 HUTCH_TESTS=${HUTCH_TESTS:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
@@ -99,6 +100,15 @@ for rt in "$RUNC" $CRUN "$HUTCH_OCI"; do
 		pm "$rt" update --memory 128m p1
 		pm "$rt" exec p1 cat /sys/fs/cgroup/memory.max
 		$is "$out" 134217728 "$name: podman update --memory 128m: the container's memory.max"
+		# systemd told (SetUnitProperties), so that a daemon-reload keeps it: the scope
+		# libpod-ID.scope of cgroupsPath "user.slice:libpod:ID"
+		pm "$rt" inspect -f '{{.Id}}' p1
+		unit=libpod-$out.scope
+		$is "$(systemctl --user show -p MemoryMax --value "$unit")" 134217728 \
+			"$name: podman update --memory 128m: systemctl --user show of its scope: MemoryMax"
+		cg=$CGROUP_ROOT$(systemctl --user show -p ControlGroup --value "$unit")
+		$is "$(reload_read "$cg/memory.max")" 134217728 \
+			"$name: podman update --memory 128m: after systemctl --user daemon-reload: the scope's memory.max"
 	elif [ "$is" = is ]; then
 		skip "podman $(podman --version | cut -d' ' -f3) has no update"
 	fi

@@ -4,8 +4,9 @@
 # and cgroupfs (a relative cgroupsPath, made beside the runtime's own cgroup). linux.resources
 # seen in the container's /sys/fs/cgroup and enforced (a fork bomb capped by pids.limit, an
 # allocation killed by memory.limit: 137), pause (a counter stops; state says paused) and
-# resume, exec's process in the group, update of memory and pids (options and -r FILE), and
-# delete removing the group.
+# resume, exec's process in the group, update of memory and pids (options and -r FILE; with
+# --systemd-cgroup the scope's unit told too, so that a daemon-reload keeps them), and delete
+# removing the group.
 # The cgroupfs half needs a delegated cgroup, which a normal user gets only from systemd: the
 # script runs itself again in a scope with Delegate=yes, its shell moved to D/shell so that the
 # controllers can be on below D. Needs the VM of tests/vm/run (or a machine like it).
@@ -61,6 +62,15 @@ wait_gone() {
 		sleep 0.05
 	done
 	return 1
+}
+
+# unit_told UNIT "P=V ..." WHAT: systemd was told of the update (SetUnitProperties), as runc and
+# crun do: otherwise a daemon-reload, or any property set again, puts the old limit back
+unit_told() {
+	local names
+	names=$(echo "$2" | sed 's/=[^ ]*//g; s/ /,/g')
+	is "$(systemctl --user show "$1" -p "$names" | sort | tr '\n' ' ')" "$(echo "$2" | tr ' ' '\n' | sort | tr '\n' ' ')" \
+		"systemd: $3: systemctl --user show of the scope: $2"
 }
 
 LIMITS='{"memory": {"limit": 67108864, "swap": 67108864}, "pids": {"limit": 20}, "cpu": {"quota": 50000, "period": 100000, "shares": 1024}, "devices": [{"allow": false, "access": "rwm"}]}'
@@ -125,10 +135,17 @@ backend() {
 		"$mode: the sandbox's memory.max and pids.max updated"
 	oci "$@" exec "$id" cat /sys/fs/cgroup/memory.max
 	is "$out" 134217728 "$mode: the container sees the new memory.max"
+	[ "$mode" != systemd ] || unit_told "${g##*/}" "MemoryMax=134217728 TasksMax=50" "update --memory 128m --pids-limit 50"
 	echo '{"pids": {"limit": 30}, "cpu": {"quota": 20000, "period": 100000}}' >"$TEST_TMP/res.json"
 	oci "$@" update -r "$TEST_TMP/res.json" "$id"
 	is "$rc|$(cat "$CGROUP_ROOT$g/sandbox/pids.max" "$CGROUP_ROOT$g/sandbox/cpu.max" | tr '\n' ' ')" "0|30 20000 100000 " \
 		"$mode: update -r FILE: pids.max and cpu.max"
+	if [ "$mode" = systemd ]; then
+		unit_told "${g##*/}" "TasksMax=30 CPUQuotaPerSecUSec=200ms" "update -r FILE"
+		is "$(reload_read "$CGROUP_ROOT$g/memory.max") $(cat "$CGROUP_ROOT$g/pids.max" "$CGROUP_ROOT$g/cpu.max" | tr '\n' ' ')" \
+			"134217728 30 20000 100000 " \
+			"$mode: after systemctl --user daemon-reload the scope's memory.max, pids.max, cpu.max are still the updated ones"
+	fi
 	oci "$@" update --memory-reservation 1m "$id"
 	is "$rc|$err" "1|hutch-oci: update: --memory-reservation is not supported by hutch-oci" \
 		"$mode: update of what hutch cannot set: one line, exit 1"

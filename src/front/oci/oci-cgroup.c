@@ -3,9 +3,9 @@
  * systemd scope "prefix-name.scope" in the slice of "slice:prefix:name"; otherwise a cgroupfs
  * directory, a relative path taken from the parent of the runtime's own cgroup); the group is
  * found again from the container's process and kept in the state; `pause` and `resume` freeze
- * and thaw its sandbox/ leaf (cgroup v2 cgroup.freeze), `update` writes new limits into it.
- * Where no cgroup can be had and no limit is asked, the container runs without one (as runc
- * does rootless), and these commands are refused. Launcher side, the caller's privileges. */
+ * and thaw its sandbox/ leaf (cgroup.freeze), `update` writes new limits into it (a scope's unit
+ * told first, as by runc). Where no cgroup can be had and no limit is asked, the container runs
+ * without one (as runc rootless); these commands are refused. Launcher side, caller's privileges. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>

@@ -3,7 +3,9 @@
  * dlopen() only when limits are asked), then a delegated cgroupfs subtree written directly;
  * where neither is there, none. Both back-ends end in the same layout, GROUP/supervisor (the
  * launcher) and GROUP/sandbox (the leaf the sandbox is cloned into), because cgroup v2 lets no
- * inner cgroup with controllers hold processes. Launcher side, the caller's own privileges.
+ * inner cgroup with controllers hold processes. The systemd back-end gives the limits as the
+ * scope's unit properties (StartTransientUnit; SetUnitProperties for hutch-oci's update), which
+ * systemd writes and applies again at each reload. Launcher side, the caller's own privileges.
  * Over 600 lines: the limit options and two back-ends behind one ops table (systemd scope over sd-
  * bus, delegated cgroupfs); a file per back-end is the next split. */
 #include "launcher/limits/cgroup.h"
@@ -588,12 +590,11 @@ static int sd_append_cpus(sd_bus_message *m, const char *list)
 	return r >= 0 ? sd.message_close_container(m) : r;
 }
 
-static int sd_append_properties(sd_bus_message *m, const struct config *c, const char *cmd)
+/* The limits set in l as unit properties (MemoryMax, ..., AllowedCPUs), into an open a(sv):
+ * what StartTransientUnit starts the scope with and SetUnitProperties changes. */
+static int sd_append_limits(sd_bus_message *m, const struct cgroup_limits *l)
 {
-	const struct cgroup_limits *l = &c->limits;
-	int r = sd.message_append(m, "(sv)(sv)(sv)(sv)(sv)", "Description", "s", cmd, "Slice", "s",
-				  l->slice ? l->slice : "hutch.slice", "Delegate", "b", 1, "CollectMode", "s",
-				  "inactive-or-failed", "PIDs", "au", 1u, (uint32_t)getpid());
+	int r = 0;
 
 	for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(limit_defs); i++) {
 		uint64_t v = limit_get(l, &limit_defs[i]);
@@ -602,6 +603,16 @@ static int sd_append_properties(sd_bus_message *m, const struct config *c, const
 					      v == LIMIT_INFINITY ? UINT64_MAX : v);
 	}
 	return r >= 0 && l->allowed_cpus ? sd_append_cpus(m, l->allowed_cpus) : r;
+}
+
+static int sd_append_properties(sd_bus_message *m, const struct config *c, const char *cmd)
+{
+	const struct cgroup_limits *l = &c->limits;
+	int r = sd.message_append(m, "(sv)(sv)(sv)(sv)(sv)", "Description", "s", cmd, "Slice", "s",
+				  l->slice ? l->slice : "hutch.slice", "Delegate", "b", 1, "CollectMode", "s",
+				  "inactive-or-failed", "PIDs", "au", 1u, (uint32_t)getpid());
+
+	return r >= 0 ? sd_append_limits(m, l) : r;
 }
 
 /* StartTransientUnit(name, mode, properties, auxiliary units). */
@@ -718,6 +729,53 @@ static int sd_start_scope(const struct config *c, const char *unit, char *reason
 	return 1;
 }
 
+/* SetUnitProperties(name, runtime, properties): runtime, kept until the unit goes. */
+static int sd_new_set_call(sd_bus *bus, const char *unit, const struct cgroup_limits *l, sd_bus_message **ret)
+{
+	_cleanup_(sd_message_unrefp) sd_bus_message *m = NULL;
+	int r = sd.message_new_method_call(bus, &m, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+					   "org.freedesktop.systemd1.Manager", "SetUnitProperties");
+
+	if (r >= 0)
+		r = sd.message_append(m, "sb", unit, 1);
+	if (r >= 0)
+		r = sd.message_open_container(m, 'a', "(sv)");
+	if (r >= 0)
+		r = sd_append_limits(m, l);
+	if (r >= 0)
+		r = sd.message_close_container(m);
+	if (r >= 0)
+		*ret = TAKE_PTR(m);
+	return r;
+}
+
+/* The scope's unit told its new limits, as runc and crun do: written only into its cgroup files,
+ * they would last until systemd applies the unit's properties again (any daemon-reload, any
+ * property set), which puts back those it was started with. Nothing to tell (0) where the unit
+ * is not one of the user's manager's (no libsystemd, no user bus, no systemd on it, no such
+ * unit): a cgroupfs group that happens to be named so, whose files are all there is. */
+static int sd_set_limits(const char *unit, const struct cgroup_limits *l, struct failure *f)
+{
+	_cleanup_(sd_bus_closep) sd_bus *bus = NULL;
+	_cleanup_(sd_message_unrefp) sd_bus_message *m = NULL;
+	_cleanup_(sd_errorp) sd_bus_error e = SD_BUS_ERROR_NULL;
+	char reason[CG_REASON_MAX];
+	int r;
+
+	if (!sd_load(reason, sizeof(reason)) || sd.open_user(&bus) < 0)
+		return 0;
+	if ((r = sd_new_set_call(bus, unit, l, &m)) < 0)
+		return fail(f, r, "cgroup", "sd-bus: building the call for %s", unit);
+	r = sd.call(bus, m, BUS_TIMEOUT_USEC, &e, NULL);
+	if (r < 0 &&
+	    (sd_no_systemd(&e) || (e.name && strcmp(e.name, "org.freedesktop.systemd1.NoSuchUnit") == 0)))
+		return 0;
+	if (r < 0)
+		return fail(f, r, "cgroup", "SetUnitProperties %s%s%s", unit, e.message ? ": " : "",
+			    e.message ? e.message : "");
+	return 0;
+}
+
 static int systemd_start(const struct config *c, struct cg *g, char *reason, size_t size, struct failure *f)
 {
 	char path[4096], unit[sizeof(g->name)];
@@ -746,6 +804,11 @@ static int systemd_start(const struct config *c, struct cg *g, char *reason, siz
 static int systemd_start(const struct config *c, struct cg *g, char *reason, size_t size, struct failure *f)
 {
 	snprintf(reason, size, "hutch was built without sd-bus");
+	return 0;
+}
+
+static int sd_set_limits(const char *unit, const struct cgroup_limits *l, struct failure *f)
+{
 	return 0;
 }
 #endif
@@ -1187,6 +1250,14 @@ void cgroup_finish(const struct config *c, struct cgroup_state *st, struct cgrou
 	cg_stop(g);
 }
 
+static bool cg_is_scope(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	size_t n = base ? strlen(base) : 0;
+
+	return n > 7 && strcmp(base + n - 6, ".scope") == 0;
+}
+
 /* One limit into the group's own file and, for those that mean something there, the leaf's:
  * the group's first, so that a limit raised is not held back by the old one above it. */
 static int update_one(int group_fd, int leaf_fd, const char *path, const struct limit_def *d, uint64_t v,
@@ -1226,6 +1297,9 @@ int cgroup_update(const char *path, const struct cgroup_limits *l, struct failur
 		if (need & ~on & (1u << i))
 			return failx(f, "cgroup", "%s: the %s controller is not delegated to it", dir,
 				     ctl_names[i]);
+	/* a systemd scope (the systemd back-end's group, named by its unit): its unit first */
+	if (need && cg_is_scope(path) && (r = sd_set_limits(strrchr(path, '/') + 1, l, f)) < 0)
+		return r;
 	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(limit_defs); i++)
 		if (limit_get(l, &limit_defs[i]) != CGROUP_UNSET)
 			r = update_one(group_fd, leaf_fd, dir, &limit_defs[i], limit_get(l, &limit_defs[i]),

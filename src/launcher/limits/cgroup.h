@@ -82,7 +82,9 @@ int cgroup_cpu_usage(const struct cgroup_state *st, uint64_t *ret_usec);
 int cgroup_parse_size(const char *s, uint64_t *ret);
 
 /* hutch-oci update: the limits set in l written into the group at path (below /sys/fs/cgroup,
- * made by cgroup_prepare: its own files, then its sandbox/ leaf's). Errors name the file. */
+ * made by cgroup_prepare: its own files, then its sandbox/ leaf's). A systemd scope's unit
+ * (path ends in NAME.scope) is told them first (SetUnitProperties), so that systemd does not
+ * put the old ones back. Errors name the file or the unit. */
 int cgroup_update(const char *path, const struct cgroup_limits *l, struct failure *f);
 
 /* After pid 1 is gone: the report, then the cgroup and scope are removed. */
