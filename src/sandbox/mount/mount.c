@@ -570,6 +570,8 @@ int mount_apply_plan(struct mount_ctx *m, struct failure *f)
 {
 	for (size_t i = 0; i < m->c->plan.n; i++) {
 		const struct mp_entry *e = &m->c->plan.ops[i];
+		if (!m->c->dest_symlinks && mountplan_cover_moot(&m->c->plan, i))
+			continue; /* nothing there to hide: no lookup */
 		int r = apply_one(m, e, f);
 		if (r < 0)
 			return r;
