@@ -9,6 +9,7 @@
 
 #include "front/config.h"
 #include "lib/failure.h"
+#include "lib/path-util.h"
 #include "lib/strv.h"
 
 static int plan_add(struct mountplan *p, enum mp_op op, unsigned flags, mode_t mode, const char *src,
@@ -327,4 +328,31 @@ const char *mountplan_op_name(enum mp_op op)
 		[MP_NOEXEC] = "noexec",
 	};
 	return op < sizeof(names) / sizeof(*names) ? names[op] : "?";
+}
+
+static bool is_try_cover(const struct mp_entry *e)
+{
+	return e->op == MP_COVER && (e->flags & MPF_TRY);
+}
+
+/* issue 27: the default profile hides some forty paths of the home, which is a new tmpfs; pid 1
+ * looked each one up there and found it missing (a third of its system calls). */
+bool mountplan_cover_moot(const struct mountplan *p, size_t i)
+{
+	const struct mp_entry *cover = &p->ops[i], *t = NULL;
+	size_t j = i;
+
+	if (!is_try_cover(cover))
+		return false;
+	while (j-- > 0)
+		if (!is_try_cover(&p->ops[j]) && path_is_beneath(cover->dst, p->ops[j].dst)) {
+			t = &p->ops[j];
+			break;
+		}
+	if (!t || t->op != MP_TMPFS || (t->flags & MPF_TRY) || strcmp(t->dst, cover->dst) == 0)
+		return false;
+	for (size_t k = j + 1; k < i; k++)
+		if (!is_try_cover(&p->ops[k]) && path_is_beneath(p->ops[k].dst, t->dst))
+			return false;
+	return true;
 }

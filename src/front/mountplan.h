@@ -91,3 +91,9 @@ void mountplan_free(struct mountplan *p);
 void mountplan_input_free(struct mountplan_input *in);
 
 const char *mountplan_op_name(enum mp_op op);
+
+/* Whether the plan's cover at index i (a -try one) can hide nothing when replayed: its path lies
+ * in a tmpfs the plan made before it (not a -try one) and nothing but such covers went into that
+ * tmpfs in between, so the path is missing there. Destinations must not resolve through
+ * symlinks (dest_symlinks), which could reach into the tmpfs from another path. */
+bool mountplan_cover_moot(const struct mountplan *p, size_t i);

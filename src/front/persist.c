@@ -123,16 +123,67 @@ int persist_finish(struct config *c, char **host_env, struct failure *f)
 
 /* ---- the list ------------------------------------------------------------------------------- */
 
+/* Directories already resolved while the list is made: nearly every point lies in the home, and
+ * realpath() reads the link of every component of every path again (issue 27: 60 readlink()
+ * calls and a third of the launcher's system calls before the clone, for the same two or three
+ * directories). */
+struct resolved {
+	char **dirs; /* pairs: a path as given, its real place */
+};
+
+static void resolved_done(struct resolved *m)
+{
+	strv_free(m->dirs);
+	m->dirs = NULL;
+}
+
+static const char *resolved_find(const struct resolved *m, const char *p)
+{
+	for (char **d = m->dirs; d && d[0] && d[1]; d += 2)
+		if (strcmp(d[0], p) == 0)
+			return d[1];
+	return NULL;
+}
+
+/* The real place of p, or NULL when it is missing: its parent's real place (known, or found
+ * the same way) and its own name when p is no symlink, which is what realpath() finds, at one
+ * lstat() per directory for the whole list; else realpath(). Directories are remembered. */
+static char *resolve_existing(struct resolved *m, const char *p, bool is_dir)
+{
+	const char *known = resolved_find(m, p), *slash = strrchr(p, '/');
+	struct stat st;
+	char *r = NULL;
+
+	if (known)
+		return strdup(known);
+	if (lstat(p, &st) < 0)
+		return NULL;
+	is_dir = is_dir || S_ISDIR(st.st_mode);
+	if (slash && slash != p && slash[1] && !S_ISLNK(st.st_mode) && strcmp(slash, "/.") != 0 &&
+	    strcmp(slash, "/..") != 0) {
+		_cleanup_free_ char *parent = strndup(p, (size_t)(slash - p));
+		_cleanup_free_ char *up = parent ? resolve_existing(m, parent, true) : NULL;
+		if (up && asprintf(&r, "%s%s", strcmp(up, "/") == 0 ? "" : up, slash) < 0)
+			r = NULL;
+	}
+	if (!r && !(r = realpath(p, NULL)))
+		return NULL;
+	if (is_dir && (strv_extend(&m->dirs, p) < 0 || strv_extend(&m->dirs, r) < 0)) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
 /* The point's real place too, when a symlink on the way leads elsewhere: the resolved longest
- * existing prefix, and the rest as given. (access() first: realpath() of a missing path reads
- * every component's link before it fails.) */
-static char *resolve_prefix(const char *p)
+ * existing prefix, and the rest as given. */
+static char *resolve_prefix(struct resolved *m, const char *p)
 {
 	_cleanup_free_ char *head = strdup(p);
 	char *cut = NULL, *r = NULL;
 
 	while (head && head[0]) {
-		if (access(head, F_OK) == 0 && (r = realpath(head, NULL)))
+		if ((r = resolve_existing(m, head, false)))
 			break;
 		char *slash = strrchr(head, '/');
 		if (cut)
@@ -154,10 +205,10 @@ static char *resolve_prefix(const char *p)
 	return out;
 }
 
-static bool allowed(const struct config *c, const char *p)
+static bool allowed(const struct config *c, struct resolved *m, const char *p)
 {
 	for (char **a = c->allow_persist; a && *a; a++) {
-		_cleanup_free_ char *real = resolve_prefix(*a);
+		_cleanup_free_ char *real = resolve_prefix(m, *a);
 		if (strcmp(*a, p) == 0 || (real && strcmp(real, p) == 0))
 			return true;
 	}
@@ -165,12 +216,12 @@ static bool allowed(const struct config *c, const char *p)
 }
 
 /* p and its resolved place, unless allowed or already there. */
-static int add_point(const struct config *c, char ***v, const char *p)
+static int add_point(const struct config *c, struct resolved *m, char ***v, const char *p)
 {
-	_cleanup_free_ char *real = resolve_prefix(p);
+	_cleanup_free_ char *real = resolve_prefix(m, p);
 	int r = 0;
 
-	if (allowed(c, p))
+	if (allowed(c, m, p))
 		return 0;
 	for (char **q = *v; q && *q; q++)
 		if (strcmp(*q, p) == 0)
@@ -183,6 +234,7 @@ static int add_point(const struct config *c, char ***v, const char *p)
 
 int persist_points(const struct config *c, char **host_env, char ***ret)
 {
+	_cleanup_(resolved_done) struct resolved m = { 0 };
 	_cleanup_strv_free_ char **v = NULL;
 	int r = 0;
 
@@ -190,10 +242,10 @@ int persist_points(const struct config *c, char **host_env, char ***ret)
 		_cleanup_free_ char *p = NULL;
 		r = config_home_path(c, host_env, i, &p);
 		if (r == 0)
-			r = add_point(c, &v, p);
+			r = add_point(c, &m, &v, p);
 	}
 	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(system_points); i++)
-		r = add_point(c, &v, system_points[i]);
+		r = add_point(c, &m, &v, system_points[i]);
 	if (r < 0)
 		return r;
 	*ret = TAKE_PTR(v);
@@ -352,12 +404,13 @@ static int guard_dir(struct guard *g, const char *dir)
 
 static int add_git_dir(const struct config *c, char ***points, const char *gitdir)
 {
+	_cleanup_(resolved_done) struct resolved m = { 0 };
 	_cleanup_free_ char *hooks = NULL, *config = NULL;
 
 	if (asprintf(&hooks, "%s/hooks", gitdir) < 0 || asprintf(&config, "%s/config", gitdir) < 0)
 		return -ENOMEM;
-	int r = add_point(c, points, hooks);
-	return r < 0 ? r : add_point(c, points, config);
+	int r = add_point(c, &m, points, hooks);
+	return r < 0 ? r : add_point(c, &m, points, config);
 }
 
 static bool git_skipped(const char *name)

@@ -459,7 +459,11 @@ void state_finish(const struct config *c, struct state *st)
 		char path[PATH_MAX];
 		snprintf(path, sizeof(path), "%s/hutch", c->runtime_dir);
 		_cleanup_close_ int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-		if (fd >= 0)
+		/* The record alone first: two calls where the walk takes ten, after the command's
+		 * exit and before ours (issue 27); anything else there (a helper's files) takes the
+		 * walk. */
+		snprintf(path, sizeof(path), "%s/info.json", c->name);
+		if (fd >= 0 && (unlinkat(fd, path, 0) < 0 || unlinkat(fd, c->name, AT_REMOVEDIR) < 0))
 			remove_tree_at(fd, c->name, 8);
 	}
 	free(st->dir);

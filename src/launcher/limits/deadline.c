@@ -53,7 +53,8 @@ static uint64_t first_deadline(const struct config *c, const struct deadline *t)
 
 int deadline_start(const struct config *c, struct deadline *t, struct failure *f)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	/* The CPU count (a read of /sys) only for the CPU budget: not on every start (issue 27). */
+	long n = c->limits.cpu_time_usec != CGROUP_UNSET ? sysconf(_SC_NPROCESSORS_ONLN) : 1;
 	int r;
 
 	*t = (struct deadline){ .fd = -1, .start = now_usec(), .cpu_cap = n > 0 ? (uint64_t)n : 1 };
