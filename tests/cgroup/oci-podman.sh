@@ -8,37 +8,16 @@
 # are said beside runc's as comments, a difference as "crun differs": runc is the reference.
 HUTCH_TESTS=${HUTCH_TESTS:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 . "$HUTCH_TESTS/oci/lib-oci.sh"
+. "$HUTCH_TESTS/oci/lib-podman.sh"
 . "$HUTCH_TESTS/cgroup/lib-cgroup.sh"
 require_userns
 require_user_systemd
-command -v podman >/dev/null || skip_all "needs podman"
-RUNC=$(command -v runc || echo /usr/sbin/runc)
-[ -x "$RUNC" ] || skip_all "needs runc to compare with"
+podman_setup systemd
 CRUN=$(command -v crun || true)
 [ -n "$CRUN" ] || diag "crun is not installed: runc alone to compare with"
-grep -q "^$(id -un):" /etc/subuid || skip_all "needs a range of $(id -un) in /etc/subuid"
-
-# its own storage and configuration in $TEST_TMP; the session's runtime dir and bus (systemd)
-export HOME=$TEST_TMP/home XDG_CONFIG_HOME=$TEST_TMP/home/.config XDG_DATA_HOME=$TEST_TMP/home/.local/share
-mkdir -p "$HOME" "$XDG_CONFIG_HOME"
-PODMAN=(podman --cgroup-manager=systemd --events-backend=file --storage-driver=vfs
-	--root "$TEST_TMP/storage" --runroot "$TEST_TMP/runroot" --tmpdir "$TEST_TMP/ptmp")
-# podman's pause process (its pid in --tmpdir) last: defers run last registered first
-defer 'p=$(cat "$TEST_TMP/ptmp/pause.pid" 2>/dev/null) && kill -KILL "$p" 2>/dev/null'
-defer '"${PODMAN[@]}" rm -af -t 0 >/dev/null 2>&1; "${PODMAN[@]}" unshare rm -rf "$TEST_TMP/storage" "$TEST_TMP/runroot" 2>/dev/null'
-
 tar -C "$ROOTFS" -cf "$TEST_TMP/img.tar" . || bail_out "cannot pack the root"
-"${PODMAN[@]}" import "$TEST_TMP/img.tar" localhost/hutch-oci-test >/dev/null 2>"$TEST_TMP/import.err" ||
-	skip_all "podman cannot import an image here: $(tail -1 "$TEST_TMP/import.err")"
-IMG=localhost/hutch-oci-test
-
-pm() {
-	local rt=$1
-	shift
-	out=$(with_timeout 120 "${PODMAN[@]}" --runtime "$rt" "$@" 2>"$TEST_TMP/.pm-err" </dev/null)
-	rc=$?
-	err=$(cat "$TEST_TMP/.pm-err")
-}
+podman_import "$TEST_TMP/img.tar"
+PM_TIMEOUT=120
 
 # crun_says DESC GOT WANT: crun's answer beside runc's, a comment (not a check)
 crun_says() {

@@ -4,24 +4,10 @@
 # network modes, --read-only, --cap-drop, a seccomp profile. Its own storage, runtime dir and
 # home in $TEST_TMP: nothing is left in the user's home; podman's pause process is ended.
 . "$HUTCH_TESTS/oci/lib-oci.sh"
+. "$HUTCH_TESTS/oci/lib-podman.sh"
 require_userns
 
-command -v podman >/dev/null || skip_all "needs podman"
-RUNC=$(command -v runc || echo /usr/sbin/runc)
-[ -x "$RUNC" ] || skip_all "needs runc to compare with"
-grep -q "^$(id -un):" /etc/subuid || skip_all "needs a range of $(id -un) in /etc/subuid (podman's rootless mode)"
-
-export HOME=$TEST_TMP/home XDG_RUNTIME_DIR=$TEST_TMP/run XDG_CONFIG_HOME=$TEST_TMP/home/.config
-export XDG_DATA_HOME=$TEST_TMP/home/.local/share
-mkdir -p "$HOME" "$XDG_CONFIG_HOME" && mkdir -m 700 "$XDG_RUNTIME_DIR"
-PODMAN=(podman --cgroup-manager=cgroupfs --events-backend=file --storage-driver=vfs
-	--root "$TEST_TMP/storage" --runroot "$TEST_TMP/runroot" --tmpdir "$TEST_TMP/ptmp")
-# podman's pause process, last (the podman commands below would start another): its pid is
-# under --tmpdir, else under the runtime dir
-defer 'for f in "$TEST_TMP/ptmp/pause.pid" "$XDG_RUNTIME_DIR/libpod/tmp/pause.pid"; do
-	p=$(cat "$f" 2>/dev/null) && kill -KILL "$p" 2>/dev/null; done'
-# the storage holds files of the user namespace's other ids: removed from inside it
-defer '"${PODMAN[@]}" pod rm -af -t 0 >/dev/null 2>&1; "${PODMAN[@]}" rm -af -t 0 >/dev/null 2>&1; "${PODMAN[@]}" unshare rm -rf "$TEST_TMP/storage" "$TEST_TMP/runroot" 2>/dev/null'
+podman_setup cgroupfs
 
 # /suid and /suidroot: busybox setuid to uid 1234 and to root as cat (noNewPrivileges'
 # checks), appended so owned
@@ -31,18 +17,7 @@ mkdir -p "$TEST_TMP/suidroot/suid" "$TEST_TMP/suidroot/suidroot" &&
 tar -C "$ROOTFS" -cf "$TEST_TMP/img.tar" . &&
 	tar -C "$TEST_TMP/suidroot" --owner=1234 --group=1234 -rf "$TEST_TMP/img.tar" ./suid &&
 	tar -C "$TEST_TMP/suidroot" --owner=0 --group=0 -rf "$TEST_TMP/img.tar" ./suidroot || bail_out "cannot pack the root"
-"${PODMAN[@]}" import "$TEST_TMP/img.tar" localhost/hutch-oci-test >/dev/null 2>"$TEST_TMP/import.err" ||
-	skip_all "podman cannot import an image here: $(tail -1 "$TEST_TMP/import.err")"
-IMG=localhost/hutch-oci-test
-
-# pm RUNTIME ARGS...: podman with that runtime; sets $out, $rc (stderr in $err)
-pm() {
-	local rt=$1
-	shift
-	out=$(with_timeout 60 "${PODMAN[@]}" --runtime "$rt" "$@" 2>"$TEST_TMP/.pm-err" </dev/null)
-	rc=$?
-	err=$(cat "$TEST_TMP/.pm-err")
-}
+podman_import "$TEST_TMP/img.tar"
 
 # The same for a container whose output is compared: podman 4.3 at times loses the whole
 # output of a container that ends at once (with runc as with hutch-oci: its attach comes
