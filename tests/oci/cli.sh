@@ -125,8 +125,8 @@ bad "an unknown namespace" "unknown or unsupported namespace type bogus"
 # namespaces joined by path: the ones a container cannot join are named with the reason; a
 # path that is not absolute, or where there is no namespace, is named
 make_bundle "$B" '["true"]'
-sed -i 's|{"type": "pid"}|{"type": "pid", "path": "/proc/1/ns/pid"}|' "$B/config.json"
-bad "joining a pid namespace by path" 'joining a pid namespace by path \(/proc/1/ns/pid\) is not supported by hutch-oci: the pid an engine knows'
+sed -i 's|{"type": "pid"}|{"type": "pid", "path": "/proc/self/ns/pid"}|' "$B/config.json"
+bad "joining the runtime's own pid namespace by path" 'the pid namespace /proc/self/ns/pid is the runtime.s own: a hutch-oci container.s pid namespace cannot be joined'
 make_bundle "$B" '["true"]'
 sed -i 's|{"type": "mount"}|{"type": "mount", "path": "/proc/1/ns/mnt"}|' "$B/config.json"
 bad "joining a mount namespace by path" 'joining a mount namespace by path \(/proc/1/ns/mnt\) is not supported by hutch-oci$'
@@ -138,7 +138,10 @@ sed -i "s|{\"type\": \"ipc\"}|{\"type\": \"ipc\", \"path\": \"$TEST_TMP/no-ns\"}
 bad "a namespace path where there is none" "setns: ipc namespace $TEST_TMP/no-ns: No such file or directory"
 make_bundle "$B" '["true"]'
 sed -i 's|{"type": "uts"}|{"type": "uts", "path": "/proc/self/ns/uts"}|' "$B/config.json"
-bad "a host name with a joined uts namespace" "hostname needs a new uts namespace"
+bad "a namespace the caller may not enter" "setns: uts namespace /proc/self/ns/uts: Operation not permitted"
+make_bundle "$B" '["true"]'
+sed -i 's|{"type": "uts"}, ||' "$B/config.json"
+bad "a host name without a uts namespace of the container's" "hostname needs a new uts namespace"
 make_bundle "$B" '["true"]'
 sed -i "s|\"path\": \"$ROOTFS\"|\"path\": \"$TEST_TMP/nonexistent\"|" "$B/config.json"
 bad "a missing rootfs" "root.path $TEST_TMP/nonexistent: No such file or directory"

@@ -170,6 +170,24 @@ else
 	skip_n 2 "pasta with -p needs passt (apt-get install passt)"
 fi
 
+# A pid namespace joined by path (one made here with unshare(1), as another runtime's container
+# or a pinned namespace would be): the container's /proc is that namespace's, its pid 1 the
+# sleep there. Each runtime under the same steps, in podman's user namespace.
+mkdir -p "$TEST_TMP/pidb" && make_bundle "$TEST_TMP/pidb" '["cat", "/proc/1/comm"]'
+sed -i 's|{"type": "pid"}|{"type": "pid", "path": "PIDNS"}|; s|"effective": \["CAP_KILL"\]|"effective": ["CAP_KILL"], "permitted": ["CAP_KILL"]|' \
+	"$TEST_TMP/pidb/config.json"
+for rt in "$RUNC" "$HUTCH_OCI"; do
+	printf -v "pj_$(basename "$rt" | tr - _)" '%s' "$(with_timeout 60 "${PODMAN[@]}" unshare sh -c '
+		unshare --pid --fork --kill-child --mount-proc sleep 1000 >/dev/null 2>&1 & u=$!
+		for i in $(seq 100); do p=$(pgrep -P $u) && break; sleep 0.05; done
+		sed "s|PIDNS|/proc/$p/ns/pid|" "$1/pidb/config.json" >"$1/pidb/c.json" && mv "$1/pidb/c.json" "$1/pidb/config.json"
+		"$2" --root "$1/pid-state" run -b "$1/pidb" pj </dev/null 2>&1; kill -KILL $u' sh "$TEST_TMP" "$rt" 2>&1 |
+		grep -v "level=warning")"
+	sed -i 's|"path": "/proc/[0-9]*/ns/pid"|"path": "PIDNS"|' "$TEST_TMP/pidb/config.json"
+done
+is "$pj_hutch_oci" sleep "a pid namespace joined by path: the container sees that namespace's pid 1"
+is "$pj_hutch_oci" "$pj_runc" "... as runc"
+
 # Namespaces joined by path: --ipc, --uts and --network container:A hand the runtime A's by
 # path (/proc/PID/ns/*, PID the one A's runtime gave); a pod's containers join its infra
 # container's the same way (podman builds the pause image from catatonit). B must be in A's ipc

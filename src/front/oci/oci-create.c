@@ -186,6 +186,9 @@ static int container_prepare(struct config *c, const struct oci_bundle *b, const
 			return fail(f, negative_errno(), "setns", "%s namespace %s", oci_join_kinds[j].type,
 				    b->join[j]);
 	}
+	if (b->joined_hostname && sethostname(b->joined_hostname, strlen(b->joined_hostname)) < 0)
+		return fail(f, negative_errno(), "hostname", "%s, in the uts namespace %s",
+			    b->joined_hostname, b->join[OCI_JOIN_UTS]);
 	if (!b->join[OCI_JOIN_NET] && b->new_netns && geteuid() == 0) {
 		if ((r = new_netns(f)) < 0)
 			return r;

@@ -417,23 +417,33 @@ const struct oci_join_kind oci_join_kinds[OCI_JOIN_N] = {
 	[OCI_JOIN_IPC] = { "ipc", CLONE_NEWIPC, SHARE_IPC },
 	[OCI_JOIN_UTS] = { "uts", CLONE_NEWUTS, SHARE_UTS },
 	[OCI_JOIN_CGROUP] = { "cgroup", CLONE_NEWCGROUP, SHARE_CGROUP },
+	[OCI_JOIN_PID] = { "pid", CLONE_NEWPID, SHARE_PID },
 };
 
-/* A path for a namespace that cannot be joined: why, by name. The pid namespace of a
- * hutch-oci container is not that of the pid an engine knows it by (that pid waits for it
- * from outside), so `--pid container:X` would silently give the runtime's own. */
+/* A path for a namespace that cannot be joined: why, by name. */
 static int join_refused(const struct json_value *type, const struct json_value *path, struct failure *f)
 {
-	if (strcmp(type->text, "pid") == 0)
-		return failx(
-		    f, "config",
-		    "line %u: linux.namespaces: joining a pid namespace by path (%s) is not supported by hutch-oci: "
-		    "the pid an engine knows a hutch-oci container by is outside its pid namespace",
-		    path->line, path->text);
 	return failx(
 	    f, "config",
 	    "line %u: linux.namespaces: joining a %s namespace by path (%s) is not supported by hutch-oci",
 	    path->line, type->text, path->text);
+}
+
+/* The pid namespace at path is the runtime's own: the one an engine finds through the pid it
+ * knows a hutch-oci container by (that pid waits for it from outside its pid namespace), so
+ * `--pid container:X` would silently give the container the engine's. Refused, with why. */
+static int pid_join_check(const struct json_value *path, struct failure *f)
+{
+	struct stat own, st;
+
+	if (stat("/proc/self/ns/pid", &own) < 0 || stat(path->text, &st) < 0 || st.st_dev != own.st_dev ||
+	    st.st_ino != own.st_ino)
+		return 0; /* (a path that is no namespace is named when it is entered) */
+	return failx(
+	    f, "config",
+	    "line %u: linux.namespaces: the pid namespace %s is the runtime's own: a hutch-oci container's "
+	    "pid namespace cannot be joined (the pid an engine knows it by is outside it)",
+	    path->line, path->text);
 }
 
 /* linux.namespaces: which are new, which are the runtime's own (absent), which are joined. */
@@ -478,6 +488,8 @@ static int spec_namespace(const struct json_value *ns, struct oci_bundle *b, uns
 	if (path->text[0] != '/')
 		return failx(f, "config", "line %u: linux.namespaces: %s's path %s is not absolute",
 			     path->line, type->text, path->text);
+	if (j == OCI_JOIN_PID && (r = pid_join_check(path, f)) < 0)
+		return r;
 	return (b->join[j] = strdup(path->text)) ? 0 : fail(f, -ENOMEM, "config", NULL);
 }
 
@@ -765,13 +777,18 @@ static int spec_top(const struct json_value *spec, struct oci_bundle *b, struct 
 	return spec_hooks(spec, b, f);
 }
 
-static int spec_hostname(const struct json_value *spec, struct config *c, struct failure *f)
+/* hostname: the new uts namespace's; with one joined by path, set in that one as runc does; the
+ * runtime's own is not the container's to name. */
+static int spec_hostname(const struct json_value *spec, struct config *c, struct oci_bundle *b,
+			 struct failure *f)
 {
 	const struct json_value *v;
 	int r = member(spec, "hostname", JSON_STRING, &v, f);
 
 	if (r < 0 || !v || !v->text[0])
 		return r;
+	if (b->join[OCI_JOIN_UTS])
+		return (b->joined_hostname = strdup(v->text)) ? 0 : fail(f, -ENOMEM, "config", NULL);
 	if (c->share & SHARE_UTS)
 		return failx(f, "config", "line %u: hostname needs a new uts namespace", v->line);
 	return (c->hostname = strdup(v->text)) ? 0 : fail(f, -ENOMEM, "config", NULL);
@@ -805,7 +822,7 @@ int oci_spec_load(const char *bundle_dir, struct config *c, struct oci_bundle *b
 	if (r == 0)
 		r = spec_linux(spec, c, b, f);
 	if (r == 0)
-		r = spec_hostname(spec, c, f);
+		r = spec_hostname(spec, c, b, f);
 	if (r == 0)
 		r = spec_idmap(spec, c, b, f);
 	if (r == 0) {
@@ -825,6 +842,7 @@ void oci_bundle_free(struct oci_bundle *b)
 	free(b->rootfs);
 	for (size_t j = 0; j < OCI_JOIN_N; j++)
 		free(b->join[j]);
+	free(b->joined_hostname);
 	free(b->cgroups_path);
 	strv_free(b->sysctl);
 	strv_free(b->annotations);

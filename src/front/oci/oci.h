@@ -24,8 +24,9 @@ struct oci_opts {
 };
 
 /* The namespaces a container can join by path, each entered by the container's process before
- * the launcher starts (an engine's network namespace, a pod's ipc, uts and cgroup ones). */
-enum oci_join { OCI_JOIN_NET, OCI_JOIN_IPC, OCI_JOIN_UTS, OCI_JOIN_CGROUP, OCI_JOIN_N };
+ * the launcher starts (an engine's network namespace, a pod's ipc, uts and cgroup ones; a pid
+ * namespace other than the runtime's own, which the launcher's children then go into). */
+enum oci_join { OCI_JOIN_NET, OCI_JOIN_IPC, OCI_JOIN_UTS, OCI_JOIN_CGROUP, OCI_JOIN_PID, OCI_JOIN_N };
 
 struct oci_join_kind {
 	const char *type; /* config.json's name */
@@ -43,6 +44,7 @@ struct oci_bundle {
 	bool new_netns;		/* a new network namespace (no path) */
 	bool new_userns;	/* a user namespace with linux.uidMappings and gidMappings */
 	bool has_hooks;		/* config.json has hooks: create keeps a copy of it */
+	char *joined_hostname;	/* hostname, set in the uts namespace joined by path (as runc) */
 	char **sysctl;		/* "name=value" pairs of linux.sysctl */
 	char **annotations;	/* "name=value" pairs, for `state` */
 	char **notes;		/* what was ignored, and why: written to --log as warnings */

@@ -244,9 +244,13 @@ static int do_proc(const struct mount_ctx *m, const struct mp_entry *e, struct f
 	if (can_skip(m, e))
 		return 0;
 	/* With the host's pid namespace the kernel refuses a new proc (our user namespace does
-	 * not own that pid namespace): bind the host's instead, as the only faithful view. */
-	if (m->c->share & SHARE_PID)
-		return do_bind(m, &b, f);
+	 * not own that pid namespace): bind the host's instead, as the only faithful view. A pid
+	 * namespace joined where we hold its owner's capabilities (hutch-oci's, by path, under an
+	 * engine) gets a proc of its own: the runtime's would show the wrong one. */
+	if (m->c->share & SHARE_PID) {
+		mnt = proc_tree();
+		return mnt < 0 ? do_bind(m, &b, f) : mount_fd_attach(m, mnt, "proc", e->dst, MOUNT_MK_DIR, f);
+	}
 	mnt = take_pre(m, e);
 	if (mnt < 0)
 		mnt = proc_tree();
