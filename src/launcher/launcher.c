@@ -742,8 +742,12 @@ int launcher_run(const struct config *c, struct launch_report *ret, struct failu
 		r = workspace_start(c, &l.workspace, f);
 	if (r == 0 && c->idmap != IDMAP_NONE && !launcher_stopped(&l))
 		r = launcher_prepare_maps(&l, f);
-	/* No helper to overlap with, no cgroup to be born in: one clone, as bwrap does. */
-	l.direct = r == 0 && !l.uid.helper && !l.gid.helper && l.cgroup.leaf_fd < 0 &&
+	/* No helper to overlap with: one clone, as bwrap does. A cgroup leaf to be born in only
+	 * without a new cgroup namespace: clone3 makes that one before CLONE_INTO_CGROUP moves the
+	 * child (copy_namespaces runs before cgroup_can_fork), so it would be rooted at the
+	 * launcher's cgroup instead of the leaf; the first child unshares it once in the leaf. */
+	l.direct = r == 0 && !l.uid.helper && !l.gid.helper &&
+		   (l.cgroup.leaf_fd < 0 || !(child_unshare_flags(c) & CLONE_NEWCGROUP)) &&
 		   /* a new pid namespace below a joined one is made by a process born in that one */
 		   !(c->pidns_fd >= 0 && !(c->share & SHARE_PID));
 	if (r == 0 && !launcher_stopped(&l))

@@ -95,6 +95,12 @@ backend() {
 		not_ok "$mode: a fork bomb is capped by pids.limit" "rc $rc" "out: $out" "err: $err"
 	fi
 
+	# without a cgroup namespace, pid 1 is cloned straight into the leaf (no first child)
+	make_bundle "$B" '["cat", "/proc/self/cgroup"]' ", \"resources\": $LIMITS, \"cgroupsPath\": \"$path\""
+	oci "$@" run -b "$B" "$id"
+	like "$rc|$out" "^0[|]0::/.*/hoci-$id([.]scope)?/sandbox$" \
+		"$mode: without a cgroup namespace: the command in the group's sandbox/"
+
 	bundle '["dd", "if=/dev/zero", "of=/dev/null", "bs=256M", "count=1"]' "$LIMITS" "$path"
 	oci "$@" run -b "$B" "$id"
 	is "$rc" 137 "$mode: an allocation over memory.limit is killed: 137"
@@ -110,6 +116,8 @@ backend() {
 		like "$g" "/user\\.slice/hoci-$id\\.scope$" "$mode: the state names the scope hoci-$id.scope in user.slice"
 	else
 		is "$CGROUP_ROOT$g" "$D/hoci-$id" "$mode: the state names the group made beside the runtime's cgroup"
+		is "$(cd "$CGROUP_ROOT$g" && ls -d */)" "sandbox/" \
+			"$mode: the group holds only sandbox/ (the launcher stays in the runtime's cgroup)"
 	fi
 	oci "$@" pause "$id"
 	is "$rc|$err" "0|" "$mode: pause"

@@ -11,6 +11,11 @@ oci run -b "$B" c1
 is "$out" "hello oci-test 0" "run: the command's output, host name and uid 0 inside"
 is "$rc" 3 "run: the command's exit status"
 is "$(ls "$OCI_ROOT")" "" "run: the state is gone after the run"
+# a relative --bundle, and its default ".", are the caller's directory's (as runc's)
+(cd "$TEST_TMP" && oci run -b b c1r && echo "$rc $out" >"$TEST_TMP/rel")
+is "$(cat "$TEST_TMP/rel")" "3 hello oci-test 0" "run: a relative --bundle from the current directory"
+(cd "$B" && oci run c1r && echo "$rc $out" >"$TEST_TMP/rel")
+is "$(cat "$TEST_TMP/rel")" "3 hello oci-test 0" "run: no --bundle, the current directory"
 
 # create ... start: the command runs only once started
 make_bundle "$B" '["sh", "-c", "echo started > /tmp/x; cat /tmp/x; trap \"\" USR1; exec sleep 1000"]'

@@ -311,8 +311,8 @@ int oci_cgroup_of(pid_t pid, char **ret)
 	*ret = NULL;
 	if (r < 0)
 		return r == -ENOMEDIUM ? 0 : r;
-	/* the launcher sits in GROUP/supervisor beside the sandbox's GROUP/sandbox */
-	if (!(sup = strrchr(path, '/')) || strcmp(sup, "/supervisor") != 0 || sup == path)
+	/* pid 1 is born in GROUP/sandbox; the launcher is in GROUP/supervisor only in a scope */
+	if (!(sup = strrchr(path, '/')) || strcmp(sup, "/sandbox") != 0 || sup == path)
 		return 0;
 	*sup = '\0';
 	return (*ret = strdup(path)) ? 0 : -ENOMEM;

@@ -365,14 +365,18 @@ static int publish(const struct oci_opts *o, const struct create_args *a, const 
 				.shown_pid = pid };
 	_cleanup_free_ char *created = now_rfc3339();
 	char text[32];
+	pid_t pid1;
 	int r;
 
 	st.created = created;
 	if (st.pid <= 0)
 		return fail(f, st.pid < 0 ? st.pid : -ESRCH, "create", "the launcher");
 	st.start_time = oci_proc_start_time(st.pid);
-	if ((r = oci_cgroup_of(st.pid, &st.cgroup)) < 0)
-		return fail(f, r, "create", "/proc/%d/cgroup", (int)st.pid);
+	pid1 = oci_pid1(st.pid);
+	if (pid1 <= 0)
+		return fail(f, pid1 < 0 ? pid1 : -ESRCH, "create", "the sandbox's pid 1");
+	if ((r = oci_cgroup_of(pid1, &st.cgroup)) < 0)
+		return fail(f, r, "create", "/proc/%d/cgroup", (int)pid1);
 	if (!st.cgroup && b->cgroups_path)
 		oci_log(o, "warning", false,
 			"line %u: linux.cgroupsPath %s ignored: no cgroup could be made here",

@@ -799,10 +799,14 @@ int oci_spec_load(const char *bundle_dir, struct config *c, struct oci_bundle *b
 	_cleanup_free_ char *path = NULL;
 	struct json_value *spec = NULL;
 	const struct json_value *p;
+	char cwd[PATH_MAX];
 	bool ro = false;
 	int r;
 
-	if (path_make_absolute(bundle_dir, "/", &b->bundle) < 0 ||
+	/* a relative --bundle (and its default, ".") is the caller's directory's, as runc's */
+	if (bundle_dir[0] != '/' && !getcwd(cwd, sizeof(cwd)))
+		return fail(f, negative_errno(), "config", "the current directory");
+	if (path_make_absolute(bundle_dir, cwd, &b->bundle) < 0 ||
 	    !(path = path_join(b->bundle, "config.json")))
 		return fail(f, -ENOMEM, "config", NULL);
 	if ((r = oci_spec_read(path, &spec, f)) < 0)

@@ -136,7 +136,7 @@ int oci_cmd_exec(const struct oci_opts *o, int argc, char **argv, struct failure
 
 /* oci-cgroup.c: linux.resources (where: the name its errors give it) into l; cgroupsPath
  * (NULL when absent) into where c's back-end makes the group; the group of a container's
- * process (NULL when it has none); whether a group's sandbox is frozen; what delete removes. */
+ * sandbox, from its pid 1 (NULL when it has none); whether a group's sandbox is frozen; what delete removes. */
 struct cgroup_limits;
 int oci_cgroup_resources(const struct json_value *res, const char *where, struct cgroup_limits *l,
 			 struct failure *f);

@@ -3,9 +3,11 @@
  * dlopen() only when limits are asked), then a delegated cgroupfs subtree written directly;
  * where neither is there, none. Both back-ends end in the same layout, GROUP/supervisor (the
  * launcher) and GROUP/sandbox (the leaf the sandbox is cloned into), because cgroup v2 lets no
- * inner cgroup with controllers hold processes. The systemd back-end gives the limits as the
- * scope's unit properties (StartTransientUnit; SetUnitProperties for hutch-oci's update), which
- * systemd writes and applies again at each reload. Launcher side, the caller's own privileges.
+ * inner cgroup with controllers hold processes; but a group at a path asked (hutch-oci's
+ * cgroupsPath) is made beside the launcher's cgroup, not in it, and holds only GROUP/sandbox.
+ * The systemd back-end gives the limits as the scope's unit properties (StartTransientUnit;
+ * SetUnitProperties for hutch-oci's update), which systemd writes and applies again at each
+ * reload. Launcher side, the caller's own privileges.
  * Over 600 lines: the limit options and two back-ends behind one ops table (systemd scope over sd-
  * bus, delegated cgroupfs); a file per back-end is the next split. */
 #include "launcher/limits/cgroup.h"
@@ -378,7 +380,7 @@ struct cg {
 	int group_fd;		      /* the scope, or the cgroup made here: supervisor/ and sandbox/ */
 	int leaf_fd;		      /* group/sandbox */
 	int parent_fd;		      /* cgroupfs: the delegated cgroup the group is made in */
-	int home_fd;		      /* cgroupfs: the cgroup the launcher was in */
+	int home_fd;		      /* cgroupfs: the cgroup the launcher was in (-1: it stays there) */
 	unsigned parent_on, group_on; /* controllers enabled here in parent's and group's subtree */
 	unsigned missing;	      /* needed, but not delegated to us */
 	char name[CG_NAME_MAX + 32];  /* the unit or the cgroup directory */
@@ -889,18 +891,18 @@ static int cgroupfs_parent(const struct config *c, struct cg *g, char *reason, s
 	return 1;
 }
 
-/* The group at the path asked, the launcher moved from where it is into its supervisor/. The
- * parent may hold other processes (the runtime that started the launcher): then only the
- * controllers already on in its subtree are had. Only those turned on here are turned off. */
+/* The group at the path asked, the launcher left where it is: the group holds no process of its
+ * own without it, and each move of a process between cgroups takes the cgroup threadgroup lock
+ * for writing, an RCU grace period (cgroup_attach_lock; two a container, in and out, were a
+ * sixth of `hutch-oci run` in tests/vm/run's VM). The parent may hold other processes (the
+ * runtime that started the launcher): then only the controllers already on in its subtree are
+ * had. Only those turned on here are turned off. */
 static int cgroupfs_at(const struct config *c, struct cg *g, char *reason, size_t size, struct failure *f)
 {
-	char home[4096];
 	int r;
 
 	if ((r = cgroupfs_parent(c, g, reason, size)) <= 0)
 		return r;
-	if ((g->home_fd = cg_open_self(home, sizeof(home))) < 0)
-		return fail(f, g->home_fd, "cgroup", "the launcher's own cgroup");
 	if (mkdirat(g->parent_fd, g->name, 0755) < 0)
 		return fail(f, negative_errno(), "cgroup", "%s", c->limits.path);
 	if ((g->group_fd = openat(g->parent_fd, g->name, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
@@ -908,8 +910,6 @@ static int cgroupfs_at(const struct config *c, struct cg *g, char *reason, size_
 		unlinkat(g->parent_fd, g->name, AT_REMOVEDIR);
 		return r;
 	}
-	if ((r = group_enter(g, f)) < 0)
-		return r;
 	g->parent_on = needed_controllers(c) & cg_mask(g->parent_fd, "cgroup.controllers") &
 		       ~cg_mask(g->parent_fd, "cgroup.subtree_control");
 	if (cg_subtree(g->parent_fd, g->parent_on, true) < 0)
@@ -955,8 +955,10 @@ static void cgroupfs_stop(struct cg *g)
 		return;
 	cg_subtree(g->group_fd, g->group_on, false);
 	cg_subtree(g->parent_fd, g->parent_on, false);
-	cg_move_self(g->home_fd);
-	unlinkat(g->group_fd, "supervisor", AT_REMOVEDIR);
+	if (g->home_fd >= 0) {
+		cg_move_self(g->home_fd);
+		unlinkat(g->group_fd, "supervisor", AT_REMOVEDIR);
+	}
 	unlinkat(g->parent_fd, g->name, AT_REMOVEDIR);
 }
 
@@ -1162,14 +1164,18 @@ static int not_started(const struct config *c, int r, const char *reasons, const
 	return not_enforced(c, what, twins, why, ret_warning, f);
 }
 
-/* "systemd scope UNIT", or "cgroupfs subtree /sys/fs/cgroup/PATH" (the group the launcher's
- * supervisor/ is in), for --verbose and the report. */
-static void cg_enforcer(const struct cg *g, char *buf, size_t size)
+/* "systemd scope UNIT", or "cgroupfs subtree /sys/fs/cgroup/PATH" (the path asked, or the group
+ * the launcher's supervisor/ is in), for --verbose and the report. */
+static void cg_enforcer(const struct config *c, const struct cg *g, char *buf, size_t size)
 {
 	char path[4096];
 	char *sup;
 	int fd;
 
+	if (g->ops == &cgroupfs_ops && c->limits.path) {
+		snprintf(buf, size, "%s " CGROUP_ROOT "%.200s", g->ops->what, c->limits.path);
+		return;
+	}
 	if (g->ops != &cgroupfs_ops || (fd = cg_open_self(path, sizeof(path))) < 0) {
 		snprintf(buf, size, "%s %s", g->ops->what, g->name);
 		return;
@@ -1200,7 +1206,7 @@ int cgroup_prepare(const struct config *c, struct cgroup_state *st, const char *
 	if (r > 0 && (st->leaf_fd = fcntl(g->leaf_fd, F_DUPFD_CLOEXEC, 3)) < 0)
 		r = fail(f, negative_errno(), "cgroup", "dup");
 	if (r > 0) {
-		cg_enforcer(g, st->enforcer, sizeof(st->enforcer));
+		cg_enforcer(c, g, st->enforcer, sizeof(st->enforcer));
 		st->backend = g;
 		return 0;
 	}
