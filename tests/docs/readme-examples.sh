@@ -36,13 +36,17 @@ mapfile -t lines < <(awk '/^## / { skip = ($0 == "## Two commands") }
 # builds and tests is at least what a newcomer gets.
 readme_packages=$("$HUTCH_TESTS/newcomer/run" --print-commands | head -n 1 |
 	sed -n 's/.*apt-get install -y \([^&]*\)&&.*/\1/p' | tr ' ' '\n' | sed '/^$/d' | sort)
-ci_packages=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$HUTCH_SRCDIR/.ci/packages" | sort)
+ci_packages=$(sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$HUTCH_SRCDIR/.ci/packages" | sort)
 missing=$(comm -23 <(printf '%s\n' "$readme_packages") <(printf '%s\n' "$ci_packages"))
 if [ -n "$readme_packages" ] && [ -z "$missing" ]; then
 	ok "every package of the README's first command is in .ci/packages"
 else
 	not_ok "every package of the README's first command is in .ci/packages" "missing: ${missing:-(no package list found in the README)}"
 fi
+# each entry as .ci/run hands it to apt-get: one package name, nothing else on its line (an
+# entry with a space after it was once one apt-get could not find, and CI stopped there)
+is "$(sed -e 's/#.*//' -e '/^$/d' "$HUTCH_SRCDIR/.ci/packages" | grep -v -E '^[a-z0-9][a-z0-9+.-]*(:[a-z0-9]+)?$')" "" \
+	".ci/packages: one package name a line, no blank or space beside it"
 
 # The scratch machine: hutch and hutch-bwrap first in PATH, a home and a current directory
 # with the files the examples name.
