@@ -135,13 +135,20 @@ static int config_fill_identity(struct config *c, char **host_env, struct failur
 	char buf[4096];
 	const char *home = NULL;
 
+	const char *env_home = strv_env_get(host_env, "HOME");
+
 	c->host_uid = getuid();
 	c->host_gid = getgid();
-	/* A home the front end gave stays; the passwd entry is read only when needed. */
-	if (!config_identity_given(c) && getpwuid_r(c->host_uid, &pw, buf, sizeof(buf), &res) == 0 && res) {
+	/* A home the front end gave stays; the passwd entry is read only when needed: not when the
+	 * profiles' environment read it already (c->user) and the home is known without it. */
+	if (c->user && (c->home || (env_home && env_home[0] == '/')))
+		;
+	else if (!config_identity_given(c) && getpwuid_r(c->host_uid, &pw, buf, sizeof(buf), &res) == 0 &&
+		 res) {
+		free(c->user);
 		c->user = strdup(pw.pw_name);
 		home = pw.pw_dir;
-	} else if (asprintf(&c->user, "%u", c->host_uid) < 0)
+	} else if (!c->user && asprintf(&c->user, "%u", c->host_uid) < 0)
 		c->user = NULL;
 	for (char **e = host_env; e && *e; e++) {
 		if (strncmp(*e, "HOME=", 5) == 0 && (*e)[5] == '/' && !c->home)

@@ -89,6 +89,12 @@ static int apply_profile(const struct config *cmdline, struct config *c, char **
 	}
 	if ((r = profile_env_init(&e, host_env, f)) < 0)
 		return r;
+	/* the caller's login name, which the profiles' environment read from the passwd entry:
+	 * config_finish needs it too, and reads the entry only when this is missing */
+	if (!c->user && !(c->user = strdup(e.user))) {
+		profile_env_free(&e);
+		return fail(f, -ENOMEM, "profile", NULL);
+	}
 	for (size_t i = 0; i < e.n_dirs; i++)
 		if (e.dirs[i].kind == PROFILE_DIR_SHIPPED)
 			log_verbose(cmdline->verbose, "profile: shipped profiles from %s%s", e.dirs[i].path,
