@@ -133,18 +133,15 @@ static int config_fill_identity(struct config *c, char **host_env, struct failur
 {
 	struct passwd pw, *res = NULL;
 	char buf[4096];
-	const char *home = NULL;
-
-	const char *env_home = strv_env_get(host_env, "HOME");
+	const char *home = NULL, *env_home = strv_env_get(host_env, "HOME");
+	/* the profiles' environment read the entry already (c->user), and the home is known */
+	bool known = c->user && (c->home || (env_home && env_home[0] == '/'));
 
 	c->host_uid = getuid();
 	c->host_gid = getgid();
-	/* A home the front end gave stays; the passwd entry is read only when needed: not when the
-	 * profiles' environment read it already (c->user) and the home is known without it. */
-	if (c->user && (c->home || (env_home && env_home[0] == '/')))
-		;
-	else if (!config_identity_given(c) && getpwuid_r(c->host_uid, &pw, buf, sizeof(buf), &res) == 0 &&
-		 res) {
+	/* A home the front end gave stays; the passwd entry is read only when needed. */
+	if (!known && !config_identity_given(c) &&
+	    getpwuid_r(c->host_uid, &pw, buf, sizeof(buf), &res) == 0 && res) {
 		free(c->user);
 		c->user = strdup(pw.pw_name);
 		home = pw.pw_dir;
