@@ -8,41 +8,22 @@
 # podman runs there rootless, as that user. Everything the test starts is in that pid
 # namespace and ends with it; the overlay and its mounts go with the mount namespace. Root.
 . "$HUTCH_TESTS/oci/lib-oci.sh"
+. "$HUTCH_TESTS/oci/lib-podman5.sh"
 require_root
 
-CACHE=${HUTCH_PODMAN5_CACHE:-/var/tmp/hutch-podman5}
-BASE=$CACHE/root
-# podman and what it runs with (pasta from passt, conmon, the id-map helpers), runc to
-# compare with, and the libraries hutch-oci (built on Debian 12) links
-PKGS=podman,passt,uidmap,catatonit,conmon,fuse-overlayfs,slirp4netns,runc,busybox-static,curl,ca-certificates
-PKGS+=,libseccomp2,libcap2,libsystemd0,libnftnl11,libmnl0
-
-command -v debootstrap >/dev/null || skip_all "needs debootstrap (apt-get install debootstrap)"
-[ -e /usr/share/debootstrap/scripts/trixie ] || skip_all "this debootstrap does not know Debian 13 (trixie)"
-mkdir -p "$CACHE" || bail_out "cannot make $CACHE"
-exec 9>"$CACHE/.lock"
-flock 9
-if [ ! -f "$BASE/.complete" ]; then
-	rm -rf "$BASE"
-	if ! with_timeout 900 debootstrap --variant=minbase --include="$PKGS" trixie "$BASE" \
-		http://deb.debian.org/debian >"$CACHE/debootstrap.log" 2>&1; then
-		rm -rf "$BASE"
-		skip_all "debootstrap of Debian 13 failed ($(tail -n 1 "$CACHE/debootstrap.log")): see $CACHE/debootstrap.log"
-	fi
-	touch "$BASE/.complete"
-fi
-flock -u 9
+podman5_root || skip_all "$PODMAN5_WHY"
+BASE=$PODMAN5_ROOT
 # (podman itself needs a /proc: its version from dpkg)
 PODMAN_VERSION=$(chroot "$BASE" dpkg-query -W -f='podman ${Version}' podman 2>/dev/null) || bail_out "no podman in $BASE"
 diag "$PODMAN_VERSION, $(chroot "$BASE" dpkg-query -W -f='runc ${Version}' runc), $(chroot "$BASE" dpkg-query -W -f='passt ${Version}' passt)"
 for lib in $(ldd "$HUTCH_OCI" | awk '/=>/ {print $1}'); do
 	chroot "$BASE" sh -c "ldconfig -p | grep -q '$lib'" ||
-		bail_out "the Debian 13 root lacks $lib, which hutch-oci links: add its package to PKGS"
+		bail_out "the Debian 13 root lacks $lib, which hutch-oci links: add its package to PODMAN5_PKGS"
 done
 
 PORT=$((20000 + $$ % 20000))
 HOSTPORT=$((PORT + 1))
-mkdir -p "$TEST_TMP"/{mnt,up,wk} && cp "$HUTCH_OCI" "$TEST_TMP/hutch-oci" || bail_out "cannot prepare $TEST_TMP"
+mkdir -p "$TEST_TMP/in" && cp "$HUTCH_OCI" "$TEST_TMP/in/hutch-oci" || bail_out "cannot prepare $TEST_TMP"
 
 # The user's part, in the root: an image of busybox with a page, then each case with runc and
 # with hutch-oci, one line per case and runtime: R <tab> CASE <tab> RUNTIME <tab> STATUS <tab>
@@ -58,18 +39,19 @@ printf 'root:x:0:0:root:/root:/bin/sh\n' >"$d/etc/passwd"
 tar -C "$d" -c . | "${P[@]}" import - localhost/web >/dev/null 2>&1 || { echo "import failed"; exit 1; }
 mkdir -p /tmp/srv && echo "a page from the host" >/tmp/srv/index.html
 busybox httpd -f -p "0.0.0.0:$HOSTPORT" -h /tmp/srv &
-for rt in runc /usr/local/bin/hutch-oci; do
+for rt in runc /opt/hutch/hutch-oci; do
 	name=${rt##*/}
 	out=$(timeout 60 "${P[@]}" --runtime "$rt" run --rm localhost/web true 2>&1); res true "$name" $? "$out"
 	out=$(timeout 60 "${P[@]}" --runtime "$rt" run --rm localhost/web sh -c 'exit 7' 2>&1); res exit7 "$name" $? "$out"
 	# the issue's command: pasta, with a port forwarded to the container's web server
 	timeout 60 "${P[@]}" --runtime "$rt" run -d --name web --network pasta -p "$PORT:80" localhost/web \
 		httpd -f -p 80 -h /www >/dev/null 2>&1
+	st=1
 	for _ in $(seq 100); do
-		out=$(curl -s --max-time 2 "http://127.0.0.1:$PORT/") && break
+		out=$(curl -s --max-time 2 "http://127.0.0.1:$PORT/") && st=0 && break
 		sleep 0.1
 	done
-	res pasta-p "$name" $? "$out"
+	res pasta-p "$name" $st "$out"
 	timeout 60 "${P[@]}" rm -f -t 0 web >/dev/null 2>&1
 	# podman 5's own rootless network is pasta: the host reached from inside, by the name
 	# podman gives it
@@ -79,36 +61,7 @@ for rt in runc /usr/local/bin/hutch-oci; do
 done
 EOF
 
-# The root's part: the overlay, /proc, /dev, /sys, a new /tmp and /run, a home on a tmpfs
-# (podman's storage), pivot_root (a chrooted process may not make user namespaces), the user.
-with_timeout 600 unshare --mount --pid --fork bash -c '
-set -e
-T=$1 BASE=$2 PORT=$3 HOSTPORT=$4
-mount --make-rprivate /
-mount -t overlay overlay -o "lowerdir=$BASE,upperdir=$T/up,workdir=$T/wk" "$T/mnt"
-R=$T/mnt
-mount -t proc proc "$R/proc"
-mount --rbind /dev "$R/dev"
-mount --rbind /sys "$R/sys"
-mount -t tmpfs tmpfs "$R/tmp"
-mount -t tmpfs tmpfs "$R/run"
-mount -t tmpfs tmpfs "$R/home"
-cp "$T/hutch-oci" "$R/usr/local/bin/hutch-oci"
-cp "$T/user.sh" "$R/tmp/user.sh"
-cp /etc/resolv.conf "$R/etc/resolv.conf" 2>/dev/null || true
-mkdir -p "$R/.oldroot"
-cd "$R"
-pivot_root . .oldroot
-umount -l /.oldroot
-mount --make-rshared /
-useradd -m -s /bin/bash podman5 >/dev/null 2>&1
-uid=$(id -u podman5)
-mkdir -p "/run/user/$uid" && chown podman5: "/run/user/$uid" && chmod 700 "/run/user/$uid"
-chmod 755 /tmp/user.sh
-exec setpriv --reuid=podman5 --regid=podman5 --init-groups env -i HOME=/home/podman5 USER=podman5 \
-	LOGNAME=podman5 LANG=C.UTF-8 PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin \
-	XDG_RUNTIME_DIR=/run/user/$uid PORT=$PORT HOSTPORT=$HOSTPORT bash /tmp/user.sh
-' _ "$TEST_TMP" "$BASE" "$PORT" "$HOSTPORT" >"$TEST_TMP/results" 2>"$TEST_TMP/inner.err"
+PODMAN5_ENV="PORT=$PORT HOSTPORT=$HOSTPORT" podman5_enter "$TEST_TMP" >"$TEST_TMP/results" 2>"$TEST_TMP/inner.err"
 rc=$?
 grep -v '^R	' "$TEST_TMP/results" | while IFS= read -r l; do diag "$l"; done
 [ -s "$TEST_TMP/inner.err" ] && diag "stderr: $(tail -n 3 "$TEST_TMP/inner.err" | tr '\n' ' ')"
