@@ -219,6 +219,26 @@ j_runc=$(joined "$RUNC")
 j_hutch=$(joined "$HUTCH_OCI")
 is "$j_hutch" "0|same|pod-a tap0 ||" "--ipc, --uts, --network container:A: A's namespaces joined by path"
 is "$j_hutch" "$j_runc" "... as runc"
+# --pid container:A: podman hands B the pid namespace of the pid A's runtime gave it
+# (/proc/PID/ns/pid), which must be A's own: the pid of `state` (podman's .State.Pid) is A's
+# init, in A's pid namespace, as runc's is. B sees A's sleep as its pid 1.
+pid_shared() {
+	local rt=$1 a p
+	pm "$rt" run -d --name pida "$IMG" sleep 1000
+	pm "$rt" exec pida readlink /proc/self/ns/pid
+	a=$out
+	pm "$rt" inspect pida --format '{{.State.Pid}}'
+	p=$out
+	pm "$rt" run --rm --pid container:pida "$IMG" sh -c 'readlink /proc/self/ns/pid; cat /proc/1/comm'
+	printf '%s|' "$rc" "$([ -n "$a" ] && [ "$(readlink "/proc/$p/ns/pid")" = "$a" ] && echo state-pid-inside)" \
+		"$([ -n "$a" ] && [ "$(printf '%s\n' "$out" | head -1)" = "$a" ] && echo same)" \
+		"$(printf '%s\n' "$out" | tail -1)" "$err"
+	pm "$rt" rm -f -t 0 pida
+}
+pc_runc=$(pid_shared "$RUNC")
+pc_hutch=$(pid_shared "$HUTCH_OCI")
+is "$pc_hutch" "0|state-pid-inside|same|sleep||" "--pid container:A: state's pid is in A's pid namespace, which B joins"
+is "$pc_hutch" "$pc_runc" "... as runc"
 p_runc=$(in_pod "$RUNC")
 if [[ "$p_runc" == "pod create:"* ]]; then
 	skip_n 2 "podman cannot make a pod here: ${p_runc#pod create: }"
