@@ -176,8 +176,8 @@ static int new_netns(struct failure *f)
 	return ioctl(s, SIOCSIFFLAGS, &ifr) < 0 ? fail(f, negative_errno(), "network", "lo up") : 0;
 }
 
-/* In the container's process, before the launcher: what config.json asks of the process the
- * sandbox is made from, each inherited by pid 1 and the command. */
+/* In the launcher's process, before the launcher: what config.json asks of the process the
+ * sandbox is made from, each inherited by pid 1 (the command). */
 static int container_prepare(struct config *c, const struct oci_bundle *b, const struct create_args *a,
 			     struct failure *f)
 {

@@ -497,7 +497,8 @@ static int spec_namespaces(const struct json_value *linux_, struct config *c, st
 	return 0;
 }
 
-/* linux.sysctl: kept for the container's process, which writes them once in its namespaces. */
+/* linux.sysctl: kept for the launcher's process, which writes them once in its namespaces (or
+ * hands them to pid 1: oci-create.c). */
 static int spec_sysctl(const struct json_value *linux_, struct oci_bundle *b, struct failure *f)
 {
 	const struct json_value *s;

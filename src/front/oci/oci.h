@@ -23,9 +23,9 @@ struct oci_opts {
 	char **env;	     /* the runtime's environment, for config_finish */
 };
 
-/* The namespaces a container can join by path, each entered by the container's process before
+/* The namespaces a container can join by path, each entered by the launcher's process before
  * the launcher starts (an engine's network namespace, a pod's ipc, uts and cgroup ones; a pid
- * namespace other than the runtime's own, which the launcher's children then go into). */
+ * namespace, another container's or the runtime's own, which pid 1 is then born in). */
 enum oci_join { OCI_JOIN_NET, OCI_JOIN_IPC, OCI_JOIN_UTS, OCI_JOIN_CGROUP, OCI_JOIN_PID, OCI_JOIN_N };
 
 struct oci_join_kind {
