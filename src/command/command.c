@@ -148,14 +148,22 @@ static int step_fd_sweep(const struct command_spec *s, struct failure *f)
 }
 
 /* Held before the lock-down (hutch-oci's create): say the command is set up, then wait for
- * the runtime's `start` to write its byte (the container's state is "created" meanwhile). */
+ * the runtime's `start` to write its byte (the container's state is "created" meanwhile).
+ * A launcher gone meanwhile (its end of the sync channel hung up) ends the wait: pid 1 is not
+ * tied to it by PR_SET_PDEATHSIG when it is not its child (c->pid1_sibling). */
 static int step_start_gate(const struct command_spec *s, struct failure *f)
 {
+	struct pollfd p[2] = { { .fd = s->c->start_gate_fd, .events = POLLIN }, { .fd = s->sync_fd } };
 	char b = 0;
-	ssize_t n;
+	ssize_t n = -1;
 
 	if (write(s->c->start_ready_fd, "r", 1) != 1)
 		return fail(f, negative_errno(), "start", "telling the runtime the container is created");
+	while (poll(p, s->sync_fd >= 0 ? 2 : 1, -1) < 0)
+		if (errno != EINTR)
+			return fail(f, negative_errno(), "start", "waiting for the start");
+	if (!(p[0].revents & POLLIN))
+		return fail(f, -EPIPE, "start", "the launcher is gone");
 	do
 		n = read(s->c->start_gate_fd, &b, 1);
 	while (n < 0 && errno == EINTR);

@@ -54,6 +54,7 @@ void config_init(struct config *c)
 void config_free(struct config *c)
 {
 	strv_free(c->argv);
+	strv_free(c->net_sysctl);
 	strv_free(c->noexec);
 	free(c->firejail_profile);
 	free(c->argv0);

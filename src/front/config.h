@@ -287,6 +287,17 @@ struct config {
 	 * (command.c: command_wait_start). -1: not held. */
 	int start_ready_fd;
 	int start_gate_fd;
+	/* pid 1 is the launcher's parent's child, not the launcher's (hutch-oci, issue 29: the
+	 * pid of the runtime's create is the container's init, as runc's): cloned with
+	 * CLONE_PARENT in the direct start, the launcher's parent reaps it (or, once that exits,
+	 * its subreaper), and it is not tied to the launcher by PR_SET_PDEATHSIG (it would die
+	 * with create); the launcher watches it through its pidfd (src/launcher/launcher.c). */
+	bool pid1_sibling;
+	/* "net.NAME=VALUE" pairs pid 1 writes into /proc/sys, in its own network namespace, once
+	 * the id maps are written and before the mounts (hutch-oci's linux.sysctl when the sandbox
+	 * makes the network namespace in a user namespace of its own, as runc's init writes them;
+	 * checked by the front end: net.* only, no "/" and no ".."). */
+	char **net_sysctl;
 	/* A terminal of the sandbox's own (hutch-oci's process.terminal, as runc makes it): once its
 	 * session is made, the command opens a pseudo-terminal on the sandbox's /dev/pts, sends the
 	 * controller end over console_fd (a connected socket: the engine's --console-socket), makes

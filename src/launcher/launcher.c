@@ -72,7 +72,8 @@ struct launcher {
 	bool restricted;  /* user namespaces refused: run in the restricted tier instead */
 	bool direct;	  /* pid 1 is cloned by us, in all its namespaces at once (child.h) */
 	struct failure child_failure;
-	int status; /* -1 while pid 1 runs */
+	int status;    /* -1 while pid 1 runs */
+	int exit_code; /* SYNC_EXIT's, -1 before: what a pid 1 not ours to wait for ended with */
 };
 
 /* A start that fails (the command not found, a mount refused) leaves the home as it was: the
@@ -84,6 +85,19 @@ static void launcher_undo_mkdirs(struct launcher *l, bool failed)
 		(void)rmdir(l->made_dirs[n - 1]);
 	strv_free(l->made_dirs);
 	l->made_dirs = NULL;
+}
+
+/* pid 1 killed on an error path is gone before the rest is undone: reaped when it is our
+ * child; else (c->pid1_sibling) its pidfd tells, and its parent reaps it. */
+static void launcher_pid1_gone(struct launcher *l)
+{
+	struct pollfd p = { .fd = l->pid1_fd, .events = POLLIN };
+
+	if (!l->c->pid1_sibling)
+		waitpid(l->pid1, NULL, 0);
+	else
+		while (p.fd >= 0 && poll(&p, 1, -1) < 0 && errno == EINTR)
+			;
 }
 
 /* The network back-end is only told to end here: net_stop waits for its exit (its memory and
@@ -99,7 +113,7 @@ static void launcher_teardown(struct launcher *l)
 	if (l->child > 0)
 		waitpid(l->child, NULL, 0);
 	if (l->pid1 > 0 && l->status < 0)
-		waitpid(l->pid1, NULL, 0);
+		launcher_pid1_gone(l);
 	for (int i = 0; i < 2; i++)
 		if (l->jobs[i].pid > 0) {
 			safe_close(l->jobs[i].err_fd);
@@ -206,6 +220,21 @@ static bool launcher_stopped(struct launcher *l)
 
 static int launcher_direct_pid1(struct launcher *l, pid_t pid, struct failure *f);
 
+/* The flags of the direct start's clone: every namespace at once, but a cgroup namespace that
+ * must be rooted at the leaf the child is born in (clone3 makes it before CLONE_INTO_CGROUP
+ * moves the child), which pid 1 then unshares itself (*ret_late); with c->pid1_sibling, pid 1
+ * the launcher's parent's child (clone3 takes no exit signal with CLONE_PARENT: the
+ * launcher's own is pid 1's). */
+static uint64_t launcher_direct_flags(const struct launcher *l, int *ret_exit_signal, int *ret_late)
+{
+	uint64_t flags = (uint64_t)child_unshare_flags(l->c);
+
+	*ret_late = l->cgroup.leaf_fd >= 0 ? (int)(flags & CLONE_NEWCGROUP) : 0;
+	flags &= ~(uint64_t)*ret_late;
+	*ret_exit_signal = l->c->pid1_sibling ? 0 : SIGCHLD;
+	return flags | (l->c->pid1_sibling ? CLONE_PARENT : 0);
+}
+
 /* Namespaces given to join (bwrap's --userns, --pidns): the launcher enters them, so that
  * pid 1 is cloned inside; the user namespace first, whose capabilities the pid namespace's
  * setns() may need. */
@@ -228,9 +257,10 @@ static int launcher_join_namespaces(const struct config *c, uint64_t *flags, str
 static int launcher_clone(struct launcher *l, struct failure *f)
 {
 	/* Born in its leaf cgroup: the cgroup namespace it unshares is rooted there. */
-	uint64_t flags = CLONE_NEWUSER | (l->direct ? (uint64_t)child_unshare_flags(l->c) : 0);
+	int exit_signal = SIGCHLD, late = 0;
+	uint64_t flags = CLONE_NEWUSER | (l->direct ? launcher_direct_flags(l, &exit_signal, &late) : 0);
 	int r = launcher_join_namespaces(l->c, &flags, f);
-	pid_t pid = r < 0 ? r : clone_process(flags, SIGCHLD, &l->child_fd, l->cgroup.leaf_fd);
+	pid_t pid = r < 0 ? r : clone_process(flags, exit_signal, &l->child_fd, l->cgroup.leaf_fd);
 
 	if (r < 0)
 		return r;
@@ -253,7 +283,7 @@ static int launcher_clone(struct launcher *l, struct failure *f)
 		loop_done(&l->loop);
 		safe_close(l->cgroup.leaf_fd);
 		if (l->direct)
-			child_direct_main(l->c, l->sync[1], l->sync[0]);
+			child_direct_main(l->c, l->sync[1], l->sync[0], late);
 		child_main(l->c, l->sync[1], l->sync[0]);
 	}
 	l->sync[1] = safe_close(l->sync[1]);
@@ -496,6 +526,7 @@ static int on_sync(struct launcher *l, struct failure *f)
 	if (t == SYNC_ERROR)
 		return 1;
 	if (t == SYNC_EXIT) {
+		l->exit_code = m.value;
 		if (!launcher_waits_for_pid1(l))
 			l->status = m.value;
 		return 1;
@@ -521,7 +552,10 @@ static void drain_sync(struct launcher *l, struct failure *f)
 static int on_exit_event(struct launcher *l, bool is_pid1, struct failure *f)
 {
 	if (is_pid1) {
-		l->status = pidfd_exit_rusage(l->pid1_fd, &l->pid1_usage);
+		/* not our child: its parent has its status (SYNC_EXIT's when it sent one) */
+		l->status = !l->c->pid1_sibling ? pidfd_exit_rusage(l->pid1_fd, &l->pid1_usage)
+			    : l->exit_code >= 0 ? l->exit_code
+						: 0;
 		l->pid1 = 0;
 		return 0;
 	}
@@ -720,6 +754,7 @@ int launcher_run(const struct config *c, struct launch_report *ret, struct failu
 		.child_fd = -1,
 		.pid1_fd = -1,
 		.status = -1,
+		.exit_code = -1,
 		.jobs = { { .pid = -1, .err_fd = -1 }, { .pid = -1, .err_fd = -1 } },
 		.report = { .fd = -1 },
 		.notify = { .src = { .fd = -1 } },
@@ -747,9 +782,11 @@ int launcher_run(const struct config *c, struct launch_report *ret, struct failu
 	 * child (copy_namespaces runs before cgroup_can_fork), so it would be rooted at the
 	 * launcher's cgroup instead of the leaf; the first child unshares it once in the leaf. */
 	l.direct = r == 0 && !l.uid.helper && !l.gid.helper &&
-		   (l.cgroup.leaf_fd < 0 || !(child_unshare_flags(c) & CLONE_NEWCGROUP)) &&
+		   (l.cgroup.leaf_fd < 0 || !(child_unshare_flags(c) & CLONE_NEWCGROUP) || c->pid1_sibling) &&
 		   /* a new pid namespace below a joined one is made by a process born in that one */
 		   !(c->pidns_fd >= 0 && !(c->share & SHARE_PID));
+	if (r == 0 && c->pid1_sibling && !l.direct) /* (hutch-oci takes neither helpers nor --pidns) */
+		r = failx(f, "clone", "pid 1 as the caller's child needs the direct start");
 	if (r == 0 && !launcher_stopped(&l))
 		r = desktop_start(c, &l.desktop, f);
 	if (r == 0 && (r = sync_pair(l.sync)) < 0)

@@ -3,10 +3,12 @@
 #include "sandbox/child.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/sched.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -34,15 +36,40 @@ _noreturn_ static void child_fail(int sync_fd, const struct failure *f)
 }
 
 /* PR_SET_PDEATHSIG, then make sure the launcher did not die before it took effect: its end
- * of the sync socket hangs up when it goes. */
-static int tie_to_launcher(int sync_fd, struct failure *f)
+ * of the sync socket hangs up when it goes. A pid 1 that is not the launcher's child
+ * (c->pid1_sibling) is not tied so: its parent is the runtime's create, which exits while the
+ * container lives; until the command's exec, the launcher's end of the sync socket ties it
+ * (every read from it ends at the hang-up, and the start gate watches it). */
+static int tie_to_launcher(int sync_fd, bool pdeathsig, struct failure *f)
 {
 	struct pollfd p = { .fd = sync_fd, .events = POLLIN };
 
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+	if (pdeathsig && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		return fail(f, negative_errno(), "prctl", "PR_SET_PDEATHSIG");
 	if (poll(&p, 1, 0) > 0 && (p.revents & POLLHUP))
 		_exit(EXIT_LAUNCHER);
+	return 0;
+}
+
+/* c->net_sysctl, through the /proc we still see: /proc/sys/net is the writer's network
+ * namespace's, writable by the root of the user namespace that owns it. */
+static int sandbox_sysctls(const struct config *c, struct failure *f)
+{
+	for (size_t i = 0; c->net_sysctl && c->net_sysctl[i]; i++) {
+		const char *kv = c->net_sysctl[i], *eq = strchr(kv, '=');
+		char path[512];
+		if (!eq)
+			continue;
+		snprintf(path, sizeof(path), "/proc/sys/%.*s", (int)(eq - kv), kv);
+		for (char *p = path + 10; *p; p++)
+			*p = *p == '.' ? '/' : *p;
+		int fd = open(path, O_WRONLY | O_CLOEXEC);
+		ssize_t n = fd < 0 ? -1 : write(fd, eq + 1, strlen(eq + 1));
+		int r = n < 0 ? negative_errno() : 0;
+		safe_close(fd);
+		if (r < 0)
+			return fail(f, r, "sysctl", "%s", path);
+	}
 	return 0;
 }
 
@@ -117,7 +144,7 @@ _noreturn_ static void sandbox_main(const struct config *c, int sync_fd, bool wa
 	struct failure f = { 0 };
 	struct mount_ctx m = { .c = c, .oldroot_fd = -1, .newroot_fd = -1, .sync_fd = sync_fd };
 	pid_t cmd;
-	int r = tie_to_launcher(sync_fd, &f);
+	int r = tie_to_launcher(sync_fd, !c->pid1_sibling, &f);
 
 	if (r == 0 && (r = pid1_setup_signals()) < 0)
 		fail(&f, r, "init", "signals");
@@ -135,6 +162,8 @@ _noreturn_ static void sandbox_main(const struct config *c, int sync_fd, bool wa
 		r = sync_expect(sync_fd, SYNC_USERMAP_ACK, NULL, NULL, NULL, &f);
 	if (r == 0)
 		r = gate_maps_ready(c, &f);
+	if (r == 0)
+		r = sandbox_sysctls(c, &f);
 	if (r == 0)
 		r = sandbox_setup(c, &m, sync_fd, &f);
 	if (r == 0)
@@ -183,7 +212,7 @@ void child_main(const struct config *c, int sync_fd, int launcher_fd)
 	int r;
 
 	safe_close(launcher_fd);
-	r = tie_to_launcher(sync_fd, &f);
+	r = tie_to_launcher(sync_fd, true, &f);
 	if (r < 0)
 		child_fail(sync_fd, &f);
 	if (unshare(child_unshare_flags(c)) < 0)
@@ -206,8 +235,12 @@ void child_main(const struct config *c, int sync_fd, int launcher_fd)
 		pause();
 }
 
-void child_direct_main(const struct config *c, int sync_fd, int launcher_fd)
+void child_direct_main(const struct config *c, int sync_fd, int launcher_fd, int late_flags)
 {
+	struct failure f = { 0 };
+
 	safe_close(launcher_fd);
+	if (late_flags && unshare(late_flags) < 0)
+		child_fail(sync_fd, (fail(&f, negative_errno(), "unshare", "cgroup namespace"), &f));
 	sandbox_main(c, sync_fd, false);
 }

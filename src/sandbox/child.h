@@ -15,7 +15,9 @@ struct config;
 _noreturn_ void child_main(const struct config *c, int sync_fd, int launcher_fd);
 
 /* With a single-id map (no helper to overlap with) and no cgroup to be born in, the launcher
- * clones pid 1 itself, in every new namespace at once, as bwrap does: no first child. */
-_noreturn_ void child_direct_main(const struct config *c, int sync_fd, int launcher_fd);
+ * clones pid 1 itself, in every new namespace at once, as bwrap does: no first child.
+ * late_flags: the namespaces pid 1 unshares itself first (a cgroup namespace, to be rooted at
+ * the leaf it was born in, with c->pid1_sibling). */
+_noreturn_ void child_direct_main(const struct config *c, int sync_fd, int launcher_fd, int late_flags);
 /* The CLONE_NEW* flags of the namespaces the sandbox gets besides the user namespace. */
 int child_unshare_flags(const struct config *c);

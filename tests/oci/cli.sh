@@ -36,6 +36,11 @@ like "$out" '^\[[0-9]+\]$' "ps: one process, the command as the container's pid 
 oci exec c2 sh -c 'echo in $(hostname); exit 4'
 is "$out" "in oci-test" "exec: runs in the container's namespaces"
 is "$rc" 4 "exec: the process's exit status"
+# the pid of state and --pid-file is the container's init, as runc's: in the container's pid
+# namespace (an engine joins another container to it by /proc/PID/ns/pid), its pid 1 there
+oci exec c2 readlink /proc/self/ns/pid
+is "$(readlink "/proc/$pid/ns/pid")" "$out" "state's pid is in the container's pid namespace"
+is "$(awk '/^NSpid:/ { print $NF }' "/proc/$pid/status")" 1 "state's pid is the container's pid 1"
 oci delete c2
 like "$err" "cannot delete container c2 that is not stopped: running" "delete of a running container: refused"
 # (the process says it is ready in a file; the container gives no fd to wait on)
@@ -131,7 +136,7 @@ bad "an unknown namespace" "unknown or unsupported namespace type bogus"
 # path that is not absolute, or where there is no namespace, is named
 make_bundle "$B" '["true"]'
 sed -i 's|{"type": "pid"}|{"type": "pid", "path": "/proc/self/ns/pid"}|' "$B/config.json"
-bad "joining the runtime's own pid namespace by path" 'the pid namespace /proc/self/ns/pid is the runtime.s own: a hutch-oci container.s pid namespace cannot be joined'
+bad "joining a pid namespace by path, not root in the runtime's user namespace" 'setns: pid namespace /proc/self/ns/pid: Operation not permitted'
 make_bundle "$B" '["true"]'
 sed -i 's|{"type": "mount"}|{"type": "mount", "path": "/proc/1/ns/mnt"}|' "$B/config.json"
 bad "joining a mount namespace by path" 'joining a mount namespace by path \(/proc/1/ns/mnt\) is not supported by hutch-oci$'

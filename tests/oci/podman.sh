@@ -187,6 +187,26 @@ for rt in "$RUNC" "$HUTCH_OCI"; do
 done
 is "$pj_hutch_oci" sleep "a pid namespace joined by path: the container sees that namespace's pid 1"
 is "$pj_hutch_oci" "$pj_runc" "... as runc"
+# kill --all KILL of a container in such a namespace: its own processes end (its command and
+# the background sleep that command started), the namespace's init lives on (it is not the
+# container's pid 1, whose SIGKILL would end them all)
+mkdir -p "$TEST_TMP/pidk" && make_bundle "$TEST_TMP/pidk" '["sh", "-c", "sleep 900 & exec sleep 1000"]'
+sed -i 's|{"type": "pid"}|{"type": "pid", "path": "PIDNS"}|' "$TEST_TMP/pidk/config.json"
+out=$(with_timeout 60 "${PODMAN[@]}" unshare sh -c '
+	unshare --pid --fork --kill-child --mount-proc sleep 1000 >/dev/null 2>&1 & u=$!
+	for i in $(seq 100); do p=$(pgrep -P $u) && break; sleep 0.05; done
+	sed -i "s|PIDNS|/proc/$p/ns/pid|" "$1/pidk/config.json"
+	"$2" --root "$1/pidk-state" run -d -b "$1/pidk" ka </dev/null >/dev/null 2>&1
+	for i in $(seq 100); do b=$(pgrep -x -f "sleep 900") && break; sleep 0.05; done
+	"$2" --root "$1/pidk-state" kill --all ka KILL
+	# (gone: a zombie, reparented to that init, a sleep that reaps nothing)
+	live() { [ -e /proc/$1/stat ] && [ "$(cut -d" " -f3 /proc/$1/stat)" != Z ]; }
+	for i in $(seq 100); do live $b || break; sleep 0.05; done
+	printf "%s|" "$("$2" --root "$1/pidk-state" state ka | grep -o "\"status\":\"[a-z]*\"")" \
+		"init $(live $p && echo alive)" "background $(live $b && echo alive || echo gone)"
+	"$2" --root "$1/pidk-state" delete -f ka; kill -KILL $u' sh "$TEST_TMP" "$HUTCH_OCI" 2>&1 | grep -v level=warning)
+is "$out" '"status":"stopped"|init alive|background gone|' \
+	"kill --all KILL in a joined pid namespace: the container's processes end, not the namespace's init"
 
 # Namespaces joined by path: --ipc, --uts and --network container:A hand the runtime A's by
 # path (/proc/PID/ns/*, PID the one A's runtime gave); a pod's containers join its infra
@@ -219,6 +239,26 @@ j_runc=$(joined "$RUNC")
 j_hutch=$(joined "$HUTCH_OCI")
 is "$j_hutch" "0|same|pod-a tap0 ||" "--ipc, --uts, --network container:A: A's namespaces joined by path"
 is "$j_hutch" "$j_runc" "... as runc"
+# --pid container:A: podman hands B the pid namespace of the pid A's runtime gave it
+# (/proc/PID/ns/pid), which must be A's own: the pid of `state` (podman's .State.Pid) is A's
+# init, in A's pid namespace, as runc's is. B sees A's sleep as its pid 1.
+pid_shared() {
+	local rt=$1 a p
+	pm "$rt" run -d --name pida "$IMG" sleep 1000
+	pm "$rt" exec pida readlink /proc/self/ns/pid
+	a=$out
+	pm "$rt" inspect pida --format '{{.State.Pid}}'
+	p=$out
+	pm "$rt" run --rm --pid container:pida "$IMG" sh -c 'readlink /proc/self/ns/pid; cat /proc/1/comm'
+	printf '%s|' "$rc" "$([ -n "$a" ] && [ "$(readlink "/proc/$p/ns/pid")" = "$a" ] && echo state-pid-inside)" \
+		"$([ -n "$a" ] && [ "$(printf '%s\n' "$out" | head -1)" = "$a" ] && echo same)" \
+		"$(printf '%s\n' "$out" | tail -1)" "$err"
+	pm "$rt" rm -f -t 0 pida
+}
+pc_runc=$(pid_shared "$RUNC")
+pc_hutch=$(pid_shared "$HUTCH_OCI")
+is "$pc_hutch" "0|state-pid-inside|same|sleep||" "--pid container:A: state's pid is in A's pid namespace, which B joins"
+is "$pc_hutch" "$pc_runc" "... as runc"
 p_runc=$(in_pod "$RUNC")
 if [[ "$p_runc" == "pod create:"* ]]; then
 	skip_n 2 "podman cannot make a pod here: ${p_runc#pod create: }"

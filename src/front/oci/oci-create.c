@@ -1,13 +1,14 @@
-/* hutch-oci create, start and run. `create` forks the container's process (the waiter), which
- * forks the one that prepares what config.json asks of it (the joined network namespace,
- * sysctls, the terminal, the umask, the OOM score) and runs hutch's launcher; the command,
- * once everything is set up, says so on a pipe and waits at the start gate (ROOT/ID/exec.fifo,
- * opened read-write so that it never reads an end of file). The waiter then enters the
- * sandbox's namespaces but its pid one and passes the word on; `create` writes the state and
- * --pid-file (the waiter's pid: the process whose exit status is the container's, reparented
- * to the engine's subreaper, through which the engine looks into the container) and exits;
- * `start` writes one byte into the fifo and removes it. Launcher side, the caller's
- * privileges. */
+/* hutch-oci create, start and run. `create` forks the process that prepares what config.json
+ * asks of the container (the joined namespaces, sysctls, the terminal, the umask, the OOM
+ * score) and runs hutch's launcher, which clones the sandbox's pid 1 as create's own child
+ * (c->pid1_sibling: CLONE_PARENT). pid 1 is the container's process, as runc's init is: its
+ * pid goes into the state and --pid-file, its exit status is the container's (it is the
+ * command, as_pid1), and once create exits it is reparented to the engine's subreaper
+ * (conmon), which reaps it; the launcher, reparented too, serves it until it ends. The
+ * command, once everything is set up, says so on a pipe and waits at the start gate
+ * (ROOT/ID/exec.fifo, opened read-write so that it never reads an end of file); `create` then
+ * writes the state and --pid-file and exits; `start` writes one byte into the fifo and removes
+ * it. Launcher side, the caller's privileges. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -19,7 +20,6 @@
 #include <string.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
-#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -35,6 +35,12 @@
 #include "launcher/launcher.h"
 #include "lib/failure.h"
 #include "lib/strv.h"
+
+/* The processes create made, both its children: the launcher, and the sandbox's pid 1 (the
+ * container's process) once known, -1 before. */
+struct container_pids {
+	pid_t launcher, pid1;
+};
 
 struct create_args {
 	const char *id;
@@ -170,8 +176,8 @@ static int new_netns(struct failure *f)
 	return ioctl(s, SIOCSIFFLAGS, &ifr) < 0 ? fail(f, negative_errno(), "network", "lo up") : 0;
 }
 
-/* In the container's process, before the launcher: what config.json asks of the process the
- * sandbox is made from, each inherited by pid 1 and the command. */
+/* In the launcher's process, before the launcher: what config.json asks of the process the
+ * sandbox is made from, each inherited by pid 1 (the command). */
 static int container_prepare(struct config *c, const struct oci_bundle *b, const struct create_args *a,
 			     struct failure *f)
 {
@@ -189,13 +195,20 @@ static int container_prepare(struct config *c, const struct oci_bundle *b, const
 	if (b->joined_hostname && sethostname(b->joined_hostname, strlen(b->joined_hostname)) < 0)
 		return fail(f, negative_errno(), "hostname", "%s, in the uts namespace %s",
 			    b->joined_hostname, b->join[OCI_JOIN_UTS]);
-	if (!b->join[OCI_JOIN_NET] && b->new_netns && geteuid() == 0) {
+	/* (with a user namespace of its own, the sandbox makes it in that one, as runc does: an
+	 * engine's helper that joins it by pid 1's pid, slirp4netns, enters pid 1's user namespace
+	 * first and holds capabilities only there) */
+	if (!b->join[OCI_JOIN_NET] && b->new_netns && geteuid() == 0 && !b->new_userns) {
 		if ((r = new_netns(f)) < 0)
 			return r;
 		c->share |= SHARE_NET;
 		own_net = true;
 	}
-	if ((r = write_sysctls(b->sysctl, own_net, f)) < 0)
+	/* in a network namespace the sandbox makes in its own user namespace, pid 1 writes them */
+	if (!own_net && b->new_userns && b->new_netns && b->sysctl) {
+		if (strv_extend_n(&c->net_sysctl, b->sysctl, strv_length(b->sysctl)) < 0)
+			return fail(f, -ENOMEM, "sysctl", NULL);
+	} else if ((r = write_sysctls(b->sysctl, own_net, f)) < 0)
 		return r;
 	if (b->has_oom_score) {
 		_cleanup_close_ int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
@@ -235,6 +248,7 @@ _noreturn_ static void container_main(const struct oci_opts *o, struct config *c
 		r = container_prepare(c, b, a, &f);
 	if (r == 0)
 		r = launcher_run(c, &rep, &f);
+	/* (not tied to create, which exits while the container lives: pid 1 ends it) */
 	if (r < 0 || f.stage[0]) {
 		failure_format(&f, msg, sizeof(msg));
 		oci_log(o, "error", true, "%s", msg);
@@ -247,80 +261,8 @@ static pid_t pidfd_open_(pid_t pid)
 	return (pid_t)syscall(SYS_pidfd_open, pid, 0);
 }
 
-/* The waiter into the sandbox's namespaces but its pid one (which only a child could enter):
- * an engine reads the container's processes through the mount namespace of the pid it was
- * given (podman top), and joins another container to its network, ipc or uts namespace by
- * it. The sandbox's user namespace only when we are not root in ours: as the root of an
- * engine's, we hold every capability in the one nested in it, and the engine's helpers that
- * join the network namespace by our pid (slirp4netns) would lose theirs over it. */
-static int waiter_join(pid_t launcher, struct failure *f)
-{
-	static const struct {
-		const char *name;
-		int flag;
-	} ns[] = { { "user", CLONE_NEWUSER }, { "mnt", CLONE_NEWNS },  { "net", CLONE_NEWNET },
-		   { "ipc", CLONE_NEWIPC },   { "uts", CLONE_NEWUTS }, { "cgroup", CLONE_NEWCGROUP } };
-	pid_t pid1 = oci_pid1(launcher);
-	_cleanup_close_ int fd = pid1 > 0 ? pidfd_open_(pid1) : -1;
-	int flags = 0;
-
-	if (fd < 0)
-		return fail(f, pid1 < 0 ? pid1 : negative_errno(), "create", "the sandbox's pid 1");
-	for (size_t i = 0; i < ARRAY_SIZE(ns); i++) {
-		char self[64], other[64];
-		struct stat a, b;
-		snprintf(self, sizeof(self), "/proc/self/ns/%s", ns[i].name);
-		snprintf(other, sizeof(other), "/proc/%d/ns/%s", (int)pid1, ns[i].name);
-		if (stat(self, &a) == 0 && stat(other, &b) == 0 &&
-		    (a.st_ino != b.st_ino || a.st_dev != b.st_dev))
-			flags |= ns[i].flag;
-	}
-	if (geteuid() == 0)
-		flags &= ~CLONE_NEWUSER;
-	if (flags && setns(fd, flags) < 0)
-		return fail(f, negative_errno(), "create", "joining the sandbox's namespaces");
-	return 0;
-}
-
-/* The container's process as the engine sees it (--pid-file: conmon waits for it as its
- * child): it forks the launcher, tied to it, and once the sandbox is set up enters its
- * namespaces, passes the ready byte on and ends with the launcher's status, passing the
- * usual signals on as run does. */
-_noreturn_ static void container_waiter(const struct oci_opts *o, struct config *c,
-					const struct oci_bundle *b, const struct create_args *a, int ready,
-					const char *fifo)
-{
-	struct failure f = { 0 };
-	char msg[FAILURE_STAGE_MAX + FAILURE_DETAIL_MAX + 128], byte;
-	int inner[2], status;
-	pid_t self = getpid(), launcher;
-
-	if (pipe2(inner, O_CLOEXEC) < 0 || (launcher = fork()) < 0)
-		_exit(1);
-	if (launcher == 0) {
-		safe_close(ready);
-		safe_close(inner[0]);
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != self)
-			_exit(1);
-		container_main(o, c, b, a, inner[1], fifo);
-	}
-	safe_close(inner[1]);
-	if (read(inner[0], &byte, 1) == 1) {
-		if (waiter_join(launcher, &f) < 0) {
-			failure_format(&f, msg, sizeof(msg));
-			oci_log(o, "warning", false, "%s", msg);
-		}
-		if (write(ready, &byte, 1) != 1)
-			kill(launcher, SIGKILL);
-	}
-	safe_close(inner[0]);
-	safe_close(ready);
-	status = oci_wait_child(launcher, &f);
-	_exit(status < 0 ? 1 : status);
-}
-
-/* The container's process is set up (a byte on ready) or gone (its pidfd): its exit status,
- * or 0 once ready. */
+/* The container is set up (a byte on ready) or the launcher gone (its pidfd): its exit
+ * status, or 0 once ready. */
 static int wait_ready(pid_t pid, int ready, struct failure *f)
 {
 	_cleanup_close_ int pidfd = pidfd_open_(pid);
@@ -353,30 +295,45 @@ static char *now_rfc3339(void)
 	return asprintf(&out, "%s.%09ldZ", buf, ts.tv_nsec) < 0 ? NULL : out;
 }
 
-/* Ready: the state and the pid file, so that `state`, `start`, `kill` find the container. */
+/* The sandbox's pid 1: our child that is not the launcher (which cloned it with CLONE_PARENT). */
+static pid_t sandbox_pid1(pid_t launcher)
+{
+	char path[64];
+	FILE *in;
+	int pid = 0;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)getpid());
+	if (!(in = fopen(path, "re")))
+		return -ESRCH;
+	while (fscanf(in, "%d", &pid) == 1 && pid == launcher)
+		pid = 0;
+	fclose(in);
+	return pid > 0 ? pid : -ESRCH;
+}
+
+/* Ready: the state and the pid file (pid 1's), so that `state`, `start`, `kill` find the
+ * container. */
 static int publish(const struct oci_opts *o, const struct create_args *a, const struct oci_bundle *b,
-		   pid_t pid, struct failure *f)
+		   struct container_pids *pids, struct failure *f)
 {
 	struct oci_state st = { .id = (char *)a->id,
 				.bundle = b->bundle,
 				.rootfs = b->rootfs,
 				.annotations = b->annotations,
-				.pid = oci_pid1(pid),
-				.shown_pid = pid };
+				.pid = sandbox_pid1(pids->launcher),
+				.launcher = pids->launcher };
 	_cleanup_free_ char *created = now_rfc3339();
 	char text[32];
-	pid_t pid1;
 	int r;
 
 	st.created = created;
 	if (st.pid <= 0)
-		return fail(f, st.pid < 0 ? st.pid : -ESRCH, "create", "the launcher");
+		return fail(f, st.pid, "create", "the sandbox's pid 1");
+	pids->pid1 = st.pid;
 	st.start_time = oci_proc_start_time(st.pid);
-	pid1 = oci_pid1(st.pid);
-	if (pid1 <= 0)
-		return fail(f, pid1 < 0 ? pid1 : -ESRCH, "create", "the sandbox's pid 1");
-	if ((r = oci_cgroup_of(pid1, &st.cgroup)) < 0)
-		return fail(f, r, "create", "/proc/%d/cgroup", (int)pid1);
+	st.launcher_start = oci_proc_start_time(st.launcher);
+	if ((r = oci_cgroup_of(st.pid, &st.cgroup)) < 0)
+		return fail(f, r, "create", "/proc/%d/cgroup", (int)st.pid);
 	if (!st.cgroup && b->cgroups_path)
 		oci_log(o, "warning", false,
 			"line %u: linux.cgroupsPath %s ignored: no cgroup could be made here",
@@ -385,7 +342,7 @@ static int publish(const struct oci_opts *o, const struct create_args *a, const 
 	free(st.cgroup);
 	if (r < 0)
 		return r;
-	snprintf(text, sizeof(text), "%d", (int)pid);
+	snprintf(text, sizeof(text), "%d", (int)st.pid);
 	return a->pid_file ? write_text_atomic(a->pid_file, text, f) : 0;
 }
 
@@ -403,30 +360,22 @@ static int create_hooks(const struct oci_opts *o, const char *id, struct failure
 	return r;
 }
 
-/* A create that failed once the container's process was there: the sandbox's pid 1, the
- * launcher and the waiter killed, each gone before this returns (the first two are not our
- * children: their pidfds say when). */
-static void kill_container(pid_t waiter)
+/* A create that failed once the launcher was there: pid 1 (when known) and the launcher
+ * killed and reaped, both our children. */
+static void kill_container(const struct container_pids *pids)
 {
-	pid_t launcher = oci_pid1(waiter), pid1 = launcher > 0 ? oci_pid1(launcher) : -1;
-	pid_t chain[] = { pid1, launcher };
+	pid_t chain[] = { pids->pid1 > 0 ? pids->pid1 : sandbox_pid1(pids->launcher), pids->launcher };
 
-	for (size_t i = 0; i < ARRAY_SIZE(chain); i++) {
-		_cleanup_close_ int fd = chain[i] > 0 ? pidfd_open_(chain[i]) : -1;
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		if (fd >= 0 && syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0) == 0)
-			while (poll(&p, 1, -1) < 0 && errno == EINTR)
+	for (size_t i = 0; i < ARRAY_SIZE(chain); i++)
+		if (chain[i] > 0 && kill(chain[i], SIGKILL) == 0)
+			while (waitpid(chain[i], NULL, 0) < 0 && errno == EINTR)
 				;
-	}
-	kill(waiter, SIGKILL);
-	while (waitpid(waiter, NULL, 0) < 0 && errno == EINTR)
-		;
 }
 
-/* Everything of create: returns the container's pid, or a status (> 0) / -errno when it
- * failed (the state directory is removed then). */
-static int create_container(const struct oci_opts *o, const struct create_args *a, pid_t *ret_pid,
-			    struct failure *f)
+/* Everything of create: fills the pids, returns 0, or a status (> 0) / -errno when it failed
+ * (the state directory is removed then). */
+static int create_container(const struct oci_opts *o, const struct create_args *a,
+			    struct container_pids *pids, struct failure *f)
 {
 	struct config c;
 	struct oci_bundle b = { 0 };
@@ -434,6 +383,8 @@ static int create_container(const struct oci_opts *o, const struct create_args *
 	int ready[2] = { -1, -1 }, r;
 	bool made = false;
 	pid_t pid = -1;
+
+	*pids = (struct container_pids){ -1, -1 };
 
 	config_init(&c);
 	r = oci_spec_load(a->bundle, &c, &b, f);
@@ -455,19 +406,19 @@ static int create_container(const struct oci_opts *o, const struct create_args *
 		r = fail(f, negative_errno(), "create", "fork");
 	if (r == 0 && pid == 0) {
 		safe_close(ready[0]);
-		container_waiter(o, &c, &b, a, ready[1], fifo);
+		container_main(o, &c, &b, a, ready[1], fifo);
 	}
 	safe_close(ready[1]);
+	pids->launcher = pid;
 	if (r == 0 && (r = wait_ready(pid, ready[0], f)) == 0)
-		r = publish(o, a, &b, pid, f);
+		r = publish(o, a, &b, pids, f);
 	if (r == 0 && b.has_hooks)
 		r = create_hooks(o, a->id, f);
 	if (r < 0 && pid > 0)
-		kill_container(pid);
+		kill_container(pids);
 	safe_close(ready[0]);
 	if (r != 0 && made)
 		oci_state_remove(o, a->id, &(struct failure){ 0 });
-	*ret_pid = pid;
 	oci_bundle_free(&b);
 	config_free(&c);
 	return r;
@@ -476,10 +427,10 @@ static int create_container(const struct oci_opts *o, const struct create_args *
 int oci_cmd_create(const struct oci_opts *o, int argc, char **argv, struct failure *f)
 {
 	struct create_args a;
-	pid_t pid;
+	struct container_pids pids;
 	int r = parse_create(argc, argv, false, &a, f);
 
-	return r < 0 ? r : create_container(o, &a, &pid, f);
+	return r < 0 ? r : create_container(o, &a, &pids, f);
 }
 
 /* The gate: one byte into the fifo the command waits on, then the fifo goes (running). */
@@ -559,15 +510,20 @@ int oci_wait_child(pid_t pid, struct failure *f)
 int oci_cmd_run(const struct oci_opts *o, int argc, char **argv, struct failure *f)
 {
 	struct create_args a;
-	pid_t pid;
+	struct container_pids pids;
 	int r = parse_create(argc, argv, true, &a, f);
 
-	if (r < 0 || (r = create_container(o, &a, &pid, f)) != 0)
+	if (r < 0 || (r = create_container(o, &a, &pids, f)) != 0)
 		return r;
 	if ((r = open_gate(o, a.id, f)) < 0)
-		kill_container(pid);
-	else if (!a.detach)
-		r = oci_wait_child(pid, f);
+		kill_container(&pids);
+	else if (!a.detach) {
+		/* pid 1 is our child: its status is the container's; the launcher, ours too, ends
+		 * once it has undone what it made */
+		r = oci_wait_child(pids.pid1, f);
+		while (waitpid(pids.launcher, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
 	if (r < 0 || !a.detach)
 		oci_state_remove(o, a.id, &(struct failure){ 0 });
 	return r;

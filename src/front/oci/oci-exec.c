@@ -1,9 +1,10 @@
 /* hutch-oci exec: a further process in a running container. The process config is the
  * container's config.json with its process replaced (by --process FILE, or by the arguments
  * and --cwd/--env/--tty), so that the container's seccomp filter, capabilities and rlimits
- * hold for it too. The joiner enters the namespaces the container kept from the runtime
- * (a joined network namespace) through the container's process, then the sandbox's own user
- * namespace and the rest through pid 1's pidfd, as their owner; it forks the command into the
+ * hold for it too. The joiner enters, through the pidfd of the container's process (the
+ * sandbox's pid 1), first the namespaces its user namespace does not own (joined by path or
+ * made by the runtime: a joined network namespace), then its user namespace and the rest, as
+ * their owner; it forks the command into the
  * sandbox's pid namespace and waits for it. The command takes command.c's steps (fd sweep,
  * lock-down, seccomp last) and execs; a failure before execve comes back on a CLOEXEC pipe.
  * With --detach the joiner is a child that outlives `exec` (its pid goes to --pid-file, for
@@ -17,9 +18,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -184,20 +186,39 @@ static bool same_ns(pid_t a, pid_t b, const char *name)
 	return stat(pa, &sa) == 0 && stat(pb, &sb) == 0 && sa.st_ino == sb.st_ino && sa.st_dev == sb.st_dev;
 }
 
-/* First what the container kept from the runtime (owned by the runtime's user namespace,
- * entered while we hold its capabilities), then the sandbox's own, user namespace first. */
-static int join(pid_t launcher, int launcher_fd, pid_t pid1, int pid1_fd, struct failure *f)
+/* Whether pid's namespace of that name is owned by its user namespace (made by the sandbox)
+ * rather than by another (the runtime's, whose capabilities we hold until we enter pid's). */
+static bool owned_inside(pid_t pid, const char *name)
+{
+	char path[64];
+	struct stat user, owner;
+	_cleanup_close_ int fd = -1, ufd = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, name);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || (ufd = ioctl(fd, NS_GET_USERNS)) < 0)
+		return true; /* (then entered as the sandbox's: what the kernel allows us there) */
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+	return stat(path, &user) < 0 || fstat(ufd, &owner) < 0 ||
+	       (user.st_ino == owner.st_ino && user.st_dev == owner.st_dev);
+}
+
+/* Every namespace of pid 1 that is not ours: first those its user namespace does not own
+ * (entered while we hold the capabilities of the runtime's), then its user namespace and the
+ * rest, which setns with a pidfd enters user namespace first. */
+static int join(pid_t pid1, int pid1_fd, struct failure *f)
 {
 	/* (also oci_exec_join's, for the hooks that run in the container) */
 	int outer = 0, inner = 0;
 
 	for (size_t i = 0; i < ARRAY_SIZE(ns_types); i++) {
-		if (!same_ns(pid1, launcher, ns_types[i].name))
+		if (same_ns(pid1, getpid(), ns_types[i].name))
+			continue;
+		if (ns_types[i].flag == CLONE_NEWUSER || owned_inside(pid1, ns_types[i].name))
 			inner |= ns_types[i].flag;
-		else if (!same_ns(launcher, getpid(), ns_types[i].name))
+		else
 			outer |= ns_types[i].flag;
 	}
-	if (outer && setns(launcher_fd, outer) < 0)
+	if (outer && setns(pid1_fd, outer) < 0)
 		return fail(f, negative_errno(), "exec", "joining the container's namespaces");
 	if (inner && setns(pid1_fd, inner) < 0)
 		return fail(f, negative_errno(), "exec", "joining the sandbox's namespaces");
@@ -253,30 +274,24 @@ static pid_t spawn(const struct config *c, const struct oci_bundle *b, struct fa
 
 int oci_exec_join(const struct oci_state *st, struct failure *f)
 {
-	_cleanup_close_ int lfd = oci_state_pidfd(st), pfd = -1;
-	pid_t pid1 = lfd < 0 ? -ESRCH : oci_pid1(st->pid);
+	_cleanup_close_ int pfd = oci_state_pidfd(st);
 
-	if (pid1 > 0)
-		pfd = (int)syscall(SYS_pidfd_open, pid1, 0);
-	if (lfd < 0 || pid1 <= 0 || pfd < 0)
+	if (pfd < 0)
 		return failx(f, "hook", "container %s is not running", st->id);
-	return join(st->pid, lfd, pid1, pfd, f);
+	return join(st->pid, pfd, f);
 }
 
 /* The joiner: terminal, namespaces, the command; returns its pid in the sandbox. */
 static pid_t joiner(const struct oci_state *st, const struct config *c, const struct oci_bundle *b,
 		    const struct exec_args *a, struct failure *f)
 {
-	_cleanup_close_ int lfd = oci_state_pidfd(st), pfd = -1;
-	pid_t pid1 = lfd < 0 ? -ESRCH : oci_pid1(st->pid);
+	_cleanup_close_ int pfd = oci_state_pidfd(st);
 	int r;
 
-	if (pid1 > 0)
-		pfd = (int)syscall(SYS_pidfd_open, pid1, 0);
-	if (lfd < 0 || pid1 <= 0 || pfd < 0)
+	if (pfd < 0)
 		return failx(f, "exec", "container %s is not running", st->id);
 	/* the container's cgroup first: its path is the runtime's mount namespace's */
-	if ((r = oci_cgroup_enter(st, f)) < 0 || (r = join(st->pid, lfd, pid1, pfd, f)) < 0)
+	if ((r = oci_cgroup_enter(st, f)) < 0 || (r = join(st->pid, pfd, f)) < 0)
 		return r;
 	return spawn(c, b, f);
 }

@@ -1,8 +1,8 @@
 /* hutch-oci state, kill, delete, list, ps and features: the subcommands that read a
- * container's state and act on its process (hutch's launcher, which passes signals on to the
- * sandbox's pid 1, the command, and whose end ends the sandbox). Signals go through a pidfd opened after
- * the process's start time is checked against the state's, so that a reused pid is never
- * signalled. Launcher side, the caller's privileges. */
+ * container's state and act on its process (the sandbox's pid 1, the command itself, whose
+ * end ends its pid namespace, and after which hutch's launcher ends). Signals go through a
+ * pidfd opened after the process's start time is checked against the state's, so that a
+ * reused pid is never signalled. Launcher side, the caller's privileges. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +19,8 @@
 #include "front/oci/oci.h"
 #include "lib/failure.h"
 #include "lib/strv.h"
+
+#define CGROUP_ROOT "/sys/fs/cgroup"
 
 int oci_cmd_state(const struct oci_opts *o, int argc, char **argv, struct failure *f)
 {
@@ -57,6 +59,38 @@ static int parse_signal(const char *s, int *ret)
 
 static int kill_all(const struct oci_state *st, int sig, struct failure *f);
 
+/* Whether pid is the init of its pid namespace (the last of its NSpid numbers is 1): not so in
+ * the runtime's or another container's pid namespace (--pid host, --pid container:X). */
+static int pids_add(pid_t **pids, size_t *n, pid_t pid)
+{
+	pid_t *np = realloc(*pids, (*n + 1) * sizeof(*np));
+
+	if (!np)
+		return -ENOMEM;
+	np[(*n)++] = pid;
+	*pids = np;
+	return 0;
+}
+
+static bool own_pidns(pid_t pid)
+{
+	char path[64], line[256];
+	bool init = false;
+	FILE *in;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (!(in = fopen(path, "re")))
+		return false;
+	while (fgets(line, sizeof(line), in))
+		if (strncmp(line, "NSpid:", 6) == 0) {
+			char *last = strrchr(line, '\t');
+			init = last && atoi(last + 1) == 1;
+			break;
+		}
+	fclose(in);
+	return init;
+}
+
 int oci_cmd_kill(const struct oci_opts *o, int argc, char **argv, struct failure *f)
 {
 	static const struct option opts[] = { { "all", no_argument, NULL, 'a' }, { NULL, 0, NULL, 0 } };
@@ -81,7 +115,7 @@ int oci_cmd_kill(const struct oci_opts *o, int argc, char **argv, struct failure
 	_cleanup_close_ int fd = oci_state_pidfd(&st);
 	if (fd < 0)
 		r = failx(f, "kill", "container %s is not running", st.id);
-	else if (all && sig != SIGKILL) /* SIGKILL to the container's process ends them all */
+	else if (all && (sig != SIGKILL || !own_pidns(st.pid))) /* SIGKILL to its init ends all */
 		r = kill_all(&st, sig, f);
 	else if (syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0) < 0)
 		r = fail(f, negative_errno(), "kill", "%s", st.id);
@@ -103,6 +137,24 @@ static int kill_and_wait(const struct oci_state *st, struct failure *f)
 		if (errno != EINTR)
 			return fail(f, negative_errno(), "delete", "waiting for %s", st->id);
 	return 0;
+}
+
+/* pid 1 is gone: the launcher ends on its own once it has undone what it made; waited for
+ * (SIGKILL after 5 s), so that delete finds the cgroup as the launcher left it. */
+static void launcher_end(const struct oci_state *st)
+{
+	_cleanup_close_ int fd = oci_pidfd_checked(st->launcher, st->launcher_start);
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int n;
+
+	if (fd < 0)
+		return;
+	while ((n = poll(&p, 1, 5000)) < 0 && errno == EINTR)
+		;
+	if (n != 0 || syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0) < 0)
+		return;
+	while (poll(&p, 1, -1) < 0 && errno == EINTR)
+		;
 }
 
 int oci_cmd_delete(const struct oci_opts *o, int argc, char **argv, struct failure *f)
@@ -131,6 +183,8 @@ int oci_cmd_delete(const struct oci_opts *o, int argc, char **argv, struct failu
 			  oci_status_name(s));
 	else if (s != OCI_STOPPED)
 		r = kill_and_wait(&st, f);
+	if (r == 0)
+		launcher_end(&st);
 	if (r == 0)
 		oci_cgroup_remove(&st);
 	if (r == 0) {
@@ -205,7 +259,7 @@ int oci_cmd_list(const struct oci_opts *o, int argc, char **argv, struct failure
 		} else if (quiet)
 			printf("%s\n", st.id);
 		else
-			printf("%s\t%d\t%s\t%s\t%s\t\n", st.id, s == OCI_STOPPED ? 0 : (int)st.shown_pid,
+			printf("%s\t%d\t%s\t%s\t%s\t\n", st.id, s == OCI_STOPPED ? 0 : (int)st.pid,
 			       oci_status_name(s), st.bundle, st.created ? st.created : "");
 		oci_state_free(&st);
 	}
@@ -215,53 +269,100 @@ int oci_cmd_list(const struct oci_opts *o, int argc, char **argv, struct failure
 	return 0;
 }
 
-/* The pid namespace of the sandbox's pid 1, the container process's child. */
-static int sandbox_pidns(pid_t launcher, char *ns, size_t size)
+/* The pids of the processes in pid's pid namespace, in /proc's order. */
+static int pidns_members(pid_t pid, pid_t **pids, size_t *n)
 {
-	char path[64];
-	pid_t pid1 = oci_pid1(launcher);
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pid1);
-	n = pid1 > 0 ? readlink(path, ns, size - 1) : -1;
-	if (n < 0)
-		return -ESRCH;
-	ns[n] = '\0';
-	return 0;
-}
-
-/* The pids of the sandbox's pid namespace (the container's process's first child's), in
- * /proc's order; -ESRCH when the container is not running. */
-static int sandbox_pids(const struct oci_state *st, pid_t **ret, size_t *ret_n)
-{
-	_cleanup_close_ int fd = oci_state_pidfd(st);
 	char ns[128], other[128], path[300];
-	pid_t *pids = NULL;
-	size_t n = 0;
 	struct dirent *e;
+	ssize_t k;
 	DIR *d;
 
-	if (fd < 0 || sandbox_pidns(st->pid, ns, sizeof(ns)) < 0)
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pid);
+	if ((k = readlink(path, ns, sizeof(ns) - 1)) < 0)
 		return -ESRCH;
+	ns[k] = '\0';
 	if (!(d = opendir("/proc")))
 		return negative_errno();
 	while ((e = readdir(d))) {
 		snprintf(path, sizeof(path), "/proc/%s/ns/pid", e->d_name);
-		ssize_t k = e->d_name[0] >= '1' && e->d_name[0] <= '9'
-				? readlink(path, other, sizeof(other) - 1)
-				: -1;
+		k = e->d_name[0] >= '1' && e->d_name[0] <= '9' ? readlink(path, other, sizeof(other) - 1)
+							       : -1;
 		if (k < 0 || (other[k] = '\0', strcmp(other, ns) != 0))
 			continue;
-		pid_t *np = realloc(pids, (n + 1) * sizeof(*np));
-		if (!np) {
-			free(pids);
+		if (pids_add(pids, n, (pid_t)atoi(e->d_name)) < 0) {
 			closedir(d);
 			return -ENOMEM;
 		}
-		pids = np;
-		pids[n++] = (pid_t)atoi(e->d_name);
 	}
 	closedir(d);
+	return 0;
+}
+
+/* The processes of a container's sandbox/ leaf (exec's joiners enter it too). */
+static int cgroup_members(const char *group, pid_t **pids, size_t *n)
+{
+	char path[4200];
+	int pid, r = 0;
+	FILE *in;
+
+	snprintf(path, sizeof(path), CGROUP_ROOT "%s/sandbox/cgroup.procs", group);
+	if (!(in = fopen(path, "re")))
+		return negative_errno();
+	while (r == 0 && fscanf(in, "%d", &pid) == 1)
+		r = pids_add(pids, n, (pid_t)pid);
+	fclose(in);
+	return r;
+}
+
+/* pid and its descendants, breadth first (/proc/PID/task/TID/children of every thread). */
+static int descendants(pid_t pid, pid_t **pids, size_t *n)
+{
+	int r = pids_add(pids, n, pid);
+
+	for (size_t i = *n - 1; r == 0 && i < *n; i++) {
+		char path[64];
+		struct dirent *e;
+		snprintf(path, sizeof(path), "/proc/%d/task", (int)(*pids)[i]);
+		DIR *d = opendir(path);
+		while (r == 0 && d && (e = readdir(d))) {
+			char file[400];
+			int child;
+			FILE *in;
+			snprintf(file, sizeof(file), "%s/%s/children", path, e->d_name);
+			if (e->d_name[0] == '.' || !(in = fopen(file, "re")))
+				continue;
+			while (r == 0 && fscanf(in, "%d", &child) == 1)
+				r = pids_add(pids, n, (pid_t)child);
+			fclose(in);
+		}
+		if (d)
+			closedir(d);
+	}
+	return r;
+}
+
+/* The container's processes; -ESRCH when it is not running. Its own pid namespace's; in one it
+ * shares (the runtime's, another container's), its sandbox cgroup's when it has one, else
+ * pid 1 and its descendants. */
+static int sandbox_pids(const struct oci_state *st, pid_t **ret, size_t *ret_n)
+{
+	_cleanup_close_ int fd = oci_state_pidfd(st);
+	pid_t *pids = NULL;
+	size_t n = 0;
+	int r;
+
+	if (fd < 0)
+		return -ESRCH;
+	if (own_pidns(st->pid))
+		r = pidns_members(st->pid, &pids, &n);
+	else if (st->cgroup)
+		r = cgroup_members(st->cgroup, &pids, &n);
+	else
+		r = descendants(st->pid, &pids, &n);
+	if (r < 0) {
+		free(pids);
+		return r;
+	}
 	*ret = pids;
 	*ret_n = n;
 	return 0;

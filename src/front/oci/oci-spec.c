@@ -429,23 +429,6 @@ static int join_refused(const struct json_value *type, const struct json_value *
 	    path->line, type->text, path->text);
 }
 
-/* The pid namespace at path is the runtime's own: the one an engine finds through the pid it
- * knows a hutch-oci container by (that pid waits for it from outside its pid namespace), so
- * `--pid container:X` would silently give the container the engine's. Refused, with why. */
-static int pid_join_check(const struct json_value *path, struct failure *f)
-{
-	struct stat own, st;
-
-	if (stat("/proc/self/ns/pid", &own) < 0 || stat(path->text, &st) < 0 || st.st_dev != own.st_dev ||
-	    st.st_ino != own.st_ino)
-		return 0; /* (a path that is no namespace is named when it is entered) */
-	return failx(
-	    f, "config",
-	    "line %u: linux.namespaces: the pid namespace %s is the runtime's own: a hutch-oci container's "
-	    "pid namespace cannot be joined (the pid an engine knows it by is outside it)",
-	    path->line, path->text);
-}
-
 /* linux.namespaces: which are new, which are the runtime's own (absent), which are joined. */
 static int spec_namespace(const struct json_value *ns, struct oci_bundle *b, unsigned *seen,
 			  struct failure *f)
@@ -488,8 +471,6 @@ static int spec_namespace(const struct json_value *ns, struct oci_bundle *b, uns
 	if (path->text[0] != '/')
 		return failx(f, "config", "line %u: linux.namespaces: %s's path %s is not absolute",
 			     path->line, type->text, path->text);
-	if (j == OCI_JOIN_PID && (r = pid_join_check(path, f)) < 0)
-		return r;
 	return (b->join[j] = strdup(path->text)) ? 0 : fail(f, -ENOMEM, "config", NULL);
 }
 
@@ -516,7 +497,8 @@ static int spec_namespaces(const struct json_value *linux_, struct config *c, st
 	return 0;
 }
 
-/* linux.sysctl: kept for the container's process, which writes them once in its namespaces. */
+/* linux.sysctl: kept for the launcher's process, which writes them once in its namespaces (or
+ * hands them to pid 1: oci-create.c). */
 static int spec_sysctl(const struct json_value *linux_, struct oci_bundle *b, struct failure *f)
 {
 	const struct json_value *s;
@@ -745,11 +727,13 @@ static int spec_idmap(const struct json_value *spec, struct config *c, const str
  * session; and, for config_finish, what runc does where hutch's defaults differ: the plan and
  * environment as config.json gives them, the host name kept when none is given, no hutch
  * record (the container's state is under --root), the command as the pid namespace's pid 1
- * (a signal it has no handler for is dropped, as a container's init's is). */
+ * (a signal it has no handler for is dropped, as a container's init's is), and that pid 1 the
+ * child of create rather than of the launcher (the container's process, as runc's init). */
 static void spec_defaults(struct config *c, const struct oci_bundle *b)
 {
 	c->plan_given = c->env_given = true;
 	c->as_pid1 = true;
+	c->pid1_sibling = true;
 	c->keep_hostname = true;
 	c->no_record = true;
 	c->seccomp = SECCOMP_NONE;

@@ -70,7 +70,7 @@ void oci_state_format(FILE *out, const struct oci_state *st, const char *status)
 {
 	fputs("{\"ociVersion\":\"1.2.0\",\"id\":", out);
 	put_string(out, st->id);
-	fprintf(out, ",\"pid\":%d,\"status\":\"%s\",\"bundle\":", (int)st->shown_pid, status);
+	fprintf(out, ",\"pid\":%d,\"status\":\"%s\",\"bundle\":", (int)st->pid, status);
 	put_string(out, st->bundle ? st->bundle : "");
 	fputs(",\"rootfs\":", out);
 	put_string(out, st->rootfs ? st->rootfs : "");
@@ -92,7 +92,8 @@ int oci_state_write(const struct oci_opts *o, const struct oci_state *st, struct
 	if (!(out = fopen(tmp, "we")))
 		return fail(f, negative_errno(), "state", "%s", tmp);
 	oci_state_format(out, st, "created");
-	fprintf(out, ",\"launcher\":%d,\"starttime\":%llu", (int)st->pid, st->start_time);
+	fprintf(out, ",\"starttime\":%llu,\"launcher\":%d,\"launcherstart\":%llu", st->start_time,
+		(int)st->launcher, st->launcher_start);
 	if (st->cgroup) {
 		fputs(",\"cgroup\":", out);
 		put_string(out, st->cgroup);
@@ -119,19 +120,21 @@ static int state_parse(const char *text, size_t len, struct oci_state *st)
 	struct json_value *v = NULL;
 	const struct json_value *a;
 	struct json_error err;
-	int64_t pid = 0, shown = 0;
-	uint64_t start = 0;
+	int64_t pid = 0, launcher = 0;
+	uint64_t start = 0, launcher_start = 0;
 	int r = json_parse(text, len, &v, &err);
 
 	if (r < 0)
 		return r;
-	if (json_i64(json_get(v, "launcher"), &pid) < 0 || pid < 0 || pid > INT_MAX ||
-	    json_i64(json_get(v, "pid"), &shown) < 0 || shown < 0 || shown > INT_MAX ||
-	    json_u64(json_get(v, "starttime"), &start) < 0)
+	if (json_i64(json_get(v, "pid"), &pid) < 0 || pid < 0 || pid > INT_MAX ||
+	    json_i64(json_get(v, "launcher"), &launcher) < 0 || launcher < 0 || launcher > INT_MAX ||
+	    json_u64(json_get(v, "starttime"), &start) < 0 ||
+	    json_u64(json_get(v, "launcherstart"), &launcher_start) < 0)
 		r = -EBADMSG;
 	st->pid = (pid_t)pid;
-	st->shown_pid = (pid_t)shown;
 	st->start_time = start;
+	st->launcher = (pid_t)launcher;
+	st->launcher_start = launcher_start;
 	if (r == 0 && ((r = dup_member(v, "bundle", &st->bundle)) < 0 ||
 		       (r = dup_member(v, "rootfs", &st->rootfs)) < 0 ||
 		       (r = dup_member(v, "created", &st->created)) < 0 ||
@@ -243,7 +246,7 @@ int oci_state_print(const struct oci_opts *o, const struct oci_state *st)
 	struct oci_state shown = *st;
 
 	if (s == OCI_STOPPED || s == OCI_CREATING)
-		shown.shown_pid = 0; /* as runc: no pid for a container that has none */
+		shown.pid = 0; /* as runc: no pid for a container that has none */
 	oci_state_format(stdout, &shown, oci_status_name(s));
 	fputs("}\n", stdout);
 	return fflush(stdout) == 0 ? 0 : -EIO;
@@ -281,34 +284,24 @@ int oci_state_remove(const struct oci_opts *o, const char *id, struct failure *f
 	return 0;
 }
 
-int oci_state_pidfd(const struct oci_state *st)
+int oci_pidfd_checked(pid_t pid, unsigned long long start)
 {
 	int fd;
 
-	if (st->pid <= 0)
+	if (pid <= 0)
 		return -ESRCH;
-	fd = (int)syscall(SYS_pidfd_open, st->pid, 0);
+	fd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (fd < 0)
 		return negative_errno();
 	/* checked after the open: a pid reused before it fails here, after it the fd is safe */
-	if (oci_proc_start_time(st->pid) != st->start_time) {
+	if (oci_proc_start_time(pid) != start) {
 		close(fd);
 		return -ESRCH;
 	}
 	return fd;
 }
 
-pid_t oci_pid1(pid_t launcher)
+int oci_state_pidfd(const struct oci_state *st)
 {
-	char path[64], buf[64];
-	FILE *in;
-	int pid1 = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)launcher, (int)launcher);
-	if (!(in = fopen(path, "re")))
-		return -ESRCH;
-	if (!fgets(buf, sizeof(buf), in) || sscanf(buf, "%d", &pid1) != 1)
-		pid1 = -ESRCH;
-	fclose(in);
-	return pid1;
+	return oci_pidfd_checked(st->pid, st->start_time);
 }

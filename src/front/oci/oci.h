@@ -23,9 +23,9 @@ struct oci_opts {
 	char **env;	     /* the runtime's environment, for config_finish */
 };
 
-/* The namespaces a container can join by path, each entered by the container's process before
+/* The namespaces a container can join by path, each entered by the launcher's process before
  * the launcher starts (an engine's network namespace, a pod's ipc, uts and cgroup ones; a pid
- * namespace other than the runtime's own, which the launcher's children then go into). */
+ * namespace, another container's or the runtime's own, which pid 1 is then born in). */
 enum oci_join { OCI_JOIN_NET, OCI_JOIN_IPC, OCI_JOIN_UTS, OCI_JOIN_CGROUP, OCI_JOIN_PID, OCI_JOIN_N };
 
 struct oci_join_kind {
@@ -95,11 +95,11 @@ struct oci_state {
 	char *rootfs;
 	char *created; /* RFC 3339 */
 	char **annotations;
-	pid_t pid;		       /* the container's process: hutch's launcher */
-	unsigned long long start_time; /* its start time (/proc/PID/stat), against pid reuse */
-	char *cgroup;		       /* its group below /sys/fs/cgroup, NULL when it has none */
-	pid_t shown_pid;	       /* the pid the engine sees (--pid-file, state's "pid"): the launcher's
-			  * parent, in the container's namespaces but its pid one (oci-create.c) */
+	pid_t pid;			   /* the container's process: the sandbox's pid 1 (runc's init) */
+	unsigned long long start_time;	   /* its start time (/proc/PID/stat), against pid reuse */
+	char *cgroup;			   /* its group below /sys/fs/cgroup, NULL when it has none */
+	pid_t launcher;			   /* hutch's launcher, pid 1's sibling, serving it until it ends */
+	unsigned long long launcher_start; /* the launcher's start time */
 };
 
 int oci_state_dir(const struct oci_opts *o, const char *id, char **ret);
@@ -116,8 +116,8 @@ int oci_state_print(const struct oci_opts *o, const struct oci_state *st);
 void oci_state_format(FILE *out, const struct oci_state *st, const char *status);
 /* A pidfd on the container's process, or -ESRCH when it is gone (or its pid reused). */
 int oci_state_pidfd(const struct oci_state *st);
-/* The sandbox's pid 1: the first child of the container's process (hutch's launcher). */
-pid_t oci_pid1(pid_t launcher);
+/* A pidfd on a process that started at start, or -ESRCH when it is gone (or its pid reused). */
+int oci_pidfd_checked(pid_t pid, unsigned long long start);
 /* Removes ROOT/ID and what is in it. */
 int oci_state_remove(const struct oci_opts *o, const char *id, struct failure *f);
 
