@@ -957,8 +957,10 @@ const size_t cli_n_options = sizeof(cli_options) / sizeof(cli_options[0]);
 
 const struct cli_option *cli_find(const char *name, size_t len)
 {
+	/* the first letter first: a profile's every directive comes through here */
 	for (size_t i = 0; i < cli_n_options; i++)
-		if (strlen(cli_options[i].name) == len && strncmp(cli_options[i].name, name, len) == 0)
+		if (len > 0 && cli_options[i].name[0] == name[0] &&
+		    strncmp(cli_options[i].name, name, len) == 0 && cli_options[i].name[len] == '\0')
 			return &cli_options[i];
 	return NULL;
 }

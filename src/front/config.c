@@ -442,7 +442,7 @@ static int config_build_plan(struct config *c, char **host_env, struct failure *
 	if (r == 0)
 		r = mountplan_build(c, &c->plan, f);
 	if (r == 0)
-		r = persist_plan(c, f);
+		r = persist_plan(c, host_env, f);
 	return r;
 }
 
@@ -466,6 +466,18 @@ static int config_open_proc(struct config *c, struct failure *f)
 		return 0;
 	c->proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	return c->proc_fd < 0 ? fail(f, negative_errno(), "config", "cannot open /proc") : 0;
+}
+
+/* A workspace's trees keep the persistence points read-only (workspace.c: protect_points):
+ * the list is made for them here, for hutch's own plan only, as its guards are (persist.h:
+ * the list is made only when something reads it). */
+static int config_workspace(struct config *c, char **host_env, struct failure *f)
+{
+	bool points = !c->plan_given && c->workspace && c->workspace->n_trees > 0;
+
+	if (points && persist_points_ensure(c, host_env) < 0)
+		return fail(f, -ENOMEM, "persistence points", NULL);
+	return workspace_finish(c, host_env, f);
 }
 
 int config_finish(struct config *c, char **host_env, struct failure *f)
@@ -499,7 +511,7 @@ int config_finish(struct config *c, char **host_env, struct failure *f)
 	/* the persistence points only guard hutch's own plan */
 	if ((!c->no_record && (r = state_validate(c, f)) < 0) ||
 	    (!c->plan_given && (r = persist_finish(c, host_env, f)) < 0) ||
-	    (r = workspace_finish(c, host_env, f)) < 0)
+	    (r = config_workspace(c, host_env, f)) < 0)
 		return r;
 	c->setsid_command =
 	    c->new_session == TRI_YES || (c->new_session == TRI_AUTO && !isatty(STDIN_FILENO));

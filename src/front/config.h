@@ -195,7 +195,7 @@ struct config {
 	char **mkdirs;		   /* created on the host (under home, /tmp or the runtime dir) first */
 	char *runtime_dir;	   /* $XDG_RUNTIME_DIR at start, for ${XDG_RUNTIME_DIR} */
 	char **allow_persist;	   /* --allow-persist PATH: points left writable (persist.h) */
-	char **persist_points;	   /* the points kept read-only, derived by persist_finish() */
+	char **persist_points;	   /* the points kept read-only: persist_points_ensure() */
 	enum workdir_mode workdir; /* --workdir: the working directory when it holds the home */
 
 	/* environment */

@@ -118,7 +118,12 @@ int persist_finish(struct config *c, char **host_env, struct failure *f)
 			    f, "--allow-persist",
 			    "%s: not a persistence point (the list is in hutch(1), PERSISTENCE POINTS)", *a);
 	}
-	return persist_points(c, host_env, &c->persist_points);
+	return 0;
+}
+
+int persist_points_ensure(struct config *c, char **host_env)
+{
+	return c->persist_points ? 0 : persist_points(c, host_env, &c->persist_points);
 }
 
 /* ---- the list ------------------------------------------------------------------------------- */
@@ -534,7 +539,7 @@ static int plan_move(struct mountplan *out, struct mp_entry *e)
 	return 0;
 }
 
-int persist_plan(struct config *c, struct failure *f)
+int persist_plan(struct config *c, char **host_env, struct failure *f)
 {
 	struct mountplan in = c->plan,
 			 out = { .root_readonly = in.root_readonly, .root_propagation = in.root_propagation };
@@ -548,6 +553,8 @@ int persist_plan(struct config *c, struct failure *f)
 			r = -ENOMEM;
 		if (r == 0)
 			r = plan_move(&out, &in.ops[i]);
+		if (r == 0 && guard)
+			r = persist_points_ensure(c, host_env);
 		if (r == 0 && guard)
 			r = guard_entry(c, &out, src, dst);
 	}

@@ -18,8 +18,14 @@ struct mountplan;
 int persist_opt_allow(struct config *c, const char *arg, struct failure *f);
 
 /* config_finish(), after the paths are expanded: each --allow-persist PATH must lie in the
- * home and name a point of the list (or a repository's .git/hooks or .git/config). */
+ * home and name a point of the list (or a repository's .git/hooks or .git/config). The list
+ * itself (c->persist_points) is made only when something reads it: persist_points_ensure(). */
 int persist_finish(struct config *c, char **host_env, struct failure *f);
+
+/* c->persist_points made once (persist_points()), by its readers: config_finish for a
+ * workspace's trees, persist_plan() at the first writable host bind. The default sandbox has
+ * neither, and the list costs an lstat() per point. 0 or -ENOMEM. */
+int persist_points_ensure(struct config *c, char **host_env);
 
 /* The points of the list for this caller (absolute, not resolved), --allow-persist ones
  * left out; a new string vector in *ret. */
@@ -33,4 +39,4 @@ int persist_points_beneath(const struct config *c, const char *dir, char ***ret)
  * it reaches are bound read-only; a directory on the way to a missing point (or to one that
  * is a symlink) is bound read-only and its existing entries bound writable again, so that no
  * new entry, the point included, can be made in it. */
-int persist_plan(struct config *c, struct failure *f);
+int persist_plan(struct config *c, char **host_env, struct failure *f);

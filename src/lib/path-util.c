@@ -94,11 +94,12 @@ static const char *macro_value(const char *name, size_t len, const char *home, c
 int path_expand(const char *in, const char *home, const char *runtime_dir, unsigned uid, const char *cwd,
 		char **ret)
 {
-	char uidbuf[16], out[4096];
+	char uidbuf[16] = "", out[4096];
 	size_t n = 0;
 	int err = 0;
 
-	snprintf(uidbuf, sizeof(uidbuf), "%u", uid);
+	if (strstr(in, "${"))
+		snprintf(uidbuf, sizeof(uidbuf), "%u", uid);
 	if (in[0] == '~' && (in[1] == '/' || in[1] == '\0')) {
 		n = (size_t)snprintf(out, sizeof(out), "%s", home);
 		in++;

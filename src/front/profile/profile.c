@@ -540,6 +540,27 @@ static bool at_tilde(const struct lexer *lx, size_t start, bool after_colon)
 	       (n == '/' || n == ':' || is_blank(n));
 }
 
+/* How many characters from lx->i on need nothing but copying (at least the one there): a
+ * word is mostly such a run, added at once rather than a character at a time. */
+static size_t plain_run(const struct lexer *lx)
+{
+	size_t n = 1;
+
+	for (; lx->i + n < lx->len; n++)
+		switch (lx->s[lx->i + n]) {
+		case ' ':
+		case '\t':
+		case '\r':
+		case '"':
+		case '\\':
+		case '$':
+		case '~':
+		case ':':
+			return n;
+		}
+	return n;
+}
+
 static int lex_word(struct lexer *lx, struct token *ret)
 {
 	struct strbuf b = { 0 };
@@ -561,9 +582,10 @@ static int lex_word(struct lexer *lx, struct token *ret)
 			r = strbuf_add(&b, lx->ld->env->home, strlen(lx->ld->env->home));
 			lx->i++;
 		} else {
+			size_t n = c == ':' ? 1 : plain_run(lx);
 			colon = c == ':';
-			r = strbuf_add(&b, &c, 1);
-			lx->i++;
+			r = strbuf_add(&b, lx->s + lx->i, n);
+			lx->i += n;
 		}
 		after_colon = colon;
 	}
