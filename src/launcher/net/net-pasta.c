@@ -20,6 +20,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -122,8 +123,8 @@ static char *pasta_avx2_build(const char *bin)
 	return NULL;
 }
 
-static int pasta_spawn(const struct config *c, const char *bin, pid_t pid1, const struct spawn_fds *fds,
-		       pid_t *ret)
+static int pasta_spawn(const struct config *c, const char *bin, pid_t pid1, const char *pid_path,
+		       const struct spawn_fds *fds, pid_t *ret)
 {
 	char userns[64], netns[64];
 	_cleanup_free_ char(*specs)[80] = calloc(c->n_ports + 1, sizeof(*specs));
@@ -160,9 +161,9 @@ static int pasta_spawn(const struct config *c, const char *bin, pid_t pid1, cons
 	}
 	k += pasta_layout_args(c, argv + k);
 	k += pasta_policy_args(c, argv + k, specs);
-	/* It writes its pid file once its set-up is complete: fd 3 is our readiness pipe. */
+	/* It writes its pid file once its set-up is complete: our readiness fifo. */
 	argv[k++] = "--pid";
-	argv[k++] = "/proc/self/fd/3";
+	argv[k++] = (char *)pid_path;
 	argv[k++] = "--userns";
 	argv[k++] = userns;
 	argv[k++] = "--netns";
@@ -174,32 +175,86 @@ static int pasta_spawn(const struct config *c, const char *bin, pid_t pid1, cons
 	return net_spawn(avx2 ? avx2 : bin, argv, fds, ret);
 }
 
+/* pasta writes its pid to the --pid file once its set-up is complete: that file is a fifo in a
+ * directory of our own, whose read end we hold (net_ready removes both). Not /proc/self/fd/N on
+ * a pipe, as before: pasta since 2024 makes itself non-dumpable before it opens the file, so
+ * that its own /proc/self/fd is root's ("Couldn't open PID file /proc/self/fd/3: Permission
+ * denied" with Debian 13's); nor our /proc/PID/fd/N, which Debian 12's may not open. */
+static int pasta_ready_fifo(const struct config *c, struct net_state *st, char **ret_path, struct failure *f)
+{
+	const char *base = c->runtime_dir && c->runtime_dir[0] == '/' ? c->runtime_dir : "/tmp";
+
+	if (asprintf(&st->ready_dir, "%s/hutch-pasta.XXXXXX", base) < 0) {
+		st->ready_dir = NULL;
+		return fail(f, -ENOMEM, "net", NULL);
+	}
+	if (!mkdtemp(st->ready_dir)) {
+		int r = fail(f, negative_errno(), "net", "mkdtemp %s", st->ready_dir);
+		free(st->ready_dir);
+		st->ready_dir = NULL;
+		return r;
+	}
+	if (asprintf(ret_path, "%s/ready", st->ready_dir) < 0)
+		return fail(f, -ENOMEM, "net", NULL);
+	if (mkfifo(*ret_path, 0600) < 0)
+		return fail(f, negative_errno(), "net", "mkfifo %s", *ret_path);
+	st->ready_fd = open(*ret_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	return st->ready_fd < 0 ? fail(f, negative_errno(), "net", "%s", *ret_path) : 0;
+}
+
 int net_pasta_start(const struct config *c, pid_t pid1, struct net_state *st, struct failure *f)
 {
-	_cleanup_free_ char *bin = path_find_executable("pasta", c->search_path);
-	_cleanup_close_ int ready_w = -1;
-	int p[2], r;
+	_cleanup_free_ char *bin = path_find_executable("pasta", c->search_path), *fifo = NULL;
+	int r;
 
 	if (!bin)
 		return failx(f, "net", "pasta is not installed (needed by --net pasta)");
 	if ((r = net_ports_check_free(c, f)) < 0)
 		return r;
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return fail(f, negative_errno(), "net", "pipe");
-	st->ready_fd = p[0], ready_w = p[1];
+	if ((r = pasta_ready_fifo(c, st, &fifo, f)) < 0)
+		return r;
 	if ((st->log_fd = memfd_create("pasta-log", MFD_CLOEXEC)) < 0)
 		return fail(f, negative_errno(), "net", "memfd");
-	struct spawn_fds fds = { .out = -1, .err = st->log_fd, .extra = { ready_w }, .n_extra = 1 };
-	if ((r = pasta_spawn(c, bin, pid1, &fds, &st->pid)) < 0)
+	struct spawn_fds fds = { .out = -1, .err = st->log_fd };
+	if ((r = pasta_spawn(c, bin, pid1, fifo, &fds, &st->pid)) < 0)
 		return fail(f, r, "net", "%s", bin);
 	return 0;
 }
 
+/* A line (its pid) in the fifo, or pasta's exit first: its pidfd says which. The fifo reports
+ * a hang-up only once a writer has come and gone. */
+static bool pasta_wait_pid_line(struct net_state *st)
+{
+	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, st->pid, 0);
+	struct pollfd p[2] = { { .fd = st->ready_fd, .events = POLLIN }, { .fd = pidfd, .events = POLLIN } };
+	char line[64];
+	size_t n = 0;
+
+	for (;;) {
+		if (poll(p, pidfd >= 0 ? 2 : 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return false;
+		}
+		ssize_t k = read(st->ready_fd, line + n, sizeof(line) - 1 - n);
+		if (k > 0 && (memchr(line + n, '\n', (size_t)k) || n + (size_t)k == sizeof(line) - 1))
+			return true;
+		if (k > 0)
+			n += (size_t)k;
+		else if (k == 0 && (p[0].revents & POLLHUP))
+			return n > 0; /* closed: a pid without its newline still says ready */
+		else if (k < 0 && errno != EAGAIN && errno != EINTR)
+			return false;
+		if (p[1].revents & POLLIN)
+			return false; /* exited, and nothing more in the fifo */
+	}
+}
+
 int net_pasta_ready(const struct config *c, struct net_state *st, struct failure *f)
 {
-	char line[64], buf[1024];
+	char buf[1024];
 
-	if (net_read_line(st->ready_fd, line, sizeof(line)) == 0) {
+	if (pasta_wait_pid_line(st)) {
 		log_verbose(c->verbose, "net: pasta ready (pid %d)", (int)st->pid);
 		return 0;
 	}

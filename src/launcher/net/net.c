@@ -12,6 +12,7 @@
 #include <linux/if_tun.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -229,12 +230,28 @@ int net_ports_check_free(const struct config *c, struct failure *f)
 	return 0;
 }
 
+/* pasta's readiness fifo and its directory (net-pasta.c), once ready or given up on (a
+ * SIGKILLed launcher leaves them: an empty fifo in a directory of the user's). */
+static void net_ready_dir_remove(struct net_state *st)
+{
+	char path[PATH_MAX];
+
+	if (!st->ready_dir)
+		return;
+	snprintf(path, sizeof(path), "%s/ready", st->ready_dir);
+	(void)unlink(path);
+	(void)rmdir(st->ready_dir);
+	free(st->ready_dir);
+	st->ready_dir = NULL;
+}
+
 /* slirp4netns ends when its exit fd closes, pasta on SIGTERM; SIGTERM to both (again to one
  * told already: it is our child, unreaped, so its pid is still its own), and to the process
  * group it leads (spawn_child's setsid): a child it forked during its own start (slirp4netns
  * opens the tap from one) ends with it rather than outliving it. */
 void net_usermode_signal(struct net_state *st)
 {
+	net_ready_dir_remove(st);
 	st->ready_fd = safe_close(st->ready_fd);
 	st->log_fd = safe_close(st->log_fd);
 	st->exit_fd = safe_close(st->exit_fd);
@@ -444,6 +461,7 @@ int net_ready(const struct config *c, struct net_state *st, struct failure *f)
 {
 	int r = st->backend && st->backend->ready ? st->backend->ready(c, st, f) : 0;
 
+	net_ready_dir_remove(st);
 	st->ready_fd = safe_close(st->ready_fd);
 	st->log_fd = safe_close(st->log_fd);
 	return r;

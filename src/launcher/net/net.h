@@ -17,7 +17,8 @@ struct net_state {
 	const struct net_backend *backend; /* NULL when nothing runs */
 	pid_t pid;			   /* slirp4netns or pasta, -1 when none */
 	int exit_fd;			   /* slirp4netns exits when this closes */
-	int ready_fd, log_fd;		   /* its readiness pipe and its stderr, until it is ready */
+	int ready_fd, log_fd;		   /* its readiness pipe (pasta: fifo) and its stderr, until ready */
+	char *ready_dir;		   /* pasta's: the directory of its readiness fifo, till then */
 	int veth_ifindex;		   /* the host end of the veth pair, 0 when none */
 	char *veth_helper;		   /* hutch-veth, which removes the pair again; NULL as root */
 };
