@@ -33,7 +33,7 @@ export PODMAN_IGNORE_CGROUPSV1_WARNING=1
 P=(podman --cgroup-manager=cgroupfs --events-backend=file)
 res() { printf 'R\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$(printf %s "$4" | tr '\n\t' '  ')"; }
 d=$(mktemp -d) && mkdir -p "$d"/bin "$d"/www "$d"/etc "$d"/tmp || exit 1
-cp /usr/bin/busybox "$d/bin/" && for a in sh httpd true cat wget sleep readlink; do ln -s busybox "$d/bin/$a"; done
+cp /usr/bin/busybox "$d/bin/" && for a in sh httpd true cat wget sleep readlink tr; do ln -s busybox "$d/bin/$a"; done
 echo "a page from the container" >"$d/www/index.html"
 printf 'root:x:0:0:root:/root:/bin/sh\n' >"$d/etc/passwd"
 tar -C "$d" -c . | "${P[@]}" import - localhost/web >/dev/null 2>&1 || { echo "import failed"; exit 1; }
@@ -58,6 +58,15 @@ for rt in runc /opt/hutch/hutch-oci; do
 	out=$(timeout 60 "${P[@]}" --runtime "$rt" run --rm localhost/web \
 		wget -qO- "http://host.containers.internal:$HOSTPORT/" 2>&1)
 	res pasta-out "$name" $? "$out"
+	# a running container: exec into it, and another one in its pid namespace (the pid podman
+	# knows it by is its init's)
+	timeout 60 "${P[@]}" --runtime "$rt" run -d --name a localhost/web sleep 300 >/dev/null 2>&1
+	out=$(timeout 60 "${P[@]}" --runtime "$rt" exec a cat /proc/1/cmdline 2>&1 | tr '\0' ' ')
+	res exec "$name" $? "$out"
+	out=$(timeout 60 "${P[@]}" --runtime "$rt" run --rm --pid container:a localhost/web cat /proc/1/cmdline 2>&1 | tr '\0' ' ')
+	res pid-container "$name" $? "$out"
+	out=$(timeout 60 "${P[@]}" --runtime "$rt" rm -f -t 0 a 2>&1)
+	res rm-f "$name" $? "$out"
 done
 EOF
 
@@ -88,5 +97,8 @@ expect true "0|" "run --rm IMAGE true"
 expect exit7 "7|" "run --rm IMAGE sh -c 'exit 7': the status"
 expect pasta-p "0|a page from the container" "run --network pasta -p $PORT:80: the container's server from the host"
 expect pasta-out "0|a page from the host" "pasta, podman's own network: the host's server by host.containers.internal"
+expect exec "0|sleep 300 " "exec into a running container: its pid 1 is the command"
+expect pid-container "0|sleep 300 " "run --pid container:A: A's init is pid 1 there"
+expect rm-f "0|a" "rm -f -t 0 of the running container"
 
 done_testing
