@@ -15,8 +15,8 @@
 PODMAN5_CACHE=${HUTCH_PODMAN5_CACHE:-/var/tmp/hutch-podman5}
 PODMAN5_ROOT=$PODMAN5_CACHE/root
 # podman and what it runs with (pasta from passt, conmon, the id-map helpers), runc to compare
-# with, busybox for the images, and the libraries hutch and hutch-oci (built on Debian 12) link
-PODMAN5_PKGS=podman,passt,uidmap,catatonit,conmon,fuse-overlayfs,slirp4netns,runc,busybox-static,curl
+# with, busybox for the images, procps (pgrep, for tests/oci/podman.sh), and the libraries hutch and hutch-oci (built on Debian 12) link
+PODMAN5_PKGS=podman,passt,uidmap,catatonit,conmon,fuse-overlayfs,slirp4netns,runc,busybox-static,curl,procps
 PODMAN5_PKGS+=,ca-certificates,libseccomp2,libcap2,libsystemd0,libnftnl11,libmnl0
 
 podman5_root() {
@@ -30,13 +30,14 @@ podman5_root() {
 	mkdir -p "$PODMAN5_CACHE" || { PODMAN5_WHY="cannot make $PODMAN5_CACHE"; return 1; }
 	(
 		flock 9
-		[ -f "$PODMAN5_ROOT/.complete" ] && exit 0
+		# (made again when the package list changed since)
+		[ "$(cat "$PODMAN5_ROOT/.complete" 2>/dev/null)" = "$PODMAN5_PKGS" ] && exit 0
 		rm -rf "$PODMAN5_ROOT"
 		timeout -k 5 900 debootstrap --variant=minbase --include="$PODMAN5_PKGS" trixie "$PODMAN5_ROOT" \
 			http://deb.debian.org/debian >"$PODMAN5_CACHE/debootstrap.log" 2>&1 &&
-			touch "$PODMAN5_ROOT/.complete"
+			echo "$PODMAN5_PKGS" >"$PODMAN5_ROOT/.complete"
 	) 9>"$PODMAN5_CACHE/.lock"
-	if [ ! -f "$PODMAN5_ROOT/.complete" ]; then
+	if [ "$(cat "$PODMAN5_ROOT/.complete" 2>/dev/null)" != "$PODMAN5_PKGS" ]; then
 		rm -rf "$PODMAN5_ROOT"
 		PODMAN5_WHY="debootstrap of Debian 13 failed ($(tail -n 1 "$PODMAN5_CACHE/debootstrap.log")): see $PODMAN5_CACHE/debootstrap.log"
 		return 1

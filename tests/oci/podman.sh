@@ -163,7 +163,9 @@ if command -v pasta >/dev/null; then
 		is "$page" page "pasta -t $pport:80 on a network namespace given by path, as podman 4.4 runs it: the page ($n)"
 		[ "$page" = page ] || diag "$(cat "$TEST_TMP/pasta.out" "$TEST_TMP/pasta-create.err" 2>/dev/null)"
 		with_timeout 60 "${PODMAN[@]}" unshare sh -c '
-			"$2" --root "$1/pasta-state" delete -f web; kill "$(cat "$1/pasta.pid")"
+			"$2" --root "$1/pasta-state" delete -f web; p=$(cat "$1/pasta.pid"); kill "$p"
+			# gone before the next runtime'"'"'s pasta binds the same port (Debian 13'"'"'s is slower to go)
+			for i in $(seq 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.05; done
 			umount -l "$1/pasta-ns"; rm -f "$1/pasta-ns" "$1/pasta.pid"' sh "$TEST_TMP" "$rt" >/dev/null 2>&1
 	done
 else
@@ -241,7 +243,8 @@ is "$j_hutch" "0|same|pod-a tap0 ||" "--ipc, --uts, --network container:A: A's n
 is "$j_hutch" "$j_runc" "... as runc"
 # --pid container:A: podman hands B the pid namespace of the pid A's runtime gave it
 # (/proc/PID/ns/pid), which must be A's own: the pid of `state` (podman's .State.Pid) is A's
-# init, in A's pid namespace, as runc's is. B sees A's sleep as its pid 1.
+# init, in A's pid namespace, as runc's is. B sees A's sleep as its pid 1. (podman 5's warnings
+# about runc's cgroups, "cannot toggle freezer", are podman's: left out of the comparison.)
 pid_shared() {
 	local rt=$1 a p
 	pm "$rt" run -d --name pida "$IMG" sleep 1000
@@ -252,7 +255,7 @@ pid_shared() {
 	pm "$rt" run --rm --pid container:pida "$IMG" sh -c 'readlink /proc/self/ns/pid; cat /proc/1/comm'
 	printf '%s|' "$rc" "$([ -n "$a" ] && [ "$(readlink "/proc/$p/ns/pid")" = "$a" ] && echo state-pid-inside)" \
 		"$([ -n "$a" ] && [ "$(printf '%s\n' "$out" | head -1)" = "$a" ] && echo same)" \
-		"$(printf '%s\n' "$out" | tail -1)" "$err"
+		"$(printf '%s\n' "$out" | tail -1)" "$(printf '%s\n' "$err" | grep -v 'level=warning')"
 	pm "$rt" rm -f -t 0 pida
 }
 pc_runc=$(pid_shared "$RUNC")

@@ -101,4 +101,67 @@ expect exec "0|sleep 300 " "exec into a running container: its pid 1 is the comm
 expect pid-container "0|sleep 300 " "run --pid container:A: A's init is pid 1 there"
 expect rm-f "0|a" "rm -f -t 0 of the running container"
 
+# tests/oci/podman.sh, the comparison written for podman 4.3, run whole under podman 5 in the
+# same root: each of its checks relayed here, named "podman 5, podman.sh: ...". One is a known
+# difference from runc, marked TODO (it counts as skipped) rather than hidden: podman 5 keeps a
+# container's files (userdata/shm among them) under a directory only its user may search, and
+# with --uidmap the container's root is another id there; runc opens each bind source from
+# outside the container's user namespace, hutch-oci's pid 1 binds it by path from inside.
+KNOWN_UIDMAP="--uidmap 0:1000:2000: the container's root is another id outside"
+mkdir -p "$TEST_TMP/all/in" && cp "$HUTCH_OCI" "$HUTCH" "$TEST_TMP/all/in/" &&
+	cp -r "$HUTCH_TESTS" "$TEST_TMP/all/in/tests" || bail_out "cannot prepare $TEST_TMP/all"
+cat >"$TEST_TMP/all/user.sh" <<'EOF'
+cd /tmp && exec env HUTCH=/opt/hutch/hutch HUTCH_OCI=/opt/hutch/hutch-oci HUTCH_TESTS=/opt/hutch/tests \
+	HUTCH_SRCDIR=/opt/hutch bash /opt/hutch/tests/oci/podman.sh
+EOF
+PODMAN5_TIMEOUT=900 podman5_enter "$TEST_TMP/all" >"$TEST_TMP/all.tap" 2>"$TEST_TMP/all.err"
+rc=$?
+relayed=0 planned=
+pending=() # a "not ok" and its diagnostics, written once the next line shows where they end
+flush() {
+	[ ${#pending[@]} -gt 0 ] || return 0
+	local desc=${pending[0]}
+	if [ "$desc" = "$KNOWN_UIDMAP: as runc" ]; then
+		_tap_n=$((_tap_n + 1))
+		echo "not ok $_tap_n - podman 5, podman.sh: $(_tap_desc "$desc") # TODO hutch-oci binds a source by path from inside the container's user namespace"
+		diag "${pending[@]:1}"
+	else
+		not_ok "podman 5, podman.sh: $desc" "${pending[@]:1}"
+	fi
+	pending=()
+}
+while IFS= read -r line; do
+	case $line in
+	'#'*) [ ${#pending[@]} -gt 0 ] && pending+=("${line#\# }") ;;
+	'ok '*'# SKIP'*)
+		flush
+		relayed=$((relayed + 1))
+		skip "podman 5, podman.sh: ${line#*# SKIP }"
+		;;
+	'ok '*)
+		flush
+		relayed=$((relayed + 1))
+		ok "podman 5, podman.sh: ${line#ok * - }"
+		;;
+	'not ok '*)
+		flush
+		relayed=$((relayed + 1))
+		pending=("${line#not ok * - }")
+		;;
+	1..*)
+		flush
+		planned=${line#1..}
+		planned=${planned%% *}
+		;;
+	'Bail out!'*)
+		flush
+		not_ok "podman 5, podman.sh: $line"
+		;;
+	esac
+done <"$TEST_TMP/all.tap"
+flush
+if [ "$planned" != "$relayed" ]; then
+	not_ok "podman 5, podman.sh: ran $relayed of its ${planned:-?} checks (status $rc)" "$(tail -n 5 "$TEST_TMP/all.err")"
+fi
+
 done_testing
