@@ -78,6 +78,9 @@ void config_free(struct config *c)
 	free(c->seccomp_file);
 	strv_free(c->seccomp_deny);
 	free(c->keep_fds);
+	for (size_t i = 0; c->plan_trees && i < c->plan.n; i++)
+		safe_close(c->plan_trees[i]);
+	free(c->plan_trees);
 	free(c->groups);
 	free(c->uid_lines);
 	free(c->gid_lines);

@@ -244,6 +244,8 @@ struct config {
 	/* what a front end may ask beyond hutch's own options (hutch-bwrap's, issue 15; OCI's) */
 	char *argv0;	  /* argv[0] the command gets, when not the program's name (--argv0) */
 	int userns_fd;	  /* join this user namespace instead of making one (bwrap's --userns), -1 */
+	int *plan_trees;  /* per plan entry: a detached mount made before the clone (hutch-oci's
+			     binds, mount_trees_outside), or -1; NULL when none was made */
 	int pidns_fd;	  /* the sandbox's pid namespace is this one or a child of it (--pidns), -1 */
 	bool inherit_fds; /* the command keeps every fd not close-on-exec (bwrap's way) */
 	/* given whole by the front end, so that config_finish() derives none of it: the plan

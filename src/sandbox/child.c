@@ -151,6 +151,7 @@ _noreturn_ static void sandbox_main(const struct config *c, int sync_fd, bool wa
 	/* Before the launcher can start the network back-end, which comes after the maps. */
 	if (r == 0)
 		net_prepare_ipv6(c);
+	mount_take_outside(&m);
 	if (r == 0 && wait_maps)
 		mount_prefetch(&m);
 	/* Cloned by the launcher, pid 1 makes the tap and says so; else the first child made it. */

@@ -33,6 +33,7 @@
 #include "front/oci/oci-console.h"
 #include "front/oci/oci.h"
 #include "launcher/launcher.h"
+#include "sandbox/mount/mount.h"
 #include "lib/failure.h"
 #include "lib/strv.h"
 
@@ -217,6 +218,8 @@ static int container_prepare(struct config *c, const struct oci_bundle *b, const
 	}
 	if (b->has_umask)
 		umask(b->umask);
+	/* the binds' sources opened with our rights, not the container's root's (mount.h) */
+	c->plan_trees = mount_trees_outside(c);
 	if (b->terminal && !a->console_socket && isatty(STDIN_FILENO))
 		return 0; /* run in a terminal without a socket: that terminal, as runc does */
 	if (b->terminal) {

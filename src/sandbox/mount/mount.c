@@ -627,15 +627,49 @@ int mount_apply_plan(struct mount_ctx *m, struct failure *f)
 	return 0;
 }
 
+static int *plan_fds_new(size_t n)
+{
+	int *fds = malloc((n ? n : 1) * sizeof(int));
+
+	for (size_t i = 0; fds && i < n; i++)
+		fds[i] = -1;
+	return fds;
+}
+
+int *mount_trees_outside(const struct config *c)
+{
+	struct mount_ctx m = { .c = c, .newroot_fd = -1, .sync_fd = -1 };
+	int *trees = geteuid() == 0 ? plan_fds_new(c->plan.n) : NULL;
+
+	if (!trees || (m.oldroot_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		free(trees);
+		return NULL;
+	}
+	for (size_t i = 0; i < c->plan.n; i++) {
+		struct stat st;
+		enum bind_step step;
+		if (c->plan.ops[i].op == MP_BIND) {
+			int fd = bind_tree(&m, &c->plan.ops[i], &st, &step);
+			trees[i] = fd >= 0 ? fd : -1;
+		}
+	}
+	safe_close(m.oldroot_fd);
+	return trees;
+}
+
+void mount_take_outside(struct mount_ctx *m)
+{
+	if (!m->c->plan_trees || m->pre || !(m->pre = plan_fds_new(m->c->plan.n)))
+		return;
+	memcpy(m->pre, m->c->plan_trees, m->c->plan.n * sizeof(int));
+}
+
 void mount_prefetch(struct mount_ctx *m)
 {
 	const struct mountplan *p = &m->c->plan;
 
-	m->pre = malloc(p->n * sizeof(int));
-	if (!m->pre)
+	if (!m->pre && !(m->pre = plan_fds_new(p->n)))
 		return;
-	for (size_t i = 0; i < p->n; i++)
-		m->pre[i] = -1;
 	m->oldroot_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (m->oldroot_fd < 0)
 		return;
@@ -644,6 +678,8 @@ void mount_prefetch(struct mount_ctx *m)
 		struct stat st;
 		enum bind_step step;
 		int fd = -1;
+		if (m->pre[i] >= 0)
+			continue; /* made by the launcher already */
 		switch (e->op) {
 		case MP_BIND:
 			fd = bind_tree(m, e, &st, &step);
