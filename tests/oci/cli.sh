@@ -248,6 +248,17 @@ is "$out" "container oci-test
 start" "createContainer and startContainer ran in the container (its host name, its /tmp)"
 oci delete --force c7
 like "$(cat "$H/poststop" 2>/dev/null)" '"id":"c7",.*"status":"stopped"' "poststop: by delete"
+# a failed poststart or poststop hook is warned of, and the hooks after it still run
+# (runtime-spec; runtime-tools' poststart_fail, poststop_fail)
+make_bundle "$B" '["sleep", "1000"]' '' ", \"hooks\": {
+  \"poststart\": [{\"path\": \"/bin/false\"}, $(hook "cat > $H/poststart2")],
+  \"poststop\": [{\"path\": \"/bin/false\"}, $(hook "cat > $H/poststop2")]}"
+oci create -b "$B" c9
+oci start c9
+is "$rc" 0 "a failing poststart hook: start still succeeds"
+like "$(cat "$H/poststart2" 2>/dev/null)" '"id":"c9",.*"status":"running"' "a failing poststart hook: the next one still runs"
+oci delete --force c9
+like "$(cat "$H/poststop2" 2>/dev/null)" '"id":"c9",.*"status":"stopped"' "a failing poststop hook: the next one still runs"
 make_bundle "$B" '["true"]' '' ", \"hooks\": {\"createRuntime\": [{\"path\": \"/bin/false\"}]}"
 oci create -b "$B" c8
 like "$err" "hook: /bin/false exited with status 1" "a failing createRuntime hook: named"

@@ -31,9 +31,6 @@
 # - the program, not the runtime: hooks (it wants "post-start1" where its hooks write
 #   "post-start1 called": fails on every runtime), prestart (prestart hooks at start, runtime-spec
 #   1.0's wording: hutch-oci, like runc, runs them at create);
-# - hutch-oci's to mend: poststart_fail and poststop_fail (a failed poststart or poststop hook
-#   is said as a warning, but oci_hooks_run stops at it and the hooks after it in the list do
-#   not run, where the spec has them run; runc fails both too);
 # - racy: pidfile (kills a `true` container that may have ended: passed 3 of 10 rounds, runc
 #   refuses the same), killsig (signals as soon as the state says running, maybe before sh,
 #   the container's pid 1, has set its trap: pid 1 drops a signal it has no handler for; 8 of
@@ -54,9 +51,9 @@ RT=${RUNTIME_TOOLS_DIR:-}
 tests=(create default delete hooks_stdin hostname kill kill_no_effect linux_ns_path_type linux_rootfs_propagation
 	linux_seccomp mounts process process_capabilities process_capabilities_fail process_oom_score_adj
 	process_rlimits_fail root_readonly_true state linux_masked_paths linux_readonly_paths poststop
-	prestart_fail)
+	prestart_fail poststart_fail poststop_fail)
 # (the hook programs print no TAP point: a failure is a diagnostic naming an "error")
-hook_programs=" poststop prestart_fail "
+hook_programs=" poststop prestart_fail poststart_fail poststop_fail "
 plan $((${#tests[@]} + 1))
 mkdir -m 700 "$TEST_TMP/run"
 # a program that fails halfway leaves its container: none is left running

@@ -10,7 +10,8 @@
  *   poststart                 by start, once the command runs
  *   poststop                  by delete
  * A failing hook of the first four fails the command (the container is killed); a failing
- * poststart or poststop is only said (runtime-spec: a warning). Launcher side, the caller's
+ * poststart or poststop is only said (runtime-spec: a warning) and the hooks after it still
+ * run. Launcher side, the caller's
  * privileges; a hook run in the container holds what exec's joiner holds. */
 #include <errno.h>
 #include <fcntl.h>
@@ -227,12 +228,20 @@ int oci_hooks_run(const struct oci_opts *o, const struct oci_state *st, const ch
 	oci_state_format(mem, st, status);
 	fputs("}\n", mem);
 	fclose(mem);
-	for (size_t i = 0; r == 0 && i < list->n; i++) {
+	/* a failed poststart or poststop hook is only warned of and the rest still run (the
+	 * first failure is returned); any other kind stops at it */
+	bool go_on = strcmp(kind, "poststart") == 0 || strcmp(kind, "poststop") == 0;
+	int first = 0;
+	for (size_t i = 0; (r == 0 || go_on) && i < list->n; i++) {
 		struct hook h;
-		if ((r = hook_parse(&list->items[i], &h, f)) == 0)
-			r = hook_run(st, &h, json, in_container, f);
+		struct failure later = { 0 };
+		struct failure *hf = first < 0 ? &later : f;
+		if ((r = hook_parse(&list->items[i], &h, hf)) == 0)
+			r = hook_run(st, &h, json, in_container, hf);
 		hook_free(&h);
+		if (r < 0 && first == 0)
+			first = r;
 	}
 	json_free(spec);
-	return r;
+	return first < 0 ? first : r;
 }
