@@ -41,6 +41,9 @@ mkdir "$TEST_TMP/ovl"
 mount -t tmpfs tmpfs "$TEST_TMP/ovl" && mkdir -p "$TEST_TMP/ovl/upper/hutch" "$TEST_TMP/ovl/work" &&
 	mount -t overlay overlay -o "lowerdir=/etc,upperdir=$TEST_TMP/ovl/upper,workdir=$TEST_TMP/ovl/work" /etc ||
 	bail_out "cannot overlay /etc"
+# (unmounted before the temp dir goes: the tmpfs's mount point would stay behind, empty, on the
+# host's /tmp once this namespace ends)
+defer 'umount /etc; umount "$TEST_TMP/ovl"'
 printf '# test policy\n%s br-h6 1\n' "$USER_NAME" >/etc/hutch/veth.conf
 chmod 644 /etc/hutch/veth.conf
 
