@@ -45,6 +45,9 @@ struct spawn_fds {
 #define USERMODE_DNS6	"fd00::3"
 #define USERMODE_RESOLV "nameserver " USERMODE_DNS "\n"
 
+/* pasta's readiness fifo: this name in st->ready_dir (net-pasta.c makes it, net.c removes it). */
+#define PASTA_READY_FIFO "ready"
+
 /* Fork and exec bin with the fds of s in place, its own session, tied to our life; where bin
  * is not argv[0] (a build of argv[0]'s program run directly) and cannot be executed, argv[0]. */
 int net_spawn(const char *bin, char *const argv[], const struct spawn_fds *s, pid_t *ret);

@@ -194,7 +194,7 @@ static int pasta_ready_fifo(const struct config *c, struct net_state *st, char *
 		st->ready_dir = NULL;
 		return r;
 	}
-	if (asprintf(ret_path, "%s/ready", st->ready_dir) < 0)
+	if (asprintf(ret_path, "%s/" PASTA_READY_FIFO, st->ready_dir) < 0)
 		return fail(f, -ENOMEM, "net", NULL);
 	if (mkfifo(*ret_path, 0600) < 0)
 		return fail(f, negative_errno(), "net", "mkfifo %s", *ret_path);

@@ -238,7 +238,7 @@ static void net_ready_dir_remove(struct net_state *st)
 
 	if (!st->ready_dir)
 		return;
-	snprintf(path, sizeof(path), "%s/ready", st->ready_dir);
+	snprintf(path, sizeof(path), "%s/" PASTA_READY_FIFO, st->ready_dir);
 	(void)unlink(path);
 	(void)rmdir(st->ready_dir);
 	free(st->ready_dir);
