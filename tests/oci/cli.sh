@@ -163,6 +163,34 @@ make_bundle "$B" '["true"]'
 sed -i 's/"bounding": \["CAP_KILL"\]/"bounding": ["CAP_KILL", "CAP_TEST"]/' "$B/config.json"
 bad "an unknown capability in the bounding set" "process.capabilities.bounding: unknown capability 'CAP_TEST'"
 
+# process.user's ids must be in the container's id maps, checked at create as runc checks them
+# (it said so only when pid 1 failed, exit 125): a normal user's single map is made from uid
+# and gid and allows no setgroups; as root of a user namespace of one id (unshare -r: the
+# runtime's, shared) or with linux.uidMappings, an id outside them is named with the map.
+user_bundle() { # USER-JSON [LINUX_EXTRA]
+	make_bundle "$B" '["true"]' "${2:-}"
+	sed -i "s/\"cwd\": \"\/\",/\"cwd\": \"\/\", \"user\": {$1},/" "$B/config.json"
+}
+user_bundle '"uid": 0, "gid": 0, "additionalGids": [7]'
+bad "process.user.additionalGids with a single map" \
+	"^hutch-oci: config: line 3: process.user.additionalGids: a normal user's container maps one uid and one gid, and allows no setgroups$"
+me=$(id -u) mg=$(id -g)
+OCI_WRAP="unshare -r"
+user_bundle '"uid": 1000, "gid": 0'
+bad "process.user.uid outside the runtime's user namespace" \
+	"^hutch-oci: config: line 3: process.user.uid 1000: not in the container's uid map \(0 $me 1\)$"
+user_bundle '"uid": 0, "gid": 1000'
+bad "process.user.gid outside it" "process.user.gid 1000: not in the container's gid map \(0 $mg 1\)$"
+user_bundle '"uid": 0, "gid": 0, "additionalGids": [0]'
+bad "process.user.additionalGids where setgroups is denied" \
+	"process.user.additionalGids: the container's user namespace denies setgroups"
+maps='"uidMappings": [{"containerID": 0, "hostID": 0, "size": 1}], "gidMappings": [{"containerID": 0, "hostID": 0, "size": 1}]'
+user_bundle '"uid": 0, "gid": 0, "additionalGids": [0, 5]' ", $maps"
+sed -i 's|{"type": "network"}|{"type": "network"}, {"type": "user"}|' "$B/config.json"
+bad "process.user.additionalGids outside linux.gidMappings" \
+	"process.user.additionalGids 5: not in the container's gid map \(0 0 1\)$"
+OCI_WRAP=
+
 # cgroup resources where no cgroup can be had (this machine's hybrid layout; a user without a
 # delegated cgroup v2): a limit is an error, as runc's; no limit runs without a cgroup (as runc
 # rootless), a cgroupsPath said ignored in the log; pause, resume and update are refused

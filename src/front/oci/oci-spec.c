@@ -179,6 +179,7 @@ static int spec_user(const struct json_value *p, struct config *c, struct oci_bu
 	c->uid = uid;
 	c->gid = gid;
 	c->set_ids = true;
+	b->user_line = u ? u->line : p->line;
 	return 0;
 }
 
@@ -820,6 +821,8 @@ int oci_spec_load(const char *bundle_dir, struct config *c, struct oci_bundle *b
 	}
 	if (r == 0)
 		r = oci_annotations_apply(c, b, f);
+	if (r == 0)
+		r = oci_user_check(c, b, f);
 	json_free(spec);
 	return r;
 }

@@ -43,6 +43,7 @@ struct oci_bundle {
 	char *join[OCI_JOIN_N]; /* linux.namespaces' paths to join (oci_join_kinds), or NULL */
 	bool new_netns;		/* a new network namespace (no path) */
 	bool new_userns;	/* a user namespace with linux.uidMappings and gidMappings */
+	unsigned user_line;	/* process.user's line in config.json, for the id checks */
 	bool has_hooks;		/* config.json has hooks: create keeps a copy of it */
 	char *joined_hostname;	/* hostname, set in the uts namespace joined by path (as runc) */
 	char **sysctl;		/* "name=value" pairs of linux.sysctl */
@@ -68,6 +69,11 @@ int oci_spec_process(const struct json_value *p, struct config *c, struct oci_bu
 /* An object's members must all be known (an unsupported field is an error, never ignored). */
 int oci_spec_known(const struct json_value *obj, const char *where, const char *const *keys,
 		   struct failure *f);
+
+/* oci-user.c: process.user's uid, gid and additionalGids each in the container's id maps
+ * (config.json's, the single map, or the runtime's user namespace's), else an error naming
+ * the field and the map. */
+int oci_user_check(const struct config *c, const struct oci_bundle *b, struct failure *f);
 
 /* oci-mounts.c: mounts, maskedPaths, readonlyPaths into c's plan (root first). */
 int oci_mounts_plan(const struct json_value *spec, struct config *c, const struct oci_bundle *b,
