@@ -2,13 +2,16 @@
  * as runc checks them ("cannot set uid to unmapped user in user namespace"): an id the user
  * namespace lacks would otherwise stop pid 1 at setuid or setgroups, after create had made
  * the container. The maps are config.json's (a user namespace hutch makes), the user
- * namespace's own (the runtime's, shared), or the single map, made from process.user itself
- * (which allows no setgroups). Launcher side, the caller's privileges. */
+ * namespace's own (the runtime's, or one joined by path: read once this process is in it),
+ * or the single map, made from process.user itself (which allows no setgroups). Launcher
+ * side, the caller's privileges (in a joined user namespace: the container's launcher
+ * process, once it entered it). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "front/config.h"
 #include "front/oci/oci.h"
@@ -27,6 +30,15 @@ static bool map_has(const struct user_map *m, unsigned long id)
 {
 	for (size_t i = 0; i < m->n; i++)
 		if (id >= m->lines[i].inside && id - m->lines[i].inside < m->lines[i].count)
+			return true;
+	return false;
+}
+
+/* The parent user namespace's id has one in this namespace (the map's outside column). */
+static bool map_has_outside(const struct user_map *m, unsigned long id)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (id >= m->lines[i].outside && id - m->lines[i].outside < m->lines[i].count)
 			return true;
 	return false;
 }
@@ -112,7 +124,7 @@ static int check_ids(const struct config *c, const struct user_map *uid, const s
 	return 0;
 }
 
-/* The runtime's user namespace's maps. */
+/* The runtime's user namespace's maps, or the joined one's, which we are in now. */
 static int maps_own(struct user_map *uid, struct user_map *gid, struct failure *f)
 {
 	int r = map_read("/proc/self/uid_map", uid, f);
@@ -146,4 +158,27 @@ int oci_user_check(const struct config *c, const struct oci_bundle *b, struct fa
 			return r;
 		return check_ids(c, &uid, &gid, setgroups_allowed(), b->user_line, f);
 	}
+}
+
+/* Our ids (outer_uid and outer_gid, those we had before the join, in the namespace its map
+ * is written in) have no owner in a joined user namespace whose map leaves them out (a pod's
+ * made by podman --userns auto or --uidmap): we are the overflow ids there, with which mkdir
+ * fails (EOVERFLOW) and no capability reaches a file. We become its uid and gid 0, as runc's init is there, and
+ * as gate.c makes pid 1 in a map given whole; setres*id(2) keeps every capability, the
+ * namespace's, when the ids go to 0. */
+int oci_user_joined(const struct config *c, const struct oci_bundle *b, uid_t outer_uid, gid_t outer_gid,
+		    struct failure *f)
+{
+	struct user_map uid, gid;
+	int r = maps_own(&uid, &gid, f);
+
+	if (r < 0)
+		return r;
+	if (!map_has_outside(&gid, outer_gid) && map_has(&gid, 0) && setresgid(0, 0, 0) < 0)
+		return fail(f, negative_errno(), "user", "gid 0 of the user namespace %s",
+			    b->join[OCI_JOIN_USER]);
+	if (!map_has_outside(&uid, outer_uid) && map_has(&uid, 0) && setresuid(0, 0, 0) < 0)
+		return fail(f, negative_errno(), "user", "uid 0 of the user namespace %s",
+			    b->join[OCI_JOIN_USER]);
+	return oci_user_check(c, b, f);
 }
