@@ -210,6 +210,12 @@ static int container_prepare(struct config *c, const struct oci_bundle *b, const
 	bool ns_root = geteuid() == 0 || b->join[OCI_JOIN_USER];
 	int r;
 
+	/* the binds' sources opened with our rights, not the container's root's (mount.h), and
+	 * before a user namespace is joined, where the runtime's files may have no owner (a pod's
+	 * with --userns auto; runc's parent opens them likewise); with a mount namespace joined,
+	 * found in that one, after the joins */
+	if (!b->join[OCI_JOIN_MNT])
+		c->plan_trees = mount_trees_outside(c);
 	if ((r = join_namespaces(c, b, f)) < 0)
 		return r;
 	if (b->joined_hostname && sethostname(b->joined_hostname, strlen(b->joined_hostname)) < 0)
@@ -237,8 +243,8 @@ static int container_prepare(struct config *c, const struct oci_bundle *b, const
 	}
 	if (b->has_umask)
 		umask(b->umask);
-	/* the binds' sources opened with our rights, not the container's root's (mount.h) */
-	c->plan_trees = mount_trees_outside(c);
+	if (b->join[OCI_JOIN_MNT])
+		c->plan_trees = mount_trees_outside(c); /* (from the joined one) */
 	if (b->terminal && !a->console_socket && isatty(STDIN_FILENO))
 		return 0; /* run in a terminal without a socket: that terminal, as runc does */
 	if (b->terminal) {
