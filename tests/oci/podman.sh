@@ -59,6 +59,11 @@ both "--read-only" run --rm --read-only "$IMG" sh -c 'touch /x 2>/dev/null; echo
 both "--user with --group-add: ids, no capability left" run --rm --user 1000:1000 --group-add 5 "$IMG" \
 	sh -c 'id; grep CapEff /proc/self/status'
 both "--userns keep-id: the maps and the caller's id" run --rm --userns keep-id "$IMG" sh -c 'id; cat /proc/self/uid_map'
+# --user outside podman's user namespace: runc fails in its init ("unable to setup user: invalid
+# argument"); hutch-oci refuses it at create, naming the field and the map; 126 from podman both
+both "--user 4000000, outside the user namespace: refused" run --rm --user 4000000 "$IMG" id
+like "$err" "process.user.uid 4000000: not in the container's uid map \(0 $(id -u) 1, " \
+	"... the field and podman's user namespace's map named"
 both "--uidmap 0:1000:2000: the container's root is another id outside" run --rm --uidmap 0:1000:2000 \
 	--gidmap 0:1000:3000 "$IMG" sh -c 'id; cat /proc/self/uid_map; touch /tmp/x; stat -c "%u %g" /tmp/x'
 both "umask" run --rm "$IMG" sh -c umask
