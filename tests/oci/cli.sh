@@ -139,7 +139,7 @@ sed -i 's|{"type": "pid"}|{"type": "pid", "path": "/proc/self/ns/pid"}|' "$B/con
 bad "joining a pid namespace by path, not root in the runtime's user namespace" 'setns: pid namespace /proc/self/ns/pid: Operation not permitted'
 make_bundle "$B" '["true"]'
 sed -i 's|{"type": "mount"}|{"type": "mount", "path": "/proc/1/ns/mnt"}|' "$B/config.json"
-bad "joining a mount namespace by path" 'joining a mount namespace by path \(/proc/1/ns/mnt\) is not supported by hutch-oci$'
+bad "joining a mount namespace the caller may not open" 'setns: mount namespace /proc/1/ns/mnt: Permission denied$'
 make_bundle "$B" '["true"]'
 sed -i 's|{"type": "ipc"}|{"type": "ipc", "path": "ns/ipc"}|' "$B/config.json"
 bad "a namespace path that is not absolute" "linux.namespaces: ipc's path ns/ipc is not absolute"
@@ -162,6 +162,68 @@ like "$(cat "$TEST_TMP/log")" '^\{"level":"error","msg":"config: line [0-9]+: li
 make_bundle "$B" '["true"]'
 sed -i 's/"bounding": \["CAP_KILL"\]/"bounding": ["CAP_KILL", "CAP_TEST"]/' "$B/config.json"
 bad "an unknown capability in the bounding set" "process.capabilities.bounding: unknown capability 'CAP_TEST'"
+
+# process.user's ids must be in the container's id maps, checked at create as runc checks them
+# (it said so only when pid 1 failed, exit 125): a normal user's single map is made from uid
+# and gid and allows no setgroups; as root of a user namespace of one id (unshare -r: the
+# runtime's, shared) or with linux.uidMappings, an id outside them is named with the map.
+user_bundle() { # USER-JSON [LINUX_EXTRA]
+	make_bundle "$B" '["true"]' "${2:-}"
+	sed -i "s/\"cwd\": \"\/\",/\"cwd\": \"\/\", \"user\": {$1},/" "$B/config.json"
+}
+user_bundle '"uid": 0, "gid": 0, "additionalGids": [7]'
+bad "process.user.additionalGids with a single map" \
+	"^hutch-oci: config: line 3: process.user.additionalGids: a normal user's container maps one uid and one gid, and allows no setgroups$"
+me=$(id -u) mg=$(id -g)
+OCI_WRAP="unshare -r"
+user_bundle '"uid": 1000, "gid": 0'
+bad "process.user.uid outside the runtime's user namespace" \
+	"^hutch-oci: config: line 3: process.user.uid 1000: not in the container's uid map \(0 $me 1\)$"
+user_bundle '"uid": 0, "gid": 1000'
+bad "process.user.gid outside it" "process.user.gid 1000: not in the container's gid map \(0 $mg 1\)$"
+user_bundle '"uid": 0, "gid": 0, "additionalGids": [0]'
+bad "process.user.additionalGids where setgroups is denied" \
+	"process.user.additionalGids: the container's user namespace denies setgroups"
+maps='"uidMappings": [{"containerID": 0, "hostID": 0, "size": 1}], "gidMappings": [{"containerID": 0, "hostID": 0, "size": 1}]'
+user_bundle '"uid": 0, "gid": 0, "additionalGids": [0, 5]' ", $maps"
+sed -i 's|{"type": "network"}|{"type": "network"}, {"type": "user"}|' "$B/config.json"
+bad "process.user.additionalGids outside linux.gidMappings" \
+	"process.user.additionalGids 5: not in the container's gid map \(0 0 1\)$"
+OCI_WRAP=
+
+# A user namespace and a mount namespace joined by path (as a pod's containers join the infra
+# container's, as runc joins them): the user namespace first, no map written (process.user is
+# checked against its own); the sandbox's mount namespace made from the joined one, so that a
+# bind's source is found there (a tmpfs only that namespace has) and root.path's mounts go on
+# top. P: sleep in a user namespace of ours and a mount namespace of its own.
+mkdir -p "$TEST_TMP/jsrc"
+mkfifo "$TEST_TMP/jready"
+unshare -rm sh -c 'mount -t tmpfs t "$1" && echo only-there >"$1/f" && echo >"$2" && exec sleep 300' sh \
+	"$TEST_TMP/jsrc" "$TEST_TMP/jready" &
+P=$!
+track_pid $P
+read -r _ <"$TEST_TMP/jready"
+join_bundle() { # ARGS_JSON [USER-JSON]
+	make_bundle "$B" "$1"
+	[ -z "${2:-}" ] || sed -i "s/\"cwd\": \"\/\",/\"cwd\": \"\/\", \"user\": {$2},/" "$B/config.json"
+	sed -i -e "s|{\"type\": \"mount\"}|{\"type\": \"mount\", \"path\": \"/proc/$P/ns/mnt\"}|" \
+		-e "s|{\"type\": \"network\"}|{\"type\": \"network\"}, {\"type\": \"user\", \"path\": \"/proc/$P/ns/user\"}|" \
+		-e "s|\(\"destination\": \"/tmp\"\)|\"destination\": \"/j\", \"type\": \"bind\", \"source\": \"$TEST_TMP/jsrc\", \"options\": [\"bind\"]},\n             {\1|" \
+		"$B/config.json"
+}
+join_bundle '["sh", "-c", "cat /j/f; readlink /proc/self/ns/user; id -u; cat /proc/self/uid_map | tr -s \" \"; ls /bin/busybox"]'
+oci run -b "$B" cj
+is "$out|$rc" "only-there
+$(readlink /proc/$P/ns/user)
+0
+ 0 $me 1
+/bin/busybox|0" "a user and a mount namespace joined by path: P's user namespace and map, a bind from P's mount namespace, the root on top"
+[ "$(readlink /proc/$P/ns/mnt)" != "$(readlink /proc/self/ns/mnt)" ] &&
+	"$BUSYBOX" nsenter -t $P -U -m --preserve-credentials sh -c 'grep -c " /j " /proc/self/mountinfo' >"$TEST_TMP/jmounts" 2>&1
+is "$(cat "$TEST_TMP/jmounts")" 0 "... the joined mount namespace is left as it was (the container's mounts are in its own copy)"
+join_bundle '["true"]' '"uid": 5, "gid": 0'
+bad "process.user.uid outside a user namespace joined by path" \
+	"^hutch-oci: config: line 3: process.user.uid 5: not in the container's uid map \(0 $me 1\)$"
 
 # cgroup resources where no cgroup can be had (this machine's hybrid layout; a user without a
 # delegated cgroup v2): a limit is an error, as runc's; no limit runs without a cgroup (as runc

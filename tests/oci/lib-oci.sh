@@ -43,11 +43,12 @@ JSON
 }
 
 # (Output goes to files, one pair a call: a created container keeps create's stdout and stderr,
-# and a command substitution would wait for their end.)
+# and a command substitution would wait for their end. OCI_WRAP, when set, runs it: unshare -r.)
 _oci_n=0
 oci() {
 	_oci_n=$((_oci_n + 1))
-	with_timeout 30 "$HUTCH_OCI" --root "$OCI_ROOT" "$@" >"$TEST_TMP/.oci-out.$_oci_n" \
+	# shellcheck disable=SC2086 # (a command and its options)
+	with_timeout 30 ${OCI_WRAP:-} "$HUTCH_OCI" --root "$OCI_ROOT" "$@" >"$TEST_TMP/.oci-out.$_oci_n" \
 		2>"$TEST_TMP/.oci-err.$_oci_n" </dev/null
 	rc=$?
 	out=$(cat "$TEST_TMP/.oci-out.$_oci_n")

@@ -59,6 +59,11 @@ both "--read-only" run --rm --read-only "$IMG" sh -c 'touch /x 2>/dev/null; echo
 both "--user with --group-add: ids, no capability left" run --rm --user 1000:1000 --group-add 5 "$IMG" \
 	sh -c 'id; grep CapEff /proc/self/status'
 both "--userns keep-id: the maps and the caller's id" run --rm --userns keep-id "$IMG" sh -c 'id; cat /proc/self/uid_map'
+# --user outside podman's user namespace: runc fails in its init ("unable to setup user: invalid
+# argument"); hutch-oci refuses it at create, naming the field and the map; 126 from podman both
+both "--user 4000000, outside the user namespace: refused" run --rm --user 4000000 "$IMG" id
+like "$err" "process.user.uid 4000000: not in the container's uid map \(0 $(id -u) 1, " \
+	"... the field and podman's user namespace's map named"
 both "--uidmap 0:1000:2000: the container's root is another id outside" run --rm --uidmap 0:1000:2000 \
 	--gidmap 0:1000:3000 "$IMG" sh -c 'id; cat /proc/self/uid_map; touch /tmp/x; stat -c "%u %g" /tmp/x'
 both "umask" run --rm "$IMG" sh -c umask
@@ -270,6 +275,47 @@ else
 	is "$p_hutch" "0|same|pod-h||" "a pod: its containers share the infra container's ipc and uts namespaces"
 	is "$p_hutch" "$p_runc" "... as runc"
 fi
+
+# A pod with a user namespace of its own (--userns keep-id, --userns auto): its containers
+# join the infra container's user namespace by path (/proc/PID/ns/user) before its network,
+# ipc and uts ones, with no map written (podman still gives its uidMappings). B, run in the pod,
+# and A, running there (exec enters it), are in the same user, network and ipc namespaces,
+# not podman's, with the pod's ids and maps; with auto, podman's root is not in the map and
+# the container's root makes its files. --share ipc,uts: a new network namespace in the
+# joined user namespace. A pod's container failing to start leaves the pod as runc's does.
+podman_userns=$("${PODMAN[@]}" unshare readlink /proc/self/ns/user 2>/dev/null)
+in_userns_pod() { # RUNTIME POD-CREATE-ARGS...
+	local rt=$1 a
+	shift
+	pm "$rt" pod create --name pu "$@"
+	[ "$rc" = 0 ] || { printf 'pod create: %s' "$err"; return; }
+	pm "$rt" run -d --pod pu --name pua "$IMG" sleep 1000
+	pm "$rt" exec pua sh -c 'for n in user net ipc; do readlink /proc/self/ns/$n; done'
+	a=$out
+	pm "$rt" run --rm --pod pu "$IMG" sh -c 'for n in user net ipc; do readlink /proc/self/ns/$n; done
+		id; cat /proc/self/uid_map /proc/self/gid_map | tr -s " "; touch /tmp/f; stat -c "%u %g" /tmp/f'
+	printf '%s|' "$rc" "$([ -n "$a" ] && [ "$(printf '%s\n' "$out" | head -3)" = "$a" ] && echo same)" \
+		"$([ -n "$a" ] && [ "$(printf '%s\n' "$a" | head -1)" != "$podman_userns" ] && echo not-podmans)" \
+		"$([ -n "$a" ] && [ "$(printf '%s\n' "$out" | sed -n 2p)" = "$(printf '%s\n' "$a" | sed -n 2p)" ] && echo same-net)" \
+		"$(printf '%s\n' "$out" | tail -n +4 | tr '\n' ' ')" "$err"
+	pm "$rt" pod rm -f -t 0 pu
+}
+for args in "--userns keep-id" "--userns auto" "--userns keep-id --share ipc,uts"; do
+	# shellcheck disable=SC2086 # (the pod's options, split)
+	pu_runc=$(in_userns_pod "$RUNC" $args)
+	if [[ "$pu_runc" == "pod create:"* ]]; then
+		skip_n 2 "podman cannot make a pod with $args here: ${pu_runc#pod create: }"
+		continue
+	fi
+	# shellcheck disable=SC2086
+	pu_hutch=$(in_userns_pod "$HUTCH_OCI" $args)
+	case $args in
+	*share*) want="0||not-podmans||" ;;
+	*) want="0|same|not-podmans|same-net|" ;;
+	esac
+	like "$pu_hutch" "^${want//|/[|]}" "a pod with $args: its containers join the infra container's user namespace by path"
+	is "$pu_hutch" "$pu_runc" "... as runc ($(printf %s "$pu_hutch" | cut -d'|' -f5 | head -c 60))"
+done
 
 # hutch's extras through annotations (run.hutch.*)
 pm_out "$HUTCH_OCI" run --rm --annotation run.hutch.seccomp=default --annotation "run.hutch.report=$TEST_TMP/report" \

@@ -17,10 +17,11 @@
 # - an engine's user namespace (as a normal user they are refused; under `podman unshare` the
 #   first three pass): linux_sysctl and config_updates_without_affect (net.* only in a network
 #   namespace of such a root), process_user (uid 10 and additional gid 5: a normal user's
-#   single map has only uid 0, so the container's pid 1 fails at setgroups after create and
-#   start returned 0, and the program, seeing no output, exits 0: not a pass), linux_ns_path
-#   (an unshare(1) of the program's own; there, joining a mount namespace by path is still
-#   refused: 4 of 5), linux_uid_mappings and linux_ns_nopath (maps written as given only
+#   single map allows no setgroups, which create refuses, naming process.user.additionalGids,
+#   as runc rootless refuses it; before, pid 1 failed at setgroups after create and start
+#   returned 0), linux_ns_path (an unshare(1) of the program's own; there, joining a mount
+#   namespace by path was refused: 4 of 5; it is joined now, not run again here),
+#   linux_uid_mappings and linux_ns_nopath (maps written as given only
 #   there; there the container's root, the engine's uid 1000, cannot enter the 0700 bundle
 #   directory of the engine's root: runc fails the same);
 # - refused by design, by the rule or by name: linux_ns_itype (no namespace at all:

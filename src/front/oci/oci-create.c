@@ -177,13 +177,17 @@ static int new_netns(struct failure *f)
 	return ioctl(s, SIOCSIFFLAGS, &ifr) < 0 ? fail(f, negative_errno(), "network", "lo up") : 0;
 }
 
-/* In the launcher's process, before the launcher: what config.json asks of the process the
- * sandbox is made from, each inherited by pid 1 (the command). */
-static int container_prepare(struct config *c, const struct oci_bundle *b, const struct create_args *a,
-			     struct failure *f)
+/* The namespaces config.json gives by path, in oci_join_kinds' order: the user namespace
+ * first, as runc's nsexec enters it, so that the others, owned by it (a pod's), are entered
+ * with the capabilities it gives. Then process.user is checked against its maps. A joined
+ * mount namespace is where the sandbox's own is cloned from (pid 1 always has a new one:
+ * child.c): root.path and the binds' sources are found in it and the container's mount
+ * table starts as its copy; what config.json mounts goes on top, as runc mounts on top of a
+ * joined one, but into that copy rather than into the namespace another process lives in. */
+static int join_namespaces(const struct config *c, const struct oci_bundle *b, struct failure *f)
 {
-	bool own_net = b->join[OCI_JOIN_NET] != NULL;
-	int r;
+	uid_t uid = getuid();
+	gid_t gid = getgid();
 
 	for (size_t j = 0; j < OCI_JOIN_N; j++) {
 		if (!b->join[j])
@@ -193,13 +197,34 @@ static int container_prepare(struct config *c, const struct oci_bundle *b, const
 			return fail(f, negative_errno(), "setns", "%s namespace %s", oci_join_kinds[j].type,
 				    b->join[j]);
 	}
+	return b->join[OCI_JOIN_USER] ? oci_user_joined(c, b, uid, gid, f) : 0;
+}
+
+/* In the launcher's process, before the launcher: what config.json asks of the process the
+ * sandbox is made from, each inherited by pid 1 (the command). */
+static int container_prepare(struct config *c, const struct oci_bundle *b, const struct create_args *a,
+			     struct failure *f)
+{
+	bool own_net = b->join[OCI_JOIN_NET] != NULL;
+	/* (every capability of the joined user namespace is ours, whatever uid we are there) */
+	bool ns_root = geteuid() == 0 || b->join[OCI_JOIN_USER];
+	int r;
+
+	/* the binds' sources opened with our rights, not the container's root's (mount.h), and
+	 * before a user namespace is joined, where the runtime's files may have no owner (a pod's
+	 * with --userns auto; runc's parent opens them likewise); with a mount namespace joined,
+	 * found in that one, after the joins */
+	if (!b->join[OCI_JOIN_MNT])
+		c->plan_trees = mount_trees_outside(c);
+	if ((r = join_namespaces(c, b, f)) < 0)
+		return r;
 	if (b->joined_hostname && sethostname(b->joined_hostname, strlen(b->joined_hostname)) < 0)
 		return fail(f, negative_errno(), "hostname", "%s, in the uts namespace %s",
 			    b->joined_hostname, b->join[OCI_JOIN_UTS]);
 	/* (with a user namespace of its own, the sandbox makes it in that one, as runc does: an
 	 * engine's helper that joins it by pid 1's pid, slirp4netns, enters pid 1's user namespace
 	 * first and holds capabilities only there) */
-	if (!b->join[OCI_JOIN_NET] && b->new_netns && geteuid() == 0 && !b->new_userns) {
+	if (!b->join[OCI_JOIN_NET] && b->new_netns && ns_root && !b->new_userns) {
 		if ((r = new_netns(f)) < 0)
 			return r;
 		c->share |= SHARE_NET;
@@ -218,8 +243,8 @@ static int container_prepare(struct config *c, const struct oci_bundle *b, const
 	}
 	if (b->has_umask)
 		umask(b->umask);
-	/* the binds' sources opened with our rights, not the container's root's (mount.h) */
-	c->plan_trees = mount_trees_outside(c);
+	if (b->join[OCI_JOIN_MNT])
+		c->plan_trees = mount_trees_outside(c); /* (from the joined one) */
 	if (b->terminal && !a->console_socket && isatty(STDIN_FILENO))
 		return 0; /* run in a terminal without a socket: that terminal, as runc does */
 	if (b->terminal) {

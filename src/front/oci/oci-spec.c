@@ -179,6 +179,7 @@ static int spec_user(const struct json_value *p, struct config *c, struct oci_bu
 	c->uid = uid;
 	c->gid = gid;
 	c->set_ids = true;
+	b->user_line = u ? u->line : p->line;
 	return 0;
 }
 
@@ -413,21 +414,14 @@ int oci_spec_process(const struct json_value *p, struct config *c, struct oci_bu
 }
 
 const struct oci_join_kind oci_join_kinds[OCI_JOIN_N] = {
+	[OCI_JOIN_USER] = { "user", CLONE_NEWUSER, SHARE_USER },
+	[OCI_JOIN_MNT] = { "mount", CLONE_NEWNS, 0 },
 	[OCI_JOIN_NET] = { "network", CLONE_NEWNET, SHARE_NET },
 	[OCI_JOIN_IPC] = { "ipc", CLONE_NEWIPC, SHARE_IPC },
 	[OCI_JOIN_UTS] = { "uts", CLONE_NEWUTS, SHARE_UTS },
 	[OCI_JOIN_CGROUP] = { "cgroup", CLONE_NEWCGROUP, SHARE_CGROUP },
 	[OCI_JOIN_PID] = { "pid", CLONE_NEWPID, SHARE_PID },
 };
-
-/* A path for a namespace that cannot be joined: why, by name. */
-static int join_refused(const struct json_value *type, const struct json_value *path, struct failure *f)
-{
-	return failx(
-	    f, "config",
-	    "line %u: linux.namespaces: joining a %s namespace by path (%s) is not supported by hutch-oci",
-	    path->line, type->text, path->text);
-}
 
 /* linux.namespaces: which are new, which are the runtime's own (absent), which are joined. */
 static int spec_namespace(const struct json_value *ns, struct oci_bundle *b, unsigned *seen,
@@ -459,15 +453,14 @@ static int spec_namespace(const struct json_value *ns, struct oci_bundle *b, uns
 		return failx(f, "config", "line %u: linux.namespaces: %s given twice", type->line,
 			     type->text);
 	*seen |= types[i].share;
-	b->new_userns |= strcmp(types[i].type, "user") == 0;
 	if (!path || !path->text[0]) {
+		b->new_userns |= strcmp(types[i].type, "user") == 0;
 		b->new_netns |= types[i].share == SHARE_NET;
 		return 0;
 	}
-	for (j = 0; j < OCI_JOIN_N && oci_join_kinds[j].share != types[i].share; j++)
+	/* (every type above can be joined) */
+	for (j = 0; j < OCI_JOIN_N && strcmp(oci_join_kinds[j].type, types[i].type) != 0; j++)
 		;
-	if (j == OCI_JOIN_N)
-		return join_refused(type, path, f);
 	if (path->text[0] != '/')
 		return failx(f, "config", "line %u: linux.namespaces: %s's path %s is not absolute",
 			     path->line, type->text, path->text);
@@ -692,13 +685,22 @@ static int mapping_lines(const struct json_value *a, const char *what, struct id
  * makes none either (SHARE_USER), so that the container's root holds the capabilities runc's
  * does (over the engine's network namespace: ports below 1024; over every file of the image).
  * A normal user gets the single map, as hutch does: uid 0 inside is the caller.
- * With linux.uidMappings (podman's --userns keep-id) the maps are written as given. */
+ * With linux.uidMappings (podman's --userns keep-id) the maps are written as given. A user
+ * namespace joined by path (a pod's) has its maps: none is written, the launcher makes no
+ * user namespace (SHARE_USER, joined in oci-create.c) and linux.uidMappings, which podman
+ * still gives, are left as runc 1.1 leaves them (process.user is checked against the joined
+ * namespace's own maps, oci-user.c). */
 static int spec_idmap(const struct json_value *spec, struct config *c, const struct oci_bundle *b,
 		      struct failure *f)
 {
 	const struct json_value *linux_ = json_get(spec, "linux");
 	int r;
 
+	if (b->join[OCI_JOIN_USER]) {
+		c->idmap = IDMAP_NONE;
+		c->share |= SHARE_USER;
+		return 0;
+	}
 	if (b->new_userns) {
 		/* linux.uidMappings (podman's --userns keep-id): written as given, by us */
 		if (getuid() != 0)
@@ -820,6 +822,9 @@ int oci_spec_load(const char *bundle_dir, struct config *c, struct oci_bundle *b
 	}
 	if (r == 0)
 		r = oci_annotations_apply(c, b, f);
+	/* (in a user namespace joined by path: checked once in it, oci-create.c) */
+	if (r == 0 && !b->join[OCI_JOIN_USER])
+		r = oci_user_check(c, b, f);
 	json_free(spec);
 	return r;
 }

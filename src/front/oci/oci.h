@@ -24,14 +24,27 @@ struct oci_opts {
 };
 
 /* The namespaces a container can join by path, each entered by the launcher's process before
- * the launcher starts (an engine's network namespace, a pod's ipc, uts and cgroup ones; a pid
- * namespace, another container's or the runtime's own, which pid 1 is then born in). */
-enum oci_join { OCI_JOIN_NET, OCI_JOIN_IPC, OCI_JOIN_UTS, OCI_JOIN_CGROUP, OCI_JOIN_PID, OCI_JOIN_N };
+ * the launcher starts, in this order: a user namespace first (a pod's: the others are then
+ * entered with its capabilities, and the launcher makes none, SHARE_USER), then a mount
+ * namespace (the sandbox's own is made from it: the root and the mounts of config.json are
+ * made on top of what it holds), an engine's network namespace, a pod's ipc, uts and cgroup
+ * ones; a pid namespace, another container's or the runtime's own, which pid 1 is then born
+ * in. */
+enum oci_join {
+	OCI_JOIN_USER,
+	OCI_JOIN_MNT,
+	OCI_JOIN_NET,
+	OCI_JOIN_IPC,
+	OCI_JOIN_UTS,
+	OCI_JOIN_CGROUP,
+	OCI_JOIN_PID,
+	OCI_JOIN_N
+};
 
 struct oci_join_kind {
 	const char *type; /* config.json's name */
 	int clone_flag;	  /* for setns */
-	unsigned share;	  /* the config's SHARE_* bit */
+	unsigned share;	  /* the config's SHARE_* bit (none for mount: the sandbox's is new) */
 };
 extern const struct oci_join_kind oci_join_kinds[OCI_JOIN_N];
 
@@ -43,6 +56,7 @@ struct oci_bundle {
 	char *join[OCI_JOIN_N]; /* linux.namespaces' paths to join (oci_join_kinds), or NULL */
 	bool new_netns;		/* a new network namespace (no path) */
 	bool new_userns;	/* a user namespace with linux.uidMappings and gidMappings */
+	unsigned user_line;	/* process.user's line in config.json, for the id checks */
 	bool has_hooks;		/* config.json has hooks: create keeps a copy of it */
 	char *joined_hostname;	/* hostname, set in the uts namespace joined by path (as runc) */
 	char **sysctl;		/* "name=value" pairs of linux.sysctl */
@@ -68,6 +82,15 @@ int oci_spec_process(const struct json_value *p, struct config *c, struct oci_bu
 /* An object's members must all be known (an unsupported field is an error, never ignored). */
 int oci_spec_known(const struct json_value *obj, const char *where, const char *const *keys,
 		   struct failure *f);
+
+/* oci-user.c: process.user's uid, gid and additionalGids each in the container's id maps
+ * (config.json's, the single map, or this process's user namespace's: the runtime's, or the
+ * one joined by path once it is entered), else an error naming the field and the map. */
+int oci_user_check(const struct config *c, const struct oci_bundle *b, struct failure *f);
+/* Once in the user namespace joined by path: our ids (outer_*: before the join) made its 0
+ * where they have no owner there, then oci_user_check against its maps. */
+int oci_user_joined(const struct config *c, const struct oci_bundle *b, uid_t outer_uid, gid_t outer_gid,
+		    struct failure *f);
 
 /* oci-mounts.c: mounts, maskedPaths, readonlyPaths into c's plan (root first). */
 int oci_mounts_plan(const struct json_value *spec, struct config *c, const struct oci_bundle *b,
