@@ -13,8 +13,6 @@
 #include "front/mountplan.h"
 #include "front/private-bin.h"
 #include "lib/strv.h"
-
-struct userns_early;
 #include "front/workdir.h"
 
 struct bpf_program;
@@ -297,10 +295,6 @@ struct config {
 	 * its subreaper), and it is not tied to the launcher by PR_SET_PDEATHSIG (it would die
 	 * with create); the launcher watches it through its pidfd (src/launcher/launcher.c). */
 	bool pid1_sibling;
-	/* hutch's: the user namespace and id-map helpers started from the command line before
-	 * the profile was read (src/launcher/userns-early.h); the launcher adopts it when the
-	 * finished configuration wants the same maps, else ends it. NULL: none. Not owned. */
-	struct userns_early *early_userns;
 	/* "net.NAME=VALUE" pairs pid 1 writes into /proc/sys, in its own network namespace, once
 	 * the id maps are written and before the mounts (hutch-oci's linux.sysctl when the sandbox
 	 * makes the network namespace in a user namespace of its own, as runc's init writes them;

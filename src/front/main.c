@@ -18,7 +18,6 @@
 #include "front/profile/profile.h"
 #include "launcher/report.h"
 #include "launcher/limits/stats.h"
-#include "launcher/userns-early.h"
 #include "lib/strv.h"
 
 static const struct subcommand {
@@ -153,13 +152,9 @@ static int run(int argc, char **argv, const struct config *cmdline, char **host_
 	struct failure f = { 0 };
 	enum cli_action action;
 	struct launch_report rep = { 0 };
-	struct userns_early early = USERNS_EARLY_INIT;
 	int status = EXIT_LAUNCHER, r;
 
-	/* First of all: the setuid helpers' start then overlaps with reading the profile. */
-	userns_early_start(cmdline, host_env, &early);
 	config_init(&c);
-	c.early_userns = &early;
 	r = apply_profile(cmdline, &c, host_env, &p, &f);
 	if (r < 0) {
 		status = report_profile(&p, &f);
@@ -189,7 +184,6 @@ static int run(int argc, char **argv, const struct config *cmdline, char **host_
 				ESC(rep.workspace_pending), ESC(rep.workspace_pending));
 	}
 out:
-	userns_early_end(&early);
 	profile_free(&p);
 	config_free(&c);
 	return status;

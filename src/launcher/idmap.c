@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,28 +186,13 @@ void idmap_free(struct idmap *m)
 	m->helper = NULL;
 }
 
-/* The helper, exec'd by a forked child (not posix_spawn's vfork, which would hold the caller
- * until the slow exec of a setuid binary is done): both helpers run at once, and the caller
- * goes on meanwhile. A failed exec says so on the stderr pipe. */
-static pid_t spawn_forked(const char *helper, char *const argv[], char *const envp[], int err_fd)
-{
-	static const char msg[] = "exec failed\n";
-	pid_t pid = fork();
-
-	if (pid != 0)
-		return pid < 0 ? negative_errno() : pid;
-	if (dup2(err_fd, STDERR_FILENO) >= 0)
-		execve(helper, argv, envp);
-	(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
-	_exit(127);
-}
-
-/* Start the helper with "PID inside outside count ..." and its stderr on a pipe. */
+/* posix_spawn the helper with "PID inside outside count ..." and its stderr on a pipe. */
 static int idmap_spawn(const struct idmap *m, pid_t child, struct idmap_job *job, struct failure *f)
 {
 	char *argv[3 + 3 * IDMAP_MAX_LINES + 1], nums[1 + 3 * IDMAP_MAX_LINES][24];
 	char *envp[] = { NULL };
-	int pipefd[2], k = 0;
+	posix_spawn_file_actions_t fa;
+	int pipefd[2], r, k = 0;
 
 	argv[k++] = m->helper;
 	snprintf(nums[0], sizeof(nums[0]), "%d", (int)child);
@@ -222,13 +208,15 @@ static int idmap_spawn(const struct idmap *m, pid_t child, struct idmap_job *job
 	argv[k] = NULL;
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return fail(f, negative_errno(), "id map", "pipe");
-	job->pid = spawn_forked(m->helper, argv, envp, pipefd[1]);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDERR_FILENO);
+	r = posix_spawn(&job->pid, m->helper, &fa, NULL, argv, envp);
+	posix_spawn_file_actions_destroy(&fa);
 	safe_close(pipefd[1]);
-	if (job->pid < 0) {
-		int r = job->pid;
+	if (r != 0) {
 		safe_close(pipefd[0]);
 		job->pid = -1;
-		return fail(f, r, "id map", "%s", m->helper);
+		return fail(f, -r, "id map", "%s", m->helper);
 	}
 	job->err_fd = pipefd[0];
 	return 0;

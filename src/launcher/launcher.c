@@ -26,7 +26,6 @@
 #include "launcher/limits/deadline.h"
 #include "lib/failure.h"
 #include "launcher/idmap.h"
-#include "launcher/userns-early.h"
 #include "launcher/info.h"
 #include "lib/log.h"
 #include "launcher/desktop/desktop.h"
@@ -56,7 +55,6 @@ struct launcher {
 	int pid1_fd;
 	struct idmap uid, gid;
 	struct idmap_job jobs[2];
-	struct userns_early *early; /* adopted: the maps go to its holder's user namespace */
 	struct bpf_program bpf;
 	struct net_state net;
 	struct cgroup_state cgroup;
@@ -260,8 +258,7 @@ static int launcher_clone(struct launcher *l, struct failure *f)
 {
 	/* Born in its leaf cgroup: the cgroup namespace it unshares is rooted there. */
 	int exit_signal = SIGCHLD, late = 0;
-	uint64_t flags =
-	    (l->early ? 0 : CLONE_NEWUSER) | (l->direct ? launcher_direct_flags(l, &exit_signal, &late) : 0);
+	uint64_t flags = CLONE_NEWUSER | (l->direct ? launcher_direct_flags(l, &exit_signal, &late) : 0);
 	int r = launcher_join_namespaces(l->c, &flags, f);
 	pid_t pid = r < 0 ? r : clone_process(flags, exit_signal, &l->child_fd, l->cgroup.leaf_fd);
 
@@ -287,7 +284,7 @@ static int launcher_clone(struct launcher *l, struct failure *f)
 		safe_close(l->cgroup.leaf_fd);
 		if (l->direct)
 			child_direct_main(l->c, l->sync[1], l->sync[0], late);
-		child_main(l->c, l->sync[1], l->sync[0], l->early ? l->early->userns_fd : -1);
+		child_main(l->c, l->sync[1], l->sync[0]);
 	}
 	l->sync[1] = safe_close(l->sync[1]);
 	if (l->direct)
@@ -304,23 +301,11 @@ static int launcher_prepare_maps(struct launcher *l, struct failure *f)
 	const struct config *c = l->c;
 	bool foreign = c->idmap == IDMAP_AUTO && workspace_foreign_owner(c);
 	const char *why = idmap_auto_reason(c, foreign);
-	struct userns_early *e = c->early_userns;
-	int r;
 
 	if (c->idmap == IDMAP_AUTO)
 		log_verbose(c->verbose, "id map: %s (auto: %s)", why ? "subordinate ranges" : "single",
 			    why ? why : "one owner's files and no change of ids need no ranges");
-	r = idmap_prepare(c, why != NULL, &l->uid, &l->gid, f);
-	if (r < 0 || !e || e->pid < 0)
-		return r;
-	/* The helpers started from the command line serve when they write these same maps. */
-	if (userns_early_adopt(e, &l->uid, &l->gid, l->jobs)) {
-		l->early = e;
-		log_verbose(c->verbose, "id map: helpers started before the profile was read (%s)",
-			    e->reason);
-	} else
-		userns_early_end(e); /* not the maps wanted after all */
-	return 0;
+	return idmap_prepare(c, why != NULL, &l->uid, &l->gid, f);
 }
 
 static int launcher_pid1(struct launcher *l, pid_t pid, int pidfd, struct failure *f);
@@ -336,8 +321,8 @@ static int launcher_net_start(struct launcher *l, struct failure *f);
 static int launcher_map_ids(struct launcher *l, struct failure *f)
 {
 	const struct config *c = l->c;
-	pid_t target = l->direct ? l->pid1 : l->early ? l->early->pid : l->child;
-	int r = c->idmap == IDMAP_NONE || l->early ? 0 : idmap_start(&l->uid, &l->gid, target, l->jobs, f);
+	pid_t target = l->direct ? l->pid1 : l->child;
+	int r = c->idmap == IDMAP_NONE ? 0 : idmap_start(&l->uid, &l->gid, target, l->jobs, f);
 
 	if (r == 0 && !l->direct)
 		r = launcher_recv_pid1(l, f);
@@ -350,11 +335,8 @@ static int launcher_map_ids(struct launcher *l, struct failure *f)
 	r = sync_send(l->sync[0], SYNC_USERMAP_ACK, 0, NULL, 0, NULL, 0);
 	if (r < 0)
 		return fail(f, r, "sync", "sending USERMAP_ACK");
-	/* The first child (and the early holder) only held the user namespace for the helpers:
-	 * pid 1 goes on alone. */
+	/* The first child only held the user namespace for the helpers: pid 1 goes on alone. */
 	syscall(SYS_pidfd_send_signal, l->child_fd, SIGKILL, NULL, 0);
-	if (l->early)
-		userns_early_end(l->early);
 	log_verbose(c->verbose, "id map: uid %s, gid %s", l->uid.n > 1 ? "subordinate ranges" : "single",
 		    l->gid.n > 1 ? "subordinate ranges" : "single");
 	if (l->uid.note || l->gid.note)

@@ -205,7 +205,7 @@ int child_unshare_flags(const struct config *c)
 /* Everything that needs no id map happens before the maps are written (the capability
  * checks of unshare and clone are against this user namespace, which we own already), so it
  * overlaps with the launcher's newuidmap/newgidmap. */
-void child_main(const struct config *c, int sync_fd, int launcher_fd, int userns_fd)
+void child_main(const struct config *c, int sync_fd, int launcher_fd)
 {
 	struct failure f = { 0 };
 	int pid1_fd = -1;
@@ -213,10 +213,6 @@ void child_main(const struct config *c, int sync_fd, int launcher_fd, int userns
 	int r;
 
 	safe_close(launcher_fd);
-	/* Before the parent-death signal is set: a change of credentials may clear it. */
-	if (userns_fd >= 0 && setns(userns_fd, CLONE_NEWUSER) < 0)
-		child_fail(sync_fd, (fail(&f, negative_errno(), "setns", "user namespace"), &f));
-	safe_close(userns_fd);
 	r = tie_to_launcher(sync_fd, true, &f);
 	if (r < 0)
 		child_fail(sync_fd, &f);

@@ -1,8 +1,7 @@
 /* The children's side of the launch:
- *   child_main(): the first child, created by clone3(CLONE_NEWUSER), or joining with setns
- *     the user namespace of userns_fd (>= 0: made early, userns-early.h). While the
- *     launcher's id-map helpers run, it unshares the other namespaces, creates the sandbox's
- *     pid 1 as the launcher's own child (CLONE_PARENT: the launcher waits on it and
+ *   child_main(): the first child, created by clone3(CLONE_NEWUSER). While the launcher's
+ *     id-map helpers run, it unshares the other namespaces, creates the sandbox's pid 1 as
+ *     the launcher's own child (CLONE_PARENT: the launcher waits on it and
  *     PR_SET_PDEATHSIG ties it to the launcher) and reports its pid; then it only holds
  *     the user namespace for the helpers until the launcher ends it.
  *   sandbox_main(): pid 1 — waits for USERMAP_ACK, mounts, pivot_root, host name, lo; then
@@ -13,7 +12,7 @@
 
 struct config;
 
-_noreturn_ void child_main(const struct config *c, int sync_fd, int launcher_fd, int userns_fd);
+_noreturn_ void child_main(const struct config *c, int sync_fd, int launcher_fd);
 
 /* With a single-id map (no helper to overlap with) and no cgroup to be born in, the launcher
  * clones pid 1 itself, in every new namespace at once, as bwrap does: no first child.

@@ -153,41 +153,8 @@ if [ "${HUTCH_TEST_IDMAP:-auto}" != single ]; then
 	like "$err" "id map: subordinate ranges \\(auto: a root file system image" "auto: --rootfs-bind asks for the ranges"
 	run_hutch --verbose --persist "$TEST_TMP/upper" --rootfs "$TEST_TMP/image" -- /no/such/command
 	like "$err" "id map: subordinate ranges \\(auto: " "auto: --rootfs with --persist asks for the ranges"
-	# Ranges asked for on the command line: the helpers start before the profile is read
-	# (userns-early.c); a profile that changes the maps after all makes the launcher end that
-	# start and write the maps the finished configuration wants.
-	if [ "$mode" = subid ]; then
-		run_sh --verbose --uid 0 "$MAPS"
-		like "$err" "helpers started before the profile was read \\(--uid/--gid" \
-			"--uid 0: the helpers start from the command line, before the profile is read"
-		check_ranges "$(part 1)" 0 "$U" /etc/subuid "--uid 0, started early: uid_map maps $U to 0 with the ranges"
-		check_ranges "$(part 2)" "$G" "$G" /etc/subgid "--uid 0, started early: gid_map keeps $G with the ranges"
-		printf 'gid 4322\n' >"$TEST_TMP/gid.profile"
-		run_sh --verbose --uid 0 --profile "$TEST_TMP/gid.profile" "$MAPS"
-		expect_exit 0 "--uid 0 with a profile's gid 4322 runs"
-		unlike "$err" "started before the profile" "a profile's gid changes the maps: the early start is not used"
-		check_ranges "$(part 2)" 4322 "$G" /etc/subgid "the profile's gid: gid_map maps $G to 4322"
-		printf 'idmap single\n' >"$TEST_TMP/single.profile"
-		run_sh --verbose --uid 0 --profile "$TEST_TMP/single.profile" "$MAPS"
-		check_single "$(part 1)" 0 "$U" "a profile's idmap single after --uid 0: the single map"
-		# the launcher's children while the command runs: pid 1 alone (no holder left)
-		: >"$TEST_TMP/empty.profile"
-		for prof in empty gid single; do
-			pf=$TEST_TMP/$prof.profile
-			exec 3< <("${HUTCH_CMD[@]}" --uid 0 --profile "$pf" -- sh -c 'echo up; exec sleep 30' </dev/null 2>/dev/null)
-			lp=$!
-			read -r -t 30 line <&3 || line=
-			kids=$(pgrep -P "$lp" | wc -l)
-			kill "$lp" 2>/dev/null
-			exec 3<&-
-			wait "$lp" 2>/dev/null
-			is "$line/$kids" "up/1" "--uid 0 --profile $prof: while the command runs the launcher has one child, pid 1"
-		done
-	else
-		skip_n 10 "the helpers' early start needs them and the ranges"
-	fi
 else
-	skip_n 22 "explicit --idmap checks run where the test run does not force the single map"
+	skip_n 12 "explicit --idmap checks run where the test run does not force the single map"
 fi
 
 done_testing
