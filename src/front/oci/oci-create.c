@@ -286,16 +286,26 @@ static int wait_ready(pid_t pid, int ready, struct failure *f)
 	return WIFEXITED(status) && WEXITSTATUS(status) ? WEXITSTATUS(status) : 1;
 }
 
+/* The time now, UTC, as runc writes "created". By hand: glibc's gmtime_r() and strftime() read
+ * /etc/localtime first (tzset), at every create, for a time that has no zone. Days to the civil
+ * date as in Howard Hinnant's civil_from_days (eras of 400 years from 0000-03-01). */
 static char *now_rfc3339(void)
 {
 	struct timespec ts;
-	struct tm tm;
-	char buf[64], *out = NULL;
+	char *out = NULL;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	return asprintf(&out, "%s.%09ldZ", buf, ts.tv_nsec) < 0 ? NULL : out;
+	long long days = ts.tv_sec / 86400 + 719468, secs = ts.tv_sec % 86400;
+	long long era = days / 146097, doe = days - era * 146097;
+	long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+	long long d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+	long long y = yoe + era * 400 + (m <= 2);
+
+	return asprintf(&out, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%09ldZ", y, m, d, secs / 3600,
+			secs / 60 % 60, secs % 60, ts.tv_nsec) < 0
+		   ? NULL
+		   : out;
 }
 
 /* The sandbox's pid 1: our child that is not the launcher (which cloned it with CLONE_PARENT). */
