@@ -39,9 +39,11 @@
 #include "lib/strv.h"
 
 /* The processes create made, both its children: the launcher, and the sandbox's pid 1 (the
- * container's process) once known, -1 before. */
+ * container's process) once known, -1 before. gate: run's end of the start gate when that is a
+ * pipe, -1 when it is the state directory's fifo. */
 struct container_pids {
 	pid_t launcher, pid1;
+	int gate;
 };
 
 struct create_args {
@@ -50,7 +52,7 @@ struct create_args {
 	const char *pid_file;
 	const char *console_socket;
 	unsigned preserve_fds;
-	bool detach;
+	bool run, detach;
 };
 
 static int parse_create(int argc, char **argv, bool run, struct create_args *a, struct failure *f)
@@ -69,7 +71,7 @@ static int parse_create(int argc, char **argv, bool run, struct create_args *a, 
 	char *end;
 	int ch;
 
-	*a = (struct create_args){ .bundle = "." };
+	*a = (struct create_args){ .bundle = ".", .run = run };
 	optind = 1;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+b:d", opts, NULL)) != -1) {
@@ -107,7 +109,8 @@ static int parse_create(int argc, char **argv, bool run, struct create_args *a, 
 	return 0;
 }
 
-/* The state directory ROOT/ID with its start fifo; ROOT is made when missing. */
+/* The state directory ROOT/ID, with its start fifo (its path in ret_fifo) unless ret_fifo is
+ * NULL; ROOT is made when missing. */
 static int make_state_dir(const struct oci_opts *o, const char *id, char **ret_fifo, struct failure *f)
 {
 	_cleanup_free_ char *dir = NULL;
@@ -115,14 +118,14 @@ static int make_state_dir(const struct oci_opts *o, const char *id, char **ret_f
 
 	if (r == -EINVAL)
 		return failx(f, "create", "invalid container id %s", id);
-	if (r < 0 || asprintf(ret_fifo, "%s/exec.fifo", dir) < 0)
+	if (r < 0 || (ret_fifo && asprintf(ret_fifo, "%s/exec.fifo", dir) < 0))
 		return fail(f, -ENOMEM, "create", NULL);
 	if (mkdir(o->root, 0700) < 0 && errno != EEXIST)
 		return fail(f, negative_errno(), "create", "--root %s", o->root);
 	if (mkdir(dir, 0700) < 0)
 		return errno == EEXIST ? failx(f, "create", "container with id %s already exists", id)
 				       : fail(f, negative_errno(), "create", "%s", dir);
-	if (mkfifo(*ret_fifo, 0600) < 0)
+	if (ret_fifo && mkfifo(*ret_fifo, 0600) < 0)
 		return fail(f, negative_errno(), "create", "%s", *ret_fifo);
 	return 0;
 }
@@ -234,8 +237,9 @@ static int container_prepare(struct config *c, const struct oci_bundle *b, const
 	return 0;
 }
 
+/* gate: the start gate's read end when it is a pipe (run), else -1 and the fifo is opened */
 _noreturn_ static void container_main(const struct oci_opts *o, struct config *c, const struct oci_bundle *b,
-				      const struct create_args *a, int ready, const char *fifo)
+				      const struct create_args *a, int ready, int gate, const char *fifo)
 {
 	struct launch_report rep = { 0 };
 	struct failure f = { 0 };
@@ -245,7 +249,7 @@ _noreturn_ static void container_main(const struct oci_opts *o, struct config *c
 	for (size_t i = 0; b->notes && b->notes[i]; i++)
 		oci_log(o, "warning", false, "%s", b->notes[i]);
 	c->start_ready_fd = ready;
-	c->start_gate_fd = open(fifo, O_RDWR | O_CLOEXEC);
+	c->start_gate_fd = gate >= 0 ? gate : open(fifo, O_RDWR | O_CLOEXEC);
 	if (c->start_gate_fd < 0)
 		r = fail(&f, negative_errno(), "create", "%s", fifo);
 	if (r == 0)
@@ -396,11 +400,11 @@ static int create_container(const struct oci_opts *o, const struct create_args *
 	struct config c;
 	struct oci_bundle b = { 0 };
 	_cleanup_free_ char *fifo = NULL;
-	int ready[2] = { -1, -1 }, r;
+	int ready[2] = { -1, -1 }, gate[2] = { -1, -1 }, r;
 	bool made = false;
 	pid_t pid = -1;
 
-	*pids = (struct container_pids){ -1, -1 };
+	*pids = (struct container_pids){ -1, -1, -1 };
 
 	config_init(&c);
 	r = oci_spec_load(a->bundle, &c, &b, f);
@@ -412,7 +416,11 @@ static int create_container(const struct oci_opts *o, const struct create_args *
 		r = oci_cgroup_place(o, a->id, b.cgroups_path, b.cgroups_path_line, &c, f);
 	if (r == 0)
 		r = config_finish(&c, o->env, f);
-	if (r == 0 && (r = make_state_dir(o, a->id, &fifo, f)) == 0)
+	/* run without hooks: nothing between create and start, whose gate is then a pipe of its
+	 * own (no fifo made, opened and removed in the state directory) */
+	if (r == 0 && a->run && !b.has_hooks && pipe2(gate, O_CLOEXEC) < 0)
+		r = fail(f, negative_errno(), "create", "pipe");
+	if (r == 0 && (r = make_state_dir(o, a->id, gate[0] < 0 ? &fifo : NULL, f)) == 0)
 		made = true;
 	if (r == 0 && b.has_hooks)
 		r = oci_hooks_save(o, a->id, b.bundle, f);
@@ -422,16 +430,21 @@ static int create_container(const struct oci_opts *o, const struct create_args *
 		r = fail(f, negative_errno(), "create", "fork");
 	if (r == 0 && pid == 0) {
 		safe_close(ready[0]);
-		container_main(o, &c, &b, a, ready[1], fifo);
+		safe_close(gate[1]);
+		container_main(o, &c, &b, a, ready[1], gate[0], fifo);
 	}
 	safe_close(ready[1]);
+	safe_close(gate[0]);
 	pids->launcher = pid;
+	pids->gate = TAKE_FD(gate[1]);
 	if (r == 0 && (r = wait_ready(pid, ready[0], f)) == 0)
 		r = publish(o, a, &b, pids, f);
 	if (r == 0 && b.has_hooks)
 		r = create_hooks(o, a->id, f);
 	if (r < 0 && pid > 0)
 		kill_container(pids);
+	if (r != 0)
+		pids->gate = safe_close(pids->gate);
 	safe_close(ready[0]);
 	if (r != 0 && made)
 		oci_state_remove(o, a->id, &(struct failure){ 0 });
@@ -446,7 +459,7 @@ int oci_cmd_create(const struct oci_opts *o, int argc, char **argv, struct failu
 	struct container_pids pids;
 	int r = parse_create(argc, argv, false, &a, f);
 
-	return r < 0 ? r : create_container(o, &a, &pids, f);
+	return r < 0 ? r : create_container(o, &a, &pids, f); /* (no gate pipe: not run) */
 }
 
 /* The gate: one byte into the fifo the command waits on, then the fifo goes (running). */
@@ -531,7 +544,12 @@ int oci_cmd_run(const struct oci_opts *o, int argc, char **argv, struct failure 
 
 	if (r < 0 || (r = create_container(o, &a, &pids, f)) != 0)
 		return r;
-	if ((r = open_gate(o, a.id, f)) < 0)
+	if (pids.gate >= 0 && write(pids.gate, "s", 1) != 1)
+		r = fail(f, negative_errno(), "start", "the start gate");
+	else if (pids.gate < 0)
+		r = open_gate(o, a.id, f);
+	pids.gate = safe_close(pids.gate);
+	if (r < 0)
 		kill_container(&pids);
 	else if (!a.detach) {
 		/* pid 1 is our child: its status is the container's; the launcher, ours too, ends
