@@ -35,12 +35,15 @@
 #include "launcher/launcher.h"
 #include "sandbox/mount/mount.h"
 #include "lib/failure.h"
+#include "lib/fileio.h"
 #include "lib/strv.h"
 
 /* The processes create made, both its children: the launcher, and the sandbox's pid 1 (the
- * container's process) once known, -1 before. */
+ * container's process) once known, -1 before. gate: run's end of the start gate when that is a
+ * pipe, -1 when it is the state directory's fifo. */
 struct container_pids {
 	pid_t launcher, pid1;
+	int gate;
 };
 
 struct create_args {
@@ -49,7 +52,7 @@ struct create_args {
 	const char *pid_file;
 	const char *console_socket;
 	unsigned preserve_fds;
-	bool detach;
+	bool run, detach;
 };
 
 static int parse_create(int argc, char **argv, bool run, struct create_args *a, struct failure *f)
@@ -68,7 +71,7 @@ static int parse_create(int argc, char **argv, bool run, struct create_args *a, 
 	char *end;
 	int ch;
 
-	*a = (struct create_args){ .bundle = "." };
+	*a = (struct create_args){ .bundle = ".", .run = run };
 	optind = 1;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+b:d", opts, NULL)) != -1) {
@@ -106,7 +109,8 @@ static int parse_create(int argc, char **argv, bool run, struct create_args *a, 
 	return 0;
 }
 
-/* The state directory ROOT/ID with its start fifo; ROOT is made when missing. */
+/* The state directory ROOT/ID, with its start fifo (its path in ret_fifo) unless ret_fifo is
+ * NULL; ROOT is made when missing. */
 static int make_state_dir(const struct oci_opts *o, const char *id, char **ret_fifo, struct failure *f)
 {
 	_cleanup_free_ char *dir = NULL;
@@ -114,14 +118,14 @@ static int make_state_dir(const struct oci_opts *o, const char *id, char **ret_f
 
 	if (r == -EINVAL)
 		return failx(f, "create", "invalid container id %s", id);
-	if (r < 0 || asprintf(ret_fifo, "%s/exec.fifo", dir) < 0)
+	if (r < 0 || (ret_fifo && asprintf(ret_fifo, "%s/exec.fifo", dir) < 0))
 		return fail(f, -ENOMEM, "create", NULL);
 	if (mkdir(o->root, 0700) < 0 && errno != EEXIST)
 		return fail(f, negative_errno(), "create", "--root %s", o->root);
 	if (mkdir(dir, 0700) < 0)
 		return errno == EEXIST ? failx(f, "create", "container with id %s already exists", id)
 				       : fail(f, negative_errno(), "create", "%s", dir);
-	if (mkfifo(*ret_fifo, 0600) < 0)
+	if (ret_fifo && mkfifo(*ret_fifo, 0600) < 0)
 		return fail(f, negative_errno(), "create", "%s", *ret_fifo);
 	return 0;
 }
@@ -258,8 +262,9 @@ static int container_prepare(struct config *c, const struct oci_bundle *b, const
 	return 0;
 }
 
+/* gate: the start gate's read end when it is a pipe (run), else -1 and the fifo is opened */
 _noreturn_ static void container_main(const struct oci_opts *o, struct config *c, const struct oci_bundle *b,
-				      const struct create_args *a, int ready, const char *fifo)
+				      const struct create_args *a, int ready, int gate, const char *fifo)
 {
 	struct launch_report rep = { 0 };
 	struct failure f = { 0 };
@@ -269,7 +274,7 @@ _noreturn_ static void container_main(const struct oci_opts *o, struct config *c
 	for (size_t i = 0; b->notes && b->notes[i]; i++)
 		oci_log(o, "warning", false, "%s", b->notes[i]);
 	c->start_ready_fd = ready;
-	c->start_gate_fd = open(fifo, O_RDWR | O_CLOEXEC);
+	c->start_gate_fd = gate >= 0 ? gate : open(fifo, O_RDWR | O_CLOEXEC);
 	if (c->start_gate_fd < 0)
 		r = fail(&f, negative_errno(), "create", "%s", fifo);
 	if (r == 0)
@@ -311,32 +316,44 @@ static int wait_ready(pid_t pid, int ready, struct failure *f)
 	return WIFEXITED(status) && WEXITSTATUS(status) ? WEXITSTATUS(status) : 1;
 }
 
+/* The time now, UTC, as runc writes "created". By hand: glibc's gmtime_r() and strftime() read
+ * /etc/localtime first (tzset), at every create, for a time that has no zone. Days to the civil
+ * date as in Howard Hinnant's civil_from_days (eras of 400 years from 0000-03-01). */
 static char *now_rfc3339(void)
 {
 	struct timespec ts;
-	struct tm tm;
-	char buf[64], *out = NULL;
+	char *out = NULL;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	return asprintf(&out, "%s.%09ldZ", buf, ts.tv_nsec) < 0 ? NULL : out;
+	long long days = ts.tv_sec / 86400 + 719468, secs = ts.tv_sec % 86400;
+	long long era = days / 146097, doe = days - era * 146097;
+	long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+	long long d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+	long long y = yoe + era * 400 + (m <= 2);
+
+	return asprintf(&out, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%09ldZ", y, m, d, secs / 3600,
+			secs / 60 % 60, secs % 60, ts.tv_nsec) < 0
+		   ? NULL
+		   : out;
 }
 
-/* The sandbox's pid 1: our child that is not the launcher (which cloned it with CLONE_PARENT). */
+/* The sandbox's pid 1: our child that is not the launcher (which cloned it with CLONE_PARENT).
+ * (read and parsed by hand, as oci_proc_start_time: no stdio, no scanf in create's path) */
 static pid_t sandbox_pid1(pid_t launcher)
 {
-	char path[64];
-	FILE *in;
-	int pid = 0;
+	char path[64], buf[256], *p, *end;
 
 	snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)getpid());
-	if (!(in = fopen(path, "re")))
+	if (fileio_read_small_at(AT_FDCWD, path, buf, sizeof(buf)) < 0)
 		return -ESRCH;
-	while (fscanf(in, "%d", &pid) == 1 && pid == launcher)
-		pid = 0;
-	fclose(in);
-	return pid > 0 ? pid : -ESRCH;
+	for (p = buf;; p = end) {
+		long pid = strtol(p, &end, 10);
+		if (end == p || pid <= 0)
+			return -ESRCH;
+		if (pid != launcher)
+			return (pid_t)pid;
+	}
 }
 
 /* Ready: the state and the pid file (pid 1's), so that `state`, `start`, `kill` find the
@@ -408,11 +425,11 @@ static int create_container(const struct oci_opts *o, const struct create_args *
 	struct config c;
 	struct oci_bundle b = { 0 };
 	_cleanup_free_ char *fifo = NULL;
-	int ready[2] = { -1, -1 }, r;
+	int ready[2] = { -1, -1 }, gate[2] = { -1, -1 }, r;
 	bool made = false;
 	pid_t pid = -1;
 
-	*pids = (struct container_pids){ -1, -1 };
+	*pids = (struct container_pids){ -1, -1, -1 };
 
 	config_init(&c);
 	r = oci_spec_load(a->bundle, &c, &b, f);
@@ -424,7 +441,11 @@ static int create_container(const struct oci_opts *o, const struct create_args *
 		r = oci_cgroup_place(o, a->id, b.cgroups_path, b.cgroups_path_line, &c, f);
 	if (r == 0)
 		r = config_finish(&c, o->env, f);
-	if (r == 0 && (r = make_state_dir(o, a->id, &fifo, f)) == 0)
+	/* run without hooks: nothing between create and start, whose gate is then a pipe of its
+	 * own (no fifo made, opened and removed in the state directory) */
+	if (r == 0 && a->run && !b.has_hooks && pipe2(gate, O_CLOEXEC) < 0)
+		r = fail(f, negative_errno(), "create", "pipe");
+	if (r == 0 && (r = make_state_dir(o, a->id, gate[0] < 0 ? &fifo : NULL, f)) == 0)
 		made = true;
 	if (r == 0 && b.has_hooks)
 		r = oci_hooks_save(o, a->id, b.bundle, f);
@@ -434,16 +455,21 @@ static int create_container(const struct oci_opts *o, const struct create_args *
 		r = fail(f, negative_errno(), "create", "fork");
 	if (r == 0 && pid == 0) {
 		safe_close(ready[0]);
-		container_main(o, &c, &b, a, ready[1], fifo);
+		safe_close(gate[1]);
+		container_main(o, &c, &b, a, ready[1], gate[0], fifo);
 	}
 	safe_close(ready[1]);
+	safe_close(gate[0]);
 	pids->launcher = pid;
+	pids->gate = TAKE_FD(gate[1]);
 	if (r == 0 && (r = wait_ready(pid, ready[0], f)) == 0)
 		r = publish(o, a, &b, pids, f);
 	if (r == 0 && b.has_hooks)
 		r = create_hooks(o, a->id, f);
 	if (r < 0 && pid > 0)
 		kill_container(pids);
+	if (r != 0)
+		pids->gate = safe_close(pids->gate);
 	safe_close(ready[0]);
 	if (r != 0 && made)
 		oci_state_remove(o, a->id, &(struct failure){ 0 });
@@ -458,7 +484,7 @@ int oci_cmd_create(const struct oci_opts *o, int argc, char **argv, struct failu
 	struct container_pids pids;
 	int r = parse_create(argc, argv, false, &a, f);
 
-	return r < 0 ? r : create_container(o, &a, &pids, f);
+	return r < 0 ? r : create_container(o, &a, &pids, f); /* (no gate pipe: not run) */
 }
 
 /* The gate: one byte into the fifo the command waits on, then the fifo goes (running). */
@@ -543,7 +569,12 @@ int oci_cmd_run(const struct oci_opts *o, int argc, char **argv, struct failure 
 
 	if (r < 0 || (r = create_container(o, &a, &pids, f)) != 0)
 		return r;
-	if ((r = open_gate(o, a.id, f)) < 0)
+	if (pids.gate >= 0 && write(pids.gate, "s", 1) != 1)
+		r = fail(f, negative_errno(), "start", "the start gate");
+	else if (pids.gate < 0)
+		r = open_gate(o, a.id, f);
+	pids.gate = safe_close(pids.gate);
+	if (r < 0)
 		kill_container(&pids);
 	else if (!a.detach) {
 		/* pid 1 is our child: its status is the container's; the launcher, ours too, ends

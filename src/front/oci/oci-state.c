@@ -16,6 +16,7 @@
 
 #include "front/oci/oci.h"
 #include "lib/failure.h"
+#include "lib/fileio.h"
 #include "lib/json-read.h"
 #include "lib/strv.h"
 
@@ -198,24 +199,22 @@ void oci_state_free(struct oci_state *st)
 
 unsigned long long oci_proc_start_time(pid_t pid)
 {
-	char path[64], buf[1024], state;
-	unsigned long long start = 0;
-	_cleanup_close_ int fd = -1;
-	ssize_t n;
-	char *p;
+	char path[64], buf[1024], *p, *end;
+	unsigned long long start;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
+	if (fileio_read_small_at(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
 		return 0;
-	buf[n] = '\0';
-	/* the command name may hold spaces and parentheses: fields start after the last ')' */
-	if (!(p = strrchr(buf, ')')) || sscanf(p + 2, "%c", &state) != 1)
-		return 0;
-	if (state == 'Z' || state == 'X')
+	/* the command name may hold spaces and parentheses: fields start after the last ')';
+	 * field 3 is the state, 22 the start time (proc(5)) */
+	if (!(p = strrchr(buf, ')')) || p[1] != ' ' || !p[2] || p[2] == 'Z' || p[2] == 'X')
 		return 0;
 	for (int field = 2; p && field < 22; field++)
 		p = strchr(p + 1, ' ');
-	return p && sscanf(p + 1, "%llu", &start) == 1 ? start : 0;
+	if (!p)
+		return 0;
+	start = strtoull(p + 1, &end, 10);
+	return end > p + 1 ? start : 0;
 }
 
 enum oci_status oci_state_status(const struct oci_opts *o, const struct oci_state *st)
