@@ -147,23 +147,51 @@ static int step_fd_sweep(const struct command_spec *s, struct failure *f)
 	return 0;
 }
 
+/* The runtime's answer on start_ready_fd: 'k' once its create has finished (state, pid file,
+ * hooks); an end of file before it: create ended midway (killed), and no one will start or
+ * delete this container. */
+static int gate_created(int ready_fd, struct failure *f)
+{
+	char b = 0;
+	ssize_t n;
+
+	do
+		n = read(ready_fd, &b, 1);
+	while (n < 0 && errno == EINTR);
+	if (n == 1 && b == 'k')
+		return 0;
+	return fail(f, n < 0 ? negative_errno() : -EPIPE, "start",
+		    "the runtime's create ended before the container was created");
+}
+
 /* Held before the lock-down (hutch-oci's create): say the command is set up, then wait for
  * the runtime's `start` to write its byte (the container's state is "created" meanwhile).
  * A launcher gone meanwhile (its end of the sync channel hung up) ends the wait: pid 1 is not
- * tied to it by PR_SET_PDEATHSIG when it is not its child (c->pid1_sibling). */
+ * tied to it by PR_SET_PDEATHSIG when it is not its child (c->pid1_sibling); so does a create
+ * that ends before it says the container is created (gate_created). */
 static int step_start_gate(const struct command_spec *s, struct failure *f)
 {
-	struct pollfd p[2] = { { .fd = s->c->start_gate_fd, .events = POLLIN }, { .fd = s->sync_fd } };
+	struct pollfd p[3] = { { .fd = s->c->start_gate_fd, .events = POLLIN },
+			       { .fd = s->c->start_ready_fd, .events = POLLIN },
+			       { .fd = s->sync_fd } };
 	char b = 0;
 	ssize_t n = -1;
+	int r;
 
 	if (write(s->c->start_ready_fd, "r", 1) != 1)
 		return fail(f, negative_errno(), "start", "telling the runtime the container is created");
-	while (poll(p, s->sync_fd >= 0 ? 2 : 1, -1) < 0)
-		if (errno != EINTR)
-			return fail(f, negative_errno(), "start", "waiting for the start");
-	if (!(p[0].revents & POLLIN))
-		return fail(f, -EPIPE, "start", "the launcher is gone");
+	for (;;) {
+		while (poll(p, s->sync_fd >= 0 ? 3 : 2, -1) < 0)
+			if (errno != EINTR)
+				return fail(f, negative_errno(), "start", "waiting for the start");
+		if (p[0].revents & POLLIN)
+			break;
+		if (!p[1].revents)
+			return fail(f, -EPIPE, "start", "the launcher is gone");
+		if ((r = gate_created(p[1].fd, f)) < 0)
+			return r;
+		p[1].fd = -1; /* created: only the start or the launcher's end from now on */
+	}
 	do
 		n = read(s->c->start_gate_fd, &b, 1);
 	while (n < 0 && errno == EINTR);

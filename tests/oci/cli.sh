@@ -327,6 +327,31 @@ like "$err" "hook: /bin/false exited with status 1" "a failing createRuntime hoo
 is "$rc" 1 "a failing createRuntime hook: create exits 1"
 is "$(ls "$OCI_ROOT")$(pgrep -f -- "$OCI_ROOT" | tr '\n' ' ')" "" "a failing createRuntime hook: nothing left"
 
+# A create killed midway (here in its createRuntime hook, once the state is written) leaves no
+# one to start or delete the container: its command, waiting at the start gate, sees create's
+# end and the container ends, as runc's init does when its parent is gone (on the code before,
+# pid 1 and the launcher waited at the gate for good). delete then removes what is left.
+gone() { # PID: no such process, or a zombie not yet reaped by whoever adopted it
+	[ ! -e "/proc/$1" ] || [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" = Z ]
+}
+make_bundle "$B" '["sleep", "1000"]' '' ", \"hooks\": {
+  \"createRuntime\": [$(hook "cat > $H/kstate; echo \$\$ > $H/khook; exec sleep 60")]}"
+"$HUTCH_OCI" --root "$OCI_ROOT" create -b "$B" c10 </dev/null >/dev/null 2>&1 &
+cpid=$!
+for ((i = 0; i < 200; i++)); do [ -s "$H/khook" ] && break; sleep 0.05; done
+kill -KILL "$cpid"
+wait "$cpid" 2>/dev/null
+kpid1=$(grep -o '"pid":[0-9]*' "$H/kstate" | cut -d: -f2)
+klaunch=$(grep -o '"launcher":[0-9]*' "$OCI_ROOT/c10/state.json" 2>/dev/null | cut -d: -f2)
+for ((i = 0; i < 200; i++)); do gone "${kpid1:-1}" && gone "${klaunch:-1}" && break; sleep 0.05; done
+[ -s "$H/khook" ] && kill "$(cat "$H/khook")" 2>/dev/null
+if [ -n "$kpid1" ] && gone "$kpid1"; then ok "create killed midway: the container's pid 1 ends"
+else not_ok "create killed midway: the container's pid 1 ends" "pid 1: '$kpid1'"; fi
+if [ -n "$klaunch" ] && gone "$klaunch"; then ok "create killed midway: its launcher ends"
+else not_ok "create killed midway: its launcher ends" "launcher: '$klaunch'"; fi
+oci delete --force c10
+is "$(ls "$OCI_ROOT")$(pgrep -f -- "$OCI_ROOT" | tr '\n' ' ')" "" "create killed midway: delete --force leaves nothing"
+
 oci features
 like "$out" '"ociVersionMax":"1.2.0"' "features: JSON with the spec's version"
 oci --version

@@ -5,10 +5,13 @@
  * pid goes into the state and --pid-file, its exit status is the container's (it is the
  * command, as_pid1), and once create exits it is reparented to the engine's subreaper
  * (conmon), which reaps it; the launcher, reparented too, serves it until it ends. The
- * command, once everything is set up, says so on a pipe and waits at the start gate
+ * command, once everything is set up, says so on a socket pair and waits at the start gate
  * (ROOT/ID/exec.fifo, opened read-write so that it never reads an end of file); `create` then
- * writes the state and --pid-file and exits; `start` writes one byte into the fifo and removes
- * it. Launcher side, the caller's privileges. */
+ * writes the state and --pid-file, runs its hooks, answers on the socket that the container is
+ * created, and exits; `start` writes one byte into the fifo and removes it. A create that ends
+ * before its answer (killed midway) closes the socket: the command, waiting at the gate, sees
+ * the end of file and the container ends, as runc's init does when its parent is gone.
+ * Launcher side, the caller's privileges. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -449,8 +452,8 @@ static int create_container(const struct oci_opts *o, const struct create_args *
 		made = true;
 	if (r == 0 && b.has_hooks)
 		r = oci_hooks_save(o, a->id, b.bundle, f);
-	if (r == 0 && pipe2(ready, O_CLOEXEC) < 0)
-		r = fail(f, negative_errno(), "create", "pipe");
+	if (r == 0 && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ready) < 0)
+		r = fail(f, negative_errno(), "create", "socketpair");
 	if (r == 0 && (pid = fork()) < 0)
 		r = fail(f, negative_errno(), "create", "fork");
 	if (r == 0 && pid == 0) {
@@ -466,6 +469,8 @@ static int create_container(const struct oci_opts *o, const struct create_args *
 		r = publish(o, a, &b, pids, f);
 	if (r == 0 && b.has_hooks)
 		r = create_hooks(o, a->id, f);
+	if (r == 0 && send(ready[0], "k", 1, MSG_NOSIGNAL) != 1)
+		r = fail(f, negative_errno(), "create", "telling the container it is created");
 	if (r < 0 && pid > 0)
 		kill_container(pids);
 	if (r != 0)
