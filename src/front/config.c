@@ -38,6 +38,7 @@ void config_init(struct config *c)
 		.json_status_fd = -1,
 		.userns_fd = -1,
 		.pidns_fd = -1,
+		.mntns_fd = -1,
 		.maps_block_fd = -1,
 		.userns2_fd = -1,
 		.block_fd = -1,

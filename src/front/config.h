@@ -247,6 +247,8 @@ struct config {
 	int *plan_trees;  /* per plan entry: a detached mount made before the clone (hutch-oci's
 			     binds, mount_trees_outside), or -1; NULL when none was made */
 	int pidns_fd;	  /* the sandbox's pid namespace is this one or a child of it (--pidns), -1 */
+	int mntns_fd;	  /* pid 1 enters this mount namespace instead of making one, and builds
+			     the root in it (hutch-oci's joined by path, as runc's init does), -1 */
 	bool inherit_fds; /* the command keeps every fd not close-on-exec (bwrap's way) */
 	/* given whole by the front end, so that config_finish() derives none of it: the plan
 	 * (c->plan as filled: no default plan, no persistence guards, no desktop), the

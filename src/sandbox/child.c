@@ -146,6 +146,10 @@ _noreturn_ static void sandbox_main(const struct config *c, int sync_fd, bool wa
 	pid_t cmd;
 	int r = tie_to_launcher(sync_fd, !c->pid1_sibling, &f);
 
+	/* A mount namespace given to join (child_unshare_flags made none): the root is built
+	 * there, its root and cwd become ours. */
+	if (r == 0 && c->mntns_fd >= 0 && setns(c->mntns_fd, CLONE_NEWNS) < 0)
+		r = fail(&f, negative_errno(), "setns", "mount namespace");
 	if (r == 0 && (r = pid1_setup_signals()) < 0)
 		fail(&f, r, "init", "signals");
 	/* Before the launcher can start the network back-end, which comes after the maps. */
@@ -192,7 +196,7 @@ _noreturn_ static void sandbox_main(const struct config *c, int sync_fd, bool wa
 
 int child_unshare_flags(const struct config *c)
 {
-	int fl = CLONE_NEWNS;
+	int fl = c->mntns_fd >= 0 ? 0 : CLONE_NEWNS;
 
 	fl |= (c->share & SHARE_IPC) ? 0 : CLONE_NEWIPC;
 	fl |= (c->share & SHARE_UTS) ? 0 : CLONE_NEWUTS;

@@ -19,8 +19,8 @@
 #   namespace of such a root), process_user (uid 10 and additional gid 5: a normal user's
 #   single map allows no setgroups, which create refuses, naming process.user.additionalGids,
 #   as runc rootless refuses it; before, pid 1 failed at setgroups after create and start
-#   returned 0), linux_ns_path (an unshare(1) of the program's own; there, joining a mount
-#   namespace by path was refused: 4 of 5; it is joined now, not run again here),
+#   returned 0), linux_ns_path (an unshare(1) of the program's own; 5 of 5 there by hand,
+#   since the mount namespace is joined itself rather than copied),
 #   linux_uid_mappings and linux_ns_nopath (maps written as given only
 #   there; there the container's root, the engine's uid 1000, cannot enter the 0700 bundle
 #   directory of the engine's root: runc fails the same);

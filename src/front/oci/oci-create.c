@@ -186,12 +186,12 @@ static int new_netns(struct failure *f)
 
 /* The namespaces config.json gives by path, in oci_join_kinds' order: the user namespace
  * first, as runc's nsexec enters it, so that the others, owned by it (a pod's), are entered
- * with the capabilities it gives. Then process.user is checked against its maps. A joined
- * mount namespace is where the sandbox's own is cloned from (pid 1 always has a new one:
- * child.c): root.path and the binds' sources are found in it and the container's mount
- * table starts as its copy; what config.json mounts goes on top, as runc mounts on top of a
- * joined one, but into that copy rather than into the namespace another process lives in. */
-static int join_namespaces(const struct config *c, const struct oci_bundle *b, struct failure *f)
+ * with the capabilities it gives. Then process.user is checked against its maps. A mount
+ * namespace is not entered here but by pid 1 (c->mntns_fd), which builds the container's
+ * root in it, as runc's init does: root.path and the binds' sources are found there, and
+ * its pivot_root moves the root of every process of that namespace, as runc's; this process,
+ * the launcher, keeps the host's view. */
+static int join_namespaces(struct config *c, const struct oci_bundle *b, struct failure *f)
 {
 	uid_t uid = getuid();
 	gid_t gid = getgid();
@@ -200,6 +200,10 @@ static int join_namespaces(const struct config *c, const struct oci_bundle *b, s
 		if (!b->join[j])
 			continue;
 		_cleanup_close_ int fd = open(b->join[j], O_RDONLY | O_CLOEXEC);
+		if (fd >= 0 && j == OCI_JOIN_MNT) {
+			c->mntns_fd = TAKE_FD(fd);
+			continue;
+		}
 		if (fd < 0 || setns(fd, oci_join_kinds[j].clone_flag) < 0)
 			return fail(f, negative_errno(), "setns", "%s namespace %s", oci_join_kinds[j].type,
 				    b->join[j]);
@@ -220,7 +224,7 @@ static int container_prepare(struct config *c, const struct oci_bundle *b, const
 	/* the binds' sources opened with our rights, not the container's root's (mount.h), and
 	 * before a user namespace is joined, where the runtime's files may have no owner (a pod's
 	 * with --userns auto; runc's parent opens them likewise); with a mount namespace joined,
-	 * found in that one, after the joins */
+	 * pid 1 opens them in that one */
 	if (!b->join[OCI_JOIN_MNT])
 		c->plan_trees = mount_trees_outside(c);
 	if ((r = join_namespaces(c, b, f)) < 0)
@@ -250,8 +254,6 @@ static int container_prepare(struct config *c, const struct oci_bundle *b, const
 	}
 	if (b->has_umask)
 		umask(b->umask);
-	if (b->join[OCI_JOIN_MNT])
-		c->plan_trees = mount_trees_outside(c); /* (from the joined one) */
 	if (b->terminal && !a->console_socket && isatty(STDIN_FILENO))
 		return 0; /* run in a terminal without a socket: that terminal, as runc does */
 	if (b->terminal) {
