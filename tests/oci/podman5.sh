@@ -5,7 +5,9 @@
 # with debootstrap (cached in HUTCH_PODMAN5_CACHE, default /var/tmp/hutch-podman5; made once,
 # from deb.debian.org), entered through an overlay in a mount and pid namespace of the test's
 # own, with the built hutch-oci copied in and a user of its own with subordinate ranges;
-# podman runs there rootless, as that user. Everything the test starts is in that pid
+# podman runs there rootless, as that user. HUTCH_OCI is the dynamically linked build there
+# (tests/oci/meson.build): a static one's dlopen() of libnftnl would load Debian 13's libc.so.6
+# into a binary linked with Debian 12's, which crashes. Everything the test starts is in that pid
 # namespace and ends with it; the overlay and its mounts go with the mount namespace. Root.
 . "$HUTCH_TESTS/oci/lib-oci.sh"
 . "$HUTCH_TESTS/oci/lib-podman5.sh"
@@ -106,7 +108,7 @@ expect rm-f "0|a" "rm -f -t 0 of the running container"
 # podman 5 keeps a container's files, userdata/shm among them, under a directory only its user
 # may search, which --uidmap's container root could not bind by path: hutch-oci now opens the
 # binds' sources before the clone, as runc does; mount.h, mount_trees_outside.)
-mkdir -p "$TEST_TMP/all/in" && cp "$HUTCH_OCI" "$HUTCH" "$TEST_TMP/all/in/" &&
+mkdir -p "$TEST_TMP/all/in" && cp "$HUTCH_OCI" "$TEST_TMP/all/in/hutch-oci" && cp "$HUTCH" "$TEST_TMP/all/in/" &&
 	cp -r "$HUTCH_TESTS" "$TEST_TMP/all/in/tests" || bail_out "cannot prepare $TEST_TMP/all"
 cat >"$TEST_TMP/all/user.sh" <<'EOF'
 cd /tmp && exec env HUTCH=/opt/hutch/hutch HUTCH_OCI=/opt/hutch/hutch-oci HUTCH_TESTS=/opt/hutch/tests \
