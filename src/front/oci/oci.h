@@ -23,13 +23,13 @@ struct oci_opts {
 	char **env;	     /* the runtime's environment, for config_finish */
 };
 
-/* The namespaces a container can join by path, each entered by the launcher's process before
- * the launcher starts, in this order: a user namespace first (a pod's: the others are then
- * entered with its capabilities, and the launcher makes none, SHARE_USER), then a mount
- * namespace (the sandbox's own is made from it: the root and the mounts of config.json are
- * made on top of what it holds), an engine's network namespace, a pod's ipc, uts and cgroup
- * ones; a pid namespace, another container's or the runtime's own, which pid 1 is then born
- * in. */
+/* The namespaces a container can join by path, in this order: a user namespace first (a pod's:
+ * the others are then entered with its capabilities, and the launcher makes none, SHARE_USER),
+ * then a mount namespace (not entered by the launcher's process: pid 1 enters it, c->mntns_fd,
+ * and builds the root and config.json's mounts in it), an engine's network namespace, a pod's
+ * ipc, uts and cgroup ones; a pid namespace, another container's or the runtime's own, which
+ * pid 1 is then born in. All but the mount namespace are entered by the launcher's process
+ * before the launcher starts. */
 enum oci_join {
 	OCI_JOIN_USER,
 	OCI_JOIN_MNT,
@@ -44,7 +44,7 @@ enum oci_join {
 struct oci_join_kind {
 	const char *type; /* config.json's name */
 	int clone_flag;	  /* for setns */
-	unsigned share;	  /* the config's SHARE_* bit (none for mount: the sandbox's is new) */
+	unsigned share;	  /* the config's SHARE_* bit (none for mount: c->mntns_fd instead) */
 };
 extern const struct oci_join_kind oci_join_kinds[OCI_JOIN_N];
 
