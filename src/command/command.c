@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -20,6 +21,7 @@
 #include "front/config.h"
 #include "lib/failure.h"
 #include "launcher/net/net.h"
+#include "lib/macro.h"
 #include "lib/strv.h"
 #include "lib/sync.h"
 
@@ -60,6 +62,8 @@ unsigned command_steps(enum command_kind kind, const struct config *c, bool hold
 		s |= COMMAND_STEP(COMMAND_MDWE);
 	if (kind == COMMAND_SANDBOX)
 		s |= COMMAND_STEP(COMMAND_NET_WAIT);
+	if (c->apparmor_profile)
+		s |= COMMAND_STEP(COMMAND_APPARMOR);
 	if (kind == COMMAND_SANDBOX && c->start_gate_fd >= 0)
 		s |= COMMAND_STEP(COMMAND_START_GATE);
 	if (c->keep_new_privs && (s & COMMAND_STEP(COMMAND_CAPS)))
@@ -144,6 +148,31 @@ static int step_fd_sweep(const struct command_spec *s, struct failure *f)
 	}
 	if (close_range(from, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		return fail(f, negative_errno(), "fd sweep", NULL);
+	return 0;
+}
+
+/* The profile the kernel puts the command in at its execve (hutch-oci's
+ * process.apparmorProfile, as runc's aa_change_onexec): written once, whole, to this task's
+ * own attribute (the older file where the kernel has no AppArmor directory). Before the start
+ * gate, so that a profile the kernel does not have fails create, as runc's init fails. */
+static int step_apparmor(const struct command_spec *s, struct failure *f)
+{
+	static const char *const attr[] = { "/proc/self/attr/apparmor/exec", "/proc/self/attr/exec" };
+	const char *name = s->c->apparmor_profile;
+	char line[4096];
+	int n = snprintf(line, sizeof(line), "exec %s", name);
+	unsigned k = 0;
+	_cleanup_close_ int fd = open(attr[k], O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0 && errno == ENOENT)
+		fd = open(attr[++k], O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fail(f, negative_errno(), "apparmor", "profile %s: %s", name, attr[k]);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return fail(f, -ENAMETOOLONG, "apparmor", "profile %.64s...", name);
+	if (write(fd, line, (size_t)n) != n)
+		return fail(f, negative_errno(), "apparmor",
+			    "profile %s (not loaded in the kernel?), written to %s", name, attr[k]);
 	return 0;
 }
 
@@ -301,6 +330,7 @@ static const struct {
 	[COMMAND_TERMINAL] = { "terminal", step_terminal },
 	[COMMAND_CHDIR] = { "chdir", step_chdir },
 	[COMMAND_FD_SWEEP] = { "fd sweep", step_fd_sweep },
+	[COMMAND_APPARMOR] = { "apparmor exec", step_apparmor },
 	[COMMAND_START_GATE] = { "start gate", step_start_gate },
 	[COMMAND_RLIMIT] = { "rlimit_apply", step_rlimit },
 	[COMMAND_HELD_LANDLOCK] = { "held landlock_apply", step_landlock },

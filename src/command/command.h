@@ -24,6 +24,7 @@ enum command_step {
 	COMMAND_TERMINAL,      /* a terminal of the sandbox's own (c->console_fd), its controller sent */
 	COMMAND_CHDIR,	       /* --chdir, else the caller's directory, else home, else / */
 	COMMAND_FD_SWEEP,      /* every fd from 3 up close-on-exec but the spec's keep list */
+	COMMAND_APPARMOR,      /* the AppArmor profile of the execve (c->apparmor_profile) */
 	COMMAND_START_GATE,    /* held until the runtime's start (hutch-oci's create), c->start_gate_fd */
 	COMMAND_RLIMIT,	       /* rlimit_apply, while CAP_SYS_RESOURCE is still held */
 	COMMAND_HELD_LANDLOCK, /* the three below, taken here instead (c->keep_new_privs): */
@@ -54,8 +55,8 @@ enum command_kind {
  * itself (--as-pid-1); setsid only with --new-session or a terminal to open (c->console_fd); no fd sweep when the config inherits
  * fds (hutch-bwrap), except in join, which passes on nothing of its own; the restricted tier
  * drops capabilities only when it holds some (root in a container: holds_caps); PR_SET_MDWE
- * only when asked; with c->keep_new_privs and capabilities held, no no_new_privs and the
- * lock-down's held twins before caps_drop. */
+ * only when asked; the AppArmor step only with c->apparmor_profile; with c->keep_new_privs
+ * and capabilities held, no no_new_privs and the lock-down's held twins before caps_drop. */
 unsigned command_steps(enum command_kind kind, const struct config *c, bool holds_caps);
 
 struct command_spec {

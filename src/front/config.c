@@ -59,6 +59,7 @@ void config_free(struct config *c)
 	strv_free(c->noexec);
 	free(c->firejail_profile);
 	free(c->argv0);
+	free(c->apparmor_profile);
 	free(c->user);
 	free(c->home);
 	free(c->home_scratch);

@@ -250,6 +250,9 @@ struct config {
 	int mntns_fd;	  /* pid 1 enters this mount namespace instead of making one, and builds
 			     the root in it (hutch-oci's joined by path, as runc's init does), -1 */
 	bool inherit_fds; /* the command keeps every fd not close-on-exec (bwrap's way) */
+	/* the AppArmor profile the command's execve enters (hutch-oci's process.apparmorProfile
+	 * where AppArmor is enabled), or NULL */
+	char *apparmor_profile;
 	/* given whole by the front end, so that config_finish() derives none of it: the plan
 	 * (c->plan as filled: no default plan, no persistence guards, no desktop), the
 	 * environment (c->env, c->home) */

@@ -163,6 +163,26 @@ make_bundle "$B" '["true"]'
 sed -i 's/"bounding": \["CAP_KILL"\]/"bounding": ["CAP_KILL", "CAP_TEST"]/' "$B/config.json"
 bad "an unknown capability in the bounding set" "process.capabilities.bounding: unknown capability 'CAP_TEST'"
 
+# process.apparmorProfile where AppArmor is off (tests/oci/apparmor.sh, as root where it is on,
+# sees the profile entered): a profile cannot be applied, so create fails naming it, as runc's
+# fails to write it; "unconfined" asks for nothing and runs, said in the log.
+aa_bundle() { # PROFILE
+	make_bundle "$B" '["true"]'
+	sed -i "s|\"cwd\": \"/\",|\"cwd\": \"/\", \"apparmorProfile\": \"$1\",|" "$B/config.json"
+}
+if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" != Y ]; then
+	aa_bundle hutch-test
+	bad "an AppArmor profile where AppArmor is off" \
+		"line 3: process.apparmorProfile hutch-test: AppArmor is not enabled on this machine"
+	aa_bundle unconfined
+	oci --log "$TEST_TMP/aa.log" run -b "$B" aa
+	is "$rc|$err" "0|" "apparmorProfile unconfined where AppArmor is off: runs"
+	like "$(cat "$TEST_TMP/aa.log")" "warning.*process.apparmorProfile unconfined: AppArmor is not enabled here" \
+		"... said in the log"
+else
+	skip_n 5 "AppArmor is enabled here: tests/oci/apparmor.sh"
+fi
+
 # process.user's ids must be in the container's id maps, checked at create as runc checks them
 # (it said so only when pid 1 failed, exit 125): a normal user's single map is made from uid
 # and gid and allows no setgroups; as root of a user namespace of one id (unshare -r: the

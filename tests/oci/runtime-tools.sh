@@ -26,8 +26,9 @@
 #   directory of the engine's root: runc fails the same);
 # - refused by design, by the rule or by name: linux_ns_itype (no namespace at all:
 #   hutch-oci needs a mount namespace), misc_props and start (an unknown field and a config
-#   without process are errors here), linux_mount_label and linux_process_apparmor_profile,
-#   process_rlimits (the soft RLIMIT_NOFILE that the Go 1.19 runtime of runtimetest itself
+#   without process are errors here), linux_mount_label (SELinux), linux_process_apparmor_profile
+#   where AppArmor is off (its profile cannot be applied there: an error, as runc's; where it
+#   is on, tests/oci/apparmor.sh checks the profile entered), process_rlimits (the soft RLIMIT_NOFILE that the Go 1.19 runtime of runtimetest itself
 #   raises to the hard limit);
 # - the program, not the runtime: hooks (it wants "post-start1" where its hooks write
 #   "post-start1 called": fails on every runtime), prestart (prestart hooks at start, runtime-spec

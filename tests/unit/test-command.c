@@ -66,6 +66,13 @@ static void test_steps(void)
 	       "--memory-deny-write-execute: PR_SET_MDWE");
 	c.mdwe = false;
 
+	c.apparmor_profile = "hutch-test";
+	for (int k = COMMAND_SANDBOX; k <= COMMAND_JOIN; k++)
+		TAP_OK(command_steps(k, &c, true) & STEP(APPARMOR),
+		       "kind %d: with an AppArmor profile, the step that enters it", k);
+	c.apparmor_profile = NULL;
+	TAP_OK(!(command_steps(COMMAND_SANDBOX, &c, true) & STEP(APPARMOR)), "... and none without");
+
 	c.keep_new_privs = true;
 	unsigned late = STEP(NO_NEW_PRIVS) | STEP(LANDLOCK) | STEP(NET_WAIT) | STEP(SECCOMP);
 	unsigned held = STEP(HELD_LANDLOCK) | STEP(HELD_NET_WAIT) | STEP(HELD_SECCOMP);
@@ -170,6 +177,16 @@ static void test_run(void)
 	t = run(&c, basic, (char *[]){ "/dev/null", NULL }, &f, &code);
 	TAP_OK(t == SYNC_ERROR && strcmp(f.stage, "exec") == 0 && f.err == EACCES && code == 126,
 	       "a file that cannot be executed: ERROR, EACCES, exit 126 (%s, %d)", f.stage, code);
+
+	/* a profile the kernel does not have (this machine's, with or without AppArmor): named,
+	 * before the program runs */
+	c.apparmor_profile = "hutch-no-such-profile";
+	t = run(&c, basic | STEP(APPARMOR), (char *[]){ "true", NULL }, &f, &code);
+	TAP_OK(t == SYNC_ERROR && strcmp(f.stage, "apparmor") == 0 &&
+		   strstr(f.detail, "hutch-no-such-profile") && code == 125,
+	       "an AppArmor profile that cannot be entered: ERROR naming it, exit 125 (%s: %s, %d)", f.stage,
+	       f.detail, code);
+	c.apparmor_profile = NULL;
 
 	c.chdir = "/hutch-no-such-dir";
 	t = run(&c, basic, (char *[]){ "true", NULL }, &f, &code);

@@ -419,12 +419,12 @@ int oci_cmd_features(const struct oci_opts *o, int argc, char **argv, struct fai
 	    "\"mountOptions\":[\"bind\",\"rbind\",\"ro\",\"rw\",\"nosuid\",\"nodev\",\"noexec\",\"dev\","
 	    "\"mode\",\"size\",\"private\",\"rprivate\",\"slave\",\"rslave\",\"shared\",\"rshared\"],"
 	    "\"linux\":{\"namespaces\":[\"pid\",\"network\",\"ipc\",\"uts\",\"mount\",\"cgroup\",\"user\"],"
-	    "\"capabilities\":[],\"cgroup\":{\"v1\":false,\"v2\":true,\"systemd\":false,\"systemdUser\":true},"
+	    "\"capabilities\":[],\"cgroup\":{\"v1\":false,\"v2\":true,\"systemd\":true,\"systemdUser\":true},"
 	    "\"seccomp\":{\"enabled\":true,\"actions\":[\"SCMP_ACT_ALLOW\",\"SCMP_ACT_ERRNO\",\"SCMP_ACT_KILL\","
 	    "\"SCMP_ACT_KILL_PROCESS\",\"SCMP_ACT_KILL_THREAD\",\"SCMP_ACT_LOG\",\"SCMP_ACT_TRAP\","
 	    "\"SCMP_ACT_TRACE\"],\"operators\":[\"SCMP_CMP_EQ\",\"SCMP_CMP_GE\",\"SCMP_CMP_GT\","
 	    "\"SCMP_CMP_LE\",\"SCMP_CMP_LT\",\"SCMP_CMP_MASKED_EQ\",\"SCMP_CMP_NE\"]},"
-	    "\"apparmor\":{\"enabled\":false},\"selinux\":{\"enabled\":false}},"
+	    "\"apparmor\":{\"enabled\":true},\"selinux\":{\"enabled\":false}},"
 	    "\"annotations\":{\"run.hutch.version\":\"" HUTCH_VERSION "\"}}\n",
 	    stdout);
 	return fflush(stdout) == 0 ? 0 : fail(f, -EIO, "features", "writing to stdout");

@@ -324,6 +324,42 @@ static int spec_console_size(const struct json_value *p, struct config *c, struc
 	return 0;
 }
 
+/* AppArmor as runc sees it: its securityfs directory there and the module's parameter Y. */
+static bool apparmor_enabled(void)
+{
+	char y = 0;
+	_cleanup_close_ int fd = open("/sys/module/apparmor/parameters/enabled", O_RDONLY | O_CLOEXEC);
+
+	return access("/sys/kernel/security/apparmor", F_OK) == 0 && fd >= 0 && read(fd, &y, 1) == 1 &&
+	       y == 'Y';
+}
+
+/* process.apparmorProfile: the command's execve enters it (command.c) where AppArmor is
+ * enabled; elsewhere "unconfined" asks for nothing and is only noted, and any other profile is
+ * refused, as runc's init fails to write it there (never a container run unconfined that asked
+ * for a profile). */
+static int spec_apparmor(const struct json_value *v, struct config *c, struct oci_bundle *b,
+			 struct failure *f)
+{
+	char *note = NULL;
+
+	if (!v || !v->text[0])
+		return 0; /* (exec's --process without one: the container's, as runc's exec) */
+	if (apparmor_enabled()) {
+		free(c->apparmor_profile);
+		return (c->apparmor_profile = strdup(v->text)) ? 0 : fail(f, -ENOMEM, "config", NULL);
+	}
+	if (strcmp(v->text, "unconfined") != 0)
+		return failx(f, "config",
+			     "line %u: process.apparmorProfile %s: AppArmor is not enabled on this machine "
+			     "(/sys/module/apparmor/parameters/enabled)",
+			     v->line, v->text);
+	note = strdup("process.apparmorProfile unconfined: AppArmor is not enabled here, nothing to apply");
+	if (!note || strv_consume(&b->notes, note) < 0)
+		return fail(f, -ENOMEM, "config", NULL);
+	return 0;
+}
+
 /* What process fields say about the run without changing it, or what hutch does anyway. */
 static int spec_process_misc(const struct json_value *p, struct config *c, struct oci_bundle *b,
 			     struct failure *f)
@@ -348,13 +384,8 @@ static int spec_process_misc(const struct json_value *p, struct config *c, struc
 	if ((r = member(p, "noNewPrivileges", JSON_BOOL, &v, f)) < 0)
 		return r;
 	c->keep_new_privs = !(v && v->boolean);
-	if ((r = member(p, "apparmorProfile", JSON_STRING, &v, f)) < 0)
+	if ((r = member(p, "apparmorProfile", JSON_STRING, &v, f)) < 0 || (r = spec_apparmor(v, c, b, f)) < 0)
 		return r;
-	if (v && v->text[0])
-		return failx(
-		    f, "config",
-		    "line %u: process.apparmorProfile %s: AppArmor profiles are not supported by hutch-oci",
-		    v->line, v->text);
 	if ((r = member(p, "selinuxLabel", JSON_STRING, &v, f)) < 0)
 		return r;
 	if (v && v->text[0])

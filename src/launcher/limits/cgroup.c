@@ -1,8 +1,8 @@
 /* Resource limits over cgroup v2 (see cgroup.h): the limit options, and the back-ends as a small
- * ops table tried in order: a systemd transient scope on the user's bus (sd-bus, loaded with
- * dlopen() only when limits are asked), then a delegated cgroupfs subtree written directly;
- * where neither is there, none. Both back-ends end in the same layout, GROUP/supervisor (the
- * launcher) and GROUP/sandbox (the leaf the sandbox is cloned into), because cgroup v2 lets no
+ * ops table tried in order: a systemd transient scope on the user's bus (the system's for root of
+ * the host; sd-bus, loaded with dlopen() only when limits are asked), then a delegated cgroupfs
+ * subtree written directly; where neither is there, none. Both back-ends end in the same
+ * layout, GROUP/supervisor (the launcher) and GROUP/sandbox (the leaf the sandbox is cloned into), because cgroup v2 lets no
  * inner cgroup with controllers hold processes; but a group at a path asked (hutch-oci's
  * cgroupsPath) is made beside the launcher's cgroup, not in it, and holds only GROUP/sandbox.
  * The systemd back-end gives the limits as the scope's unit properties (StartTransientUnit;
@@ -500,6 +500,7 @@ struct cgroup_ops {
  * loaded at every start, limits or not (0.8 ms more per exec, measured on Debian 12). */
 static struct {
 	__typeof__(sd_bus_open_user) *open_user;
+	__typeof__(sd_bus_open_system) *open_system;
 	__typeof__(sd_bus_flush_close_unref) *flush_close_unref;
 	__typeof__(sd_bus_match_signal_async) *match_signal_async;
 	__typeof__(sd_bus_message_new_method_call) *message_new_method_call;
@@ -524,6 +525,7 @@ static const struct {
 	void **ptr;
 } sd_syms[] = {
 	SD_SYM(open_user),
+	SD_SYM(open_system),
 	SD_SYM(flush_close_unref),
 	SD_SYM(match_signal_async),
 	SD_SYM(message_new_method_call),
@@ -553,6 +555,22 @@ static int sd_load(char *reason, size_t size)
 			return 0;
 		}
 	return 1;
+}
+
+/* The manager to ask: the system's for root of the host (runc's --systemd-cgroup as root:
+ * rootful podman's, CRI-O's), else the user's own (a normal user, or root of a user namespace,
+ * where rootless podman runs its runtime). Returns "system" or "user" in *which. */
+static int sd_open(sd_bus **bus, const char **which)
+{
+	char map[128] = "";
+	unsigned in = 1, out = 1, len = 0;
+	_cleanup_close_ int fd = geteuid() == 0 ? open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC) : -1;
+	ssize_t n = fd >= 0 ? read(fd, map, sizeof(map) - 1) : -1;
+	bool host_root = n > 0 && sscanf(map, "%u %u %u", &in, &out, &len) == 3 && in == 0 && out == 0 &&
+			 len == 4294967295u;
+
+	*which = host_root ? "system" : "user";
+	return host_root ? sd.open_system(bus) : sd.open_user(bus);
 }
 
 static void sd_bus_closep(sd_bus **b)
@@ -694,7 +712,7 @@ static bool sd_no_systemd(const sd_bus_error *e)
 }
 
 /* The scope, started and running with the launcher in it; 0 with a reason when there is no
- * user systemd to ask. */
+ * systemd to ask (the user's manager, or the system's for root of the host: sd_open). */
 static int sd_start_scope(const struct config *c, const char *unit, char *reason, size_t size,
 			  struct failure *f)
 {
@@ -703,12 +721,13 @@ static int sd_start_scope(const struct config *c, const char *unit, char *reason
 	_cleanup_(sd_errorp) sd_bus_error e = SD_BUS_ERROR_NULL;
 	struct sd_job job = { .unit = unit };
 	uint64_t deadline = now_usec() + BUS_TIMEOUT_USEC;
+	const char *which = "user";
 	int r;
 
 	if (!sd_load(reason, size))
 		return 0;
-	if ((r = sd.open_user(&bus)) < 0) {
-		snprintf(reason, size, "no user bus (%s)", strerror(-r));
+	if ((r = sd_open(&bus, &which)) < 0) {
+		snprintf(reason, size, "no %s bus (%s)", which, strerror(-r));
 		return 0;
 	}
 	/* Asynchronous: the bus applies it before it routes the call that follows. */
@@ -718,7 +737,8 @@ static int sd_start_scope(const struct config *c, const char *unit, char *reason
 	    (r = sd_new_call(bus, c, unit, &m)) < 0)
 		return fail(f, r, "cgroup", "sd-bus: building the call for %s", unit);
 	if ((r = sd.call(bus, m, BUS_TIMEOUT_USEC, &e, &reply)) < 0 && sd_no_systemd(&e)) {
-		snprintf(reason, size, "no systemd on the user bus (%s)", e.message ? e.message : e.name);
+		snprintf(reason, size, "no systemd on the %s bus (%s)", which,
+			 e.message ? e.message : e.name);
 		return 0;
 	}
 	if (r < 0)
@@ -754,7 +774,7 @@ static int sd_new_set_call(sd_bus *bus, const char *unit, const struct cgroup_li
 /* The scope's unit told its new limits, as runc and crun do: written only into its cgroup files,
  * they would last until systemd applies the unit's properties again (any daemon-reload, any
  * property set), which puts back those it was started with. Nothing to tell (0) where the unit
- * is not one of the user's manager's (no libsystemd, no user bus, no systemd on it, no such
+ * is not one of the manager's (no libsystemd, no bus, no systemd on it, no such
  * unit): a cgroupfs group that happens to be named so, whose files are all there is. */
 static int sd_set_limits(const char *unit, const struct cgroup_limits *l, struct failure *f)
 {
@@ -762,9 +782,10 @@ static int sd_set_limits(const char *unit, const struct cgroup_limits *l, struct
 	_cleanup_(sd_message_unrefp) sd_bus_message *m = NULL;
 	_cleanup_(sd_errorp) sd_bus_error e = SD_BUS_ERROR_NULL;
 	char reason[CG_REASON_MAX];
+	const char *which;
 	int r;
 
-	if (!sd_load(reason, sizeof(reason)) || sd.open_user(&bus) < 0)
+	if (!sd_load(reason, sizeof(reason)) || sd_open(&bus, &which) < 0)
 		return 0;
 	if ((r = sd_new_set_call(bus, unit, l, &m)) < 0)
 		return fail(f, r, "cgroup", "sd-bus: building the call for %s", unit);

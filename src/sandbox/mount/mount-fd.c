@@ -154,6 +154,15 @@ int mount_fd_set_attr(int tree, uint64_t set, bool recursive)
 	return 0;
 }
 
+int mount_fd_make_slave(int tree)
+{
+	struct mount_attr a = { .propagation = MS_SLAVE };
+
+	if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a)) < 0)
+		return negative_errno();
+	return 0;
+}
+
 /* A new detached superblock mount: fsopen + options ("key=value" or "flag") + fsmount. */
 int mount_fd_new_fs(const char *type, const char *const *opts, uint64_t attr)
 {

@@ -43,6 +43,11 @@ int mount_fd_attach_at(const struct mount_ctx *m, int tree, const char *op, cons
 int mount_fd_attach(const struct mount_ctx *m, int tree, const char *op, const char *dst, enum mount_mk kind,
 		    struct failure *f);
 int mount_fd_set_attr(int tree, uint64_t set, bool recursive);
+/* A detached copy of the host's mounts made a slave, the whole tree: it still receives what the
+ * host mounts later, and sends nothing back. A copy of a shared mount is its peer until then, so
+ * that whatever the sandbox mounts on it would appear on the host too (a copy made before the
+ * sandbox's mount namespace is a slave, or outside it: hutch-oci's, as root, by the launcher). */
+int mount_fd_make_slave(int tree);
 /* A new detached superblock mount: fsopen, options ("key=value" or "flag"), fsmount. */
 int mount_fd_new_fs(const char *type, const char *const *opts, uint64_t attr);
 /* The same, attached at dst (a directory made when missing). */
