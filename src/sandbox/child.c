@@ -142,7 +142,13 @@ static pid_t spawn_command(const struct config *c, int sync_fd)
 _noreturn_ static void sandbox_main(const struct config *c, int sync_fd, bool wait_maps)
 {
 	struct failure f = { 0 };
-	struct mount_ctx m = { .c = c, .oldroot_fd = -1, .newroot_fd = -1, .sync_fd = sync_fd };
+	/* (a mount namespace made in a new user namespace has its shared mounts made slaves by
+	 * the kernel; in the launcher's own, or one joined, they may stay shared) */
+	struct mount_ctx m = { .c = c,
+			       .oldroot_fd = -1,
+			       .newroot_fd = -1,
+			       .sync_fd = sync_fd,
+			       .copies_shared = (c->share & SHARE_USER) || c->userns_fd >= 0 };
 	pid_t cmd;
 	int r = tie_to_launcher(sync_fd, !c->pid1_sibling, &f);
 

@@ -17,6 +17,10 @@ struct mount_ctx {
 	int sync_fd;	  /* for notes to the launcher (--verbose) */
 	unsigned n_files; /* MP_FILE contents staged so far */
 	int *pre;	  /* per plan entry: its detached mount made before the id maps, or -1 */
+	/* copies of host mounts may be the host's peers (made outside, mount_trees_outside, or
+	 * before mount_stage in a mount namespace made in the launcher's own user namespace,
+	 * which keeps shared mounts shared): bind_tree makes each a slave (mount_fd_make_slave) */
+	bool copies_shared;
 };
 
 enum mount_mk {
@@ -45,8 +49,7 @@ int mount_fd_attach(const struct mount_ctx *m, int tree, const char *op, const c
 int mount_fd_set_attr(int tree, uint64_t set, bool recursive);
 /* A detached copy of the host's mounts made a slave, the whole tree: it still receives what the
  * host mounts later, and sends nothing back. A copy of a shared mount is its peer until then, so
- * that whatever the sandbox mounts on it would appear on the host too (a copy made before the
- * sandbox's mount namespace is a slave, or outside it: hutch-oci's, as root, by the launcher). */
+ * that whatever the sandbox mounts on it would appear on the host too (m->copies_shared). */
 int mount_fd_make_slave(int tree);
 /* A new detached superblock mount: fsopen, options ("key=value" or "flag"), fsmount. */
 int mount_fd_new_fs(const char *type, const char *const *opts, uint64_t attr);

@@ -88,7 +88,8 @@ static int bind_tree(const struct mount_ctx *m, const struct mp_entry *e, struct
 	if (tree < 0)
 		return negative_errno();
 	*ret_step = BIND_FLAGS;
-	if ((r = mount_fd_set_attr(tree, attr, true)) < 0 || (r = mount_fd_make_slave(tree)) < 0)
+	if ((r = mount_fd_set_attr(tree, attr, true)) < 0 ||
+	    (m->copies_shared && (r = mount_fd_make_slave(tree)) < 0))
 		return r;
 	return TAKE_FD(tree);
 }
@@ -638,7 +639,7 @@ static int *plan_fds_new(size_t n)
 
 int *mount_trees_outside(const struct config *c)
 {
-	struct mount_ctx m = { .c = c, .newroot_fd = -1, .sync_fd = -1 };
+	struct mount_ctx m = { .c = c, .newroot_fd = -1, .sync_fd = -1, .copies_shared = true };
 	int *trees = geteuid() == 0 ? plan_fds_new(c->plan.n) : NULL;
 
 	if (!trees || (m.oldroot_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
@@ -709,6 +710,7 @@ int mount_stage(struct mount_ctx *m, struct failure *f)
 {
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
 		return fail(f, negative_errno(), "mount", "making / a slave");
+	m->copies_shared = false; /* copies of slaves are slaves */
 	if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, NULL) < 0 || chmod("/tmp", 0755) < 0)
 		return fail(f, negative_errno(), "mount", "staging tmpfs on /tmp");
 	if (mkdir("/tmp/oldroot", 0755) < 0 || mkdir("/tmp/newroot", 0755) < 0)
