@@ -4,7 +4,8 @@
  * docs/architecture.md says why each step is there:
  *   signal mask cleared → PDEATHSIG → setsid → terminal → chdir → fd sweep → apparmor exec →
  *   start gate → rlimit_apply → held landlock_apply → held network wait → held seccomp_install →
- *   caps_drop → PR_SET_MDWE → no_new_privs → landlock_apply → network wait → seccomp_install → environment → execve
+ *   caps_drop → PR_SET_MDWE → no_new_privs → landlock_apply → network wait → seccomp_install →
+ *   environment → execve
  * (the three held ones replace their late twins and no_new_privs when c->keep_new_privs)
  * Parsing helpers run in the launcher; the apply and install steps run in the command process, inside all
  * namespaces, after pivot_root, with full capabilities of the sandbox's user namespace. */

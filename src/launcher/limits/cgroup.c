@@ -2,9 +2,10 @@
  * ops table tried in order: a systemd transient scope on the user's bus (the system's for root of
  * the host; sd-bus, loaded with dlopen() only when limits are asked), then a delegated cgroupfs
  * subtree written directly; where neither is there, none. Both back-ends end in the same
- * layout, GROUP/supervisor (the launcher) and GROUP/sandbox (the leaf the sandbox is cloned into), because cgroup v2 lets no
- * inner cgroup with controllers hold processes; but a group at a path asked (hutch-oci's
- * cgroupsPath) is made beside the launcher's cgroup, not in it, and holds only GROUP/sandbox.
+ * layout, GROUP/supervisor (the launcher) and GROUP/sandbox (the leaf the sandbox is cloned
+ * into), because cgroup v2 lets no inner cgroup with controllers hold processes; but a group
+ * at a path asked (hutch-oci's cgroupsPath) is made beside the launcher's cgroup, not in it,
+ * and holds only GROUP/sandbox.
  * The systemd back-end gives the limits as the scope's unit properties (StartTransientUnit;
  * SetUnitProperties for hutch-oci's update), which systemd writes and applies again at each
  * reload. Launcher side, the caller's own privileges.
