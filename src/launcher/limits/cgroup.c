@@ -560,7 +560,7 @@ static int sd_load(char *reason, size_t size)
 
 /* The manager to ask: the system's for root of the host (runc's --systemd-cgroup as root:
  * rootful podman's, CRI-O's), else the user's own (a normal user, or root of a user namespace,
- * where rootless podman runs its runtime). Returns "system" or "user" in *which. */
+ * where rootless podman runs its runtime). Says "system" or "user" in *which, unless NULL. */
 static int sd_open(sd_bus **bus, const char **which)
 {
 	char map[128] = "";
@@ -570,7 +570,8 @@ static int sd_open(sd_bus **bus, const char **which)
 	bool host_root = n > 0 && sscanf(map, "%u %u %u", &in, &out, &len) == 3 && in == 0 && out == 0 &&
 			 len == 4294967295u;
 
-	*which = host_root ? "system" : "user";
+	if (which)
+		*which = host_root ? "system" : "user";
 	return host_root ? sd.open_system(bus) : sd.open_user(bus);
 }
 
@@ -783,10 +784,9 @@ static int sd_set_limits(const char *unit, const struct cgroup_limits *l, struct
 	_cleanup_(sd_message_unrefp) sd_bus_message *m = NULL;
 	_cleanup_(sd_errorp) sd_bus_error e = SD_BUS_ERROR_NULL;
 	char reason[CG_REASON_MAX];
-	const char *which;
 	int r;
 
-	if (!sd_load(reason, sizeof(reason)) || sd_open(&bus, &which) < 0)
+	if (!sd_load(reason, sizeof(reason)) || sd_open(&bus, NULL) < 0)
 		return 0;
 	if ((r = sd_new_set_call(bus, unit, l, &m)) < 0)
 		return fail(f, r, "cgroup", "sd-bus: building the call for %s", unit);

@@ -145,22 +145,23 @@ int mount_fd_attach(const struct mount_ctx *m, int tree, const char *op, const c
 	return mount_fd_attach_at(m, tree, op, op, dst, kind, kind == MOUNT_MK_FILE ? 0644 : 0755, f);
 }
 
-int mount_fd_set_attr(int tree, uint64_t set, bool recursive)
+static int set_attr(int tree, uint64_t set, uint64_t propagation, bool recursive)
 {
-	struct mount_attr a = { .attr_set = set };
+	struct mount_attr a = { .attr_set = set, .propagation = propagation };
 
 	if (mount_setattr(tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &a, sizeof(a)) < 0)
 		return negative_errno();
 	return 0;
 }
 
-int mount_fd_make_slave(int tree)
+int mount_fd_set_attr(int tree, uint64_t set, bool recursive)
 {
-	struct mount_attr a = { .propagation = MS_SLAVE };
+	return set_attr(tree, set, 0, recursive);
+}
 
-	if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a)) < 0)
-		return negative_errno();
-	return 0;
+int mount_fd_set_attr_slave(int tree, uint64_t set)
+{
+	return set_attr(tree, set, MS_SLAVE, true);
 }
 
 /* A new detached superblock mount: fsopen + options ("key=value" or "flag") + fsmount. */

@@ -19,7 +19,7 @@ struct mount_ctx {
 	int *pre;	  /* per plan entry: its detached mount made before the id maps, or -1 */
 	/* copies of host mounts may be the host's peers (made outside, mount_trees_outside, or
 	 * before mount_stage in a mount namespace made in the launcher's own user namespace,
-	 * which keeps shared mounts shared): bind_tree makes each a slave (mount_fd_make_slave) */
+	 * which keeps shared mounts shared): bind_tree makes each a slave (mount_fd_set_attr_slave) */
 	bool copies_shared;
 };
 
@@ -47,10 +47,11 @@ int mount_fd_attach_at(const struct mount_ctx *m, int tree, const char *op, cons
 int mount_fd_attach(const struct mount_ctx *m, int tree, const char *op, const char *dst, enum mount_mk kind,
 		    struct failure *f);
 int mount_fd_set_attr(int tree, uint64_t set, bool recursive);
-/* A detached copy of the host's mounts made a slave, the whole tree: it still receives what the
- * host mounts later, and sends nothing back. A copy of a shared mount is its peer until then, so
- * that whatever the sandbox mounts on it would appear on the host too (m->copies_shared). */
-int mount_fd_make_slave(int tree);
+/* mount_fd_set_attr on the whole tree, which is made a slave in the same call: a detached copy
+ * of the host's mounts that still receives what the host mounts later and sends nothing back.
+ * A copy of a shared mount is its peer until then, so that whatever the sandbox mounts on it
+ * would appear on the host too (m->copies_shared). */
+int mount_fd_set_attr_slave(int tree, uint64_t set);
 /* A new detached superblock mount: fsopen, options ("key=value" or "flag"), fsmount. */
 int mount_fd_new_fs(const char *type, const char *const *opts, uint64_t attr);
 /* The same, attached at dst (a directory made when missing). */

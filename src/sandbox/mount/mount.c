@@ -88,8 +88,8 @@ static int bind_tree(const struct mount_ctx *m, const struct mp_entry *e, struct
 	if (tree < 0)
 		return negative_errno();
 	*ret_step = BIND_FLAGS;
-	if ((r = mount_fd_set_attr(tree, attr, true)) < 0 ||
-	    (m->copies_shared && (r = mount_fd_make_slave(tree)) < 0))
+	r = m->copies_shared ? mount_fd_set_attr_slave(tree, attr) : mount_fd_set_attr(tree, attr, true);
+	if (r < 0)
 		return r;
 	return TAKE_FD(tree);
 }
