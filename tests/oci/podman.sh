@@ -383,7 +383,7 @@ is "$stop_hutch_oci|$stop_runc" "137|137" "stop: sleep as pid 1 ignores TERM and
 
 # rm -f of a running container: nothing of it left
 pm "$HUTCH_OCI" run -d --name f1 "$IMG" sleep 1000
-pm "$HUTCH_OCI" rm -f f1
+pm "$HUTCH_OCI" rm -f -t 0 f1
 is "$rc" 0 "rm -f of a running container"
 is "$(pgrep -f -- "$XDG_RUNTIME_DIR/hutch-oci" | tr '\n' ' ')$(ls "$XDG_RUNTIME_DIR/hutch-oci")" "" \
 	"rm -f: no process and no state left"
