@@ -276,8 +276,7 @@ _noreturn_ static void container_main(const struct oci_opts *o, struct config *c
 	char msg[FAILURE_STAGE_MAX + FAILURE_DETAIL_MAX + 128];
 	int r = 0;
 
-	for (size_t i = 0; b->notes && b->notes[i]; i++)
-		oci_log(o, "warning", false, "%s", b->notes[i]);
+	oci_log_notes(o, b);
 	c->start_ready_fd = ready;
 	c->start_gate_fd = gate >= 0 ? gate : open(fifo, O_RDWR | O_CLOEXEC);
 	if (c->start_gate_fd < 0)

@@ -370,8 +370,8 @@ int oci_cmd_exec(const struct oci_opts *o, int argc, char **argv, struct failure
 		r = oci_spec_load(st.bundle, &c, &b, f);
 	if (r == 0)
 		r = exec_process(&a, &c, &b, f);
-	for (size_t i = 0; r == 0 && b.notes && b.notes[i]; i++)
-		oci_log(o, "warning", false, "%s", b.notes[i]);
+	if (r == 0)
+		oci_log_notes(o, &b);
 	for (unsigned i = 0; r == 0 && i < a.preserve_fds; i++)
 		r = (c.keep_fds = realloc(c.keep_fds, (i + 1) * sizeof(int)))
 			? (c.keep_fds[c.n_keep_fds++] = 3 + (int)i, 0)

@@ -74,6 +74,12 @@ void oci_log(const struct oci_opts *o, const char *level, bool to_stderr, const 
 	dprintf(fd, "\",\"time\":\"%s\"}\n", when);
 }
 
+void oci_log_notes(const struct oci_opts *o, const struct oci_bundle *b)
+{
+	for (size_t i = 0; b->notes && b->notes[i]; i++)
+		oci_log(o, "warning", false, "%s", b->notes[i]);
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: hutch-oci [--root DIR] [--log FILE] [--log-format text|json] [--debug]\n"

@@ -24,6 +24,7 @@
 #include "launcher/idmap.h"
 #include "launcher/limits/rlimit.h"
 #include "lib/failure.h"
+#include "lib/fileio.h"
 #include "lib/json-read.h"
 #include "lib/path-util.h"
 #include "lib/strv.h"
@@ -327,11 +328,11 @@ static int spec_console_size(const struct json_value *p, struct config *c, struc
 /* AppArmor as runc sees it: its securityfs directory there and the module's parameter Y. */
 static bool apparmor_enabled(void)
 {
-	char y = 0;
-	_cleanup_close_ int fd = open("/sys/module/apparmor/parameters/enabled", O_RDONLY | O_CLOEXEC);
+	char y[4];
 
-	return access("/sys/kernel/security/apparmor", F_OK) == 0 && fd >= 0 && read(fd, &y, 1) == 1 &&
-	       y == 'Y';
+	return access("/sys/kernel/security/apparmor", F_OK) == 0 &&
+	       fileio_read_small_at(AT_FDCWD, "/sys/module/apparmor/parameters/enabled", y, sizeof(y)) > 0 &&
+	       y[0] == 'Y';
 }
 
 /* process.apparmorProfile: the command's execve enters it (command.c) where AppArmor is

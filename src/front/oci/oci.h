@@ -194,3 +194,5 @@ int oci_wait_child(pid_t pid, struct failure *f);
 /* oci-main.c: a line for --log (and stderr when to_stderr). */
 void oci_log(const struct oci_opts *o, const char *level, bool to_stderr, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* oci-main.c: the bundle's notes (what it asked that is ignored here), each a warning for --log. */
+void oci_log_notes(const struct oci_opts *o, const struct oci_bundle *b);

@@ -563,12 +563,11 @@ static int sd_load(char *reason, size_t size)
  * where rootless podman runs its runtime). Says "system" or "user" in *which, unless NULL. */
 static int sd_open(sd_bus **bus, const char **which)
 {
-	char map[128] = "";
-	unsigned in = 1, out = 1, len = 0;
-	_cleanup_close_ int fd = geteuid() == 0 ? open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC) : -1;
-	ssize_t n = fd >= 0 ? read(fd, map, sizeof(map) - 1) : -1;
-	bool host_root = n > 0 && sscanf(map, "%u %u %u", &in, &out, &len) == 3 && in == 0 && out == 0 &&
-			 len == 4294967295u;
+	char map[128];
+	unsigned in, out, len;
+	bool host_root =
+	    geteuid() == 0 && fileio_read_small_at(AT_FDCWD, "/proc/self/uid_map", map, sizeof(map)) > 0 &&
+	    sscanf(map, "%u %u %u", &in, &out, &len) == 3 && in == 0 && out == 0 && len == 4294967295u;
 
 	if (which)
 		*which = host_root ? "system" : "user";
